@@ -1,0 +1,100 @@
+"""The public Python API: load rules, evaluate, explain, serialize.
+
+```python
+import mccredit
+rules = mccredit.load_rules()                      # bundled jurisdictions
+doc = mccredit.evaluate("educator.json", jurisdiction="us-tn", as_of="2026-06-30")
+print(doc["totals"], doc["renewal"][0]["remaining"])
+print(mccredit.explain("educator.json", jurisdiction="us-tn"))
+```
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from .engine import evaluate_plan, plan_for
+from .errors import InputError, Problem
+from .io.educator import Educator, load_educator, parse_educator
+from .rules import RuleSet, load_rules as _load_rules
+from .rules._dated import parse_date
+
+__all__ = ["default_rules", "evaluate", "explain", "load_rules", "to_educator", "to_json"]
+
+_DEFAULT: RuleSet | None = None
+_LOCK = Lock()
+
+
+def load_rules(root: Path | str | None = None) -> RuleSet:
+    """Load and validate every jurisdiction under `root` (default: the bundled rules)."""
+    return _load_rules(root)
+
+
+def default_rules() -> RuleSet:
+    """The bundled rules, loaded once per process."""
+    global _DEFAULT
+    with _LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = _load_rules()
+        return _DEFAULT
+
+
+def to_educator(educator: Educator | dict[str, Any] | str | Path) -> Educator:
+    if isinstance(educator, Educator):
+        return educator
+    if isinstance(educator, dict):
+        return parse_educator(educator)
+    return load_educator(educator)
+
+
+def _as_of(value: dt.date | str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise InputError(
+            [Problem(type="input.as_of", message=str(e), loc=("as_of",), expected="YYYY-MM-DD",
+                     got=repr(value))]
+        ) from None
+
+
+def evaluate(
+    educator: Educator | dict[str, Any] | str | Path,
+    *,
+    jurisdiction: str | None = None,
+    as_of: dt.date | str | None = None,
+    rules: RuleSet | None = None,
+) -> dict[str, Any]:
+    """Evaluate one educator; returns the DESIGN.md §4 document (amounts as strings).
+
+    `jurisdiction` defaults to the educator's own; `as_of` defaults to today.
+    """
+    ed = to_educator(educator)
+    ruleset = rules if rules is not None else default_rules()
+    plan = plan_for(ruleset, jurisdiction or ed.jurisdiction, _as_of(as_of))
+    return evaluate_plan(plan, ed)
+
+
+def explain(
+    educator: Educator | dict[str, Any] | str | Path,
+    *,
+    jurisdiction: str | None = None,
+    as_of: dt.date | str | None = None,
+    rules: RuleSet | None = None,
+) -> str:
+    """A readable account of every figure: its rule, title, source and file:line."""
+    from .explain import render_text
+
+    return render_text(evaluate(educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules))
+
+
+def to_json(doc: dict[str, Any]) -> str:
+    """Deterministic JSON: the same input and ruleset give byte-identical text."""
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -1,0 +1,209 @@
+"""YAML (and JSON) loading that keeps the line and column of every node.
+
+Rule files and educator documents are read with `load_located`, which returns plain Python
+data plus a map from each node's path (a tuple of keys and indexes) to its 1-based line and
+column, so a pydantic error location can be turned into `file:line:col`.
+
+Choices that keep data exact:
+- timestamps are *not* resolved implicitly: `2024-02-30` stays a string, so pydantic reports an
+  impossible date as a field error instead of the YAML parser crashing;
+- floats become `Decimal` from their written text (`0.1` is exactly `Decimal("0.1")`);
+- duplicate mapping keys are errors, with the line of the second key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+__all__ = ["Located", "ProblemException", "load_file", "load_located", "locate", "pydantic_problems"]
+
+Loc = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# Drop the implicit timestamp resolver: dates stay strings and pydantic parses them.
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_FLOAT_SPECIAL = re.compile(r"^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$")
+
+
+@dataclass(frozen=True)
+class Located:
+    data: Any
+    marks: dict[Loc, tuple[int, int]]
+    path: str
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int, col: int, loc: Loc) -> None:
+        self.key, self.line, self.col, self.loc = key, line, col, loc
+
+
+def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:float" and not _FLOAT_SPECIAL.match(node.value):
+        return Decimal(node.value.replace("_", ""))
+    if tag == "tag:yaml.org,2002:timestamp":
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
+def _convert(
+    loader: _Loader, node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]]
+) -> Any:
+    marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        out: dict[Any, Any] = {}
+        for knode, vnode in node.value:
+            key = _scalar(loader, knode) if isinstance(knode, yaml.ScalarNode) else str(knode)
+            if isinstance(key, Decimal):
+                key = str(key)
+            if key in out:
+                raise _DuplicateKey(
+                    str(key), knode.start_mark.line + 1, knode.start_mark.column + 1, loc
+                )
+            child = (*loc, key if isinstance(key, (str, int)) else str(key))
+            out[key] = _convert(loader, vnode, child, marks)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(loader, item, (*loc, i), marks) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
+    return _scalar(loader, node)
+
+
+def load_located(text: str, *, path: str) -> Located:
+    """Parse YAML or JSON text; raise `ValueError` carrying a `Problem` on a syntax error."""
+    loader = _Loader(text)
+    marks: dict[Loc, tuple[int, int]] = {}
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else _convert(loader, node, (), marks)
+    except _DuplicateKey as e:
+        raise ProblemException(
+            Problem(
+                type="yaml.duplicate_key",
+                message=f"duplicate key {e.key!r}",
+                path=path,
+                line=e.line,
+                col=e.col,
+                loc=(*e.loc, e.key),
+            )
+        ) from None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise ProblemException(
+            Problem(
+                type="yaml.syntax",
+                message=f"malformed YAML/JSON: {e.problem or e.context}",
+                path=path,
+                line=mark.line + 1 if mark else None,
+                col=mark.column + 1 if mark else None,
+            )
+        ) from None
+    except (yaml.YAMLError, ValueError) as e:
+        raise ProblemException(
+            Problem(type="yaml.syntax", message=f"malformed YAML/JSON: {e}", path=path)
+        ) from None
+    finally:
+        loader.dispose()
+    return Located(data=data, marks=marks, path=path)
+
+
+def load_file(path: Path, *, display: str | None = None) -> Located:
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ProblemException(
+            Problem(type="file.unreadable", message=f"cannot read file: {e}", path=shown)
+        ) from None
+    return load_located(text, path=shown)
+
+
+class ProblemException(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.one_line())
+
+
+def locate(located: Located | None, loc: Loc) -> tuple[int | None, int | None]:
+    """The line and column of the deepest node on `loc` that the document has."""
+    if located is None:
+        return None, None
+    probe = tuple(loc)
+    while True:
+        if probe in located.marks:
+            return located.marks[probe]
+        if not probe:
+            return None, None
+        probe = probe[:-1]
+
+
+def pydantic_problems(
+    exc: Any, *, located: Located | None, prefix: Loc = (), kind: str = "input"
+) -> list[Problem]:
+    """Turn a pydantic `ValidationError` into located problems (all of them)."""
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        full = (*prefix, *loc)
+        line, col = locate(located, full)
+        got = err.get("input")
+        etype = err["type"]
+        expected = _expected(err)
+        message = err["msg"]
+        if etype == "extra_forbidden":
+            message = f"unknown field {str(full[-1])!r}" if full else "unknown field"
+            got = None
+        out.append(
+            Problem(
+                type=f"{kind}.{etype}",
+                message=message,
+                path=located.path if located else None,
+                line=line,
+                col=col,
+                loc=full,
+                expected=expected,
+                got=None if got is None or isinstance(got, (dict, list)) else repr(got),
+            )
+        )
+    return out
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part and part.endswith("]") or part.startswith("function-"))
+
+
+def _expected(err: Any) -> str | None:
+    ctx = err.get("ctx") or {}
+    if "expected" in ctx:
+        return str(ctx["expected"])
+    etype = err["type"]
+    if etype.startswith("date"):
+        return "a real date YYYY-MM-DD"
+    if etype.startswith("decimal") or etype.startswith("float"):
+        return "a number"
+    if etype.startswith("int"):
+        return "an integer"
+    if etype == "missing":
+        return "a value (this field is required)"
+    if "ge" in ctx:
+        return f">= {ctx['ge']}"
+    if "gt" in ctx:
+        return f"> {ctx['gt']}"
+    return None

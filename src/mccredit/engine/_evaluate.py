@@ -1,0 +1,535 @@
+"""Evaluate an educator against a compiled plan: credentials → ledger → renewal, advancement,
+salary → the output document of DESIGN.md §4.
+
+Order of work, each step recorded in the ledger or the warnings:
+1. gate: micro-credentials count only from accepted issuers (and, where the jurisdiction's
+   catalogs list codes, only known codes); everything not credited is a warning with a reason;
+2. awards: each credential's matching award rules (indexed by kind), amounts rounded per unit;
+3. evaluations: per-year awards by score (TN levels of overall effectiveness);
+4. stacks: completion awards (all or N of M within a window), `bonus` or `instead` of parts;
+5. caps of scope `credential` and `career`, in date order: entries are reduced, never dropped;
+6. totals: the sum of the ledger, per unit;
+7. renewal per license (cycle window, cycle caps, share caps, category allocation);
+8. advancement tiers; 9. salary (districts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from ..io.educator import Credential, Educator, License
+from ..rules._models import CapRule, RequirementRule
+from ._allocate import allocate
+from ._ledger import LedgerEntry
+from ._plan import CompiledAward, Plan
+
+__all__ = ["Facts", "evaluate_plan"]
+
+ZERO = Decimal(0)
+
+
+class Facts:
+    """A credential as matchers see it: its own fields plus catalog-derived ones."""
+
+    __slots__ = ("cred", "categories", "contact_hours", "accepted", "in_catalog", "stack")
+
+    def __init__(self, cred: Credential, plan: Plan) -> None:
+        j = plan.jurisdiction
+        self.cred = cred
+        entry = j.catalog.get((cred.issuer, cred.code)) if cred.issuer and cred.code else None
+        cats = list(cred.categories)
+        if entry is not None:
+            cats.extend(c for c in entry.categories if c not in cats)
+        self.categories: tuple[str, ...] = tuple(cats)
+        hours = cred.contact_hours
+        if hours is None and entry is not None:
+            hours = entry.contact_hours
+        self.contact_hours = hours
+        self.accepted = cred.issuer is not None and cred.issuer in j.accepted_issuers
+        self.in_catalog = entry is not None
+        self.stack: tuple[str, ...] = tuple(
+            s.id for s in j.catalog_stacks.values() if cred.code in s.members
+        ) if cred.code else ()
+
+    def get(self, name: str) -> Any:
+        if name == "categories":
+            return self.categories
+        if name == "contact_hours":
+            return self.contact_hours
+        if name == "accepted":
+            return self.accepted
+        if name == "in_catalog":
+            return self.in_catalog
+        if name == "stack":
+            return self.stack
+        return getattr(self.cred, name)
+
+
+def _educator_getter(ed: Educator) -> Callable[[str], Any]:
+    return lambda name: getattr(ed, name)
+
+
+def _license_getter(lic: License) -> Callable[[str], Any]:
+    return lambda name: getattr(lic, name)
+
+
+def _warn(code: str, message: str, *, credential: str | None = None, rule: str | None = None) -> dict[str, Any]:
+    return {"code": code, "credential": credential, "rule": rule, "message": message}
+
+
+def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
+    """Why a credential is not credited at all, or None when it may be."""
+    cred, j = facts.cred, plan.jurisdiction
+    if cred.kind != "micro_credential":
+        return None
+    if cred.issuer is None:
+        return _warn(
+            "issuer_missing",
+            f"micro-credential {cred.id!r} names no issuer; {j.id} credits micro-credentials "
+            f"only from accepted issuers ({', '.join(sorted(j.accepted_issuers))})",
+            credential=cred.id,
+        )
+    if not facts.accepted:
+        return _warn(
+            "issuer_not_accepted",
+            f"issuer {cred.issuer!r} is not an accepted micro-credential issuer in {j.id} "
+            f"(accepted: {', '.join(sorted(j.accepted_issuers))}); not credited",
+            credential=cred.id,
+        )
+    codes = j.catalog_codes_by_issuer.get(cred.issuer, frozenset())
+    if j.strict_codes and cred.code is not None and codes and cred.code not in codes:
+        return _warn(
+            "code_not_in_catalog",
+            f"code {cred.code!r} is not in {j.issuer_names.get(cred.issuer, cred.issuer)}'s "
+            "catalog; not credited",
+            credential=cred.id,
+        )
+    return None
+
+
+def _measure(facts: Facts, per: str) -> Decimal | None:
+    if per == "contact_hours":
+        return facts.contact_hours
+    if per == "semester_credits":
+        return facts.cred.semester_credits
+    if per == "ceus":
+        return facts.cred.ceus
+    return Decimal(1)
+
+
+def _award(facts: Facts, ca: CompiledAward, plan: Plan) -> tuple[LedgerEntry | None, dict[str, Any] | None]:
+    rule, cred = ca.rule, facts.cred
+    measure = _measure(facts, rule.per)
+    if measure is None:
+        return None, _warn(
+            "measure_missing",
+            f"rule {rule.id!r} credits {rule.per.replace('_', ' ')} but credential {cred.id!r} "
+            f"has no {rule.per}",
+            credential=cred.id,
+            rule=rule.id,
+        )
+    rate = ca.amount
+    label = "audited " if cred.audited and ca.audited_amount is not None else ""
+    if label:
+        rate = ca.audited_amount
+    assert rate is not None
+    raw = measure * rate
+    basis = (
+        f"1 credential × {rate}"
+        if rule.per == "credential"
+        else f"{measure} {label}{rule.per.replace('_', ' ')} × {rate}"
+    )
+    notes: list[str] = []
+    if rule.max_per_credential is not None and raw > rule.max_per_credential:
+        notes.append(f"limited to {rule.max_per_credential} per credential by {rule.id}")
+        raw = rule.max_per_credential
+    rounder = plan.rounders[rule.unit]
+    amount = rounder(raw)
+    if amount != raw:
+        notes.append(f"rounded from {raw} to the {rounder.inc} increment")
+    cats = tuple(rule.categories) if rule.categories is not None else facts.categories
+    return (
+        LedgerEntry(
+            credential=cred.id,
+            unit=rule.unit,
+            amount=amount,
+            rule=rule.id,
+            title=ca.title,
+            source=ca.cite,
+            file=ca.file,
+            line=ca.line,
+            date=cred.earned,
+            basis=basis,
+            categories=cats,
+            match=facts,
+            notes=notes,
+        ),
+        None,
+    )
+
+
+def _stacks(plan: Plan, credited: list[Facts], ledger: list[LedgerEntry]) -> list[LedgerEntry]:
+    out: list[LedgerEntry] = []
+    for cs in plan.stacks:
+        rule = cs.rule
+        hits = sorted(
+            (f for f in credited
+             if f.cred.code in cs.members and (cs.issuer is None or f.cred.issuer == cs.issuer)),
+            key=lambda f: (f.cred.earned, f.cred.id),
+        )
+        # one credential per member code: the earliest earned
+        by_code: dict[str, Facts] = {}
+        for f in hits:
+            assert f.cred.code is not None
+            by_code.setdefault(f.cred.code, f)
+        chosen = sorted(by_code.values(), key=lambda f: (f.cred.earned, f.cred.id))
+        done: list[Facts] | None = None
+        for i in range(len(chosen) - cs.need + 1):
+            window = chosen[i : i + cs.need]
+            span = (window[-1].cred.earned - window[0].cred.earned).days
+            if rule.within_days is None or span <= rule.within_days:
+                done = window
+                break
+        if done is None:
+            continue
+        used = {f.cred.id for f in done}
+        origin = rule.origin
+        entry = LedgerEntry(
+            credential=cs.key,
+            unit=rule.unit,
+            amount=plan.rounders[rule.unit](cs.amount),
+            rule=rule.id,
+            title=rule.title,
+            source=rule.source.cite(),
+            file=origin.path if origin else "",
+            line=origin.line if origin else 0,
+            date=done[-1].cred.earned,
+            basis=f"stack completed: {len(done)} of {len(cs.members)} members "
+            f"({', '.join(sorted(used))})",
+            kind="stack",
+        )
+        if rule.mode == "instead":
+            for e in ledger:
+                if e.credential in used and e.unit == rule.unit and e.amount > 0:
+                    e.notes.append(f"replaced by stack completion {cs.key} ({rule.id})")
+                    e.original = e.original if e.original is not None else e.amount
+                    e.amount = ZERO
+        out.append(entry)
+    return out
+
+
+def _cap_matches(cap: CapRule, e: LedgerEntry) -> bool:
+    if e.unit != cap.unit:
+        return False
+    if cap.rules is not None and e.rule not in cap.rules:
+        return False
+    if cap.category is not None and cap.category not in e.categories:
+        return False
+    if e.match is None:
+        return cap.when.op == "true"
+    facts: Facts = e.match
+    return cap.when.test(facts.get)
+
+
+def _apply_caps(plan: Plan, ledger: list[LedgerEntry]) -> None:
+    for cap in plan.caps:
+        if cap.scope not in ("credential", "career"):
+            continue
+        assert cap.max is not None
+        used: dict[str, Decimal] = defaultdict(Decimal)
+        for e in ledger:
+            if not _cap_matches(cap, e):
+                continue
+            if cap.since is not None and e.date < cap.since:
+                continue
+            key = e.credential if cap.scope == "credential" else "*"
+            room = max(ZERO, cap.max - used[key])
+            if e.amount > room:
+                e.original = e.original if e.original is not None else e.amount
+                e.notes.append(f"capped by {cap.id}: at most {cap.max} {cap.unit} per {cap.scope}")
+                e.amount = room
+            used[key] += e.amount
+
+
+def _cycle_for(lic: License, req: RequirementRule | None, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    if lic.expires is not None:
+        return lic.issued, lic.expires
+    years = req.cycle_years if req is not None else 5
+    start = lic.issued
+    while True:
+        try:
+            end = start.replace(year=start.year + years) - dt.timedelta(days=1)
+        except ValueError:  # 29 February
+            end = start.replace(year=start.year + years, day=28)
+        if as_of <= end:
+            return start, end
+        start = end + dt.timedelta(days=1)
+
+
+def _pick_requirement(plan: Plan, ed: Educator, lic: License) -> RequirementRule | None:
+    eget, lget = _educator_getter(ed), _license_getter(lic)
+    found = None
+    for req in plan.requirements:
+        if lic.type not in req.license:
+            continue
+        if req.cycles is not None and not req.cycles.contains(lic.issued):
+            continue
+        if req.when_educator.test(eget) and req.when_license.test(lget):
+            found = req  # the last match wins: district rules come after their state's
+    return found
+
+
+def _renewal(plan: Plan, ed: Educator, lic: License, req: RequirementRule, ledger: list[LedgerEntry]) -> dict[str, Any]:
+    start, end = _cycle_for(lic, req, plan.as_of)
+    show = plan.show
+    in_window = [
+        e for e in ledger
+        if e.amount > 0 and (req.window == "none" or start <= e.date <= end)
+    ]
+    counted: dict[int, Decimal] = {id(e): e.amount for e in in_window}
+    capped: list[dict[str, Any]] = []
+    for cap in plan.caps:
+        if cap.scope != "cycle" or cap.unit not in req.requires and cap.unit != req.cat_unit:
+            continue
+        limit = cap.max if cap.max is not None else (
+            (cap.share or ZERO) * req.requires.get(cap.unit, ZERO)
+        )
+        limit = plan.rounders[cap.unit](limit) if cap.unit in plan.rounders else limit
+        used = ZERO
+        excluded = ZERO
+        for e in in_window:
+            if not _cap_matches(cap, e):
+                continue
+            room = max(ZERO, limit - used)
+            take = min(counted[id(e)], room)
+            excluded += counted[id(e)] - take
+            counted[id(e)] = take
+            used += take
+        if excluded > 0:
+            capped.append({
+                "cap": cap.id, "title": cap.title, "unit": cap.unit,
+                "limit": show(cap.unit, limit), "excluded": show(cap.unit, excluded),
+                "source": cap.source.cite(),
+                "file": cap.origin.path if cap.origin else None,
+                "line": cap.origin.line if cap.origin else None,
+            })
+    earned: dict[str, Decimal] = defaultdict(Decimal)
+    for e in in_window:
+        earned[e.unit] += counted[id(e)]
+    required = {u: a for u, a in req.requires.items()}
+    remaining = {u: max(ZERO, a - earned[u]) for u, a in required.items()}
+    categories: dict[str, Any] = {}
+    allocation: list[dict[str, Any]] = []
+    if req.categories:
+        cu = req.cat_unit
+        items = [
+            (f"{i}", counted[id(e)], e.categories)
+            for i, e in enumerate(in_window) if e.unit == cu and counted[id(e)] > 0
+        ]
+        index = {f"{i}": e for i, e in enumerate(in_window)}
+        scale = plan.rounders[cu].places if cu in plan.rounders else Decimal("0.01")
+        scale = min(scale, Decimal("0.01"))
+        got: dict[str, Decimal] = defaultdict(Decimal)
+        for key, cat, amt in allocate(items, req.categories, req.open_categories, scale):
+            got[cat] += amt
+            e = index[key]
+            allocation.append({"credential": e.credential, "rule": e.rule, "category": cat,
+                               "amount": show(cu, amt)})
+        allocation.sort(key=lambda a: (a["category"], a["credential"], a["rule"]))
+        for cat, need in req.categories.items():
+            categories[cat] = {
+                "required": show(cu, need),
+                "earned": show(cu, got[cat]),
+                "remaining": show(cu, max(ZERO, need - got[cat])),
+            }
+    complete = all(v == 0 for v in remaining.values()) and all(
+        Decimal(c["remaining"]) == 0 for c in categories.values()
+    )
+    if complete:
+        status = "complete"
+    elif plan.as_of < start:
+        status = "not_started"
+    elif plan.as_of > end:
+        status = "expired"
+    elif (end - plan.as_of).days <= req.at_risk_days:
+        status = "at_risk"
+    else:
+        status = "on_track"
+    short = [c for c, v in categories.items() if Decimal(v["remaining"]) > 0]
+    out: dict[str, Any] = {
+        "license": lic.type,
+        "license_id": lic.id,
+        "cycle": {"start": start.isoformat(), "end": end.isoformat()},
+        "required": {u: show(u, a) for u, a in required.items()},
+        "earned": {u: show(u, earned[u]) for u in required},
+        "remaining": {u: show(u, a) for u, a in remaining.items()},
+        "categories": categories,
+        "complete": complete,
+        "status": status,
+        "short_categories": short,
+        "rule": req.id,
+        "title": req.title,
+        "source": req.source.cite(),
+        "file": req.origin.path if req.origin else None,
+        "line": req.origin.line if req.origin else None,
+        "capped": capped,
+        "allocation": allocation,
+    }
+    return out
+
+
+def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    eget = _educator_getter(ed)
+    for adv in plan.advancement:
+        holders = [lic for lic in ed.licenses if lic.type in adv.from_]
+        if not holders or not adv.when_educator.test(eget):
+            continue
+        lic = max(holders, key=lambda li: li.issued)
+        start, end = _cycle_for(lic, None, plan.as_of)
+        unmet: list[dict[str, Any]] = []
+        earned: dict[str, Decimal] = defaultdict(Decimal)
+        for e in ledger:
+            if e.amount > 0 and (adv.window == "none" or start <= e.date <= end):
+                earned[e.unit] += e.amount
+        for unit, need in adv.requires.items():
+            if earned[unit] < need:
+                unmet.append({"condition": unit, "required": plan.show(unit, need),
+                              "found": plan.show(unit, earned[unit]),
+                              "message": f"{plan.show(unit, need - earned[unit])} more {unit} needed"})
+        cond = adv.conditions
+        if cond.experience_years is not None:
+            have = ed.experience_years
+            if have is None or have < cond.experience_years:
+                unmet.append({"condition": "experience_years", "required": str(cond.experience_years),
+                              "found": None if have is None else str(have),
+                              "message": f"at least {cond.experience_years} years of experience"})
+        if cond.evaluation_min_score is not None:
+            recent = sorted(ed.evaluations, key=lambda ev: ev.year, reverse=True)[: cond.evaluation_years]
+            ok = len(recent) == cond.evaluation_years and all(
+                ev.score >= cond.evaluation_min_score for ev in recent)
+            if not ok:
+                unmet.append({"condition": "evaluations",
+                              "required": f"last {cond.evaluation_years} scores >= {cond.evaluation_min_score}",
+                              "found": ", ".join(f"{ev.year}: {ev.score}" for ev in recent) or None,
+                              "message": f"the last {cond.evaluation_years} evaluation(s) must score at least {cond.evaluation_min_score}"})
+        out.append({
+            "tier": adv.tier,
+            "from": lic.type,
+            "eligible": not unmet,
+            "unmet": unmet,
+            "rule": adv.id,
+            "title": adv.title,
+            "source": adv.source.cite(),
+            "file": adv.origin.path if adv.origin else None,
+            "line": adv.origin.line if adv.origin else None,
+        })
+    return out
+
+
+def build_ledger(plan: Plan, ed: Educator) -> tuple[list[LedgerEntry], list[dict[str, Any]], list[Facts]]:
+    warnings: list[dict[str, Any]] = []
+    ledger: list[LedgerEntry] = []
+    credited: list[Facts] = []
+    for cred in sorted(ed.credentials, key=lambda c: (c.earned, c.id)):
+        facts = Facts(cred, plan)
+        why = _gate(facts, plan)
+        if why is not None:
+            warnings.append(why)
+            continue
+        matched = False
+        for ca in plan.by_kind.get(cred.kind, ()):
+            if not ca.rule.when.test(facts.get):
+                continue
+            matched = True
+            entry, warning = _award(facts, ca, plan)
+            if warning is not None:
+                warnings.append(warning)
+            if entry is not None:
+                ledger.append(entry)
+        if matched:
+            credited.append(facts)
+        else:
+            warnings.append(_warn(
+                "no_rule",
+                f"no rule of {plan.jurisdiction.id} in force on {plan.as_of} credits "
+                f"{cred.kind.replace('_', ' ')} {cred.id!r}; not credited",
+                credential=cred.id,
+            ))
+    for ca in plan.evaluation_awards:
+        table = ca.rule.table or {}
+        for ev in sorted(ed.evaluations, key=lambda v: v.year):
+            amount = table.get(ev.score)
+            if amount is None:
+                continue
+            ledger.append(LedgerEntry(
+                credential=f"evaluation:{ev.year}", unit=ca.rule.unit,
+                amount=plan.rounders[ca.rule.unit](amount), rule=ca.rule.id, title=ca.title,
+                source=ca.cite, file=ca.file, line=ca.line,
+                date=dt.date(ev.year, 6, 30),
+                basis=f"school year {ev.year - 1}-{str(ev.year)[2:]} score {ev.score} → {amount}",
+                kind="evaluation",
+            ))
+    ledger.extend(_stacks(plan, credited, ledger))
+    ledger.sort(key=lambda e: (e.date, e.credential, e.rule, e.unit))
+    _apply_caps(plan, ledger)
+    return ledger, warnings, credited
+
+
+def evaluate_plan(plan: Plan, ed: Educator, *, proposal: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The evaluation document (DESIGN.md §4) for one educator."""
+    ledger, warnings, credited = build_ledger(plan, ed)
+    renewal: list[dict[str, Any]] = []
+    for lic in sorted(ed.licenses, key=lambda li: (li.issued, li.type)):
+        req = _pick_requirement(plan, ed, lic)
+        if req is None:
+            if not any(lic.type in a.from_ for a in plan.advancement):
+                warnings.append(_warn(
+                    "no_requirement",
+                    f"{plan.jurisdiction.id} has no renewal requirement in force for a "
+                    f"{lic.type!r} license"
+                    + (f" (known types: {', '.join(plan.jurisdiction.file.license_types)})"
+                       if plan.jurisdiction.file.license_types else ""),
+                ))
+            continue
+        renewal.append(_renewal(plan, ed, lic, req, ledger))
+    advancement = _advancement(plan, ed, ledger)
+    salary = None
+    if plan.salary is not None:
+        from ..salary import evaluate_salary
+
+        salary, salary_entries, salary_warnings = evaluate_salary(plan, ed, credited)
+        ledger = ledger + salary_entries
+        warnings.extend(salary_warnings)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for e in ledger:
+        totals[e.unit] += e.amount
+    for rule_id, review_by in plan.stale:
+        warnings.append(_warn(
+            "rule_review_due",
+            f"rule {rule_id!r} was due for review by {review_by}: it may be stale",
+            rule=rule_id,
+        ))
+    j = plan.jurisdiction
+    doc: dict[str, Any] = {
+        "educator": ed.id,
+        "jurisdiction": j.id,
+        "as_of": plan.as_of.isoformat(),
+        "ruleset": {"id": f"{j.id}@{j.version}", "sha256": plan.sha256},
+    }
+    if proposal is not None:
+        doc["proposal"] = proposal
+    doc.update({
+        "totals": {u: plan.show(u, totals[u]) for u in sorted(totals)},
+        "renewal": renewal,
+        "advancement": advancement,
+        "salary": salary,
+        "ledger": [e.as_dict(plan.show) for e in ledger],
+        "warnings": warnings,
+    })
+    return doc
+

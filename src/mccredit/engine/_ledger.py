@@ -1,0 +1,88 @@
+"""Ledger entries and exact decimal arithmetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import Any
+
+from ..rules._models import UnitDef
+
+__all__ = ["LedgerEntry", "Rounder", "fmt", "money"]
+
+_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP, "half_even": ROUND_HALF_EVEN}
+CENT = Decimal("0.01")
+
+
+class Rounder:
+    """Round to a unit's declared increment (e.g. 0.5 PDP, 0.1 CEU) with its declared mode."""
+
+    __slots__ = ("inc", "mode", "places")
+
+    def __init__(self, unit: UnitDef) -> None:
+        self.inc = unit.round
+        self.mode = _MODES[unit.rounding]
+        exp = self.inc.normalize().as_tuple().exponent
+        self.places = Decimal(1).scaleb(exp if isinstance(exp, int) and exp < 0 else 0)
+
+    def __call__(self, amount: Decimal) -> Decimal:
+        steps = (amount / self.inc).quantize(Decimal(1), rounding=self.mode)
+        return (steps * self.inc).quantize(self.places)
+
+    def show(self, amount: Decimal) -> str:
+        return str(amount.quantize(self.places))
+
+
+def money(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fmt(amount: Decimal) -> str:
+    return str(amount)
+
+
+@dataclass
+class LedgerEntry:
+    """One award of an amount of a unit, from one credential (or stack or evaluation)."""
+
+    credential: str
+    unit: str
+    amount: Decimal
+    rule: str
+    title: str
+    source: str
+    file: str
+    line: int
+    date: dt.date
+    basis: str
+    kind: str = "award"
+    categories: tuple[str, ...] = ()
+    match: Any = None
+    notes: list[str] = field(default_factory=list)
+    consumed_by: str | None = None
+    original: Decimal | None = None
+
+    def as_dict(self, show: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "credential": self.credential,
+            "unit": self.unit,
+            "amount": show(self.unit, self.amount),
+            "rule": self.rule,
+            "title": self.title,
+            "source": self.source,
+            "file": self.file,
+            "line": self.line,
+            "date": self.date.isoformat(),
+            "basis": self.basis,
+            "categories": list(self.categories),
+        }
+        if self.kind != "award":
+            out["kind"] = self.kind
+        if self.original is not None:
+            out["before_caps"] = show(self.unit, self.original)
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.consumed_by is not None:
+            out["consumed_by"] = self.consumed_by
+        return out

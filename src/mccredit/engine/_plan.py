@@ -1,0 +1,173 @@
+"""Compile a jurisdiction for an `as_of` date into a plan.
+
+Dated values are resolved once, rules not in force are dropped, award matchers are indexed by
+credential kind so evaluation does no searching. Plans are cached per
+(ruleset sha256, jurisdiction, as_of) on the `RuleSet`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+from decimal import Decimal
+from threading import Lock
+from typing import Any
+
+from ..io.educator import CREDENTIAL_KINDS
+from ..rules._loader import Jurisdiction, RuleSet
+from ..rules._models import (
+    AdvancementRule,
+    AwardRule,
+    CapRule,
+    RequirementRule,
+    StackRule,
+)
+from ._ledger import Rounder
+
+__all__ = ["CompiledAward", "CompiledStack", "Plan", "compile_plan"]
+
+
+@dataclass(frozen=True)
+class CompiledAward:
+    rule: AwardRule
+    amount: Decimal | None
+    audited_amount: Decimal | None
+    title: str
+    cite: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CompiledStack:
+    rule: StackRule
+    members: frozenset[str]
+    issuer: str | None
+    need: int
+    amount: Decimal
+    key: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    jurisdiction: Jurisdiction
+    as_of: dt.date
+    sha256: str
+    by_kind: dict[str, tuple[CompiledAward, ...]]
+    evaluation_awards: tuple[CompiledAward, ...]
+    stacks: tuple[CompiledStack, ...]
+    caps: tuple[CapRule, ...]
+    requirements: tuple[RequirementRule, ...]
+    advancement: tuple[AdvancementRule, ...]
+    rounders: dict[str, Rounder]
+    stale: tuple[tuple[str, dt.date], ...]
+    salary: Any = None
+
+    def show(self, unit: str, amount: Decimal) -> str:
+        r = self.rounders.get(unit)
+        return r.show(amount) if r is not None else str(amount)
+
+
+def _compile_award(rule: AwardRule, as_of: dt.date) -> CompiledAward | None:
+    amount = rule.amount.at(as_of) if rule.amount is not None else None
+    if rule.per != "evaluation" and amount is None:
+        return None  # the dated series has not started or has ended on as_of
+    audited = rule.audited_amount.at(as_of) if rule.audited_amount is not None else None
+    origin = rule.origin
+    return CompiledAward(
+        rule=rule,
+        amount=amount,
+        audited_amount=audited,
+        title=rule.title,
+        cite=rule.source.cite(),
+        file=origin.path if origin else "",
+        line=origin.line if origin else 0,
+    )
+
+
+def compile_plan(j: Jurisdiction, as_of: dt.date) -> Plan:
+    by_kind: dict[str, list[CompiledAward]] = {k: [] for k in CREDENTIAL_KINDS}
+    evaluation: list[CompiledAward] = []
+    for rule in j.awards:
+        if not rule.in_force(as_of):
+            continue
+        compiled = _compile_award(rule, as_of)
+        if compiled is None:
+            continue
+        if rule.per == "evaluation":
+            evaluation.append(compiled)
+            continue
+        kinds = rule.when.values_for("kind")
+        for kind in CREDENTIAL_KINDS if kinds is None else sorted(kinds):
+            by_kind.setdefault(kind, []).append(compiled)
+    stacks: list[CompiledStack] = []
+    for s in j.stacks:
+        if not s.in_force(as_of):
+            continue
+        amount = s.amount.at(as_of)
+        if amount is None:
+            continue
+        if s.stack is not None:
+            cs = j.catalog_stacks[s.stack]
+            members, issuer = frozenset(cs.members), s.issuer or cs.issuer
+        else:
+            members, issuer = frozenset(s.members or ()), s.issuer
+        need = len(members) if s.require == "all" else min(s.require, len(members))
+        stacks.append(
+            CompiledStack(
+                rule=s, members=members, issuer=issuer, need=need, amount=amount,
+                key=f"stack:{s.stack or s.id}",
+            )
+        )
+    stale = tuple(
+        (r.id, r.review_by)
+        for r in j.all_rules()
+        if r.review_by is not None and r.review_by < as_of and r.in_force(as_of)
+    )
+    return Plan(
+        jurisdiction=j,
+        as_of=as_of,
+        sha256=j.sha256,
+        by_kind={k: tuple(v) for k, v in by_kind.items()},
+        evaluation_awards=tuple(evaluation),
+        stacks=tuple(stacks),
+        caps=tuple(c for c in j.caps if c.in_force(as_of)),
+        requirements=tuple(r for r in j.requirements if r.in_force(as_of)),
+        advancement=tuple(r for r in j.advancement if r.in_force(as_of)),
+        rounders={u: Rounder(d) for u, d in j.units.items()},
+        stale=stale,
+    )
+
+
+_LOCK = Lock()
+_MAX_PLANS = 256
+
+
+def plan_for(ruleset: RuleSet, jurisdiction: str, as_of: dt.date) -> Plan:
+    """The cached plan for (ruleset sha256, jurisdiction, as_of)."""
+    j = ruleset.get(jurisdiction)
+    cache: OrderedDict[tuple[str, str, dt.date], Plan] = ruleset.__dict__.setdefault(
+        "_plans", OrderedDict()
+    )
+    key = (j.sha256, jurisdiction, as_of)
+    with _LOCK:
+        plan = cache.get(key)
+        if plan is not None:
+            cache.move_to_end(key)
+            return plan
+    plan = compile_plan(j, as_of)
+    from ..salary import compile_salary
+
+    plan = _with_salary(plan, compile_salary(j, as_of))
+    with _LOCK:
+        cache[key] = plan
+        while len(cache) > _MAX_PLANS:
+            cache.popitem(last=False)
+    return plan
+
+
+def _with_salary(plan: Plan, salary: Any) -> Plan:
+    from dataclasses import replace
+
+    return replace(plan, salary=salary)

@@ -1,0 +1,126 @@
+"""The exceptions mccredit raises.
+
+```
+MccreditError
+ ├── ProblemsError            one or more located problems (file:line:col, field, expected, got)
+ │    ├── RuleError           a rule file, catalog or case file is wrong
+ │    └── InputError          an educator, roster row or request is wrong
+ ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
+ └── ScheduleError            a salary schedule lacks a lane or step that was asked for
+```
+
+Every problem is reported at once, never just the first: a `ProblemsError` carries the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "InputError",
+    "MccreditError",
+    "Problem",
+    "ProblemsError",
+    "RuleError",
+    "ScheduleError",
+    "UnknownJurisdictionError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem, shaped like pydantic-core's `ErrorDetails`."""
+
+    type: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    col: int | None = None
+    loc: tuple[str | int, ...] = field(default_factory=tuple)
+    expected: str | None = None
+    got: str | None = None
+
+    @property
+    def field(self) -> str:
+        out = ""
+        for part in self.loc:
+            if isinstance(part, int):
+                out += f"[{part}]"
+            else:
+                out += ("." if out else "") + str(part)
+        return out
+
+    def where(self) -> str:
+        if self.path is None:
+            return "<input>"
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col or 1}"
+
+    def one_line(self) -> str:
+        """`path:line:col: type: message (field: x, expected: y, got: z)`."""
+        extra = []
+        if self.loc:
+            extra.append(f"field: {self.field}")
+        if self.expected is not None:
+            extra.append(f"expected: {self.expected}")
+        if self.got is not None:
+            extra.append(f"got: {self.got}")
+        tail = f" ({', '.join(extra)})" if extra else ""
+        return f"{self.where()}: {self.type}: {self.message}{tail}"
+
+    def json_pointer(self) -> str:
+        return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.loc)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "msg": self.message,
+            "loc": list(self.loc),
+            "pointer": self.json_pointer(),
+            "file": self.path,
+            "line": self.line,
+            "col": self.col,
+            "expected": self.expected,
+            "got": self.got,
+        }
+
+
+class MccreditError(Exception):
+    """Base of every error mccredit raises on purpose."""
+
+
+class ProblemsError(MccreditError):
+    """One or more located problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(p.one_line() for p in self.problems))
+
+
+class RuleError(ProblemsError):
+    """A rule file, catalog, schedule or case file is invalid."""
+
+
+class InputError(ProblemsError):
+    """An educator document, roster row or request body is invalid."""
+
+
+class UnknownJurisdictionError(MccreditError):
+    def __init__(self, jurisdiction: str, *, known: list[str]) -> None:
+        self.jurisdiction = jurisdiction
+        self.known = known
+        super().__init__(
+            f"unknown jurisdiction {jurisdiction!r}; known jurisdictions: {', '.join(known)}"
+        )
+
+
+class ScheduleError(MccreditError):
+    """A salary schedule lacks a lane or step: never guessed."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
+        super().__init__(f"{where}{message}")

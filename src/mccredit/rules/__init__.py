@@ -1,0 +1,16 @@
+"""The rule language: models, dated values, matchers and the loader."""
+
+from ._dated import DatedDecimal, DatedSeries
+from ._loader import Jurisdiction, RuleSet, default_root, load_rules
+from ._matchers import Matcher, parse_matcher
+
+__all__ = [
+    "DatedDecimal",
+    "DatedSeries",
+    "Jurisdiction",
+    "Matcher",
+    "RuleSet",
+    "default_root",
+    "load_rules",
+    "parse_matcher",
+]

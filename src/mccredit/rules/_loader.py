@@ -1,0 +1,636 @@
+"""Load and validate every rule file, resolve `extends` and `uses`, detect conflicts.
+
+Layout (relative to a rules root, by default the repository or the installed package data):
+```
+rules/catalogs/<id>.yaml              issuer catalogs (accepted issuers, codes, stacks)
+jurisdictions/<state>/jurisdiction.yaml
+jurisdictions/<state>/rules/*.yaml    rule files (sections: awards, caps, stacks, ...)
+jurisdictions/<state>/schedules/*.yaml  salary schedules (districts)
+jurisdictions/<state>/cases/*.yaml    worked examples (run by `mccredit test`)
+jurisdictions/<state>/<district>/...  a district, which `extends` its state
+```
+Every problem in every file is collected and raised together as a `RuleError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .._yaml import Located, ProblemException, load_file, locate, pydantic_problems
+from ..errors import Problem, RuleError, UnknownJurisdictionError
+from ._models import (
+    AdvancementRule,
+    AwardRule,
+    BaseIncreaseRule,
+    CapRule,
+    CatalogEntry,
+    CatalogFile,
+    CatalogStack,
+    JurisdictionFile,
+    LaneRule,
+    Origin,
+    RequirementRule,
+    RuleFile,
+    ScheduleFile,
+    Source,
+    SourceRef,
+    StackRule,
+    UnitDef,
+)
+
+__all__ = ["Jurisdiction", "RuleSet", "default_root", "load_rules"]
+
+SECTIONS = ("awards", "caps", "stacks", "requirements", "advancement", "lanes", "base_increases")
+Rule = (
+    AwardRule | CapRule | StackRule | RequirementRule | AdvancementRule | LaneRule | BaseIncreaseRule
+)
+
+
+def default_root() -> Path:
+    """The rules root: `$MCCREDIT_RULES`, else the checkout holding this package."""
+    env = os.environ.get("MCCREDIT_RULES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "jurisdictions").is_dir() and (parent / "rules").is_dir():
+            return parent
+    bundled = here.parent.parent / "_bundled"
+    return bundled
+
+
+@dataclass
+class Jurisdiction:
+    """A jurisdiction with its ancestors' rules merged in (district rules win over state)."""
+
+    id: str
+    name: str
+    version: str
+    file: JurisdictionFile
+    origin: Origin
+    parent: str | None
+    units: dict[str, UnitDef]
+    sources: dict[str, SourceRef]
+    awards: list[AwardRule]
+    caps: list[CapRule]
+    stacks: list[StackRule]
+    requirements: list[RequirementRule]
+    advancement: list[AdvancementRule]
+    lanes: list[LaneRule]
+    base_increases: list[BaseIncreaseRule]
+    schedules: list[ScheduleFile]
+    accepted_issuers: frozenset[str]
+    issuer_names: dict[str, str]
+    catalog: dict[tuple[str, str], CatalogEntry]
+    catalog_stacks: dict[str, CatalogStack]
+    catalog_codes_by_issuer: dict[str, frozenset[str]]
+    strict_codes: bool
+    files: list[str]
+    sha256: str
+    salary: Any = None
+    overridden: dict[str, str] = field(default_factory=dict)
+
+    def all_rules(self) -> list[Rule]:
+        out: list[Rule] = []
+        for name in SECTIONS:
+            out.extend(getattr(self, name))
+        return out
+
+    @cached_property
+    def rules_by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.all_rules()}
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "version": self.version,
+            "extends": self.parent,
+            "sha256": self.sha256,
+            "units": {k: v.title for k, v in sorted(self.units.items())},
+            "accepted_issuers": sorted(self.accepted_issuers),
+            "files": self.files,
+            "sources": {
+                k: {"title": v.title, "address": v.address} for k, v in sorted(self.sources.items())
+            },
+            "rules": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "section": _section_of(r),
+                    "source": r.source.cite(),
+                    "effective": None
+                    if r.effective is None
+                    else {
+                        "from": _iso(r.effective.start),
+                        "until": _iso(r.effective.until),
+                    },
+                    "file": str(r.origin) if r.origin else None,
+                }
+                for r in self.all_rules()
+            ],
+            "schedules": [
+                {
+                    "schedule": s.schedule,
+                    "title": s.title,
+                    "from": _iso(s.effective.start),
+                    "until": _iso(s.effective.until),
+                    "lanes": s.lanes,
+                    "file": str(s.origin) if s.origin else None,
+                }
+                for s in self.schedules
+            ],
+        }
+
+
+def _iso(d: Any) -> str | None:
+    return None if d is None else str(d.isoformat())
+
+
+def _section_of(rule: Rule) -> str:
+    return {
+        AwardRule: "awards",
+        CapRule: "caps",
+        StackRule: "stacks",
+        RequirementRule: "requirements",
+        AdvancementRule: "advancement",
+        LaneRule: "lanes",
+        BaseIncreaseRule: "base_increases",
+    }[type(rule)]
+
+
+@dataclass
+class RuleSet:
+    """Every jurisdiction under one root, validated and resolved; immutable once loaded."""
+
+    root: Path
+    jurisdictions: dict[str, Jurisdiction]
+    catalogs: dict[str, CatalogFile]
+
+    def get(self, jurisdiction_id: str) -> Jurisdiction:
+        try:
+            return self.jurisdictions[jurisdiction_id]
+        except KeyError:
+            raise UnknownJurisdictionError(
+                jurisdiction_id, known=sorted(self.jurisdictions)
+            ) from None
+
+    @property
+    def ids(self) -> list[str]:
+        return sorted(self.jurisdictions)
+
+
+@dataclass
+class _Raw:
+    jfile: JurisdictionFile
+    origin: Origin
+    folder: Path
+    rules: dict[str, list[Any]]
+    schedules: list[ScheduleFile]
+    files: list[Path]
+    located: Located
+
+
+class _Collector:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def load(self, path: Path) -> Located | None:
+        try:
+            return load_file(path, display=self.rel(path))
+        except ProblemException as e:
+            self.problems.append(e.problem)
+            return None
+
+    def validate(self, model: type[BaseModel], data: Any, located: Located, loc: tuple[Any, ...] = ()) -> Any:
+        try:
+            return model.model_validate(data)
+        except ValidationError as e:
+            self.problems.extend(
+                pydantic_problems(e, located=located, prefix=loc, kind="rule")
+            )
+            return None
+
+    def problem(self, located: Located | None, loc: tuple[Any, ...], type_: str, message: str, **kw: Any) -> None:
+        line, col = locate(located, loc)
+        self.problems.append(
+            Problem(
+                type=type_,
+                message=message,
+                path=located.path if located else None,
+                line=line,
+                col=col,
+                loc=loc,
+                **kw,
+            )
+        )
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_rules(root: Path | str | None = None) -> RuleSet:
+    """Load every catalog and jurisdiction under `root`; raise `RuleError` listing all problems."""
+    base = Path(root) if root is not None else default_root()
+    col = _Collector(base)
+    if not (base / "jurisdictions").is_dir():
+        raise RuleError(
+            [
+                Problem(
+                    type="rules.no_jurisdictions",
+                    message="no jurisdictions/ folder here; point MCCREDIT_RULES or PATH at a "
+                    "folder holding rules/ and jurisdictions/",
+                    path=str(base),
+                )
+            ]
+        )
+    catalogs, catalog_files = _load_catalogs(col, base / "rules" / "catalogs")
+    raws: dict[str, _Raw] = {}
+    for jpath in sorted((base / "jurisdictions").rglob("jurisdiction.yaml")):
+        raw = _load_jurisdiction(col, jpath, base)
+        if raw is None:
+            continue
+        if raw.jfile.id in raws:
+            col.problem(
+                None, ("id",), "rule.duplicate_jurisdiction", f"jurisdiction {raw.jfile.id!r} twice"
+            )
+            continue
+        raws[raw.jfile.id] = raw
+    resolved: dict[str, Jurisdiction] = {}
+    for jid in sorted(raws, key=lambda j: j.count("/")):
+        j = _resolve(col, raws, jid, resolved, catalogs, catalog_files)
+        if j is not None:
+            resolved[jid] = j
+    if col.problems:
+        raise RuleError(_dedupe(col.problems))
+    return RuleSet(root=base, jurisdictions=resolved, catalogs=catalogs)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        key = p.one_line()
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _load_catalogs(
+    col: _Collector, folder: Path
+) -> tuple[dict[str, CatalogFile], dict[str, Path]]:
+    catalogs: dict[str, CatalogFile] = {}
+    files: dict[str, Path] = {}
+    for path in _yaml_files(folder):
+        located = col.load(path)
+        if located is None:
+            continue
+        cat = col.validate(CatalogFile, located.data, located)
+        if cat is None:
+            continue
+        if cat.id != path.stem:
+            col.problem(
+                located, ("id",), "rule.catalog_id", "a catalog's id must be its file name",
+                expected=path.stem, got=cat.id,
+            )
+        for i, entry in enumerate(cat.entries):
+            if entry.issuer not in cat.issuers:
+                col.problem(
+                    located, ("entries", i, "issuer"), "rule.unknown_issuer",
+                    "entry names an issuer the catalog does not list",
+                    expected=", ".join(sorted(cat.issuers)), got=entry.issuer,
+                )
+        catalogs[cat.id] = cat
+        files[cat.id] = path
+    return catalogs, files
+
+
+def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
+    located = col.load(jpath)
+    if located is None:
+        return None
+    data = located.data
+    jfile = col.validate(JurisdictionFile, data, located)
+    if jfile is None:
+        return None
+    folder = jpath.parent
+    expected_id = folder.relative_to(base / "jurisdictions").as_posix()
+    if jfile.id != expected_id:
+        col.problem(
+            located, ("id",), "rule.jurisdiction_id",
+            "a jurisdiction's id must be its folder path under jurisdictions/",
+            expected=expected_id, got=jfile.id,
+        )
+    rules: dict[str, list[Any]] = {s: [] for s in SECTIONS}
+    files = [jpath]
+    for rpath in _yaml_files(folder / "rules"):
+        files.append(rpath)
+        rl = col.load(rpath)
+        if rl is None:
+            continue
+        if not isinstance(rl.data, dict):
+            col.problem(rl, (), "rule.file_shape", "a rule file is a mapping of sections",
+                        expected=", ".join(SECTIONS), got=type(rl.data).__name__)
+            continue
+        rf = col.validate(RuleFile, rl.data, rl)
+        if rf is None:
+            continue
+        for section in SECTIONS:
+            for i, rule in enumerate(getattr(rf, section)):
+                line, c = locate(rl, (section, i))
+                rules[section].append(
+                    rule.model_copy(update={"origin": Origin(path=rl.path, line=line or 1, col=c or 1)})
+                )
+    schedules: list[ScheduleFile] = []
+    for spath in _yaml_files(folder / "schedules"):
+        files.append(spath)
+        sl = col.load(spath)
+        if sl is None:
+            continue
+        sch = col.validate(ScheduleFile, sl.data, sl)
+        if sch is not None:
+            schedules.append(sch.model_copy(update={"origin": Origin(path=sl.path, line=1)}))
+    return _Raw(
+        jfile=jfile,
+        origin=Origin(path=located.path, line=1),
+        folder=folder,
+        rules=rules,
+        schedules=schedules,
+        files=files,
+        located=located,
+    )
+
+
+def _chain(col: _Collector, raws: dict[str, _Raw], jid: str) -> list[_Raw]:
+    """The jurisdiction and its ancestors, root (state) first."""
+    chain: list[_Raw] = []
+    cur: str | None = jid
+    while cur is not None:
+        if cur not in raws:
+            child = chain[-1] if chain else raws[jid]
+            col.problem(
+                None, ("extends",), "rule.unknown_parent",
+                f"{child.origin.path}: extends {cur!r}, which no jurisdiction.yaml declares",
+            )
+            return []
+        if any(r.jfile.id == cur for r in chain):
+            col.problem(None, ("extends",), "rule.extends_cycle", f"extends cycle at {cur!r}")
+            return []
+        chain.append(raws[cur])
+        cur = raws[cur].jfile.extends
+    return list(reversed(chain))
+
+
+def _resolve(
+    col: _Collector,
+    raws: dict[str, _Raw],
+    jid: str,
+    done: dict[str, Jurisdiction],
+    catalogs: dict[str, CatalogFile],
+    catalog_files: dict[str, Path],
+) -> Jurisdiction | None:
+    chain = _chain(col, raws, jid)
+    if not chain:
+        return None
+    me = chain[-1]
+    before = len(col.problems)
+    units: dict[str, UnitDef] = {}
+    sources: dict[str, SourceRef] = {}
+    uses: list[str] = []
+    files: list[Path] = []
+    accept_issuers: list[str] | None = None
+    strict = True
+    salary = None
+    for level in chain:
+        units.update(level.jfile.units)
+        sources.update(level.jfile.sources)
+        uses.extend(u for u in level.jfile.uses if u not in uses)
+        files.extend(level.files)
+        if level.jfile.accept.issuers is not None:
+            accept_issuers = level.jfile.accept.issuers
+        strict = level.jfile.accept.strict_codes
+        if level.jfile.salary is not None:
+            salary = level.jfile.salary
+    catalog: dict[tuple[str, str], CatalogEntry] = {}
+    stacks: dict[str, CatalogStack] = {}
+    names: dict[str, str] = {}
+    jloc = me.located
+    for u in uses:
+        cat = catalogs.get(u)
+        if cat is None:
+            col.problem(jloc, ("uses",), "rule.unknown_catalog",
+                        f"uses catalog {u!r}, which rules/catalogs/ does not have",
+                        expected=", ".join(sorted(catalogs)), got=u)
+            continue
+        files.append(catalog_files[u])
+        for iid, issuer in cat.issuers.items():
+            names[iid] = issuer.name
+        for e in cat.entries:
+            catalog[(e.issuer, e.code)] = e
+        for s in cat.stacks:
+            stacks[s.id] = s
+    accepted = frozenset(accept_issuers if accept_issuers is not None else names)
+    for iss in sorted(accepted - set(names)):
+        col.problem(jloc, ("accept", "issuers"), "rule.unknown_issuer",
+                    f"accepts issuer {iss!r}, which no catalog it uses lists",
+                    expected=", ".join(sorted(names)), got=iss)
+    # Merge rules level by level: a deeper level's rule with the same id, or one that
+    # `overrides` an id, replaces the inherited one.
+    merged: dict[str, list[Any]] = {s: [] for s in SECTIONS}
+    overridden: dict[str, str] = {}
+    depth_of: dict[str, int] = {}
+    for depth, level in enumerate(chain):
+        for section in SECTIONS:
+            current = merged[section]
+            for rule in level.rules[section]:
+                target = rule.overrides
+                if target is not None:
+                    idx = [i for i, r in enumerate(current) if r.id == target]
+                    if idx:
+                        overridden[target] = rule.id
+                        current.pop(idx[0])
+                    elif not any(target == r.id for s in SECTIONS for r in merged[s]):
+                        _rule_problem(col, rule, "rule.unknown_override",
+                                      f"overrides {target!r}, which this jurisdiction does not have")
+                same = [i for i, r in enumerate(current) if r.id == rule.id]
+                if same:
+                    if depth_of[rule.id] < depth:  # a district rule replaces its state's
+                        overridden[rule.id] = rule.id
+                        current.pop(same[0])
+                    else:
+                        other = current[same[0]]
+                        _rule_problem(col, rule, "rule.duplicate_id",
+                                      f"rule id {rule.id!r} is already used at {other.origin}")
+                        continue
+                current.append(rule)
+                depth_of[rule.id] = depth
+    _check_refs(col, merged, units, sources, stacks, me.jfile.id)
+    _check_conflicts(col, merged["awards"], chain)
+    if len(col.problems) > before:
+        return None
+    merged = {s: [_resolve_source(r, sources) for r in rs] for s, rs in merged.items()}
+    schedules = [sch.model_copy(update={"source": _resolve_src(sch.source, sources)}) for level in chain for sch in level.schedules]
+    digest = hashlib.sha256()
+    rels = sorted({col.rel(f) for f in files})
+    for rel in rels:
+        digest.update(rel.encode() + b"\0")
+        digest.update((col.root / rel).read_bytes() if (col.root / rel).exists() else rel.encode())
+        digest.update(b"\0")
+    return Jurisdiction(
+        id=me.jfile.id,
+        name=me.jfile.name,
+        version=me.jfile.version,
+        file=me.jfile,
+        origin=me.origin,
+        parent=me.jfile.extends,
+        units=units,
+        sources=sources,
+        awards=merged["awards"],
+        caps=merged["caps"],
+        stacks=merged["stacks"],
+        requirements=merged["requirements"],
+        advancement=merged["advancement"],
+        lanes=merged["lanes"],
+        base_increases=merged["base_increases"],
+        schedules=schedules,
+        accepted_issuers=accepted,
+        issuer_names=names,
+        catalog=catalog,
+        catalog_stacks=stacks,
+        catalog_codes_by_issuer={
+            iss: frozenset(code for (i, code) in catalog if i == iss) for iss in names
+        },
+        strict_codes=strict,
+        files=rels,
+        sha256=digest.hexdigest(),
+        salary=salary,
+        overridden=overridden,
+    )
+
+
+def _rule_problem(col: _Collector, rule: Any, type_: str, message: str, **kw: Any) -> None:
+    o = rule.origin
+    col.problems.append(
+        Problem(type=type_, message=message, path=o.path if o else None,
+                line=o.line if o else None, col=o.col if o else None, loc=(rule.id,), **kw)
+    )
+
+
+def _resolve_src(src: Source, sources: dict[str, SourceRef]) -> Source:
+    if src.ref is None or src.ref not in sources:
+        return src
+    ref = sources[src.ref]
+    return src.model_copy(
+        update={
+            "document": src.document or ref.title,
+            "address": src.address or ref.address,
+        }
+    )
+
+
+def _resolve_source(rule: Any, sources: dict[str, SourceRef]) -> Any:
+    return rule.model_copy(update={"source": _resolve_src(rule.source, sources)})
+
+
+def _check_refs(
+    col: _Collector,
+    merged: dict[str, list[Any]],
+    units: dict[str, UnitDef],
+    sources: dict[str, SourceRef],
+    stacks: dict[str, CatalogStack],
+    jid: str,
+) -> None:
+    unit_names = ", ".join(sorted(units)) or "(none declared)"
+    ids = {r.id for rs in merged.values() for r in rs}
+    for section, rules in merged.items():
+        for rule in rules:
+            if rule.source.ref is not None and rule.source.ref not in sources:
+                _rule_problem(col, rule, "rule.unknown_source",
+                              f"source.ref {rule.source.ref!r} is not a source of {jid}",
+                              expected=", ".join(sorted(sources)), got=rule.source.ref)
+            used: list[str] = []
+            if section in ("awards", "caps", "stacks"):
+                used = [rule.unit]
+            elif section in ("requirements", "advancement"):
+                used = list(rule.requires)
+                if section == "requirements" and rule.category_unit:
+                    used.append(rule.category_unit)
+            for u in used:
+                if u not in units:
+                    _rule_problem(col, rule, "rule.unknown_unit",
+                                  f"unit {u!r} is not declared by {jid} or the state it extends",
+                                  expected=unit_names, got=u)
+            if section == "stacks" and rule.stack is not None and rule.stack not in stacks:
+                _rule_problem(col, rule, "rule.unknown_stack",
+                              f"stack {rule.stack!r} is in no catalog this jurisdiction uses",
+                              expected=", ".join(sorted(stacks)), got=rule.stack)
+            if section == "caps" and rule.rules:
+                for rid in rule.rules:
+                    if rid not in ids:
+                        _rule_problem(col, rule, "rule.unknown_rule",
+                                      f"cap names rule {rid!r}, which does not exist", got=rid)
+
+
+def _check_conflicts(col: _Collector, awards: list[AwardRule], chain: Iterable[_Raw]) -> None:
+    """Two award rules for the same unit that could both match one credential (or one
+    evaluation) collide unless one `overrides` the other or both say `combines: true`."""
+    for i, a in enumerate(awards):
+        for b in awards[i + 1 :]:
+            if a.unit != b.unit or (a.per == "evaluation") != (b.per == "evaluation"):
+                continue
+            if a.overrides == b.id or b.overrides == a.id or (a.combines and b.combines):
+                continue
+            if not _may_overlap(a, b):
+                continue
+            col.problems.append(
+                Problem(
+                    type="rule.conflict",
+                    message=(
+                        f"rules {a.id!r} ({a.origin}) and {b.id!r} ({b.origin}) both award "
+                        f"{a.unit!r} for the same credentials with no precedence: add "
+                        "`overrides: <id>` to one, narrow a `when`, or mark both `combines: true`"
+                    ),
+                    path=b.origin.path if b.origin else None,
+                    line=b.origin.line if b.origin else None,
+                    col=b.origin.col if b.origin else None,
+                    loc=(b.id,),
+                )
+            )
+
+
+def _may_overlap(a: AwardRule, b: AwardRule) -> bool:
+    if a.effective and b.effective:
+        lo = max(a.effective.start or _MIN, b.effective.start or _MIN)
+        hi = min(a.effective.until or _MAX, b.effective.until or _MAX)
+        if lo > hi:
+            return False
+    for fld in ("kind", "issuer", "code", "audited", "accepted"):
+        va, vb = a.when.values_for(fld), b.when.values_for(fld)
+        if va is not None and vb is not None and not (va & vb):
+            return False
+    return True
+
+
+import datetime as _dt  # noqa: E402
+
+_MIN = _dt.date.min
+_MAX = _dt.date.max

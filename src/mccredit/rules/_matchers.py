@@ -1,0 +1,228 @@
+"""Structured `when` matchers: data, never code.
+
+```yaml
+when: {kind: micro_credential, accepted: true}                 # all fields must match
+when: {kind: {in: [workshop, conference]}, contact_hours: {gte: 1}}
+when: {any: [{kind: graduate_course}, {categories: {contains: literacy}}]}
+when: {not: {issuer: unknown-vendor}}
+```
+A mapping is a conjunction of its entries. A field's value is a literal (equality; for a
+list field, membership) or an operator mapping: `eq`, `ne`, `in`, `not_in`, `gte`, `gt`,
+`lte`, `lt`, `contains` (list field holds the value), `any_of` (list field shares a value),
+`exists` (field present or absent). `all`, `any` and `not` combine matchers.
+
+Each context (credential, educator, license) declares its fields and their types; an unknown
+field or operator is a load-time error naming the field and the allowed ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ._dated import _to_decimal, parse_date
+
+__all__ = ["CONTEXTS", "Matcher", "parse_matcher"]
+
+Getter = Callable[[str], Any]
+
+CREDENTIAL_FIELDS: dict[str, str] = {
+    "kind": "str",
+    "issuer": "str",
+    "code": "str",
+    "categories": "strs",
+    "contact_hours": "num",
+    "semester_credits": "num",
+    "ceus": "num",
+    "earned": "date",
+    "submitted": "date",
+    "audited": "bool",
+    "accepted": "bool",
+    "in_catalog": "bool",
+    "stack": "strs",
+}
+EDUCATOR_FIELDS: dict[str, str] = {
+    "role": "str",
+    "grade_band": "str",
+    "experience_years": "num",
+    "jurisdiction": "str",
+}
+LICENSE_FIELDS: dict[str, str] = {
+    "type": "str",
+    "tier": "str",
+    "issued": "date",
+    "expires": "date",
+}
+CONTEXTS: dict[str, dict[str, str]] = {
+    "credential": CREDENTIAL_FIELDS,
+    "educator": EDUCATOR_FIELDS,
+    "license": LICENSE_FIELDS,
+}
+_OPS = ("eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt", "contains", "any_of", "exists")
+_ORDERED = {"num", "date"}
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A compiled matcher; `test(get)` asks `get(field)` for each field value it needs."""
+
+    op: str
+    children: tuple[Matcher, ...] = ()
+    field: str | None = None
+    cmp: str | None = None
+    value: Any = None
+
+    def test(self, get: Getter) -> bool:
+        op = self.op
+        if op == "all":
+            return all(c.test(get) for c in self.children)
+        if op == "any":
+            return any(c.test(get) for c in self.children)
+        if op == "not":
+            return not self.children[0].test(get)
+        if op == "true":
+            return True
+        assert self.field is not None
+        return _compare(self.cmp or "eq", get(self.field), self.value)
+
+    def values_for(self, field: str) -> frozenset[Any] | None:
+        """Values `field` must take for a match (from eq/in in the conjunction), else None."""
+        if self.op == "field" and self.field == field and self.cmp in ("eq", "in"):
+            vals = self.value if self.cmp == "in" else (self.value,)
+            return frozenset(vals)
+        if self.op == "all":
+            found: frozenset[Any] | None = None
+            for c in self.children:
+                v = c.values_for(field)
+                if v is not None:
+                    found = v if found is None else found & v
+            return found
+        if self.op == "any":
+            parts = [c.values_for(field) for c in self.children]
+            if parts and all(p is not None for p in parts):
+                out: frozenset[Any] = frozenset()
+                for p in parts:
+                    assert p is not None
+                    out |= p
+                return out
+        return None
+
+
+TRUE = Matcher(op="true")
+
+
+def _compare(cmp: str, got: Any, want: Any) -> bool:
+    if cmp == "exists":
+        present = got is not None and got != ()
+        return present == bool(want)
+    if isinstance(got, tuple):  # list field
+        if cmp in ("eq", "contains"):
+            return want in got
+        if cmp == "any_of" or cmp == "in":
+            return any(g in want for g in got)
+        if cmp == "ne":
+            return want not in got
+        if cmp == "not_in":
+            return not any(g in want for g in got)
+        return False
+    if got is None:
+        return cmp in ("ne", "not_in")
+    if cmp == "eq":
+        return bool(got == want)
+    if cmp == "ne":
+        return bool(got != want)
+    if cmp == "in":
+        return got in want
+    if cmp == "not_in":
+        return got not in want
+    if cmp == "gte":
+        return bool(got >= want)
+    if cmp == "gt":
+        return bool(got > want)
+    if cmp == "lte":
+        return bool(got <= want)
+    if cmp == "lt":
+        return bool(got < want)
+    return False
+
+
+def _coerce(ftype: str, value: Any, where: str) -> Any:
+    if ftype in ("str", "strs"):
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise ValueError(f"{where}: expected a string, got {value!r}")
+        return str(value)
+    if ftype == "num":
+        return _to_decimal(value)
+    if ftype == "date":
+        return parse_date(value)
+    if ftype == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{where}: expected true or false, got {value!r}")
+        return value
+    raise AssertionError(ftype)
+
+
+def parse_matcher(raw: Any, context: str, where: str = "when") -> Matcher:
+    """Parse a raw `when` mapping for a context; raise `ValueError` naming the bad part."""
+    fields = CONTEXTS[context]
+    if raw is None:
+        return TRUE
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: expected a mapping of field: condition, got {raw!r}")
+    parts: list[Matcher] = []
+    for key, val in raw.items():
+        here = f"{where}.{key}"
+        if key in ("all", "any"):
+            if not isinstance(val, list) or not val:
+                raise ValueError(f"{here}: expected a non-empty list of matchers")
+            kids = tuple(parse_matcher(v, context, f"{here}[{i}]") for i, v in enumerate(val))
+            parts.append(Matcher(op=key, children=kids))
+        elif key == "not":
+            parts.append(Matcher(op="not", children=(parse_matcher(val, context, here),)))
+        elif key in fields:
+            parts.extend(_parse_field(key, fields[key], val, here))
+        else:
+            allowed = ", ".join(sorted([*fields, "all", "any", "not"]))
+            raise ValueError(f"{here}: unknown field {key!r} for a {context}; allowed: {allowed}")
+    if len(parts) == 1:
+        return parts[0]
+    return Matcher(op="all", children=tuple(parts))
+
+
+def _parse_field(name: str, ftype: str, val: Any, where: str) -> list[Matcher]:
+    if not isinstance(val, Mapping):
+        if isinstance(val, list):
+            raise ValueError(f"{where}: to match one of several values write {{in: [...]}}")
+        return [Matcher(op="field", field=name, cmp="eq", value=_coerce(ftype, val, where))]
+    out: list[Matcher] = []
+    for op, arg in val.items():
+        here = f"{where}.{op}"
+        if op not in _OPS:
+            raise ValueError(f"{here}: unknown operator {op!r}; allowed: {', '.join(_OPS)}")
+        if op in ("gte", "gt", "lte", "lt") and ftype not in _ORDERED:
+            raise ValueError(f"{here}: {op} needs a number or date field, {name!r} is {ftype}")
+        if op in ("contains", "any_of") and ftype != "strs":
+            raise ValueError(f"{here}: {op} needs a list field such as categories")
+        if op == "exists":
+            if not isinstance(arg, bool):
+                raise ValueError(f"{here}: expected true or false")
+            value: Any = arg
+        elif op in ("in", "not_in", "any_of"):
+            if not isinstance(arg, list) or not arg:
+                raise ValueError(f"{here}: expected a non-empty list")
+            value = tuple(_coerce(ftype, a, here) for a in arg)
+        else:
+            value = _coerce(ftype, arg, here)
+        out.append(Matcher(op="field", field=name, cmp=op, value=value))
+    return out
+
+
+def date_or_none(value: Any) -> dt.date | None:
+    return None if value is None else parse_date(value)
+
+
+def decimal_or_none(value: Any) -> Decimal | None:
+    return None if value is None else _to_decimal(value)

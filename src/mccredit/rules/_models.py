@@ -1,0 +1,455 @@
+"""The rule language as pydantic v2 models (immutable, unknown keys rejected).
+
+A jurisdiction is a folder with a `jurisdiction.yaml` and rule files under `rules/`; every rule
+file is a mapping of sections (`awards`, `caps`, `stacks`, `requirements`, `advancement`,
+`lanes`, `base_increases`), each a list of rules. Salary schedules live under `schedules/`,
+one file per school year. See `docs/RULES.md` for the full reference with examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from ._dated import DatedDecimal
+from ._matchers import Matcher, parse_matcher
+
+__all__ = [
+    "AdvancementRule",
+    "AwardRule",
+    "BaseIncreaseRule",
+    "CapRule",
+    "CatalogEntry",
+    "CatalogFile",
+    "CatalogIssuer",
+    "CatalogStack",
+    "Conditions",
+    "Deadline",
+    "JurisdictionFile",
+    "LaneCredit",
+    "LaneRule",
+    "Origin",
+    "RequirementRule",
+    "RuleFile",
+    "ScheduleFile",
+    "Source",
+    "SourceRef",
+    "StackRule",
+    "UnitDef",
+    "Window",
+]
+
+RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*(\.[a-z0-9_\-+]+)+$")]
+UnitId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+_MATCHER_SCHEMA = {
+    "type": "object",
+    "description": "field: value | {eq|ne|in|not_in|gte|gt|lte|lt|contains|any_of|exists: ...}"
+    " | all/any: [matchers] | not: matcher",
+}
+
+
+def _matcher(context: str) -> Any:
+    return Annotated[
+        Matcher,
+        BeforeValidator(lambda v: v if isinstance(v, Matcher) else parse_matcher(v, context)),
+        WithJsonSchema(_MATCHER_SCHEMA),
+    ]
+
+
+CredentialMatcher = _matcher("credential")
+EducatorMatcher = _matcher("educator")
+LicenseMatcher = _matcher("license")
+Dated = Annotated[
+    DatedDecimal,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": ["number", "string"]},
+                {
+                    "type": "object",
+                    "description": "YYYY-MM-DD: value (null ends the series)",
+                    "additionalProperties": {"type": ["number", "string", "null"]},
+                },
+            ]
+        }
+    ),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, populate_by_name=True
+    )
+
+
+class Origin(_Model):
+    """Where a rule was written: the file (relative to the rules root) and its line."""
+
+    path: str
+    line: int
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+class SourceRef(_Model):
+    title: str
+    address: str | None = None
+    document: str | None = None
+    snapshot: str | None = None
+
+
+class Source(_Model):
+    """The policy a rule encodes. `ref` names a jurisdiction-level source; `section` adds the
+    place inside it. `tag` says `S` (stated by the source) or `I` (inferred: a parameter, its
+    value an example)."""
+
+    ref: str | None = None
+    document: str | None = None
+    section: str | None = None
+    address: str | None = None
+    tag: Literal["S", "I"] = "S"
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _needs_something(self) -> Source:
+        if not (self.ref or self.document or self.address):
+            raise ValueError("a source needs a ref, a document or an address")
+        return self
+
+    def cite(self) -> str:
+        parts = [p for p in (self.document, self.section, self.address) if p]
+        text = ", ".join(parts)
+        return f"{text} [{self.tag}]" if self.tag == "I" else text
+
+
+class Window(_Model):
+    """A date range, both ends inclusive; an open end is written `null` or left out."""
+
+    start: dt.date | None = Field(default=None, alias="from")
+    until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.start and self.until and self.until < self.start:
+            raise ValueError(f"'until' {self.until} is before 'from' {self.start}")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (
+            self.until is None or day <= self.until
+        )
+
+
+class UnitDef(_Model):
+    title: str
+    round: Decimal = Decimal("0.01")
+    rounding: Literal["half_up", "down", "up", "half_even"] = "half_up"
+
+    @field_validator("round")
+    @classmethod
+    def _positive(cls, v: Decimal) -> Decimal:
+        if v <= 0:
+            raise ValueError("the rounding increment must be > 0")
+        return v
+
+
+class _Rule(_Model):
+    id: RuleId
+    title: str
+    source: Source
+    effective: Window | None = None
+    review_by: dt.date | None = None
+    overrides: str | None = None
+    origin: Origin | None = Field(default=None, exclude=True)
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective is None or self.effective.contains(day)
+
+
+class AwardRule(_Rule):
+    """Credit a credential (or an evaluation) in one unit.
+
+    `per` says what the amount multiplies: `credential` (a flat amount each), a measure
+    (`contact_hours`, `semester_credits`, `ceus`), or `evaluation` (a `table` by score).
+    """
+
+    when: CredentialMatcher = Field(default_factory=lambda: parse_matcher(None, "credential"))
+    unit: UnitId
+    per: Literal["credential", "contact_hours", "semester_credits", "ceus", "evaluation"]
+    amount: Dated | None = None
+    audited_amount: Dated | None = None
+    table: dict[int, Decimal] | None = None
+    max_per_credential: Decimal | None = Field(default=None, ge=0)
+    categories: list[str] | None = None
+    combines: bool = False
+
+    @model_validator(mode="after")
+    def _shape(self) -> AwardRule:
+        if self.per == "evaluation":
+            if not self.table:
+                raise ValueError("per: evaluation needs a table of score: amount")
+        elif self.amount is None:
+            raise ValueError(f"per: {self.per} needs an amount")
+        return self
+
+
+class CapRule(_Rule):
+    """At most `max` (or `share` of the requirement) of `unit` from matching entries.
+
+    `scope`: `credential` (each credential), `cycle` (within one renewal cycle), or `career`
+    (over all time, optionally only entries dated on or after `since`)."""
+
+    unit: UnitId
+    scope: Literal["credential", "cycle", "career"]
+    when: CredentialMatcher = Field(default_factory=lambda: parse_matcher(None, "credential"))
+    rules: list[str] | None = None
+    category: str | None = None
+    max: Decimal | None = Field(default=None, ge=0)
+    share: Decimal | None = Field(default=None, gt=0, le=1)
+    since: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> CapRule:
+        if (self.max is None) == (self.share is None):
+            raise ValueError("a cap needs exactly one of max or share")
+        if self.share is not None and self.scope != "cycle":
+            raise ValueError("a share cap applies to a cycle's requirement: use scope: cycle")
+        return self
+
+
+class StackRule(_Rule):
+    """Completing a stack (all, or `require` N of its members, within `within_days`) earns
+    `amount` of `unit`, either on top of the parts (`mode: bonus`) or replacing them
+    (`mode: instead`)."""
+
+    stack: str | None = None
+    members: list[str] | None = None
+    issuer: str | None = None
+    require: Literal["all"] | int = "all"
+    within_days: int | None = Field(default=None, gt=0)
+    unit: UnitId
+    amount: Dated
+    mode: Literal["bonus", "instead"] = "bonus"
+
+    @model_validator(mode="after")
+    def _members(self) -> StackRule:
+        if (self.stack is None) == (self.members is None):
+            raise ValueError("a stack rule names a catalog `stack` or lists `members`, not both")
+        if isinstance(self.require, int) and self.require < 1:
+            raise ValueError("require: N needs N >= 1")
+        return self
+
+
+class RequirementRule(_Rule):
+    """What renewing a license needs within its cycle."""
+
+    license: list[str]
+    when_educator: EducatorMatcher = Field(default_factory=lambda: parse_matcher(None, "educator"))
+    when_license: LicenseMatcher = Field(default_factory=lambda: parse_matcher(None, "license"))
+    cycles: Window | None = None
+    cycle_years: int = Field(default=5, gt=0)
+    window: Literal["validity_period", "none"] = "validity_period"
+    requires: dict[UnitId, Decimal]
+    categories: dict[str, Decimal] = Field(default_factory=dict)
+    category_unit: UnitId | None = None
+    open_categories: list[str] = Field(default_factory=list)
+    allocation: Literal["split"] = "split"
+    at_risk_days: int = Field(default=365, ge=0)
+
+    @field_validator("license", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _category_unit(self) -> RequirementRule:
+        if self.categories and self.category_unit is None:
+            if len(self.requires) != 1:
+                raise ValueError("categories with several required units need category_unit")
+        for unit, amount in self.requires.items():
+            if amount < 0:
+                raise ValueError(f"requires.{unit} must be >= 0")
+        return self
+
+    @property
+    def cat_unit(self) -> str:
+        return self.category_unit or next(iter(self.requires))
+
+
+class Conditions(_Model):
+    """Non-credit conditions: years of experience; the last `evaluation_years` evaluations
+    all scored at least `evaluation_min_score`."""
+
+    experience_years: Decimal | None = Field(default=None, ge=0)
+    evaluation_min_score: int | None = Field(default=None, ge=1, le=5)
+    evaluation_years: int = Field(default=1, ge=1)
+
+
+class AdvancementRule(_Rule):
+    tier: str
+    from_: list[str] = Field(alias="from")
+    when_educator: EducatorMatcher = Field(default_factory=lambda: parse_matcher(None, "educator"))
+    window: Literal["validity_period", "none"] = "validity_period"
+    requires: dict[UnitId, Decimal] = Field(default_factory=dict)
+    conditions: Conditions = Field(default_factory=Conditions)
+
+    @field_validator("from_", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+class LaneCredit(_Model):
+    """How a credential earns `salary_credit` toward lanes."""
+
+    when: CredentialMatcher
+    per: Literal["credential", "contact_hours", "semester_credits", "ceus"]
+    amount: Dated
+    categories: list[str] | None = None
+
+
+class Deadline(_Model):
+    """Documents filed by `submitted_by` (MM-DD within the school year) take effect with `pay`.
+
+    `full_year`: from the first day of the school year; `half_year`: from the first pay period
+    after the deadline, half the annual change this year; `next_school_year`: from the next
+    school year's first day."""
+
+    submitted_by: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    pay: Literal["full_year", "half_year", "next_school_year", "first_pay_period_after"]
+
+
+class LaneRule(_Rule):
+    """A move from lane `from` to lane `to` when enough salary credit is earned."""
+
+    from_: str = Field(alias="from")
+    to: str
+    requires: Decimal = Field(gt=0)
+    category_minimums: dict[str, Decimal] = Field(default_factory=dict)
+    credit: list[LaneCredit]
+    earned_after: Literal["placement", "none"] = "none"
+    evidence_within_days: int | None = Field(default=None, gt=0)
+    max_lanes_per_year: int = Field(default=1, ge=1)
+    deadlines: list[Deadline] = Field(default_factory=list)
+
+
+class BaseIncreaseRule(_Rule):
+    """A permanent addition to the base salary for each qualifying credential."""
+
+    when: CredentialMatcher
+    amount: Dated
+    max_count: int | None = Field(default=None, ge=0)
+    max_total: Decimal | None = Field(default=None, ge=0)
+    deadlines: list[Deadline] = Field(default_factory=list)
+
+
+class RuleFile(_Model):
+    """One rule file: sections of rules."""
+
+    description: str | None = None
+    awards: list[AwardRule] = Field(default_factory=list)
+    caps: list[CapRule] = Field(default_factory=list)
+    stacks: list[StackRule] = Field(default_factory=list)
+    requirements: list[RequirementRule] = Field(default_factory=list)
+    advancement: list[AdvancementRule] = Field(default_factory=list)
+    lanes: list[LaneRule] = Field(default_factory=list)
+    base_increases: list[BaseIncreaseRule] = Field(default_factory=list)
+
+
+class SalarySettings(_Model):
+    school_year_start: str = Field(default="07-01", pattern=r"^\d{2}-\d{2}$")
+    pay_periods: int = Field(default=24, gt=0, le=53)
+    first_pay_date: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    step_advance: Literal["school_year", "none"] = "school_year"
+    source: Source | None = None
+
+
+class AcceptSettings(_Model):
+    issuers: list[str] | None = None
+    strict_codes: bool = True
+
+
+class JurisdictionFile(_Model):
+    id: str = Field(pattern=r"^[a-z]{2}-[a-z]{2}(/[a-z0-9\-]+)?$")
+    name: str
+    version: str = "1"
+    description: str | None = None
+    extends: str | None = None
+    uses: list[str] = Field(default_factory=list)
+    accept: AcceptSettings = Field(default_factory=AcceptSettings)
+    units: dict[UnitId, UnitDef] = Field(default_factory=dict)
+    sources: dict[str, SourceRef] = Field(default_factory=dict)
+    license_types: list[str] = Field(default_factory=list)
+    salary: SalarySettings | None = None
+
+
+class ScheduleFile(_Model):
+    """A salary schedule for one school year: annual amounts by step, one per lane in order."""
+
+    schedule: str = "teachers"
+    title: str
+    source: Source
+    effective: Window
+    lanes: list[str]
+    steps: dict[int, list[Decimal]]
+    example_values: bool = False
+    origin: Origin | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _grid(self) -> ScheduleFile:
+        if self.effective.start is None:
+            raise ValueError("a schedule needs effective.from")
+        if len(set(self.lanes)) != len(self.lanes):
+            raise ValueError("lanes repeat")
+        bad = [s for s, row in self.steps.items() if len(row) != len(self.lanes)]
+        if bad:
+            raise ValueError(
+                f"steps {bad} have a missing or extra cell: each step needs one amount per lane "
+                f"({len(self.lanes)}: {', '.join(self.lanes)})"
+            )
+        for s, row in self.steps.items():
+            if any(a < 0 for a in row):
+                raise ValueError(f"step {s} has a negative amount")
+        return self
+
+
+class CatalogIssuer(_Model):
+    name: str
+    address: str | None = None
+
+
+class CatalogEntry(_Model):
+    issuer: str
+    code: str
+    title: str
+    categories: list[str] = Field(default_factory=list)
+    contact_hours: Decimal | None = Field(default=None, ge=0)
+
+
+class CatalogStack(_Model):
+    id: str
+    issuer: str
+    title: str
+    members: list[str]
+
+
+class CatalogFile(_Model):
+    id: str
+    title: str
+    source: Source
+    issuers: dict[str, CatalogIssuer]
+    entries: list[CatalogEntry] = Field(default_factory=list)
+    stacks: list[CatalogStack] = Field(default_factory=list)
