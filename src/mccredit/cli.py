@@ -1,0 +1,267 @@
+"""The `mccredit` command line (Typer + rich), a thin layer over the Python API.
+
+Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
+rules (each problem on its own line as `file:line:col: type: message (field, expected, got)`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import _api
+from .errors import MccreditError, ProblemsError, UnknownJurisdictionError
+from .rules import RuleSet, load_rules
+
+app = typer.Typer(
+    name="mccredit",
+    help="Licensure and salary-credit rules engine for K-12 educators.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD (default: today).")
+]
+JurisdictionOpt = Annotated[
+    str | None,
+    typer.Option("--jurisdiction", "-j", help="Jurisdiction id, e.g. us-tn or us-va/pwcs "
+                 "(default: the educator's own)."),
+]
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option("--rules", help="Rules root holding rules/ and jurisdictions/ (default: bundled).",
+                 envvar="MCCREDIT_RULES"),
+]
+
+
+def fail(exc: MccreditError) -> typer.Exit:
+    """Print an error the way every command does and return exit code 2."""
+    if isinstance(exc, ProblemsError):
+        for p in exc.problems:
+            err.print(p.one_line(), markup=False)
+        err.print(f"{len(exc.problems)} problem(s); nothing was written.", markup=False)
+    else:
+        err.print(f"error: {exc}", markup=False)
+    return typer.Exit(2)
+
+
+def find_root(path: Path | None) -> Path | None:
+    """The rules root at or above `path` (a folder holding jurisdictions/)."""
+    if path is None:
+        return None
+    p = path.resolve()
+    for cand in [p, *p.parents]:
+        if (cand / "jurisdictions").is_dir():
+            return cand
+    return p
+
+
+def get_rules(root: Path | None) -> RuleSet:
+    if root is None:
+        return _api.default_rules()
+    return load_rules(root)
+
+
+@app.command()
+def validate(
+    path: Annotated[Path | None, typer.Argument(help="A rules root, jurisdiction folder or rule file.")] = None,
+) -> None:
+    """Validate every rule file; list jurisdictions, rule counts and sha256."""
+    try:
+        rules = load_rules(find_root(path)) if path is not None else _api.default_rules()
+    except MccreditError as e:
+        raise fail(e) from None
+    table = Table(title=f"Rules under {rules.root}")
+    for col in ("jurisdiction", "name", "rules", "schedules", "sha256"):
+        table.add_column(col)
+    for jid in rules.ids:
+        j = rules.jurisdictions[jid]
+        table.add_row(jid, j.name, str(len(j.all_rules())), str(len(j.schedules)), j.sha256[:12])
+    out.print(table)
+    out.print(f"OK: {len(rules.ids)} jurisdiction(s) valid.")
+
+
+def _evaluate(file: Path, jurisdiction: str | None, as_of: str | None, rules: Path | None) -> dict[str, Any]:
+    return _api.evaluate(file, jurisdiction=jurisdiction, as_of=as_of, rules=get_rules(find_root(rules)))
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Educator JSON or YAML file.")],
+    jurisdiction: JurisdictionOpt = None,
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON document.")] = False,
+    rules: RulesOpt = None,
+) -> None:
+    """Evaluate one educator: totals, renewal, advancement, salary."""
+    try:
+        doc = _evaluate(file, jurisdiction, as_of, rules)
+    except MccreditError as e:
+        raise fail(e) from None
+    if as_json:
+        sys.stdout.write(_api.to_json(doc))
+        return
+    print_summary(doc)
+
+
+def print_summary(doc: dict[str, Any]) -> None:
+    out.print(f"[bold]{doc['educator']}[/bold] in {doc['jurisdiction']} as of {doc['as_of']} "
+              f"(ruleset {doc['ruleset']['id']}, {doc['ruleset']['sha256'][:12]})")
+    t = Table(title="Totals")
+    t.add_column("unit")
+    t.add_column("amount", justify="right")
+    for u, a in doc["totals"].items():
+        t.add_row(u, a)
+    out.print(t)
+    if doc["renewal"]:
+        r = Table(title="Renewal")
+        for c in ("license", "cycle", "required", "earned", "remaining", "categories short", "status"):
+            r.add_column(c)
+        for x in doc["renewal"]:
+            r.add_row(
+                x["license"], f"{x['cycle']['start']} – {x['cycle']['end']}",
+                _fmt(x["required"]), _fmt(x["earned"]), _fmt(x["remaining"]),
+                ", ".join(f"{c} {x['categories'][c]['remaining']}" for c in x["short_categories"]) or "-",
+                x["status"],
+            )
+        out.print(r)
+    for a in doc["advancement"]:
+        unmet = "; ".join(u["message"] for u in a["unmet"]) or "all conditions met"
+        out.print(f"Advancement {a['from']} → {a['tier']}: "
+                  f"{'[green]eligible[/green]' if a['eligible'] else 'not yet'} ({unmet})")
+    s = doc.get("salary")
+    if s:
+        if s.get("new_lane") is not None:
+            out.print(f"Salary: {s['lane']} step {s['step']} {s['annual']} → {s['new_lane']} step "
+                      f"{s['new_step']} {s['new_annual']} (+{s['annual_delta']} a year) from "
+                      f"{s['effective_date']}; this year +{s['this_year_delta']}, retro {s['retro']}")
+        else:
+            out.print(f"Salary: {s['lane']} step {s['step']} {s['annual']} (no change)")
+    for w in doc["warnings"]:
+        out.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}", markup=True)
+
+
+def _fmt(d: dict[str, str]) -> str:
+    return ", ".join(f"{v} {k}" for k, v in d.items())
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="Educator JSON or YAML file.")],
+    jurisdiction: JurisdictionOpt = None,
+    as_of: AsOf = None,
+    rules: RulesOpt = None,
+) -> None:
+    """Explain every figure: rule, title, source and file:line."""
+    from .explain import render_text
+
+    try:
+        doc = _evaluate(file, jurisdiction, as_of, rules)
+    except MccreditError as e:
+        raise fail(e) from None
+    sys.stdout.write(render_text(doc))
+
+
+@app.command("test")
+def test_cases(
+    path: Annotated[Path | None, typer.Argument(help="A jurisdiction folder, cases folder or case file.")] = None,
+    verbose: Annotated[bool, typer.Option("-v", help="List every case.")] = False,
+) -> None:
+    """Run jurisdiction worked examples (cases/*.yaml); exit 1 if any fails."""
+    from .testing import run_cases
+
+    try:
+        rules = get_rules(find_root(path)) if path is not None else _api.default_rules()
+        target = path if path is not None else rules.root / "jurisdictions"
+        if not target.exists():
+            raise typer.BadParameter(f"{target} does not exist")
+        results = run_cases(target, rules)
+    except MccreditError as e:
+        raise fail(e) from None
+    failed = [r for r in results if not r.passed]
+    for r in results:
+        if verbose or not r.passed:
+            mark = "[green]PASSED[/green]" if r.passed else "[red]FAILED[/red]"
+            out.print(f"{r.where} {r.name} {mark}")
+            for f in r.failures:
+                out.print(f"    {f}", markup=False)
+    if not results:
+        err.print(f"no cases found under {target}")
+        raise typer.Exit(1)
+    colour = "red" if failed else "green"
+    out.print(f"[{colour}]{len(results) - len(failed)} passed, {len(failed)} failed[/{colour}] "
+              f"in {len({r.file for r in results})} file(s)")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def schema(
+    what: Annotated[str, typer.Argument(help="rules | educator | schedule | catalog | jurisdiction | all")] = "all",
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write <name>.schema.json files here.")] = None,
+) -> None:
+    """Print (or write) the JSON Schema of rule files and of educator input, for editors."""
+    from .io.educator import Educator
+    from .rules._models import CatalogFile, JurisdictionFile, RuleFile, ScheduleFile
+
+    models = {"rules": RuleFile, "educator": Educator, "schedule": ScheduleFile,
+              "catalog": CatalogFile, "jurisdiction": JurisdictionFile}
+    chosen = models if what == "all" else {what: models.get(what)}
+    if None in chosen.values():
+        err.print(f"error: unknown schema {what!r}; choose one of: all, {', '.join(models)}")
+        raise typer.Exit(2)
+    docs = {name: m.model_json_schema(mode="validation") for name, m in chosen.items() if m}
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, d in docs.items():
+            (out_dir / f"{name}.schema.json").write_text(json.dumps(d, indent=2) + "\n")
+            out.print(f"wrote {out_dir / f'{name}.schema.json'}")
+        return
+    sys.stdout.write(json.dumps(docs if what == "all" else docs[what], indent=2) + "\n")
+
+
+@app.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line per evaluation.")] = False,
+) -> None:
+    """Validate the bundled rules and evaluate every bundled example educator."""
+    from .demo import run_demo
+
+    try:
+        run_demo(out, as_json=as_json)
+    except MccreditError as e:
+        raise fail(e) from None
+
+
+# Commands that live beside their subsystem register themselves here.
+for _name in ("mccredit.salary._cli", "mccredit.api._cli", "mccredit.store._cli",
+              "mccredit.batch._cli", "mccredit.scenarios._cli"):
+    try:
+        _mod = importlib.import_module(_name)
+    except ModuleNotFoundError as _e:
+        if _e.name is None or not _name.startswith(_e.name):
+            raise
+        continue
+    _mod.register(app)
+
+
+def main() -> None:  # pragma: no cover
+    try:
+        app()
+    except UnknownJurisdictionError as e:
+        err.print(f"error: {e}")
+        raise SystemExit(2) from None
+
+
+_ = dt
