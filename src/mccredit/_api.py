@@ -22,6 +22,7 @@ from .errors import InputError, Problem
 from .io.educator import Educator, load_educator, parse_educator
 from .rules import RuleSet, load_rules as _load_rules
 from .rules._dated import parse_date
+from .scenarios import Proposal, apply_proposal
 
 __all__ = ["default_rules", "evaluate", "explain", "load_rules", "to_educator", "to_json"]
 
@@ -71,14 +72,19 @@ def evaluate(
     jurisdiction: str | None = None,
     as_of: dt.date | str | None = None,
     rules: RuleSet | None = None,
+    proposal: Proposal | dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Evaluate one educator; returns the DESIGN.md §4 document (amounts as strings).
 
-    `jurisdiction` defaults to the educator's own; `as_of` defaults to today.
+    `jurisdiction` defaults to the educator's own; `as_of` defaults to today; `proposal` is a
+    what-if overlay (see `mccredit.scenarios`), named with its sha256 in the result.
     """
     ed = to_educator(educator)
     ruleset = rules if rules is not None else default_rules()
-    plan = plan_for(ruleset, jurisdiction or ed.jurisdiction, _as_of(as_of))
+    j = ruleset.get(jurisdiction or ed.jurisdiction)
+    if proposal is not None:
+        j = apply_proposal(j, proposal)
+    plan = plan_for(ruleset, j, _as_of(as_of))
     return evaluate_plan(plan, ed)
 
 
@@ -88,11 +94,14 @@ def explain(
     jurisdiction: str | None = None,
     as_of: dt.date | str | None = None,
     rules: RuleSet | None = None,
+    proposal: Proposal | dict[str, Any] | None = None,
 ) -> str:
     """A readable account of every figure: its rule, title, source and file:line."""
     from .explain import render_text
 
-    return render_text(evaluate(educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules))
+    return render_text(
+        evaluate(educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal)
+    )
 
 
 def to_json(doc: dict[str, Any]) -> str:

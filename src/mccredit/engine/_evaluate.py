@@ -480,7 +480,7 @@ def build_ledger(plan: Plan, ed: Educator) -> tuple[list[LedgerEntry], list[dict
     return ledger, warnings, credited
 
 
-def evaluate_plan(plan: Plan, ed: Educator, *, proposal: dict[str, Any] | None = None) -> dict[str, Any]:
+def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
     """The evaluation document (DESIGN.md §4) for one educator."""
     ledger, warnings, credited = build_ledger(plan, ed)
     renewal: list[dict[str, Any]] = []
@@ -521,8 +521,8 @@ def evaluate_plan(plan: Plan, ed: Educator, *, proposal: dict[str, Any] | None =
         "as_of": plan.as_of.isoformat(),
         "ruleset": {"id": f"{j.id}@{j.version}", "sha256": plan.sha256},
     }
-    if proposal is not None:
-        doc["proposal"] = proposal
+    if j.proposal is not None:
+        doc["proposal"] = j.proposal
     doc.update({
         "totals": {u: plan.show(u, totals[u]) for u in sorted(totals)},
         "renewal": renewal,

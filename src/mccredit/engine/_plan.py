@@ -144,13 +144,15 @@ _LOCK = Lock()
 _MAX_PLANS = 256
 
 
-def plan_for(ruleset: RuleSet, jurisdiction: str, as_of: dt.date) -> Plan:
-    """The cached plan for (ruleset sha256, jurisdiction, as_of)."""
-    j = ruleset.get(jurisdiction)
-    cache: OrderedDict[tuple[str, str, dt.date], Plan] = ruleset.__dict__.setdefault(
+def plan_for(
+    ruleset: RuleSet, jurisdiction: str | Jurisdiction, as_of: dt.date
+) -> Plan:
+    """The cached plan for (ruleset sha256, jurisdiction, proposal sha256, as_of)."""
+    j = ruleset.get(jurisdiction) if isinstance(jurisdiction, str) else jurisdiction
+    cache: OrderedDict[tuple[str, str, str, dt.date], Plan] = ruleset.__dict__.setdefault(
         "_plans", OrderedDict()
     )
-    key = (j.sha256, jurisdiction, as_of)
+    key = (j.sha256, j.id, j.proposal["sha256"] if j.proposal else "", as_of)
     with _LOCK:
         plan = cache.get(key)
         if plan is not None:

@@ -97,6 +97,7 @@ class Jurisdiction:
     sha256: str
     salary: Any = None
     overridden: dict[str, str] = field(default_factory=dict)
+    proposal: dict[str, Any] | None = None
 
     def all_rules(self) -> list[Rule]:
         out: list[Rule] = []

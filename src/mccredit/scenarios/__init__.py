@@ -1,0 +1,5 @@
+"""What-if proposals: YAML overlays applied to a jurisdiction per request."""
+
+from ._proposal import Proposal, apply_proposal, load_proposal, parse_proposal
+
+__all__ = ["Proposal", "apply_proposal", "load_proposal", "parse_proposal"]

@@ -1,0 +1,197 @@
+"""A proposal is data: `set`, `add` and `remove` by rule id, effective from a date.
+
+```yaml
+proposal: Advanced-degree equivalency at 20 micro-credentials
+jurisdiction: us-wi/muskego-norway
+effective: 2026-07-01
+set:
+  - {rule: mn.lane.ade, path: requires, value: 20}
+add:
+  awards: [{id: ..., title: ..., source: ..., unit: ..., per: ..., amount: ...}]
+remove: [tn.pdp.evaluation]
+schedules: [<a schedule file's content>]   # e.g. a proposed salary scale
+```
+Applying it never touches the loaded rules: the jurisdiction is copied. A changed rule keeps
+its id; the baseline version ends the day before `effective` and the proposed version starts on
+it, so evaluating at dates before and after the proposal costs it year by year. Results carry the
+proposal's name and sha256 beside the ruleset's.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .._yaml import Located, ProblemException, load_file, pydantic_problems
+from ..errors import InputError, Problem
+from ..rules._loader import SECTIONS, Jurisdiction, _resolve_source
+from ..rules._models import Origin, RuleFile, ScheduleFile, Window
+
+__all__ = ["Proposal", "apply_proposal", "load_proposal", "parse_proposal"]
+
+
+class SetOp(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rule: str
+    path: str = Field(min_length=1)
+    value: Any
+
+
+class Proposal(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    name: str = Field(alias="proposal", min_length=1)
+    description: str | None = None
+    jurisdiction: str | None = None
+    effective: dt.date
+    set: list[SetOp] = Field(default_factory=list)
+    add: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    remove: list[str] = Field(default_factory=list)
+    schedules: list[dict[str, Any]] = Field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        raw = self.model_dump(mode="json", by_alias=True)
+        return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
+
+    def summary(self) -> dict[str, Any]:
+        return {"name": self.name, "sha256": self.sha256, "effective": self.effective.isoformat()}
+
+
+def parse_proposal(data: Any, *, located: Located | None = None) -> Proposal:
+    if isinstance(data, Proposal):
+        return data
+    try:
+        return Proposal.model_validate(data)
+    except ValidationError as e:
+        raise InputError(pydantic_problems(e, located=located, prefix=("proposal",),
+                                           kind="proposal")) from None
+
+
+def load_proposal(path: Path | str) -> Proposal:
+    try:
+        located = load_file(Path(path))
+    except ProblemException as e:
+        raise InputError([e.problem]) from None
+    return parse_proposal(located.data, located=located)
+
+
+def _problem(loc: tuple[str | int, ...], message: str, **kw: Any) -> Problem:
+    return Problem(type="proposal.invalid", message=message, loc=("proposal", *loc), **kw)
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    cur: Any = data
+    for part in parts[:-1]:
+        if not isinstance(cur, dict):
+            raise KeyError(part)
+        child = cur.get(part)
+        if isinstance(child, BaseModel):
+            child = child.model_dump(by_alias=True)
+        cur[part] = dict(child) if isinstance(child, dict) else {}
+        cur = cur[part]
+    cur[parts[-1]] = value
+
+
+def _dump(rule: BaseModel) -> dict[str, Any]:
+    """The rule's fields as validated objects (matchers and dated series pass through)."""
+    return {k: getattr(rule, k) for k in type(rule).model_fields if k != "origin"}
+
+
+def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Jurisdiction:
+    """A copy of `j` with the proposal applied; raise `InputError` naming each bad part."""
+    p = parse_proposal(proposal)
+    if p.jurisdiction is not None and p.jurisdiction != j.id:
+        raise InputError([_problem(("jurisdiction",), f"the proposal is for {p.jurisdiction!r}, "
+                                   f"not {j.id!r}", expected=j.id, got=p.jurisdiction)])
+    eff = p.effective
+    before = eff - dt.timedelta(days=1)
+    origin = Origin(path=f"proposal:{p.name}", line=1)
+    sections: dict[str, list[Any]] = {s: list(getattr(j, s)) for s in SECTIONS}
+    problems: list[Problem] = []
+
+    def find(rule_id: str) -> tuple[str, int] | None:
+        for s, rules in sections.items():
+            for i, r in enumerate(rules):
+                if r.id == rule_id and (r.effective is None or r.effective.contains(eff)):
+                    return s, i
+        return None
+
+    def end_baseline(s: str, i: int) -> None:
+        old = sections[s][i]
+        start = old.effective.start if old.effective else None
+        if start is not None and start > before:
+            sections[s].pop(i)
+            return
+        sections[s][i] = old.model_copy(update={"effective": Window(start=start, until=before)})
+
+    for k, op in enumerate(p.set):
+        hit = find(op.rule)
+        if hit is None:
+            problems.append(_problem(("set", k, "rule"), f"no rule {op.rule!r} in {j.id} on {eff}",
+                                     got=op.rule))
+            continue
+        s, i = hit
+        old = sections[s][i]
+        data = _dump(old)
+        try:
+            _set_path(data, op.path, copy.deepcopy(op.value))
+        except KeyError:
+            problems.append(_problem(("set", k, "path"), f"cannot set {op.path!r} on {op.rule!r}"))
+            continue
+        data["effective"] = {"from": eff, "until": old.effective.until if old.effective else None}
+        data["title"] = f"{old.title} (proposal: {p.name})"
+        try:
+            new = type(old).model_validate(data)
+        except ValidationError as e:
+            problems.extend(pydantic_problems(e, located=None, prefix=("proposal", "set", k, "value"),
+                                              kind="proposal"))
+            continue
+        end_baseline(s, i)
+        sections[s].append(new.model_copy(update={"origin": old.origin}))
+    for k, rid in enumerate(p.remove):
+        hit = find(rid)
+        if hit is None:
+            problems.append(_problem(("remove", k), f"no rule {rid!r} in {j.id} on {eff}", got=rid))
+            continue
+        end_baseline(*hit)
+    if p.add:
+        unknown = sorted(set(p.add) - set(SECTIONS))
+        if unknown:
+            problems.append(_problem(("add",), f"unknown section(s) {unknown}",
+                                     expected=", ".join(SECTIONS)))
+        else:
+            try:
+                rf = RuleFile.model_validate(p.add)
+            except ValidationError as e:
+                problems.extend(pydantic_problems(e, located=None, prefix=("proposal", "add"),
+                                                  kind="proposal"))
+            else:
+                for s in SECTIONS:
+                    for r in getattr(rf, s):
+                        win = Window(start=max(eff, r.effective.start) if r.effective and r.effective.start else eff,
+                                     until=r.effective.until if r.effective else None)
+                        sections[s].append(_resolve_source(
+                            r.model_copy(update={"effective": win, "origin": origin}), j.sources))
+    schedules = list(j.schedules)
+    for k, raw in enumerate(p.schedules):
+        try:
+            sch = ScheduleFile.model_validate(raw)
+        except ValidationError as e:
+            problems.extend(pydantic_problems(e, located=None, prefix=("proposal", "schedules", k),
+                                              kind="proposal"))
+            continue
+        schedules.append(sch.model_copy(update={"origin": origin}))
+    if problems:
+        raise InputError(problems)
+    new_j = dataclasses.replace(j, schedules=schedules, **sections)
+    new_j.__dict__.pop("rules_by_id", None)
+    new_j.proposal = p.summary()
+    return new_j
