@@ -1,0 +1,90 @@
+"""Shared fixtures: the bundled rules and a builder for small rule trees in tmp_path."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import mccredit
+
+REPO = Path(__file__).resolve().parents[1]
+
+MINI_CATALOG = """\
+id: mini
+title: A tiny catalog for tests
+source: {document: "mccredit test fixture", tag: I}
+issuers:
+  acme: {name: Acme Badges}
+  bravo: {name: Bravo Learning}
+entries:
+  - {issuer: acme, code: A-LIT, title: Literacy badge, categories: [literacy], contact_hours: 10}
+  - {issuer: acme, code: A-SUB, title: Subject badge, categories: [subject], contact_hours: 10}
+  - {issuer: acme, code: A-S1, title: Stack part 1, contact_hours: 5}
+  - {issuer: acme, code: A-S2, title: Stack part 2, contact_hours: 5}
+  - {issuer: acme, code: A-S3, title: Stack part 3, contact_hours: 5}
+  - {issuer: bravo, code: B-1, title: Bravo one, contact_hours: 8}
+stacks:
+  - {id: acme.trio, issuer: acme, title: Acme trio, members: [A-S1, A-S2, A-S3]}
+"""
+
+JURISDICTION = """\
+id: {jid}
+name: Test jurisdiction
+uses: [mini]
+accept:
+  issuers: [acme]
+license_types: [professional]
+units:
+  hr: {{title: Clock hour, round: "{round}", rounding: {rounding}}}
+sources:
+  law: {{title: Test law, address: "https://example.org/law"}}
+"""
+
+TreeBuilder = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def rules() -> mccredit.RuleSet:
+    """The bundled rules (loaded once)."""
+    return mccredit.default_rules()
+
+
+def write_tree(
+    root: Path,
+    files: dict[str, str],
+    *,
+    jid: str = "xx-yy",
+    round: str = "0.01",
+    rounding: str = "half_up",
+    jurisdiction: str | None = None,
+) -> Path:
+    """Write a minimal rules root: the mini catalog, `jurisdictions/<jid>/jurisdiction.yaml`
+    and `files` (paths relative to the jurisdiction folder, e.g. `rules/awards.yaml`)."""
+    (root / "rules" / "catalogs").mkdir(parents=True, exist_ok=True)
+    (root / "rules" / "catalogs" / "mini.yaml").write_text(MINI_CATALOG)
+    folder = root / "jurisdictions" / jid
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (
+        jurisdiction
+        if jurisdiction is not None
+        else JURISDICTION.format(jid=jid, round=round, rounding=rounding)
+    )
+    (folder / "jurisdiction.yaml").write_text(textwrap.dedent(text))
+    for rel, body in files.items():
+        p = folder / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(body))
+    return root
+
+
+@pytest.fixture
+def make_tree(tmp_path: Path) -> TreeBuilder:
+    """`make_tree({"rules/awards.yaml": "..."}, round="0.5")` → a loaded-ready rules root."""
+
+    def build(files: dict[str, str], **kw: str) -> Path:
+        return write_tree(tmp_path / "tree", files, **kw)
+
+    return build
