@@ -94,10 +94,12 @@ def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
             credential=cred.id,
         )
     if not facts.accepted:
+        accepted = ", ".join(sorted(j.accepted_issuers))
         return _warn(
             "issuer_not_accepted",
             f"issuer {cred.issuer!r} is not an accepted micro-credential issuer in {j.id} "
-            f"(accepted: {', '.join(sorted(j.accepted_issuers))}); not credited",
+            + (f"(accepted: {accepted})" if accepted else "(it accepts no micro-credential issuers)")
+            + "; not credited",
             credential=cred.id,
         )
     codes = j.catalog_codes_by_issuer.get(cred.issuer, frozenset())
@@ -431,10 +433,15 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
     return out
 
 
-def build_ledger(plan: Plan, ed: Educator) -> tuple[list[LedgerEntry], list[dict[str, Any]], list[Facts]]:
+def build_ledger(
+    plan: Plan, ed: Educator
+) -> tuple[list[LedgerEntry], list[dict[str, Any]], list[Facts], list[Facts]]:
+    """The award ledger (sorted by date, credential, rule), warnings, the credentials that
+    passed the issuer gate, and those no award rule matched."""
     warnings: list[dict[str, Any]] = []
     ledger: list[LedgerEntry] = []
     credited: list[Facts] = []
+    unmatched: list[Facts] = []
     for cred in sorted(ed.credentials, key=lambda c: (c.earned, c.id)):
         facts = Facts(cred, plan)
         why = _gate(facts, plan)
@@ -442,6 +449,7 @@ def build_ledger(plan: Plan, ed: Educator) -> tuple[list[LedgerEntry], list[dict
             warnings.append(why)
             continue
         matched = False
+        credited.append(facts)
         for ca in plan.by_kind.get(cred.kind, ()):
             if not ca.rule.when.test(facts.get):
                 continue
@@ -451,15 +459,8 @@ def build_ledger(plan: Plan, ed: Educator) -> tuple[list[LedgerEntry], list[dict
                 warnings.append(warning)
             if entry is not None:
                 ledger.append(entry)
-        if matched:
-            credited.append(facts)
-        else:
-            warnings.append(_warn(
-                "no_rule",
-                f"no rule of {plan.jurisdiction.id} in force on {plan.as_of} credits "
-                f"{cred.kind.replace('_', ' ')} {cred.id!r}; not credited",
-                credential=cred.id,
-            ))
+        if not matched:
+            unmatched.append(facts)
     for ca in plan.evaluation_awards:
         table = ca.rule.table or {}
         for ev in sorted(ed.evaluations, key=lambda v: v.year):
@@ -477,12 +478,12 @@ def build_ledger(plan: Plan, ed: Educator) -> tuple[list[LedgerEntry], list[dict
     ledger.extend(_stacks(plan, credited, ledger))
     ledger.sort(key=lambda e: (e.date, e.credential, e.rule, e.unit))
     _apply_caps(plan, ledger)
-    return ledger, warnings, credited
+    return ledger, warnings, credited, unmatched
 
 
 def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
     """The evaluation document (DESIGN.md §4) for one educator."""
-    ledger, warnings, credited = build_ledger(plan, ed)
+    ledger, warnings, credited, unmatched = build_ledger(plan, ed)
     renewal: list[dict[str, Any]] = []
     for lic in sorted(ed.licenses, key=lambda li: (li.issued, li.type)):
         req = _pick_requirement(plan, ed, lic)
@@ -502,9 +503,20 @@ def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
     if plan.salary is not None:
         from ..salary import evaluate_salary
 
-        salary, salary_entries, salary_warnings = evaluate_salary(plan, ed, credited)
+        salary, salary_entries, salary_warnings, salary_used = evaluate_salary(plan, ed, credited)
         ledger = ledger + salary_entries
         warnings.extend(salary_warnings)
+    else:
+        salary_used = set()
+    for facts in unmatched:
+        if facts.cred.id in salary_used:
+            continue
+        warnings.append(_warn(
+            "no_rule",
+            f"no rule of {plan.jurisdiction.id} in force on {plan.as_of} credits "
+            f"{facts.cred.kind.replace('_', ' ')} {facts.cred.id!r}; not credited",
+            credential=facts.cred.id,
+        ))
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ledger:
         totals[e.unit] += e.amount

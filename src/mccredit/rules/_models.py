@@ -322,11 +322,17 @@ class LaneCredit(_Model):
 
 
 class Deadline(_Model):
-    """Documents filed by `submitted_by` (MM-DD within the school year) take effect with `pay`.
+    """Documents filed on or before `submitted_by` take effect with `pay`.
 
-    `full_year`: from the first day of the school year; `half_year`: from the first pay period
-    after the deadline, half the annual change this year; `next_school_year`: from the next
-    school year's first day."""
+    `submitted_by` (MM-DD) is the first such day on or after the school year's start
+    (`school_year_start`), so with a 07-01 start "08-10" is in August and "01-10" in the
+    following January. A deadline without `submitted_by` catches everything later.
+
+    `pay`:
+    - `full_year`: from the first day of the contract year (`first_day`); the whole year's raise;
+    - `half_year`: from the first pay date after the deadline; half the annual change this year;
+    - `first_pay_period_after`: from the first pay date after filing; the remaining periods' share;
+    - `next_school_year`: from the next contract year's first day; nothing this year."""
 
     submitted_by: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
     pay: Literal["full_year", "half_year", "next_school_year", "first_pay_period_after"]
@@ -342,7 +348,6 @@ class LaneRule(_Rule):
     credit: list[LaneCredit]
     earned_after: Literal["placement", "none"] = "none"
     evidence_within_days: int | None = Field(default=None, gt=0)
-    max_lanes_per_year: int = Field(default=1, ge=1)
     deadlines: list[Deadline] = Field(default_factory=list)
 
 
@@ -370,11 +375,23 @@ class RuleFile(_Model):
 
 
 class SalarySettings(_Model):
+    """A district's payroll calendar and lane-move policy.
+
+    The school year starts on `school_year_start` (MM-DD, the fiscal year); pay for the
+    contract year starts on `first_day`; there are `pay_periods` pay dates a year from
+    `first_pay_date` (24: twice a month on that day and 15 days later; 12: monthly; otherwise
+    every 364/N days). Deadlines say when filed documents take effect (see `Deadline`)."""
+
+    title: str = "Salary calendar"
+    source: Source
     school_year_start: str = Field(default="07-01", pattern=r"^\d{2}-\d{2}$")
+    first_day: str = Field(default="07-01", pattern=r"^\d{2}-\d{2}$")
     pay_periods: int = Field(default=24, gt=0, le=53)
     first_pay_date: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
     step_advance: Literal["school_year", "none"] = "school_year"
-    source: Source | None = None
+    max_lanes_per_year: int = Field(default=1, ge=1)
+    deadlines: list[Deadline] = Field(default_factory=lambda: [Deadline(pay="next_school_year")])
+    missing_submitted: Literal["earned", "not_filed"] = "earned"
 
 
 class AcceptSettings(_Model):
@@ -406,6 +423,7 @@ class ScheduleFile(_Model):
     lanes: list[str]
     steps: dict[int, list[Decimal]]
     example_values: bool = False
+    example_steps: list[int] = Field(default_factory=list)
     origin: Origin | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
@@ -424,6 +442,12 @@ class ScheduleFile(_Model):
             if any(a < 0 for a in row):
                 raise ValueError(f"step {s} has a negative amount")
         return self
+
+    def amount(self, lane: str, step: int) -> Decimal | None:
+        row = self.steps.get(step)
+        if row is None or lane not in self.lanes:
+            return None
+        return row[self.lanes.index(lane)].quantize(Decimal("0.01"))
 
 
 class CatalogIssuer(_Model):

@@ -1,27 +1,599 @@
-"""Salary placement (filled in by the salary work)."""
+"""Salary placement and change: schedules, lane moves, base increases, effective dates, pay.
+
+Semantics (each written down because payroll depends on it):
+- `annual` is the educator's placement (lane, step) in the schedule in force on `as_of`,
+  plus any permanent base increases already in pay (credentials filed on or before the
+  placement's `since` date). A lane or step the schedule lacks is an `InputError`, never a guess.
+- Salary credit: each lane rule says which credentials earn how much `salary_credit`. Only
+  credentials filed (`submitted`) on or before `as_of` and after the placement's `since` date
+  count; a credential used by one lane move is consumed and never counts again (the ledger
+  records `consumed_by`); a part left over carries to the next lane.
+- Lane moves walk from the current lane, at most `max_lanes_per_year` a year; the move
+  qualifies on the filing date of the credential that completed it.
+- Effective date and pay follow the district's deadlines (`Deadline`). The change's amount this
+  school year (`this_year_delta`) is split over the pay dates from the effective date to the
+  year's end: each period gets the amount divided by the number of periods, rounded half-up to
+  the cent, and the LAST period takes the remainder, so the parts sum exactly to the whole.
+  `retro` is the sum of the parts whose pay dates are on or before `as_of` (already paid at the
+  old rate).
+- The step advances by one at each school-year start crossed between `as_of` and the effective
+  date (when the district's `step_advance` is `school_year` and the schedule has that step).
+- When several changes happen (a lane move and base increases), `new_annual` is the rate after
+  all of them, `effective_date` the date the last takes effect, and `this_year_delta` / `retro`
+  their sums; `changes` lists each one.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..engine._allocate import allocate
+from ..engine._ledger import LedgerEntry
+from ..errors import InputError, Problem
+from ..io.educator import Educator
 from ..rules._loader import Jurisdiction
+from ..rules._models import (
+    BaseIncreaseRule,
+    Deadline,
+    LaneCredit,
+    LaneRule,
+    SalarySettings,
+    ScheduleFile,
+)
 
-__all__ = ["SalaryPlan", "compile_salary", "evaluate_salary"]
+__all__ = [
+    "SalaryPlan",
+    "compile_salary",
+    "evaluate_salary",
+    "pay_dates",
+    "school_year_of",
+    "split_amount",
+]
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+def _money(x: Decimal) -> Decimal:
+    return x.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _mmdd(text: str, year: int) -> dt.date:
+    month, day = (int(p) for p in text.split("-"))
+    if month == 2 and day == 29:
+        day = 28
+    return dt.date(year, month, day)
+
+
+def school_year_of(day: dt.date, settings: SalarySettings) -> dt.date:
+    """The start (fiscal) date of the school year holding `day`."""
+    start = _mmdd(settings.school_year_start, day.year)
+    return start if day >= start else _mmdd(settings.school_year_start, day.year - 1)
+
+
+def _on_or_after(mmdd: str, start: dt.date) -> dt.date:
+    d = _mmdd(mmdd, start.year)
+    return d if d >= start else _mmdd(mmdd, start.year + 1)
+
+
+def first_day(sy_start: dt.date, settings: SalarySettings) -> dt.date:
+    return _on_or_after(settings.first_day, sy_start)
+
+
+def pay_dates(sy_start: dt.date, settings: SalarySettings) -> list[dt.date]:
+    """The pay dates of the school year starting `sy_start`."""
+    n = settings.pay_periods
+    first = _on_or_after(settings.first_pay_date or settings.first_day, sy_start)
+    if n == 24:
+        out = []
+        y, m, d = first.year, first.month, min(first.day, 28)
+        while len(out) < n:
+            out.append(dt.date(y, m, d))
+            if len(out) < n:
+                out.append(dt.date(y, m, d) + dt.timedelta(days=15))
+            m += 1
+            if m > 12:
+                y, m = y + 1, 1
+        return out
+    if n == 12:
+        out = []
+        y, m, d = first.year, first.month, min(first.day, 28)
+        for _ in range(n):
+            out.append(dt.date(y, m, d))
+            m += 1
+            if m > 12:
+                y, m = y + 1, 1
+        return out
+    step = 364 // n
+    return [first + dt.timedelta(days=step * k) for k in range(n)]
+
+
+def split_amount(total: Decimal, periods: int) -> list[Decimal]:
+    """Split `total` into `periods` cent amounts: each `total / periods` rounded half-up, the
+    last period taking the remainder, so the parts always sum exactly to `total`."""
+    if periods <= 0:
+        return []
+    total = _money(total)
+    each = _money(total / periods)
+    parts = [each] * (periods - 1)
+    parts.append(total - each * (periods - 1))
+    return parts
 
 
 @dataclass(frozen=True)
 class SalaryPlan:
     jurisdiction: Jurisdiction
     as_of: dt.date
+    settings: SalarySettings | None
+    schedules: tuple[ScheduleFile, ...]
+    lanes: tuple[LaneRule, ...]
+    base_increases: tuple[tuple[BaseIncreaseRule, Decimal], ...]
+    lane_rates: dict[tuple[str, int], Decimal]
+
+    def schedule_on(self, day: dt.date, name: str) -> ScheduleFile | None:
+        found = [s for s in self.schedules if s.schedule == name and s.effective.contains(day)]
+        return max(found, key=lambda s: s.effective.start or dt.date.min) if found else None
 
 
 def compile_salary(j: Jurisdiction, as_of: dt.date) -> SalaryPlan | None:
     if not (j.schedules or j.lanes or j.base_increases):
         return None
-    return SalaryPlan(jurisdiction=j, as_of=as_of)
+    rates: dict[tuple[str, int], Decimal] = {}
+    lanes = tuple(r for r in j.lanes if r.in_force(as_of))
+    for rule in lanes:
+        for k, credit in enumerate(rule.credit):
+            rate = credit.amount.at(as_of)
+            if rate is not None:
+                rates[(rule.id, k)] = rate
+    incs = []
+    for b in j.base_increases:
+        amount = b.amount.at(as_of)
+        if b.in_force(as_of) and amount is not None:
+            incs.append((b, amount))
+    return SalaryPlan(
+        jurisdiction=j,
+        as_of=as_of,
+        settings=j.salary,
+        schedules=tuple(j.schedules),
+        lanes=lanes,
+        base_increases=tuple(incs),
+        lane_rates=rates,
+    )
 
 
-def evaluate_salary(plan: Any, ed: Any, credited: Any) -> tuple[Any, list[Any], list[Any]]:
-    return None, [], []
+@dataclass
+class _Credit:
+    facts: Any
+    filed: dt.date
+    amount: Decimal
+    categories: tuple[str, ...]
+    rule: LaneRule
+    spec: LaneCredit
+    basis: str
+
+
+def _warn(code: str, message: str, credential: str | None = None, rule: str | None = None) -> dict[str, Any]:
+    return {"code": code, "credential": credential, "rule": rule, "message": message}
+
+
+def _input_error(loc: tuple[str | int, ...], message: str, **kw: Any) -> InputError:
+    return InputError([Problem(type="educator.salary", message=message, loc=loc, **kw)])
+
+
+def _measure(facts: Any, per: str) -> Decimal | None:
+    if per == "credential":
+        return Decimal(1)
+    if per == "contact_hours":
+        v: Decimal | None = facts.contact_hours
+        return v
+    got: Decimal | None = getattr(facts.cred, per)
+    return got
+
+
+class _Calendar:
+    def __init__(self, settings: SalarySettings) -> None:
+        self.s = settings
+
+    def effective(
+        self, filed: dt.date, deadlines: Sequence[Deadline]
+    ) -> tuple[dt.date, str, dt.date]:
+        """(effective date, pay mode, start of the school year whose pay changes)."""
+        sy = school_year_of(filed, self.s)
+        for d in deadlines or self.s.deadlines:
+            if d.submitted_by is not None and filed > _on_or_after(d.submitted_by, sy):
+                continue
+            if d.pay == "full_year":
+                return max(first_day(sy, self.s), filed), d.pay, sy
+            if d.pay == "half_year":
+                assert d.submitted_by is not None or True
+                cut = _on_or_after(d.submitted_by, sy) if d.submitted_by else filed
+                return self._first_pay_after(cut, sy), d.pay, sy
+            if d.pay == "first_pay_period_after":
+                return self._first_pay_after(filed, sy), d.pay, sy
+            nxt = school_year_of(_mmdd(self.s.school_year_start, sy.year + 1), self.s)
+            return first_day(nxt, self.s), d.pay, nxt
+        nxt = school_year_of(_mmdd(self.s.school_year_start, sy.year + 1), self.s)
+        return first_day(nxt, self.s), "next_school_year", nxt
+
+    def _first_pay_after(self, day: dt.date, sy: dt.date) -> dt.date:
+        for p in pay_dates(sy, self.s):
+            if p > day:
+                return p
+        nxt = school_year_of(_mmdd(self.s.school_year_start, sy.year + 1), self.s)
+        return pay_dates(nxt, self.s)[0]
+
+    def this_year(self, delta: Decimal, mode: str, effective: dt.date, sy: dt.date) -> tuple[Decimal, list[tuple[dt.date, Decimal]]]:
+        """The change's amount in school year `sy` and its per-pay-date parts."""
+        dates = [p for p in pay_dates(sy, self.s) if p >= effective]
+        if mode == "next_school_year" or not dates:
+            return ZERO, []
+        n = self.s.pay_periods
+        if mode == "full_year":
+            amount = _money(delta)
+        elif mode == "half_year":
+            amount = _money(delta / 2)
+        else:
+            amount = _money(delta * len(dates) / n)
+        return amount, list(zip(dates, split_amount(amount, len(dates)), strict=True))
+
+
+def _sched_problem(sched: ScheduleFile, lane: str, step: int, loc_lane: bool) -> InputError:
+    where = f"{sched.origin.path}" if sched.origin else sched.title
+    if loc_lane:
+        return _input_error(
+            ("salary", "lane"),
+            f"lane {lane!r} is not in schedule {sched.schedule!r} ({where})",
+            expected=", ".join(sched.lanes), got=repr(lane),
+        )
+    steps = sorted(sched.steps)
+    return _input_error(
+        ("salary", "step"),
+        f"step {step} is not in schedule {sched.schedule!r} ({where}); nothing is guessed",
+        expected=f"one of {steps[0]}..{steps[-1]}" if steps else "a step the schedule has",
+        got=str(step),
+    )
+
+
+def evaluate_salary(
+    plan: Any, ed: Educator, eligible: list[Any]
+) -> tuple[dict[str, Any] | None, list[LedgerEntry], list[dict[str, Any]], set[str]]:
+    """Salary placement and change for one educator.
+
+    Returns (salary document or None, salary ledger entries, warnings, ids of credentials the
+    salary rules matched)."""
+    sp: SalaryPlan = plan.salary
+    warnings: list[dict[str, Any]] = []
+    used_ids: set[str] = set()
+    if ed.salary is None:
+        if sp.schedules:
+            warnings.append(_warn("no_placement", f"{sp.jurisdiction.id} pays from a salary "
+                                  "schedule but the educator has no `salary` placement (lane, step)"))
+        return None, [], warnings, used_ids
+    if sp.settings is None:
+        warnings.append(_warn("no_salary_calendar", f"{sp.jurisdiction.id} has no `salary` "
+                              "settings in jurisdiction.yaml; salary not evaluated"))
+        return None, [], warnings, used_ids
+    as_of = sp.as_of
+    place = ed.salary
+    cal = _Calendar(sp.settings)
+    sched_now = sp.schedule_on(as_of, place.schedule)
+    if sched_now is None:
+        warnings.append(_warn("no_schedule", f"no {place.schedule!r} salary schedule of "
+                              f"{sp.jurisdiction.id} is in force on {as_of}; salary not evaluated"))
+        return None, [], warnings, used_ids
+    if place.lane not in sched_now.lanes:
+        raise _sched_problem(sched_now, place.lane, place.step, True)
+    base_now = sched_now.amount(place.lane, place.step)
+    if base_now is None:
+        raise _sched_problem(sched_now, place.lane, place.step, False)
+    trace: list[dict[str, Any]] = [{
+        "what": "placement",
+        "detail": f"lane {place.lane} step {place.step} in {sched_now.title}: {base_now}"
+        + (" (example value, not sourced)" if sched_now.example_values or place.step in sched_now.example_steps else ""),
+        "rule": None, "source": sched_now.source.cite(),
+        "file": sched_now.origin.path if sched_now.origin else None, "line": 1,
+    }]
+    entries: list[LedgerEntry] = []
+    since = place.since
+    warned_missing: set[str] = set()
+
+    def filed_date(f: Any) -> dt.date | None:
+        cred = f.cred
+        if cred.submitted is not None:
+            return cred.submitted  # type: ignore[no-any-return]
+        if sp.settings is not None and sp.settings.missing_submitted == "not_filed":
+            return None
+        if cred.id not in warned_missing:
+            warned_missing.add(cred.id)
+            warnings.append(_warn("submitted_missing", f"credential {cred.id!r} has no "
+                                  "`submitted` date; taken as filed on its earned date",
+                                  credential=cred.id))
+        return cred.earned  # type: ignore[no-any-return]
+
+    def counts(f: Any, rule: Any, evidence_days: int | None) -> dt.date | None:
+        filed = filed_date(f)
+        if filed is None or filed > as_of:
+            return None
+        if since is not None and filed <= since:
+            return None
+        if evidence_days is not None and (filed - f.cred.earned).days > evidence_days:
+            warnings.append(_warn(
+                "evidence_late",
+                f"credential {f.cred.id!r} was filed {(filed - f.cred.earned).days} days after it "
+                f"was earned; {rule.id} needs evidence within {evidence_days} days: not counted "
+                "toward salary", credential=f.cred.id, rule=rule.id))
+            return None
+        return filed
+
+    # --- lane moves -------------------------------------------------------------------------
+    consumed: dict[str, Decimal] = {}
+    lane = place.lane
+    moves: list[dict[str, Any]] = []
+    lane_order = sched_now.lanes
+    max_moves = sp.settings.max_lanes_per_year
+    while len(moves) < max_moves:
+        options = [r for r in sp.lanes if r.from_ == lane]
+        best: tuple[LaneRule, list[_Credit], dt.date, list[tuple[str, str, Decimal]]] | None = None
+        for rule in options:
+            if rule.to not in lane_order:
+                warnings.append(_warn("lane_unknown", f"{rule.id} moves to lane {rule.to!r}, "
+                                      f"which schedule {sched_now.title!r} lacks", rule=rule.id))
+                continue
+            credits = _credits_for(rule, eligible, sp, counts, consumed, used_ids)
+            got = _qualify(rule, credits)
+            if got is None:
+                continue
+            taken, alloc = got
+            when = max(c.filed for c in taken)
+            if best is None or lane_order.index(rule.to) > lane_order.index(best[0].to):
+                best = (rule, taken, when, alloc)
+        if best is None:
+            # available credit toward the next lane, for the ledger and explain
+            for rule in options:
+                for c in _credits_for(rule, eligible, sp, counts, consumed, used_ids):
+                    entries.append(_entry(c, c.amount, None, sp))
+                break
+            break
+        rule, taken, when, alloc = best
+        move_id = f"lane:{rule.from_}->{rule.to}"
+        need = rule.requires
+        for c in taken:
+            use = min(c.amount, need) if not rule.category_minimums else c.amount
+            need -= use
+            consumed[c.facts.cred.id] = consumed.get(c.facts.cred.id, ZERO) + use
+            entries.append(_entry(c, use, move_id, sp))
+            if use < c.amount:
+                entries.append(_entry(c, c.amount - use, None, sp, note="left over after "
+                                      f"{move_id}; carries to the next lane"))
+        eff, mode, sy = cal.effective(when, rule.deadlines)
+        moves.append({"rule": rule, "from": lane, "to": rule.to, "filed": when,
+                      "effective": eff, "mode": mode, "sy": sy, "alloc": alloc})
+        lane = rule.to
+
+    # --- permanent base increases ------------------------------------------------------------
+    incs: list[dict[str, Any]] = []
+    already = ZERO
+    for rule, amount in sp.base_increases:
+        count = 0
+        total = ZERO
+        for f in sorted(eligible, key=lambda f: (f.cred.earned, f.cred.id)):
+            if not rule.when.test(f.get):
+                continue
+            used_ids.add(f.cred.id)
+            filed = filed_date(f)
+            if filed is None or filed > as_of:
+                continue
+            if rule.max_count is not None and count >= rule.max_count:
+                warnings.append(_warn("base_increase_capped", f"{rule.id}: at most "
+                                      f"{rule.max_count} credentials raise the base; "
+                                      f"{f.cred.id!r} does not", credential=f.cred.id, rule=rule.id))
+                continue
+            add = amount
+            if rule.max_total is not None and total + add > rule.max_total:
+                add = max(ZERO, rule.max_total - total)
+            if add <= 0:
+                continue
+            count += 1
+            total += add
+            origin = rule.origin
+            entry = LedgerEntry(
+                credential=f.cred.id, unit="salary_base", amount=_money(add), rule=rule.id,
+                title=rule.title, source=rule.source.cite(),
+                file=origin.path if origin else "", line=origin.line if origin else 0,
+                date=filed, basis=f"1 credential × {amount} a year", kind="salary",
+                categories=f.categories,
+            )
+            if since is not None and filed <= since:
+                already += _money(add)
+                entry.consumed_by = "placement"
+                entry.notes.append("already in the base pay of the placement")
+            else:
+                eff, mode, sy = cal.effective(filed, rule.deadlines)
+                incs.append({"rule": rule, "amount": _money(add), "filed": filed,
+                             "effective": eff, "mode": mode, "sy": sy, "credential": f.cred.id})
+                entry.consumed_by = f"base_increase:{f.cred.id}"
+            entries.append(entry)
+
+    annual = _money(base_now + already)
+    doc: dict[str, Any] = {
+        "schedule": sched_now.schedule,
+        "schedule_title": sched_now.title,
+        "lane": place.lane,
+        "step": place.step,
+        "annual": str(annual),
+        "new_lane": None,
+        "new_step": None,
+        "new_annual": None,
+        "annual_delta": "0.00",
+        "effective_date": None,
+        "this_year_delta": "0.00",
+        "retro": "0.00",
+        "pay_periods": sp.settings.pay_periods,
+        "changes": [],
+        "trace": trace,
+    }
+    if not moves and not incs:
+        return doc, entries, warnings, used_ids
+
+    # --- price the changes -------------------------------------------------------------------
+    changes: list[dict[str, Any]] = []
+    cur_lane, cur_rate = place.lane, annual
+    events = sorted(
+        [("lane", m["effective"], m) for m in moves] + [("base", i["effective"], i) for i in incs],
+        key=lambda t: (t[1], t[0]),
+    )
+    last_eff = max(e[1] for e in events)
+    new_step = _step_at(place.step, as_of, last_eff, sp, warnings)
+    sched_new = sp.schedule_on(last_eff, place.schedule)
+    base_added = ZERO
+    final_lane = lane
+    for kind, eff, ev in events:
+        sched = sp.schedule_on(eff, place.schedule)
+        step = _step_at(place.step, as_of, eff, sp, [])
+        if sched is None:
+            warnings.append(_warn("no_schedule", f"no {place.schedule!r} schedule is in force on "
+                                  f"{eff}, when a change takes effect: it cannot be priced"))
+            return doc, entries, warnings, used_ids
+        if kind == "lane":
+            old = sched.amount(cur_lane, step)
+            new = sched.amount(ev["to"], step)
+            if old is None or new is None:
+                raise _sched_problem(sched, ev["to"], step, ev["to"] not in sched.lanes)
+            delta = new - old
+            cur_lane = ev["to"]
+            rule = ev["rule"]
+            label = f"lane {ev['from']} → {ev['to']}"
+            extra = {"from_lane": ev["from"], "to_lane": ev["to"]}
+        else:
+            delta = ev["amount"]
+            base_added += delta
+            rule = ev["rule"]
+            label = f"base increase for {ev['credential']}"
+            extra = {"credential": ev["credential"]}
+        this_year, parts = cal.this_year(delta, ev["mode"], eff, ev["sy"])
+        retro = sum((amt for day, amt in parts if day <= as_of), ZERO)
+        changes.append({
+            "kind": "lane_move" if kind == "lane" else "base_increase",
+            **extra,
+            "rule": rule.id,
+            "title": rule.title,
+            "source": rule.source.cite(),
+            "file": rule.origin.path if rule.origin else None,
+            "line": rule.origin.line if rule.origin else None,
+            "filed": ev["filed"].isoformat(),
+            "effective_date": eff.isoformat(),
+            "pay": ev["mode"],
+            "annual_delta": str(_money(delta)),
+            "this_year_delta": str(this_year),
+            "retro": str(_money(retro)),
+            "periods": [{"date": d.isoformat(), "amount": str(a)} for d, a in parts],
+        })
+        trace.append({"what": label, "detail": f"filed {ev['filed']}, pay {ev['mode']} from {eff}: "
+                      f"+{_money(delta)} a year, +{this_year} this school year, {_money(retro)} retro",
+                      "rule": rule.id, "title": rule.title, "source": rule.source.cite(),
+                      "file": rule.origin.path if rule.origin else None,
+                      "line": rule.origin.line if rule.origin else None})
+        cur_rate += delta
+    assert sched_new is not None
+    new_base = sched_new.amount(final_lane, new_step)
+    if new_base is None:
+        raise _sched_problem(sched_new, final_lane, new_step, final_lane not in sched_new.lanes)
+    new_annual = _money(new_base + already + base_added)
+    doc.update({
+        "new_lane": final_lane,
+        "new_step": new_step,
+        "new_annual": str(new_annual),
+        "annual_delta": str(_money(new_annual - annual)),
+        "effective_date": last_eff.isoformat(),
+        "this_year_delta": str(_money(sum((Decimal(c["this_year_delta"]) for c in changes), ZERO))),
+        "retro": str(_money(sum((Decimal(c["retro"]) for c in changes), ZERO))),
+        "changes": changes,
+    })
+    _ = cur_rate
+    return doc, entries, warnings, used_ids
+
+
+def _step_at(step: int, as_of: dt.date, when: dt.date, sp: SalaryPlan, warnings: list[dict[str, Any]]) -> int:
+    assert sp.settings is not None
+    if sp.settings.step_advance != "school_year" or when <= as_of:
+        return step
+    crossed = 0
+    sy = school_year_of(as_of, sp.settings)
+    while True:
+        sy = _mmdd(sp.settings.school_year_start, sy.year + 1)
+        if sy > when:
+            break
+        crossed += 1
+    if crossed == 0:
+        return step
+    sched = sp.schedule_on(when, "teachers") or (sp.schedules[-1] if sp.schedules else None)
+    target = step + crossed
+    if sched is not None and target not in sched.steps:
+        warnings.append(_warn("top_step", f"step {target} is not in {sched.title}; the step "
+                              f"stays {step}"))
+        return step
+    return target
+
+
+def _credits_for(rule: LaneRule, eligible: list[Any], sp: SalaryPlan, counts: Any,
+                 consumed: dict[str, Decimal], used_ids: set[str]) -> list[_Credit]:
+    out: list[_Credit] = []
+    for f in sorted(eligible, key=lambda f: (f.cred.earned, f.cred.id)):
+        for k, spec in enumerate(rule.credit):
+            if not spec.when.test(f.get):
+                continue
+            used_ids.add(f.cred.id)
+            rate = sp.lane_rates.get((rule.id, k))
+            measure = _measure(f, spec.per)
+            if rate is None or measure is None:
+                continue
+            filed = counts(f, rule, rule.evidence_within_days)
+            if filed is None:
+                break
+            amount = measure * rate - consumed.get(f.cred.id, ZERO)
+            if amount > 0:
+                cats = tuple(spec.categories) if spec.categories is not None else f.categories
+                basis = (f"1 credential × {rate}" if spec.per == "credential"
+                         else f"{measure} {spec.per.replace('_', ' ')} × {rate}")
+                out.append(_Credit(f, filed, amount, cats, rule, spec, basis))
+            break
+    out.sort(key=lambda c: (c.filed, c.facts.cred.earned, c.facts.cred.id))
+    return out
+
+
+def _qualify(rule: LaneRule, credits: list[_Credit]) -> tuple[list[_Credit], list[tuple[str, str, Decimal]]] | None:
+    """The earliest-filed prefix of credits that meets the rule, with its category allocation."""
+    total = ZERO
+    for i, c in enumerate(credits):
+        total += c.amount
+        if total < rule.requires:
+            continue
+        prefix = credits[: i + 1]
+        if not rule.category_minimums:
+            return prefix, []
+        items = [(str(j), x.amount, x.categories) for j, x in enumerate(prefix)]
+        alloc = allocate(items, rule.category_minimums, [], Decimal("0.01"))
+        filled: dict[str, Decimal] = {}
+        for _key, cat, amt in alloc:
+            filled[cat] = filled.get(cat, ZERO) + amt
+        if all(filled.get(cat, ZERO) >= need for cat, need in rule.category_minimums.items()):
+            return prefix, alloc
+    return None
+
+
+def _entry(c: _Credit, amount: Decimal, consumed_by: str | None, sp: SalaryPlan, note: str | None = None) -> LedgerEntry:
+    rule = c.rule
+    origin = rule.origin
+    e = LedgerEntry(
+        credential=c.facts.cred.id, unit="salary_credit", amount=amount, rule=rule.id,
+        title=rule.title, source=rule.source.cite(), file=origin.path if origin else "",
+        line=origin.line if origin else 0, date=c.filed, basis=c.basis, kind="salary",
+        categories=c.categories, consumed_by=consumed_by,
+    )
+    if note:
+        e.notes.append(note)
+    return e
