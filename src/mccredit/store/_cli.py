@@ -1,0 +1,181 @@
+"""`mccredit db …` (schema migrations) and `mccredit keys …` (API keys)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ._config import database_url, display_url, make_engine, read_session, write_session
+from ._migrate import SchemaError, downgrade, migration_state, upgrade
+from .repositories import ROLES, StoreError, create_api_key, list_api_keys, revoke_api_key
+
+__all__ = ["register"]
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+UrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--url",
+        help="Database URL (default: $MCCREDIT_DATABASE_URL, else the SQLite "
+        "file in the user data dir).",
+        show_default=False,
+    ),
+]
+
+db_app = typer.Typer(
+    name="db", help="Database schema: upgrade, downgrade, current.", no_args_is_help=True
+)
+keys_app = typer.Typer(name="keys", help="API keys: create, list, revoke.", no_args_is_help=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    url: UrlOpt = None,
+) -> None:
+    """Apply pending migrations (creates the SQLite file on first use)."""
+    engine = make_engine(url)
+    try:
+        before = migration_state(engine).current
+        state = upgrade(engine, revision)
+    except SchemaError as e:
+        raise _fail(str(e)) from None
+    finally:
+        engine.dispose()
+    out.print(f"{display_url(database_url(url))}: {before or 'empty'} → {state.current}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[
+        str, typer.Argument(help="Target revision ('-1' = one step back, 'base' = empty).")
+    ] = "-1",
+    url: UrlOpt = None,
+) -> None:
+    """Step the schema back (data in dropped tables is lost)."""
+    engine = make_engine(url)
+    try:
+        before = migration_state(engine).current
+        if before is None:
+            raise _fail("the database has no schema to downgrade")
+        state = downgrade(engine, revision)
+    finally:
+        engine.dispose()
+    out.print(f"{display_url(database_url(url))}: {before} → {state.current or 'empty'}")
+
+
+@db_app.command("current")
+def db_current(url: UrlOpt = None) -> None:
+    """Print the database, its schema revision and whether migrations are pending."""
+    engine = make_engine(url)
+    try:
+        state = migration_state(engine)
+    finally:
+        engine.dispose()
+    note = (
+        "up to date"
+        if not state.pending
+        else (
+            f"pending: upgrade to {state.head}"
+            if state.known
+            else "unknown revision (newer mccredit?)"
+        )
+    )
+    out.print(f"{display_url(database_url(url))}: {state.current or 'empty'} ({note})")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")],
+    scope: Annotated[
+        list[str],
+        typer.Option(
+            "--scope", help="Jurisdiction id (repeatable); covers the ones beneath it; '*' for all."
+        ),
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", help="A label to recognise the key.")
+    ] = None,
+    url: UrlOpt = None,
+) -> None:
+    """Create an API key; the key itself is printed alone on the last line, once."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with write_session(engine) as session:
+            key, token = create_api_key(session=session, role=role, scopes=scope, name=name)
+            session.commit()
+    except (StoreError, SchemaError) as e:
+        raise _fail(str(e), 2) from None
+    finally:
+        engine.dispose()
+    err.print(
+        f"created key {key.key_id} (role {key.role}, scope {key.scope}); it is shown "
+        "once, only its hash is stored:",
+        markup=False,
+    )
+    sys.stdout.write(token + "\n")
+
+
+@keys_app.command("list")
+def keys_list(url: UrlOpt = None) -> None:
+    """List keys (never their secrets)."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with read_session(engine) as session:
+            keys = list_api_keys(session=session)
+    except SchemaError as e:
+        raise _fail(str(e)) from None
+    finally:
+        engine.dispose()
+    t = Table()
+    for c in ("id", "role", "scope", "name", "created", "revoked"):
+        t.add_column(c)
+    for k in keys:
+        t.add_row(
+            k.key_id,
+            k.role,
+            k.scope,
+            k.name or "",
+            k.created.isoformat(timespec="seconds"),
+            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+        )
+    out.print(t)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id shown by `keys list`.")],
+    url: UrlOpt = None,
+) -> None:
+    """Revoke a key: it stops working at once."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with write_session(engine) as session:
+            key = revoke_api_key(session=session, key_id=key_id)
+            session.commit()
+    except SchemaError as e:
+        raise _fail(str(e)) from None
+    finally:
+        engine.dispose()
+    if key is None:
+        raise _fail(f"no key {key_id!r}", 2)
+    out.print(f"revoked {key.key_id}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app)
+    app.add_typer(keys_app)

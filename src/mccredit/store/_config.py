@@ -1,0 +1,118 @@
+"""Where the store lives and how to connect to it.
+
+`MCCREDIT_DATABASE_URL` picks the database (any SQLAlchemy URL, e.g.
+`postgresql+psycopg://user@host/db`); without it the store is a SQLite file in the user's data
+directory (`platformdirs.user_data_dir("mccredit")/mccredit.db`), created on first use.
+
+SQLite is opened in WAL mode with foreign keys on and a 30 s busy timeout. Transactions that
+write begin with `BEGIN IMMEDIATE` (see `write_session`), so two writers queue for the lock
+instead of failing half-way when a read lock cannot be upgraded; read-only sessions begin a
+plain deferred transaction and never wait for writers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+__all__ = [
+    "ENV_URL",
+    "database_url",
+    "default_url",
+    "display_url",
+    "make_engine",
+    "read_session",
+    "write_session",
+]
+
+ENV_URL = "MCCREDIT_DATABASE_URL"
+_WRITE = "mccredit_write"
+
+
+def default_url() -> str:
+    """The default SQLite file URL in the user's data directory (the folder is created)."""
+    folder = Path(platformdirs.user_data_dir("mccredit", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'mccredit.db'}"
+
+
+def database_url(url: str | None = None) -> str:
+    """`url` if given, else `$MCCREDIT_DATABASE_URL`, else the default SQLite file."""
+    if url:
+        return _normalize(url)
+    env = os.environ.get(ENV_URL, "").strip()
+    return _normalize(env) if env else default_url()
+
+
+def _normalize(url: str) -> str:
+    """`postgresql://` and `postgres://` mean psycopg 3, the driver mccredit installs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL with any password hidden; for SQLite files, the file's path."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        return str(Path(u.database).resolve())
+    return u.render_as_string(hide_password=True)
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for `database_url(url)`, tuned per dialect (see the module docstring)."""
+    full = database_url(url)
+    u = make_url(full)
+    if u.get_backend_name() != "sqlite":
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_engine(full, **kwargs)
+    if u.database and u.database != ":memory:":
+        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    connect_args = kwargs.pop("connect_args", {})
+    connect_args.setdefault("check_same_thread", False)
+    connect_args.setdefault("timeout", 30)
+    engine = create_engine(full, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if u.database and u.database != ":memory:":
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction takes SQLite's write lock up front (no-op elsewhere).
+
+    Nothing is committed for you: call `session.commit()`; leaving the block rolls back.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        session.connection(execution_options={_WRITE: True})
+        yield session
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session

@@ -1,0 +1,65 @@
+"""Saving the main job's example educators and their evaluations in the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _api
+from ._config import database_url, display_url, make_engine, write_session
+from ._migrate import upgrade
+from .repositories import (
+    ConflictError,
+    credentials_of,
+    educator_document,
+    put_educator,
+    store_evaluation,
+)
+
+__all__ = ["save_demo_results"]
+
+ACTOR = "demo"
+
+
+def save_demo_results(
+    docs: list[tuple[dict[str, Any], dict[str, Any]]], url: str | None = None
+) -> str:
+    """Store (educator input, evaluation document) pairs; return where the database is.
+
+    Migrates the database first if needed; upserts each educator and its credentials (a
+    credential whose example data changed is replaced, since the examples are the bundled
+    source of truth), stores each evaluation (an identical one is not stored twice) and
+    proposes the payroll changes the salary results imply, all in one transaction. Returns
+    the SQLite file path, or the URL with its password hidden.
+    """
+    full = database_url(url)
+    engine = make_engine(full)
+    try:
+        upgrade(engine)
+        with write_session(engine) as session:
+            for inp, doc in docs:
+                educator = _api.to_educator(inp)
+                try:
+                    put_educator(session=session, educator=educator, scopes=("*",), actor=ACTOR)
+                except ConflictError:
+                    _replace_credentials(session, educator)
+                    put_educator(session=session, educator=educator, scopes=("*",), actor=ACTOR)
+                store_evaluation(
+                    session=session,
+                    educator_input=educator_document(educator),
+                    result=doc,
+                    result_json=_api.to_json(doc),
+                    actor=ACTOR,
+                )
+            session.commit()
+    finally:
+        engine.dispose()
+    return display_url(full)
+
+
+def _replace_credentials(session: Any, educator: Any) -> None:
+    """Drop the stored credentials this example educator lists anew (demo data only)."""
+    ids = {c.id for c in educator.credentials}
+    for rec in credentials_of(session=session, educator_id=educator.id):
+        if rec.credential_id in ids:
+            session.delete(rec)
+    session.flush()

@@ -1,0 +1,229 @@
+"""The store's tables (SQLModel over SQLAlchemy 2); Alembic migrations follow them.
+
+```
+educator ─┬─< credential            unique (educator_id, credential_id): intake is idempotent
+          ├─< evaluation            input, ruleset and proposal hashes + the exact result JSON
+          └─< payroll_change ─┬─< payroll_transition   proposed → approved → exported | rejected
+                              └── payroll_export       the CSV, kept byte for byte
+api_key                          sha256 of the key only, role, jurisdiction scope, revoked_at
+audit_log                        append-only (database triggers refuse UPDATE and DELETE)
+```
+
+Documents (educator input, credential, result) are stored as canonical JSON text, so what was
+stored is exactly what is re-read; timestamps are UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "CredentialRecord",
+    "EducatorRecord",
+    "EvaluationRecord",
+    "PayrollChange",
+    "PayrollExport",
+    "PayrollTransition",
+    "UTCDateTime",
+    "utcnow",
+]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC datetime on every database (SQLite keeps no zone: we restore it)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, _dialect: sa.Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, _dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _when(**kw: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, **kw)
+
+
+def _text(**kw: Any) -> Any:
+    return Field(sa_type=sa.Text, **kw)
+
+
+class EducatorRecord(SQLModel, table=True):
+    """One educator: the input document without credentials (they live in `credential`)."""
+
+    __tablename__ = "educator"
+
+    id: str = Field(primary_key=True, max_length=200)
+    jurisdiction: str = Field(index=True, max_length=200)
+    document: str = _text()
+    sha256: str = Field(max_length=64)
+    created: dt.datetime = _when()
+    updated: dt.datetime = _when()
+
+
+class CredentialRecord(SQLModel, table=True):
+    """One earned credential of one educator; its (issuer, id) identity never changes."""
+
+    __tablename__ = "credential"
+    __table_args__ = (
+        sa.UniqueConstraint("educator_id", "credential_id", name="uq_credential_educator_id"),
+    )
+
+    pk: int | None = Field(default=None, primary_key=True)
+    educator_id: str = Field(foreign_key="educator.id", index=True, max_length=200)
+    credential_id: str = Field(max_length=200)
+    issuer: str | None = Field(default=None, max_length=200)
+    document: str = _text()
+    sha256: str = Field(max_length=64)
+    created: dt.datetime = _when()
+    created_by: str = Field(max_length=100)
+
+
+class EvaluationRecord(SQLModel, table=True):
+    """One stored evaluation: everything needed to re-run it and check the bytes."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "educator_id",
+            "as_of",
+            "input_sha256",
+            "ruleset_sha256",
+            "proposal_sha256",
+            name="uq_evaluation_inputs",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    educator_id: str = Field(index=True, max_length=200)
+    jurisdiction: str = Field(index=True, max_length=200)
+    as_of: dt.date
+    input_json: str = _text()
+    input_sha256: str = Field(max_length=64)
+    ruleset_id: str = Field(max_length=200)
+    ruleset_sha256: str = Field(max_length=64)
+    proposal_name: str | None = Field(default=None, max_length=200)
+    proposal_sha256: str = Field(default="", max_length=64)
+    proposal_json: str | None = Field(default=None, sa_type=sa.Text)
+    result_json: str = _text()
+    result_sha256: str = Field(max_length=64)
+    created: dt.datetime = _when()
+    created_by: str = Field(max_length=100)
+    request_id: str | None = Field(default=None, max_length=100)
+
+
+class PayrollExport(SQLModel, table=True):
+    """One payroll export: the CSV exactly as delivered."""
+
+    __tablename__ = "payroll_export"
+
+    id: str = Field(primary_key=True, max_length=40)
+    created: dt.datetime = _when()
+    created_by: str = Field(max_length=100)
+    count: int
+    csv: str = _text()
+    sha256: str = Field(max_length=64)
+
+
+class PayrollChange(SQLModel, table=True):
+    """A proposed lane change for one educator; its figures are never edited.
+
+    `status` mirrors the newest `payroll_transition` row and moves only forward, by a
+    compare-and-set update in the same transaction as that row.
+    """
+
+    __tablename__ = "payroll_change"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "educator_id", "new_lane", "effective_date", name="uq_payroll_change_lane_date"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    educator_id: str = Field(index=True, max_length=200)
+    jurisdiction: str = Field(index=True, max_length=200)
+    evaluation_id: int = Field(foreign_key="evaluation.id")
+    lane: str | None = Field(default=None, max_length=100)
+    step: str | None = Field(default=None, max_length=20)
+    annual: str | None = Field(default=None, max_length=40)
+    new_lane: str = Field(max_length=100)
+    new_step: str | None = Field(default=None, max_length=20)
+    new_annual: str | None = Field(default=None, max_length=40)
+    annual_delta: str | None = Field(default=None, max_length=40)
+    effective_date: dt.date
+    this_year_delta: str | None = Field(default=None, max_length=40)
+    retro: str | None = Field(default=None, max_length=40)
+    status: str = Field(default="proposed", index=True, max_length=20)
+    export_id: str | None = Field(default=None, foreign_key="payroll_export.id", max_length=40)
+    created: dt.datetime = _when()
+    created_by: str = Field(max_length=100)
+
+
+class PayrollTransition(SQLModel, table=True):
+    """Who moved a payroll change from one status to the next, and when (append-only)."""
+
+    __tablename__ = "payroll_transition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    change_id: int = Field(foreign_key="payroll_change.id", index=True)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    by: str = Field(max_length=100)
+    at: dt.datetime = _when()
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    request_id: str | None = Field(default=None, max_length=100)
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key: only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_id: str = Field(unique=True, max_length=16)
+    key_hash: str = Field(unique=True, max_length=64)
+    role: str = Field(max_length=20)
+    scope: str = Field(max_length=2000)
+    name: str | None = Field(default=None, max_length=200)
+    created: dt.datetime = _when()
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return tuple(s for s in self.scope.split() if s)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One line of the append-only audit log: who did what, when, in which request."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = _when(index=True)
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=60, index=True)
+    target: str | None = Field(default=None, max_length=300)
+    jurisdiction: str | None = Field(default=None, max_length=200)
+    request_id: str | None = Field(default=None, max_length=100)
+    detail: str | None = Field(default=None, sa_type=sa.Text)
