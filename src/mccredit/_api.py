@@ -20,7 +20,8 @@ from typing import Any
 from .engine import evaluate_plan, plan_for
 from .errors import InputError, Problem
 from .io.educator import Educator, load_educator, parse_educator
-from .rules import RuleSet, load_rules as _load_rules
+from .rules import RuleSet
+from .rules import load_rules as _load_rules
 from .rules._dated import parse_date
 from .scenarios import Proposal, apply_proposal
 
@@ -61,8 +62,15 @@ def _as_of(value: dt.date | str | None) -> dt.date:
         return parse_date(value)
     except ValueError as e:
         raise InputError(
-            [Problem(type="input.as_of", message=str(e), loc=("as_of",), expected="YYYY-MM-DD",
-                     got=repr(value))]
+            [
+                Problem(
+                    type="input.as_of",
+                    message=str(e),
+                    loc=("as_of",),
+                    expected="YYYY-MM-DD",
+                    got=repr(value),
+                )
+            ]
         ) from None
 
 

@@ -23,7 +23,14 @@ import yaml
 
 from .errors import Problem
 
-__all__ = ["Located", "ProblemException", "load_file", "load_located", "locate", "pydantic_problems"]
+__all__ = [
+    "Located",
+    "ProblemException",
+    "load_file",
+    "load_located",
+    "locate",
+    "pydantic_problems",
+]
 
 Loc = tuple[str | int, ...]
 
@@ -62,9 +69,7 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
     return loader.construct_object(node, deep=True)
 
 
-def _convert(
-    loader: _Loader, node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]]
-) -> Any:
+def _convert(loader: _Loader, node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]]) -> Any:
     marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
@@ -186,7 +191,9 @@ def pydantic_problems(
 
 
 def _is_union_tag(part: Any) -> bool:
-    return isinstance(part, str) and ("[" in part and part.endswith("]") or part.startswith("function-"))
+    return isinstance(part, str) and (
+        "[" in part and part.endswith("]") or part.startswith("function-")
+    )
 
 
 def _expected(err: Any) -> str | None:
@@ -196,7 +203,7 @@ def _expected(err: Any) -> str | None:
     etype = err["type"]
     if etype.startswith("date"):
         return "a real date YYYY-MM-DD"
-    if etype.startswith("decimal") or etype.startswith("float"):
+    if etype.startswith(("decimal", "float")):
         return "a number"
     if etype.startswith("int"):
         return "an integer"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
@@ -28,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 AsOf = Annotated[
@@ -36,13 +37,19 @@ AsOf = Annotated[
 ]
 JurisdictionOpt = Annotated[
     str | None,
-    typer.Option("--jurisdiction", "-j", help="Jurisdiction id, e.g. us-tn or us-va/pwcs "
-                 "(default: the educator's own)."),
+    typer.Option(
+        "--jurisdiction",
+        "-j",
+        help="Jurisdiction id, e.g. us-tn or us-va/pwcs (default: the educator's own).",
+    ),
 ]
 RulesOpt = Annotated[
     Path | None,
-    typer.Option("--rules", help="Rules root holding rules/ and jurisdictions/ (default: bundled).",
-                 envvar="MCCREDIT_RULES"),
+    typer.Option(
+        "--rules",
+        help="Rules root holding rules/ and jurisdictions/ (default: bundled).",
+        envvar="MCCREDIT_RULES",
+    ),
 ]
 
 
@@ -76,7 +83,9 @@ def get_rules(root: Path | None) -> RuleSet:
 
 @app.command()
 def validate(
-    path: Annotated[Path | None, typer.Argument(help="A rules root, jurisdiction folder or rule file.")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="A rules root, jurisdiction folder or rule file.")
+    ] = None,
 ) -> None:
     """Validate every rule file; list jurisdictions, rule counts and sha256."""
     try:
@@ -93,8 +102,12 @@ def validate(
     out.print(f"OK: {len(rules.ids)} jurisdiction(s) valid.")
 
 
-def _evaluate(file: Path, jurisdiction: str | None, as_of: str | None, rules: Path | None) -> dict[str, Any]:
-    return _api.evaluate(file, jurisdiction=jurisdiction, as_of=as_of, rules=get_rules(find_root(rules)))
+def _evaluate(
+    file: Path, jurisdiction: str | None, as_of: str | None, rules: Path | None
+) -> dict[str, Any]:
+    return _api.evaluate(
+        file, jurisdiction=jurisdiction, as_of=as_of, rules=get_rules(find_root(rules))
+    )
 
 
 @app.command()
@@ -102,7 +115,9 @@ def evaluate(
     file: Annotated[Path, typer.Argument(help="Educator JSON or YAML file.")],
     jurisdiction: JurisdictionOpt = None,
     as_of: AsOf = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON document.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the stable JSON document.")
+    ] = False,
     rules: RulesOpt = None,
 ) -> None:
     """Evaluate one educator: totals, renewal, advancement, salary."""
@@ -117,8 +132,10 @@ def evaluate(
 
 
 def print_summary(doc: dict[str, Any]) -> None:
-    out.print(f"[bold]{doc['educator']}[/bold] in {doc['jurisdiction']} as of {doc['as_of']} "
-              f"(ruleset {doc['ruleset']['id']}, {doc['ruleset']['sha256'][:12]})")
+    out.print(
+        f"[bold]{doc['educator']}[/bold] in {doc['jurisdiction']} as of {doc['as_of']} "
+        f"(ruleset {doc['ruleset']['id']}, {doc['ruleset']['sha256'][:12]})"
+    )
     t = Table(title="Totals")
     t.add_column("unit")
     t.add_column("amount", justify="right")
@@ -127,26 +144,42 @@ def print_summary(doc: dict[str, Any]) -> None:
     out.print(t)
     if doc["renewal"]:
         r = Table(title="Renewal")
-        for c in ("license", "cycle", "required", "earned", "remaining", "categories short", "status"):
+        for c in (
+            "license",
+            "cycle",
+            "required",
+            "earned",
+            "remaining",
+            "categories short",
+            "status",
+        ):
             r.add_column(c)
         for x in doc["renewal"]:
             r.add_row(
-                x["license"], f"{x['cycle']['start']} – {x['cycle']['end']}",
-                _fmt(x["required"]), _fmt(x["earned"]), _fmt(x["remaining"]),
-                ", ".join(f"{c} {x['categories'][c]['remaining']}" for c in x["short_categories"]) or "-",
+                x["license"],
+                f"{x['cycle']['start']} – {x['cycle']['end']}",
+                _fmt(x["required"]),
+                _fmt(x["earned"]),
+                _fmt(x["remaining"]),
+                ", ".join(f"{c} {x['categories'][c]['remaining']}" for c in x["short_categories"])
+                or "-",
                 x["status"],
             )
         out.print(r)
     for a in doc["advancement"]:
         unmet = "; ".join(u["message"] for u in a["unmet"]) or "all conditions met"
-        out.print(f"Advancement {a['from']} → {a['tier']}: "
-                  f"{'[green]eligible[/green]' if a['eligible'] else 'not yet'} ({unmet})")
+        out.print(
+            f"Advancement {a['from']} → {a['tier']}: "
+            f"{'[green]eligible[/green]' if a['eligible'] else 'not yet'} ({unmet})"
+        )
     s = doc.get("salary")
     if s:
         if s.get("new_lane") is not None:
-            out.print(f"Salary: {s['lane']} step {s['step']} {s['annual']} → {s['new_lane']} step "
-                      f"{s['new_step']} {s['new_annual']} (+{s['annual_delta']} a year) from "
-                      f"{s['effective_date']}; this year +{s['this_year_delta']}, retro {s['retro']}")
+            out.print(
+                f"Salary: {s['lane']} step {s['step']} {s['annual']} → {s['new_lane']} step "
+                f"{s['new_step']} {s['new_annual']} (+{s['annual_delta']} a year) from "
+                f"{s['effective_date']}; this year +{s['this_year_delta']}, retro {s['retro']}"
+            )
         else:
             out.print(f"Salary: {s['lane']} step {s['step']} {s['annual']} (no change)")
     for w in doc["warnings"]:
@@ -176,7 +209,9 @@ def explain(
 
 @app.command("test")
 def test_cases(
-    path: Annotated[Path | None, typer.Argument(help="A jurisdiction folder, cases folder or case file.")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="A jurisdiction folder, cases folder or case file.")
+    ] = None,
     verbose: Annotated[bool, typer.Option("-v", help="List every case.")] = False,
 ) -> None:
     """Run jurisdiction worked examples (cases/*.yaml); exit 1 if any fails."""
@@ -201,27 +236,38 @@ def test_cases(
         err.print(f"no cases found under {target}")
         raise typer.Exit(1)
     colour = "red" if failed else "green"
-    out.print(f"[{colour}]{len(results) - len(failed)} passed, {len(failed)} failed[/{colour}] "
-              f"in {len({r.file for r in results})} file(s)")
+    out.print(
+        f"[{colour}]{len(results) - len(failed)} passed, {len(failed)} failed[/{colour}] "
+        f"in {len({r.file for r in results})} file(s)"
+    )
     raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
 def schema(
-    what: Annotated[str, typer.Argument(help="rules | educator | schedule | catalog | jurisdiction | all")] = "all",
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Write <name>.schema.json files here.")] = None,
+    what: Annotated[
+        str, typer.Argument(help="rules | educator | schedule | catalog | jurisdiction | all")
+    ] = "all",
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write <name>.schema.json files here.")
+    ] = None,
 ) -> None:
     """Print (or write) the JSON Schema of rule files and of educator input, for editors."""
     from .io.educator import Educator
     from .rules._models import CatalogFile, JurisdictionFile, RuleFile, ScheduleFile
 
-    models = {"rules": RuleFile, "educator": Educator, "schedule": ScheduleFile,
-              "catalog": CatalogFile, "jurisdiction": JurisdictionFile}
-    chosen = models if what == "all" else {what: models.get(what)}
-    if None in chosen.values():
+    models: dict[str, type[BaseModel]] = {
+        "rules": RuleFile,
+        "educator": Educator,
+        "schedule": ScheduleFile,
+        "catalog": CatalogFile,
+        "jurisdiction": JurisdictionFile,
+    }
+    if what != "all" and what not in models:
         err.print(f"error: unknown schema {what!r}; choose one of: all, {', '.join(models)}")
         raise typer.Exit(2)
-    docs = {name: m.model_json_schema(mode="validation") for name, m in chosen.items() if m}
+    chosen = models if what == "all" else {what: models[what]}
+    docs = {name: m.model_json_schema(mode="validation") for name, m in chosen.items()}
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, d in docs.items():
@@ -233,7 +279,9 @@ def schema(
 
 @app.command()
 def demo(
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line per evaluation.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON line per evaluation.")
+    ] = False,
 ) -> None:
     """Validate the bundled rules and evaluate every bundled example educator."""
     from .demo import run_demo
@@ -245,8 +293,13 @@ def demo(
 
 
 # Commands that live beside their subsystem register themselves here.
-for _name in ("mccredit.salary._cli", "mccredit.api._cli", "mccredit.store._cli",
-              "mccredit.batch._cli", "mccredit.scenarios._cli"):
+for _name in (
+    "mccredit.salary._cli",
+    "mccredit.api._cli",
+    "mccredit.store._cli",
+    "mccredit.batch._cli",
+    "mccredit.scenarios._cli",
+):
     try:
         _mod = importlib.import_module(_name)
     except ModuleNotFoundError as _e:

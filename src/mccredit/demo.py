@@ -38,7 +38,16 @@ def run_demo(console: Console, *, as_json: bool = False) -> list[dict[str, Any]]
     rules = _api.default_rules()
     docs = []
     table = Table(title=f"Bundled example educators ({len(rules.ids)} jurisdictions, rules valid)")
-    for col in ("jurisdiction", "educator", "as of", "totals", "renewal", "advancement", "salary", "warnings"):
+    for col in (
+        "jurisdiction",
+        "educator",
+        "as of",
+        "totals",
+        "renewal",
+        "advancement",
+        "salary",
+        "warnings",
+    ):
         table.add_column(col)
     for jur, as_of, inp in example_educators():
         doc = _api.evaluate(inp, jurisdiction=jur, as_of=as_of, rules=rules)
@@ -46,20 +55,42 @@ def run_demo(console: Console, *, as_json: bool = False) -> list[dict[str, Any]]
         if as_json:
             console.print(json.dumps(doc, separators=(",", ":")), markup=False, soft_wrap=True)
             continue
-        ren = "; ".join(
-            f"{r['license']}: {r['status']}"
-            + ("" if r["complete"] else f" ({', '.join(f'{v} {u}' for u, v in r['remaining'].items())} left)")
-            for r in doc["renewal"]
-        ) or "-"
-        adv = "; ".join(f"{a['tier']}: {'eligible' if a['eligible'] else 'no'}" for a in doc["advancement"]) or "-"
+        ren = (
+            "; ".join(
+                f"{r['license']}: {r['status']}"
+                + (
+                    ""
+                    if r["complete"]
+                    else f" ({', '.join(f'{v} {u}' for u, v in r['remaining'].items())} left)"
+                )
+                for r in doc["renewal"]
+            )
+            or "-"
+        )
+        adv = (
+            "; ".join(
+                f"{a['tier']}: {'eligible' if a['eligible'] else 'no'}" for a in doc["advancement"]
+            )
+            or "-"
+        )
         s = doc.get("salary")
         sal = "-"
         if s:
-            sal = (f"{s['lane']}→{s['new_lane']} +{s['annual_delta']} from {s['effective_date']}"
-                   if s.get("new_lane") else f"{s['lane']} step {s['step']}: {s['annual']}")
-        table.add_row(jur, doc["educator"], as_of,
-                      ", ".join(f"{v} {u}" for u, v in doc["totals"].items()) or "-",
-                      ren, adv, sal, str(len(doc["warnings"])))
+            sal = (
+                f"{s['lane']}→{s['new_lane']} +{s['annual_delta']} from {s['effective_date']}"
+                if s.get("new_lane")
+                else f"{s['lane']} step {s['step']}: {s['annual']}"
+            )
+        table.add_row(
+            jur,
+            doc["educator"],
+            as_of,
+            ", ".join(f"{v} {u}" for u, v in doc["totals"].items()) or "-",
+            ren,
+            adv,
+            sal,
+            str(len(doc["warnings"])),
+        )
     if not as_json:
         console.print(table)
     return docs

@@ -98,7 +98,9 @@ def match(expected: Any, actual: Any, path: str = "") -> list[str]:
     en, an = _num(expected), _num(actual)
     if en is not None and an is not None:
         return [] if en == an else [f"{here}: expected {expected}, got {actual}"]
-    return [] if str(expected) == str(actual) else [f"{here}: expected {expected!r}, got {actual!r}"]
+    return (
+        [] if str(expected) == str(actual) else [f"{here}: expected {expected!r}, got {actual!r}"]
+    )
 
 
 def collect_case_files(path: Path) -> list[Path]:
@@ -128,28 +130,49 @@ def run_case_file(path: Path, rules: RuleSet) -> list[CaseResult]:
         raise RuleError([e.problem]) from None
     data = located.data
     if not isinstance(data, list):
-        raise RuleError([Problem(type="case.shape", message="a case file is a list of cases",
-                                 path=shown, line=1, col=1)])
+        raise RuleError(
+            [
+                Problem(
+                    type="case.shape",
+                    message="a case file is a list of cases",
+                    path=shown,
+                    line=1,
+                    col=1,
+                )
+            ]
+        )
     default_j = _folder_jurisdiction(path, rules)
     results: list[CaseResult] = []
     for i, case in enumerate(data):
         line = located.marks.get((i,), (1, 1))[0]
         if not isinstance(case, dict) or "name" not in case or "input" not in case:
-            results.append(CaseResult(shown, line, f"case #{i + 1}", False,
-                                      [f"{shown}:{line}: a case needs `name` and `input`"]))
+            results.append(
+                CaseResult(
+                    shown,
+                    line,
+                    f"case #{i + 1}",
+                    False,
+                    [f"{shown}:{line}: a case needs `name` and `input`"],
+                )
+            )
             continue
         unknown = set(case) - _CASE_KEYS
         name = str(case["name"])
         if unknown or ("expect" in case) == ("error" in case):
-            msg = (f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_CASE_KEYS)}" if unknown
-                   else "a case needs exactly one of `expect` or `error`")
+            msg = (
+                f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_CASE_KEYS)}"
+                if unknown
+                else "a case needs exactly one of `expect` or `error`"
+            )
             results.append(CaseResult(shown, line, name, False, [f"{shown}:{line}: {msg}"]))
             continue
         results.append(_run_one(case, shown, line, default_j, rules))
     return results
 
 
-def _run_one(case: dict[str, Any], shown: str, line: int, default_j: str | None, rules: RuleSet) -> CaseResult:
+def _run_one(
+    case: dict[str, Any], shown: str, line: int, default_j: str | None, rules: RuleSet
+) -> CaseResult:
     name = str(case["name"])
     inp = dict(case["input"]) if isinstance(case["input"], dict) else case["input"]
     jur = case.get("jurisdiction") or default_j
@@ -163,8 +186,13 @@ def _run_one(case: dict[str, Any], shown: str, line: int, default_j: str | None,
             return CaseResult(shown, line, name, True)
         return CaseResult(shown, line, name, False, [f"evaluation failed: {e}"])
     if "error" in case:
-        return CaseResult(shown, line, name, False,
-                          [f"expected an error containing {case['error']!r}; evaluation succeeded"])
+        return CaseResult(
+            shown,
+            line,
+            name,
+            False,
+            [f"expected an error containing {case['error']!r}; evaluation succeeded"],
+        )
     failures = match(case["expect"], doc)
     return CaseResult(shown, line, name, not failures, failures)
 

@@ -51,9 +51,11 @@ class Facts:
         self.contact_hours = hours
         self.accepted = cred.issuer is not None and cred.issuer in j.accepted_issuers
         self.in_catalog = entry is not None
-        self.stack: tuple[str, ...] = tuple(
-            s.id for s in j.catalog_stacks.values() if cred.code in s.members
-        ) if cred.code else ()
+        self.stack: tuple[str, ...] = (
+            tuple(s.id for s in j.catalog_stacks.values() if cred.code in s.members)
+            if cred.code
+            else ()
+        )
 
     def get(self, name: str) -> Any:
         if name == "categories":
@@ -77,7 +79,9 @@ def _license_getter(lic: License) -> Callable[[str], Any]:
     return lambda name: getattr(lic, name)
 
 
-def _warn(code: str, message: str, *, credential: str | None = None, rule: str | None = None) -> dict[str, Any]:
+def _warn(
+    code: str, message: str, *, credential: str | None = None, rule: str | None = None
+) -> dict[str, Any]:
     return {"code": code, "credential": credential, "rule": rule, "message": message}
 
 
@@ -98,7 +102,11 @@ def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
         return _warn(
             "issuer_not_accepted",
             f"issuer {cred.issuer!r} is not an accepted micro-credential issuer in {j.id} "
-            + (f"(accepted: {accepted})" if accepted else "(it accepts no micro-credential issuers)")
+            + (
+                f"(accepted: {accepted})"
+                if accepted
+                else "(it accepts no micro-credential issuers)"
+            )
             + "; not credited",
             credential=cred.id,
         )
@@ -123,7 +131,9 @@ def _measure(facts: Facts, per: str) -> Decimal | None:
     return Decimal(1)
 
 
-def _award(facts: Facts, ca: CompiledAward, plan: Plan) -> tuple[LedgerEntry | None, dict[str, Any] | None]:
+def _award(
+    facts: Facts, ca: CompiledAward, plan: Plan
+) -> tuple[LedgerEntry | None, dict[str, Any] | None]:
     rule, cred = ca.rule, facts.cred
     measure = _measure(facts, rule.per)
     if measure is None:
@@ -179,8 +189,11 @@ def _stacks(plan: Plan, credited: list[Facts], ledger: list[LedgerEntry]) -> lis
     for cs in plan.stacks:
         rule = cs.rule
         hits = sorted(
-            (f for f in credited
-             if f.cred.code in cs.members and (cs.issuer is None or f.cred.issuer == cs.issuer)),
+            (
+                f
+                for f in credited
+                if f.cred.code in cs.members and (cs.issuer is None or f.cred.issuer == cs.issuer)
+            ),
             key=lambda f: (f.cred.earned, f.cred.id),
         )
         # one credential per member code: the earliest earned
@@ -257,7 +270,9 @@ def _apply_caps(plan: Plan, ledger: list[LedgerEntry]) -> None:
             used[key] += e.amount
 
 
-def _cycle_for(lic: License, req: RequirementRule | None, as_of: dt.date) -> tuple[dt.date, dt.date]:
+def _cycle_for(
+    lic: License, req: RequirementRule | None, as_of: dt.date
+) -> tuple[dt.date, dt.date]:
     if lic.expires is not None:
         return lic.issued, lic.expires
     years = req.cycle_years if req is not None else 5
@@ -285,20 +300,23 @@ def _pick_requirement(plan: Plan, ed: Educator, lic: License) -> RequirementRule
     return found
 
 
-def _renewal(plan: Plan, ed: Educator, lic: License, req: RequirementRule, ledger: list[LedgerEntry]) -> dict[str, Any]:
+def _renewal(
+    plan: Plan, lic: License, req: RequirementRule, ledger: list[LedgerEntry]
+) -> dict[str, Any]:
     start, end = _cycle_for(lic, req, plan.as_of)
     show = plan.show
     in_window = [
-        e for e in ledger
-        if e.amount > 0 and (req.window == "none" or start <= e.date <= end)
+        e for e in ledger if e.amount > 0 and (req.window == "none" or start <= e.date <= end)
     ]
     counted: dict[int, Decimal] = {id(e): e.amount for e in in_window}
     capped: list[dict[str, Any]] = []
     for cap in plan.caps:
         if cap.scope != "cycle" or cap.unit not in req.requires and cap.unit != req.cat_unit:
             continue
-        limit = cap.max if cap.max is not None else (
-            (cap.share or ZERO) * req.requires.get(cap.unit, ZERO)
+        limit = (
+            cap.max
+            if cap.max is not None
+            else ((cap.share or ZERO) * req.requires.get(cap.unit, ZERO))
         )
         limit = plan.rounders[cap.unit](limit) if cap.unit in plan.rounders else limit
         used = ZERO
@@ -312,17 +330,22 @@ def _renewal(plan: Plan, ed: Educator, lic: License, req: RequirementRule, ledge
             counted[id(e)] = take
             used += take
         if excluded > 0:
-            capped.append({
-                "cap": cap.id, "title": cap.title, "unit": cap.unit,
-                "limit": show(cap.unit, limit), "excluded": show(cap.unit, excluded),
-                "source": cap.source.cite(),
-                "file": cap.origin.path if cap.origin else None,
-                "line": cap.origin.line if cap.origin else None,
-            })
+            capped.append(
+                {
+                    "cap": cap.id,
+                    "title": cap.title,
+                    "unit": cap.unit,
+                    "limit": show(cap.unit, limit),
+                    "excluded": show(cap.unit, excluded),
+                    "source": cap.source.cite(),
+                    "file": cap.origin.path if cap.origin else None,
+                    "line": cap.origin.line if cap.origin else None,
+                }
+            )
     earned: dict[str, Decimal] = defaultdict(Decimal)
     for e in in_window:
         earned[e.unit] += counted[id(e)]
-    required = {u: a for u, a in req.requires.items()}
+    required = dict(req.requires)
     remaining = {u: max(ZERO, a - earned[u]) for u, a in required.items()}
     categories: dict[str, Any] = {}
     allocation: list[dict[str, Any]] = []
@@ -330,7 +353,8 @@ def _renewal(plan: Plan, ed: Educator, lic: License, req: RequirementRule, ledge
         cu = req.cat_unit
         items = [
             (f"{i}", counted[id(e)], e.categories)
-            for i, e in enumerate(in_window) if e.unit == cu and counted[id(e)] > 0
+            for i, e in enumerate(in_window)
+            if e.unit == cu and counted[id(e)] > 0
         ]
         index = {f"{i}": e for i, e in enumerate(in_window)}
         scale = plan.rounders[cu].places if cu in plan.rounders else Decimal("0.01")
@@ -339,8 +363,14 @@ def _renewal(plan: Plan, ed: Educator, lic: License, req: RequirementRule, ledge
         for key, cat, amt in allocate(items, req.categories, req.open_categories, scale):
             got[cat] += amt
             e = index[key]
-            allocation.append({"credential": e.credential, "rule": e.rule, "category": cat,
-                               "amount": show(cu, amt)})
+            allocation.append(
+                {
+                    "credential": e.credential,
+                    "rule": e.rule,
+                    "category": cat,
+                    "amount": show(cu, amt),
+                }
+            )
         allocation.sort(key=lambda a: (a["category"], a["credential"], a["rule"]))
         for cat, need in req.categories.items():
             categories[cat] = {
@@ -400,36 +430,57 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
                 earned[e.unit] += e.amount
         for unit, need in adv.requires.items():
             if earned[unit] < need:
-                unmet.append({"condition": unit, "required": plan.show(unit, need),
-                              "found": plan.show(unit, earned[unit]),
-                              "message": f"{plan.show(unit, need - earned[unit])} more {unit} needed"})
+                unmet.append(
+                    {
+                        "condition": unit,
+                        "required": plan.show(unit, need),
+                        "found": plan.show(unit, earned[unit]),
+                        "message": f"{plan.show(unit, need - earned[unit])} more {unit} needed",
+                    }
+                )
         cond = adv.conditions
         if cond.experience_years is not None:
             have = ed.experience_years
             if have is None or have < cond.experience_years:
-                unmet.append({"condition": "experience_years", "required": str(cond.experience_years),
-                              "found": None if have is None else str(have),
-                              "message": f"at least {cond.experience_years} years of experience"})
+                unmet.append(
+                    {
+                        "condition": "experience_years",
+                        "required": str(cond.experience_years),
+                        "found": None if have is None else str(have),
+                        "message": f"at least {cond.experience_years} years of experience",
+                    }
+                )
         if cond.evaluation_min_score is not None:
-            recent = sorted(ed.evaluations, key=lambda ev: ev.year, reverse=True)[: cond.evaluation_years]
+            recent = sorted(ed.evaluations, key=lambda ev: ev.year, reverse=True)[
+                : cond.evaluation_years
+            ]
             ok = len(recent) == cond.evaluation_years and all(
-                ev.score >= cond.evaluation_min_score for ev in recent)
+                ev.score >= cond.evaluation_min_score for ev in recent
+            )
             if not ok:
-                unmet.append({"condition": "evaluations",
-                              "required": f"last {cond.evaluation_years} scores >= {cond.evaluation_min_score}",
-                              "found": ", ".join(f"{ev.year}: {ev.score}" for ev in recent) or None,
-                              "message": f"the last {cond.evaluation_years} evaluation(s) must score at least {cond.evaluation_min_score}"})
-        out.append({
-            "tier": adv.tier,
-            "from": lic.type,
-            "eligible": not unmet,
-            "unmet": unmet,
-            "rule": adv.id,
-            "title": adv.title,
-            "source": adv.source.cite(),
-            "file": adv.origin.path if adv.origin else None,
-            "line": adv.origin.line if adv.origin else None,
-        })
+                unmet.append(
+                    {
+                        "condition": "evaluations",
+                        "required": f"last {cond.evaluation_years} scores "
+                        f">= {cond.evaluation_min_score}",
+                        "found": ", ".join(f"{ev.year}: {ev.score}" for ev in recent) or None,
+                        "message": f"the last {cond.evaluation_years} evaluation(s) must "
+                        f"score at least {cond.evaluation_min_score}",
+                    }
+                )
+        out.append(
+            {
+                "tier": adv.tier,
+                "from": lic.type,
+                "eligible": not unmet,
+                "unmet": unmet,
+                "rule": adv.id,
+                "title": adv.title,
+                "source": adv.source.cite(),
+                "file": adv.origin.path if adv.origin else None,
+                "line": adv.origin.line if adv.origin else None,
+            }
+        )
     return out
 
 
@@ -467,14 +518,22 @@ def build_ledger(
             amount = table.get(ev.score)
             if amount is None:
                 continue
-            ledger.append(LedgerEntry(
-                credential=f"evaluation:{ev.year}", unit=ca.rule.unit,
-                amount=plan.rounders[ca.rule.unit](amount), rule=ca.rule.id, title=ca.title,
-                source=ca.cite, file=ca.file, line=ca.line,
-                date=dt.date(ev.year, 6, 30),
-                basis=f"school year {ev.year - 1}-{str(ev.year)[2:]} score {ev.score} → {amount}",
-                kind="evaluation",
-            ))
+            ledger.append(
+                LedgerEntry(
+                    credential=f"evaluation:{ev.year}",
+                    unit=ca.rule.unit,
+                    amount=plan.rounders[ca.rule.unit](amount),
+                    rule=ca.rule.id,
+                    title=ca.title,
+                    source=ca.cite,
+                    file=ca.file,
+                    line=ca.line,
+                    date=dt.date(ev.year, 6, 30),
+                    basis=f"school year {ev.year - 1}-{str(ev.year)[2:]} "
+                    f"score {ev.score} → {amount}",
+                    kind="evaluation",
+                )
+            )
     ledger.extend(_stacks(plan, credited, ledger))
     ledger.sort(key=lambda e: (e.date, e.credential, e.rule, e.unit))
     _apply_caps(plan, ledger)
@@ -489,15 +548,20 @@ def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
         req = _pick_requirement(plan, ed, lic)
         if req is None:
             if not any(lic.type in a.from_ for a in plan.advancement):
-                warnings.append(_warn(
-                    "no_requirement",
-                    f"{plan.jurisdiction.id} has no renewal requirement in force for a "
-                    f"{lic.type!r} license"
-                    + (f" (known types: {', '.join(plan.jurisdiction.file.license_types)})"
-                       if plan.jurisdiction.file.license_types else ""),
-                ))
+                warnings.append(
+                    _warn(
+                        "no_requirement",
+                        f"{plan.jurisdiction.id} has no renewal requirement in force for a "
+                        f"{lic.type!r} license"
+                        + (
+                            f" (known types: {', '.join(plan.jurisdiction.file.license_types)})"
+                            if plan.jurisdiction.file.license_types
+                            else ""
+                        ),
+                    )
+                )
             continue
-        renewal.append(_renewal(plan, ed, lic, req, ledger))
+        renewal.append(_renewal(plan, lic, req, ledger))
     advancement = _advancement(plan, ed, ledger)
     salary = None
     if plan.salary is not None:
@@ -511,21 +575,25 @@ def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
     for facts in unmatched:
         if facts.cred.id in salary_used:
             continue
-        warnings.append(_warn(
-            "no_rule",
-            f"no rule of {plan.jurisdiction.id} in force on {plan.as_of} credits "
-            f"{facts.cred.kind.replace('_', ' ')} {facts.cred.id!r}; not credited",
-            credential=facts.cred.id,
-        ))
+        warnings.append(
+            _warn(
+                "no_rule",
+                f"no rule of {plan.jurisdiction.id} in force on {plan.as_of} credits "
+                f"{facts.cred.kind.replace('_', ' ')} {facts.cred.id!r}; not credited",
+                credential=facts.cred.id,
+            )
+        )
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ledger:
         totals[e.unit] += e.amount
     for rule_id, review_by in plan.stale:
-        warnings.append(_warn(
-            "rule_review_due",
-            f"rule {rule_id!r} was due for review by {review_by}: it may be stale",
-            rule=rule_id,
-        ))
+        warnings.append(
+            _warn(
+                "rule_review_due",
+                f"rule {rule_id!r} was due for review by {review_by}: it may be stale",
+                rule=rule_id,
+            )
+        )
     j = plan.jurisdiction
     doc: dict[str, Any] = {
         "educator": ed.id,
@@ -535,13 +603,14 @@ def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
     }
     if j.proposal is not None:
         doc["proposal"] = j.proposal
-    doc.update({
-        "totals": {u: plan.show(u, totals[u]) for u in sorted(totals)},
-        "renewal": renewal,
-        "advancement": advancement,
-        "salary": salary,
-        "ledger": [e.as_dict(plan.show) for e in ledger],
-        "warnings": warnings,
-    })
+    doc.update(
+        {
+            "totals": {u: plan.show(u, totals[u]) for u in sorted(totals)},
+            "renewal": renewal,
+            "advancement": advancement,
+            "salary": salary,
+            "ledger": [e.as_dict(plan.show) for e in ledger],
+            "warnings": warnings,
+        }
+    )
     return doc
-

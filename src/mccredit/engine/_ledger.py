@@ -11,7 +11,12 @@ from ..rules._models import UnitDef
 
 __all__ = ["LedgerEntry", "Rounder", "fmt", "money"]
 
-_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP, "half_even": ROUND_HALF_EVEN}
+_MODES = {
+    "half_up": ROUND_HALF_UP,
+    "down": ROUND_DOWN,
+    "up": ROUND_UP,
+    "half_even": ROUND_HALF_EVEN,
+}
 CENT = Decimal("0.01")
 
 

@@ -110,13 +110,18 @@ def compile_plan(j: Jurisdiction, as_of: dt.date) -> Plan:
             continue
         if s.stack is not None:
             cs = j.catalog_stacks[s.stack]
-            members, issuer = frozenset(cs.members), s.issuer or cs.issuer
+            members = frozenset(cs.members)
+            issuer: str | None = s.issuer or cs.issuer
         else:
             members, issuer = frozenset(s.members or ()), s.issuer
         need = len(members) if s.require == "all" else min(s.require, len(members))
         stacks.append(
             CompiledStack(
-                rule=s, members=members, issuer=issuer, need=need, amount=amount,
+                rule=s,
+                members=members,
+                issuer=issuer,
+                need=need,
+                amount=amount,
                 key=f"stack:{s.stack or s.id}",
             )
         )
@@ -144,9 +149,7 @@ _LOCK = Lock()
 _MAX_PLANS = 256
 
 
-def plan_for(
-    ruleset: RuleSet, jurisdiction: str | Jurisdiction, as_of: dt.date
-) -> Plan:
+def plan_for(ruleset: RuleSet, jurisdiction: str | Jurisdiction, as_of: dt.date) -> Plan:
     """The cached plan for (ruleset sha256, jurisdiction, proposal sha256, as_of)."""
     j = ruleset.get(jurisdiction) if isinstance(jurisdiction, str) else jurisdiction
     cache: OrderedDict[tuple[str, str, str, dt.date], Plan] = ruleset.__dict__.setdefault(

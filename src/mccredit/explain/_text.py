@@ -49,22 +49,31 @@ def render_text(doc: dict[str, Any]) -> str:
         w("  (empty)")
     for r in doc["renewal"]:
         w("")
-        w(f"Renewal of the {r['license']} license, cycle {r['cycle']['start']} to {r['cycle']['end']}:"
-          f" {r['status']}{' (complete)' if r['complete'] else ''}")
+        w(
+            f"Renewal of the {r['license']} license, "
+            f"cycle {r['cycle']['start']} to {r['cycle']['end']}:"
+            f" {r['status']}{' (complete)' if r['complete'] else ''}"
+        )
         w(f"  rule {r['rule']}: {r['title']}")
         w(f"  source: {r['source']}")
         w(f"  at {_where(r)}")
-        w(f"  required {_units(r['required'])}; earned {_units(r['earned'])}; "
-          f"remaining {_units(r['remaining'])}")
+        w(
+            f"  required {_units(r['required'])}; earned {_units(r['earned'])}; "
+            f"remaining {_units(r['remaining'])}"
+        )
         for cat, c in r["categories"].items():
             short = " SHORT" if float(c["remaining"]) > 0 else ""
-            w(f"  category {cat}: required {c['required']}, earned {c['earned']}, "
-              f"remaining {c['remaining']}{short}")
+            w(
+                f"  category {cat}: required {c['required']}, earned {c['earned']}, "
+                f"remaining {c['remaining']}{short}"
+            )
         for a in r.get("allocation", []):
             w(f"    {a['credential']} → {a['category']}: {a['amount']} (from {a['rule']})")
         for c in r.get("capped", []):
-            w(f"  capped by {c['cap']} ({c['title']}): limit {c['limit']} {c['unit']}, "
-              f"{c['excluded']} not counted; at {_where(c)}")
+            w(
+                f"  capped by {c['cap']} ({c['title']}): limit {c['limit']} {c['unit']}, "
+                f"{c['excluded']} not counted; at {_where(c)}"
+            )
     for a in doc["advancement"]:
         w("")
         verdict = "eligible" if a["eligible"] else "not yet eligible"
@@ -73,16 +82,24 @@ def render_text(doc: dict[str, Any]) -> str:
         w(f"  source: {a['source']}")
         w(f"  at {_where(a)}")
         for u in a["unmet"]:
-            w(f"  unmet {u['condition']}: {u['message']} (required {u['required']}, found {u['found']})")
+            w(
+                f"  unmet {u['condition']}: {u['message']} "
+                f"(required {u['required']}, found {u['found']})"
+            )
     s = doc.get("salary")
     if s:
         w("")
         w(f"Salary ({s.get('schedule_title') or s.get('schedule', '')})")
         w(f"  now: lane {s['lane']} step {s['step']}: {s['annual']} a year")
         if s.get("new_lane") is not None:
-            w(f"  new: lane {s['new_lane']} step {s['new_step']}: {s['new_annual']} a year "
-              f"(+{s['annual_delta']}) from {s['effective_date']}")
-            w(f"  this school year: +{s.get('this_year_delta')}; retroactive owed: {s.get('retro')}")
+            w(
+                f"  new: lane {s['new_lane']} step {s['new_step']}: {s['new_annual']} a year "
+                f"(+{s['annual_delta']}) from {s['effective_date']}"
+            )
+            w(
+                f"  this school year: +{s.get('this_year_delta')}; "
+                f"retroactive owed: {s.get('retro')}"
+            )
         for step in s.get("trace", []):
             w(f"  {step['what']}: {step['detail']}")
             if step.get("rule"):

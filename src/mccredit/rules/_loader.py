@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -50,7 +49,13 @@ __all__ = ["Jurisdiction", "RuleSet", "default_root", "load_rules"]
 
 SECTIONS = ("awards", "caps", "stacks", "requirements", "advancement", "lanes", "base_increases")
 Rule = (
-    AwardRule | CapRule | StackRule | RequirementRule | AdvancementRule | LaneRule | BaseIncreaseRule
+    AwardRule
+    | CapRule
+    | StackRule
+    | RequirementRule
+    | AdvancementRule
+    | LaneRule
+    | BaseIncreaseRule
 )
 
 
@@ -218,16 +223,18 @@ class _Collector:
             self.problems.append(e.problem)
             return None
 
-    def validate(self, model: type[BaseModel], data: Any, located: Located, loc: tuple[Any, ...] = ()) -> Any:
+    def validate(
+        self, model: type[BaseModel], data: Any, located: Located, loc: tuple[Any, ...] = ()
+    ) -> Any:
         try:
             return model.model_validate(data)
         except ValidationError as e:
-            self.problems.extend(
-                pydantic_problems(e, located=located, prefix=loc, kind="rule")
-            )
+            self.problems.extend(pydantic_problems(e, located=located, prefix=loc, kind="rule"))
             return None
 
-    def problem(self, located: Located | None, loc: tuple[Any, ...], type_: str, message: str, **kw: Any) -> None:
+    def problem(
+        self, located: Located | None, loc: tuple[Any, ...], type_: str, message: str, **kw: Any
+    ) -> None:
         line, col = locate(located, loc)
         self.problems.append(
             Problem(
@@ -277,7 +284,7 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
         raws[raw.jfile.id] = raw
     resolved: dict[str, Jurisdiction] = {}
     for jid in sorted(raws, key=lambda j: j.count("/")):
-        j = _resolve(col, raws, jid, resolved, catalogs, catalog_files)
+        j = _resolve(col, raws, jid, catalogs, catalog_files)
         if j is not None:
             resolved[jid] = j
     if col.problems:
@@ -296,9 +303,7 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _load_catalogs(
-    col: _Collector, folder: Path
-) -> tuple[dict[str, CatalogFile], dict[str, Path]]:
+def _load_catalogs(col: _Collector, folder: Path) -> tuple[dict[str, CatalogFile], dict[str, Path]]:
     catalogs: dict[str, CatalogFile] = {}
     files: dict[str, Path] = {}
     for path in _yaml_files(folder):
@@ -310,15 +315,22 @@ def _load_catalogs(
             continue
         if cat.id != path.stem:
             col.problem(
-                located, ("id",), "rule.catalog_id", "a catalog's id must be its file name",
-                expected=path.stem, got=cat.id,
+                located,
+                ("id",),
+                "rule.catalog_id",
+                "a catalog's id must be its file name",
+                expected=path.stem,
+                got=cat.id,
             )
         for i, entry in enumerate(cat.entries):
             if entry.issuer not in cat.issuers:
                 col.problem(
-                    located, ("entries", i, "issuer"), "rule.unknown_issuer",
+                    located,
+                    ("entries", i, "issuer"),
+                    "rule.unknown_issuer",
                     "entry names an issuer the catalog does not list",
-                    expected=", ".join(sorted(cat.issuers)), got=entry.issuer,
+                    expected=", ".join(sorted(cat.issuers)),
+                    got=entry.issuer,
                 )
         catalogs[cat.id] = cat
         files[cat.id] = path
@@ -337,9 +349,12 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
     expected_id = folder.relative_to(base / "jurisdictions").as_posix()
     if jfile.id != expected_id:
         col.problem(
-            located, ("id",), "rule.jurisdiction_id",
+            located,
+            ("id",),
+            "rule.jurisdiction_id",
             "a jurisdiction's id must be its folder path under jurisdictions/",
-            expected=expected_id, got=jfile.id,
+            expected=expected_id,
+            got=jfile.id,
         )
     rules: dict[str, list[Any]] = {s: [] for s in SECTIONS}
     files = [jpath]
@@ -349,8 +364,14 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
         if rl is None:
             continue
         if not isinstance(rl.data, dict):
-            col.problem(rl, (), "rule.file_shape", "a rule file is a mapping of sections",
-                        expected=", ".join(SECTIONS), got=type(rl.data).__name__)
+            col.problem(
+                rl,
+                (),
+                "rule.file_shape",
+                "a rule file is a mapping of sections",
+                expected=", ".join(SECTIONS),
+                got=type(rl.data).__name__,
+            )
             continue
         rf = col.validate(RuleFile, rl.data, rl)
         if rf is None:
@@ -359,7 +380,9 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
             for i, rule in enumerate(getattr(rf, section)):
                 line, c = locate(rl, (section, i))
                 rules[section].append(
-                    rule.model_copy(update={"origin": Origin(path=rl.path, line=line or 1, col=c or 1)})
+                    rule.model_copy(
+                        update={"origin": Origin(path=rl.path, line=line or 1, col=c or 1)}
+                    )
                 )
     schedules: list[ScheduleFile] = []
     for spath in _yaml_files(folder / "schedules"):
@@ -389,7 +412,9 @@ def _chain(col: _Collector, raws: dict[str, _Raw], jid: str) -> list[_Raw]:
         if cur not in raws:
             child = chain[-1] if chain else raws[jid]
             col.problem(
-                None, ("extends",), "rule.unknown_parent",
+                None,
+                ("extends",),
+                "rule.unknown_parent",
                 f"{child.origin.path}: extends {cur!r}, which no jurisdiction.yaml declares",
             )
             return []
@@ -405,7 +430,6 @@ def _resolve(
     col: _Collector,
     raws: dict[str, _Raw],
     jid: str,
-    done: dict[str, Jurisdiction],
     catalogs: dict[str, CatalogFile],
     catalog_files: dict[str, Path],
 ) -> Jurisdiction | None:
@@ -438,9 +462,14 @@ def _resolve(
     for u in uses:
         cat = catalogs.get(u)
         if cat is None:
-            col.problem(jloc, ("uses",), "rule.unknown_catalog",
-                        f"uses catalog {u!r}, which rules/catalogs/ does not have",
-                        expected=", ".join(sorted(catalogs)), got=u)
+            col.problem(
+                jloc,
+                ("uses",),
+                "rule.unknown_catalog",
+                f"uses catalog {u!r}, which rules/catalogs/ does not have",
+                expected=", ".join(sorted(catalogs)),
+                got=u,
+            )
             continue
         files.append(catalog_files[u])
         for iid, issuer in cat.issuers.items():
@@ -451,9 +480,14 @@ def _resolve(
             stacks[s.id] = s
     accepted = frozenset(accept_issuers if accept_issuers is not None else names)
     for iss in sorted(accepted - set(names)):
-        col.problem(jloc, ("accept", "issuers"), "rule.unknown_issuer",
-                    f"accepts issuer {iss!r}, which no catalog it uses lists",
-                    expected=", ".join(sorted(names)), got=iss)
+        col.problem(
+            jloc,
+            ("accept", "issuers"),
+            "rule.unknown_issuer",
+            f"accepts issuer {iss!r}, which no catalog it uses lists",
+            expected=", ".join(sorted(names)),
+            got=iss,
+        )
     # Merge rules level by level: a deeper level's rule with the same id, or one that
     # `overrides` an id, replaces the inherited one.
     merged: dict[str, list[Any]] = {s: [] for s in SECTIONS}
@@ -470,8 +504,12 @@ def _resolve(
                         overridden[target] = rule.id
                         current.pop(idx[0])
                     elif not any(target == r.id for s in SECTIONS for r in merged[s]):
-                        _rule_problem(col, rule, "rule.unknown_override",
-                                      f"overrides {target!r}, which this jurisdiction does not have")
+                        _rule_problem(
+                            col,
+                            rule,
+                            "rule.unknown_override",
+                            f"overrides {target!r}, which this jurisdiction does not have",
+                        )
                 same = [i for i, r in enumerate(current) if r.id == rule.id]
                 if same:
                     if depth_of[rule.id] < depth:  # a district rule replaces its state's
@@ -479,17 +517,25 @@ def _resolve(
                         current.pop(same[0])
                     else:
                         other = current[same[0]]
-                        _rule_problem(col, rule, "rule.duplicate_id",
-                                      f"rule id {rule.id!r} is already used at {other.origin}")
+                        _rule_problem(
+                            col,
+                            rule,
+                            "rule.duplicate_id",
+                            f"rule id {rule.id!r} is already used at {other.origin}",
+                        )
                         continue
                 current.append(rule)
                 depth_of[rule.id] = depth
     _check_refs(col, merged, units, sources, stacks, me.jfile.id)
-    _check_conflicts(col, merged["awards"], chain)
+    _check_conflicts(col, merged["awards"])
     if len(col.problems) > before:
         return None
     merged = {s: [_resolve_source(r, sources) for r in rs] for s, rs in merged.items()}
-    schedules = [sch.model_copy(update={"source": _resolve_src(sch.source, sources)}) for level in chain for sch in level.schedules]
+    schedules = [
+        sch.model_copy(update={"source": _resolve_src(sch.source, sources)})
+        for level in chain
+        for sch in level.schedules
+    ]
     digest = hashlib.sha256()
     rels = sorted({col.rel(f) for f in files})
     for rel in rels:
@@ -531,8 +577,15 @@ def _resolve(
 def _rule_problem(col: _Collector, rule: Any, type_: str, message: str, **kw: Any) -> None:
     o = rule.origin
     col.problems.append(
-        Problem(type=type_, message=message, path=o.path if o else None,
-                line=o.line if o else None, col=o.col if o else None, loc=(rule.id,), **kw)
+        Problem(
+            type=type_,
+            message=message,
+            path=o.path if o else None,
+            line=o.line if o else None,
+            col=o.col if o else None,
+            loc=(rule.id,),
+            **kw,
+        )
     )
 
 
@@ -565,9 +618,14 @@ def _check_refs(
     for section, rules in merged.items():
         for rule in rules:
             if rule.source.ref is not None and rule.source.ref not in sources:
-                _rule_problem(col, rule, "rule.unknown_source",
-                              f"source.ref {rule.source.ref!r} is not a source of {jid}",
-                              expected=", ".join(sorted(sources)), got=rule.source.ref)
+                _rule_problem(
+                    col,
+                    rule,
+                    "rule.unknown_source",
+                    f"source.ref {rule.source.ref!r} is not a source of {jid}",
+                    expected=", ".join(sorted(sources)),
+                    got=rule.source.ref,
+                )
             used: list[str] = []
             if section in ("awards", "caps", "stacks"):
                 used = [rule.unit]
@@ -577,21 +635,36 @@ def _check_refs(
                     used.append(rule.category_unit)
             for u in used:
                 if u not in units:
-                    _rule_problem(col, rule, "rule.unknown_unit",
-                                  f"unit {u!r} is not declared by {jid} or the state it extends",
-                                  expected=unit_names, got=u)
+                    _rule_problem(
+                        col,
+                        rule,
+                        "rule.unknown_unit",
+                        f"unit {u!r} is not declared by {jid} or the state it extends",
+                        expected=unit_names,
+                        got=u,
+                    )
             if section == "stacks" and rule.stack is not None and rule.stack not in stacks:
-                _rule_problem(col, rule, "rule.unknown_stack",
-                              f"stack {rule.stack!r} is in no catalog this jurisdiction uses",
-                              expected=", ".join(sorted(stacks)), got=rule.stack)
+                _rule_problem(
+                    col,
+                    rule,
+                    "rule.unknown_stack",
+                    f"stack {rule.stack!r} is in no catalog this jurisdiction uses",
+                    expected=", ".join(sorted(stacks)),
+                    got=rule.stack,
+                )
             if section == "caps" and rule.rules:
                 for rid in rule.rules:
                     if rid not in ids:
-                        _rule_problem(col, rule, "rule.unknown_rule",
-                                      f"cap names rule {rid!r}, which does not exist", got=rid)
+                        _rule_problem(
+                            col,
+                            rule,
+                            "rule.unknown_rule",
+                            f"cap names rule {rid!r}, which does not exist",
+                            got=rid,
+                        )
 
 
-def _check_conflicts(col: _Collector, awards: list[AwardRule], chain: Iterable[_Raw]) -> None:
+def _check_conflicts(col: _Collector, awards: list[AwardRule]) -> None:
     """Two award rules for the same unit that could both match one credential (or one
     evaluation) collide unless one `overrides` the other or both say `combines: true`."""
     for i, a in enumerate(awards):

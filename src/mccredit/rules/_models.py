@@ -59,17 +59,27 @@ _MATCHER_SCHEMA = {
 }
 
 
-def _matcher(context: str) -> Any:
-    return Annotated[
-        Matcher,
-        BeforeValidator(lambda v: v if isinstance(v, Matcher) else parse_matcher(v, context)),
-        WithJsonSchema(_MATCHER_SCHEMA),
-    ]
+def _credential_matcher(v: Any) -> Any:
+    return v if isinstance(v, Matcher) else parse_matcher(v, "credential")
 
 
-CredentialMatcher = _matcher("credential")
-EducatorMatcher = _matcher("educator")
-LicenseMatcher = _matcher("license")
+def _educator_matcher(v: Any) -> Any:
+    return v if isinstance(v, Matcher) else parse_matcher(v, "educator")
+
+
+def _license_matcher(v: Any) -> Any:
+    return v if isinstance(v, Matcher) else parse_matcher(v, "license")
+
+
+CredentialMatcher = Annotated[
+    Matcher, BeforeValidator(_credential_matcher), WithJsonSchema(_MATCHER_SCHEMA)
+]
+EducatorMatcher = Annotated[
+    Matcher, BeforeValidator(_educator_matcher), WithJsonSchema(_MATCHER_SCHEMA)
+]
+LicenseMatcher = Annotated[
+    Matcher, BeforeValidator(_license_matcher), WithJsonSchema(_MATCHER_SCHEMA)
+]
 Dated = Annotated[
     DatedDecimal,
     WithJsonSchema(

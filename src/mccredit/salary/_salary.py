@@ -88,8 +88,8 @@ def pay_dates(sy_start: dt.date, settings: SalarySettings) -> list[dt.date]:
     """The pay dates of the school year starting `sy_start`."""
     n = settings.pay_periods
     first = _on_or_after(settings.first_pay_date or settings.first_day, sy_start)
+    out: list[dt.date] = []
     if n == 24:
-        out = []
         y, m, d = first.year, first.month, min(first.day, 28)
         while len(out) < n:
             out.append(dt.date(y, m, d))
@@ -100,7 +100,6 @@ def pay_dates(sy_start: dt.date, settings: SalarySettings) -> list[dt.date]:
                 y, m = y + 1, 1
         return out
     if n == 12:
-        out = []
         y, m, d = first.year, first.month, min(first.day, 28)
         for _ in range(n):
             out.append(dt.date(y, m, d))
@@ -176,7 +175,9 @@ class _Credit:
     basis: str
 
 
-def _warn(code: str, message: str, credential: str | None = None, rule: str | None = None) -> dict[str, Any]:
+def _warn(
+    code: str, message: str, credential: str | None = None, rule: str | None = None
+) -> dict[str, Any]:
     return {"code": code, "credential": credential, "rule": rule, "message": message}
 
 
@@ -226,7 +227,9 @@ class _Calendar:
         nxt = school_year_of(_mmdd(self.s.school_year_start, sy.year + 1), self.s)
         return pay_dates(nxt, self.s)[0]
 
-    def this_year(self, delta: Decimal, mode: str, effective: dt.date, sy: dt.date) -> tuple[Decimal, list[tuple[dt.date, Decimal]]]:
+    def this_year(
+        self, delta: Decimal, mode: str, effective: dt.date, sy: dt.date
+    ) -> tuple[Decimal, list[tuple[dt.date, Decimal]]]:
         """The change's amount in school year `sy` and its per-pay-date parts."""
         dates = [p for p in pay_dates(sy, self.s) if p >= effective]
         if mode == "next_school_year" or not dates:
@@ -247,7 +250,8 @@ def _sched_problem(sched: ScheduleFile, lane: str, step: int, loc_lane: bool) ->
         return _input_error(
             ("salary", "lane"),
             f"lane {lane!r} is not in schedule {sched.schedule!r} ({where})",
-            expected=", ".join(sched.lanes), got=repr(lane),
+            expected=", ".join(sched.lanes),
+            got=repr(lane),
         )
     steps = sorted(sched.steps)
     return _input_error(
@@ -270,33 +274,56 @@ def evaluate_salary(
     used_ids: set[str] = set()
     if ed.salary is None:
         if sp.schedules:
-            warnings.append(_warn("no_placement", f"{sp.jurisdiction.id} pays from a salary "
-                                  "schedule but the educator has no `salary` placement (lane, step)"))
+            warnings.append(
+                _warn(
+                    "no_placement",
+                    f"{sp.jurisdiction.id} pays from a salary "
+                    "schedule but the educator has no `salary` placement (lane, step)",
+                )
+            )
         return None, [], warnings, used_ids
     if sp.settings is None:
-        warnings.append(_warn("no_salary_calendar", f"{sp.jurisdiction.id} has no `salary` "
-                              "settings in jurisdiction.yaml; salary not evaluated"))
+        warnings.append(
+            _warn(
+                "no_salary_calendar",
+                f"{sp.jurisdiction.id} has no `salary` "
+                "settings in jurisdiction.yaml; salary not evaluated",
+            )
+        )
         return None, [], warnings, used_ids
     as_of = sp.as_of
     place = ed.salary
     cal = _Calendar(sp.settings)
     sched_now = sp.schedule_on(as_of, place.schedule)
     if sched_now is None:
-        warnings.append(_warn("no_schedule", f"no {place.schedule!r} salary schedule of "
-                              f"{sp.jurisdiction.id} is in force on {as_of}; salary not evaluated"))
+        warnings.append(
+            _warn(
+                "no_schedule",
+                f"no {place.schedule!r} salary schedule of "
+                f"{sp.jurisdiction.id} is in force on {as_of}; salary not evaluated",
+            )
+        )
         return None, [], warnings, used_ids
     if place.lane not in sched_now.lanes:
         raise _sched_problem(sched_now, place.lane, place.step, True)
     base_now = sched_now.amount(place.lane, place.step)
     if base_now is None:
         raise _sched_problem(sched_now, place.lane, place.step, False)
-    trace: list[dict[str, Any]] = [{
-        "what": "placement",
-        "detail": f"lane {place.lane} step {place.step} in {sched_now.title}: {base_now}"
-        + (" (example value, not sourced)" if sched_now.example_values or place.step in sched_now.example_steps else ""),
-        "rule": None, "source": sched_now.source.cite(),
-        "file": sched_now.origin.path if sched_now.origin else None, "line": 1,
-    }]
+    trace: list[dict[str, Any]] = [
+        {
+            "what": "placement",
+            "detail": f"lane {place.lane} step {place.step} in {sched_now.title}: {base_now}"
+            + (
+                " (example value, not sourced)"
+                if sched_now.example_values or place.step in sched_now.example_steps
+                else ""
+            ),
+            "rule": None,
+            "source": sched_now.source.cite(),
+            "file": sched_now.origin.path if sched_now.origin else None,
+            "line": 1,
+        }
+    ]
     entries: list[LedgerEntry] = []
     since = place.since
     warned_missing: set[str] = set()
@@ -309,9 +336,14 @@ def evaluate_salary(
             return None
         if cred.id not in warned_missing:
             warned_missing.add(cred.id)
-            warnings.append(_warn("submitted_missing", f"credential {cred.id!r} has no "
-                                  "`submitted` date; taken as filed on its earned date",
-                                  credential=cred.id))
+            warnings.append(
+                _warn(
+                    "submitted_missing",
+                    f"credential {cred.id!r} has no "
+                    "`submitted` date; taken as filed on its earned date",
+                    credential=cred.id,
+                )
+            )
         return cred.earned  # type: ignore[no-any-return]
 
     def counts(f: Any, rule: Any, evidence_days: int | None) -> dt.date | None:
@@ -321,11 +353,17 @@ def evaluate_salary(
         if since is not None and filed <= since:
             return None
         if evidence_days is not None and (filed - f.cred.earned).days > evidence_days:
-            warnings.append(_warn(
-                "evidence_late",
-                f"credential {f.cred.id!r} was filed {(filed - f.cred.earned).days} days after it "
-                f"was earned; {rule.id} needs evidence within {evidence_days} days: not counted "
-                "toward salary", credential=f.cred.id, rule=rule.id))
+            warnings.append(
+                _warn(
+                    "evidence_late",
+                    f"credential {f.cred.id!r} was filed {(filed - f.cred.earned).days} days "
+                    f"after it was earned; {rule.id} needs evidence within {evidence_days} "
+                    "days: not counted "
+                    "toward salary",
+                    credential=f.cred.id,
+                    rule=rule.id,
+                )
+            )
             return None
         return filed
 
@@ -340,8 +378,14 @@ def evaluate_salary(
         best: tuple[LaneRule, list[_Credit], dt.date, list[tuple[str, str, Decimal]]] | None = None
         for rule in options:
             if rule.to not in lane_order:
-                warnings.append(_warn("lane_unknown", f"{rule.id} moves to lane {rule.to!r}, "
-                                      f"which schedule {sched_now.title!r} lacks", rule=rule.id))
+                warnings.append(
+                    _warn(
+                        "lane_unknown",
+                        f"{rule.id} moves to lane {rule.to!r}, "
+                        f"which schedule {sched_now.title!r} lacks",
+                        rule=rule.id,
+                    )
+                )
                 continue
             credits = _credits_for(rule, eligible, sp, counts, consumed, used_ids)
             got = _qualify(rule, credits)
@@ -355,7 +399,7 @@ def evaluate_salary(
             # available credit toward the next lane, for the ledger and explain
             for rule in options:
                 for c in _credits_for(rule, eligible, sp, counts, consumed, used_ids):
-                    entries.append(_entry(c, c.amount, None, sp))
+                    entries.append(_entry(c, c.amount, None))
                 break
             break
         rule, taken, when, alloc = best
@@ -365,46 +409,76 @@ def evaluate_salary(
             use = min(c.amount, need) if not rule.category_minimums else c.amount
             need -= use
             consumed[c.facts.cred.id] = consumed.get(c.facts.cred.id, ZERO) + use
-            entries.append(_entry(c, use, move_id, sp))
+            entries.append(_entry(c, use, move_id))
             if use < c.amount:
-                entries.append(_entry(c, c.amount - use, None, sp, note="left over after "
-                                      f"{move_id}; carries to the next lane"))
+                entries.append(
+                    _entry(
+                        c,
+                        c.amount - use,
+                        None,
+                        note=f"left over after {move_id}; carries to the next lane",
+                    )
+                )
         eff, mode, sy = cal.effective(when, rule.deadlines)
-        moves.append({"rule": rule, "from": lane, "to": rule.to, "filed": when,
-                      "effective": eff, "mode": mode, "sy": sy, "alloc": alloc})
+        moves.append(
+            {
+                "rule": rule,
+                "from": lane,
+                "to": rule.to,
+                "filed": when,
+                "effective": eff,
+                "mode": mode,
+                "sy": sy,
+                "alloc": alloc,
+            }
+        )
         lane = rule.to
 
     # --- permanent base increases ------------------------------------------------------------
     incs: list[dict[str, Any]] = []
     already = ZERO
-    for rule, amount in sp.base_increases:
+    for inc_rule, amount in sp.base_increases:
         count = 0
         total = ZERO
         for f in sorted(eligible, key=lambda f: (f.cred.earned, f.cred.id)):
-            if not rule.when.test(f.get):
+            if not inc_rule.when.test(f.get):
                 continue
             used_ids.add(f.cred.id)
             filed = filed_date(f)
             if filed is None or filed > as_of:
                 continue
-            if rule.max_count is not None and count >= rule.max_count:
-                warnings.append(_warn("base_increase_capped", f"{rule.id}: at most "
-                                      f"{rule.max_count} credentials raise the base; "
-                                      f"{f.cred.id!r} does not", credential=f.cred.id, rule=rule.id))
+            if inc_rule.max_count is not None and count >= inc_rule.max_count:
+                warnings.append(
+                    _warn(
+                        "base_increase_capped",
+                        f"{inc_rule.id}: at most "
+                        f"{inc_rule.max_count} credentials raise the base; "
+                        f"{f.cred.id!r} does not",
+                        credential=f.cred.id,
+                        rule=inc_rule.id,
+                    )
+                )
                 continue
             add = amount
-            if rule.max_total is not None and total + add > rule.max_total:
-                add = max(ZERO, rule.max_total - total)
+            if inc_rule.max_total is not None and total + add > inc_rule.max_total:
+                add = max(ZERO, inc_rule.max_total - total)
             if add <= 0:
                 continue
             count += 1
             total += add
-            origin = rule.origin
+            origin = inc_rule.origin
             entry = LedgerEntry(
-                credential=f.cred.id, unit="salary_base", amount=_money(add), rule=rule.id,
-                title=rule.title, source=rule.source.cite(),
-                file=origin.path if origin else "", line=origin.line if origin else 0,
-                date=filed, basis=f"1 credential × {amount} a year", kind="salary",
+                credential=f.cred.id,
+                unit="salary_base",
+                amount=_money(add),
+                rule=inc_rule.id,
+                title=inc_rule.title,
+                source=inc_rule.source.cite(),
+                file=origin.path if origin else "",
+                line=origin.line if origin else 0,
+                date=filed,
+                basis=f"1 credential × {amount} a year",
+                kind="salary",
                 categories=f.categories,
             )
             if since is not None and filed <= since:
@@ -412,9 +486,18 @@ def evaluate_salary(
                 entry.consumed_by = "placement"
                 entry.notes.append("already in the base pay of the placement")
             else:
-                eff, mode, sy = cal.effective(filed, rule.deadlines)
-                incs.append({"rule": rule, "amount": _money(add), "filed": filed,
-                             "effective": eff, "mode": mode, "sy": sy, "credential": f.cred.id})
+                eff, mode, sy = cal.effective(filed, inc_rule.deadlines)
+                incs.append(
+                    {
+                        "rule": inc_rule,
+                        "amount": _money(add),
+                        "filed": filed,
+                        "effective": eff,
+                        "mode": mode,
+                        "sy": sy,
+                        "credential": f.cred.id,
+                    }
+                )
                 entry.consumed_by = f"base_increase:{f.cred.id}"
             entries.append(entry)
 
@@ -455,8 +538,13 @@ def evaluate_salary(
         sched = sp.schedule_on(eff, place.schedule)
         step = _step_at(place.step, as_of, eff, sp, [])
         if sched is None:
-            warnings.append(_warn("no_schedule", f"no {place.schedule!r} schedule is in force on "
-                                  f"{eff}, when a change takes effect: it cannot be priced"))
+            warnings.append(
+                _warn(
+                    "no_schedule",
+                    f"no {place.schedule!r} schedule is in force on "
+                    f"{eff}, when a change takes effect: it cannot be priced",
+                )
+            )
             return doc, entries, warnings, used_ids
         if kind == "lane":
             old = sched.amount(cur_lane, step)
@@ -476,48 +564,63 @@ def evaluate_salary(
             extra = {"credential": ev["credential"]}
         this_year, parts = cal.this_year(delta, ev["mode"], eff, ev["sy"])
         retro = sum((amt for day, amt in parts if day <= as_of), ZERO)
-        changes.append({
-            "kind": "lane_move" if kind == "lane" else "base_increase",
-            **extra,
-            "rule": rule.id,
-            "title": rule.title,
-            "source": rule.source.cite(),
-            "file": rule.origin.path if rule.origin else None,
-            "line": rule.origin.line if rule.origin else None,
-            "filed": ev["filed"].isoformat(),
-            "effective_date": eff.isoformat(),
-            "pay": ev["mode"],
-            "annual_delta": str(_money(delta)),
-            "this_year_delta": str(this_year),
-            "retro": str(_money(retro)),
-            "periods": [{"date": d.isoformat(), "amount": str(a)} for d, a in parts],
-        })
-        trace.append({"what": label, "detail": f"filed {ev['filed']}, pay {ev['mode']} from {eff}: "
-                      f"+{_money(delta)} a year, +{this_year} this school year, {_money(retro)} retro",
-                      "rule": rule.id, "title": rule.title, "source": rule.source.cite(),
-                      "file": rule.origin.path if rule.origin else None,
-                      "line": rule.origin.line if rule.origin else None})
+        changes.append(
+            {
+                "kind": "lane_move" if kind == "lane" else "base_increase",
+                **extra,
+                "rule": rule.id,
+                "title": rule.title,
+                "source": rule.source.cite(),
+                "file": rule.origin.path if rule.origin else None,
+                "line": rule.origin.line if rule.origin else None,
+                "filed": ev["filed"].isoformat(),
+                "effective_date": eff.isoformat(),
+                "pay": ev["mode"],
+                "annual_delta": str(_money(delta)),
+                "this_year_delta": str(this_year),
+                "retro": str(_money(retro)),
+                "periods": [{"date": d.isoformat(), "amount": str(a)} for d, a in parts],
+            }
+        )
+        trace.append(
+            {
+                "what": label,
+                "detail": f"filed {ev['filed']}, pay {ev['mode']} from {eff}: "
+                f"+{_money(delta)} a year, +{this_year} this school year, {_money(retro)} retro",
+                "rule": rule.id,
+                "title": rule.title,
+                "source": rule.source.cite(),
+                "file": rule.origin.path if rule.origin else None,
+                "line": rule.origin.line if rule.origin else None,
+            }
+        )
         cur_rate += delta
     assert sched_new is not None
     new_base = sched_new.amount(final_lane, new_step)
     if new_base is None:
         raise _sched_problem(sched_new, final_lane, new_step, final_lane not in sched_new.lanes)
     new_annual = _money(new_base + already + base_added)
-    doc.update({
-        "new_lane": final_lane,
-        "new_step": new_step,
-        "new_annual": str(new_annual),
-        "annual_delta": str(_money(new_annual - annual)),
-        "effective_date": last_eff.isoformat(),
-        "this_year_delta": str(_money(sum((Decimal(c["this_year_delta"]) for c in changes), ZERO))),
-        "retro": str(_money(sum((Decimal(c["retro"]) for c in changes), ZERO))),
-        "changes": changes,
-    })
+    doc.update(
+        {
+            "new_lane": final_lane,
+            "new_step": new_step,
+            "new_annual": str(new_annual),
+            "annual_delta": str(_money(new_annual - annual)),
+            "effective_date": last_eff.isoformat(),
+            "this_year_delta": str(
+                _money(sum((Decimal(c["this_year_delta"]) for c in changes), ZERO))
+            ),
+            "retro": str(_money(sum((Decimal(c["retro"]) for c in changes), ZERO))),
+            "changes": changes,
+        }
+    )
     _ = cur_rate
     return doc, entries, warnings, used_ids
 
 
-def _step_at(step: int, as_of: dt.date, when: dt.date, sp: SalaryPlan, warnings: list[dict[str, Any]]) -> int:
+def _step_at(
+    step: int, as_of: dt.date, when: dt.date, sp: SalaryPlan, warnings: list[dict[str, Any]]
+) -> int:
     assert sp.settings is not None
     if sp.settings.step_advance != "school_year" or when <= as_of:
         return step
@@ -533,14 +636,21 @@ def _step_at(step: int, as_of: dt.date, when: dt.date, sp: SalaryPlan, warnings:
     sched = sp.schedule_on(when, "teachers") or (sp.schedules[-1] if sp.schedules else None)
     target = step + crossed
     if sched is not None and target not in sched.steps:
-        warnings.append(_warn("top_step", f"step {target} is not in {sched.title}; the step "
-                              f"stays {step}"))
+        warnings.append(
+            _warn("top_step", f"step {target} is not in {sched.title}; the step stays {step}")
+        )
         return step
     return target
 
 
-def _credits_for(rule: LaneRule, eligible: list[Any], sp: SalaryPlan, counts: Any,
-                 consumed: dict[str, Decimal], used_ids: set[str]) -> list[_Credit]:
+def _credits_for(
+    rule: LaneRule,
+    eligible: list[Any],
+    sp: SalaryPlan,
+    counts: Any,
+    consumed: dict[str, Decimal],
+    used_ids: set[str],
+) -> list[_Credit]:
     out: list[_Credit] = []
     for f in sorted(eligible, key=lambda f: (f.cred.earned, f.cred.id)):
         for k, spec in enumerate(rule.credit):
@@ -557,15 +667,20 @@ def _credits_for(rule: LaneRule, eligible: list[Any], sp: SalaryPlan, counts: An
             amount = measure * rate - consumed.get(f.cred.id, ZERO)
             if amount > 0:
                 cats = tuple(spec.categories) if spec.categories is not None else f.categories
-                basis = (f"1 credential × {rate}" if spec.per == "credential"
-                         else f"{measure} {spec.per.replace('_', ' ')} × {rate}")
+                basis = (
+                    f"1 credential × {rate}"
+                    if spec.per == "credential"
+                    else f"{measure} {spec.per.replace('_', ' ')} × {rate}"
+                )
                 out.append(_Credit(f, filed, amount, cats, rule, spec, basis))
             break
     out.sort(key=lambda c: (c.filed, c.facts.cred.earned, c.facts.cred.id))
     return out
 
 
-def _qualify(rule: LaneRule, credits: list[_Credit]) -> tuple[list[_Credit], list[tuple[str, str, Decimal]]] | None:
+def _qualify(
+    rule: LaneRule, credits: list[_Credit]
+) -> tuple[list[_Credit], list[tuple[str, str, Decimal]]] | None:
     """The earliest-filed prefix of credits that meets the rule, with its category allocation."""
     total = ZERO
     for i, c in enumerate(credits):
@@ -585,14 +700,25 @@ def _qualify(rule: LaneRule, credits: list[_Credit]) -> tuple[list[_Credit], lis
     return None
 
 
-def _entry(c: _Credit, amount: Decimal, consumed_by: str | None, sp: SalaryPlan, note: str | None = None) -> LedgerEntry:
+def _entry(
+    c: _Credit, amount: Decimal, consumed_by: str | None, note: str | None = None
+) -> LedgerEntry:
     rule = c.rule
     origin = rule.origin
     e = LedgerEntry(
-        credential=c.facts.cred.id, unit="salary_credit", amount=amount, rule=rule.id,
-        title=rule.title, source=rule.source.cite(), file=origin.path if origin else "",
-        line=origin.line if origin else 0, date=c.filed, basis=c.basis, kind="salary",
-        categories=c.categories, consumed_by=consumed_by,
+        credential=c.facts.cred.id,
+        unit="salary_credit",
+        amount=amount,
+        rule=rule.id,
+        title=rule.title,
+        source=rule.source.cite(),
+        file=origin.path if origin else "",
+        line=origin.line if origin else 0,
+        date=c.filed,
+        basis=c.basis,
+        kind="salary",
+        categories=c.categories,
+        consumed_by=consumed_by,
     )
     if note:
         e.notes.append(note)

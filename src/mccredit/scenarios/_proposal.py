@@ -70,8 +70,9 @@ def parse_proposal(data: Any, *, located: Located | None = None) -> Proposal:
     try:
         return Proposal.model_validate(data)
     except ValidationError as e:
-        raise InputError(pydantic_problems(e, located=located, prefix=("proposal",),
-                                           kind="proposal")) from None
+        raise InputError(
+            pydantic_problems(e, located=located, prefix=("proposal",), kind="proposal")
+        ) from None
 
 
 def load_proposal(path: Path | str) -> Proposal:
@@ -109,8 +110,16 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
     """A copy of `j` with the proposal applied; raise `InputError` naming each bad part."""
     p = parse_proposal(proposal)
     if p.jurisdiction is not None and p.jurisdiction != j.id:
-        raise InputError([_problem(("jurisdiction",), f"the proposal is for {p.jurisdiction!r}, "
-                                   f"not {j.id!r}", expected=j.id, got=p.jurisdiction)])
+        raise InputError(
+            [
+                _problem(
+                    ("jurisdiction",),
+                    f"the proposal is for {p.jurisdiction!r}, not {j.id!r}",
+                    expected=j.id,
+                    got=p.jurisdiction,
+                )
+            ]
+        )
     eff = p.effective
     before = eff - dt.timedelta(days=1)
     origin = Origin(path=f"proposal:{p.name}", line=1)
@@ -135,8 +144,9 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
     for k, op in enumerate(p.set):
         hit = find(op.rule)
         if hit is None:
-            problems.append(_problem(("set", k, "rule"), f"no rule {op.rule!r} in {j.id} on {eff}",
-                                     got=op.rule))
+            problems.append(
+                _problem(("set", k, "rule"), f"no rule {op.rule!r} in {j.id} on {eff}", got=op.rule)
+            )
             continue
         s, i = hit
         old = sections[s][i]
@@ -151,8 +161,11 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
         try:
             new = type(old).model_validate(data)
         except ValidationError as e:
-            problems.extend(pydantic_problems(e, located=None, prefix=("proposal", "set", k, "value"),
-                                              kind="proposal"))
+            problems.extend(
+                pydantic_problems(
+                    e, located=None, prefix=("proposal", "set", k, "value"), kind="proposal"
+                )
+            )
             continue
         end_baseline(s, i)
         sections[s].append(new.model_copy(update={"origin": old.origin}))
@@ -165,33 +178,45 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
     if p.add:
         unknown = sorted(set(p.add) - set(SECTIONS))
         if unknown:
-            problems.append(_problem(("add",), f"unknown section(s) {unknown}",
-                                     expected=", ".join(SECTIONS)))
+            problems.append(
+                _problem(("add",), f"unknown section(s) {unknown}", expected=", ".join(SECTIONS))
+            )
         else:
             try:
                 rf = RuleFile.model_validate(p.add)
             except ValidationError as e:
-                problems.extend(pydantic_problems(e, located=None, prefix=("proposal", "add"),
-                                                  kind="proposal"))
+                problems.extend(
+                    pydantic_problems(e, located=None, prefix=("proposal", "add"), kind="proposal")
+                )
             else:
                 for s in SECTIONS:
                     for r in getattr(rf, s):
-                        win = Window(start=max(eff, r.effective.start) if r.effective and r.effective.start else eff,
-                                     until=r.effective.until if r.effective else None)
-                        sections[s].append(_resolve_source(
-                            r.model_copy(update={"effective": win, "origin": origin}), j.sources))
+                        win = Window(
+                            start=max(eff, r.effective.start)
+                            if r.effective and r.effective.start
+                            else eff,
+                            until=r.effective.until if r.effective else None,
+                        )
+                        sections[s].append(
+                            _resolve_source(
+                                r.model_copy(update={"effective": win, "origin": origin}), j.sources
+                            )
+                        )
     schedules = list(j.schedules)
     for k, raw in enumerate(p.schedules):
         try:
             sch = ScheduleFile.model_validate(raw)
         except ValidationError as e:
-            problems.extend(pydantic_problems(e, located=None, prefix=("proposal", "schedules", k),
-                                              kind="proposal"))
+            problems.extend(
+                pydantic_problems(
+                    e, located=None, prefix=("proposal", "schedules", k), kind="proposal"
+                )
+            )
             continue
         schedules.append(sch.model_copy(update={"origin": origin}))
     if problems:
         raise InputError(problems)
-    new_j = dataclasses.replace(j, schedules=schedules, **sections)
+    new_j: Jurisdiction = dataclasses.replace(j, schedules=schedules, **sections)  # type: ignore[arg-type]
     new_j.__dict__.pop("rules_by_id", None)
     new_j.proposal = p.summary()
     return new_j

@@ -1,0 +1,94 @@
+"""`mccredit salary FILE --jurisdiction ID [--as-of DATE]`: placement, change, effective date,
+pay this year and retro, and the ledger lines that justify them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .. import cli
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def salary(
+        file: Annotated[Path, typer.Argument(help="Educator JSON or YAML file with `salary`.")],
+        jurisdiction: cli.JurisdictionOpt = None,
+        as_of: cli.AsOf = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the salary object as JSON.")
+        ] = False,
+        rules: cli.RulesOpt = None,
+    ) -> None:
+        """Salary placement and change for a district educator."""
+        import json
+
+        from ..errors import MccreditError
+
+        try:
+            doc = cli._evaluate(file, jurisdiction, as_of, rules)
+        except MccreditError as e:
+            raise cli.fail(e) from None
+        s = doc.get("salary")
+        if as_json:
+            sys.stdout.write(json.dumps(s, indent=2) + "\n")
+            return
+        out = cli.out
+        if not s:
+            out.print(
+                f"No salary for {doc['educator']} in {doc['jurisdiction']} on {doc['as_of']}."
+            )
+            for w in doc["warnings"]:
+                out.print(f"warning {w['code']}: {w['message']}", markup=False)
+            raise typer.Exit(0)
+        out.print(
+            f"[bold]{doc['educator']}[/bold] in {doc['jurisdiction']} as of {doc['as_of']} "
+            f"({s['schedule_title']})"
+        )
+        t = Table(show_header=True)
+        for c in ("", "lane", "step", "annual"):
+            t.add_column(c)
+        t.add_row("now", s["lane"], str(s["step"]), s["annual"])
+        if s["new_lane"] is not None:
+            t.add_row("new", s["new_lane"], str(s["new_step"]), s["new_annual"])
+        out.print(t)
+        if s["new_lane"] is None:
+            out.print("No change.")
+        else:
+            out.print(
+                f"Change: +{s['annual_delta']} a year from {s['effective_date']}; "
+                f"this school year +{s['this_year_delta']}; retro owed {s['retro']}"
+            )
+            for c in s["changes"]:
+                out.print(
+                    f"  {c['kind']} ({c['rule']}): filed {c['filed']}, pay {c['pay']} "
+                    f"from {c['effective_date']}, +{c['annual_delta']} a year",
+                    markup=False,
+                )
+                out.print(
+                    f"    {c['title']} — {c['source']} at {c['file']}:{c['line']}", markup=False
+                )
+        lines = [e for e in doc["ledger"] if e.get("kind") == "salary"]
+        if lines:
+            lt = Table(title="Ledger lines behind it")
+            for c in ("date", "credential", "amount", "unit", "rule", "consumed by", "at"):
+                lt.add_column(c)
+            for line in lines:
+                lt.add_row(
+                    line["date"],
+                    line["credential"],
+                    line["amount"],
+                    line["unit"],
+                    line["rule"],
+                    line.get("consumed_by") or "available",
+                    f"{line['file']}:{line['line']}",
+                )
+            out.print(lt)
+        for w in doc["warnings"]:
+            out.print(f"warning {w['code']}: {w['message']}", markup=False)
