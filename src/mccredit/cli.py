@@ -282,12 +282,16 @@ def demo(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON line per evaluation.")
     ] = False,
+    store: Annotated[
+        bool, typer.Option("--store/--no-store", help="Save results in the database.")
+    ] = True,
 ) -> None:
-    """Validate the bundled rules and evaluate every bundled example educator."""
+    """Evaluate every bundled example educator and save the results (embedded SQLite by
+    default; MCCREDIT_DATABASE_URL picks another database)."""
     from .demo import run_demo
 
     try:
-        run_demo(out, as_json=as_json)
+        run_demo(out, as_json=as_json, store=store)
     except MccreditError as e:
         raise fail(e) from None
 

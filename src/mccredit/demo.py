@@ -12,7 +12,6 @@ from rich.table import Table
 
 from . import _api
 from ._yaml import load_file
-from .testing import collect_case_files
 
 __all__ = ["example_educators", "run_demo"]
 
@@ -23,7 +22,7 @@ def example_educators() -> list[tuple[str, str, dict[str, Any]]]:
     found: list[tuple[str, str, dict[str, Any]]] = []
     for jid in rules.ids:
         folder = rules.root / "jurisdictions" / jid / "cases"
-        for path in collect_case_files(folder) if folder.is_dir() else []:
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
             for case in load_file(path).data or []:
                 if not isinstance(case, dict) or "expect" not in case:
                     continue
@@ -34,9 +33,14 @@ def example_educators() -> list[tuple[str, str, dict[str, Any]]]:
     return found
 
 
-def run_demo(console: Console, *, as_json: bool = False) -> list[dict[str, Any]]:
+def run_demo(
+    console: Console, *, as_json: bool = False, store: bool = True, database_url: str | None = None
+) -> list[dict[str, Any]]:
+    """Evaluate the examples, print them, and (unless `store` is false) save the educators and
+    their evaluations in the database (`MCCREDIT_DATABASE_URL`, default the embedded SQLite)."""
     rules = _api.default_rules()
-    docs = []
+    docs: list[dict[str, Any]] = []
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
     table = Table(title=f"Bundled example educators ({len(rules.ids)} jurisdictions, rules valid)")
     for col in (
         "jurisdiction",
@@ -52,6 +56,7 @@ def run_demo(console: Console, *, as_json: bool = False) -> list[dict[str, Any]]
     for jur, as_of, inp in example_educators():
         doc = _api.evaluate(inp, jurisdiction=jur, as_of=as_of, rules=rules)
         docs.append(doc)
+        pairs.append((inp, doc))
         if as_json:
             console.print(json.dumps(doc, separators=(",", ":")), markup=False, soft_wrap=True)
             continue
@@ -93,4 +98,16 @@ def run_demo(console: Console, *, as_json: bool = False) -> list[dict[str, Any]]
         )
     if not as_json:
         console.print(table)
+    if store:
+        from .store import save_demo_results
+
+        where = save_demo_results(pairs, database_url)
+        if not as_json:
+            console.print(
+                f"Saved {len(pairs)} evaluations of the example educators in {where}\n"
+                "Serve them over HTTP:  .venv/bin/mccredit serve   "
+                "(then open http://127.0.0.1:8000/docs; create a key with "
+                "`.venv/bin/mccredit keys create --role admin --scope '*'`)",
+                markup=False,
+            )
     return docs
