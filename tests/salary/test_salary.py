@@ -1,0 +1,192 @@
+"""Salary: FACTS §5.6 worked example, pay-period arithmetic, and invariants (hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mccredit
+from mccredit.rules._models import Deadline, SalarySettings, Source
+from mccredit.salary import pay_dates, split_amount
+from mccredit.salary._salary import _Calendar, school_year_of
+
+PWCS = "us-va/pwcs"
+
+
+def pwcs_educator(credits: list[dict[str, Any]], lane: str = "BA", step: int = 4) -> dict[str, Any]:
+    return {
+        "id": "PW-T",
+        "jurisdiction": PWCS,
+        "salary": {"lane": lane, "step": step},
+        "credentials": credits,
+    }
+
+
+def grad(cid: str, hours: int, earned: str, submitted: str) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "kind": "graduate_course",
+        "semester_credits": hours,
+        "earned": earned,
+        "submitted": submitted,
+    }
+
+
+def test_facts_5_6_pwcs_ba_to_ba15_half_year() -> None:
+    doc = mccredit.evaluate(
+        pwcs_educator([grad("g1", 15, "2024-11-01", "2024-12-15")]), as_of="2025-01-05"
+    )
+    s = doc["salary"]
+    assert (s["lane"], s["step"], s["annual"]) == ("BA", 4, "63213.00")
+    assert (s["new_lane"], s["new_step"], s["new_annual"]) == ("BA+15", 4, "64713.00")
+    assert s["annual_delta"] == "1500.00"
+    assert s["this_year_delta"] == "750.00"
+    assert s["effective_date"] == "2025-01-15"  # first pay date after the Jan 10 deadline
+    assert s["retro"] == "0.00"
+    [change] = s["changes"]
+    assert sum(Decimal(p["amount"]) for p in change["periods"]) == Decimal("750.00")
+
+
+def test_retro_counts_pay_dates_already_passed() -> None:
+    doc = mccredit.evaluate(
+        pwcs_educator([grad("g1", 15, "2024-11-01", "2024-12-15")]), as_of="2025-03-01"
+    )
+    # Jan 15, Jan 30 and Feb 15 are paid by Mar 1 (the next is Mar 2): 3 × 62.50
+    assert doc["salary"]["retro"] == "187.50"
+
+
+def test_credit_used_for_a_move_is_not_used_again() -> None:
+    doc = mccredit.evaluate(
+        pwcs_educator(
+            [grad("g1", 12, "2024-09-01", "2024-12-15"), grad("g2", 8, "2024-10-01", "2024-12-15")]
+        ),
+        as_of="2025-01-05",
+    )
+    entries = [e for e in doc["ledger"] if e["unit"] == "salary_credit"]
+    consumed = sum(Decimal(e["amount"]) for e in entries if e.get("consumed_by"))
+    left = sum(Decimal(e["amount"]) for e in entries if not e.get("consumed_by"))
+    assert consumed == Decimal(15)
+    assert left == Decimal(5)
+    assert doc["salary"]["new_lane"] == "BA+15"
+
+
+def test_step_not_in_schedule_is_an_error_naming_the_field() -> None:
+    with pytest.raises(mccredit.InputError) as info:
+        mccredit.evaluate(pwcs_educator([], step=40), as_of="2025-01-05")
+    [p] = info.value.problems
+    assert p.loc == ("salary", "step")
+    assert "schedules/2024-25.yaml" in p.message
+
+
+def test_lane_not_in_schedule_is_an_error() -> None:
+    with pytest.raises(mccredit.InputError) as info:
+        mccredit.evaluate(pwcs_educator([], lane="BA+45"), as_of="2025-01-05")
+    assert info.value.problems[0].loc == ("salary", "lane")
+
+
+def test_split_amount_rounding_rule_for_last_period() -> None:
+    parts = split_amount(Decimal("1000.00"), 3)
+    assert parts == [Decimal("333.33"), Decimal("333.33"), Decimal("333.34")]
+
+
+@given(
+    total=st.decimals(min_value=0, max_value=500000, places=2, allow_nan=False),
+    periods=st.integers(min_value=1, max_value=53),
+)
+def test_per_period_amounts_sum_to_the_annual_amount(total: Decimal, periods: int) -> None:
+    parts = split_amount(total, periods)
+    assert len(parts) == periods
+    assert sum(parts) == total
+    assert all(p.as_tuple().exponent == -2 for p in parts)
+
+
+@given(n=st.sampled_from([12, 24, 26, 20]), year=st.integers(min_value=2000, max_value=2040))
+def test_pay_dates_are_in_the_school_year_and_increasing(n: int, year: int) -> None:
+    s = SalarySettings(source=Source(document="test"), pay_periods=n, first_pay_date="07-15")
+    sy = dt.date(year, 7, 1)
+    dates = pay_dates(sy, s)
+    assert len(dates) == n
+    assert dates == sorted(dates) and len(set(dates)) == n
+    assert all(school_year_of(d, s) == sy for d in dates)
+
+
+_DEADLINES = [
+    Deadline(submitted_by="08-10", pay="full_year"),
+    Deadline(submitted_by="01-10", pay="half_year"),
+    Deadline(pay="next_school_year"),
+]
+
+
+@given(
+    filed=st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2035, 12, 31)),
+    first_day=st.sampled_from(["07-01", "08-15", "08-25"]),
+    mode=st.sampled_from([None, "first_pay_period_after"]),
+)
+def test_effective_date_is_never_before_the_submission_date(
+    filed: dt.date, first_day: str, mode: str | None
+) -> None:
+    s = SalarySettings(
+        source=Source(document="test"),
+        first_day=first_day,
+        deadlines=_DEADLINES,
+        first_pay_date="07-15",
+    )
+    deadlines = [Deadline(pay=mode)] if mode else []  # type: ignore[arg-type]
+    eff, _, _ = _Calendar(s).effective(filed, deadlines)
+    assert eff >= filed
+
+
+_grad_credit = st.builds(
+    lambda i, h, d, lag: grad(f"g{i}", h, d.isoformat(), (d + dt.timedelta(days=lag)).isoformat()),
+    st.integers(0, 10**6),
+    st.integers(1, 9),
+    st.dates(min_value=dt.date(2024, 7, 1), max_value=dt.date(2025, 5, 1)),
+    st.integers(0, 30),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    credits=st.lists(_grad_credit, max_size=8, unique_by=lambda c: c["id"]),
+    extra=_grad_credit,
+    step=st.integers(1, 14),
+    lane=st.sampled_from(["BA", "BA+15", "MA", "MA+30", "DOC"]),
+)
+def test_added_credit_never_lowers_new_annual(
+    credits: list[dict[str, Any]], extra: dict[str, Any], step: int, lane: str
+) -> None:
+    as_of = "2025-06-01"
+    before = mccredit.evaluate(pwcs_educator(credits, lane, step), as_of=as_of)["salary"]
+    more = [*credits, {**extra, "id": "extra"}]
+    after = mccredit.evaluate(pwcs_educator(more, lane, step), as_of=as_of)["salary"]
+
+    def pay(s: dict[str, Any]) -> Decimal:
+        return Decimal(s["new_annual"] or s["annual"])
+
+    assert pay(before) >= Decimal(before["annual"])
+    assert pay(after) >= pay(before)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(credits=st.lists(_grad_credit, max_size=10, unique_by=lambda c: c["id"]))
+def test_each_credit_is_consumed_at_most_once(credits: list[dict[str, Any]]) -> None:
+    doc = mccredit.evaluate(pwcs_educator(credits), as_of="2025-06-01")
+    by_cred: dict[str, Decimal] = {}
+    for e in doc["ledger"]:
+        if e["unit"] == "salary_credit":
+            by_cred[e["credential"]] = by_cred.get(e["credential"], Decimal(0)) + Decimal(
+                e["amount"]
+            )
+    hours = {c["id"]: Decimal(c["semester_credits"]) for c in credits}
+    for cid, amount in by_cred.items():
+        assert amount <= hours[cid]
+    s = doc["salary"]
+    if s and s["effective_date"]:
+        filed = max(c["submitted"] for c in credits)
+        assert s["effective_date"] >= min(c["submitted"] for c in credits)
+        assert filed  # the qualifying filing exists
