@@ -45,12 +45,17 @@ def default_rules() -> RuleSet:
         return _DEFAULT
 
 
-def to_educator(educator: Educator | dict[str, Any] | str | Path) -> Educator:
+def to_educator(
+    educator: Educator | dict[str, Any] | str | Path, *, rules: RuleSet | None = None
+) -> Educator:
+    """Validate an educator (a model, a dict, or a JSON/YAML file path); badge documents under
+    `badges` become credentials, their issuers matched against the catalogs of `rules`."""
     if isinstance(educator, Educator):
         return educator
+    known = (rules if rules is not None else default_rules()).issuer_aliases()
     if isinstance(educator, dict):
-        return parse_educator(educator)
-    return load_educator(educator)
+        return parse_educator(educator, known_issuers=known)
+    return load_educator(educator, known_issuers=known)
 
 
 def _as_of(value: dt.date | str | None) -> dt.date:
@@ -87,8 +92,8 @@ def evaluate(
     `jurisdiction` defaults to the educator's own; `as_of` defaults to today; `proposal` is a
     what-if overlay (see `mccredit.scenarios`), named with its sha256 in the result.
     """
-    ed = to_educator(educator)
     ruleset = rules if rules is not None else default_rules()
+    ed = to_educator(educator, rules=ruleset)
     j = ruleset.get(jurisdiction or ed.jurisdiction)
     if proposal is not None:
         j = apply_proposal(j, proposal)

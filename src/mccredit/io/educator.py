@@ -125,6 +125,11 @@ class Educator(_Input):
     grade_band: str | None = None
     evaluations: list[Evaluation] = Field(default_factory=list)
     credentials: list[Credential] = Field(default_factory=list)
+    badges: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Open Badges 3.0 / 2.0 or CLR 2.0 documents; mccredit turns each into a "
+        "credential (see mccredit.io.badges) and leaves this list empty after parsing.",
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> Educator:
@@ -154,8 +159,35 @@ def _duplicate_locs(data: Any) -> list[tuple[str | int, ...]]:
     return out
 
 
-def parse_educator(data: Any, *, located: Located | None = None) -> Educator:
-    """Validate raw data as an educator; raise `InputError` with every problem."""
+def parse_educator(
+    data: Any,
+    *,
+    located: Located | None = None,
+    known_issuers: dict[str, tuple[str, ...]] | None = None,
+) -> Educator:
+    """Validate raw data as an educator; raise `InputError` with every problem.
+
+    Badge documents under `badges` become credentials (issuers matched by `known_issuers`)."""
+    if isinstance(data, dict) and data.get("badges"):
+        from .badges import badge_credentials
+
+        if not isinstance(data["badges"], list):
+            raise InputError(
+                [
+                    Problem(
+                        type="educator.list_type",
+                        message="badges must be a list",
+                        path=located.path if located else None,
+                        loc=("badges",),
+                    )
+                ]
+            )
+        try:
+            extra = badge_credentials(data["badges"], known_issuers=known_issuers)
+        except InputError as e:
+            raise InputError([_relocate(p, located) for p in e.problems]) from None
+        creds = data.get("credentials") or []
+        data = {**data, "badges": [], "credentials": [*creds, *extra]}
     try:
         return Educator.model_validate(data)
     except ValidationError as e:
@@ -182,11 +214,27 @@ def parse_educator(data: Any, *, located: Located | None = None) -> Educator:
         raise InputError(problems) from None
 
 
-def load_educator(path: Path | str, *, text: str | None = None) -> Educator:
+def _relocate(p: Problem, located: Located | None) -> Problem:
+    if located is None:
+        return p
+    from dataclasses import replace
+
+    from .._yaml import locate
+
+    line, col = locate(located, p.loc)
+    return replace(p, path=located.path, line=line, col=col)
+
+
+def load_educator(
+    path: Path | str,
+    *,
+    text: str | None = None,
+    known_issuers: dict[str, tuple[str, ...]] | None = None,
+) -> Educator:
     """Read an educator JSON or YAML file."""
     p = Path(path)
     try:
         located = load_located(text, path=str(p)) if text is not None else load_file(p)
     except ProblemException as e:
         raise InputError([e.problem]) from None
-    return parse_educator(located.data, located=located)
+    return parse_educator(located.data, located=located, known_issuers=known_issuers)

@@ -193,6 +193,17 @@ class RuleSet:
     def ids(self) -> list[str]:
         return sorted(self.jurisdictions)
 
+    def issuer_aliases(self) -> dict[str, tuple[str, ...]]:
+        """Catalog issuer id → the names, addresses and profile ids that identify it."""
+        out: dict[str, tuple[str, ...]] = {}
+        for cat in self.catalogs.values():
+            for iid, issuer in cat.issuers.items():
+                names = [iid, issuer.name, *(issuer.profile_ids)]
+                if issuer.address:
+                    names.append(issuer.address)
+                out[iid] = tuple(dict.fromkeys(out.get(iid, ()) + tuple(names)))
+        return out
+
 
 @dataclass
 class _Raw:

@@ -461,8 +461,11 @@ class ScheduleFile(_Model):
 
 
 class CatalogIssuer(_Model):
+    """An issuer; `profile_ids` are the ids (URLs, DIDs) its Open Badges issuer profiles use."""
+
     name: str
     address: str | None = None
+    profile_ids: list[str] = Field(default_factory=list)
 
 
 class CatalogEntry(_Model):
