@@ -110,7 +110,7 @@ def explain(
     proposal: Proposal | dict[str, Any] | None = None,
 ) -> str:
     """A readable account of every figure: its rule, title, source and file:line."""
-    from .explain import render_text
+    from .views import render_text
 
     return render_text(
         evaluate(educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal)

@@ -198,7 +198,7 @@ def explain(
     rules: RulesOpt = None,
 ) -> None:
     """Explain every figure: rule, title, source and file:line."""
-    from .explain import render_text
+    from .views import render_text
 
     try:
         doc = _evaluate(file, jurisdiction, as_of, rules)
