@@ -423,14 +423,18 @@ def _chain(col: _Collector, raws: dict[str, _Raw], jid: str) -> list[_Raw]:
         if cur not in raws:
             child = chain[-1] if chain else raws[jid]
             col.problem(
-                None,
+                child.located,
                 ("extends",),
                 "rule.unknown_parent",
-                f"{child.origin.path}: extends {cur!r}, which no jurisdiction.yaml declares",
+                f"extends {cur!r}, which no jurisdiction.yaml declares",
+                expected=", ".join(sorted(raws)),
+                got=cur,
             )
             return []
         if any(r.jfile.id == cur for r in chain):
-            col.problem(None, ("extends",), "rule.extends_cycle", f"extends cycle at {cur!r}")
+            col.problem(
+                chain[-1].located, ("extends",), "rule.extends_cycle", f"extends cycle at {cur!r}"
+            )
             return []
         chain.append(raws[cur])
         cur = raws[cur].jfile.extends
@@ -499,8 +503,9 @@ def _resolve(
             expected=", ".join(sorted(names)),
             got=iss,
         )
-    # Merge rules level by level: a deeper level's rule with the same id, or one that
-    # `overrides` an id, replaces the inherited one.
+    # Merge rules level by level (state first): a deeper level's rule with the same id
+    # replaces the inherited one; then every `overrides: <id>` removes its target, whatever
+    # the file order (a rule may override one written later or in another file).
     merged: dict[str, list[Any]] = {s: [] for s in SECTIONS}
     overridden: dict[str, str] = {}
     depth_of: dict[str, int] = {}
@@ -508,19 +513,6 @@ def _resolve(
         for section in SECTIONS:
             current = merged[section]
             for rule in level.rules[section]:
-                target = rule.overrides
-                if target is not None:
-                    idx = [i for i, r in enumerate(current) if r.id == target]
-                    if idx:
-                        overridden[target] = rule.id
-                        current.pop(idx[0])
-                    elif not any(target == r.id for s in SECTIONS for r in merged[s]):
-                        _rule_problem(
-                            col,
-                            rule,
-                            "rule.unknown_override",
-                            f"overrides {target!r}, which this jurisdiction does not have",
-                        )
                 same = [i for i, r in enumerate(current) if r.id == rule.id]
                 if same:
                     if depth_of[rule.id] < depth:  # a district rule replaces its state's
@@ -537,6 +529,24 @@ def _resolve(
                         continue
                 current.append(rule)
                 depth_of[rule.id] = depth
+    overriders = [r for rules in merged.values() for r in rules if r.overrides is not None]
+    for rule in overriders:
+        target = rule.overrides
+        hit = False
+        for rules in merged.values():
+            for i, r in enumerate(rules):
+                if r.id == target and r is not rule:
+                    overridden[target] = rule.id
+                    rules.pop(i)
+                    hit = True
+                    break
+        if not hit and target not in overridden:
+            _rule_problem(
+                col,
+                rule,
+                "rule.unknown_override",
+                f"overrides {target!r}, which this jurisdiction does not have",
+            )
     _check_refs(col, merged, units, sources, stacks, me.jfile.id)
     _check_conflicts(col, merged["awards"])
     if len(col.problems) > before:

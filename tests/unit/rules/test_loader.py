@@ -75,13 +75,7 @@ CASES: dict[str, Expect] = {
     ),
 }
 
-XFAIL = {
-    "extends_missing_state": pytest.mark.xfail(
-        strict=True,
-        reason="BUG: rules/_loader.py _chain reports rule.unknown_parent with "
-        "col.problem(None, ...): no path and no line, the one-line form starts '<input>:'",
-    ),
-}
+XFAIL: dict[str, pytest.MarkDecorator] = {}
 
 
 def _load_error(case: str) -> RuleError:
@@ -186,11 +180,6 @@ awards:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rules/_loader.py merges rules in file order, so `overrides` only finds a "
-    "target loaded earlier: a.yaml overriding a rule in b.yaml is rule.unknown_override",
-)
 def test_overrides_does_not_depend_on_file_order(make_tree) -> None:
     root = make_tree({"rules/a.yaml": WORKSHOP_2, "rules/b.yaml": WORKSHOP})
     j = mccredit.load_rules(root).get("xx-yy")
