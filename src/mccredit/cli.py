@@ -43,6 +43,10 @@ JurisdictionOpt = Annotated[
         help="Jurisdiction id, e.g. us-tn or us-va/pwcs (default: the educator's own).",
     ),
 ]
+ProposalOpt = Annotated[
+    Path | None,
+    typer.Option("--proposal", help="A what-if proposal overlay (YAML/JSON) to apply."),
+]
 RulesOpt = Annotated[
     Path | None,
     typer.Option(
@@ -103,10 +107,20 @@ def validate(
 
 
 def _evaluate(
-    file: Path, jurisdiction: str | None, as_of: str | None, rules: Path | None
+    file: Path,
+    jurisdiction: str | None,
+    as_of: str | None,
+    rules: Path | None,
+    proposal: Path | None = None,
 ) -> dict[str, Any]:
+    from .scenarios import load_proposal
+
     return _api.evaluate(
-        file, jurisdiction=jurisdiction, as_of=as_of, rules=get_rules(find_root(rules))
+        file,
+        jurisdiction=jurisdiction,
+        as_of=as_of,
+        rules=get_rules(find_root(rules)),
+        proposal=load_proposal(proposal) if proposal is not None else None,
     )
 
 
@@ -119,10 +133,11 @@ def evaluate(
         bool, typer.Option("--json", help="Print the stable JSON document.")
     ] = False,
     rules: RulesOpt = None,
+    proposal: ProposalOpt = None,
 ) -> None:
     """Evaluate one educator: totals, renewal, advancement, salary."""
     try:
-        doc = _evaluate(file, jurisdiction, as_of, rules)
+        doc = _evaluate(file, jurisdiction, as_of, rules, proposal)
     except MccreditError as e:
         raise fail(e) from None
     if as_json:
@@ -136,6 +151,11 @@ def print_summary(doc: dict[str, Any]) -> None:
         f"[bold]{doc['educator']}[/bold] in {doc['jurisdiction']} as of {doc['as_of']} "
         f"(ruleset {doc['ruleset']['id']}, {doc['ruleset']['sha256'][:12]})"
     )
+    if doc.get("proposal"):
+        p = doc["proposal"]
+        out.print(
+            f"Proposal: {p['name']} (effective {p['effective']}, {p['sha256'][:12]})", markup=False
+        )
     t = Table(title="Totals")
     t.add_column("unit")
     t.add_column("amount", justify="right")
@@ -196,12 +216,13 @@ def explain(
     jurisdiction: JurisdictionOpt = None,
     as_of: AsOf = None,
     rules: RulesOpt = None,
+    proposal: ProposalOpt = None,
 ) -> None:
     """Explain every figure: rule, title, source and file:line."""
     from .views import render_text
 
     try:
-        doc = _evaluate(file, jurisdiction, as_of, rules)
+        doc = _evaluate(file, jurisdiction, as_of, rules, proposal)
     except MccreditError as e:
         raise fail(e) from None
     sys.stdout.write(render_text(doc))
