@@ -1,0 +1,352 @@
+"""Compile a `Plan` into columnar (polars) operations.
+
+What compiles:
+* `when` matchers over credential, educator and license fields → boolean expressions, with
+  exactly the semantics of `rules/_matchers.py` (a missing value matches only `ne`/`not_in`;
+  a list field matches `eq`/`contains` by membership);
+* award amounts → `measure × rate`, `max_per_credential`, then the unit's `Rounder`
+  (increment and mode), all in integer arithmetic: measures are scaled by 10^4, rates by the
+  least common denominator of the rule's values, and rounding is integer division with the
+  declared mode, so every amount equals the `Decimal` engine's;
+* evaluation tables, requirement and advancement amounts, cap limits → scaled integers.
+
+What does not (the runner evaluates those educators one by one with `evaluate_plan`):
+category allocation, stacks that may complete, caps that bind, salary. `ColumnarPlan.reason`
+says when nothing at all can be vectorised for a plan (e.g. a rate below zero, an amount finer
+than its unit's increment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import reduce
+from typing import Any
+
+import polars as pl
+
+from ..engine._plan import CompiledAward, Plan
+from ..rules._matchers import Matcher
+from ._columns import SCALE
+
+__all__ = ["AwardOp", "ColumnarPlan", "Unsupported", "compile_columnar", "matcher_expr"]
+
+
+class Unsupported(Exception):
+    """A part of a plan the columnar path does not compile."""
+
+
+# field -> (column, type)
+FieldMap = dict[str, tuple[str, str]]
+CREDENTIAL_MAP: FieldMap = {
+    "kind": ("kind", "str"),
+    "issuer": ("issuer", "str"),
+    "code": ("code", "str"),
+    "categories": ("categories", "strs"),
+    "contact_hours": ("hours", "num"),
+    "semester_credits": ("semester_credits", "num"),
+    "ceus": ("ceus", "num"),
+    "earned": ("earned", "date"),
+    "submitted": ("submitted", "date"),
+    "audited": ("audited", "bool"),
+    "accepted": ("accepted", "bool"),
+    "in_catalog": ("in_catalog", "bool"),
+    "stack": ("stack", "strs"),
+}
+EDUCATOR_MAP: FieldMap = {
+    "role": ("role", "str"),
+    "grade_band": ("grade_band", "str"),
+    "experience_years": ("experience_years", "num"),
+    "jurisdiction": ("jurisdiction", "str"),
+}
+LICENSE_MAP: FieldMap = {
+    "type": ("license_type", "str"),
+    "tier": ("license_tier", "str"),
+    "issued": ("license_issued", "date"),
+    "expires": ("license_expires", "date"),
+}
+
+
+def _frac(x: Decimal | int) -> Fraction:
+    return Fraction(x)
+
+
+def _scaled_values(ftype: str, values: Any) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if ftype == "num":
+            f = _frac(v) * SCALE
+            if f.denominator == 1:
+                out.append(int(f))
+        else:
+            out.append(v)
+    return out
+
+
+def matcher_expr(m: Matcher, fields: FieldMap) -> pl.Expr:
+    """A boolean polars expression with the semantics of `Matcher.test`."""
+    op = m.op
+    if op == "true":
+        return pl.lit(True)
+    if op in ("all", "any"):
+        kids = [matcher_expr(c, fields) for c in m.children]
+        return reduce(lambda a, b: a & b, kids) if op == "all" else reduce(
+            lambda a, b: a | b, kids
+        )
+    if op == "not":
+        return ~matcher_expr(m.children[0], fields)
+    if op != "field" or m.field not in fields:
+        raise Unsupported(f"matcher {op} on {m.field!r}")
+    col, ftype = fields[m.field]
+    cmp, want = m.cmp or "eq", m.value
+    c = pl.col(col)
+    if cmp == "exists":
+        present = c.list.len() > 0 if ftype == "strs" else c.is_not_null()
+        return present if want else ~present
+    if ftype == "strs":
+        if cmp in ("eq", "contains"):
+            return c.list.contains(pl.lit(str(want)))
+        if cmp in ("any_of", "in"):
+            return c.list.eval(pl.element().is_in(list(want))).list.any()
+        if cmp == "ne":
+            return ~c.list.contains(pl.lit(str(want)))
+        if cmp == "not_in":
+            return ~c.list.eval(pl.element().is_in(list(want))).list.any()
+        return pl.lit(False)
+    if cmp in ("eq", "ne", "in", "not_in"):
+        vals = _scaled_values(ftype, want if cmp in ("in", "not_in") else (want,))
+        if ftype == "date":
+            hit = c.is_in(pl.Series(vals, dtype=pl.Date))
+        elif vals:
+            hit = c.is_in(vals)
+        else:
+            hit = pl.lit(False)
+        hit = hit & c.is_not_null()
+        return hit if cmp in ("eq", "in") else ~hit
+    if cmp in ("gte", "gt", "lte", "lt"):
+        if ftype == "num":
+            f = _frac(want) * SCALE
+            lo, hi = math.floor(f), math.ceil(f)
+            e = {"gte": c >= hi, "gt": c > lo, "lte": c <= lo, "lt": c < hi}[cmp]
+        elif ftype == "date":
+            d = pl.lit(want, pl.Date)
+            e = {"gte": c >= d, "gt": c > d, "lte": c <= d, "lt": c < d}[cmp]
+        else:
+            raise Unsupported(f"{cmp} on {ftype}")
+        return e.fill_null(False)
+    raise Unsupported(f"operator {cmp}")
+
+
+def _digits(d: Decimal) -> int:
+    exp = d.normalize().as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """A unit's Rounder as integers: amount (scaled 10^scale) = round(raw / inc) × step."""
+
+    scale: int
+    inc: Fraction
+    mode: str
+    step: int  # inc × 10^scale
+
+    @classmethod
+    def of(cls, plan: Plan, unit: str) -> Rounding:
+        r = plan.rounders.get(unit)
+        if r is None:
+            raise Unsupported(f"unit {unit!r} has no definition")
+        mode = {"ROUND_HALF_UP": "half_up", "ROUND_DOWN": "down", "ROUND_UP": "up",
+                "ROUND_HALF_EVEN": "half_even"}[r.mode]
+        scale = _digits(r.places) if r.places < 1 else 0
+        inc = _frac(r.inc)
+        step = inc * 10**scale
+        if step.denominator != 1:
+            raise Unsupported(f"unit {unit!r}: increment finer than its places")
+        return cls(scale=scale, inc=inc, mode=mode, step=int(step))
+
+    def exact(self, d: Decimal) -> int | None:
+        f = _frac(d) * 10**self.scale
+        return int(f) if f.denominator == 1 else None
+
+
+def round_div(n: pl.Expr, d: int, mode: str) -> pl.Expr:
+    """round(n / d) for n >= 0, d > 0 with a Decimal rounding mode, in integers."""
+    if mode == "down":
+        return n // d
+    if mode == "up":
+        return (n + (d - 1)) // d
+    if mode == "half_up":
+        return (2 * n + d) // (2 * d)
+    q, r = n // d, n % d
+    return pl.when(2 * r > d).then(q + 1).when(2 * r == d).then(q + (q % 2)).otherwise(q)
+
+
+@dataclass(frozen=True)
+class AwardOp:
+    """One award rule as columnar operations."""
+
+    ca: CompiledAward
+    kinds: tuple[str, ...]
+    when: pl.Expr
+    measure: str | None  # column; None = per credential
+    rate: int  # numerator over `den`
+    audited_rate: int | None
+    den: int  # rates are x / den; raw = measure_scaled × rate / (SCALE × den)
+    cap: int | None  # max_per_credential as raw numerator
+    rounding: Rounding
+
+    def amount(self) -> pl.Expr:
+        m = pl.lit(SCALE, pl.Int128) if self.measure is None else pl.col(self.measure).cast(
+            pl.Int128)
+        rate: pl.Expr = pl.lit(self.rate, pl.Int128)
+        if self.audited_rate is not None:
+            rate = pl.when(pl.col("audited")).then(pl.lit(self.audited_rate, pl.Int128)).otherwise(
+                rate)
+        raw = m * rate
+        if self.cap is not None:
+            raw = pl.min_horizontal(raw, pl.lit(self.cap, pl.Int128))
+        inc = self.rounding.inc
+        steps = round_div(raw * inc.denominator, SCALE * self.den * inc.numerator,
+                          self.rounding.mode)
+        return (steps * self.rounding.step).cast(pl.Int64)
+
+
+@dataclass
+class ColumnarPlan:
+    plan: Plan
+    units: tuple[str, ...]
+    rounding: dict[str, Rounding]
+    awards: list[AwardOp] = field(default_factory=list)
+    evaluation: list[tuple[CompiledAward, dict[int, int]]] = field(default_factory=list)
+    requirements: list[dict[str, Any]] = field(default_factory=list)
+    advancement: list[dict[str, Any]] = field(default_factory=list)
+    caps: list[dict[str, Any]] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def scale(self) -> dict[str, int]:
+        return {u: self.rounding[u].scale if u in self.rounding else 4 for u in self.units}
+
+
+def _units(plan: Plan) -> tuple[str, ...]:
+    j = plan.jurisdiction
+    units = set(j.units)
+    for r in (*plan.requirements, *plan.advancement):
+        units.update(r.requires)
+    for a in j.awards:
+        units.add(a.unit)
+    if plan.salary is not None:
+        units.add("salary_credit")
+    return tuple(sorted(units))
+
+
+def _award_op(plan: Plan, ca: CompiledAward, kinds: tuple[str, ...]) -> AwardOp:
+    rule = ca.rule
+    rounding = Rounding.of(plan, rule.unit)
+    rate = ca.amount
+    if rate is None:
+        raise Unsupported(f"{rule.id}: no amount")
+    vals = [_frac(rate)]
+    if ca.audited_amount is not None:
+        vals.append(_frac(ca.audited_amount))
+    if any(v < 0 for v in vals):
+        raise Unsupported(f"{rule.id}: a negative amount")
+    den = math.lcm(*(v.denominator for v in vals))
+    cap = None
+    if rule.max_per_credential is not None:
+        mf = _frac(rule.max_per_credential) * SCALE * den
+        den *= mf.denominator
+        cap = int(_frac(rule.max_per_credential) * SCALE * den)
+    measure = {"credential": None, "contact_hours": "hours", "semester_credits":
+               "semester_credits", "ceus": "ceus"}[rule.per]
+    return AwardOp(
+        ca=ca, kinds=kinds, when=matcher_expr(rule.when, CREDENTIAL_MAP), measure=measure,
+        rate=int(_frac(rate) * den),
+        audited_rate=None if ca.audited_amount is None else int(_frac(ca.audited_amount) * den),
+        den=den, cap=cap, rounding=rounding,
+    )
+
+
+def compile_columnar(plan: Plan) -> ColumnarPlan:
+    """Compile what can be vectorised; `reason` is set when nothing can."""
+    units = _units(plan)
+    cp = ColumnarPlan(plan=plan, units=units, rounding={})
+    try:
+        for u in units:
+            if u in plan.rounders:
+                cp.rounding[u] = Rounding.of(plan, u)
+        if plan.salary is not None:
+            raise Unsupported("salary placement is evaluated per educator")
+        order: list[CompiledAward] = []
+        kinds: dict[int, list[str]] = {}
+        for kind, cas in plan.by_kind.items():
+            for ca in cas:
+                if id(ca) not in kinds:
+                    kinds[id(ca)] = []
+                    order.append(ca)
+                kinds[id(ca)].append(kind)
+        rule_pos = {r.id: i for i, r in enumerate(plan.jurisdiction.awards)}
+        order.sort(key=lambda ca: rule_pos.get(ca.rule.id, 0))
+        cp.awards = [_award_op(plan, ca, tuple(kinds[id(ca)])) for ca in order]
+        for ca in plan.evaluation_awards:
+            rnd = Rounding.of(plan, ca.rule.unit)
+            table: dict[int, int] = {}
+            for score, amount in (ca.rule.table or {}).items():
+                v = rnd.exact(plan.rounders[ca.rule.unit](amount))
+                if v is None or v < 0:
+                    raise Unsupported(f"{ca.rule.id}: amount {amount}")
+                table[int(score)] = v
+            cp.evaluation.append((ca, table))
+        for i, req in enumerate(plan.requirements):
+            need: dict[str, int] = {}
+            for u, a in req.requires.items():
+                v = cp.rounding[u].exact(a) if u in cp.rounding else None
+                if v is None:
+                    raise Unsupported(f"{req.id}: {u} {a} is finer than the unit")
+                need[u] = v
+            cp.requirements.append({
+                "index": i, "rule": req, "need": need,
+                "educator": matcher_expr(req.when_educator, EDUCATOR_MAP),
+                "license": matcher_expr(req.when_license, LICENSE_MAP),
+                "categories": bool(req.categories),
+            })
+        for i, adv in enumerate(plan.advancement):
+            need = {}
+            for u, a in adv.requires.items():
+                v = cp.rounding[u].exact(a) if u in cp.rounding else None
+                if v is None:
+                    raise Unsupported(f"{adv.id}: {u} {a} is finer than the unit")
+                need[u] = v
+            exp = adv.conditions.experience_years
+            cp.advancement.append({
+                "index": i, "rule": adv, "need": need,
+                "educator": matcher_expr(adv.when_educator, EDUCATOR_MAP),
+                "experience": None if exp is None else math.ceil(_frac(exp) * SCALE),
+            })
+        for cap in plan.caps:
+            if cap.unit not in cp.rounding:
+                raise Unsupported(f"{cap.id}: unit {cap.unit!r} has no definition")
+            cp.caps.append({"rule": cap, "when": matcher_expr(cap.when, CREDENTIAL_MAP)})
+    except Unsupported as e:
+        cp.reason = str(e)
+    return cp
+
+
+def cycle_for(issued: dt.date, expires: dt.date | None, years: int,
+              as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The renewal cycle containing `as_of` (the engine's `_cycle_for`, for columns)."""
+    if expires is not None:
+        return issued, expires
+    start = issued
+    while True:
+        try:
+            end = start.replace(year=start.year + years) - dt.timedelta(days=1)
+        except ValueError:  # 29 February
+            end = start.replace(year=start.year + years, day=28)
+        if as_of <= end:
+            return start, end
+        start = end + dt.timedelta(days=1)

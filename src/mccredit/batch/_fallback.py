@@ -1,0 +1,222 @@
+"""The per-educator path: build an `Educator` from typed roster rows, call the reference
+engine (`evaluate_plan`), and turn its document into the same rows as the columnar path.
+
+Used for what the columnar path hands back (category allocation, stacks that may complete,
+caps that bind, salary) and, with `--engine reference`, for everyone: the baseline and the
+oracle of the equivalence tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from pydantic import ValidationError
+
+from ..engine import evaluate_plan
+from ..io.educator import Educator
+from ._columns import SCALE_DIGITS
+from ._compile import ColumnarPlan
+
+__all__ = ["FallbackOut", "educators_from_rows", "evaluate_fallback"]
+
+SALARY_TEXT = ("lane", "new_lane")
+SALARY_INT = ("step", "new_step")
+SALARY_MONEY = ("annual", "new_annual", "annual_delta", "this_year_delta", "retro")
+SALARY_COLUMNS: dict[str, pl.DataType] = {
+    "salary_lane": pl.String(), "salary_step": pl.Int64(), "salary_annual": pl.Int64(),
+    "new_lane": pl.String(), "new_step": pl.Int64(), "new_annual": pl.Int64(),
+    "annual_delta": pl.Int64(), "effective_date": pl.Date(), "this_year_delta": pl.Int64(),
+    "retro": pl.Int64(),
+}  # money in cents
+
+
+def _dec(v: int | None) -> Decimal | None:
+    return None if v is None else Decimal(v).scaleb(-SCALE_DIGITS)
+
+
+def educators_from_rows(
+    edu: pl.DataFrame, cred: pl.DataFrame, evals: pl.DataFrame, jurisdiction: str
+) -> tuple[list[tuple[str, Educator, dict[str, int]]], list[dict[str, Any]]]:
+    """(educator id, Educator, credential id -> row) for each educator; and rejects."""
+    creds: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rows_of: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in cred.sort("_row").iter_rows(named=True):
+        c: dict[str, Any] = {
+            "id": r["credential_id"], "kind": r["kind"], "earned": r["earned"],
+            "categories": list(r["categories"] or ()), "audited": bool(r["audited"]),
+        }
+        for k in ("issuer", "code", "title", "submitted"):
+            if r[k] is not None:
+                c[k] = r[k]
+        for k in ("contact_hours", "semester_credits", "ceus"):
+            if r[k] is not None:
+                c[k] = _dec(r[k])
+        creds[r["educator_id"]].append(c)
+        rows_of[r["educator_id"]][r["credential_id"]] = r["_row"]
+    evs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in evals.sort("_row").iter_rows(named=True):
+        evs[r["educator_id"]].append({"year": r["year"], "score": r["score"]})
+    people: dict[str, dict[str, Any]] = {}
+    first_row: dict[str, int] = {}
+    for r in edu.sort("_row").iter_rows(named=True):
+        eid = r["educator_id"]
+        if eid not in people:
+            first_row[eid] = r["_row"]
+            d: dict[str, Any] = {"id": eid, "jurisdiction": r["jurisdiction"] or jurisdiction,
+                                 "licenses": []}
+            for k in ("name", "role", "grade_band"):
+                if r[k] is not None:
+                    d[k] = r[k]
+            if r["experience_years"] is not None:
+                d["experience_years"] = _dec(r["experience_years"])
+            if r["salary_lane"] is not None:
+                d["salary"] = {"lane": r["salary_lane"], "step": r["salary_step"]}
+                if r["salary_schedule"] is not None:
+                    d["salary"]["schedule"] = r["salary_schedule"]
+                if r["salary_since"] is not None:
+                    d["salary"]["since"] = r["salary_since"]
+            people[eid] = d
+        if r["license_type"] is not None:
+            lic: dict[str, Any] = {"type": r["license_type"], "issued": r["license_issued"]}
+            for k, src in (("tier", "license_tier"), ("id", "license_id"),
+                           ("expires", "license_expires")):
+                if r[src] is not None:
+                    lic[k] = r[src]
+            people[eid]["licenses"].append(lic)
+    out: list[tuple[str, Educator, dict[str, int]]] = []
+    rejects: list[dict[str, Any]] = []
+    for eid, d in people.items():
+        d["credentials"] = creds.get(eid, [])
+        d["evaluations"] = evs.get(eid, [])
+        try:
+            out.append((eid, Educator.model_validate(d), rows_of.get(eid, {})))
+        except ValidationError as e:
+            msg = "; ".join(
+                f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in e.errors()
+            )
+            rejects.append({"table": "educators", "row": first_row[eid], "educator_id": eid,
+                            "item": None, "reason": f"educator rejected by the engine: {msg}"})
+    return out, rejects
+
+
+def _scaled(text: Any, scale: int) -> int | None:
+    if text is None:
+        return None
+    return int(Decimal(str(text)).scaleb(scale))
+
+
+def _money(v: Any) -> int | None:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        return int(Decimal(str(v)).quantize(Decimal("0.01")).scaleb(2))
+    except ArithmeticError:
+        return None
+
+
+def _date(v: Any) -> dt.date | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        return None
+
+
+class FallbackOut:
+    def __init__(self) -> None:
+        self.results: list[dict[str, Any]] = []
+        self.warnings: list[dict[str, Any]] = []
+        self.ledger: list[dict[str, Any]] = []
+        self.rejects: list[dict[str, Any]] = []
+
+
+def evaluate_fallback(
+    cp: ColumnarPlan,
+    edu: pl.DataFrame,
+    cred: pl.DataFrame,
+    evals: pl.DataFrame,
+    *,
+    with_ledger: bool,
+) -> FallbackOut:
+    plan = cp.plan
+    scale = cp.scale
+    units = cp.units
+    out = FallbackOut()
+    people, rejects = educators_from_rows(edu, cred, evals, plan.jurisdiction.id)
+    out.rejects.extend(rejects)
+    lic_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in edu.filter(pl.col("license_type").is_not_null()).sort("_row").iter_rows(named=True):
+        lic_rows[r["educator_id"]].append(r)
+    for eid, ed, rows_of in people:
+        doc = evaluate_plan(plan, ed)
+        totals = {u: _scaled(doc["totals"].get(u, "0"), scale[u]) or 0 for u in units}
+        adv = doc.get("advancement") or []
+        base: dict[str, Any] = {"educator_id": eid}
+        base.update({f"total_{u}": totals[u] for u in units})
+        base["advance_tiers"] = ";".join(a["tier"] for a in adv)
+        base["advance_eligible"] = ";".join(a["tier"] for a in adv if a["eligible"])
+        sal = doc.get("salary")
+        if isinstance(sal, dict):
+            base.update({
+                "salary_lane": sal.get("lane"), "salary_step": sal.get("step"),
+                "salary_annual": _money(sal.get("annual")), "new_lane": sal.get("new_lane"),
+                "new_step": sal.get("new_step"), "new_annual": _money(sal.get("new_annual")),
+                "annual_delta": _money(sal.get("annual_delta")),
+                "effective_date": _date(sal.get("effective_date")),
+                "this_year_delta": _money(sal.get("this_year_delta")),
+                "retro": _money(sal.get("retro")),
+            })
+        warnings = [w for w in doc["warnings"] if w.get("code") != "rule_review_due"]
+        base["warnings"] = len(warnings)
+        for w in warnings:
+            c = w.get("credential")
+            out.warnings.append({
+                "educator_id": eid, "credential": c, "code": w.get("code"),
+                "rule": w.get("rule"), "message": w.get("message"),
+                "table": "credentials" if c in rows_of else None, "row": rows_of.get(c),
+            })
+        if with_ledger:
+            for e in doc["ledger"]:
+                out.ledger.append({
+                    "educator_id": eid, "credential": e["credential"], "unit": e["unit"],
+                    "amount": _scaled(e["amount"], scale.get(e["unit"], 4)), "rule": e["rule"],
+                    "date": dt.date.fromisoformat(e["date"]), "kind": e.get("kind", "award"),
+                })
+        lics = sorted(
+            enumerate(lic_rows.get(eid, [])),
+            key=lambda p: (p[1]["license_issued"], p[1]["license_type"], p[0]),
+        )
+        renewal = list(doc["renewal"])
+        if not lics:
+            out.results.append(base)
+            continue
+        for seq, lr in lics:
+            row = dict(base)
+            row.update({k: lr[k] for k in ("license_type", "license_tier", "license_id",
+                                             "license_issued", "license_expires")})
+            row["_lic"] = seq
+            ren = renewal[0] if renewal else None
+            if ren is not None and ren["license"] == lr["license_type"] and (
+                ren.get("license_id") == lr["license_id"]
+            ):
+                renewal.pop(0)
+                row["requirement"] = ren["rule"]
+                row["cycle_start"] = dt.date.fromisoformat(ren["cycle"]["start"])
+                row["cycle_end"] = dt.date.fromisoformat(ren["cycle"]["end"])
+                for u in units:
+                    row[f"required_{u}"] = _scaled(ren["required"].get(u), scale[u])
+                    row[f"earned_{u}"] = _scaled(ren["earned"].get(u), scale[u])
+                    row[f"remaining_{u}"] = _scaled(ren["remaining"].get(u), scale[u])
+                row["complete"] = bool(ren["complete"])
+                row["status"] = ren["status"]
+                short = ren.get("short_categories") or []
+                row["short_categories"] = ";".join(short) if short else None
+            out.results.append(row)
+    return out

@@ -1,0 +1,272 @@
+"""Read a roster in chunks of whole educators, without loading it into Python objects.
+
+A roster is a folder with `educators`, `credentials` and (optionally) `evaluations` tables,
+each a `.parquet` or `.csv` file (see `docs/BATCH.md`). Two ways to cut it into chunks, both
+keeping every educator's rows together:
+
+* **merge** (tables sorted by `educator_id`, as `benchmarks/roster.py` and most exports write
+  them): stream record batches of every table side by side (pyarrow `iter_batches` /
+  `open_csv`), cutting after a whole educator. Memory holds one chunk.
+* **hash** (any order): `K` passes over each table with polars' streaming engine, keeping the
+  rows whose `hash(educator_id) % K == k`. Chosen automatically when a table turns out not to
+  be sorted.
+
+Row numbers (`_row`) are 1-based data rows (a CSV's header is row 0, so CSV line = row + 1).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ..errors import InputError, Problem
+from ._columns import TABLES
+
+__all__ = ["Roster", "RosterError", "Unsorted", "open_roster"]
+
+TABLE_NAMES = ("educators", "credentials", "evaluations")
+HASH_SEED = 20261126
+
+
+class RosterError(InputError):
+    """The roster (or one of its files) cannot be read at all: exit code 2."""
+
+
+class Unsorted(Exception):
+    """A table is not sorted by educator_id: read it by hash partitions instead."""
+
+
+@dataclass(frozen=True)
+class Roster:
+    root: Path
+    files: dict[str, Path]  # table name -> file
+
+    def display(self, table: str) -> str:
+        return str(self.files[table])
+
+    def rows(self, table: str) -> int | None:
+        p = self.files.get(table)
+        if p is None:
+            return 0
+        if p.suffix == ".parquet":
+            return int(pq.ParquetFile(p).metadata.num_rows)
+        return None
+
+
+def _fail(path: Path | str, message: str) -> RosterError:
+    return RosterError([Problem(type="roster.unreadable", message=message, path=str(path))])
+
+
+def _find(folder: Path, name: str) -> Path | None:
+    for ext in (".parquet", ".csv"):
+        p = folder / f"{name}{ext}"
+        if p.is_file():
+            return p
+    return None
+
+
+def open_roster(path: Path | str) -> Roster:
+    """Locate and check the roster's tables: header, required columns. Raise `RosterError`."""
+    p = Path(path)
+    if not p.exists():
+        raise _fail(p, f"{p}: no such file or folder")
+    if p.is_file():
+        raise _fail(
+            p,
+            f"{p}: a roster is a folder with educators, credentials and (optionally) "
+            "evaluations tables (.parquet or .csv); see docs/BATCH.md",
+        )
+    files: dict[str, Path] = {}
+    for name in TABLE_NAMES:
+        f = _find(p, name)
+        if f is None:
+            if name == "evaluations":
+                continue
+            raise _fail(p, f"{p}: no {name}.parquet or {name}.csv")
+        files[name] = f
+    for name, f in files.items():
+        cols = _header(f)
+        need = [c.name for c in TABLES[name] if c.required]
+        missing = [c for c in need if c not in cols]
+        if missing:
+            raise _fail(f, f"{f}: missing required column(s) {', '.join(missing)}; "
+                           f"found: {', '.join(cols) or 'none'}")
+    return Roster(root=p, files=files)
+
+
+def _header(f: Path) -> list[str]:
+    try:
+        if f.suffix == ".parquet":
+            return list(pq.ParquetFile(f).schema_arrow.names)
+        with f.open("rb") as fh:
+            first = fh.readline().decode("utf-8-sig").strip()
+        if not first:
+            raise _fail(f, f"{f}: empty file (a CSV roster needs a header row)")
+        return [c.strip().strip('"') for c in first.split(",")]
+    except RosterError:
+        raise
+    except (OSError, UnicodeDecodeError, pa.ArrowException) as e:
+        raise _fail(f, f"{f}: cannot read: {e}") from None
+
+
+def _batches(f: Path, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    try:
+        if f.suffix == ".parquet":
+            pf = pq.ParquetFile(f)
+            yield from pf.iter_batches(batch_size=batch_rows)
+            return
+        with f.open("rb") as fh:
+            names = [c.strip().strip('"') for c in fh.readline().decode("utf-8-sig").split(",")]
+        reader = pacsv.open_csv(
+            f,
+            read_options=pacsv.ReadOptions(block_size=1 << 22, encoding="utf8"),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+        yield from reader
+    except pa.ArrowException as e:
+        raise _fail(f, f"{f}: cannot read: {e}") from None
+
+
+class _Stream:
+    """One table's rows in educator_id order, handed out up to a given id."""
+
+    def __init__(self, f: Path, batch_rows: int) -> None:
+        self.f = f
+        self.it = _batches(f, batch_rows)
+        self.buf: list[pl.DataFrame] = []
+        self.rows = 0
+        self.done = False
+        self.last: str | None = None
+
+    def _pull(self) -> bool:
+        if self.done:
+            return False
+        try:
+            rb = next(self.it)
+        except StopIteration:
+            self.done = True
+            return False
+        df = pl.from_arrow(rb)
+        assert isinstance(df, pl.DataFrame)
+        df = df.with_columns(
+            pl.int_range(self.rows + 1, self.rows + 1 + df.height, dtype=pl.Int64).alias("_row"),
+            pl.col("educator_id").cast(pl.String).str.strip_chars().alias("_key"),
+        )
+        self.rows += df.height
+        keys = df.get_column("_key").drop_nulls().replace("", None).drop_nulls()
+        if keys.len():
+            if not keys.is_sorted() or (self.last is not None and keys[0] < self.last):
+                raise Unsorted(str(self.f))
+            self.last = keys[-1]
+        self.buf.append(df)
+        return True
+
+    def _max(self) -> str | None:
+        return self.last
+
+    def ensure(self, n: int) -> None:
+        while sum(b.height for b in self.buf) < n and self._pull():
+            pass
+
+    def nth_key(self, n: int) -> str | None:
+        """The educator id at the n-th keyed row of the buffer (or the last one)."""
+        self.ensure(n)
+        if not self.buf:
+            return None
+        keys = pl.concat(self.buf).get_column("_key").replace("", None).drop_nulls()
+        if keys.is_empty():
+            return None
+        return str(keys[min(n, keys.len()) - 1])
+
+    def take_through(self, hi: str | None) -> pl.DataFrame | None:
+        """All buffered-or-upcoming rows with `_key <= hi` (every row if hi is None)."""
+        if hi is None:
+            while self._pull():
+                pass
+        else:
+            while (self.last is None or self.last <= hi) and self._pull():
+                pass
+        if not self.buf:
+            return None
+        df = pl.concat(self.buf, how="vertical_relaxed")
+        if hi is None:
+            self.buf = []
+            return df
+        k = pl.col("_key")
+        take = k.is_null() | (k == "") | (k <= hi)
+        out = df.filter(take)
+        rest = df.filter(~take)
+        self.buf = [rest] if rest.height else []
+        return out
+
+
+@dataclass
+class Chunk:
+    educators: pl.DataFrame
+    credentials: pl.DataFrame | None
+    evaluations: pl.DataFrame | None
+
+
+def merge_chunks(roster: Roster, chunk_educators: int, batch_rows: int) -> Iterator[Chunk]:
+    """Chunks of about `chunk_educators` educators, for tables sorted by educator_id."""
+    streams = {name: _Stream(f, batch_rows) for name, f in roster.files.items()}
+    edu = streams["educators"]
+    while True:
+        hi = edu.nth_key(chunk_educators * 2)  # about two license rows per educator
+        if hi is None:
+            e = edu.take_through(None)
+            rest = {n: s.take_through(None) for n, s in streams.items() if n != "educators"}
+            if e is not None or any(v is not None for v in rest.values()):
+                yield Chunk(
+                    e if e is not None else pl.DataFrame(), rest.get("credentials"),
+                    rest.get("evaluations"),
+                )
+            return
+        e = edu.take_through(hi)
+        assert e is not None
+        others = {n: s.take_through(hi) for n, s in streams.items() if n != "educators"}
+        yield Chunk(e, others.get("credentials"), others.get("evaluations"))
+
+
+def _scan(f: Path) -> pl.LazyFrame:
+    if f.suffix == ".parquet":
+        return pl.scan_parquet(f)
+    return pl.scan_csv(f, infer_schema=False, missing_utf8_is_empty_string=True)
+
+
+def hash_parts(roster: Roster, target_rows: int) -> int:
+    sizes = []
+    for f in roster.files.values():
+        n = roster.rows(next(k for k, v in roster.files.items() if v == f))
+        sizes.append(n if n is not None else f.stat().st_size // 48)
+    return max(1, math.ceil(max(sizes) / max(1, target_rows)))
+
+
+def hash_chunks(roster: Roster, parts: int) -> Iterator[Chunk]:
+    """`parts` passes over each table, one per hash partition of educator_id."""
+
+    def part(f: Path, k: int) -> pl.DataFrame:
+        key = pl.col("educator_id").cast(pl.String).str.strip_chars()
+        lf = (
+            _scan(f)
+            .with_row_index("_row", offset=1)
+            .with_columns(pl.col("_row").cast(pl.Int64), key.alias("_key"))
+            .filter((key.hash(HASH_SEED) % parts).fill_null(0) == k)
+        )
+        try:
+            return lf.collect(engine="streaming").sort("_key", "_row", nulls_last=True)
+        except (pl.exceptions.PolarsError, OSError) as e:
+            raise _fail(f, f"{f}: cannot read: {e}") from None
+
+    for k in range(parts):
+        tables = {name: part(f, k) for name, f in roster.files.items()}
+        yield Chunk(tables["educators"], tables.get("credentials"), tables.get("evaluations"))
