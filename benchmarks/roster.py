@@ -136,9 +136,9 @@ def generate(
     cred = pl.DataFrame({
         "educator_id": ids[cred_edu],
         "credential_id": [f"C{i:09d}" for i in range(k)],
-        "kind": kind,
-        "issuer": issuer,
-        "code": code,
+        "kind": kind.tolist(),
+        "issuer": issuer.tolist(),
+        "code": code.tolist(),
         "earned": pl.Series(earned, dtype=pl.Int32).cast(pl.Date),
         "categories": cats,
         "contact_hours": measure(hours),

@@ -103,6 +103,7 @@ class Stats:
     licenses: int = 0
     credentials: int = 0
     rows_read: int = 0
+    educator_rows: int = 0
     rejected: int = 0
     fallback: int = 0
     complete: int = 0
@@ -114,7 +115,8 @@ class Stats:
     fallback_reasons: dict[str, int] = field(default_factory=dict)
 
     def add(self, o: Stats) -> None:
-        for k in ("educators", "licenses", "credentials", "rows_read", "rejected", "fallback",
+        for k in ("educators", "licenses", "credentials", "rows_read", "educator_rows",
+                  "rejected", "fallback",
                   "complete", "at_risk", "eligible", "salary_changes", "cost_this_year",
                   "warnings"):
             setattr(self, k, getattr(self, k) + getattr(o, k))
@@ -198,6 +200,7 @@ def process_chunk(
         0 if x is None else x.height
         for x in (chunk.educators, chunk.credentials, chunk.evaluations)
     )
+    stats.educator_rows = 0 if chunk.educators is None else chunk.educators.height
     known = edu.get_column("educator_id").unique()
     rej_parts = [r_edu, r_cred, r_ev]
     for name, df in (("credentials", cred), ("evaluations", evals)):

@@ -1,0 +1,313 @@
+"""Run a roster batch: read in chunks, evaluate, write every output atomically.
+
+Outputs (for `--out results.parquet`):
+* `results.parquet` (or `.csv`, `.ndjson`): one row per educator and license;
+* `results.warnings.<fmt>`: warnings with the file and row of the credential they concern;
+* `results.rejects.csv`: rejected rows with file, row and reason (always written);
+* `--ledger-out FILE` (optional): every ledger entry;
+* `--payroll-out FILE` (optional, CSV): one row per educator whose annual salary changes.
+
+Each output is written to a temporary name beside its target and renamed into place only
+after the whole roster succeeded: an interrupted run leaves the previous files (or none), never
+half a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ..engine import plan_for
+from ..rules import RuleSet
+from ._chunk import (
+    REJECT_SCHEMA,
+    ChunkOut,
+    Mode,
+    Stats,
+    ledger_schema,
+    process_chunk,
+    results_schema,
+    warning_schema,
+)
+from ._compile import ColumnarPlan, compile_columnar
+from ._roster import Chunk, Roster, Unsorted, hash_chunks, hash_parts, merge_chunks, open_roster
+from ._vector import catalog_frames
+
+__all__ = ["AtomicTable", "BatchSummary", "Format", "run_batch"]
+
+Format = Literal["parquet", "csv", "ndjson"]
+Engine = Literal["local", "reference", "dask"]
+
+
+class AtomicTable:
+    """A table written in pieces to `<name>.<pid>.tmp`, renamed to `name` on `commit()`."""
+
+    def __init__(self, path: Path, schema: pa.Schema, fmt: Format) -> None:
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        self.schema = schema
+        self.fmt = fmt
+        self.rows = 0
+        self._pq: pq.ParquetWriter | None = None
+        self._csv: pacsv.CSVWriter | None = None
+        self._fh: IO[bytes] | None = None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "parquet":
+            self._pq = pq.ParquetWriter(self.tmp, schema, compression="zstd")
+        elif fmt == "csv":
+            self._csv = pacsv.CSVWriter(self.tmp, schema)
+        else:
+            self._fh = self.tmp.open("wb")
+
+    def write(self, table: pa.Table) -> None:
+        table = table.cast(self.schema)
+        self.rows += table.num_rows
+        if self._pq is not None:
+            self._pq.write_table(table)
+        elif self._csv is not None:
+            self._csv.write_table(table)
+        elif self._fh is not None and table.num_rows:
+            df = pl.from_arrow(table)
+            assert isinstance(df, pl.DataFrame)
+            df.write_ndjson(self._fh)
+
+    def _close(self) -> None:
+        if self._pq is not None:
+            self._pq.close()
+        if self._csv is not None:
+            self._csv.close()
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        self._pq = self._csv = self._fh = None
+
+    def commit(self) -> None:
+        self._close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self._close()
+        finally:
+            self.tmp.unlink(missing_ok=True)
+
+
+class _Outputs:
+    def __init__(self) -> None:
+        self.tables: list[AtomicTable] = []
+
+    def add(self, path: Path, schema: pa.Schema, fmt: Format) -> AtomicTable:
+        t = AtomicTable(path, schema, fmt)
+        self.tables.append(t)
+        return t
+
+    def __enter__(self) -> _Outputs:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if et is None:
+            for t in self.tables:
+                t.commit()
+        else:
+            for t in self.tables:
+                t.abort()
+
+
+@dataclass
+class BatchSummary:
+    jurisdiction: str
+    as_of: dt.date
+    engine: str
+    stats: Stats
+    seconds: float
+    outputs: dict[str, str] = field(default_factory=dict)
+    stale_rules: list[tuple[str, str]] = field(default_factory=list)
+    plan_note: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.stats.rejected else 0
+
+    def lines(self) -> list[str]:
+        s = self.stats
+        rate = s.educators / self.seconds if self.seconds else 0.0
+        out = [
+            f"{self.jurisdiction} as of {self.as_of} ({self.engine}): {s.educators} educators, "
+            f"{s.licenses} licenses, {s.credentials} credentials in {self.seconds:.2f} s "
+            f"({rate:,.0f} educators/s)",
+            f"renewal: {s.complete} licenses complete, {s.at_risk} at risk",
+            f"advancement: {s.eligible} educators eligible",
+            f"salary: {s.salary_changes} changes, cost this year "
+            f"{s.cost_this_year / 100:,.2f}",
+            f"warnings: {s.warnings}; rejected rows: {s.rejected}",
+        ]
+        if s.fallback:
+            why = ", ".join(f"{k}: {v}" for k, v in sorted(s.fallback_reasons.items()))
+            out.append(f"per-educator path: {s.fallback} educators ({why})")
+        for rid, when in self.stale_rules:
+            out.append(f"rule {rid} was due for review by {when}: it may be stale")
+        for name, p in self.outputs.items():
+            out.append(f"{name}: {p}")
+        return out
+
+
+def _fmt_of(path: Path, fmt: Format | None) -> Format:
+    if fmt is not None:
+        return fmt
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("csv", "ndjson", "parquet"):
+        return suffix  # type: ignore[return-value]
+    if suffix == "jsonl":
+        return "ndjson"
+    return "parquet"
+
+
+def _side(out: Path, what: str, fmt: Format) -> Path:
+    ext = {"parquet": ".parquet", "csv": ".csv", "ndjson": ".ndjson"}[fmt]
+    return out.with_name(f"{out.stem}.{what}{ext}")
+
+
+PAYROLL_SCHEMA = pa.schema([
+    ("educator_id", pa.string()), ("salary_lane", pa.string()), ("salary_step", pa.int64()),
+    ("salary_annual", pa.decimal128(18, 2)), ("new_lane", pa.string()),
+    ("new_step", pa.int64()), ("new_annual", pa.decimal128(18, 2)),
+    ("annual_delta", pa.decimal128(18, 2)), ("effective_date", pa.date32()),
+    ("this_year_delta", pa.decimal128(18, 2)), ("retro", pa.decimal128(18, 2)),
+])
+
+
+def payroll_rows(results: pa.Table) -> pa.Table:
+    """One row per educator whose annual salary changes."""
+    df = pl.from_arrow(results)
+    assert isinstance(df, pl.DataFrame)
+    df = df.filter(pl.col("annual_delta").is_not_null() & (pl.col("annual_delta") != 0))
+    df = df.unique("educator_id", keep="first", maintain_order=True)
+    return df.select(PAYROLL_SCHEMA.names).to_arrow().cast(PAYROLL_SCHEMA)
+
+
+ChunkSource = Callable[[], Iterator[ChunkOut]]
+
+
+def run_batch(
+    roster: Path | str,
+    *,
+    rules: RuleSet,
+    jurisdiction: str,
+    as_of: dt.date,
+    out: Path | str,
+    fmt: Format | None = None,
+    payroll_out: Path | str | None = None,
+    ledger_out: Path | str | None = None,
+    engine: Engine = "local",
+    scheduler: str | None = None,
+    chunk_educators: int = 50_000,
+    partitions: int | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> BatchSummary:
+    """Evaluate every educator of `roster`; write the outputs atomically; return a summary.
+
+    Raises `RosterError` (exit code 2) when the roster or one of its files cannot be read.
+    """
+    t0 = time.perf_counter()
+    r = open_roster(roster)
+    plan = plan_for(rules, jurisdiction, as_of)
+    cp = compile_columnar(plan)
+    out_p = Path(out)
+    ofmt = _fmt_of(out_p, fmt)
+    files = {k: r.display(k) for k in r.files}
+    with_ledger = ledger_out is not None
+    stats = Stats()
+    summary = BatchSummary(jurisdiction=jurisdiction, as_of=as_of, engine=engine, stats=stats,
+                           seconds=0.0,
+                           stale_rules=[(rid, d.isoformat()) for rid, d in plan.stale],
+                           plan_note=cp.reason)
+    total = r.rows("educators")
+    mode: Mode = "reference" if engine == "reference" else "vector"
+    if engine == "dask":
+        from ._dask import dask_chunks
+
+        def source() -> Iterator[ChunkOut]:
+            return dask_chunks(r, cp, files=files, with_ledger=with_ledger,
+                               scheduler=scheduler, partitions=partitions)
+        sources = [source]
+    else:
+        frames = catalog_frames(cp)
+
+        def local(chunks: Callable[[], Iterator[Chunk]]) -> Callable[[], Iterator[ChunkOut]]:
+            def gen() -> Iterator[ChunkOut]:
+                for ch in chunks():
+                    yield process_chunk(cp, ch, files=files, mode=mode,
+                                        with_ledger=with_ledger, frames=frames)
+            return gen
+
+        sources = [
+            local(lambda: merge_chunks(r, chunk_educators, max(chunk_educators, 65_536))),
+            local(lambda: hash_chunks(r, partitions or hash_parts(r, chunk_educators * 20))),
+        ]
+    for attempt, source in enumerate(sources):
+        stats = Stats()
+        try:
+            _write_all(source, cp, out_p, ofmt, payroll_out, ledger_out, stats, summary,
+                       progress, total)
+        except Unsorted:
+            if attempt + 1 == len(sources):
+                raise
+            continue
+        break
+    summary.stats = stats
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _write_all(source: ChunkSource, cp: ColumnarPlan, out_p: Path, ofmt: Format,
+               payroll_out: Path | str | None, ledger_out: Path | str | None, stats: Stats,
+               summary: BatchSummary, progress: Callable[[int, int | None], None] | None,
+               total: int | None) -> None:
+    with _Outputs() as outs:
+        res_t = outs.add(out_p, results_schema(cp), ofmt)
+        warn_t = outs.add(_side(out_p, "warnings", ofmt), warning_schema(), ofmt)
+        rej_t = outs.add(_side(out_p, "rejects", "csv"), REJECT_SCHEMA, "csv")
+        led_t = None
+        if ledger_out is not None:
+            lp = Path(ledger_out)
+            led_t = outs.add(lp, ledger_schema(cp), _fmt_of(lp, None))
+        pay_t = None
+        if payroll_out is not None:
+            pp = Path(payroll_out)
+            pay_t = outs.add(pp, PAYROLL_SCHEMA, _fmt_of(pp, "csv" if pp.suffix.lower() not in (
+                ".parquet", ".ndjson") else None))
+        done = 0
+        for co in source():
+            res_t.write(co.results)
+            warn_t.write(co.warnings)
+            rej_t.write(co.rejects)
+            if led_t is not None and co.ledger is not None:
+                led_t.write(co.ledger)
+            if pay_t is not None:
+                pay_t.write(payroll_rows(co.results))
+            stats.add(co.stats)
+            done += co.stats.educator_rows
+            if progress is not None:
+                progress(done, total)
+        summary.outputs = {"results": str(res_t.path), "warnings": str(warn_t.path),
+                           "rejects": str(rej_t.path)}
+        if led_t is not None:
+            summary.outputs["ledger"] = str(led_t.path)
+        if pay_t is not None:
+            summary.outputs["payroll"] = str(pay_t.path)
+
+
+_ = (Any, Roster)
