@@ -488,9 +488,17 @@ def get_evaluation(
 
 
 def list_evaluations(
-    *, session: Session, educator_id: str, limit: int = 100, offset: int = 0
+    *,
+    session: Session,
+    educator_id: str,
+    scopes: Sequence[str],
+    limit: int = 100,
+    offset: int = 0,
 ) -> tuple[list[EvaluationRecord], int]:
-    cond = EvaluationRecord.educator_id == educator_id
+    cond = sa.and_(
+        col(EvaluationRecord.educator_id) == educator_id,
+        scope_filter(EvaluationRecord.jurisdiction, scopes),
+    )
     rows = session.exec(
         select(EvaluationRecord)
         .where(cond)

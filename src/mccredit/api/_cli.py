@@ -1,0 +1,87 @@
+"""`mccredit serve`: run the HTTP API with uvicorn."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..store._config import ENV_URL, database_url, display_url, make_engine
+from ..store._migrate import SchemaError, migration_state, upgrade
+
+__all__ = ["register", "serve"]
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="Database URL (default: "
+            "$MCCREDIT_DATABASE_URL, else the SQLite file in "
+            "the user data dir).",
+            show_default=False,
+        ),
+    ] = None,
+    migrate: Annotated[
+        bool,
+        typer.Option(
+            "--migrate/--no-migrate", help="Apply pending migrations first (else refuse to start)."
+        ),
+    ] = True,
+    log_level: Annotated[str, typer.Option("--log-level")] = "info",
+) -> None:
+    """Serve the evaluation API (OpenAPI at /docs and /openapi.json)."""
+    import uvicorn
+
+    full = database_url(url)
+    where = display_url(full)
+    engine = make_engine(full)
+    try:
+        state = migration_state(engine)
+        if not state.known:
+            raise SchemaError(
+                f"the database {where} is at schema revision {state.current!r}, "
+                "unknown to this version of mccredit; upgrade mccredit"
+            )
+        if state.pending:
+            if not migrate:
+                raise SchemaError(
+                    f"the database {where} is at schema {state.current or 'empty'}"
+                    f" and needs {state.head}: run `mccredit db upgrade` or drop "
+                    "--no-migrate"
+                )
+            upgrade(engine)
+            err.print(f"migrated {where}: {state.current or 'empty'} → {state.head}", markup=False)
+    except SchemaError as e:
+        err.print(f"error: refusing to start: {e}", markup=False)
+        raise typer.Exit(1) from None
+    except Exception as e:  # unreachable database, bad URL, permissions
+        err.print(
+            f"error: refusing to start: cannot use the database {where}: {type(e).__name__}: {e}",
+            markup=False,
+        )
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    os.environ[ENV_URL] = full
+    err.print(f"database {where}; serving on http://{host}:{port} (docs at /docs)", markup=False)
+    uvicorn.run(
+        "mccredit.api.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

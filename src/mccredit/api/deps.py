@@ -1,0 +1,207 @@
+"""FastAPI dependencies as `Annotated` aliases: sessions, the caller's key, the evaluator.
+
+Roles (DESIGN.md §4, issue 5):
+
+- licensure: evaluate, explain, rules; educators, credentials and stored evaluations in scope.
+- payroll: as licensure, plus the payroll changes and exports of its districts.
+- union: evaluate, explain (what-if proposals included) and rules; nothing is stored and no
+  personal record is readable.
+- admin: everything in scope (`*` for all), plus the audit log.
+
+A key's scope is a list of jurisdiction ids, each covering itself and what lies beneath it.
+Out-of-scope records answer 404, exactly like absent ones, so existence never leaks; a role
+that may not use a route at all answers 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from .. import _api
+from ..io.educator import Educator
+from ..rules import RuleSet
+from ..store._config import read_session, write_session
+from ..store.repositories import authenticate, in_scope
+from .problems import ApiProblem
+
+__all__ = [
+    "ApiSettings",
+    "Evaluator",
+    "EvaluatorDep",
+    "KeyDep",
+    "Principal",
+    "RequestIdDep",
+    "SessionDep",
+    "SettingsDep",
+    "WriteSessionDep",
+    "get_evaluator",
+    "get_principal",
+    "get_session",
+    "get_write_session",
+]
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Limits the API enforces (bytes and items)."""
+
+    max_body_bytes: int = 1 << 20
+    max_batch_bytes: int = 32 << 20
+    max_batch_items: int = 10_000
+
+
+class Evaluator:
+    """The engine as the API uses it; swap it in tests with `app.dependency_overrides`."""
+
+    def __init__(self, rules: RuleSet | None = None) -> None:
+        self._rules = rules
+
+    @property
+    def rules(self) -> RuleSet:
+        return self._rules if self._rules is not None else _api.default_rules()
+
+    @property
+    def supports_proposals(self) -> bool:
+        return "proposal" in inspect.signature(_api.evaluate).parameters
+
+    def _kw(self, proposal: dict[str, Any] | None, fn: Any) -> dict[str, Any]:
+        if proposal is None:
+            return {}
+        if "proposal" not in inspect.signature(fn).parameters:
+            raise ApiProblem(
+                501,
+                "what-if proposals are not available in this build of mccredit",
+                kind="proposals-unavailable",
+            )
+        return {"proposal": proposal}
+
+    def evaluate(
+        self,
+        educator: Educator | dict[str, Any],
+        *,
+        as_of: dt.date | None,
+        proposal: dict[str, Any] | None = None,
+        jurisdiction: str | None = None,
+    ) -> dict[str, Any]:
+        """The evaluation document; `jurisdiction` defaults to the educator's own."""
+        return _api.evaluate(
+            educator,
+            jurisdiction=jurisdiction,
+            as_of=as_of,
+            rules=self.rules,
+            **self._kw(proposal, _api.evaluate),
+        )
+
+    def explain(
+        self,
+        educator: Educator | dict[str, Any],
+        *,
+        as_of: dt.date | None,
+        proposal: dict[str, Any] | None = None,
+    ) -> str:
+        return _api.explain(
+            educator, as_of=as_of, rules=self.rules, **self._kw(proposal, _api.explain)
+        )
+
+    def ruleset_sha256(self, jurisdiction: str) -> str | None:
+        """The sha256 of a jurisdiction's rules now, or None when it is no longer known."""
+        rules = self.rules
+        if jurisdiction not in rules.jurisdictions:
+            return None
+        return rules.get(jurisdiction).sha256
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: an API key's id, role and jurisdiction scope."""
+
+    key_id: str
+    role: str
+    scopes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def actor(self) -> str:
+        return f"key:{self.key_id}"
+
+    def sees(self, jurisdiction: str) -> bool:
+        return in_scope(jurisdiction, self.scopes)
+
+    def require(self, *roles: str) -> None:
+        if self.role not in roles:
+            raise ApiProblem(
+                403,
+                f"role {self.role!r} may not use this route (allowed: {', '.join(roles)})",
+                kind="forbidden-role",
+            )
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with read_session(_engine(request)) as session:
+        yield session
+
+
+def get_write_session(request: Request) -> Iterator[Session]:
+    """A session that takes SQLite's write lock up front; the route commits."""
+    with write_session(_engine(request)) as session:
+        yield session
+
+
+def get_request_id(request: Request) -> str:
+    rid = getattr(request.state, "request_id", None)
+    return rid if isinstance(rid, str) else "-"
+
+
+def get_settings(request: Request) -> ApiSettings:
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+def get_evaluator(request: Request) -> Evaluator:
+    evaluator: Evaluator = request.app.state.evaluator
+    return evaluator
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API key from `mccredit keys create`.")
+
+
+def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    challenge = {"WWW-Authenticate": 'Bearer realm="mccredit"'}
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiProblem(
+            401,
+            "send an API key as `Authorization: Bearer <key>`",
+            kind="unauthenticated",
+            headers=challenge,
+        )
+    with read_session(_engine(request)) as session:
+        key = authenticate(session=session, token=credentials.credentials)
+    if key is None:
+        raise ApiProblem(
+            401, "this API key is unknown or revoked", kind="unauthenticated", headers=challenge
+        )
+    return Principal(key_id=key.key_id, role=key.role, scopes=key.scopes)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+KeyDep = Annotated[Principal, Depends(get_principal)]
+EvaluatorDep = Annotated[Evaluator, Depends(get_evaluator)]
+RequestIdDep = Annotated[str, Depends(get_request_id)]
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]

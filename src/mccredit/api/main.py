@@ -1,0 +1,161 @@
+"""The FastAPI application: `/v1` routes, problem details, request ids, body limits.
+
+`create_app()` wires an engine (from `MCCREDIT_DATABASE_URL` or the default SQLite file), the
+evaluator and the limits into `app.state`; it does not migrate (`mccredit serve` does, or
+refuses to start). Every response carries `X-Request-ID` (the caller's, when it sends a sane
+one); the audit log and error logs quote it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..rules import RuleSet
+from ..store._config import make_engine
+from .deps import ApiSettings, Evaluator
+from .problems import PROBLEM_JSON, ProblemDetails, install_handlers
+from .routes import audit, educators, evaluate, evaluations, health, jurisdictions, payroll
+
+__all__ = ["create_app"]
+
+_RID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+DESCRIPTION = """\
+Licensure and salary-credit evaluation for K-12 educators.
+
+Authenticate with `Authorization: Bearer <key>` (create one with
+`mccredit keys create --role licensure --scope us-tn`). Errors are RFC 9457 problem details
+(`application/problem+json`) whose `errors` name each offending field by JSON pointer.
+A key only ever sees educators in its jurisdiction scope: others answer 404.
+"""
+
+
+class RequestContext:
+    """Pure-ASGI middleware: request id in, `X-Request-ID` out, body size limit enforced."""
+
+    def __init__(self, app: ASGIApp, settings: ApiSettings) -> None:
+        self.app = app
+        self.settings = settings
+
+    def _limit(self, path: str) -> int:
+        if path.rstrip("/").endswith("/evaluate/batch"):
+            return self.settings.max_batch_bytes
+        return self.settings.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = ""
+        length: int | None = None
+        for k, v in scope.get("headers", []):
+            if k == b"x-request-id":
+                incoming = v.decode("latin-1")
+            elif k == b"content-length":
+                try:
+                    length = int(v)
+                except ValueError:
+                    length = None
+        rid = incoming if _RID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = rid
+        limit = self._limit(scope.get("path", ""))
+        started = False
+        rejected = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if rejected:
+                return  # we already answered 413; whatever the app says next is dropped
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+            await send(message)
+
+        if length is not None and length > limit:
+            await self._too_large(scope, send_with_id, limit, rid)
+            return
+        seen = 0
+
+        async def counted_receive() -> Message:
+            nonlocal seen, rejected
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit and not started:
+                    await self._too_large(scope, send_with_id, limit, rid)
+                    rejected = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        await self.app(scope, counted_receive, send_with_id)
+
+    @staticmethod
+    async def _too_large(scope: Scope, send: Send, limit: int, rid: str) -> None:
+        body = json.dumps(
+            {
+                "type": "/problems/body-too-large",
+                "title": "Request body too large",
+                "status": 413,
+                "detail": f"the request body is larger than {limit} bytes",
+                "instance": scope.get("path"),
+                "request_id": rid,
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", PROBLEM_JSON.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _operation_id(route: APIRoute) -> str:
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def create_app(
+    *,
+    url: str | None = None,
+    engine: Engine | None = None,
+    rules: RuleSet | None = None,
+    settings: ApiSettings | None = None,
+) -> FastAPI:
+    """The API over the database at `url` (or the given engine) and the bundled rules."""
+    settings = settings or ApiSettings()
+    problem = {"model": ProblemDetails, "content": {PROBLEM_JSON: {}}}
+    responses: dict[int | str, dict[str, Any]] = {
+        401: {**problem, "description": "No, unknown or revoked API key."},
+        413: {**problem, "description": "Body over the size limit."},
+        422: {**problem, "description": "Invalid request; `errors` points at each field."},
+        500: {**problem, "description": "Unexpected error; the body quotes the request id."},
+    }
+    app = FastAPI(
+        title="mccredit",
+        version="1",
+        description=DESCRIPTION,
+        generate_unique_id_function=_operation_id,
+        responses=responses,
+    )
+    app.state.engine = engine if engine is not None else make_engine(url)
+    app.state.evaluator = Evaluator(rules)
+    app.state.settings = settings
+    install_handlers(app)
+    app.include_router(health.router)
+    for module in (jurisdictions, evaluate, educators, evaluations, payroll, audit):
+        app.include_router(module.router, prefix="/v1")
+    app.add_middleware(RequestContext, settings=settings)
+    return app

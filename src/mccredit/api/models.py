@@ -1,0 +1,306 @@
+"""Request and response bodies, one model family per resource (see STYLE.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..io.educator import Educator
+
+__all__ = [
+    "EXAMPLE_EDUCATOR",
+    "AuditEntriesPublic",
+    "AuditEntryPublic",
+    "BatchRequest",
+    "CredentialPublic",
+    "EducatorPublic",
+    "EducatorsPublic",
+    "EvaluateRequest",
+    "EvaluationDocument",
+    "EvaluationPublic",
+    "EvaluationsPublic",
+    "ExportRequest",
+    "Health",
+    "JurisdictionPublic",
+    "JurisdictionsPublic",
+    "PayrollChangePublic",
+    "PayrollChangesPublic",
+    "PayrollTransitionPublic",
+    "ProposalRef",
+    "ReplayPublic",
+    "RulesetRef",
+    "StoredEvaluationPublic",
+    "TransitionRequest",
+]
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only `YYYY-MM-DD` strings (no timestamps, no datetimes) are dates here."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO.match(value):
+        return value
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+EXAMPLE_EDUCATOR: dict[str, Any] = {
+    "id": "E-1",
+    "jurisdiction": "us-tn",
+    "licenses": [{"type": "professional", "issued": "2021-09-01", "expires": "2027-08-31"}],
+    "credentials": [
+        {"id": "m1", "kind": "micro_credential", "issuer": "nea", "earned": "2023-01-01"}
+    ],
+}
+EXAMPLE_PWCS: dict[str, Any] = {
+    "id": "P-1",
+    "jurisdiction": "us-va/pwcs",
+    "salary": {"lane": "BA", "step": 4},
+    "credentials": [
+        {
+            "id": f"g{i}",
+            "kind": "graduate_course",
+            "earned": f"2024-0{i + 1}-15",
+            "semester_credits": 3,
+        }
+        for i in range(5)
+    ],
+}
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EvaluateRequest(_Body):
+    """One educator (the jurisdiction is the educator's own), an optional date and what-if."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"educator": EXAMPLE_EDUCATOR, "as_of": "2026-06-30"},
+                {"educator": EXAMPLE_PWCS, "as_of": "2024-12-01"},
+            ]
+        },
+    )
+
+    educator: Educator
+    as_of: IsoDate | None = Field(None, description="Evaluation date (default: today).")
+    proposal: dict[str, Any] | None = Field(
+        None,
+        description="A what-if overlay (set / add / remove rules by id, effective date) "
+        "applied to this request only.",
+    )
+
+
+class BatchRequest(_Body):
+    """Many educators; each is validated on its own, so one bad row is one error line."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"educators": [EXAMPLE_EDUCATOR], "as_of": "2026-06-30"}]},
+    )
+
+    educators: list[dict[str, Any]] = Field(
+        description="Educator input documents (the `Educator` schema)."
+    )
+    as_of: IsoDate | None = None
+    proposal: dict[str, Any] | None = None
+
+
+class RulesetRef(BaseModel):
+    id: str
+    sha256: str
+
+
+class ProposalRef(BaseModel):
+    name: str | None = None
+    sha256: str
+
+
+class EvaluationDocument(BaseModel):
+    """The evaluation document: exactly `mccredit evaluate --json` (DESIGN.md §4)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    educator: str
+    jurisdiction: str
+    as_of: str
+    ruleset: RulesetRef
+    totals: dict[str, str]
+    renewal: list[dict[str, Any]]
+    advancement: list[dict[str, Any]]
+    salary: dict[str, Any] | None
+    ledger: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+
+class JurisdictionPublic(BaseModel):
+    id: str
+    name: str | None = None
+    version: str | None = None
+    extends: str | None = None
+    sha256: str
+
+
+class JurisdictionsPublic(BaseModel):
+    data: list[JurisdictionPublic]
+    count: int
+
+
+class CredentialPublic(BaseModel):
+    educator_id: str
+    credential_id: str
+    issuer: str | None
+    sha256: str
+    created: dt.datetime
+    created_by: str
+    document: dict[str, Any]
+
+
+class EducatorPublic(BaseModel):
+    id: str
+    jurisdiction: str
+    sha256: str = Field(description="SHA-256 of the stored profile (without credentials).")
+    created: dt.datetime
+    updated: dt.datetime
+    credentials: int = Field(description="How many credentials are stored.")
+    document: dict[str, Any] = Field(
+        description="The educator input document, credentials included, as evaluations see it."
+    )
+
+
+class EducatorsPublic(BaseModel):
+    data: list[EducatorPublic]
+    count: int
+
+
+class PayrollTransitionPublic(BaseModel):
+    from_status: str | None
+    to_status: str
+    by: str
+    at: dt.datetime
+    note: str | None = None
+    request_id: str | None = None
+
+
+class PayrollChangePublic(BaseModel):
+    id: int
+    educator_id: str
+    jurisdiction: str
+    evaluation_id: int
+    lane: str | None
+    step: str | None
+    annual: str | None
+    new_lane: str
+    new_step: str | None
+    new_annual: str | None
+    annual_delta: str | None
+    effective_date: dt.date
+    this_year_delta: str | None
+    retro: str | None
+    status: Literal["proposed", "approved", "rejected", "exported"]
+    export_id: str | None
+    created: dt.datetime
+    created_by: str
+    transitions: list[PayrollTransitionPublic] = Field(default_factory=list)
+
+
+class PayrollChangesPublic(BaseModel):
+    data: list[PayrollChangePublic]
+    count: int
+
+
+class TransitionRequest(_Body):
+    note: str | None = Field(None, max_length=2000, description="Why (required to reject).")
+
+
+class ExportRequest(_Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"jurisdiction": "us-va/pwcs", "effective_through": "2025-06-30"}]
+        },
+    )
+
+    jurisdiction: str | None = Field(
+        None, max_length=200, description="Only this jurisdiction (default: the key's scope)."
+    )
+    effective_through: IsoDate | None = Field(
+        None, description="Only changes effective on or before this date."
+    )
+
+
+class EvaluationPublic(BaseModel):
+    """A stored evaluation, without its result body."""
+
+    id: int
+    educator: str
+    jurisdiction: str
+    as_of: dt.date
+    created: dt.datetime
+    created_by: str
+    input_sha256: str
+    ruleset: RulesetRef
+    proposal: ProposalRef | None
+    result_sha256: str
+    current_ruleset_sha256: str | None = Field(
+        description="The jurisdiction's ruleset sha256 now (null: no longer known)."
+    )
+    ruleset_changed: bool = Field(
+        description="True when the current rules differ from the ones this result used: "
+        "re-evaluating may give a different result."
+    )
+
+
+class EvaluationsPublic(BaseModel):
+    data: list[EvaluationPublic]
+    count: int
+
+
+class StoredEvaluationPublic(EvaluationPublic):
+    payroll_change: PayrollChangePublic | None = None
+    result: dict[str, Any] = Field(
+        description="The evaluation document as stored; its exact "
+        "bytes are at /v1/evaluations/{id}/result."
+    )
+
+
+class ReplayPublic(BaseModel):
+    evaluation_id: int
+    identical: bool = Field(description="The re-run gave byte-identical JSON.")
+    ruleset_changed: bool
+    stored_ruleset_sha256: str
+    current_ruleset_sha256: str | None
+    stored_result_sha256: str
+    replay_result_sha256: str | None
+
+
+class AuditEntryPublic(BaseModel):
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    target: str | None
+    jurisdiction: str | None
+    request_id: str | None
+    detail: dict[str, Any] | None
+
+
+class AuditEntriesPublic(BaseModel):
+    data: list[AuditEntryPublic]
+    count: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: str | None = None
+    schema_revision: str | None = None
+    jurisdictions: int | None = None

@@ -1,0 +1,93 @@
+"""Row → public model conversions the routers share."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session
+
+from ...store.repositories import educator_input, list_transitions
+from ...store.tables import EducatorRecord, EvaluationRecord, PayrollChange
+from ..deps import Evaluator
+from ..models import (
+    EducatorPublic,
+    EvaluationPublic,
+    PayrollChangePublic,
+    PayrollTransitionPublic,
+    ProposalRef,
+    RulesetRef,
+    StoredEvaluationPublic,
+)
+from ..problems import ApiProblem
+
+Responses = dict[int | str, dict[str, Any]]
+
+NOT_FOUND: Responses = {404: {"description": "Absent, or outside this key's jurisdiction scope."}}
+FORBIDDEN: Responses = {403: {"description": "This key's role may not use this route."}}
+
+
+def not_found(what: str, ident: object) -> ApiProblem:
+    return ApiProblem(404, f"no {what} {ident!r} for this key", kind="not-found")
+
+
+def educator_public(session: Session, rec: EducatorRecord) -> EducatorPublic:
+    doc = educator_input(session=session, record=rec)
+    return EducatorPublic(
+        id=rec.id,
+        jurisdiction=rec.jurisdiction,
+        sha256=rec.sha256,
+        created=rec.created,
+        updated=rec.updated,
+        credentials=len(doc["credentials"]),
+        document=doc,
+    )
+
+
+def change_public(
+    session: Session, change: PayrollChange, *, history: bool = True
+) -> PayrollChangePublic:
+    out = PayrollChangePublic.model_validate(change, from_attributes=True)
+    if history and change.id is not None:
+        out.transitions = [
+            PayrollTransitionPublic.model_validate(t, from_attributes=True)
+            for t in list_transitions(session=session, change_id=change.id)
+        ]
+    return out
+
+
+def _summary(rec: EvaluationRecord, evaluator: Evaluator) -> dict[str, Any]:
+    current = evaluator.ruleset_sha256(rec.jurisdiction)
+    return {
+        "id": rec.id,
+        "educator": rec.educator_id,
+        "jurisdiction": rec.jurisdiction,
+        "as_of": rec.as_of,
+        "created": rec.created,
+        "created_by": rec.created_by,
+        "input_sha256": rec.input_sha256,
+        "ruleset": RulesetRef(id=rec.ruleset_id, sha256=rec.ruleset_sha256),
+        "proposal": ProposalRef(name=rec.proposal_name, sha256=rec.proposal_sha256)
+        if rec.proposal_sha256
+        else None,
+        "result_sha256": rec.result_sha256,
+        "current_ruleset_sha256": current,
+        "ruleset_changed": current != rec.ruleset_sha256,
+    }
+
+
+def evaluation_public(rec: EvaluationRecord, evaluator: Evaluator) -> EvaluationPublic:
+    return EvaluationPublic(**_summary(rec, evaluator))
+
+
+def stored_public(
+    session: Session,
+    rec: EvaluationRecord,
+    evaluator: Evaluator,
+    change: PayrollChange | None = None,
+) -> StoredEvaluationPublic:
+    return StoredEvaluationPublic(
+        **_summary(rec, evaluator),
+        payroll_change=change_public(session, change) if change is not None else None,
+        result=json.loads(rec.result_json),
+    )

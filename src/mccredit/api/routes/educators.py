@@ -1,0 +1,245 @@
+"""Stored educators and their credentials; evaluating what is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response
+
+from ... import _api
+from ...errors import ProblemsError
+from ...io.educator import Credential, Educator
+from ...store.repositories import (
+    educator_input,
+    get_educator,
+    intake_credential,
+    list_educators,
+    list_evaluations,
+    put_educator,
+    store_evaluation,
+)
+from ..deps import EvaluatorDep, KeyDep, RequestIdDep, SessionDep, WriteSessionDep
+from ..models import (
+    EXAMPLE_EDUCATOR,
+    CredentialPublic,
+    EducatorPublic,
+    EducatorsPublic,
+    EvaluationsPublic,
+    IsoDate,
+    StoredEvaluationPublic,
+)
+from ..problems import ApiProblem, problems_from
+from ._shared import (
+    FORBIDDEN,
+    NOT_FOUND,
+    Responses,
+    educator_public,
+    evaluation_public,
+    not_found,
+    stored_public,
+)
+
+router = APIRouter(prefix="/educators", tags=["educators"])
+
+ROLES = ("licensure", "payroll", "admin")
+CONFLICT: Responses = {409: {"description": "Conflicts with what is stored."}}
+
+
+@router.get("", response_model=EducatorsPublic, responses=FORBIDDEN)
+def list_educators_route(
+    key: KeyDep,
+    session: SessionDep,
+    jurisdiction: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> EducatorsPublic:
+    """Educators in this key's scope."""
+    key.require(*ROLES)
+    rows, count = list_educators(
+        session=session, scopes=key.scopes, jurisdiction=jurisdiction, limit=limit, offset=offset
+    )
+    return EducatorsPublic(data=[educator_public(session, r) for r in rows], count=count)
+
+
+@router.get("/{educator_id}", response_model=EducatorPublic, responses={**NOT_FOUND, **FORBIDDEN})
+def read_educator(educator_id: str, key: KeyDep, session: SessionDep) -> EducatorPublic:
+    """One educator's stored input document, credentials included."""
+    key.require(*ROLES)
+    rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
+    if rec is None:
+        raise not_found("educator", educator_id)
+    return educator_public(session, rec)
+
+
+@router.put(
+    "/{educator_id}",
+    response_model=EducatorPublic,
+    responses={
+        201: {"model": EducatorPublic, "description": "Created."},
+        **NOT_FOUND,
+        **FORBIDDEN,
+        **CONFLICT,
+    },
+)
+def put_educator_route(
+    educator_id: str,
+    educator: Annotated[Educator, Body(openapi_examples={"tn": {"value": EXAMPLE_EDUCATOR}})],
+    key: KeyDep,
+    session: WriteSessionDep,
+    response: Response,
+    request_id: RequestIdDep,
+) -> EducatorPublic:
+    """Create or replace an educator's profile; credentials it lists are taken in
+    idempotently, stored credentials it does not list are kept."""
+    key.require(*ROLES)
+    if educator.id != educator_id:
+        raise ApiProblem(
+            422,
+            f"the body's id {educator.id!r} is not the path's {educator_id!r}",
+            kind="validation",
+            errors=[
+                {
+                    "type": "id_mismatch",
+                    "msg": "must equal the path's educator id",
+                    "pointer": "/id",
+                    "loc": ["id"],
+                }
+            ],
+        )
+    got = put_educator(
+        session=session,
+        educator=educator,
+        scopes=key.scopes,
+        actor=key.actor,
+        request_id=request_id,
+    )
+    if got is None:
+        raise not_found("educator", educator_id)
+    rec, created = got
+    # The stored document must still be a valid educator (e.g. no id clash across issuers).
+    _check_valid(educator_input(session=session, record=rec))
+    session.commit()
+    if created:
+        response.status_code = 201
+    response.headers["Location"] = f"/v1/educators/{rec.id}"
+    return educator_public(session, rec)
+
+
+def _check_valid(doc: dict[str, object]) -> None:
+    try:
+        _api.to_educator(doc)
+    except ProblemsError as e:
+        raise ApiProblem(
+            409,
+            "the stored educator with this change would be invalid",
+            kind="conflict",
+            errors=problems_from(e),
+        ) from None
+
+
+@router.post(
+    "/{educator_id}/credentials",
+    response_model=CredentialPublic,
+    status_code=201,
+    responses={
+        200: {"model": CredentialPublic, "description": "A replay: the stored one."},
+        **NOT_FOUND,
+        **FORBIDDEN,
+        **CONFLICT,
+    },
+)
+def add_credential(
+    educator_id: str,
+    credential: Annotated[
+        Credential, Body(openapi_examples={"micro": {"value": EXAMPLE_EDUCATOR["credentials"][0]}})
+    ],
+    key: KeyDep,
+    session: WriteSessionDep,
+    response: Response,
+    request_id: RequestIdDep,
+) -> CredentialPublic:
+    """Take in one earned credential, idempotently by issuer and credential id: a replay
+    returns the stored one (200), a different credential under the same id is a 409."""
+    key.require(*ROLES)
+    rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
+    if rec is None:
+        raise not_found("educator", educator_id)
+    cred, created = intake_credential(
+        session=session, educator=rec, credential=credential, actor=key.actor, request_id=request_id
+    )
+    if created:
+        _check_valid(educator_input(session=session, record=rec))
+    session.commit()
+    response.status_code = 201 if created else 200
+    return CredentialPublic(
+        educator_id=cred.educator_id,
+        credential_id=cred.credential_id,
+        issuer=cred.issuer,
+        sha256=cred.sha256,
+        created=cred.created,
+        created_by=cred.created_by,
+        document=json.loads(cred.document),
+    )
+
+
+@router.get(
+    "/{educator_id}/evaluation",
+    response_model=StoredEvaluationPublic,
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
+def evaluate_stored(
+    educator_id: str,
+    key: KeyDep,
+    session: WriteSessionDep,
+    evaluator: EvaluatorDep,
+    request_id: RequestIdDep,
+    as_of: Annotated[
+        IsoDate | None, Query(description="Evaluation date (default: today, UTC).")
+    ] = None,
+) -> StoredEvaluationPublic:
+    """Evaluate the stored educator, store the result (an identical one is reused) and propose
+    the payroll change a lane move implies: one per educator, lane and effective date."""
+    key.require(*ROLES)
+    rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
+    if rec is None:
+        raise not_found("educator", educator_id)
+    doc_in = educator_input(session=session, record=rec)
+    educator = _api.to_educator(doc_in)
+    when = as_of or dt.datetime.now(dt.UTC).date()
+    result = evaluator.evaluate(educator, as_of=when)
+    ev, change = store_evaluation(
+        session=session,
+        educator_input=doc_in,
+        result=result,
+        result_json=_api.to_json(result),
+        actor=key.actor,
+        request_id=request_id,
+    )
+    session.commit()
+    return stored_public(session, ev, evaluator, change)
+
+
+@router.get(
+    "/{educator_id}/evaluations",
+    response_model=EvaluationsPublic,
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
+def list_educator_evaluations(
+    educator_id: str,
+    key: KeyDep,
+    session: SessionDep,
+    evaluator: EvaluatorDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> EvaluationsPublic:
+    """Stored evaluations of one educator, newest first (without result bodies)."""
+    key.require(*ROLES)
+    rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
+    if rec is None:
+        raise not_found("educator", educator_id)
+    rows, count = list_evaluations(
+        session=session, educator_id=educator_id, scopes=key.scopes, limit=limit, offset=offset
+    )
+    return EvaluationsPublic(data=[evaluation_public(r, evaluator) for r in rows], count=count)

@@ -1,0 +1,239 @@
+"""Evaluate one educator, many (NDJSON), or explain: stateless unless `store=true`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+
+from ... import _api
+from ...errors import InputError, MccreditError, ProblemsError, UnknownJurisdictionError
+from ...store._config import write_session
+from ...store.repositories import educator_document, store_evaluation
+from ..deps import EvaluatorDep, KeyDep, Principal, RequestIdDep, SettingsDep
+from ..models import BatchRequest, EvaluateRequest, EvaluationDocument
+from ..problems import ApiProblem, problems_from
+
+router = APIRouter(tags=["evaluate"])
+
+STORE_ROLES = ("licensure", "payroll", "admin")
+
+
+def out_of_scope(jurisdiction: str) -> ApiProblem:
+    return ApiProblem(
+        404,
+        f"no jurisdiction {jurisdiction!r} in this key's scope",
+        kind="not-found",
+        errors=[
+            {
+                "type": "jurisdiction.not_found",
+                "msg": "not in this key's scope",
+                "pointer": "/educator/jurisdiction",
+                "loc": ["educator", "jurisdiction"],
+            }
+        ],
+    )
+
+
+def _proposal_problems(exc: ProblemsError, proposal: dict[str, Any] | None) -> ApiProblem:
+    """Engine problems after the body validated: in the proposal, else in the educator."""
+    _ = proposal
+    return ApiProblem(
+        422,
+        f"{len(exc.problems)} problem(s) in the request",
+        kind="validation",
+        errors=problems_from(exc, prefix=["educator"]),
+    )
+
+
+def run(evaluator: Any, body: EvaluateRequest) -> dict[str, Any]:
+    """Evaluate, pointing engine problems at the request field they came from."""
+    try:
+        doc: dict[str, Any] = evaluator.evaluate(
+            body.educator, as_of=body.as_of, proposal=body.proposal
+        )
+    except ProblemsError as e:
+        raise _proposal_problems(e, body.proposal) from None
+    return doc
+
+
+@router.post(
+    "/evaluate",
+    response_class=Response,
+    responses={
+        200: {
+            "model": EvaluationDocument,
+            "description": "Exactly the `mccredit evaluate --json` document for this input.",
+        },
+        403: {"description": "`store=true` with a role that may not store."},
+        404: {"description": "The educator's jurisdiction is outside this key's scope."},
+        501: {"description": "A proposal was sent but this build cannot apply proposals."},
+    },
+)
+def evaluate(
+    body: EvaluateRequest,
+    key: KeyDep,
+    evaluator: EvaluatorDep,
+    request: Request,
+    request_id: RequestIdDep,
+    store: Annotated[
+        bool,
+        Query(description="Also store the evaluation (and propose any payroll change it implies)."),
+    ] = False,
+) -> Response:
+    """Evaluate one educator in its own jurisdiction; the body is byte-identical to the CLI's
+    `mccredit evaluate FILE --json --as-of DATE` for the same input."""
+    if not key.sees(body.educator.jurisdiction):
+        raise out_of_scope(body.educator.jurisdiction)
+    if store:
+        key.require(*STORE_ROLES)
+    doc = run(evaluator, body)
+    text = _api.to_json(doc)
+    headers = {}
+    if store:
+        with write_session(request.app.state.engine) as session:
+            rec, _change = store_evaluation(
+                session=session,
+                educator_input=educator_document(body.educator),
+                result=doc,
+                result_json=text,
+                proposal=body.proposal,
+                actor=key.actor,
+                request_id=request_id,
+            )
+            session.commit()
+        headers = {"Location": f"/v1/evaluations/{rec.id}", "X-Evaluation-Id": str(rec.id)}
+    return Response(content=text, media_type="application/json", headers=headers)
+
+
+def _line(obj: dict[str, Any]) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _error_line(
+    index: int, educator: Any, status: int, detail: str, kind: str, errors: list[dict[str, Any]]
+) -> bytes:
+    return _line(
+        {
+            "index": index,
+            "educator": educator if isinstance(educator, str) else None,
+            "error": {
+                "type": f"/problems/{kind}",
+                "status": status,
+                "detail": detail,
+                "errors": errors,
+            },
+        }
+    )
+
+
+def _batch_lines(body: BatchRequest, key: Principal, evaluator: Any) -> Iterator[bytes]:
+    for i, raw in enumerate(body.educators):
+        ed_id = raw.get("id")
+        try:
+            ed = _api.to_educator(raw)
+        except InputError as e:
+            yield _error_line(
+                i,
+                ed_id,
+                422,
+                f"{len(e.problems)} problem(s) in this educator",
+                "validation",
+                problems_from(e, prefix=["educators", i]),
+            )
+            continue
+        if not key.sees(ed.jurisdiction):
+            yield _error_line(
+                i,
+                ed_id,
+                404,
+                f"no jurisdiction {ed.jurisdiction!r} in this key's scope",
+                "not-found",
+                [],
+            )
+            continue
+        try:
+            doc = evaluator.evaluate(ed, as_of=body.as_of, proposal=body.proposal)
+        except UnknownJurisdictionError as e:
+            yield _error_line(
+                i,
+                ed_id,
+                422,
+                str(e),
+                "unknown-jurisdiction",
+                [
+                    {
+                        "type": "jurisdiction.unknown",
+                        "msg": str(e),
+                        "pointer": f"/educators/{i}/jurisdiction",
+                    }
+                ],
+            )
+            continue
+        except ProblemsError as e:
+            yield _error_line(
+                i, ed_id, 422, str(e), "validation", problems_from(e, prefix=["proposal"])
+            )
+            continue
+        except MccreditError as e:
+            yield _error_line(i, ed_id, 422, str(e), "invalid", [])
+            continue
+        yield _line(doc)
+
+
+@router.post(
+    "/evaluate/batch",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "NDJSON, one line per educator in input order: the evaluation "
+            'document (as in /v1/evaluate, on one line), or `{"index", "educator", '
+            '"error": <problem>}` for an educator that could not be evaluated.',
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        },
+        501: {"description": "A proposal was sent but this build cannot apply proposals."},
+    },
+)
+def evaluate_batch(
+    body: BatchRequest, key: KeyDep, evaluator: EvaluatorDep, settings: SettingsDep
+) -> StreamingResponse:
+    """Evaluate many educators, streamed as NDJSON while they are evaluated."""
+    if len(body.educators) > settings.max_batch_items:
+        raise ApiProblem(
+            422,
+            f"at most {settings.max_batch_items} educators per request; split the roster",
+            kind="validation",
+            errors=[{"type": "too_long", "msg": "too many educators", "pointer": "/educators"}],
+        )
+    if body.proposal is not None and not evaluator.supports_proposals:
+        raise ApiProblem(
+            501,
+            "what-if proposals are not available in this build of mccredit",
+            kind="proposals-unavailable",
+        )
+    return StreamingResponse(_batch_lines(body, key, evaluator), media_type="application/x-ndjson")
+
+
+@router.post(
+    "/explain",
+    response_class=PlainTextResponse,
+    responses={
+        200: {
+            "description": "A readable account of every figure: rule, title, source, file:line.",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        },
+        404: {"description": "The educator's jurisdiction is outside this key's scope."},
+    },
+)
+def explain(body: EvaluateRequest, key: KeyDep, evaluator: EvaluatorDep) -> PlainTextResponse:
+    """Why each number: the same text as `mccredit explain`."""
+    if not key.sees(body.educator.jurisdiction):
+        raise out_of_scope(body.educator.jurisdiction)
+    try:
+        text = evaluator.explain(body.educator, as_of=body.as_of, proposal=body.proposal)
+    except ProblemsError as e:
+        raise _proposal_problems(e, body.proposal) from None
+    return PlainTextResponse(text)

@@ -1,0 +1,108 @@
+"""Migrations from empty, one step down and up again, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+from mccredit.store import downgrade, migration_state, upgrade
+from mccredit.store._migrate import head_revision
+
+ALL = {
+    "educator",
+    "credential",
+    "evaluation",
+    "api_key",
+    "audit_log",
+    "payroll_change",
+    "payroll_transition",
+    "payroll_export",
+}
+PAYROLL = {"payroll_change", "payroll_transition", "payroll_export"}
+
+
+def tables(engine: Engine) -> set[str]:
+    return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_from_empty_downgrade_one_upgrade_again(engine: Engine) -> None:
+    assert migration_state(engine).current is None
+    assert tables(engine) == set()
+    state = upgrade(engine)
+    assert state.current == head_revision() and not state.pending
+    assert tables(engine) == ALL
+    state = downgrade(engine)
+    assert state.pending and state.current == "0001_initial"
+    assert tables(engine) == ALL - PAYROLL
+    state = upgrade(engine)
+    assert not state.pending
+    assert tables(engine) == ALL
+    downgrade(engine, "base")
+    assert tables(engine) == set()
+
+
+def test_upgrade_is_idempotent(engine: Engine) -> None:
+    upgrade(engine)
+    upgrade(engine)
+    assert not migration_state(engine).pending
+
+
+def test_schema_matches_the_models(db: Engine) -> None:
+    """Autogenerate finds nothing to do: the migrations and the SQLModel tables agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import mccredit.store.tables as t
+
+    ours = sa.MetaData()
+    for name in ALL:
+        SQLModel.metadata.tables[name].to_metadata(ours)
+    assert t.EducatorRecord.__tablename__ == "educator"
+    with db.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": False})
+        diff = [
+            d
+            for d in compare_metadata(ctx, ours)
+            if not (isinstance(d, tuple) and d[0] in ("remove_table",))
+        ]
+    assert diff == []
+
+
+@pytest.mark.parametrize("table", ["audit_log", "payroll_transition"])
+def test_append_only_tables_refuse_update_and_delete(db: Engine, table: str) -> None:
+    with db.begin() as conn:
+        if table == "audit_log":
+            conn.execute(
+                sa.text(
+                    "INSERT INTO audit_log (at, actor, action) "
+                    "VALUES (CURRENT_TIMESTAMP, 'test', 'x')"
+                )
+            )
+        else:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO evaluation (educator_id, jurisdiction, as_of, input_json, "
+                    "input_sha256, ruleset_id, ruleset_sha256, proposal_sha256, result_json, "
+                    "result_sha256, created, created_by) VALUES ('E', 'j', '2024-01-01', '{}', "
+                    "'a', 'r', 's', '', '{}', 'h', CURRENT_TIMESTAMP, 't')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO payroll_change (educator_id, jurisdiction, evaluation_id, "
+                    "new_lane, effective_date, status, created, created_by) VALUES ('E', 'j', "
+                    "(SELECT max(id) FROM evaluation), 'MA', '2024-08-15', 'proposed', "
+                    "CURRENT_TIMESTAMP, 't')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO payroll_transition (change_id, to_status, by, at) VALUES "
+                    "((SELECT max(id) FROM payroll_change), 'proposed', 't', CURRENT_TIMESTAMP)"
+                )
+            )
+    for stmt in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.begin() as conn:
+            conn.execute(sa.text(stmt))
