@@ -385,7 +385,7 @@ def evaluate_vector(
             pl.lit("no_requirement").alias("code"), pl.lit(None, pl.String).alias("rule"),
             pl.format(f"{j.id} has no renewal requirement in force for a '{{}}' license{tail}",
                       pl.col("license_type")).alias("message"),
-            pl.lit("educators").alias("table"), pl.col("_row").alias("row")))
+            pl.lit(None, pl.String).alias("table"), pl.lit(None, pl.Int64).alias("row")))
     adv = _advancement(cp, edu, lic, pos, evals)
     # one row per license (or per educator without one)
     people = edu.group_by("educator_id", maintain_order=True).first()
