@@ -5,8 +5,11 @@ credential worth several units may be divided; each hour counts once). Each cred
 node with capacity = its amount; each category a node with capacity = its minimum; an entry
 links to the categories it may fill (its own, plus the requirement's open categories such as
 NC `general`). A maximum flow fills category minimums as fully as any allocation can: optimal,
-never counting an hour twice, and deterministic (integer capacities in the unit's smallest
-increment, inputs in a fixed order, Edmonds-Karp).
+never counting an hour twice. Among the maximum flows it takes the one of least cost, where an
+edge into an open category costs 1 and an edge into a category the credential names costs 0:
+credit lands in its own category first and fills `general` only where it must, so the
+per-category figures read as a person would allocate them. Deterministic: integer capacities in
+the unit's smallest increment, inputs in a fixed order (networkx `max_flow_min_cost`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import networkx as nx
-from networkx.algorithms.flow import edmonds_karp
 
 __all__ = ["allocate"]
 
@@ -43,14 +45,15 @@ def allocate(
             continue
         node = ("i", idx)
         g.add_edge(src, node, capacity=int(amount / scale))
-        targets = {c for c in categories if c in minimums} | {
-            c for c in open_categories if c in minimums
-        }
+        own = {c for c in categories if c in minimums}
+        targets = own | {c for c in open_categories if c in minimums}
         for cat in sorted(targets):
-            g.add_edge(node, ("c", cat), capacity=int(amount / scale))
+            g.add_edge(
+                node, ("c", cat), capacity=int(amount / scale), weight=0 if cat in own else 1
+            )
     if src not in g:
         return []
-    _, flow = nx.maximum_flow(g, src, sink, flow_func=edmonds_karp)
+    flow = nx.max_flow_min_cost(g, src, sink)
     out: list[tuple[str, str, Decimal]] = []
     for idx, (key, _amount, _cats) in enumerate(items):
         node = ("i", idx)

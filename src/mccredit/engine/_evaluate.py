@@ -300,6 +300,36 @@ def _pick_requirement(plan: Plan, ed: Educator, lic: License) -> RequirementRule
     return found
 
 
+def _no_requirement_message(plan: Plan, ed: Educator, lic: License) -> str:
+    """Say why no renewal requirement applies: the type, or which condition failed."""
+    j = plan.jurisdiction
+    same_type = [r for r in plan.requirements if lic.type in r.license]
+    if not same_type:
+        known = sorted({t for r in plan.requirements for t in r.license})
+        return (
+            f"{j.id} has no renewal requirement in force on {plan.as_of} for a {lic.type!r} "
+            f"license (requirements exist for: {', '.join(known) or 'none'})"
+        )
+    reasons = []
+    for r in same_type:
+        why = []
+        if r.cycles is not None and not r.cycles.contains(lic.issued):
+            why.append(
+                f"applies to licenses issued {r.cycles.start or '…'} to {r.cycles.until or '…'}"
+            )
+        if not r.when_educator.test(_educator_getter(ed)):
+            fields = sorted(
+                f for f in ("role", "grade_band", "experience_years") if r.when_educator.mentions(f)
+            )
+            why.append(f"needs educator {', '.join(fields) or 'conditions'} to match")
+        if not r.when_license.test(_license_getter(lic)):
+            why.append("license conditions do not match")
+        reasons.append(f"{r.id}: {'; '.join(why) or 'does not apply'}")
+    return f"no renewal requirement of {j.id} applies to this {lic.type!r} license: " + " | ".join(
+        reasons
+    )
+
+
 def _renewal(
     plan: Plan, lic: License, req: RequirementRule, ledger: list[LedgerEntry]
 ) -> dict[str, Any]:
@@ -551,13 +581,7 @@ def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
                 warnings.append(
                     _warn(
                         "no_requirement",
-                        f"{plan.jurisdiction.id} has no renewal requirement in force for a "
-                        f"{lic.type!r} license"
-                        + (
-                            f" (known types: {', '.join(plan.jurisdiction.file.license_types)})"
-                            if plan.jurisdiction.file.license_types
-                            else ""
-                        ),
+                        _no_requirement_message(plan, ed, lic),
                     )
                 )
             continue
@@ -586,7 +610,22 @@ def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ledger:
         totals[e.unit] += e.amount
+    used = (
+        {e.rule for e in ledger} | {r["rule"] for r in renewal} | {a["rule"] for a in advancement}
+    )
+    units_in_play = set(totals) | {u for r in renewal for u in r["required"]}
+    used |= {c.id for c in plan.caps if c.unit in units_in_play}
+    used |= {
+        note.split("capped by ", 1)[1].split(":", 1)[0]
+        for e in ledger
+        for note in e.notes
+        if note.startswith("capped by ")
+    }
+    if salary:
+        used |= {c["rule"] for c in salary.get("changes", [])}
     for rule_id, review_by in plan.stale:
+        if rule_id not in used:
+            continue
         warnings.append(
             _warn(
                 "rule_review_due",

@@ -88,6 +88,10 @@ class Matcher:
         assert self.field is not None
         return _compare(self.cmp or "eq", get(self.field), self.value)
 
+    def mentions(self, field: str) -> bool:
+        """Whether any part of the matcher looks at `field`."""
+        return self.field == field or any(c.mentions(field) for c in self.children)
+
     def values_for(self, field: str) -> frozenset[Any] | None:
         """Values `field` must take for a match (from eq/in in the conjunction), else None."""
         if self.op == "field" and self.field == field and self.cmp in ("eq", "in"):

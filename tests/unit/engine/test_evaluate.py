@@ -251,9 +251,12 @@ def test_missing_measure_no_rule_and_no_requirement_are_warned(make_tree) -> Non
 def test_review_by_past_as_of_warns_that_a_rule_may_be_stale(make_tree, as_of, stale) -> None:
     rule = award("xx.hr.workshop", "{kind: workshop}", extra="    review_by: 2024-12-31\n")
     rules = mccredit.load_rules(make_tree({"rules/r.yaml": awards(rule)}))
-    doc = mccredit.evaluate(educator(), as_of=as_of, rules=rules)
+    doc = mccredit.evaluate(educator(ws("w1", "2023-01-01", 5)), as_of=as_of, rules=rules)
     codes = [(w["code"], w["rule"]) for w in doc["warnings"] if w["code"] == "rule_review_due"]
     assert codes == ([("rule_review_due", "xx.hr.workshop")] if stale else [])
+    # a stale rule that plays no part in this educator's result stays silent
+    quiet = mccredit.evaluate(educator(), as_of=as_of, rules=rules)
+    assert "rule_review_due" not in [w["code"] for w in quiet["warnings"]]
 
 
 def test_review_by_is_silent_for_a_rule_no_longer_in_force(make_tree) -> None:
