@@ -396,12 +396,26 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
                     )
                 )
     schedules: list[ScheduleFile] = []
+    lanes_seen: dict[str, tuple[list[str], str]] = {}
     for spath in _yaml_files(folder / "schedules"):
         files.append(spath)
         sl = col.load(spath)
         if sl is None:
             continue
         sch = col.validate(ScheduleFile, sl.data, sl)
+        if sch is not None and sch.schedule in lanes_seen:
+            lanes, first = lanes_seen[sch.schedule]
+            if sch.lanes != lanes:
+                col.problem(
+                    sl,
+                    ("lanes",),
+                    "rule.schedule_lanes",
+                    f"schedule {sch.schedule!r} lists its lanes differently from {first}",
+                    expected=", ".join(lanes),
+                    got=", ".join(sch.lanes),
+                )
+        elif sch is not None:
+            lanes_seen[sch.schedule] = (sch.lanes, sl.path)
         if sch is not None:
             schedules.append(sch.model_copy(update={"origin": Origin(path=sl.path, line=1)}))
     return _Raw(

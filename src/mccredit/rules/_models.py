@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -442,16 +443,30 @@ class ScheduleFile(_Model):
             raise ValueError("a schedule needs effective.from")
         if len(set(self.lanes)) != len(self.lanes):
             raise ValueError("lanes repeat")
-        bad = [s for s, row in self.steps.items() if len(row) != len(self.lanes)]
+        return self
+
+    @field_validator("steps")
+    @classmethod
+    def _cells(
+        cls, steps: dict[int, list[Decimal]], info: ValidationInfo
+    ) -> dict[int, list[Decimal]]:
+        lanes: list[str] = info.data.get("lanes") or []
+        bad = [s for s, row in steps.items() if len(row) != len(lanes)]
         if bad:
             raise ValueError(
                 f"steps {bad} have a missing or extra cell: each step needs one amount per lane "
-                f"({len(self.lanes)}: {', '.join(self.lanes)})"
+                f"({len(lanes)}: {', '.join(lanes)})"
             )
-        for s, row in self.steps.items():
+        for s, row in steps.items():
             if any(a < 0 for a in row):
                 raise ValueError(f"step {s} has a negative amount")
-        return self
+            for left, right, a, b in zip(lanes, lanes[1:], row, row[1:], strict=False):
+                if b < a:
+                    raise ValueError(
+                        f"lanes out of order: at step {s} lane {right!r} pays {b}, less than "
+                        f"{left!r} ({a}); list lanes from lowest to highest pay"
+                    )
+        return steps
 
     def amount(self, lane: str, step: int) -> Decimal | None:
         row = self.steps.get(step)
