@@ -241,7 +241,8 @@ def run_batch(
 
         def source() -> Iterator[ChunkOut]:
             return dask_chunks(r, cp, files=files, with_ledger=with_ledger,
-                               scheduler=scheduler, partitions=partitions)
+                               scheduler=scheduler, partitions=partitions,
+                               work=out_p.parent / f".{out_p.name}.parts")
         sources = [source]
     else:
         frames = catalog_frames(cp)

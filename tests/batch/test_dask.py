@@ -1,0 +1,65 @@
+"""The Dask path (LocalCluster, 2 workers) gives the local path's results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import mccredit
+from mccredit.batch import run_batch
+
+from .conftest import AS_OF, REPO
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as c:
+        yield c.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path_factory.mktemp("roster") / "tn"
+    mod.generate(educators=300, seed=3, jurisdiction="us-tn", out=out, bad_rate=0.01)
+    return out
+
+
+@pytest.mark.parametrize("jid", ["us-tn", "us-tx"])
+def test_dask_equals_local(rules: mccredit.RuleSet, cluster: str, generated: Path,
+                           tmp_path: Path, jid: str) -> None:
+    kw = {"rules": rules, "jurisdiction": jid, "as_of": AS_OF}
+    loc = run_batch(generated, out=tmp_path / "local.parquet",
+                    ledger_out=tmp_path / "local.ledger.parquet", **kw)  # type: ignore[arg-type]
+    dsk = run_batch(generated, out=tmp_path / "dask.parquet",
+                    ledger_out=tmp_path / "dask.ledger.parquet", engine="dask",
+                    scheduler=cluster, partitions=3, **kw)  # type: ignore[arg-type]
+    key = ["educator_id", "license_issued", "license_type", "license_id"]
+    a = pl.read_parquet(tmp_path / "local.parquet").sort(key, nulls_last=True)
+    b = pl.read_parquet(tmp_path / "dask.parquet").sort(key, nulls_last=True)
+    assert a.height > 300 and a.equals(b)
+    lk = ["educator_id", "date", "credential", "rule", "unit"]
+    la = pl.read_parquet(tmp_path / "local.ledger.parquet").sort(lk)
+    lb = pl.read_parquet(tmp_path / "dask.ledger.parquet").sort(lk)
+    assert la.equals(lb)
+    ra = pl.read_csv(tmp_path / "local.rejects.csv").sort("table", "row")
+    rb = pl.read_csv(tmp_path / "dask.rejects.csv").sort("table", "row")
+    assert ra.height > 0 and ra.equals(rb)
+    wk = ["educator_id", "credential", "code", "row"]
+    wa = pl.read_parquet(tmp_path / "local.warnings.parquet").sort(wk, nulls_last=True)
+    wb = pl.read_parquet(tmp_path / "dask.warnings.parquet").sort(wk, nulls_last=True)
+    assert wa.equals(wb)
+    assert loc.stats.educators == dsk.stats.educators
+    assert loc.exit_code == dsk.exit_code == 1
+    assert not list(tmp_path.glob(".*parts"))  # partition files cleaned up
