@@ -24,7 +24,7 @@ from typing import Any
 from ..io.educator import Credential, Educator, License
 from ..rules._models import CapRule, RequirementRule
 from ._allocate import allocate
-from ._ledger import LedgerEntry
+from ._ledger import LedgerEntry, cite
 from ._plan import CompiledAward, Plan
 
 __all__ = ["Facts", "evaluate_plan"]
@@ -362,14 +362,10 @@ def _renewal(
         if excluded > 0:
             capped.append(
                 {
-                    "cap": cap.id,
-                    "title": cap.title,
+                    **cite(cap, "cap"),
                     "unit": cap.unit,
                     "limit": show(cap.unit, limit),
                     "excluded": show(cap.unit, excluded),
-                    "source": cap.source.cite(),
-                    "file": cap.origin.path if cap.origin else None,
-                    "line": cap.origin.line if cap.origin else None,
                 }
             )
     earned: dict[str, Decimal] = defaultdict(Decimal)
@@ -433,11 +429,7 @@ def _renewal(
         "complete": complete,
         "status": status,
         "short_categories": short,
-        "rule": req.id,
-        "title": req.title,
-        "source": req.source.cite(),
-        "file": req.origin.path if req.origin else None,
-        "line": req.origin.line if req.origin else None,
+        **cite(req),
         "capped": capped,
         "allocation": allocation,
     }
@@ -504,11 +496,7 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
                 "from": lic.type,
                 "eligible": not unmet,
                 "unmet": unmet,
-                "rule": adv.id,
-                "title": adv.title,
-                "source": adv.source.cite(),
-                "file": adv.origin.path if adv.origin else None,
-                "line": adv.origin.line if adv.origin else None,
+                **cite(adv),
             }
         )
     return out

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..rules._models import UnitDef
 
-__all__ = ["LedgerEntry", "Rounder", "fmt", "money"]
+__all__ = ["LedgerEntry", "Rounder", "cite", "fmt", "money"]
 
 _MODES = {
     "half_up": ROUND_HALF_UP,
@@ -37,6 +37,18 @@ class Rounder:
 
     def show(self, amount: Decimal) -> str:
         return str(amount.quantize(self.places))
+
+
+def cite(rule: Any, key: str = "rule") -> dict[str, Any]:
+    """The rule behind a figure: its id (under `key`), title, source and file:line."""
+    origin = rule.origin
+    return {
+        key: rule.id,
+        "title": rule.title,
+        "source": rule.source.cite(),
+        "file": origin.path if origin else None,
+        "line": origin.line if origin else None,
+    }
 
 
 def money(amount: Decimal) -> Decimal:

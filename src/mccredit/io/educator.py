@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -28,20 +28,6 @@ __all__ = [
     "parse_educator",
 ]
 
-CREDENTIAL_KINDS = (
-    "micro_credential",
-    "graduate_course",
-    "undergraduate_course",
-    "workshop",
-    "conference",
-    "ceu_course",
-    "action_research",
-    "national_board",
-    "national_board_renewal",
-    "degree",
-    "mentoring",
-    "other",
-)
 CredentialKind = Literal[
     "micro_credential",
     "graduate_course",
@@ -56,6 +42,7 @@ CredentialKind = Literal[
     "mentoring",
     "other",
 ]
+CREDENTIAL_KINDS: tuple[str, ...] = get_args(CredentialKind)
 Measure = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4)]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 

@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..engine._allocate import allocate
-from ..engine._ledger import LedgerEntry
+from ..engine._ledger import LedgerEntry, cite
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction
@@ -568,11 +568,7 @@ def evaluate_salary(
             {
                 "kind": "lane_move" if kind == "lane" else "base_increase",
                 **extra,
-                "rule": rule.id,
-                "title": rule.title,
-                "source": rule.source.cite(),
-                "file": rule.origin.path if rule.origin else None,
-                "line": rule.origin.line if rule.origin else None,
+                **cite(rule),
                 "filed": ev["filed"].isoformat(),
                 "effective_date": eff.isoformat(),
                 "pay": ev["mode"],
@@ -587,11 +583,7 @@ def evaluate_salary(
                 "what": label,
                 "detail": f"filed {ev['filed']}, pay {ev['mode']} from {eff}: "
                 f"+{_money(delta)} a year, +{this_year} this school year, {_money(retro)} retro",
-                "rule": rule.id,
-                "title": rule.title,
-                "source": rule.source.cite(),
-                "file": rule.origin.path if rule.origin else None,
-                "line": rule.origin.line if rule.origin else None,
+                **cite(rule),
             }
         )
         cur_rate += delta
