@@ -6,7 +6,6 @@ import subprocess
 import sys
 from types import ModuleType
 
-
 import mccredit
 
 

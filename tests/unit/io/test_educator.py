@@ -31,7 +31,7 @@ def _problems(tmp_path: Path, text: str, name: str = "ed.json") -> InputError:
     return info.value
 
 
-def _one(tmp_path: Path, text: str, name: str = "ed.json"):  # noqa: ANN202
+def _one(tmp_path: Path, text: str, name: str = "ed.json"):
     exc = _problems(tmp_path, text, name)
     assert len(exc.problems) == 1, str(exc)
     return exc.problems[0], str(exc)

@@ -11,7 +11,7 @@ import pytest
 from mccredit.rules import parse_matcher
 
 
-def getter(**values: Any):  # noqa: ANN201
+def getter(**values: Any):
     return lambda name: values.get(name)
 
 
