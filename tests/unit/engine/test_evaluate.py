@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -352,3 +353,30 @@ def test_amounts_are_decimal_strings_and_exact(rules) -> None:
     doc = mccredit.evaluate(ed, as_of="2026-06-30", rules=rules)
     assert doc["totals"] == {"pdp": "0.30"}
     assert all(isinstance(e["amount"], str) for e in doc["ledger"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: engine/_evaluate.py _cycle_for adds cycle_years to a date near 9999 and "
+    "raises a bare ValueError ('year 10004 is out of range') instead of a result or an "
+    "InputError; the `except ValueError` meant for 29 February calls replace() again",
+)
+@pytest.mark.parametrize("license_type", ["professional", "practitioner"])
+def test_a_license_near_the_end_of_the_calendar_does_not_crash(rules, license_type) -> None:
+    ed = tn(licenses=[{"type": license_type, "issued": "9998-01-01"}])
+    try:
+        doc = mccredit.evaluate(ed, as_of="9999-06-01", rules=rules)
+    except mccredit.MccreditError:
+        return  # refusing the date with a located problem is fine too
+    assert doc["as_of"] == "9999-06-01"
+
+
+def test_a_license_issued_on_29_february_has_contiguous_cycles(make_tree) -> None:
+    rules = mccredit.load_rules(make_tree({"rules/r.yaml": awards(WORKSHOP) + requirement()}))
+    ed = educator(licenses=[{"type": "professional", "issued": "2024-02-29"}])
+    first = mccredit.evaluate(ed, as_of="2025-01-01", rules=rules)["renewal"][0]["cycle"]
+    second = mccredit.evaluate(ed, as_of="2030-01-01", rules=rules)["renewal"][0]["cycle"]
+    assert first["start"] == "2024-02-29"
+    end = first["end"]
+    assert second["start"] > end
+    assert dt.date.fromisoformat(second["start"]) - dt.date.fromisoformat(end) == dt.timedelta(1)
