@@ -190,3 +190,35 @@ def test_each_credit_is_consumed_at_most_once(credits: list[dict[str, Any]]) -> 
         filed = max(c["submitted"] for c in credits)
         assert s["effective_date"] >= min(c["submitted"] for c in credits)
         assert filed  # the qualifying filing exists
+
+
+SCALE_2025 = {
+    "schedule": "teachers",
+    "title": "2025-26 scale for tests (example values)",
+    "source": {"document": "test", "tag": "I"},
+    "effective": {"from": "2025-07-01", "until": "2026-06-30"},
+    "lanes": ["BA", "BA+15", "MA", "MA+30", "DOC"],
+    "steps": {4: [64000, 65500, 70000, 72000, 73500], 5: [66000, 67500, 72000, 74000, 75500]},
+    "example_values": True,
+}
+NEXT_YEAR = {
+    "proposal": "adds a 2025-26 scale",
+    "effective": "2025-07-01",
+    "schedules": [SCALE_2025],
+}
+
+
+def test_next_school_year_change_is_paid_in_the_year_it_takes_effect() -> None:
+    ed = pwcs_educator([grad("g1", 15, "2025-01-20", "2025-02-01")])  # after Jan 10
+    filed_year = mccredit.evaluate(ed, as_of="2025-03-01", proposal=NEXT_YEAR)["salary"]
+    assert filed_year["effective_date"] == "2025-08-15"
+    assert filed_year["new_step"] == 5  # the step advances at the 2025-07-01 school-year start
+    assert filed_year["this_year_delta"] == "0.00" and filed_year["retro"] == "0.00"
+    ed_next = {**ed, "salary": {"lane": "BA", "step": 5}}
+    s = mccredit.evaluate(ed_next, as_of="2025-09-20", proposal=NEXT_YEAR)["salary"]
+    assert s["effective_date"] == "2025-08-15"
+    assert s["this_year_delta"] == "1500.00"  # the whole raise in the year it takes effect
+    # Aug 15, Aug 30 and Sep 15 are paid by Sep 20: 3 of the 22 parts of 1,500.00
+    parts = [Decimal(p["amount"]) for p in s["changes"][0]["periods"]]
+    assert len(parts) == 22 and sum(parts) == Decimal("1500.00")
+    assert Decimal(s["retro"]) == sum(parts[:3])

@@ -10,12 +10,17 @@ Semantics (each written down because payroll depends on it):
   records `consumed_by`); a part left over carries to the next lane.
 - Lane moves walk from the current lane, at most `max_lanes_per_year` a year; the move
   qualifies on the filing date of the credential that completed it.
-- Effective date and pay follow the district's deadlines (`Deadline`). The change's amount this
-  school year (`this_year_delta`) is split over the pay dates from the effective date to the
-  year's end: each period gets the amount divided by the number of periods, rounded half-up to
-  the cent, and the LAST period takes the remainder, so the parts sum exactly to the whole.
-  `retro` is the sum of the parts whose pay dates are on or before `as_of` (already paid at the
-  old rate).
+- Effective date and pay follow the district's deadlines (`Deadline`). In the school year it
+  takes effect, a change pays the whole annual delta (`full_year`, `next_school_year`), half of
+  it (`half_year`), or the share of that year's pay dates on or after the effective date
+  (`first_pay_period_after`); later years pay it in full.
+  Each year's amount is split over its pay dates from the effective date: each period gets the
+  amount divided by the number of periods, rounded half-up to the cent, and the LAST period
+  takes the remainder, so the parts sum exactly to the whole.
+  `this_year_delta` is what the change adds to the school year holding `as_of` (0 when it takes
+  effect in a later year); `periods` lists that year's parts (or the first year's, when later);
+  `retro` is the sum of the parts whose pay dates are on or before `as_of` (paid at the old
+  rate), across years when the change took effect in an earlier one.
 - The step advances by one at each school-year start crossed between `as_of` and the effective
   date (when the district's `step_advance` is `school_year` and the schedule has that step).
 - When several changes happen (a lane move and base increases), `new_annual` is the rate after
@@ -227,21 +232,33 @@ class _Calendar:
         nxt = school_year_of(_mmdd(self.s.school_year_start, sy.year + 1), self.s)
         return pay_dates(nxt, self.s)[0]
 
-    def this_year(
-        self, delta: Decimal, mode: str, effective: dt.date, sy: dt.date
-    ) -> tuple[Decimal, list[tuple[dt.date, Decimal]]]:
-        """The change's amount in school year `sy` and its per-pay-date parts."""
-        dates = [p for p in pay_dates(sy, self.s) if p >= effective]
-        if mode == "next_school_year" or not dates:
-            return ZERO, []
+    def parts(
+        self, delta: Decimal, mode: str, effective: dt.date, sy: dt.date, through: dt.date
+    ) -> list[tuple[dt.date, dt.date, Decimal]]:
+        """(school year, pay date, amount) from `effective` through the school year starting
+        `through`. In its first school year the change pays the whole `delta` (`full_year`,
+        `next_school_year`: from the contract year's first day), half of it (`half_year`), or
+        the share of the year's pay dates on and after the effective date
+        (`first_pay_period_after`); every later year pays `delta` in full. Each year's amount
+        is split with `split_amount`."""
+        out: list[tuple[dt.date, dt.date, Decimal]] = []
+        year = sy
         n = self.s.pay_periods
-        if mode == "full_year":
-            amount = _money(delta)
-        elif mode == "half_year":
-            amount = _money(delta / 2)
-        else:
-            amount = _money(delta * len(dates) / n)
-        return amount, list(zip(dates, split_amount(amount, len(dates)), strict=True))
+        while year <= through:
+            dates = [p for p in pay_dates(year, self.s) if p >= effective]
+            if dates:
+                if year != sy or mode in ("full_year", "next_school_year"):
+                    amount = _money(delta)
+                elif mode == "half_year":
+                    amount = _money(delta / 2)
+                else:
+                    amount = _money(delta * len(dates) / n)
+                out.extend(
+                    (year, d, a)
+                    for d, a in zip(dates, split_amount(amount, len(dates)), strict=True)
+                )
+            year = _mmdd(self.s.school_year_start, year.year + 1)
+        return out
 
 
 def _sched_problem(sched: ScheduleFile, lane: str, step: int, loc_lane: bool) -> InputError:
@@ -267,8 +284,22 @@ def evaluate_salary(
 ) -> tuple[dict[str, Any] | None, list[LedgerEntry], list[dict[str, Any]], set[str]]:
     """Salary placement and change for one educator.
 
-    Returns (salary document or None, salary ledger entries, warnings, ids of credentials the
-    salary rules matched)."""
+    Returns (salary document or None, salary ledger entries, warnings (each once), ids of
+    credentials the salary rules matched)."""
+    doc, entries, warnings, used = _evaluate_salary(plan, ed, eligible)
+    once: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for w in warnings:
+        key = (w["code"], w["credential"], w["rule"], w["message"])
+        if key not in seen:
+            seen.add(key)
+            once.append(w)
+    return doc, entries, once, used
+
+
+def _evaluate_salary(
+    plan: Any, ed: Educator, eligible: list[Any]
+) -> tuple[dict[str, Any] | None, list[LedgerEntry], list[dict[str, Any]], set[str]]:
     sp: SalaryPlan = plan.salary
     warnings: list[dict[str, Any]] = []
     used_ids: set[str] = set()
@@ -369,14 +400,15 @@ def evaluate_salary(
 
     # --- lane moves -------------------------------------------------------------------------
     consumed: dict[str, Decimal] = {}
+    last_move: dict[str, str] = {}
     lane = place.lane
     moves: list[dict[str, Any]] = []
     lane_order = sched_now.lanes
     max_moves = sp.settings.max_lanes_per_year
-    while len(moves) < max_moves:
+    while True:
         options = [r for r in sp.lanes if r.from_ == lane]
         best: tuple[LaneRule, list[_Credit], dt.date, list[tuple[str, str, Decimal]]] | None = None
-        for rule in options:
+        for rule in options if len(moves) < max_moves else []:
             if rule.to not in lane_order:
                 warnings.append(
                     _warn(
@@ -396,29 +428,28 @@ def evaluate_salary(
             if best is None or lane_order.index(rule.to) > lane_order.index(best[0].to):
                 best = (rule, taken, when, alloc)
         if best is None:
-            # available credit toward the next lane, for the ledger and explain
-            for rule in options:
+            # the credit still available toward the next lane, each credential once
+            # (options from the current lane first, then any lane rule that counts it)
+            listed: set[str] = set()
+            for rule in [*options, *(r for r in sp.lanes if r not in options)]:
                 for c in _credits_for(rule, eligible, sp, counts, consumed, used_ids):
-                    entries.append(_entry(c, c.amount, None))
-                break
+                    cid = c.facts.cred.id
+                    if cid in listed:
+                        continue
+                    listed.add(cid)
+                    note = (
+                        f"left over after {last_move[cid]}; carries to the next lane"
+                        if cid in last_move
+                        else "available toward a lane"
+                    )
+                    entries.append(_entry(c, c.amount, None, note=note))
             break
         rule, taken, when, alloc = best
         move_id = f"lane:{rule.from_}->{rule.to}"
-        need = rule.requires
-        for c in taken:
-            use = min(c.amount, need) if not rule.category_minimums else c.amount
-            need -= use
+        for c, use in _consume(rule, taken, alloc):
             consumed[c.facts.cred.id] = consumed.get(c.facts.cred.id, ZERO) + use
+            last_move[c.facts.cred.id] = move_id
             entries.append(_entry(c, use, move_id))
-            if use < c.amount:
-                entries.append(
-                    _entry(
-                        c,
-                        c.amount - use,
-                        None,
-                        note=f"left over after {move_id}; carries to the next lane",
-                    )
-                )
         eff, mode, sy = cal.effective(when, rule.deadlines)
         moves.append(
             {
@@ -530,13 +561,13 @@ def evaluate_salary(
         key=lambda t: (t[1], t[0]),
     )
     last_eff = max(e[1] for e in events)
-    new_step = _step_at(place.step, as_of, last_eff, sp, warnings)
+    new_step = _step_at(place.step, as_of, last_eff, sp, warnings, place.schedule)
     sched_new = sp.schedule_on(last_eff, place.schedule)
     base_added = ZERO
     final_lane = lane
     for kind, eff, ev in events:
         sched = sp.schedule_on(eff, place.schedule)
-        step = _step_at(place.step, as_of, eff, sp, [])
+        step = _step_at(place.step, as_of, eff, sp, [], place.schedule)
         if sched is None:
             warnings.append(
                 _warn(
@@ -562,8 +593,12 @@ def evaluate_salary(
             rule = ev["rule"]
             label = f"base increase for {ev['credential']}"
             extra = {"credential": ev["credential"]}
-        this_year, parts = cal.this_year(delta, ev["mode"], eff, ev["sy"])
-        retro = sum((amt for day, amt in parts if day <= as_of), ZERO)
+        current = school_year_of(as_of, sp.settings)
+        parts = cal.parts(delta, ev["mode"], eff, ev["sy"], max(current, ev["sy"]))
+        this_sy = current if current >= ev["sy"] else ev["sy"]
+        shown = [(d, a) for y, d, a in parts if y == this_sy]
+        this_year = _money(sum((a for y, _, a in parts if y == current), ZERO))
+        retro = sum((a for _, d, a in parts if d <= as_of), ZERO)
         changes.append(
             {
                 "kind": "lane_move" if kind == "lane" else "base_increase",
@@ -575,7 +610,7 @@ def evaluate_salary(
                 "annual_delta": str(_money(delta)),
                 "this_year_delta": str(this_year),
                 "retro": str(_money(retro)),
-                "periods": [{"date": d.isoformat(), "amount": str(a)} for d, a in parts],
+                "periods": [{"date": d.isoformat(), "amount": str(a)} for d, a in shown],
             }
         )
         trace.append(
@@ -611,7 +646,12 @@ def evaluate_salary(
 
 
 def _step_at(
-    step: int, as_of: dt.date, when: dt.date, sp: SalaryPlan, warnings: list[dict[str, Any]]
+    step: int,
+    as_of: dt.date,
+    when: dt.date,
+    sp: SalaryPlan,
+    warnings: list[dict[str, Any]],
+    schedule: str,
 ) -> int:
     assert sp.settings is not None
     if sp.settings.step_advance != "school_year" or when <= as_of:
@@ -625,9 +665,11 @@ def _step_at(
         crossed += 1
     if crossed == 0:
         return step
-    sched = sp.schedule_on(when, "teachers") or (sp.schedules[-1] if sp.schedules else None)
+    sched = sp.schedule_on(when, schedule)
     target = step + crossed
-    if sched is not None and target not in sched.steps:
+    if sched is None:
+        return target  # no schedule then: the caller reports the change as unpriced
+    if target not in sched.steps:
         warnings.append(
             _warn("top_step", f"step {target} is not in {sched.title}; the step stays {step}")
         )
@@ -690,6 +732,24 @@ def _qualify(
         if all(filled.get(cat, ZERO) >= need for cat, need in rule.category_minimums.items()):
             return prefix, alloc
     return None
+
+
+def _consume(
+    rule: LaneRule, taken: list[_Credit], alloc: list[tuple[str, str, Decimal]]
+) -> list[tuple[_Credit, Decimal]]:
+    """How much of each credit a move uses: what the category allocation placed, then the
+    earliest-filed remainder up to `requires`; anything beyond stays available."""
+    used = [ZERO] * len(taken)
+    for key, _cat, amount in alloc:
+        used[int(key)] += amount
+    need = rule.requires - sum(used, ZERO)
+    for i, c in enumerate(taken):
+        if need <= 0:
+            break
+        take = min(c.amount - used[i], need)
+        used[i] += take
+        need -= take
+    return [(c, u) for c, u in zip(taken, used, strict=True) if u > 0]
 
 
 def _entry(
