@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from api_support import As
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -24,32 +24,6 @@ KEYS = {
     "payroll_other": ("payroll", ["us-va/other"]),
     "union": ("union", ["us-tn", "us-va"]),
 }
-
-TN: dict[str, Any] = {
-    "id": "E-1",
-    "jurisdiction": "us-tn",
-    "licenses": [{"type": "professional", "issued": "2021-09-01", "expires": "2027-08-31"}],
-    "credentials": [
-        {"id": "m1", "kind": "micro_credential", "issuer": "nea", "earned": "2023-01-01"}
-    ],
-}
-
-
-def pwcs(educator_id: str = "P-1", n: int = 5) -> dict[str, Any]:
-    return {
-        "id": educator_id,
-        "jurisdiction": "us-va/pwcs",
-        "salary": {"lane": "BA", "step": 4},
-        "credentials": [
-            {
-                "id": f"g{i}",
-                "kind": "graduate_course",
-                "earned": f"2024-0{i % 9 + 1}-15",
-                "semester_credits": 3,
-            }
-            for i in range(n)
-        ],
-    }
 
 
 @pytest.fixture
@@ -79,29 +53,6 @@ def app(engine: Engine) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
-
-
-class As:
-    """`as_["payroll"].get(...)`: a request with that key's bearer token."""
-
-    def __init__(self, client: TestClient, tokens: dict[str, str]) -> None:
-        self.client = client
-        self.tokens = tokens
-
-    def __getitem__(self, name: str) -> Any:
-        client, token = self.client, self.tokens[name]
-
-        class _Bound:
-            def __getattr__(self, method: str) -> Any:
-                fn = getattr(client, method)
-
-                def call(url: str, **kw: Any) -> Any:
-                    headers = {"Authorization": f"Bearer {token}", **kw.pop("headers", {})}
-                    return fn(url, headers=headers, **kw)
-
-                return call
-
-        return _Bound()
 
 
 @pytest.fixture

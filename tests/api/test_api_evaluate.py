@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import TN, As, pwcs
+from api_support import TN, As, pwcs
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from sqlmodel import Session
 
 from ...store.repositories import educator_input, list_transitions
@@ -20,6 +21,8 @@ from ..models import (
     StoredEvaluationPublic,
 )
 from ..problems import ApiProblem
+
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A row id.")]
 
 Responses = dict[int | str, dict[str, Any]]
 

@@ -21,7 +21,7 @@ def list_audit_entries(
     session: SessionDep,
     action: Annotated[str | None, Query(max_length=60)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> AuditEntriesPublic:
     """Who did what, when, in which request; newest first."""
     key.require("admin")

@@ -53,7 +53,7 @@ def list_educators_route(
     session: SessionDep,
     jurisdiction: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> EducatorsPublic:
     """Educators in this key's scope."""
     key.require(*ROLES)
@@ -232,7 +232,7 @@ def list_educator_evaluations(
     session: SessionDep,
     evaluator: EvaluatorDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> EvaluationsPublic:
     """Stored evaluations of one educator, newest first (without result bodies)."""
     key.require(*ROLES)

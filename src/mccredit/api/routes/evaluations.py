@@ -11,7 +11,7 @@ from ...errors import MccreditError
 from ...store.repositories import get_evaluation, sha256_text
 from ..deps import EvaluatorDep, KeyDep, SessionDep
 from ..models import EvaluationDocument, ReplayPublic, StoredEvaluationPublic
-from ._shared import FORBIDDEN, NOT_FOUND, not_found, stored_public
+from ._shared import FORBIDDEN, NOT_FOUND, RowId, not_found, stored_public
 
 router = APIRouter(prefix="/evaluations", tags=["evaluations"])
 
@@ -22,7 +22,7 @@ ROLES = ("licensure", "payroll", "admin")
     "/{evaluation_id}", response_model=StoredEvaluationPublic, responses={**NOT_FOUND, **FORBIDDEN}
 )
 def read_evaluation(
-    evaluation_id: int, key: KeyDep, session: SessionDep, evaluator: EvaluatorDep
+    evaluation_id: RowId, key: KeyDep, session: SessionDep, evaluator: EvaluatorDep
 ) -> StoredEvaluationPublic:
     """A stored evaluation, with whether the rules have changed since."""
     key.require(*ROLES)
@@ -41,7 +41,7 @@ def read_evaluation(
         **FORBIDDEN,
     },
 )
-def read_evaluation_result(evaluation_id: int, key: KeyDep, session: SessionDep) -> Response:
+def read_evaluation_result(evaluation_id: RowId, key: KeyDep, session: SessionDep) -> Response:
     """The stored result, byte for byte as it was first served."""
     key.require(*ROLES)
     rec = get_evaluation(session=session, evaluation_id=evaluation_id, scopes=key.scopes)
@@ -58,7 +58,7 @@ def read_evaluation_result(evaluation_id: int, key: KeyDep, session: SessionDep)
     "/{evaluation_id}/replay", response_model=ReplayPublic, responses={**NOT_FOUND, **FORBIDDEN}
 )
 def replay_evaluation(
-    evaluation_id: int, key: KeyDep, session: SessionDep, evaluator: EvaluatorDep
+    evaluation_id: RowId, key: KeyDep, session: SessionDep, evaluator: EvaluatorDep
 ) -> ReplayPublic:
     """Re-run a stored evaluation from its stored input, date and proposal with the rules
     loaded now; says whether the JSON is byte-identical and whether the ruleset changed."""

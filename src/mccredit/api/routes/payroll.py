@@ -21,7 +21,7 @@ from ..models import (
     TransitionRequest,
 )
 from ..problems import ApiProblem
-from ._shared import FORBIDDEN, NOT_FOUND, Responses, change_public, not_found
+from ._shared import FORBIDDEN, NOT_FOUND, Responses, RowId, change_public, not_found
 
 router = APIRouter(prefix="/payroll", tags=["payroll"])
 
@@ -38,7 +38,7 @@ def list_changes(
     jurisdiction: Annotated[str | None, Query(max_length=200)] = None,
     educator_id: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> PayrollChangesPublic:
     """Payroll changes of this key's districts, oldest first."""
     key.require(*ROLES)
@@ -59,7 +59,7 @@ def list_changes(
 @router.get(
     "/changes/{change_id}", response_model=PayrollChangePublic, responses={**NOT_FOUND, **FORBIDDEN}
 )
-def read_change(change_id: int, key: KeyDep, session: SessionDep) -> PayrollChangePublic:
+def read_change(change_id: RowId, key: KeyDep, session: SessionDep) -> PayrollChangePublic:
     """One change with every transition: who, when, why."""
     key.require(*ROLES)
     change = get_payroll_change(session=session, change_id=change_id, scopes=key.scopes)
@@ -69,7 +69,7 @@ def read_change(change_id: int, key: KeyDep, session: SessionDep) -> PayrollChan
 
 
 def _transition(
-    change_id: int,
+    change_id: RowId,
     to: Literal["approved", "rejected"],
     note: str | None,
     key: KeyDep,
@@ -98,7 +98,7 @@ def _transition(
     responses={**NOT_FOUND, **FORBIDDEN, **CONFLICT},
 )
 def approve_change(
-    change_id: int,
+    change_id: RowId,
     key: KeyDep,
     session: WriteSessionDep,
     request_id: RequestIdDep,
@@ -114,7 +114,7 @@ def approve_change(
     responses={**NOT_FOUND, **FORBIDDEN, **CONFLICT},
 )
 def reject_change(
-    change_id: int,
+    change_id: RowId,
     body: TransitionRequest,
     key: KeyDep,
     session: WriteSessionDep,

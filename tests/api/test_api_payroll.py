@@ -1,0 +1,84 @@
+"""Payroll changes: proposed by evaluations, approved or rejected, exported once as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from api_support import As, pwcs
+
+
+def propose(as_: As, educator_id: str = "P-1", key: str = "payroll") -> dict:
+    assert as_[key].put(f"/v1/educators/{educator_id}", json=pwcs(educator_id)).status_code == 201
+    r = as_[key].get(f"/v1/educators/{educator_id}/evaluation?as_of=2024-12-01")
+    assert r.status_code == 200, r.text
+    change = r.json()["payroll_change"]
+    assert change is not None
+    return change
+
+
+def test_one_change_per_educator_lane_and_date(as_: As) -> None:
+    change = propose(as_)
+    again = as_["payroll"].get("/v1/educators/P-1/evaluation?as_of=2024-12-02").json()
+    assert again["payroll_change"]["id"] == change["id"]
+    listed = as_["payroll"].get("/v1/payroll/changes").json()
+    assert listed["count"] == 1
+    assert listed["data"][0]["effective_date"] == change["effective_date"]
+
+
+def test_roles_and_scopes_on_payroll(as_: As) -> None:
+    change = propose(as_)
+    cid = change["id"]
+    assert as_["licensure_va"].get("/v1/payroll/changes").status_code == 403
+    assert as_["licensure_va"].post(f"/v1/payroll/changes/{cid}/approve").status_code == 403
+    other = as_["payroll_other"]
+    assert other.get(f"/v1/payroll/changes/{cid}").status_code == 404
+    assert other.post(f"/v1/payroll/changes/{cid}/approve").status_code == 404
+    assert other.get("/v1/payroll/changes").json()["count"] == 0
+    assert other.post("/v1/payroll/exports", json={"jurisdiction": "us-va/pwcs"}).status_code == 404
+    assert as_["payroll"].get("/v1/payroll/changes/999999").status_code == 404
+
+
+def test_approve_export_once(as_: As) -> None:
+    a = propose(as_, "P-1")
+    b = propose(as_, "P-2")
+    r = as_["payroll"].post(f"/v1/payroll/changes/{a['id']}/approve", json={"note": "checked"})
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    hist = r.json()["transitions"]
+    assert [t["to_status"] for t in hist] == ["proposed", "approved"]
+    assert hist[1]["by"].startswith("key:") and hist[1]["note"] == "checked"
+    assert as_["payroll"].post(f"/v1/payroll/changes/{a['id']}/approve").status_code == 409
+    assert as_["payroll"].post(f"/v1/payroll/changes/{b['id']}/reject", json={}).status_code == 422
+    r = as_["payroll"].post(f"/v1/payroll/changes/{b['id']}/reject", json={"note": "duplicate"})
+    assert r.status_code == 200 and r.json()["status"] == "rejected"
+
+    r = as_["payroll"].post("/v1/payroll/exports", json={"jurisdiction": "us-va/pwcs"})
+    assert r.status_code == 201, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    export_id = r.headers["x-export-id"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["export_id"] == export_id and row["educator_id"] == "P-1"
+    assert row["effective_date"] == a["effective_date"] and row["retro"] == (a["retro"] or "")
+    assert row["new_lane"] == a["new_lane"] and row["approved_by"].startswith("key:")
+
+    assert as_["payroll"].post("/v1/payroll/exports").status_code == 204  # nothing left
+    again = as_["payroll"].get(f"/v1/payroll/exports/{export_id}")
+    assert again.status_code == 200 and again.content == r.content
+    assert as_["payroll_other"].get(f"/v1/payroll/exports/{export_id}").status_code == 404
+    got = as_["payroll"].get(f"/v1/payroll/changes/{a['id']}").json()
+    assert got["status"] == "exported" and got["export_id"] == export_id
+    assert (
+        as_["payroll"]
+        .post(f"/v1/payroll/changes/{a['id']}/reject", json={"note": "too late"})
+        .status_code
+        == 409
+    )
+    exported = as_["payroll"].get("/v1/payroll/changes?status=exported").json()
+    assert exported["count"] == 1
+
+
+def test_admin_sees_every_district(as_: As) -> None:
+    propose(as_)
+    assert as_["admin"].get("/v1/payroll/changes").json()["count"] == 1

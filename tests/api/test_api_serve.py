@@ -1,0 +1,74 @@
+"""`mccredit serve`: migrates an empty database and answers; refuses with a clear message."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from mccredit.cli import app as cli
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_refuses_pending_migrations_with_no_migrate(tmp_path: Path) -> None:
+    r = CliRunner().invoke(
+        cli, ["serve", "--no-migrate", "--url", f"sqlite:///{tmp_path / 'x.db'}"]
+    )
+    assert r.exit_code == 1
+    assert "refusing to start" in r.stderr and "mccredit db upgrade" in r.stderr
+
+
+def test_serve_refuses_an_unreachable_database() -> None:
+    r = CliRunner().invoke(
+        cli, ["serve", "--url", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"]
+    )
+    assert r.exit_code == 1 and "cannot use the database" in r.stderr
+
+
+def test_serve_migrates_and_answers(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "MCCREDIT_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from mccredit.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        ready = None
+        for _ in range(200):
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        assert ready is not None, proc.stderr.read().decode() if proc.stderr else ""
+        assert ready.status_code == 200 and ready.json()["schema_revision"] == "0002_payroll"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
