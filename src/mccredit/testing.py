@@ -15,7 +15,8 @@ A case file (`jurisdictions/<id>/cases/*.yaml`) is a list of cases:
 ```
 Matching: a mapping matches when every expected key matches (other keys are ignored);
 numbers and numeric strings compare as decimals; a list matches position by position with the
-same length, except `warnings` and `ledger`, where each expected item must match some item.
+same length, except `warnings` and `ledger`, where each expected item must match some item
+(and an empty list, `warnings: []`, means there must be none).
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ def match(expected: Any, actual: Any, path: str = "") -> list[str]:
             return [f"{here}: expected a list, got {actual!r}"]
         last = path.rsplit(".", 1)[-1]
         if last in _UNORDERED:
+            if not expected:  # `warnings: []` means none at all
+                return (
+                    [] if not actual else [f"{here}: expected none, got {len(actual)}: {actual!r}"]
+                )
             out = []
             for i, item in enumerate(expected):
                 if not any(not match(item, a, "") for a in actual):

@@ -511,9 +511,21 @@ def build_ledger(
     ledger: list[LedgerEntry] = []
     credited: list[Facts] = []
     unmatched: list[Facts] = []
+    first_of: dict[tuple[str | None, str], str] = {}
     for cred in sorted(ed.credentials, key=lambda c: (c.earned, c.id)):
         facts = Facts(cred, plan)
         why = _gate(facts, plan)
+        if why is None and cred.kind == "micro_credential" and cred.code is not None:
+            key = (cred.issuer, cred.code)
+            if key in first_of:
+                why = _warn(
+                    "duplicate_credential",
+                    f"micro-credential {cred.code!r} of {cred.issuer} was already earned as "
+                    f"{first_of[key]!r}: a credential counts once",
+                    credential=cred.id,
+                )
+            else:
+                first_of[key] = cred.id
         if why is not None:
             warnings.append(why)
             continue
