@@ -31,25 +31,43 @@ __all__ = [
 ]
 
 Mode = Literal["vector", "reference"]
-REJECT_SCHEMA = pa.schema([
-    ("file", pa.string()), ("table", pa.string()), ("row", pa.int64()),
-    ("educator_id", pa.string()), ("item", pa.string()), ("reason", pa.string()),
-])
+REJECT_SCHEMA = pa.schema(
+    [
+        ("file", pa.string()),
+        ("table", pa.string()),
+        ("row", pa.int64()),
+        ("educator_id", pa.string()),
+        ("item", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
 _MONEY = ("salary_annual", "new_annual", "annual_delta", "this_year_delta", "retro")
 
 
 def _internal(cp: ColumnarPlan) -> dict[str, pl.DataType]:
     cols: dict[str, pl.DataType] = {
-        "educator_id": pl.String(), "license_type": pl.String(), "license_tier": pl.String(),
-        "license_id": pl.String(), "license_issued": pl.Date(), "license_expires": pl.Date(),
-        "requirement": pl.String(), "cycle_start": pl.Date(), "cycle_end": pl.Date(),
+        "educator_id": pl.String(),
+        "license_type": pl.String(),
+        "license_tier": pl.String(),
+        "license_id": pl.String(),
+        "license_issued": pl.Date(),
+        "license_expires": pl.Date(),
+        "requirement": pl.String(),
+        "cycle_start": pl.Date(),
+        "cycle_end": pl.Date(),
     }
     for u in cp.units:
         for p in ("total", "required", "earned", "remaining"):
             cols[f"{p}_{u}"] = pl.Int64()
-    cols.update({"short_categories": pl.String(), "complete": pl.Boolean(),
-                 "status": pl.String(), "advance_tiers": pl.String(),
-                 "advance_eligible": pl.String()})
+    cols.update(
+        {
+            "short_categories": pl.String(),
+            "complete": pl.Boolean(),
+            "status": pl.String(),
+            "advance_tiers": pl.String(),
+            "advance_eligible": pl.String(),
+        }
+    )
     cols.update(SALARY_COLUMNS)
     cols["warnings"] = pl.Int64()
     return cols
@@ -61,11 +79,23 @@ def results_schema(cp: ColumnarPlan) -> pa.Schema:
     scale = cp.scale
     for name, dtype in _internal(cp).items():
         if name == "educator_id":
-            fields.extend([pa.field(name, pa.string()), pa.field("jurisdiction", pa.string()),
-                           pa.field("as_of", pa.date32())])
+            fields.extend(
+                [
+                    pa.field(name, pa.string()),
+                    pa.field("jurisdiction", pa.string()),
+                    pa.field("as_of", pa.date32()),
+                ]
+            )
             continue
-        unit = next((u for u in cp.units if name.endswith(f"_{u}") and name.split("_")[0] in (
-            "total", "required", "earned", "remaining")), None)
+        unit = next(
+            (
+                u
+                for u in cp.units
+                if name.endswith(f"_{u}")
+                and name.split("_")[0] in ("total", "required", "earned", "remaining")
+            ),
+            None,
+        )
         if unit is not None:
             fields.append(pa.field(name, pa.decimal128(18, scale[unit])))
         elif name in _MONEY:
@@ -82,19 +112,31 @@ def results_schema(cp: ColumnarPlan) -> pa.Schema:
 
 
 def warning_schema() -> pa.Schema:
-    return pa.schema([
-        ("educator_id", pa.string()), ("credential", pa.string()), ("code", pa.string()),
-        ("rule", pa.string()), ("message", pa.string()), ("file", pa.string()),
-        ("row", pa.int64()),
-    ])
+    return pa.schema(
+        [
+            ("educator_id", pa.string()),
+            ("credential", pa.string()),
+            ("code", pa.string()),
+            ("rule", pa.string()),
+            ("message", pa.string()),
+            ("file", pa.string()),
+            ("row", pa.int64()),
+        ]
+    )
 
 
 def ledger_schema(cp: ColumnarPlan) -> pa.Schema:
-    return pa.schema([
-        ("educator_id", pa.string()), ("credential", pa.string()), ("unit", pa.string()),
-        ("amount", pa.string()), ("rule", pa.string()), ("date", pa.date32()),
-        ("kind", pa.string()),
-    ])
+    return pa.schema(
+        [
+            ("educator_id", pa.string()),
+            ("credential", pa.string()),
+            ("unit", pa.string()),
+            ("amount", pa.string()),
+            ("rule", pa.string()),
+            ("date", pa.date32()),
+            ("kind", pa.string()),
+        ]
+    )
 
 
 @dataclass
@@ -115,10 +157,21 @@ class Stats:
     fallback_reasons: dict[str, int] = field(default_factory=dict)
 
     def add(self, o: Stats) -> None:
-        for k in ("educators", "licenses", "credentials", "rows_read", "educator_rows",
-                  "rejected", "fallback",
-                  "complete", "at_risk", "eligible", "salary_changes", "cost_this_year",
-                  "warnings"):
+        for k in (
+            "educators",
+            "licenses",
+            "credentials",
+            "rows_read",
+            "educator_rows",
+            "rejected",
+            "fallback",
+            "complete",
+            "at_risk",
+            "eligible",
+            "salary_changes",
+            "cost_this_year",
+            "warnings",
+        ):
             setattr(self, k, getattr(self, k) + getattr(o, k))
         for k, v in o.fallback_reasons.items():
             self.fallback_reasons[k] = self.fallback_reasons.get(k, 0) + v
@@ -177,9 +230,15 @@ def _amount_text(cp: ColumnarPlan) -> pl.Expr:
     expr: pl.Expr = pl.col("amount").cast(pl.String)
     for u, s in cp.scale.items():
         if s:
-            expr = pl.when(pl.col("unit") == u).then(
-                (pl.col("amount").cast(pl.Decimal(38, s)) / (10**s)).cast(pl.Decimal(18, s))
-                .cast(pl.String)).otherwise(expr)
+            expr = (
+                pl.when(pl.col("unit") == u)
+                .then(
+                    (pl.col("amount").cast(pl.Decimal(38, s)) / (10**s))
+                    .cast(pl.Decimal(18, s))
+                    .cast(pl.String)
+                )
+                .otherwise(expr)
+            )
     return expr
 
 
@@ -206,12 +265,22 @@ def process_chunk(
     for name, df in (("credentials", cred), ("evaluations", evals)):
         orphan = df.filter(~pl.col("educator_id").is_in(known.implode()))
         if orphan.height:
-            rej_parts.append(orphan.select(
-                pl.lit(name).alias("table"), pl.col("_row").alias("row"), "educator_id",
-                (pl.col("credential_id") if name == "credentials"
-                 else pl.col("year").cast(pl.String)).alias("item"),
-                pl.format("educator '{}' is not in the educators table (or its rows were "
-                          "rejected)", pl.col("educator_id")).alias("reason")))
+            rej_parts.append(
+                orphan.select(
+                    pl.lit(name).alias("table"),
+                    pl.col("_row").alias("row"),
+                    "educator_id",
+                    (
+                        pl.col("credential_id")
+                        if name == "credentials"
+                        else pl.col("year").cast(pl.String)
+                    ).alias("item"),
+                    pl.format(
+                        "educator '{}' is not in the educators table (or its rows were rejected)",
+                        pl.col("educator_id"),
+                    ).alias("reason"),
+                )
+            )
     cred = cred.filter(pl.col("educator_id").is_in(known.implode()))
     evals = evals.filter(pl.col("educator_id").is_in(known.implode()))
     res_parts: list[pl.DataFrame] = []
@@ -232,47 +301,92 @@ def process_chunk(
         stats.fallback_reasons = {cp.reason or "reference": known.len()} if known.len() else {}
     if fb_ids.len():
         sel = pl.col("educator_id").is_in(fb_ids.implode())
-        fo = evaluate_fallback(cp, edu.filter(sel), cred.filter(sel), evals.filter(sel),
-                               with_ledger=with_ledger)
+        fo = evaluate_fallback(
+            cp, edu.filter(sel), cred.filter(sel), evals.filter(sel), with_ledger=with_ledger
+        )
         internal = _internal(cp)
         if fo.results:
-            res_parts.append(pl.DataFrame(fo.results, schema_overrides={
-                k: v for k, v in {**internal, "_lic": pl.Int64()}.items()
-            }, infer_schema_length=None))
+            res_parts.append(
+                pl.DataFrame(
+                    fo.results,
+                    schema_overrides={k: v for k, v in {**internal, "_lic": pl.Int64()}.items()},
+                    infer_schema_length=None,
+                )
+            )
         if fo.warnings:
             warn_parts.append(pl.DataFrame(fo.warnings, schema=WARNING_SCHEMA))
         if with_ledger and fo.ledger:
             led_parts.append(pl.DataFrame(fo.ledger, schema=LEDGER_SCHEMA))
         if fo.rejects:
-            rej_parts.append(pl.DataFrame(fo.rejects, schema={
-                "table": pl.String, "row": pl.Int64, "educator_id": pl.String,
-                "item": pl.String, "reason": pl.String}))
+            rej_parts.append(
+                pl.DataFrame(
+                    fo.rejects,
+                    schema={
+                        "table": pl.String,
+                        "row": pl.Int64,
+                        "educator_id": pl.String,
+                        "item": pl.String,
+                        "reason": pl.String,
+                    },
+                )
+            )
         stats.fallback = fb_ids.len() - len(fo.rejects)
     internal = _internal(cp)
-    res = pl.concat(
-        [p.select([pl.col(c).cast(t) if c in p.columns else pl.lit(None, t).alias(c)
-                   for c, t in {**internal, "_lic": pl.Int64()}.items()]) for p in res_parts],
-        how="vertical",
-    ) if res_parts else pl.DataFrame(schema={**internal, "_lic": pl.Int64()})
+    res = (
+        pl.concat(
+            [
+                p.select(
+                    [
+                        pl.col(c).cast(t) if c in p.columns else pl.lit(None, t).alias(c)
+                        for c, t in {**internal, "_lic": pl.Int64()}.items()
+                    ]
+                )
+                for p in res_parts
+            ],
+            how="vertical",
+        )
+        if res_parts
+        else pl.DataFrame(schema={**internal, "_lic": pl.Int64()})
+    )
     res = res.sort("educator_id", "license_issued", "license_type", "_lic", nulls_last=True)
-    warnings = pl.concat([w.cast(WARNING_SCHEMA) for w in warn_parts]) if warn_parts else (  # type: ignore[arg-type]
-        pl.DataFrame(schema=WARNING_SCHEMA))
+    warnings = (
+        pl.concat([w.cast(WARNING_SCHEMA) for w in warn_parts])
+        if warn_parts
+        # type: ignore[arg-type]
+        else (pl.DataFrame(schema=WARNING_SCHEMA))
+    )
     warnings = warnings.sort("educator_id", "row", "code", "credential", nulls_last=True)
     warnings = warnings.with_columns(
         pl.col("table").replace_strict(files, default=None, return_dtype=pl.String).alias("file")
     ).select("educator_id", "credential", "code", "rule", "message", "file", "row")
-    rejects = pl.concat([r.cast({"row": pl.Int64}) for r in rej_parts if r.height]) if any(
-        r.height for r in rej_parts) else pl.DataFrame(schema={
-            "table": pl.String, "row": pl.Int64, "educator_id": pl.String, "item": pl.String,
-            "reason": pl.String})
-    rejects = rejects.with_columns(
-        pl.col("table").replace_strict(files, default=None, return_dtype=pl.String).alias("file")
-    ).sort("table", "row").select("file", "table", "row", "educator_id", "item", "reason")
+    rejects = (
+        pl.concat([r.cast({"row": pl.Int64}) for r in rej_parts if r.height])
+        if any(r.height for r in rej_parts)
+        else pl.DataFrame(
+            schema={
+                "table": pl.String,
+                "row": pl.Int64,
+                "educator_id": pl.String,
+                "item": pl.String,
+                "reason": pl.String,
+            }
+        )
+    )
+    rejects = (
+        rejects.with_columns(
+            pl.col("table")
+            .replace_strict(files, default=None, return_dtype=pl.String)
+            .alias("file")
+        )
+        .sort("table", "row")
+        .select("file", "table", "row", "educator_id", "item", "reason")
+    )
     ledger_t = None
     if with_ledger:
         led = pl.concat(led_parts) if led_parts else pl.DataFrame(schema=LEDGER_SCHEMA)
         led = led.sort("educator_id", "date", "credential", "rule", "unit").with_columns(
-            _amount_text(cp).alias("amount"))
+            _amount_text(cp).alias("amount")
+        )
         ledger_t = led.to_arrow().cast(ledger_schema(cp))
     people = res.get_column("educator_id").n_unique()
     stats.educators = people

@@ -33,30 +33,53 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def batch(
-        roster: Annotated[Path, typer.Argument(help="Roster folder (educators, credentials, "
-                                               "evaluations tables; see docs/BATCH.md).")],
-        jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j",
-                                                  help="Jurisdiction id, e.g. us-tn.")],
-        out: Annotated[Path, typer.Option("--out", help="Results file (.parquet, .csv or "
-                                          ".ndjson).")],
-        as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: "
-                                                  "today).")] = None,
-        payroll_out: Annotated[Path | None, typer.Option(
-            "--payroll-out", help="CSV of salary changes (one row per educator).")] = None,
-        ledger_out: Annotated[Path | None, typer.Option(
-            "--ledger-out", help="Write every ledger entry to this file.")] = None,
-        fmt: Annotated[str | None, typer.Option(
-            "--format", help="parquet, csv or ndjson (default: from --out).")] = None,
-        engine: Annotated[str, typer.Option(
-            "--engine", help="local (columnar), dask, or reference (per educator).")] = "local",
-        scheduler: Annotated[str | None, typer.Option(
-            "--scheduler", help="Dask scheduler address (default: a LocalCluster).")] = None,
-        chunk_size: Annotated[int, typer.Option(
-            "--chunk-size", help="Educators per chunk (memory is bounded by this).")] = 50_000,
-        partitions: Annotated[int | None, typer.Option(
-            "--partitions", help="Hash partitions (Dask, or unsorted rosters).")] = None,
-        rules_root: Annotated[Path | None, typer.Option(
-            "--rules", help="Rules root (default: bundled).", envvar="MCCREDIT_RULES")] = None,
+        roster: Annotated[
+            Path,
+            typer.Argument(
+                help="Roster folder (educators, credentials, "
+                "evaluations tables; see docs/BATCH.md)."
+            ),
+        ],
+        jurisdiction: Annotated[
+            str, typer.Option("--jurisdiction", "-j", help="Jurisdiction id, e.g. us-tn.")
+        ],
+        out: Annotated[
+            Path, typer.Option("--out", help="Results file (.parquet, .csv or .ndjson).")
+        ],
+        as_of: Annotated[
+            str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today).")
+        ] = None,
+        payroll_out: Annotated[
+            Path | None,
+            typer.Option("--payroll-out", help="CSV of salary changes (one row per educator)."),
+        ] = None,
+        ledger_out: Annotated[
+            Path | None, typer.Option("--ledger-out", help="Write every ledger entry to this file.")
+        ] = None,
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", help="parquet, csv or ndjson (default: from --out)."),
+        ] = None,
+        engine: Annotated[
+            str,
+            typer.Option("--engine", help="local (columnar), dask, or reference (per educator)."),
+        ] = "local",
+        scheduler: Annotated[
+            str | None,
+            typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)."),
+        ] = None,
+        chunk_size: Annotated[
+            int,
+            typer.Option("--chunk-size", help="Educators per chunk (memory is bounded by this)."),
+        ] = 20_000,
+        partitions: Annotated[
+            int | None,
+            typer.Option("--partitions", help="Hash partitions (Dask, or unsorted rosters)."),
+        ] = None,
+        rules_root: Annotated[
+            Path | None,
+            typer.Option("--rules", help="Rules root (default: bundled).", envvar="MCCREDIT_RULES"),
+        ] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     ) -> None:
         """Evaluate a whole roster (CSV or Parquet) in bounded memory; write results,
@@ -82,10 +105,17 @@ def register(app: typer.Typer) -> None:
         try:
             rules = default_rules() if rules_root is None else load_rules(rules_root)
             progress = Progress(
-                TextColumn("[bold]evaluating"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("educator rows"), TextColumn("{task.fields[rate]}"),
-                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                console=_err, disable=quiet or not sys.stderr.isatty(), transient=True,
+                TextColumn("[bold]evaluating"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("educator rows"),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=_err,
+                disable=quiet or not sys.stderr.isatty(),
+                transient=True,
             )
             with progress:
                 task = progress.add_task("batch", total=None, rate="")
@@ -93,15 +123,21 @@ def register(app: typer.Typer) -> None:
 
                 def tick(done: int, total: int | None) -> None:
                     secs = (dt.datetime.now() - start).total_seconds() or 1e-9
-                    progress.update(task, completed=done, total=total,
-                                    rate=f"{done / secs:,.0f}/s")
+                    progress.update(task, completed=done, total=total, rate=f"{done / secs:,.0f}/s")
 
                 summary = run_batch(
-                    roster, rules=rules, jurisdiction=jurisdiction, as_of=day, out=out,
+                    roster,
+                    rules=rules,
+                    jurisdiction=jurisdiction,
+                    as_of=day,
+                    out=out,
                     fmt=fmt,  # type: ignore[arg-type]
-                    payroll_out=payroll_out, ledger_out=ledger_out,
+                    payroll_out=payroll_out,
+                    ledger_out=ledger_out,
                     engine=engine,  # type: ignore[arg-type]
-                    scheduler=scheduler, chunk_educators=chunk_size, partitions=partitions,
+                    scheduler=scheduler,
+                    chunk_educators=chunk_size,
+                    partitions=partitions,
                     progress=tick,
                 )
         except RosterError as e:

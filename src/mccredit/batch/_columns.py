@@ -98,127 +98,108 @@ def _text(name: str, dtype: pl.DataType) -> pl.Expr:
     return pl.when(e.str.len_chars() > 0).then(e).otherwise(None)
 
 
-def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr | None]:
-    """(value expression, reason expression or None) for one column."""
+Check = tuple[pl.Expr, pl.Expr]  # (row is bad, message), the message built for bad rows only
+
+
+def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
+    """(value expression, checks) for one column."""
     n = col.name
     raw = pl.col(n)
-    present = raw.is_not_null()
-    if dtype == pl.String:
-        present = present & (raw.str.strip_chars().str.len_chars() > 0)
-    missing = pl.lit(f"{n} is missing") if col.required else None
+    rs = raw.cast(pl.String)
     t = col.type
-    reason: pl.Expr | None
-    if t in ("id", "text"):
+    checks: list[Check] = []
+    if t in ("id", "text", "kind", "role"):
         v = _text(n, dtype)
-        long = v.str.len_chars() > MAX_TEXT
-        reason = pl.when(long).then(pl.lit(f"{n} is longer than {MAX_TEXT} characters"))
-        if missing is not None:
-            reason = pl.when(v.is_null()).then(missing).otherwise(reason)
-        return v, reason
-    if t == "kind":
-        v = _text(n, dtype)
-        reason = pl.when(v.is_null()).then(pl.lit(f"{n} is missing")).when(
-            ~v.is_in(list(CREDENTIAL_KINDS))
-        ).then(pl.format("unknown kind '{}'", v))
-        return v, reason
-    if t == "role":
-        v = _text(n, dtype)
-        reason = pl.when(v.is_not_null() & ~v.is_in(["teacher", "administrator"])).then(
-            pl.format("role '{}' is not teacher or administrator", v)
-        )
-        return v, reason
+        if col.required:
+            checks.append((v.is_null(), pl.lit(f"{n} is missing")))
+        checks.append((v.str.len_chars() > MAX_TEXT,
+                       pl.lit(f"{n} is longer than {MAX_TEXT} characters")))
+        if t == "kind":
+            checks.append((v.is_not_null() & ~v.is_in(list(CREDENTIAL_KINDS)),
+                           pl.format("unknown kind '{}'", v)))
+        if t == "role":
+            checks.append((v.is_not_null() & ~v.is_in(["teacher", "administrator"]),
+                           pl.format("role '{}' is not teacher or administrator", v)))
+        return v, checks
     if t == "date":
         if dtype == pl.Date:
             v = raw
+            present = raw.is_not_null()
         elif isinstance(dtype, pl.Datetime):
             v = raw.dt.date()
+            present = raw.is_not_null()
         else:
             s = _text(n, dtype)
+            present = s.is_not_null()
             v = pl.when(s.str.contains(_DATE)).then(
-                s.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-            )
-        reason = pl.when(present & v.is_null()).then(
-            pl.format(f"{n} '{{}}' is not a date (YYYY-MM-DD)", raw.cast(pl.String))
-        )
-        if missing is not None:
-            reason = pl.when(~present).then(missing).otherwise(reason)
-        return v, reason
-    if t in ("measure", "years") and (
-        dtype.is_integer() or (isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= SCALE_DIGITS)
-    ):
-        if dtype.is_integer():
-            v = raw.cast(pl.Int64) * SCALE
-        else:
-            sc = dtype.scale or 0  # type: ignore[union-attr]
-            v = (raw.cast(pl.Decimal(38, sc)) * (10**sc)).cast(pl.Int64) * 10 ** (SCALE_DIGITS - sc)
-        reason = (
-            pl.when(raw.is_null())
-            .then(missing if missing is not None else pl.lit(None, pl.String))
-            .when(v < 0)
-            .then(pl.format(f"{n} {{}} is negative", raw.cast(pl.String)))
-            .when(v >= 10**12)
-            .then(pl.format(f"{n} {{}} has more than 12 digits", raw.cast(pl.String)))
-        )
-        if t == "years":
-            reason = reason.when(v > 80 * SCALE).then(
-                pl.format(f"{n} {{}} is more than 80", raw.cast(pl.String)))
-        return pl.when(v >= 0).then(v), reason
+                s.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+        if col.required:
+            checks.append((~present, pl.lit(f"{n} is missing")))
+        checks.append((present & v.is_null(),
+                       pl.format(f"{n} '{{}}' is not a date (YYYY-MM-DD)", rs)))
+        return v, checks
     if t in ("measure", "years"):
-        s = _text(n, dtype)
-        g = s.str.extract_groups(_NUM)
-        ip, fp = g.struct.field("1"), g.struct.field("2")
-        frac = fp.fill_null("").str.strip_chars_end("0")
-        ipn = ip.str.strip_chars_start("0")
-        ok = ip.is_not_null() & (frac.str.len_chars() <= SCALE_DIGITS) & (
-            ipn.str.len_chars() + frac.str.len_chars() <= 12
-        )
-        v = pl.when(ok).then(
-            ip.cast(pl.Int64, strict=False) * SCALE
-            + frac.str.pad_end(SCALE_DIGITS, "0").cast(pl.Int64, strict=False)
-        )
-        neg = s.str.starts_with("-")
-        reason = (
-            pl.when(s.is_null())
-            .then(missing if missing is not None else pl.lit(None, pl.String))
-            .when(neg)
-            .then(pl.format(f"{n} {{}} is negative", s))
-            .when(ip.is_null())
-            .then(pl.format(f"{n} '{{}}' is not a number", s))
-            .when(frac.str.len_chars() > SCALE_DIGITS)
-            .then(pl.format(f"{n} {{}} has more than {SCALE_DIGITS} decimal places", s))
-            .when(~ok)
-            .then(pl.format(f"{n} {{}} has more than 12 digits", s))
-        )
+        native = dtype.is_integer() or (
+            isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= SCALE_DIGITS)
+        if native:
+            if dtype.is_integer():
+                v = raw.cast(pl.Int64) * SCALE
+            else:
+                sc = dtype.scale or 0  # type: ignore[union-attr]
+                v = (raw.cast(pl.Decimal(38, sc)) * (10**sc)).cast(pl.Int64) * 10 ** (
+                    SCALE_DIGITS - sc)
+            present = raw.is_not_null()
+            checks.append((v < 0, pl.format(f"{n} {{}} is negative", rs)))
+            checks.append((v >= 10**12, pl.format(f"{n} {{}} has more than 12 digits", rs)))
+            v = pl.when(v >= 0).then(v)
+        else:
+            s = _text(n, dtype)
+            present = s.is_not_null()
+            g = s.str.extract_groups(_NUM)
+            ip, fp = g.struct.field("1"), g.struct.field("2")
+            frac = fp.fill_null("").str.strip_chars_end("0")
+            ipn = ip.str.strip_chars_start("0")
+            ok = ip.is_not_null() & (frac.str.len_chars() <= SCALE_DIGITS) & (
+                ipn.str.len_chars() + frac.str.len_chars() <= 12)
+            v = pl.when(ok).then(
+                ip.cast(pl.Int64, strict=False) * SCALE
+                + frac.str.pad_end(SCALE_DIGITS, "0").cast(pl.Int64, strict=False))
+            msg = (
+                pl.when(s.str.starts_with("-")).then(pl.format(f"{n} {{}} is negative", s))
+                .when(ip.is_null()).then(pl.format(f"{n} '{{}}' is not a number", s))
+                .when(frac.str.len_chars() > SCALE_DIGITS)
+                .then(pl.format(f"{n} {{}} has more than {SCALE_DIGITS} decimal places", s))
+                .otherwise(pl.format(f"{n} {{}} has more than 12 digits", s))
+            )
+            checks.append((present & v.is_null(), msg))
+        if col.required:
+            checks.append((~present, pl.lit(f"{n} is missing")))
         if t == "years":
-            reason = pl.when(v > 80 * SCALE).then(
-                pl.format(f"{n} {{}} is more than 80", s)
-            ).otherwise(reason)
-        return v, reason
+            checks.append((v > 80 * SCALE, pl.format(f"{n} {{}} is more than 80", rs)))
+        return v, checks
     if t == "bool":
         if dtype == pl.Boolean:
-            return raw.fill_null(False), None
+            return raw.fill_null(False), checks
         s = _text(n, dtype).str.to_lowercase().fill_null("")
         v = pl.when(s.is_in(_TRUE)).then(True).when(s.is_in(_FALSE)).then(False)
-        reason = pl.when(v.is_null()).then(pl.format(f"{n} '{{}}' is not true or false", s))
-        return v.fill_null(False), reason
+        checks.append((v.is_null(), pl.format(f"{n} '{{}}' is not true or false", s)))
+        return v.fill_null(False), checks
     if t == "int":
         if dtype.is_integer():
             v = raw.cast(pl.Int64)
-            bad = pl.lit(False)
+            present = raw.is_not_null()
         else:
             s = _text(n, dtype)
+            present = s.is_not_null()
             v = s.cast(pl.Int64, strict=False)
-            bad = s.is_not_null() & v.is_null()
-        reason = pl.when(bad).then(
-            pl.format(f"{n} '{{}}' is not a whole number", raw.cast(pl.String))
-        )
+            checks.append((present & v.is_null(),
+                           pl.format(f"{n} '{{}}' is not a whole number", rs)))
+        if col.required:
+            checks.append((~present, pl.lit(f"{n} is missing")))
         if col.lo is not None and col.hi is not None:
-            reason = reason.when((v < col.lo) | (v > col.hi)).then(
-                pl.format(f"{n} {{}} is not in {col.lo}..{col.hi}", v)
-            )
-        if missing is not None:
-            reason = pl.when(~present).then(missing).otherwise(reason)
-        return v, reason
+            checks.append(((v < col.lo) | (v > col.hi),
+                           pl.format(f"{n} {{}} is not in {col.lo}..{col.hi}", v)))
+        return v, checks
     if t == "categories":
         if isinstance(dtype, pl.List):
             lst = raw.cast(pl.List(pl.String))
@@ -230,16 +211,37 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr | None]:
             pl.element().filter(pl.element().is_not_null() & (pl.element().str.len_chars() > 0))
         ).fill_null(pl.lit([], pl.List(pl.String)))
         long = lst.list.eval(pl.element().str.len_chars() > MAX_TEXT).list.any()
-        reason = pl.when(long).then(pl.lit(f"a category is longer than {MAX_TEXT} characters"))
-        return lst, reason
+        checks.append((long, pl.lit(f"a category is longer than {MAX_TEXT} characters")))
+        return lst, checks
     raise AssertionError(t)
+
+
+def _table_checks(table: str) -> list[Check]:
+    """Checks across columns, on the typed values."""
+    if table == "credentials":
+        return [(pl.col("submitted") < pl.col("earned"),
+                 pl.format("submitted {} is before earned {}", pl.col("submitted"),
+                           pl.col("earned")))]
+    if table == "educators":
+        lt, li, le = pl.col("license_type"), pl.col("license_issued"), pl.col("license_expires")
+        return [
+            (lt.is_not_null() & li.is_null(),
+             pl.lit("license_issued is missing (or not a date) for a license")),
+            (lt.is_null() & (li.is_not_null() | le.is_not_null()),
+             pl.lit("license dates without a license_type")),
+            (le <= li, pl.format("license_expires {} is not after license_issued {}", le, li)),
+            (pl.col("salary_lane").is_null() != pl.col("salary_step").is_null(),
+             pl.lit("salary_lane and salary_step go together")),
+        ]
+    return []
 
 
 def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Type the raw columns of one table; return (good rows, rejected rows with `reason`).
 
     `df` has the file's columns plus `_row` (1-based data row). Missing optional columns are
-    added as nulls. Every bad value of a row is named in its reason, separated by `; `.
+    added as nulls. Every bad value of a row is named in its reason, separated by `; `; the
+    messages are built for the bad rows only.
     """
     cols = TABLES[table]
     present = set(df.columns)
@@ -247,84 +249,56 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     if add:
         df = df.with_columns(add)
     values: list[pl.Expr] = []
-    reasons: list[pl.Expr] = []
+    checks: list[Check] = []
     for c in cols:
-        v, r = _parse(c, df.schema[c.name])
+        v, ch = _parse(c, df.schema[c.name])
         values.append(v.alias(c.name))
-        if r is not None:
-            reasons.append(r)
-    extra: list[pl.Expr] = []
-    if table == "credentials":
-        extra.append(
-            pl.when(pl.col("submitted") < pl.col("earned")).then(
-                pl.format("submitted {} is before earned {}", pl.col("submitted"),
-                          pl.col("earned"))
-            )
-        )
-    elif table == "educators":
-        lt, li, le = pl.col("license_type"), pl.col("license_issued"), pl.col("license_expires")
-        extra.extend([
-            pl.when(lt.is_not_null() & li.is_null() & pl.col("_li_ok")).then(
-                pl.lit("license_issued is missing for a license")
-            ),
-            pl.when(lt.is_null() & (li.is_not_null() | le.is_not_null())).then(
-                pl.lit("license dates without a license_type")
-            ),
-            pl.when(le <= li).then(
-                pl.format("license_expires {} is not after license_issued {}", le, li)
-            ),
-            pl.when(pl.col("salary_lane").is_null() != pl.col("salary_step").is_null()).then(
-                pl.lit("salary_lane and salary_step go together")
-            ),
-        ])
-    typed = df.select(
-        pl.col("_row"),
-        *values,
-        pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias("_reason0"),
-    )
-    if table == "educators":
+        checks.extend(ch)
+    typed = df.select(pl.col("_row"), *values,
+                      pl.any_horizontal([b for b, _ in checks] or [pl.lit(False)])
+                      .fill_null(False).alias("_bad"))
+    cross = _table_checks(table)
+    if cross:
         typed = typed.with_columns(
-            _li_ok=~pl.col("_reason0").str.contains("license_issued", literal=True)
-        )
-    if extra:
-        typed = typed.with_columns(
-            pl.concat_str([pl.col("_reason0").replace("", None), *extra], separator="; ",
-                          ignore_nulls=True).alias("_reason0")
-        )
-    if table == "educators":
-        typed = typed.drop("_li_ok")
-    typed = typed.with_columns(pl.col("_reason0").replace("", None).alias("reason")).drop(
-        "_reason0"
-    )
+            (pl.col("_bad") | pl.any_horizontal([b.fill_null(False) for b, _ in cross]))
+            .alias("_bad"))
     # duplicates: a credential id (per educator) or an evaluation year (per educator) repeated
     key = {"credentials": "credential_id", "evaluations": "year"}.get(table)
+    dup_rows = pl.Series("_row", [], dtype=pl.Int64)
     if key is not None:
-        dup = (
-            typed.filter(pl.col("reason").is_null())
-            .with_columns(
-                pl.int_range(pl.len()).over("educator_id", key, order_by="_row").alias("_n")
-            )
-            .filter(pl.col("_n") > 0)
-            .select("_row")
-            .with_columns(pl.lit(True).alias("_dup"))
+        first = pl.struct("educator_id", key).is_first_distinct()
+        dup_rows = typed.filter(~pl.col("_bad")).filter(~first).get_column("_row")
+    bad_rows = typed.filter(pl.col("_bad")).get_column("_row")
+    good = typed.filter(~pl.col("_bad") & ~pl.col("_row").is_in(dup_rows.implode())).drop("_bad")
+    item = (pl.col("credential_id") if table == "credentials"
+            else pl.col("license_type") if table == "educators"
+            else pl.col("year").cast(pl.String))
+    parts: list[pl.DataFrame] = []
+    if bad_rows.len():
+        raw_bad = df.filter(pl.col("_row").is_in(bad_rows.implode()))
+        msgs = raw_bad.select(
+            pl.col("_row"),
+            *[pl.when(b.fill_null(False)).then(m).alias(f"_r{i}")
+              for i, (b, m) in enumerate(checks)],
         )
-        if dup.height:
-            what = "credential id" if key == "credential_id" else "evaluation year"
-            typed = typed.join(dup, on="_row", how="left").with_columns(
-                pl.when(pl.col("_dup")).then(
-                    pl.format(f"duplicate {what} '{{}}' for educator '{{}}'", pl.col(key),
-                              pl.col("educator_id"))
-                ).otherwise(pl.col("reason")).alias("reason")
-            ).drop("_dup")
-    bad = typed.filter(pl.col("reason").is_not_null())
-    good = typed.filter(pl.col("reason").is_null()).drop("reason")
-    rejects = bad.select(
-        pl.lit(table).alias("table"),
-        pl.col("_row").alias("row"),
-        pl.col("educator_id"),
-        (pl.col("credential_id") if table == "credentials"
-         else pl.col("license_type") if table == "educators"
-         else pl.col("year").cast(pl.String)).alias("item"),
-        pl.col("reason"),
-    )
+        typed_bad = typed.filter(pl.col("_bad")).select(
+            pl.col("_row"), *[pl.when(b.fill_null(False)).then(m).alias(f"_x{i}")
+                              for i, (b, m) in enumerate(cross)])
+        both = typed.filter(pl.col("_bad")).join(msgs, on="_row").join(typed_bad, on="_row")
+        reasons = [pl.col(c) for c in both.columns if c.startswith(("_r", "_x"))]
+        parts.append(both.select(
+            pl.lit(table).alias("table"), pl.col("_row").alias("row"), pl.col("educator_id"),
+            item.alias("item"),
+            pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias("reason")))
+    if dup_rows.len():
+        what = "credential id" if key == "credential_id" else "evaluation year"
+        parts.append(typed.filter(pl.col("_row").is_in(dup_rows.implode())).select(
+            pl.lit(table).alias("table"), pl.col("_row").alias("row"), pl.col("educator_id"),
+            item.alias("item"),
+            pl.format(f"duplicate {what} '{{}}' for educator '{{}}'", pl.col(key or "_row"),
+                      pl.col("educator_id")).alias("reason")))
+    schema = {"table": pl.String, "row": pl.Int64, "educator_id": pl.String,
+              "item": pl.String, "reason": pl.String}
+    rejects = pl.concat([p.cast(schema) for p in parts]) if parts else pl.DataFrame(  # type: ignore[arg-type]
+        schema=schema)
     return good, rejects

@@ -93,9 +93,7 @@ def matcher_expr(m: Matcher, fields: FieldMap) -> pl.Expr:
         return pl.lit(True)
     if op in ("all", "any"):
         kids = [matcher_expr(c, fields) for c in m.children]
-        return reduce(lambda a, b: a & b, kids) if op == "all" else reduce(
-            lambda a, b: a | b, kids
-        )
+        return reduce(lambda a, b: a & b, kids) if op == "all" else reduce(lambda a, b: a | b, kids)
     if op == "not":
         return ~matcher_expr(m.children[0], fields)
     if op != "field" or m.field not in fields:
@@ -159,8 +157,12 @@ class Rounding:
         r = plan.rounders.get(unit)
         if r is None:
             raise Unsupported(f"unit {unit!r} has no definition")
-        mode = {"ROUND_HALF_UP": "half_up", "ROUND_DOWN": "down", "ROUND_UP": "up",
-                "ROUND_HALF_EVEN": "half_even"}[r.mode]
+        mode = {
+            "ROUND_HALF_UP": "half_up",
+            "ROUND_DOWN": "down",
+            "ROUND_UP": "up",
+            "ROUND_HALF_EVEN": "half_even",
+        }[r.mode]
         scale = _digits(r.places) if r.places < 1 else 0
         inc = _frac(r.inc)
         step = inc * 10**scale
@@ -200,18 +202,25 @@ class AwardOp:
     rounding: Rounding
 
     def amount(self) -> pl.Expr:
-        m = pl.lit(SCALE, pl.Int128) if self.measure is None else pl.col(self.measure).cast(
-            pl.Int128)
+        m = (
+            pl.lit(SCALE, pl.Int128)
+            if self.measure is None
+            else pl.col(self.measure).cast(pl.Int128)
+        )
         rate: pl.Expr = pl.lit(self.rate, pl.Int128)
         if self.audited_rate is not None:
-            rate = pl.when(pl.col("audited")).then(pl.lit(self.audited_rate, pl.Int128)).otherwise(
-                rate)
+            rate = (
+                pl.when(pl.col("audited"))
+                .then(pl.lit(self.audited_rate, pl.Int128))
+                .otherwise(rate)
+            )
         raw = m * rate
         if self.cap is not None:
             raw = pl.min_horizontal(raw, pl.lit(self.cap, pl.Int128))
         inc = self.rounding.inc
-        steps = round_div(raw * inc.denominator, SCALE * self.den * inc.numerator,
-                          self.rounding.mode)
+        steps = round_div(
+            raw * inc.denominator, SCALE * self.den * inc.numerator, self.rounding.mode
+        )
         return (steps * self.rounding.step).cast(pl.Int64)
 
 
@@ -261,13 +270,22 @@ def _award_op(plan: Plan, ca: CompiledAward, kinds: tuple[str, ...]) -> AwardOp:
         mf = _frac(rule.max_per_credential) * SCALE * den
         den *= mf.denominator
         cap = int(_frac(rule.max_per_credential) * SCALE * den)
-    measure = {"credential": None, "contact_hours": "hours", "semester_credits":
-               "semester_credits", "ceus": "ceus"}[rule.per]
+    measure = {
+        "credential": None,
+        "contact_hours": "hours",
+        "semester_credits": "semester_credits",
+        "ceus": "ceus",
+    }[rule.per]
     return AwardOp(
-        ca=ca, kinds=kinds, when=matcher_expr(rule.when, CREDENTIAL_MAP), measure=measure,
+        ca=ca,
+        kinds=kinds,
+        when=matcher_expr(rule.when, CREDENTIAL_MAP),
+        measure=measure,
         rate=int(_frac(rate) * den),
         audited_rate=None if ca.audited_amount is None else int(_frac(ca.audited_amount) * den),
-        den=den, cap=cap, rounding=rounding,
+        den=den,
+        cap=cap,
+        rounding=rounding,
     )
 
 
@@ -308,12 +326,16 @@ def compile_columnar(plan: Plan) -> ColumnarPlan:
                 if v is None:
                     raise Unsupported(f"{req.id}: {u} {a} is finer than the unit")
                 need[u] = v
-            cp.requirements.append({
-                "index": i, "rule": req, "need": need,
-                "educator": matcher_expr(req.when_educator, EDUCATOR_MAP),
-                "license": matcher_expr(req.when_license, LICENSE_MAP),
-                "categories": bool(req.categories),
-            })
+            cp.requirements.append(
+                {
+                    "index": i,
+                    "rule": req,
+                    "need": need,
+                    "educator": matcher_expr(req.when_educator, EDUCATOR_MAP),
+                    "license": matcher_expr(req.when_license, LICENSE_MAP),
+                    "categories": bool(req.categories),
+                }
+            )
         for i, adv in enumerate(plan.advancement):
             need = {}
             for u, a in adv.requires.items():
@@ -322,11 +344,15 @@ def compile_columnar(plan: Plan) -> ColumnarPlan:
                     raise Unsupported(f"{adv.id}: {u} {a} is finer than the unit")
                 need[u] = v
             exp = adv.conditions.experience_years
-            cp.advancement.append({
-                "index": i, "rule": adv, "need": need,
-                "educator": matcher_expr(adv.when_educator, EDUCATOR_MAP),
-                "experience": None if exp is None else math.ceil(_frac(exp) * SCALE),
-            })
+            cp.advancement.append(
+                {
+                    "index": i,
+                    "rule": adv,
+                    "need": need,
+                    "educator": matcher_expr(adv.when_educator, EDUCATOR_MAP),
+                    "experience": None if exp is None else math.ceil(_frac(exp) * SCALE),
+                }
+            )
         for cap in plan.caps:
             if cap.unit not in cp.rounding:
                 raise Unsupported(f"{cap.id}: unit {cap.unit!r} has no definition")
@@ -336,8 +362,9 @@ def compile_columnar(plan: Plan) -> ColumnarPlan:
     return cp
 
 
-def cycle_for(issued: dt.date, expires: dt.date | None, years: int,
-              as_of: dt.date) -> tuple[dt.date, dt.date]:
+def cycle_for(
+    issued: dt.date, expires: dt.date | None, years: int, as_of: dt.date
+) -> tuple[dt.date, dt.date]:
     """The renewal cycle containing `as_of` (the engine's `_cycle_for`, for columns)."""
     if expires is not None:
         return issued, expires

@@ -45,15 +45,18 @@ def partition_roster(roster: Roster, folder: Path, parts: int) -> dict[str, list
     for t in _TABLES:
         (folder / t).mkdir(parents=True)
     for k, ch in enumerate(hash_chunks(roster, parts)):
-        for t, df in (("educators", ch.educators), ("credentials", ch.credentials),
-                      ("evaluations", ch.evaluations)):
+        for t, df in (
+            ("educators", ch.educators),
+            ("credentials", ch.credentials),
+            ("evaluations", ch.evaluations),
+        ):
             if df is None:
-                df = pl.DataFrame(schema={"educator_id": pl.String, "_row": pl.Int64,
-                                          "_key": pl.String})
+                df = pl.DataFrame(
+                    schema={"educator_id": pl.String, "_row": pl.Int64, "_key": pl.String}
+                )
             p = folder / t / f"part-{k:05d}.parquet"
             # a partition with no rows still carries a row, so every file is a partition
-            df.with_columns(pl.lit(False).alias("_pad")).vstack(
-                _pad_row(df)).write_parquet(p)
+            df.with_columns(pl.lit(False).alias("_pad")).vstack(_pad_row(df)).write_parquet(p)
             files[t].append(str(p))
     return files
 
@@ -87,19 +90,28 @@ def _from_ipc(b: bytes | None) -> pa.Table | None:
 
 
 def evaluate_partition(
-    edu: pd.DataFrame, cred: pd.DataFrame, evals: pd.DataFrame, *, cp: ColumnarPlan,
-    files: dict[str, str], with_ledger: bool,
+    edu: pd.DataFrame,
+    cred: pd.DataFrame,
+    evals: pd.DataFrame,
+    *,
+    cp: ColumnarPlan,
+    files: dict[str, str],
+    with_ledger: bool,
 ) -> pd.DataFrame:
     """One Parquet partition of each table → one row of Arrow IPC outputs and stats."""
     e = _to_polars(edu)
     ch = Chunk(
-        e if e is not None else pl.DataFrame(schema={"educator_id": pl.String,
-                                                     "_row": pl.Int64}),
-        _to_polars(cred), _to_polars(evals))
+        e if e is not None else pl.DataFrame(schema={"educator_id": pl.String, "_row": pl.Int64}),
+        _to_polars(cred),
+        _to_polars(evals),
+    )
     co = process_chunk(cp, ch, files=files, mode="vector", with_ledger=with_ledger)
     row: dict[str, Any] = {
-        "results": _ipc(co.results), "warnings": _ipc(co.warnings),
-        "ledger": _ipc(co.ledger), "rejects": _ipc(co.rejects), "stats": [co.stats],
+        "results": _ipc(co.results),
+        "warnings": _ipc(co.warnings),
+        "ledger": _ipc(co.ledger),
+        "rejects": _ipc(co.rejects),
+        "stats": [co.stats],
     }
     return pd.DataFrame({k: [v] if k != "stats" else v for k, v in row.items()})
 
@@ -109,8 +121,14 @@ def _meta() -> pd.DataFrame:
 
 
 def dask_chunks(
-    roster: Roster, cp: ColumnarPlan, *, files: dict[str, str], with_ledger: bool,
-    scheduler: str | None, partitions: int | None, work: Path | None = None,
+    roster: Roster,
+    cp: ColumnarPlan,
+    *,
+    files: dict[str, str],
+    with_ledger: bool,
+    scheduler: str | None,
+    partitions: int | None,
+    work: Path | None = None,
 ) -> Iterator[ChunkOut]:
     import dask
     import dask.dataframe as dd
@@ -122,8 +140,9 @@ def dask_chunks(
     cluster = None
     try:
         if scheduler is None:
-            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            cluster = LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            )
             client = Client(cluster)
         else:
             client = Client(scheduler)
@@ -133,8 +152,14 @@ def dask_chunks(
                 for t in _TABLES
             ]
             out = dd.map_partitions(
-                evaluate_partition, *tables, cp=cp, files=files, with_ledger=with_ledger,
-                meta=_meta(), align_dataframes=False, enforce_metadata=False,
+                evaluate_partition,
+                *tables,
+                cp=cp,
+                files=files,
+                with_ledger=with_ledger,
+                meta=_meta(),
+                align_dataframes=False,
+                enforce_metadata=False,
             )
             futures = client.compute(out.to_delayed())
             for fut in futures:
@@ -146,9 +171,14 @@ def dask_chunks(
                 rejects = _from_ipc(r["rejects"])
                 assert results is not None and warnings is not None and rejects is not None
                 stats: Stats = r["stats"]
-                yield ChunkOut(results=results, warnings=warnings,
-                               ledger=_from_ipc(r["ledger"]), rejects=rejects, stats=stats,
-                               results_frame=pl.DataFrame())
+                yield ChunkOut(
+                    results=results,
+                    warnings=warnings,
+                    ledger=_from_ipc(r["ledger"]),
+                    rejects=rejects,
+                    stats=stats,
+                    results_frame=pl.DataFrame(),
+                )
     finally:
         if cluster is not None:
             cluster.close()

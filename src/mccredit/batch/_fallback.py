@@ -27,9 +27,15 @@ SALARY_TEXT = ("lane", "new_lane")
 SALARY_INT = ("step", "new_step")
 SALARY_MONEY = ("annual", "new_annual", "annual_delta", "this_year_delta", "retro")
 SALARY_COLUMNS: dict[str, pl.DataType] = {
-    "salary_lane": pl.String(), "salary_step": pl.Int64(), "salary_annual": pl.Int64(),
-    "new_lane": pl.String(), "new_step": pl.Int64(), "new_annual": pl.Int64(),
-    "annual_delta": pl.Int64(), "effective_date": pl.Date(), "this_year_delta": pl.Int64(),
+    "salary_lane": pl.String(),
+    "salary_step": pl.Int64(),
+    "salary_annual": pl.Int64(),
+    "new_lane": pl.String(),
+    "new_step": pl.Int64(),
+    "new_annual": pl.Int64(),
+    "annual_delta": pl.Int64(),
+    "effective_date": pl.Date(),
+    "this_year_delta": pl.Int64(),
     "retro": pl.Int64(),
 }  # money in cents
 
@@ -46,8 +52,11 @@ def educators_from_rows(
     rows_of: dict[str, dict[str, int]] = defaultdict(dict)
     for r in cred.sort("_row").iter_rows(named=True):
         c: dict[str, Any] = {
-            "id": r["credential_id"], "kind": r["kind"], "earned": r["earned"],
-            "categories": list(r["categories"] or ()), "audited": bool(r["audited"]),
+            "id": r["credential_id"],
+            "kind": r["kind"],
+            "earned": r["earned"],
+            "categories": list(r["categories"] or ()),
+            "audited": bool(r["audited"]),
         }
         for k in ("issuer", "code", "title", "submitted"):
             if r[k] is not None:
@@ -66,8 +75,11 @@ def educators_from_rows(
         eid = r["educator_id"]
         if eid not in people:
             first_row[eid] = r["_row"]
-            d: dict[str, Any] = {"id": eid, "jurisdiction": r["jurisdiction"] or jurisdiction,
-                                 "licenses": []}
+            d: dict[str, Any] = {
+                "id": eid,
+                "jurisdiction": r["jurisdiction"] or jurisdiction,
+                "licenses": [],
+            }
             for k in ("name", "role", "grade_band"):
                 if r[k] is not None:
                     d[k] = r[k]
@@ -82,8 +94,11 @@ def educators_from_rows(
             people[eid] = d
         if r["license_type"] is not None:
             lic: dict[str, Any] = {"type": r["license_type"], "issued": r["license_issued"]}
-            for k, src in (("tier", "license_tier"), ("id", "license_id"),
-                           ("expires", "license_expires")):
+            for k, src in (
+                ("tier", "license_tier"),
+                ("id", "license_id"),
+                ("expires", "license_expires"),
+            ):
                 if r[src] is not None:
                     lic[k] = r[src]
             people[eid]["licenses"].append(lic)
@@ -98,8 +113,15 @@ def educators_from_rows(
             msg = "; ".join(
                 f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in e.errors()
             )
-            rejects.append({"table": "educators", "row": first_row[eid], "educator_id": eid,
-                            "item": None, "reason": f"educator rejected by the engine: {msg}"})
+            rejects.append(
+                {
+                    "table": "educators",
+                    "row": first_row[eid],
+                    "educator_id": eid,
+                    "item": None,
+                    "reason": f"educator rejected by the engine: {msg}",
+                }
+            )
     return out, rejects
 
 
@@ -164,31 +186,48 @@ def evaluate_fallback(
         base["advance_eligible"] = ";".join(a["tier"] for a in adv if a["eligible"])
         sal = doc.get("salary")
         if isinstance(sal, dict):
-            base.update({
-                "salary_lane": sal.get("lane"), "salary_step": sal.get("step"),
-                "salary_annual": _money(sal.get("annual")), "new_lane": sal.get("new_lane"),
-                "new_step": sal.get("new_step"), "new_annual": _money(sal.get("new_annual")),
-                "annual_delta": _money(sal.get("annual_delta")),
-                "effective_date": _date(sal.get("effective_date")),
-                "this_year_delta": _money(sal.get("this_year_delta")),
-                "retro": _money(sal.get("retro")),
-            })
+            base.update(
+                {
+                    "salary_lane": sal.get("lane"),
+                    "salary_step": sal.get("step"),
+                    "salary_annual": _money(sal.get("annual")),
+                    "new_lane": sal.get("new_lane"),
+                    "new_step": sal.get("new_step"),
+                    "new_annual": _money(sal.get("new_annual")),
+                    "annual_delta": _money(sal.get("annual_delta")),
+                    "effective_date": _date(sal.get("effective_date")),
+                    "this_year_delta": _money(sal.get("this_year_delta")),
+                    "retro": _money(sal.get("retro")),
+                }
+            )
         warnings = [w for w in doc["warnings"] if w.get("code") != "rule_review_due"]
         base["warnings"] = len(warnings)
         for w in warnings:
             c = w.get("credential")
-            out.warnings.append({
-                "educator_id": eid, "credential": c, "code": w.get("code"),
-                "rule": w.get("rule"), "message": w.get("message"),
-                "table": "credentials" if c in rows_of else None, "row": rows_of.get(c),
-            })
+            out.warnings.append(
+                {
+                    "educator_id": eid,
+                    "credential": c,
+                    "code": w.get("code"),
+                    "rule": w.get("rule"),
+                    "message": w.get("message"),
+                    "table": "credentials" if c in rows_of else None,
+                    "row": rows_of.get(c),
+                }
+            )
         if with_ledger:
             for e in doc["ledger"]:
-                out.ledger.append({
-                    "educator_id": eid, "credential": e["credential"], "unit": e["unit"],
-                    "amount": _scaled(e["amount"], scale.get(e["unit"], 4)), "rule": e["rule"],
-                    "date": dt.date.fromisoformat(e["date"]), "kind": e.get("kind", "award"),
-                })
+                out.ledger.append(
+                    {
+                        "educator_id": eid,
+                        "credential": e["credential"],
+                        "unit": e["unit"],
+                        "amount": _scaled(e["amount"], scale.get(e["unit"], 4)),
+                        "rule": e["rule"],
+                        "date": dt.date.fromisoformat(e["date"]),
+                        "kind": e.get("kind", "award"),
+                    }
+                )
         lics = sorted(
             enumerate(lic_rows.get(eid, [])),
             key=lambda p: (p[1]["license_issued"], p[1]["license_type"], p[0]),
@@ -199,12 +238,24 @@ def evaluate_fallback(
             continue
         for seq, lr in lics:
             row = dict(base)
-            row.update({k: lr[k] for k in ("license_type", "license_tier", "license_id",
-                                             "license_issued", "license_expires")})
+            row.update(
+                {
+                    k: lr[k]
+                    for k in (
+                        "license_type",
+                        "license_tier",
+                        "license_id",
+                        "license_issued",
+                        "license_expires",
+                    )
+                }
+            )
             row["_lic"] = seq
             ren = renewal[0] if renewal else None
-            if ren is not None and ren["license"] == lr["license_type"] and (
-                ren.get("license_id") == lr["license_id"]
+            if (
+                ren is not None
+                and ren["license"] == lr["license_type"]
+                and (ren.get("license_id") == lr["license_id"])
             ):
                 renewal.pop(0)
                 row["requirement"] = ren["rule"]

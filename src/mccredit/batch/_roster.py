@@ -96,8 +96,11 @@ def open_roster(path: Path | str) -> Roster:
         need = [c.name for c in TABLES[name] if c.required]
         missing = [c for c in need if c not in cols]
         if missing:
-            raise _fail(f, f"{f}: missing required column(s) {', '.join(missing)}; "
-                           f"found: {', '.join(cols) or 'none'}")
+            raise _fail(
+                f,
+                f"{f}: missing required column(s) {', '.join(missing)}; "
+                f"found: {', '.join(cols) or 'none'}",
+            )
     return Roster(root=p, files=files)
 
 
@@ -227,7 +230,8 @@ def merge_chunks(roster: Roster, chunk_educators: int, batch_rows: int) -> Itera
             rest = {n: s.take_through(None) for n, s in streams.items() if n != "educators"}
             if e is not None or any(v is not None for v in rest.values()):
                 yield Chunk(
-                    e if e is not None else pl.DataFrame(), rest.get("credentials"),
+                    e if e is not None else pl.DataFrame(),
+                    rest.get("credentials"),
                     rest.get("evaluations"),
                 )
             return

@@ -116,8 +116,9 @@ class _Outputs:
     def __enter__(self) -> _Outputs:
         return self
 
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if et is None:
             for t in self.tables:
                 t.commit()
@@ -150,8 +151,7 @@ class BatchSummary:
             f"({rate:,.0f} educators/s)",
             f"renewal: {s.complete} licenses complete, {s.at_risk} at risk",
             f"advancement: {s.eligible} educators eligible",
-            f"salary: {s.salary_changes} changes, cost this year "
-            f"{s.cost_this_year / 100:,.2f}",
+            f"salary: {s.salary_changes} changes, cost this year {s.cost_this_year / 100:,.2f}",
             f"warnings: {s.warnings}; rejected rows: {s.rejected}",
         ]
         if s.fallback:
@@ -180,13 +180,21 @@ def _side(out: Path, what: str, fmt: Format) -> Path:
     return out.with_name(f"{out.stem}.{what}{ext}")
 
 
-PAYROLL_SCHEMA = pa.schema([
-    ("educator_id", pa.string()), ("salary_lane", pa.string()), ("salary_step", pa.int64()),
-    ("salary_annual", pa.decimal128(18, 2)), ("new_lane", pa.string()),
-    ("new_step", pa.int64()), ("new_annual", pa.decimal128(18, 2)),
-    ("annual_delta", pa.decimal128(18, 2)), ("effective_date", pa.date32()),
-    ("this_year_delta", pa.decimal128(18, 2)), ("retro", pa.decimal128(18, 2)),
-])
+PAYROLL_SCHEMA = pa.schema(
+    [
+        ("educator_id", pa.string()),
+        ("salary_lane", pa.string()),
+        ("salary_step", pa.int64()),
+        ("salary_annual", pa.decimal128(18, 2)),
+        ("new_lane", pa.string()),
+        ("new_step", pa.int64()),
+        ("new_annual", pa.decimal128(18, 2)),
+        ("annual_delta", pa.decimal128(18, 2)),
+        ("effective_date", pa.date32()),
+        ("this_year_delta", pa.decimal128(18, 2)),
+        ("retro", pa.decimal128(18, 2)),
+    ]
+)
 
 
 def payroll_rows(results: pa.Table) -> pa.Table:
@@ -213,7 +221,7 @@ def run_batch(
     ledger_out: Path | str | None = None,
     engine: Engine = "local",
     scheduler: str | None = None,
-    chunk_educators: int = 50_000,
+    chunk_educators: int = 20_000,
     partitions: int | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> BatchSummary:
@@ -230,19 +238,31 @@ def run_batch(
     files = {k: r.display(k) for k in r.files}
     with_ledger = ledger_out is not None
     stats = Stats()
-    summary = BatchSummary(jurisdiction=jurisdiction, as_of=as_of, engine=engine, stats=stats,
-                           seconds=0.0,
-                           stale_rules=[(rid, d.isoformat()) for rid, d in plan.stale],
-                           plan_note=cp.reason)
+    summary = BatchSummary(
+        jurisdiction=jurisdiction,
+        as_of=as_of,
+        engine=engine,
+        stats=stats,
+        seconds=0.0,
+        stale_rules=[(rid, d.isoformat()) for rid, d in plan.stale],
+        plan_note=cp.reason,
+    )
     total = r.rows("educators")
     mode: Mode = "reference" if engine == "reference" else "vector"
     if engine == "dask":
         from ._dask import dask_chunks
 
         def source() -> Iterator[ChunkOut]:
-            return dask_chunks(r, cp, files=files, with_ledger=with_ledger,
-                               scheduler=scheduler, partitions=partitions,
-                               work=out_p.parent / f".{out_p.name}.parts")
+            return dask_chunks(
+                r,
+                cp,
+                files=files,
+                with_ledger=with_ledger,
+                scheduler=scheduler,
+                partitions=partitions,
+                work=out_p.parent / f".{out_p.name}.parts",
+            )
+
         sources = [source]
     else:
         frames = catalog_frames(cp)
@@ -250,8 +270,10 @@ def run_batch(
         def local(chunks: Callable[[], Iterator[Chunk]]) -> Callable[[], Iterator[ChunkOut]]:
             def gen() -> Iterator[ChunkOut]:
                 for ch in chunks():
-                    yield process_chunk(cp, ch, files=files, mode=mode,
-                                        with_ledger=with_ledger, frames=frames)
+                    yield process_chunk(
+                        cp, ch, files=files, mode=mode, with_ledger=with_ledger, frames=frames
+                    )
+
             return gen
 
         sources = [
@@ -261,8 +283,9 @@ def run_batch(
     for attempt, source in enumerate(sources):
         stats = Stats()
         try:
-            _write_all(source, cp, out_p, ofmt, payroll_out, ledger_out, stats, summary,
-                       progress, total)
+            _write_all(
+                source, cp, out_p, ofmt, payroll_out, ledger_out, stats, summary, progress, total
+            )
         except Unsorted:
             if attempt + 1 == len(sources):
                 raise
@@ -273,10 +296,18 @@ def run_batch(
     return summary
 
 
-def _write_all(source: ChunkSource, cp: ColumnarPlan, out_p: Path, ofmt: Format,
-               payroll_out: Path | str | None, ledger_out: Path | str | None, stats: Stats,
-               summary: BatchSummary, progress: Callable[[int, int | None], None] | None,
-               total: int | None) -> None:
+def _write_all(
+    source: ChunkSource,
+    cp: ColumnarPlan,
+    out_p: Path,
+    ofmt: Format,
+    payroll_out: Path | str | None,
+    ledger_out: Path | str | None,
+    stats: Stats,
+    summary: BatchSummary,
+    progress: Callable[[int, int | None], None] | None,
+    total: int | None,
+) -> None:
     with _Outputs() as outs:
         res_t = outs.add(out_p, results_schema(cp), ofmt)
         warn_t = outs.add(_side(out_p, "warnings", ofmt), warning_schema(), ofmt)
@@ -288,8 +319,11 @@ def _write_all(source: ChunkSource, cp: ColumnarPlan, out_p: Path, ofmt: Format,
         pay_t = None
         if payroll_out is not None:
             pp = Path(payroll_out)
-            pay_t = outs.add(pp, PAYROLL_SCHEMA, _fmt_of(pp, "csv" if pp.suffix.lower() not in (
-                ".parquet", ".ndjson") else None))
+            pay_t = outs.add(
+                pp,
+                PAYROLL_SCHEMA,
+                _fmt_of(pp, "csv" if pp.suffix.lower() not in (".parquet", ".ndjson") else None),
+            )
         done = 0
         for co in source():
             res_t.write(co.results)
@@ -303,8 +337,11 @@ def _write_all(source: ChunkSource, cp: ColumnarPlan, out_p: Path, ofmt: Format,
             done += co.stats.educator_rows
             if progress is not None:
                 progress(done, total)
-        summary.outputs = {"results": str(res_t.path), "warnings": str(warn_t.path),
-                           "rejects": str(rej_t.path)}
+        summary.outputs = {
+            "results": str(res_t.path),
+            "warnings": str(warn_t.path),
+            "rejects": str(rej_t.path),
+        }
         if led_t is not None:
             summary.outputs["ledger"] = str(led_t.path)
         if pay_t is not None:

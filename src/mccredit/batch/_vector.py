@@ -22,12 +22,22 @@ from ._columns import SCALE
 __all__ = ["VectorOut", "catalog_frames", "evaluate_vector", "facts"]
 
 LEDGER_SCHEMA = {
-    "educator_id": pl.String, "credential": pl.String, "unit": pl.String, "amount": pl.Int64,
-    "rule": pl.String, "date": pl.Date, "kind": pl.String,
+    "educator_id": pl.String,
+    "credential": pl.String,
+    "unit": pl.String,
+    "amount": pl.Int64,
+    "rule": pl.String,
+    "date": pl.Date,
+    "kind": pl.String,
 }
 WARNING_SCHEMA = {
-    "educator_id": pl.String, "credential": pl.String, "code": pl.String, "rule": pl.String,
-    "message": pl.String, "table": pl.String, "row": pl.Int64,
+    "educator_id": pl.String,
+    "credential": pl.String,
+    "code": pl.String,
+    "rule": pl.String,
+    "message": pl.String,
+    "table": pl.String,
+    "row": pl.Int64,
 }
 
 
@@ -53,14 +63,23 @@ def catalog_frames(cp: ColumnarPlan) -> tuple[pl.DataFrame, pl.DataFrame, pl.Dat
             ],
             "in_catalog": [True] * len(j.catalog),
         },
-        schema={"issuer": pl.String, "code": pl.String,
-                "_cat_categories": pl.List(pl.String), "_cat_hours": pl.Int64,
-                "in_catalog": pl.Boolean},
+        schema={
+            "issuer": pl.String,
+            "code": pl.String,
+            "_cat_categories": pl.List(pl.String),
+            "_cat_hours": pl.Int64,
+            "in_catalog": pl.Boolean,
+        },
     )
-    codes = pl.DataFrame(
-        [(i, c) for i, cs in j.catalog_codes_by_issuer.items() for c in cs],
-        schema={"issuer": pl.String, "code": pl.String}, orient="row",
-    ).unique().with_columns(pl.lit(True).alias("_code_known"))
+    codes = (
+        pl.DataFrame(
+            [(i, c) for i, cs in j.catalog_codes_by_issuer.items() for c in cs],
+            schema={"issuer": pl.String, "code": pl.String},
+            orient="row",
+        )
+        .unique()
+        .with_columns(pl.lit(True).alias("_code_known"))
+    )
     stacks: dict[str, list[str]] = {}
     for s in j.catalog_stacks.values():
         for m in s.members:
@@ -76,8 +95,9 @@ def catalog_frames(cp: ColumnarPlan) -> tuple[pl.DataFrame, pl.DataFrame, pl.Dat
     return cat, codes, st
 
 
-def facts(cp: ColumnarPlan, cred: pl.DataFrame,
-          frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]) -> pl.DataFrame:
+def facts(
+    cp: ColumnarPlan, cred: pl.DataFrame, frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]
+) -> pl.DataFrame:
     """Credentials as matchers see them (`engine._evaluate.Facts`), plus `_gate`."""
     j = cp.plan.jurisdiction
     cat, codes, st = frames
@@ -90,28 +110,35 @@ def facts(cp: ColumnarPlan, cred: pl.DataFrame,
     df = df.with_columns(
         pl.concat_list(
             "categories",
-            pl.col("_cat_categories").fill_null(pl.lit([], pl.List(pl.String))).list
-            .set_difference(pl.col("categories")),
+            pl.col("_cat_categories")
+            .fill_null(pl.lit([], pl.List(pl.String)))
+            .list.set_difference(pl.col("categories")),
         ).alias("categories"),
         pl.coalesce("contact_hours", "_cat_hours").alias("hours"),
         pl.col("in_catalog").fill_null(False),
-        (pl.col("issuer").is_not_null() & pl.col("issuer").is_in(sorted(j.accepted_issuers)))
-        .alias("accepted"),
+        (pl.col("issuer").is_not_null() & pl.col("issuer").is_in(sorted(j.accepted_issuers))).alias(
+            "accepted"
+        ),
         pl.col("stack").fill_null(pl.lit([], pl.List(pl.String))),
         pl.col("_code_known").fill_null(False),
     )
     is_mc = pl.col("kind") == "micro_credential"
     gate = (
-        pl.when(is_mc & pl.col("issuer").is_null()).then(pl.lit("issuer_missing"))
-        .when(is_mc & ~pl.col("accepted")).then(pl.lit("issuer_not_accepted"))
+        pl.when(is_mc & pl.col("issuer").is_null())
+        .then(pl.lit("issuer_missing"))
+        .when(is_mc & ~pl.col("accepted"))
+        .then(pl.lit("issuer_not_accepted"))
     )
     if j.strict_codes:
         gate = gate.when(
-            is_mc & pl.col("code").is_not_null() & pl.col("issuer").is_in(issuers_with_codes)
+            is_mc
+            & pl.col("code").is_not_null()
+            & pl.col("issuer").is_in(issuers_with_codes)
             & ~pl.col("_code_known")
         ).then(pl.lit("code_not_in_catalog"))
     return df.with_columns(gate.otherwise(None).alias("_gate")).drop(
-        "_cat_categories", "_cat_hours", "_code_known")
+        "_cat_categories", "_cat_hours", "_code_known"
+    )
 
 
 def _gate_messages(cp: ColumnarPlan) -> pl.Expr:
@@ -120,16 +147,31 @@ def _gate_messages(cp: ColumnarPlan) -> pl.Expr:
     names = j.issuer_names
     g = pl.col("_gate")
     return (
-        pl.when(g == "issuer_missing").then(pl.format(
-            f"micro-credential '{{}}' names no issuer; {j.id} credits micro-credentials only "
-            f"from accepted issuers ({acc})", pl.col("credential_id")))
-        .when(g == "issuer_not_accepted").then(pl.format(
-            f"issuer '{{}}' is not an accepted micro-credential issuer in {j.id} "
-            f"(accepted: {acc}); not credited", pl.col("issuer")))
-        .otherwise(pl.format(
-            "code '{}' is not in {}'s catalog; not credited", pl.col("code"),
-            pl.col("issuer").replace_strict(names, default=pl.col("issuer"),
-                                            return_dtype=pl.String)))
+        pl.when(g == "issuer_missing")
+        .then(
+            pl.format(
+                f"micro-credential '{{}}' names no issuer; {j.id} credits micro-credentials only "
+                f"from accepted issuers ({acc})",
+                pl.col("credential_id"),
+            )
+        )
+        .when(g == "issuer_not_accepted")
+        .then(
+            pl.format(
+                f"issuer '{{}}' is not an accepted micro-credential issuer in {j.id} "
+                f"(accepted: {acc}); not credited",
+                pl.col("issuer"),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "code '{}' is not in {}'s catalog; not credited",
+                pl.col("code"),
+                pl.col("issuer").replace_strict(
+                    names, default=pl.col("issuer"), return_dtype=pl.String
+                ),
+            )
+        )
     )
 
 
@@ -152,11 +194,17 @@ def evaluate_vector(
     wcols = ["educator_id", "credential", "code", "rule", "message", "table", "row"]
     gated = f.filter(~ok)
     if gated.height:
-        warn_parts.append(gated.select(
-            "educator_id", pl.col("credential_id").alias("credential"),
-            pl.col("_gate").alias("code"), pl.lit(None, pl.String).alias("rule"),
-            _gate_messages(cp).alias("message"), pl.lit("credentials").alias("table"),
-            pl.col("_row").alias("row")))
+        warn_parts.append(
+            gated.select(
+                "educator_id",
+                pl.col("credential_id").alias("credential"),
+                pl.col("_gate").alias("code"),
+                pl.lit(None, pl.String).alias("rule"),
+                _gate_messages(cp).alias("message"),
+                pl.lit("credentials").alias("table"),
+                pl.col("_row").alias("row"),
+            )
+        )
     f = f.filter(ok)
     # awards
     masks = []
@@ -164,8 +212,9 @@ def evaluate_vector(
         masks.append((pl.col("kind").is_in(list(op.kinds)) & op.when).alias(f"_m{i}"))
     if masks:
         f = f.with_columns(masks)
-    matched = reduce(lambda a, b: a | b, [pl.col(f"_m{i}") for i in range(len(cp.awards))],
-                     pl.lit(False))
+    matched = reduce(
+        lambda a, b: a | b, [pl.col(f"_m{i}") for i in range(len(cp.awards))], pl.lit(False)
+    )
     f = f.with_columns(matched.alias("_matched"))
     led_parts: list[pl.DataFrame] = []
     cap_cols: list[str] = []
@@ -185,59 +234,103 @@ def evaluate_vector(
         miss = sel.filter(~has)
         if miss.height:
             per = rule.per.replace("_", " ")
-            warn_parts.append(miss.select(
-                "educator_id", pl.col("credential_id").alias("credential"),
-                pl.lit("measure_missing").alias("code"), pl.lit(rule.id).alias("rule"),
-                pl.format(f"rule '{rule.id}' credits {per} but credential '{{}}' has no "
-                          f"{rule.per}", pl.col("credential_id")).alias("message"),
-                pl.lit("credentials").alias("table"), pl.col("_row").alias("row")))
+            warn_parts.append(
+                miss.select(
+                    "educator_id",
+                    pl.col("credential_id").alias("credential"),
+                    pl.lit("measure_missing").alias("code"),
+                    pl.lit(rule.id).alias("rule"),
+                    pl.format(
+                        f"rule '{rule.id}' credits {per} but credential '{{}}' has no {rule.per}",
+                        pl.col("credential_id"),
+                    ).alias("message"),
+                    pl.lit("credentials").alias("table"),
+                    pl.col("_row").alias("row"),
+                )
+            )
         got = sel.filter(has)
         caps_here = [
-            pl.col(c) & pl.lit(cap["rule"].unit == rule.unit and (
-                cap["rule"].rules is None or rule.id in cap["rule"].rules)).alias(c)
+            pl.col(c)
+            & pl.lit(
+                cap["rule"].unit == rule.unit
+                and (cap["rule"].rules is None or rule.id in cap["rule"].rules)
+            ).alias(c)
             for c, cap in zip(cap_cols, cp.caps, strict=True)
         ]
-        led_parts.append(got.select(
-            "educator_id", pl.col("credential_id").alias("credential"),
-            pl.lit(rule.unit).alias("unit"), op.amount().alias("amount"),
-            pl.lit(rule.id).alias("rule"), pl.col("earned").alias("date"),
-            pl.lit("award").alias("kind"), "categories", "code", "issuer", *caps_here,
-        ))
+        led_parts.append(
+            got.select(
+                "educator_id",
+                pl.col("credential_id").alias("credential"),
+                pl.lit(rule.unit).alias("unit"),
+                op.amount().alias("amount"),
+                pl.lit(rule.id).alias("rule"),
+                pl.col("earned").alias("date"),
+                pl.lit("award").alias("kind"),
+                "categories",
+                "code",
+                "issuer",
+                *caps_here,
+            )
+        )
     unmatched = f.filter(~pl.col("_matched"))
     if unmatched.height:
         j = plan.jurisdiction
-        warn_parts.append(unmatched.select(
-            "educator_id", pl.col("credential_id").alias("credential"),
-            pl.lit("no_rule").alias("code"), pl.lit(None, pl.String).alias("rule"),
-            pl.format(f"no rule of {j.id} in force on {as_of} credits {{}} '{{}}'; not credited",
-                      pl.col("kind").str.replace_all("_", " "), pl.col("credential_id"))
-            .alias("message"), pl.lit("credentials").alias("table"), pl.col("_row").alias("row")))
+        warn_parts.append(
+            unmatched.select(
+                "educator_id",
+                pl.col("credential_id").alias("credential"),
+                pl.lit("no_rule").alias("code"),
+                pl.lit(None, pl.String).alias("rule"),
+                pl.format(
+                    f"no rule of {j.id} in force on {as_of} credits {{}} '{{}}'; not credited",
+                    pl.col("kind").str.replace_all("_", " "),
+                    pl.col("credential_id"),
+                ).alias("message"),
+                pl.lit("credentials").alias("table"),
+                pl.col("_row").alias("row"),
+            )
+        )
     # evaluations
     for ca, table in cp.evaluation:
         if not evals.height or not table:
             continue
-        tab = pl.DataFrame({"score": list(table), "amount": list(table.values())},
-                           schema={"score": pl.Int64, "amount": pl.Int64})
+        tab = pl.DataFrame(
+            {"score": list(table), "amount": list(table.values())},
+            schema={"score": pl.Int64, "amount": pl.Int64},
+        )
         ev = evals.join(tab, on="score", how="inner")
         caps_here = [
-            pl.lit(cap["rule"].unit == ca.rule.unit and cap["rule"].category is None
-                   and cap["rule"].when.op == "true" and (
-                       cap["rule"].rules is None or ca.rule.id in cap["rule"].rules)).alias(c)
+            pl.lit(
+                cap["rule"].unit == ca.rule.unit
+                and cap["rule"].category is None
+                and cap["rule"].when.op == "true"
+                and (cap["rule"].rules is None or ca.rule.id in cap["rule"].rules)
+            ).alias(c)
             for c, cap in zip(cap_cols, cp.caps, strict=True)
         ]
-        led_parts.append(ev.select(
-            "educator_id", pl.format("evaluation:{}", pl.col("year")).alias("credential"),
-            pl.lit(ca.rule.unit).alias("unit"), pl.col("amount"),
-            pl.lit(ca.rule.id).alias("rule"),
-            pl.date(pl.col("year"), 6, 30).alias("date"), pl.lit("evaluation").alias("kind"),
-            pl.lit([], pl.List(pl.String)).alias("categories"),
-            pl.lit(None, pl.String).alias("code"), pl.lit(None, pl.String).alias("issuer"),
-            *caps_here,
-        ))
-    led_schema = {**LEDGER_SCHEMA, "categories": pl.List(pl.String), "code": pl.String,
-                  "issuer": pl.String, **dict.fromkeys(cap_cols, pl.Boolean)}
-    ledger = pl.concat([p.cast(led_schema) for p in led_parts]) if led_parts else _empty(
-        led_schema)  # type: ignore[arg-type]
+        led_parts.append(
+            ev.select(
+                "educator_id",
+                pl.format("evaluation:{}", pl.col("year")).alias("credential"),
+                pl.lit(ca.rule.unit).alias("unit"),
+                pl.col("amount"),
+                pl.lit(ca.rule.id).alias("rule"),
+                pl.date(pl.col("year"), 6, 30).alias("date"),
+                pl.lit("evaluation").alias("kind"),
+                pl.lit([], pl.List(pl.String)).alias("categories"),
+                pl.lit(None, pl.String).alias("code"),
+                pl.lit(None, pl.String).alias("issuer"),
+                *caps_here,
+            )
+        )
+    led_schema = {
+        **LEDGER_SCHEMA,
+        "categories": pl.List(pl.String),
+        "code": pl.String,
+        "issuer": pl.String,
+        **dict.fromkeys(cap_cols, pl.Boolean),
+    }
+    ledger = pl.concat([p.cast(led_schema) for p in led_parts]) if led_parts else _empty(led_schema)  # type: ignore[arg-type]
     fallback: list[pl.Series] = []
     reasons: dict[str, int] = {}
 
@@ -271,7 +364,8 @@ def evaluate_vector(
     # totals
     units = cp.units
     totals = (
-        ledger.group_by("educator_id", "unit").agg(pl.col("amount").sum())
+        ledger.group_by("educator_id", "unit")
+        .agg(pl.col("amount").sum())
         .pivot(on="unit", index="educator_id", values="amount")
     )
     for u in units:
@@ -283,7 +377,8 @@ def evaluate_vector(
     # licenses and requirements
     lic = edu.filter(pl.col("license_type").is_not_null())
     lic = lic.with_columns(
-        pl.int_range(pl.len()).over("educator_id", order_by="_row").alias("_lic"))
+        pl.int_range(pl.len()).over("educator_id", order_by="_row").alias("_lic")
+    )
     pick: pl.Expr = pl.lit(None, pl.Int64)
     for r in cp.requirements:
         req = r["rule"]
@@ -298,19 +393,25 @@ def evaluate_vector(
     lic = lic.with_columns(pick.alias("_req"))
     years = {r["index"]: r["rule"].cycle_years for r in cp.requirements}
     lic = lic.with_columns(
-        pl.col("_req").replace_strict(years, default=5, return_dtype=pl.Int64).alias("_years"))
+        pl.col("_req").replace_strict(years, default=5, return_dtype=pl.Int64).alias("_years")
+    )
     lic = _with_cycle(lic, "_years", as_of, "cycle_start", "cycle_end")
     # educators whose requirement allocates categories, or whose cycle caps bind
     if cp.requirements:
         cat_reqs = [r["index"] for r in cp.requirements if r["categories"]]
-        hand_back(lic.filter(pl.col("_req").is_in(cat_reqs)).get_column("educator_id"),
-                  "categories")
+        hand_back(
+            lic.filter(pl.col("_req").is_in(cat_reqs)).get_column("educator_id"), "categories"
+        )
     pos = ledger.filter(pl.col("amount") > 0)
     window_none = [r["index"] for r in cp.requirements if r["rule"].window == "none"]
-    inw = pos.join(lic.select("educator_id", "_lic", "_req", "cycle_start", "cycle_end"),
-                   on="educator_id", how="inner").filter(
-        pl.col("_req").is_in(window_none) | pl.col("date").is_between(
-            pl.col("cycle_start"), pl.col("cycle_end")))
+    inw = pos.join(
+        lic.select("educator_id", "_lic", "_req", "cycle_start", "cycle_end"),
+        on="educator_id",
+        how="inner",
+    ).filter(
+        pl.col("_req").is_in(window_none)
+        | pl.col("date").is_between(pl.col("cycle_start"), pl.col("cycle_end"))
+    )
     for c, cap in zip(cap_cols, cp.caps, strict=True):
         rule = cap["rule"]
         if rule.scope != "cycle":
@@ -319,12 +420,18 @@ def evaluate_vector(
             req = r["rule"]
             if rule.unit not in req.requires and rule.unit != req.cat_unit:
                 continue
-            limit_d = rule.max if rule.max is not None else (rule.share or 0) * req.requires.get(
-                rule.unit, 0)
+            limit_d = (
+                rule.max
+                if rule.max is not None
+                else (rule.share or 0) * req.requires.get(rule.unit, 0)
+            )
             limit_d = plan.rounders[rule.unit](limit_d)
             limit = int(limit_d * 10 ** cp.rounding[rule.unit].scale)
-            s = inw.filter(pl.col(c) & (pl.col("_req") == r["index"])).group_by(
-                "educator_id", "_lic").agg(pl.col("amount").sum())
+            s = (
+                inw.filter(pl.col(c) & (pl.col("_req") == r["index"]))
+                .group_by("educator_id", "_lic")
+                .agg(pl.col("amount").sum())
+            )
             hand_back(s.filter(pl.col("amount") > limit).get_column("educator_id"), "cap")
     earned = inw.group_by("educator_id", "_lic", "unit").agg(pl.col("amount").sum())
     earned = earned.pivot(on="unit", index=["educator_id", "_lic"], values="amount")
@@ -336,29 +443,44 @@ def evaluate_vector(
         need: pl.Expr = pl.lit(None, pl.Int64)
         for r in cp.requirements:
             if u in r["need"]:
-                need = pl.when(pl.col("_req") == r["index"]).then(
-                    pl.lit(r["need"][u], pl.Int64)).otherwise(need)
+                need = (
+                    pl.when(pl.col("_req") == r["index"])
+                    .then(pl.lit(r["need"][u], pl.Int64))
+                    .otherwise(need)
+                )
         got = pl.col(u).fill_null(0).cast(pl.Int64)
-        req_cols.extend([
-            need.alias(f"required_{u}"),
-            pl.when(need.is_not_null()).then(got).alias(f"earned_{u}"),
-            pl.when(need.is_not_null()).then(pl.max_horizontal(need - got, pl.lit(0)))
-            .alias(f"remaining_{u}"),
-        ])
+        req_cols.extend(
+            [
+                need.alias(f"required_{u}"),
+                pl.when(need.is_not_null()).then(got).alias(f"earned_{u}"),
+                pl.when(need.is_not_null())
+                .then(pl.max_horizontal(need - got, pl.lit(0)))
+                .alias(f"remaining_{u}"),
+            ]
+        )
     lic = lic.with_columns(req_cols)
     has_req = pl.col("_req").is_not_null()
     complete = reduce(
         lambda a, b: a & b,
-        [pl.col(f"remaining_{u}").fill_null(0) == 0 for u in units], pl.lit(True))
+        [pl.col(f"remaining_{u}").fill_null(0) == 0 for u in units],
+        pl.lit(True),
+    )
     risk: pl.Expr = pl.lit(None, pl.Int64)
     for r in cp.requirements:
-        risk = pl.when(pl.col("_req") == r["index"]).then(
-            pl.lit(r["rule"].at_risk_days, pl.Int64)).otherwise(risk)
+        risk = (
+            pl.when(pl.col("_req") == r["index"])
+            .then(pl.lit(r["rule"].at_risk_days, pl.Int64))
+            .otherwise(risk)
+        )
     status = (
-        pl.when(~has_req).then(None)
-        .when(complete).then(pl.lit("complete"))
-        .when(pl.lit(as_of) < pl.col("cycle_start")).then(pl.lit("not_started"))
-        .when(pl.lit(as_of) > pl.col("cycle_end")).then(pl.lit("expired"))
+        pl.when(~has_req)
+        .then(None)
+        .when(complete)
+        .then(pl.lit("complete"))
+        .when(pl.lit(as_of) < pl.col("cycle_start"))
+        .then(pl.lit("not_started"))
+        .when(pl.lit(as_of) > pl.col("cycle_end"))
+        .then(pl.lit("expired"))
         .when((pl.col("cycle_end") - pl.lit(as_of)).dt.total_days() <= risk)
         .then(pl.lit("at_risk"))
         .otherwise(pl.lit("on_track"))
@@ -367,7 +489,8 @@ def evaluate_vector(
     lic = lic.with_columns(
         pl.when(has_req).then(complete).alias("complete"),
         status.alias("status"),
-        pl.col("_req").replace_strict(rule_ids, default=None, return_dtype=pl.String)
+        pl.col("_req")
+        .replace_strict(rule_ids, default=None, return_dtype=pl.String)
         .alias("requirement"),
         pl.when(has_req).then(pl.col("cycle_start")).alias("cycle_start"),
         pl.when(has_req).then(pl.col("cycle_end")).alias("cycle_end"),
@@ -380,58 +503,87 @@ def evaluate_vector(
         j = plan.jurisdiction
         known = j.file.license_types
         tail = f" (known types: {', '.join(known)})" if known else ""
-        warn_parts.append(noreq.select(
-            "educator_id", pl.lit(None, pl.String).alias("credential"),
-            pl.lit("no_requirement").alias("code"), pl.lit(None, pl.String).alias("rule"),
-            pl.format(f"{j.id} has no renewal requirement in force for a '{{}}' license{tail}",
-                      pl.col("license_type")).alias("message"),
-            pl.lit(None, pl.String).alias("table"), pl.lit(None, pl.Int64).alias("row")))
+        warn_parts.append(
+            noreq.select(
+                "educator_id",
+                pl.lit(None, pl.String).alias("credential"),
+                pl.lit("no_requirement").alias("code"),
+                pl.lit(None, pl.String).alias("rule"),
+                pl.format(
+                    f"{j.id} has no renewal requirement in force for a '{{}}' license{tail}",
+                    pl.col("license_type"),
+                ).alias("message"),
+                pl.lit(None, pl.String).alias("table"),
+                pl.lit(None, pl.Int64).alias("row"),
+            )
+        )
     adv = _advancement(cp, edu, lic, pos, evals)
     # one row per license (or per educator without one)
     people = edu.group_by("educator_id", maintain_order=True).first()
     rows = people.select("educator_id").join(
-        lic.sort("educator_id", "license_issued", "license_type", "_lic"), on="educator_id",
-        how="left", maintain_order="left")
-    rows = rows.join(totals, on="educator_id", how="left").join(adv, on="educator_id",
-                                                                  how="left")
+        lic.sort("educator_id", "license_issued", "license_type", "_lic"),
+        on="educator_id",
+        how="left",
+        maintain_order="left",
+    )
+    rows = rows.join(totals, on="educator_id", how="left").join(adv, on="educator_id", how="left")
     rows = rows.with_columns(
         [pl.col(f"total_{u}").fill_null(0) for u in units]
         + [pl.col("advance_tiers").fill_null(""), pl.col("advance_eligible").fill_null("")]
     )
-    warnings = pl.concat([w.select(wcols).cast(WARNING_SCHEMA) for w in warn_parts]) if (
-        warn_parts) else _empty(WARNING_SCHEMA)  # type: ignore[arg-type]
+    warnings = (
+        pl.concat([w.select(wcols).cast(WARNING_SCHEMA) for w in warn_parts])
+        if (warn_parts)
+        else _empty(WARNING_SCHEMA)
+    )  # type: ignore[arg-type]
     nwarn = warnings.group_by("educator_id").agg(pl.len().cast(pl.Int64).alias("warnings"))
     rows = rows.join(nwarn, on="educator_id", how="left").with_columns(
-        pl.col("warnings").fill_null(0))
-    fb = pl.concat(fallback).unique() if fallback else pl.Series("educator_id", [],
-                                                                   dtype=pl.String)
-    return VectorOut(results=rows, warnings=warnings,
-                     ledger=ledger.select(list(LEDGER_SCHEMA)), fallback=fb, reasons=reasons)
+        pl.col("warnings").fill_null(0)
+    )
+    fb = pl.concat(fallback).unique() if fallback else pl.Series("educator_id", [], dtype=pl.String)
+    return VectorOut(
+        results=rows,
+        warnings=warnings,
+        ledger=ledger.select(list(LEDGER_SCHEMA)),
+        fallback=fb,
+        reasons=reasons,
+    )
 
 
-def _with_cycle(df: pl.DataFrame, years_col: str, as_of: dt.date, start: str,
-                end: str) -> pl.DataFrame:
+def _with_cycle(
+    df: pl.DataFrame, years_col: str, as_of: dt.date, start: str, end: str
+) -> pl.DataFrame:
     """Cycle start and end: (issued, expires), or rolling `years` cycles around as_of."""
-    rolling = df.filter(pl.col("license_expires").is_null()).select(
-        "license_issued", years_col).unique()
+    rolling = (
+        df.filter(pl.col("license_expires").is_null()).select("license_issued", years_col).unique()
+    )
     rows = [
         (issued, years, *cycle_for(issued, None, years, as_of))
         for issued, years in rolling.iter_rows()
     ]
-    table = pl.DataFrame(rows, schema={"license_issued": pl.Date, years_col: pl.Int64,
-                                       "_s": pl.Date, "_e": pl.Date}, orient="row")
+    table = pl.DataFrame(
+        rows,
+        schema={"license_issued": pl.Date, years_col: pl.Int64, "_s": pl.Date, "_e": pl.Date},
+        orient="row",
+    )
     df = df.join(table, on=["license_issued", years_col], how="left")
     return df.with_columns(
-        pl.when(pl.col("license_expires").is_not_null()).then(pl.col("license_issued"))
-        .otherwise(pl.col("_s")).alias(start),
+        pl.when(pl.col("license_expires").is_not_null())
+        .then(pl.col("license_issued"))
+        .otherwise(pl.col("_s"))
+        .alias(start),
         pl.coalesce("license_expires", "_e").alias(end),
     ).drop("_s", "_e")
 
 
-def _advancement(cp: ColumnarPlan, edu: pl.DataFrame, lic: pl.DataFrame, pos: pl.DataFrame,
-                 evals: pl.DataFrame) -> pl.DataFrame:
-    out_schema = {"educator_id": pl.String, "advance_tiers": pl.String,
-                  "advance_eligible": pl.String}
+def _advancement(
+    cp: ColumnarPlan, edu: pl.DataFrame, lic: pl.DataFrame, pos: pl.DataFrame, evals: pl.DataFrame
+) -> pl.DataFrame:
+    out_schema = {
+        "educator_id": pl.String,
+        "advance_tiers": pl.String,
+        "advance_eligible": pl.String,
+    }
     parts: list[pl.DataFrame] = []
     people = edu.group_by("educator_id", maintain_order=True).first()
     for a in cp.advancement:
@@ -439,24 +591,37 @@ def _advancement(cp: ColumnarPlan, edu: pl.DataFrame, lic: pl.DataFrame, pos: pl
         holders = lic.filter(pl.col("license_type").is_in(list(adv.from_)))
         if not holders.height:
             continue
-        h = holders.sort("license_issued", "_lic", descending=[True, False]).group_by(
-            "educator_id", maintain_order=True).first()
-        h = h.select("educator_id", "license_issued", "license_expires",
-                     pl.lit(5, pl.Int64).alias("_y5"))
+        h = (
+            holders.sort("license_issued", "_lic", descending=[True, False])
+            .group_by("educator_id", maintain_order=True)
+            .first()
+        )
+        h = h.select(
+            "educator_id", "license_issued", "license_expires", pl.lit(5, pl.Int64).alias("_y5")
+        )
         h = _with_cycle(h, "_y5", cp.plan.as_of, "_as", "_ae")
-        h = h.join(people.filter(a["educator"]).select(
-            "educator_id", "experience_years"), on="educator_id", how="inner")
+        h = h.join(
+            people.filter(a["educator"]).select("educator_id", "experience_years"),
+            on="educator_id",
+            how="inner",
+        )
         if not h.height:
             continue
         ok: pl.Expr = pl.lit(True)
         if a["need"]:
-            got = pos.join(h.select("educator_id", "_as", "_ae"), on="educator_id").filter(
-                pl.lit(adv.window == "none") | pl.col("date").is_between(
-                    pl.col("_as"), pl.col("_ae"))
-            ).group_by("educator_id", "unit").agg(pl.col("amount").sum())
+            got = (
+                pos.join(h.select("educator_id", "_as", "_ae"), on="educator_id")
+                .filter(
+                    pl.lit(adv.window == "none")
+                    | pl.col("date").is_between(pl.col("_as"), pl.col("_ae"))
+                )
+                .group_by("educator_id", "unit")
+                .agg(pl.col("amount").sum())
+            )
             for u, need in a["need"].items():
                 gu = got.filter(pl.col("unit") == u).select(
-                    "educator_id", pl.col("amount").alias(f"_got_{u}"))
+                    "educator_id", pl.col("amount").alias(f"_got_{u}")
+                )
                 h = h.join(gu, on="educator_id", how="left")
                 ok = ok & (pl.col(f"_got_{u}").fill_null(0) >= need)
         if a["experience"] is not None:
@@ -464,21 +629,36 @@ def _advancement(cp: ColumnarPlan, edu: pl.DataFrame, lic: pl.DataFrame, pos: pl
         cond = adv.conditions
         if cond.evaluation_min_score is not None:
             n = cond.evaluation_years
-            ev = evals.sort("year", descending=True).group_by("educator_id").agg(
-                pl.col("score").head(n).min().alias("_min"), pl.len().alias("_n"))
+            ev = (
+                evals.sort("year", descending=True)
+                .group_by("educator_id")
+                .agg(pl.col("score").head(n).min().alias("_min"), pl.len().alias("_n"))
+            )
             h = h.join(ev, on="educator_id", how="left")
-            ok = ok & (pl.col("_n").fill_null(0) >= n) & (
-                pl.col("_min").fill_null(0) >= cond.evaluation_min_score)
-        parts.append(h.select(
-            "educator_id", pl.lit(a["index"]).alias("_i"), pl.lit(adv.tier).alias("tier"),
-            ok.alias("eligible")))
+            ok = (
+                ok
+                & (pl.col("_n").fill_null(0) >= n)
+                & (pl.col("_min").fill_null(0) >= cond.evaluation_min_score)
+            )
+        parts.append(
+            h.select(
+                "educator_id",
+                pl.lit(a["index"]).alias("_i"),
+                pl.lit(adv.tier).alias("tier"),
+                ok.alias("eligible"),
+            )
+        )
     if not parts:
         return pl.DataFrame(schema=out_schema)
     allp = pl.concat(parts).sort("educator_id", "_i")
-    return allp.group_by("educator_id", maintain_order=True).agg(
-        pl.col("tier").str.join(";").alias("advance_tiers"),
-        pl.col("tier").filter(pl.col("eligible")).str.join(";").alias("advance_eligible"),
-    ).cast(out_schema)  # type: ignore[arg-type]
+    return (
+        allp.group_by("educator_id", maintain_order=True)
+        .agg(
+            pl.col("tier").str.join(";").alias("advance_tiers"),
+            pl.col("tier").filter(pl.col("eligible")).str.join(";").alias("advance_eligible"),
+        )
+        .cast(out_schema)
+    )  # type: ignore[arg-type]
 
 
 _ = (CREDENTIAL_KINDS, CREDENTIAL_MAP, matcher_expr)
