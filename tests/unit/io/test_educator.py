@@ -288,3 +288,16 @@ def test_a_bad_as_of_is_an_input_error() -> None:
         mccredit.evaluate(GOOD, as_of="2026-02-30")
     assert info.value.problems[0].type == "input.as_of"
     assert info.value.problems[0].field == "as_of"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: io/educator.py date fields use pydantic's lax mode, which reads a JSON number "
+    "as a Unix timestamp: 'earned': 86400 is silently 1970-01-02 instead of a wrong-type error",
+)
+@pytest.mark.parametrize("value", [0, 86400])
+def test_a_number_is_not_a_date(value: int) -> None:
+    cred = {"id": "c", "kind": "workshop", "earned": value, "contact_hours": 1}
+    with pytest.raises(InputError) as info:
+        parse_educator({"id": "E", "jurisdiction": "us-tn", "credentials": [cred]})
+    assert info.value.problems[0].field == "credentials[0].earned"
