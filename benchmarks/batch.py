@@ -1,0 +1,369 @@
+"""Roster batch benchmark (issue 6): prints figures and ratios, asserts nothing.
+
+    python benchmarks/batch.py                       # 10^5 TN educators, ~2·10^6 credentials
+    python benchmarks/batch.py --educators 20000 --big 60000 --skip-dask   # a quick look
+
+Every measurement runs in its own child process, so peak RSS is that run's alone. Measured in
+the same run:
+* `local`: Parquet roster → results Parquet + payroll CSV (`mccredit batch`, columnar path);
+* `dask`: the same on a 2-worker `LocalCluster` (processes);
+* `reference`: the per-educator engine loop (`--engine reference`) on a 10^4-educator sample;
+* `durable_rules`: the TN conversion rules as a durable_rules ruleset, facts posted per
+  credential, on the same 10^4 sample (skipped if durable_rules does not import);
+* `openfisca`: the TN conversion rule in OpenFisca's array path (`SimulationBuilder`,
+  vectorised formula) on the same ~2·10^6 credentials (skipped if openfisca-core is absent);
+  beside it our columnar award step alone on the same credentials;
+* a district with a salary schedule (`--district`, default the first bundled one): local path;
+* memory flatness: peak RSS of the local path at `--educators` and at `--big` educators.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+AS_OF = "2026-06-30"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _roster(work: Path, jid: str, n: int, seed: int) -> Path:
+    out = work / f"{jid.replace('/', '_')}-{n}-{seed}"
+    stamp = out / ".complete"
+    if not stamp.exists():
+        subprocess.run([sys.executable, str(HERE / "roster.py"), "--educators", str(n), "--seed",
+                        str(seed), "--jurisdiction", jid, "--out", str(out)], check=True)
+        stamp.write_text("ok")
+    return out
+
+
+# ---------------------------------------------------------------- children (one measurement)
+
+
+def child_batch(spec: dict[str, Any]) -> dict[str, Any]:
+    import mccredit
+    from mccredit.batch import run_batch
+
+    rules = mccredit.default_rules()
+    out = Path(spec["out"])
+    t = time.perf_counter()
+    s = run_batch(spec["roster"], rules=rules, jurisdiction=spec["jid"],
+                  as_of=dt.date.fromisoformat(AS_OF), out=out / "results.parquet",
+                  payroll_out=out / "payroll.csv", engine=spec["engine"],
+                  partitions=spec.get("partitions"))
+    secs = time.perf_counter() - t
+    return {"seconds": secs, "rss_mb": _rss_mb(), "educators": s.stats.educators,
+            "credentials": s.stats.credentials, "fallback": s.stats.fallback,
+            "rejected": s.stats.rejected}
+
+
+def _tn_credentials(roster: str) -> Any:
+    import polars as pl
+
+    from mccredit.batch._columns import prepare
+
+    raw = pl.read_parquet(Path(roster) / "credentials.parquet").with_row_index(
+        "_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
+    good, _ = prepare(raw, "credentials")
+    return good
+
+
+def child_openfisca(spec: dict[str, Any]) -> dict[str, Any]:
+    import numpy as np
+    from openfisca_core.entities import build_entity
+    from openfisca_core.indexed_enums import Enum
+    from openfisca_core.periods import DateUnit
+    from openfisca_core.simulations import SimulationBuilder
+    from openfisca_core.taxbenefitsystems import TaxBenefitSystem
+    from openfisca_core.variables import Variable
+
+    import mccredit
+    from mccredit.io.educator import CREDENTIAL_KINDS
+
+    creds = _tn_credentials(spec["roster"])
+    j = mccredit.default_rules().get("us-tn")
+    accepted_issuers = sorted(j.accepted_issuers)
+    kinds = creds.get_column("kind").to_numpy().astype(str)
+    n = len(kinds)
+    hours = creds.get_column("contact_hours").fill_null(0).to_numpy() / 10_000
+    credits = creds.get_column("semester_credits").fill_null(0).to_numpy() / 10_000
+    ceus = creds.get_column("ceus").fill_null(0).to_numpy() / 10_000
+    audited = creds.get_column("audited").to_numpy()
+    accepted = creds.get_column("issuer").is_in(accepted_issuers).fill_null(False).to_numpy()
+    known = {(i, c) for i, cs in j.catalog_codes_by_issuer.items() for c in cs}
+    with_codes = {i for i, cs in j.catalog_codes_by_issuer.items() if cs}
+    code_ok = np.array([code is None or issuer not in with_codes or (issuer, code) in known
+                        for issuer, code in creds.select("issuer", "code").iter_rows()])
+
+    t0 = time.perf_counter()
+    Kind = Enum("Kind", {k: k for k in CREDENTIAL_KINDS})  # type: ignore[misc]
+    Credential = build_entity(key="credential", plural="credentials", label="A credential",
+                              is_person=True)
+
+    def var(name: str, vtype: Any, **kw: Any) -> type:
+        attrs = {"value_type": vtype, "entity": Credential,
+                 "definition_period": DateUnit.YEAR, "label": name, **kw}
+        return type(name, (Variable,), attrs)
+
+    def pdp_formula(credential: Any, period: Any) -> Any:
+        k = credential("kind", period)
+        per_cred = np.select([k == Kind.micro_credential, k == Kind.national_board,
+                              k == Kind.national_board_renewal], [6.0, 30.0, 15.0], 0.0)
+        gate = credential("accepted", period) & credential("code_ok", period)
+        per_cred = np.where((k == Kind.micro_credential) & ~gate, 0.0, per_cred)
+        sem = np.where((k == Kind.graduate_course) | (k == Kind.undergraduate_course),
+                       credential("semester_credits", period)
+                       * np.where(credential("audited", period), 5.0, 10.0), 0.0)
+        clock = np.where((k == Kind.workshop) | (k == Kind.conference)
+                         | (k == Kind.action_research) | (k == Kind.mentoring),
+                         credential("contact_hours", period), 0.0)
+        ceu = np.where(k == Kind.ceu_course, credential("ceus", period) * 5.0, 0.0)
+        return np.round(per_cred + sem + clock + ceu, 2)
+
+    tbs = TaxBenefitSystem([Credential])
+    tbs.add_variables(
+        var("kind", Enum, possible_values=Kind, default_value=Kind.other),
+        var("contact_hours", float), var("semester_credits", float), var("ceus", float),
+        var("audited", bool), var("accepted", bool), var("code_ok", bool),
+        var("pdp", float, formula=pdp_formula),
+    )
+    sb = SimulationBuilder()
+    sim = sb.build_default_simulation(tbs, n)
+    period = "2026"
+    sim.set_input("kind", period, Kind.encode(kinds))
+    sim.set_input("contact_hours", period, hours)
+    sim.set_input("semester_credits", period, credits)
+    sim.set_input("ceus", period, ceus)
+    sim.set_input("audited", period, audited)
+    sim.set_input("accepted", period, accepted)
+    sim.set_input("code_ok", period, code_ok)
+    pdp = sim.calculate("pdp", period)
+    secs = time.perf_counter() - t0
+    return {"seconds": secs, "rss_mb": _rss_mb(), "credentials": n,
+            "pdp_sum": float(pdp.sum())}
+
+
+def child_award_step(spec: dict[str, Any]) -> dict[str, Any]:
+    """Our columnar facts + awards on the same credentials (the part OpenFisca expresses)."""
+    import polars as pl
+
+    import mccredit
+    from mccredit.batch._compile import compile_columnar
+    from mccredit.batch._vector import catalog_frames, facts
+    from mccredit.engine import plan_for
+
+    creds = _tn_credentials(spec["roster"])
+    t0 = time.perf_counter()
+    cp = compile_columnar(plan_for(mccredit.default_rules(), "us-tn",
+                                   dt.date.fromisoformat(AS_OF)))
+    f = facts(cp, creds, catalog_frames(cp)).filter(pl.col("_gate").is_null())
+    parts = []
+    for op in cp.awards:
+        m = pl.col("kind").is_in(list(op.kinds)) & op.when
+        has = pl.lit(True) if op.measure is None else pl.col(op.measure).is_not_null()
+        parts.append(f.filter(m & has).select("educator_id", op.amount().alias("amount")))
+    total = pl.concat(parts).get_column("amount").sum()
+    secs = time.perf_counter() - t0
+    return {"seconds": secs, "rss_mb": _rss_mb(), "credentials": creds.height,
+            "pdp_sum": total / 100}
+
+
+def child_durable(spec: dict[str, Any]) -> dict[str, Any]:
+    import polars as pl
+
+    try:
+        from durable.lang import c, m, post_batch, ruleset, when_all  # noqa: F401
+    except Exception as e:  # noqa: BLE001
+        return {"error": f"durable_rules does not import: {e}"}
+    creds = _tn_credentials(spec["roster"]).with_columns(
+        (pl.col("contact_hours").fill_null(0) / 10_000).alias("h"),
+        (pl.col("semester_credits").fill_null(0) / 10_000).alias("sc"),
+        (pl.col("ceus").fill_null(0) / 10_000).alias("cu"),
+    )
+    import mccredit
+
+    accepted = set(mccredit.default_rules().get("us-tn").accepted_issuers)
+    totals: dict[str, float] = {}
+
+    def add(ctx: Any, amount: float) -> None:
+        e = ctx.m.e
+        totals[e] = totals.get(e, 0.0) + amount
+
+    name = f"tn_pdp_{os.getpid()}"
+    with ruleset(name):
+        @when_all((m.k == "micro_credential") & (m.a == True))  # noqa: E712
+        def micro(ctx: Any) -> None:
+            add(ctx, 6)
+
+        @when_all((m.k == "graduate_course") | (m.k == "undergraduate_course"))
+        def course(ctx: Any) -> None:
+            add(ctx, ctx.m.sc * (5 if ctx.m.au else 10))
+
+        @when_all((m.k == "workshop") | (m.k == "conference") | (m.k == "action_research")
+                  | (m.k == "mentoring"))
+        def clock(ctx: Any) -> None:
+            add(ctx, ctx.m.h)
+
+        @when_all(m.k == "ceu_course")
+        def ceu(ctx: Any) -> None:
+            add(ctx, ctx.m.cu * 5)
+
+        @when_all(m.k == "national_board")
+        def nb(ctx: Any) -> None:
+            add(ctx, 30)
+
+        @when_all(m.k == "national_board_renewal")
+        def nbr(ctx: Any) -> None:
+            add(ctx, 15)
+
+        @when_all(+m.k)
+        def other(ctx: Any) -> None:
+            pass
+
+    facts = [
+        {"e": r[0], "k": r[1], "a": r[2] in accepted, "h": r[3], "sc": r[4], "cu": r[5],
+         "au": r[6]}
+        for r in creds.select("educator_id", "kind", "issuer", "h", "sc", "cu", "audited")
+        .iter_rows()
+    ]
+    t0 = time.perf_counter()
+    done = 0
+    errors = 0
+    for i in range(0, len(facts), 1000):
+        try:
+            post_batch(name, facts[i:i + 1000])
+        except Exception:  # noqa: BLE001
+            errors += 1
+        done += len(facts[i:i + 1000])
+    secs = time.perf_counter() - t0
+    return {"seconds": secs, "rss_mb": _rss_mb(), "facts": done, "errors": errors,
+            "educators": len(totals)}
+
+
+CHILDREN = {"batch": child_batch, "openfisca": child_openfisca, "awards": child_award_step,
+            "durable": child_durable}
+
+
+def run_child(kind: str, **spec: Any) -> dict[str, Any]:
+    p = subprocess.run([sys.executable, __file__, "--child", kind, json.dumps(spec)],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return {"error": (p.stderr.strip().splitlines() or ["failed"])[-1]}
+    return dict(json.loads(p.stdout.strip().splitlines()[-1]))
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _line(name: str, r: dict[str, Any], n_creds: int | None = None) -> str:
+    if "error" in r:
+        return f"{name:<34} skipped: {r['error']}"
+    creds = r.get("credentials") or r.get("facts") or n_creds or 0
+    rate = creds / r["seconds"] if r["seconds"] else 0
+    return (f"{name:<34} {r['seconds']:8.2f} s {rate:14,.0f} credentials/s "
+            f"{r['rss_mb']:8.0f} MiB peak RSS")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="roster batch benchmark (issue 6)")
+    ap.add_argument("--educators", type=int, default=100_000)
+    ap.add_argument("--big", type=int, default=300_000,
+                    help="second roster size for memory flatness (10^6 if you have the time)")
+    ap.add_argument("--sample", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--district", default=None)
+    ap.add_argument("--district-educators", type=int, default=None)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/mccredit-bench"))
+    ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.child:
+        print(json.dumps(CHILDREN[a.child[0]](json.loads(a.child[1]))))
+        return 0
+    import mccredit
+
+    rules = mccredit.default_rules()
+    work: Path = a.work
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"mccredit batch benchmark: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    tn = _roster(work, "us-tn", a.educators, a.seed)
+    sample = _roster(work, "us-tn", a.sample, a.seed)
+    res: dict[str, dict[str, Any]] = {}
+
+    def batch(name: str, roster: Path, jid: str, engine: str, **kw: Any) -> dict[str, Any]:
+        r = run_child("batch", roster=str(roster), jid=jid, engine=engine,
+                      out=str(work / f"out-{name}"), **kw)
+        res[name] = r
+        print(_line(name, r), flush=True)
+        return r
+
+    print(f"\nus-tn, {a.educators:,} educators (Parquet in → results Parquet + payroll CSV)")
+    local = batch("local (columnar)", tn, "us-tn", "local")
+    if not a.skip_dask:
+        batch("dask LocalCluster (2 workers)", tn, "us-tn", "dask", partitions=4)
+    print(f"\nbaselines on a {a.sample:,}-educator sample")
+    ref = batch("per-educator engine loop", sample, "us-tn", "reference")
+    small = batch("local (columnar), sample", sample, "us-tn", "local")
+    dr = run_child("durable", roster=str(sample))
+    res["durable_rules"] = dr
+    print(_line("durable_rules (TN conversions)", dr))
+    print("\npeer baseline: the TN conversion rule alone, same credentials")
+    of = run_child("openfisca", roster=str(tn))
+    res["openfisca"] = of
+    print(_line("OpenFisca array path", of))
+    aw = run_child("awards", roster=str(tn))
+    res["awards"] = aw
+    print(_line("mccredit columnar award step", aw))
+    if "error" not in of and "error" not in aw:
+        print(f"  PDP sums: OpenFisca {of['pdp_sum']:,.2f} (float32), mccredit "
+              f"{aw['pdp_sum']:,.2f} (exact)")
+    district = a.district or next(
+        (jid for jid in rules.ids if "/" in jid and rules.get(jid).schedules), None)
+    if district:
+        dn = a.district_educators or a.educators
+        droster = _roster(work, district, dn, a.seed)
+        print(f"\n{district} (salary), {dn:,} educators")
+        batch(f"local, {district}", droster, district, "local")
+    print(f"\nmemory flatness: us-tn at {a.educators:,} and {a.big:,} educators")
+    big = _roster(work, "us-tn", a.big, a.seed)
+    bigr = batch(f"local (columnar), {a.big:,}", big, "us-tn", "local")
+    print("\nratios")
+
+    def ratio(label: str, slow: dict[str, Any], fast: dict[str, Any], per: str) -> None:
+        if "error" in slow or "error" in fast:
+            return
+        s = slow.get(per, 0) / slow["seconds"]
+        f = fast.get(per, 0) / fast["seconds"]
+        if s:
+            print(f"  {label:<58} {f / s:8.1f}×")
+
+    ratio("columnar vs per-educator loop (credentials/s, sample)", ref, small, "credentials")
+    ratio("columnar (full roster) vs per-educator loop (credentials/s)", ref, local,
+          "credentials")
+    if "error" not in dr:
+        ratio("columnar (full roster) vs durable_rules (credentials/s)",
+              {**dr, "credentials": dr["facts"]}, local, "credentials")
+    ratio("columnar award step vs OpenFisca array path (same rule)", of, aw, "credentials")
+    ratio("columnar end to end vs OpenFisca rule alone (credentials/s)", of, local,
+          "credentials")
+    if "error" not in local and "error" not in bigr:
+        print(f"  peak RSS {a.educators:,} → {a.big:,} educators: {local['rss_mb']:.0f} → "
+              f"{bigr['rss_mb']:.0f} MiB ({bigr['rss_mb'] / local['rss_mb']:.2f}×)")
+    (work / "results.json").write_text(json.dumps(res, indent=2))
+    print(f"\nfigures saved to {work / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
