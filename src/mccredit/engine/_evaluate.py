@@ -278,10 +278,11 @@ def _cycle_for(
     years = req.cycle_years if req is not None else 5
     start = lic.issued
     while True:
-        try:
-            end = start.replace(year=start.year + years) - dt.timedelta(days=1)
-        except ValueError:  # 29 February
-            end = start.replace(year=start.year + years, day=28)
+        year = start.year + years
+        if year > dt.MAXYEAR:  # the calendar's edge: the cycle runs to its end
+            return start, dt.date.max
+        day = 28 if (start.month, start.day) == (2, 29) else start.day
+        end = start.replace(year=year, day=day) - dt.timedelta(days=1)
         if as_of <= end:
             return start, end
         start = end + dt.timedelta(days=1)

@@ -7,13 +7,13 @@ was earned and duplicate credential ids are all errors, reported together with f
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .._types import Date
 from .._yaml import Located, ProblemException, load_file, load_located, pydantic_problems
 from ..errors import InputError, Problem
 
@@ -57,8 +57,8 @@ class Credential(_Input):
     issuer: Text | None = None
     code: Text | None = None
     title: str | None = None
-    earned: dt.date
-    submitted: dt.date | None = None
+    earned: Date
+    submitted: Date | None = None
     categories: list[Text] = Field(default_factory=list)
     contact_hours: Measure | None = None
     semester_credits: Measure | None = None
@@ -79,8 +79,8 @@ class License(_Input):
     type: Text
     tier: str | None = None
     id: str | None = None
-    issued: dt.date
-    expires: dt.date | None = None
+    issued: Date
+    expires: Date | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> License:
@@ -93,7 +93,7 @@ class Placement(_Input):
     lane: Text
     step: int = Field(ge=0, le=60)
     schedule: str = "teachers"
-    since: dt.date | None = None
+    since: Date | None = None
 
 
 class Evaluation(_Input):

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from .._types import Date
 from ._dated import DatedDecimal
 from ._matchers import Matcher, parse_matcher
 
@@ -149,8 +150,8 @@ class Source(_Model):
 class Window(_Model):
     """A date range, both ends inclusive; an open end is written `null` or left out."""
 
-    start: dt.date | None = Field(default=None, alias="from")
-    until: dt.date | None = None
+    start: Date | None = Field(default=None, alias="from")
+    until: Date | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
@@ -182,7 +183,7 @@ class _Rule(_Model):
     title: str
     source: Source
     effective: Window | None = None
-    review_by: dt.date | None = None
+    review_by: Date | None = None
     overrides: str | None = None
     origin: Origin | None = Field(default=None, exclude=True)
 
@@ -230,7 +231,7 @@ class CapRule(_Rule):
     category: str | None = None
     max: Decimal | None = Field(default=None, ge=0)
     share: Decimal | None = Field(default=None, gt=0, le=1)
-    since: dt.date | None = None
+    since: Date | None = None
 
     @model_validator(mode="after")
     def _one_limit(self) -> CapRule:

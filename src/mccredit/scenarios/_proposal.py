@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .._types import Date
 from .._yaml import Located, ProblemException, load_file, pydantic_problems
 from ..errors import InputError, Problem
 from ..rules._loader import SECTIONS, Jurisdiction, _resolve_source
@@ -49,7 +50,7 @@ class Proposal(BaseModel):
     name: str = Field(alias="proposal", min_length=1)
     description: str | None = None
     jurisdiction: str | None = None
-    effective: dt.date
+    effective: Date
     set: list[SetOp] = Field(default_factory=list)
     add: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
     remove: list[str] = Field(default_factory=list)

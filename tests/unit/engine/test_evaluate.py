@@ -355,12 +355,6 @@ def test_amounts_are_decimal_strings_and_exact(rules) -> None:
     assert all(isinstance(e["amount"], str) for e in doc["ledger"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: engine/_evaluate.py _cycle_for adds cycle_years to a date near 9999 and "
-    "raises a bare ValueError ('year 10004 is out of range') instead of a result or an "
-    "InputError; the `except ValueError` meant for 29 February calls replace() again",
-)
 @pytest.mark.parametrize("license_type", ["professional", "practitioner"])
 def test_a_license_near_the_end_of_the_calendar_does_not_crash(rules, license_type) -> None:
     ed = tn(licenses=[{"type": license_type, "issued": "9998-01-01"}])

@@ -290,11 +290,6 @@ def test_a_bad_as_of_is_an_input_error() -> None:
     assert info.value.problems[0].field == "as_of"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: io/educator.py date fields use pydantic's lax mode, which reads a JSON number "
-    "as a Unix timestamp: 'earned': 86400 is silently 1970-01-02 instead of a wrong-type error",
-)
 @pytest.mark.parametrize("value", [0, 86400])
 def test_a_number_is_not_a_date(value: int) -> None:
     cred = {"id": "c", "kind": "workshop", "earned": value, "contact_hours": 1}

@@ -342,11 +342,6 @@ def test_effective_window_must_be_ordered(make_tree) -> None:
     assert info.value.problems[0].field == "awards[0].effective"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rules/_models.py date fields (effective, review_by, since) accept a YAML "
-    "integer as a Unix timestamp: `review_by: 0` loads as 1970-01-01 instead of a type error",
-)
 def test_a_number_is_not_a_date_in_a_rule_file(make_tree) -> None:
     bad = WORKSHOP.replace("amount: 1\n", "amount: 1\n    review_by: 0\n")
     with pytest.raises(RuleError) as info:
