@@ -42,8 +42,21 @@ def _roster(work: Path, jid: str, n: int, seed: int) -> Path:
     out = work / f"{jid.replace('/', '_')}-{n}-{seed}"
     stamp = out / ".complete"
     if not stamp.exists():
-        subprocess.run([sys.executable, str(HERE / "roster.py"), "--educators", str(n), "--seed",
-                        str(seed), "--jurisdiction", jid, "--out", str(out)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "roster.py"),
+                "--educators",
+                str(n),
+                "--seed",
+                str(seed),
+                "--jurisdiction",
+                jid,
+                "--out",
+                str(out),
+            ],
+            check=True,
+        )
         stamp.write_text("ok")
     return out
 
@@ -58,14 +71,25 @@ def child_batch(spec: dict[str, Any]) -> dict[str, Any]:
     rules = mccredit.default_rules()
     out = Path(spec["out"])
     t = time.perf_counter()
-    s = run_batch(spec["roster"], rules=rules, jurisdiction=spec["jid"],
-                  as_of=dt.date.fromisoformat(AS_OF), out=out / "results.parquet",
-                  payroll_out=out / "payroll.csv", engine=spec["engine"],
-                  partitions=spec.get("partitions"))
+    s = run_batch(
+        spec["roster"],
+        rules=rules,
+        jurisdiction=spec["jid"],
+        as_of=dt.date.fromisoformat(AS_OF),
+        out=out / "results.parquet",
+        payroll_out=out / "payroll.csv",
+        engine=spec["engine"],
+        partitions=spec.get("partitions"),
+    )
     secs = time.perf_counter() - t
-    return {"seconds": secs, "rss_mb": _rss_mb(), "educators": s.stats.educators,
-            "credentials": s.stats.credentials, "fallback": s.stats.fallback,
-            "rejected": s.stats.rejected}
+    return {
+        "seconds": secs,
+        "rss_mb": _rss_mb(),
+        "educators": s.stats.educators,
+        "credentials": s.stats.credentials,
+        "fallback": s.stats.fallback,
+        "rejected": s.stats.rejected,
+    }
 
 
 def _tn_credentials(roster: str) -> Any:
@@ -73,8 +97,11 @@ def _tn_credentials(roster: str) -> Any:
 
     from mccredit.batch._columns import prepare
 
-    raw = pl.read_parquet(Path(roster) / "credentials.parquet").with_row_index(
-        "_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
+    raw = (
+        pl.read_parquet(Path(roster) / "credentials.parquet")
+        .with_row_index("_row", offset=1)
+        .with_columns(pl.col("_row").cast(pl.Int64))
+    )
     good, _ = prepare(raw, "credentials")
     return good
 
@@ -103,39 +130,68 @@ def child_openfisca(spec: dict[str, Any]) -> dict[str, Any]:
     accepted = creds.get_column("issuer").is_in(accepted_issuers).fill_null(False).to_numpy()
     known = {(i, c) for i, cs in j.catalog_codes_by_issuer.items() for c in cs}
     with_codes = {i for i, cs in j.catalog_codes_by_issuer.items() if cs}
-    code_ok = np.array([code is None or issuer not in with_codes or (issuer, code) in known
-                        for issuer, code in creds.select("issuer", "code").iter_rows()])
+    code_ok = np.array(
+        [
+            code is None or issuer not in with_codes or (issuer, code) in known
+            for issuer, code in creds.select("issuer", "code").iter_rows()
+        ]
+    )
 
     t0 = time.perf_counter()
     Kind = Enum("Kind", {k: k for k in CREDENTIAL_KINDS})  # type: ignore[misc]
-    Credential = build_entity(key="credential", plural="credentials", label="A credential",
-                              is_person=True)
+    Credential = build_entity(
+        key="credential", plural="credentials", label="A credential", is_person=True
+    )
 
     def var(name: str, vtype: Any, **kw: Any) -> type:
-        attrs = {"value_type": vtype, "entity": Credential,
-                 "definition_period": DateUnit.YEAR, "label": name, **kw}
+        attrs = {
+            "value_type": vtype,
+            "entity": Credential,
+            "definition_period": DateUnit.YEAR,
+            "label": name,
+            **kw,
+        }
         return type(name, (Variable,), attrs)
 
     def pdp_formula(credential: Any, period: Any) -> Any:
         k = credential("kind", period)
-        per_cred = np.select([k == Kind.micro_credential, k == Kind.national_board,
-                              k == Kind.national_board_renewal], [6.0, 30.0, 15.0], 0.0)
+        per_cred = np.select(
+            [
+                k == Kind.micro_credential,
+                k == Kind.national_board,
+                k == Kind.national_board_renewal,
+            ],
+            [6.0, 30.0, 15.0],
+            0.0,
+        )
         gate = credential("accepted", period) & credential("code_ok", period)
         per_cred = np.where((k == Kind.micro_credential) & ~gate, 0.0, per_cred)
-        sem = np.where((k == Kind.graduate_course) | (k == Kind.undergraduate_course),
-                       credential("semester_credits", period)
-                       * np.where(credential("audited", period), 5.0, 10.0), 0.0)
-        clock = np.where((k == Kind.workshop) | (k == Kind.conference)
-                         | (k == Kind.action_research) | (k == Kind.mentoring),
-                         credential("contact_hours", period), 0.0)
+        sem = np.where(
+            (k == Kind.graduate_course) | (k == Kind.undergraduate_course),
+            credential("semester_credits", period)
+            * np.where(credential("audited", period), 5.0, 10.0),
+            0.0,
+        )
+        clock = np.where(
+            (k == Kind.workshop)
+            | (k == Kind.conference)
+            | (k == Kind.action_research)
+            | (k == Kind.mentoring),
+            credential("contact_hours", period),
+            0.0,
+        )
         ceu = np.where(k == Kind.ceu_course, credential("ceus", period) * 5.0, 0.0)
         return np.round(per_cred + sem + clock + ceu, 2)
 
     tbs = TaxBenefitSystem([Credential])
     tbs.add_variables(
         var("kind", Enum, possible_values=Kind, default_value=Kind.other),
-        var("contact_hours", float), var("semester_credits", float), var("ceus", float),
-        var("audited", bool), var("accepted", bool), var("code_ok", bool),
+        var("contact_hours", float),
+        var("semester_credits", float),
+        var("ceus", float),
+        var("audited", bool),
+        var("accepted", bool),
+        var("code_ok", bool),
         var("pdp", float, formula=pdp_formula),
     )
     sb = SimulationBuilder()
@@ -150,8 +206,7 @@ def child_openfisca(spec: dict[str, Any]) -> dict[str, Any]:
     sim.set_input("code_ok", period, code_ok)
     pdp = sim.calculate("pdp", period)
     secs = time.perf_counter() - t0
-    return {"seconds": secs, "rss_mb": _rss_mb(), "credentials": n,
-            "pdp_sum": float(pdp.sum())}
+    return {"seconds": secs, "rss_mb": _rss_mb(), "credentials": n, "pdp_sum": float(pdp.sum())}
 
 
 def child_award_step(spec: dict[str, Any]) -> dict[str, Any]:
@@ -165,8 +220,7 @@ def child_award_step(spec: dict[str, Any]) -> dict[str, Any]:
 
     creds = _tn_credentials(spec["roster"])
     t0 = time.perf_counter()
-    cp = compile_columnar(plan_for(mccredit.default_rules(), "us-tn",
-                                   dt.date.fromisoformat(AS_OF)))
+    cp = compile_columnar(plan_for(mccredit.default_rules(), "us-tn", dt.date.fromisoformat(AS_OF)))
     f = facts(cp, creds, catalog_frames(cp)).filter(pl.col("_gate").is_null())
     parts = []
     for op in cp.awards:
@@ -175,8 +229,12 @@ def child_award_step(spec: dict[str, Any]) -> dict[str, Any]:
         parts.append(f.filter(m & has).select("educator_id", op.amount().alias("amount")))
     total = pl.concat(parts).get_column("amount").sum()
     secs = time.perf_counter() - t0
-    return {"seconds": secs, "rss_mb": _rss_mb(), "credentials": creds.height,
-            "pdp_sum": total / 100}
+    return {
+        "seconds": secs,
+        "rss_mb": _rss_mb(),
+        "credentials": creds.height,
+        "pdp_sum": total / 100,
+    }
 
 
 def child_durable(spec: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +260,7 @@ def child_durable(spec: dict[str, Any]) -> dict[str, Any]:
 
     name = f"tn_pdp_{os.getpid()}"
     with ruleset(name):
+
         @when_all((m.k == "micro_credential") & (m.a == True))  # noqa: E712
         def micro(ctx: Any) -> None:
             add(ctx, 6)
@@ -210,8 +269,12 @@ def child_durable(spec: dict[str, Any]) -> dict[str, Any]:
         def course(ctx: Any) -> None:
             add(ctx, ctx.m.sc * (5 if ctx.m.au else 10))
 
-        @when_all((m.k == "workshop") | (m.k == "conference") | (m.k == "action_research")
-                  | (m.k == "mentoring"))
+        @when_all(
+            (m.k == "workshop")
+            | (m.k == "conference")
+            | (m.k == "action_research")
+            | (m.k == "mentoring")
+        )
         def clock(ctx: Any) -> None:
             add(ctx, ctx.m.h)
 
@@ -232,32 +295,44 @@ def child_durable(spec: dict[str, Any]) -> dict[str, Any]:
             pass
 
     facts = [
-        {"e": r[0], "k": r[1], "a": r[2] in accepted, "h": r[3], "sc": r[4], "cu": r[5],
-         "au": r[6]}
-        for r in creds.select("educator_id", "kind", "issuer", "h", "sc", "cu", "audited")
-        .iter_rows()
+        {"e": r[0], "k": r[1], "a": r[2] in accepted, "h": r[3], "sc": r[4], "cu": r[5], "au": r[6]}
+        for r in creds.select(
+            "educator_id", "kind", "issuer", "h", "sc", "cu", "audited"
+        ).iter_rows()
     ]
     t0 = time.perf_counter()
     done = 0
     errors = 0
     for i in range(0, len(facts), 1000):
         try:
-            post_batch(name, facts[i:i + 1000])
+            post_batch(name, facts[i : i + 1000])
         except Exception:  # noqa: BLE001
             errors += 1
-        done += len(facts[i:i + 1000])
+        done += len(facts[i : i + 1000])
     secs = time.perf_counter() - t0
-    return {"seconds": secs, "rss_mb": _rss_mb(), "facts": done, "errors": errors,
-            "educators": len(totals)}
+    return {
+        "seconds": secs,
+        "rss_mb": _rss_mb(),
+        "facts": done,
+        "errors": errors,
+        "educators": len(totals),
+    }
 
 
-CHILDREN = {"batch": child_batch, "openfisca": child_openfisca, "awards": child_award_step,
-            "durable": child_durable}
+CHILDREN = {
+    "batch": child_batch,
+    "openfisca": child_openfisca,
+    "awards": child_award_step,
+    "durable": child_durable,
+}
 
 
 def run_child(kind: str, **spec: Any) -> dict[str, Any]:
-    p = subprocess.run([sys.executable, __file__, "--child", kind, json.dumps(spec)],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, __file__, "--child", kind, json.dumps(spec)],
+        capture_output=True,
+        text=True,
+    )
     if p.returncode != 0:
         return {"error": (p.stderr.strip().splitlines() or ["failed"])[-1]}
     return dict(json.loads(p.stdout.strip().splitlines()[-1]))
@@ -271,15 +346,21 @@ def _line(name: str, r: dict[str, Any], n_creds: int | None = None) -> str:
         return f"{name:<34} skipped: {r['error']}"
     creds = r.get("credentials") or r.get("facts") or n_creds or 0
     rate = creds / r["seconds"] if r["seconds"] else 0
-    return (f"{name:<34} {r['seconds']:8.2f} s {rate:14,.0f} credentials/s "
-            f"{r['rss_mb']:8.0f} MiB peak RSS")
+    return (
+        f"{name:<34} {r['seconds']:8.2f} s {rate:14,.0f} credentials/s "
+        f"{r['rss_mb']:8.0f} MiB peak RSS"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="roster batch benchmark (issue 6)")
     ap.add_argument("--educators", type=int, default=100_000)
-    ap.add_argument("--big", type=int, default=300_000,
-                    help="second roster size for memory flatness (10^6 if you have the time)")
+    ap.add_argument(
+        "--big",
+        type=int,
+        default=300_000,
+        help="second roster size for memory flatness (10^6 if you have the time)",
+    )
     ap.add_argument("--sample", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--district", default=None)
@@ -302,8 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     res: dict[str, dict[str, Any]] = {}
 
     def batch(name: str, roster: Path, jid: str, engine: str, **kw: Any) -> dict[str, Any]:
-        r = run_child("batch", roster=str(roster), jid=jid, engine=engine,
-                      out=str(work / f"out-{name}"), **kw)
+        r = run_child(
+            "batch", roster=str(roster), jid=jid, engine=engine, out=str(work / f"out-{name}"), **kw
+        )
         res[name] = r
         print(_line(name, r), flush=True)
         return r
@@ -326,10 +408,13 @@ def main(argv: list[str] | None = None) -> int:
     res["awards"] = aw
     print(_line("mccredit columnar award step", aw))
     if "error" not in of and "error" not in aw:
-        print(f"  PDP sums: OpenFisca {of['pdp_sum']:,.2f} (float32), mccredit "
-              f"{aw['pdp_sum']:,.2f} (exact)")
+        print(
+            f"  PDP sums: OpenFisca {of['pdp_sum']:,.2f} (float32), mccredit "
+            f"{aw['pdp_sum']:,.2f} (exact)"
+        )
     district = a.district or next(
-        (jid for jid in rules.ids if "/" in jid and rules.get(jid).schedules), None)
+        (jid for jid in rules.ids if "/" in jid and rules.get(jid).schedules), None
+    )
     if district:
         dn = a.district_educators or a.educators
         droster = _roster(work, district, dn, a.seed)
@@ -349,17 +434,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:<58} {f / s:8.1f}×")
 
     ratio("columnar vs per-educator loop (credentials/s, sample)", ref, small, "credentials")
-    ratio("columnar (full roster) vs per-educator loop (credentials/s)", ref, local,
-          "credentials")
+    ratio("columnar (full roster) vs per-educator loop (credentials/s)", ref, local, "credentials")
     if "error" not in dr:
-        ratio("columnar (full roster) vs durable_rules (credentials/s)",
-              {**dr, "credentials": dr["facts"]}, local, "credentials")
+        ratio(
+            "columnar (full roster) vs durable_rules (credentials/s)",
+            {**dr, "credentials": dr["facts"]},
+            local,
+            "credentials",
+        )
     ratio("columnar award step vs OpenFisca array path (same rule)", of, aw, "credentials")
-    ratio("columnar end to end vs OpenFisca rule alone (credentials/s)", of, local,
-          "credentials")
+    ratio("columnar end to end vs OpenFisca rule alone (credentials/s)", of, local, "credentials")
     if "error" not in local and "error" not in bigr:
-        print(f"  peak RSS {a.educators:,} → {a.big:,} educators: {local['rss_mb']:.0f} → "
-              f"{bigr['rss_mb']:.0f} MiB ({bigr['rss_mb'] / local['rss_mb']:.2f}×)")
+        print(
+            f"  peak RSS {a.educators:,} → {a.big:,} educators: {local['rss_mb']:.0f} → "
+            f"{bigr['rss_mb']:.0f} MiB ({bigr['rss_mb'] / local['rss_mb']:.2f}×)"
+        )
     (work / "results.json").write_text(json.dumps(res, indent=2))
     print(f"\nfigures saved to {work / 'results.json'}")
     return 0

@@ -25,9 +25,20 @@ from mccredit.io.educator import CREDENTIAL_KINDS
 
 __all__ = ["generate"]
 
-_KINDS = ["micro_credential", "workshop", "graduate_course", "conference", "ceu_course",
-          "undergraduate_course", "action_research", "mentoring", "national_board",
-          "national_board_renewal", "degree", "other"]
+_KINDS = [
+    "micro_credential",
+    "workshop",
+    "graduate_course",
+    "conference",
+    "ceu_course",
+    "undergraduate_course",
+    "action_research",
+    "mentoring",
+    "national_board",
+    "national_board_renewal",
+    "degree",
+    "other",
+]
 _KIND_P = [0.30, 0.30, 0.12, 0.08, 0.07, 0.04, 0.03, 0.03, 0.01, 0.01, 0.005, 0.005]
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -37,8 +48,15 @@ def _days(d: dt.date) -> int:
 
 
 def generate(
-    *, educators: int, seed: int, jurisdiction: str, out: Path, fmt: str = "parquet",
-    credentials: float = 20.0, bad_rate: float = 0.0005, as_of: dt.date | None = None,
+    *,
+    educators: int,
+    seed: int,
+    jurisdiction: str,
+    out: Path,
+    fmt: str = "parquet",
+    credentials: float = 20.0,
+    bad_rate: float = 0.0005,
+    as_of: dt.date | None = None,
 ) -> dict[str, int]:
     rules = mccredit.default_rules()
     j = rules.get(jurisdiction)
@@ -60,20 +78,25 @@ def generate(
     exp = rng.integers(0, 35, n)
     band = rng.choice(["k-5", "6-12"], n)
     role = np.where(rng.random(n) < 0.08, "administrator", "teacher")
-    edu = pl.DataFrame({
-        "educator_id": ids[lic_edu],
-        "jurisdiction": [jurisdiction] * m,
-        "role": role[lic_edu],
-        "grade_band": band[lic_edu],
-        "experience_years": [str(x) for x in exp[lic_edu]],
-        "license_type": np.array(types, dtype=object)[rng.integers(0, len(types), m)],
-        "license_id": [f"L{i:08d}" for i in range(m)],
-        "license_issued": pl.Series(issued, dtype=pl.Int32).cast(pl.Date),
-        "license_expires": pl.Series(issued + expires_span, dtype=pl.Int32).cast(pl.Date),
-    })
+    edu = pl.DataFrame(
+        {
+            "educator_id": ids[lic_edu],
+            "jurisdiction": [jurisdiction] * m,
+            "role": role[lic_edu],
+            "grade_band": band[lic_edu],
+            "experience_years": [str(x) for x in exp[lic_edu]],
+            "license_type": np.array(types, dtype=object)[rng.integers(0, len(types), m)],
+            "license_id": [f"L{i:08d}" for i in range(m)],
+            "license_issued": pl.Series(issued, dtype=pl.Int32).cast(pl.Date),
+            "license_expires": pl.Series(issued + expires_span, dtype=pl.Int32).cast(pl.Date),
+        }
+    )
     edu = edu.with_columns(
-        pl.when(pl.Series(rolling)).then(None).otherwise(pl.col("license_expires"))
-        .alias("license_expires"))
+        pl.when(pl.Series(rolling))
+        .then(None)
+        .otherwise(pl.col("license_expires"))
+        .alias("license_expires")
+    )
     if lanes:
         lane = np.array(lanes, dtype=object)[rng.integers(0, len(lanes), n)]
         step = rng.integers(min(steps), max(steps) + 1, n)
@@ -101,8 +124,9 @@ def generate(
         issuer[use_cat] = cat_issuer[pick[use_cat]]
         code[use_cat] = cat_code[pick[use_cat]]
     other_ok = mc & (roll >= 0.80) & (roll < 0.93)
-    issuer[other_ok] = np.array(accepted, dtype=object)[rng.integers(0, len(accepted),
-                                                                    other_ok.sum())]
+    issuer[other_ok] = np.array(accepted, dtype=object)[
+        rng.integers(0, len(accepted), other_ok.sum())
+    ]
     unknown = mc & (roll >= 0.93) & (roll < 0.98)
     issuer[unknown] = "badgemill"
     code_typo = mc & (roll >= 0.98)
@@ -116,15 +140,20 @@ def generate(
         "" if nc == 0 else cats_pool[a] if nc == 1 else f"{cats_pool[a]};{cats_pool[b]}"
         for nc, a, b in zip(ncat, c1, c2, strict=True)
     ]
-    hours = np.where(np.isin(kind, ["workshop", "conference", "action_research", "mentoring"]),
-                     rng.choice([1, 2, 3, 6, 7.5, 12, 15, 20], k), np.nan)
+    hours = np.where(
+        np.isin(kind, ["workshop", "conference", "action_research", "mentoring"]),
+        rng.choice([1, 2, 3, 6, 7.5, 12, 15, 20], k),
+        np.nan,
+    )
     hours = np.where(mc & (rng.random(k) < 0.3), 15, hours)
-    credits = np.where(np.isin(kind, ["graduate_course", "undergraduate_course"]),
-                       rng.choice([1, 2, 3, 3, 3, 4], k), np.nan)
+    credits = np.where(
+        np.isin(kind, ["graduate_course", "undergraduate_course"]),
+        rng.choice([1, 2, 3, 3, 3, 4], k),
+        np.nan,
+    )
     ceus = np.where(kind == "ceu_course", rng.choice([0.5, 1, 1.5, 2, 2.5], k), np.nan)
     earned = _days(as_of) - rng.integers(0, 7 * 365, k)
-    audited = (np.isin(kind, ["graduate_course", "undergraduate_course"])
-               & (rng.random(k) < 0.05))
+    audited = np.isin(kind, ["graduate_course", "undergraduate_course"]) & (rng.random(k) < 0.05)
 
     def measure(a: np.ndarray) -> pl.Series:
         scaled = np.where(np.isnan(a), 0, np.round(a * 10_000)).astype(np.int64)
@@ -133,28 +162,33 @@ def generate(
             pl.when(pl.Series(np.isnan(a))).then(None).otherwise(s).cast(pl.Decimal(12, 4))
         ).to_series()
 
-    cred = pl.DataFrame({
-        "educator_id": ids[cred_edu],
-        "credential_id": [f"C{i:09d}" for i in range(k)],
-        "kind": kind.tolist(),
-        "issuer": issuer.tolist(),
-        "code": code.tolist(),
-        "earned": pl.Series(earned, dtype=pl.Int32).cast(pl.Date),
-        "categories": cats,
-        "contact_hours": measure(hours),
-        "semester_credits": measure(credits),
-        "ceus": measure(ceus),
-        "audited": audited,
-    }, schema_overrides={"issuer": pl.String, "code": pl.String})
+    cred = pl.DataFrame(
+        {
+            "educator_id": ids[cred_edu],
+            "credential_id": [f"C{i:09d}" for i in range(k)],
+            "kind": kind.tolist(),
+            "issuer": issuer.tolist(),
+            "code": code.tolist(),
+            "earned": pl.Series(earned, dtype=pl.Int32).cast(pl.Date),
+            "categories": cats,
+            "contact_hours": measure(hours),
+            "semester_credits": measure(credits),
+            "ceus": measure(ceus),
+            "audited": audited,
+        },
+        schema_overrides={"issuer": pl.String, "code": pl.String},
+    )
     # --- evaluations: the last three school years for 70% of educators
     has_ev = rng.random(n) < 0.7
     ev_edu = np.repeat(np.nonzero(has_ev)[0], 3)
     years = np.tile([as_of.year - 2, as_of.year - 1, as_of.year], int(has_ev.sum()))
-    evals = pl.DataFrame({
-        "educator_id": ids[ev_edu],
-        "year": years,
-        "score": rng.choice([1, 2, 3, 4, 5], ev_edu.size, p=[0.03, 0.1, 0.37, 0.3, 0.2]),
-    })
+    evals = pl.DataFrame(
+        {
+            "educator_id": ids[ev_edu],
+            "year": years,
+            "score": rng.choice([1, 2, 3, 4, 5], ev_edu.size, p=[0.03, 0.1, 0.37, 0.3, 0.2]),
+        }
+    )
     # --- a few bad rows of every kind
     nbad = int(k * bad_rate)
     if fmt == "csv":
@@ -162,18 +196,36 @@ def generate(
     if nbad:
         rows = rng.choice(k, size=min(k, nbad * 5), replace=False)
         groups = np.array_split(rows, 5)
-        cred = cred.with_row_index("_i").with_columns(
-            pl.when(pl.col("_i").is_in(groups[0])).then(None).otherwise(pl.col("credential_id"))
-            .alias("credential_id"),
-            (pl.when(pl.col("_i").is_in(groups[1])).then(pl.lit("2024-02-30"))
-             .otherwise(pl.col("earned")).alias("earned")) if fmt == "csv" else
-            (pl.when(pl.col("_i").is_in(groups[1])).then(pl.col("earned") - dt.timedelta(days=1))
-             .alias("submitted")),
-            pl.when(pl.col("_i").is_in(groups[2])).then(pl.lit(-3).cast(pl.Decimal(12, 4)))
-            .otherwise(pl.col("contact_hours")).alias("contact_hours"),
-            pl.when(pl.col("_i").is_in(groups[3])).then(pl.lit("webinar"))
-            .otherwise(pl.col("kind")).alias("kind"),
-        ).drop("_i")
+        cred = (
+            cred.with_row_index("_i")
+            .with_columns(
+                pl.when(pl.col("_i").is_in(groups[0]))
+                .then(None)
+                .otherwise(pl.col("credential_id"))
+                .alias("credential_id"),
+                (
+                    pl.when(pl.col("_i").is_in(groups[1]))
+                    .then(pl.lit("2024-02-30"))
+                    .otherwise(pl.col("earned"))
+                    .alias("earned")
+                )
+                if fmt == "csv"
+                else (
+                    pl.when(pl.col("_i").is_in(groups[1]))
+                    .then(pl.col("earned") - dt.timedelta(days=1))
+                    .alias("submitted")
+                ),
+                pl.when(pl.col("_i").is_in(groups[2]))
+                .then(pl.lit(-3).cast(pl.Decimal(12, 4)))
+                .otherwise(pl.col("contact_hours"))
+                .alias("contact_hours"),
+                pl.when(pl.col("_i").is_in(groups[3]))
+                .then(pl.lit("webinar"))
+                .otherwise(pl.col("kind"))
+                .alias("kind"),
+            )
+            .drop("_i")
+        )
         dup = cred[np.sort(groups[4]).tolist()]
         cred = pl.concat([cred, dup]).sort("educator_id", maintain_order=True)
     out.mkdir(parents=True, exist_ok=True)
@@ -184,8 +236,13 @@ def generate(
             df.write_csv(out / f"{name}.csv")
         else:
             df.write_parquet(out / f"{name}.parquet", row_group_size=256_000)
-    return {"educators": n, "licenses": m, "credentials": cred.height, "evaluations":
-            evals.height, "bad_rows": nbad * 5}
+    return {
+        "educators": n,
+        "licenses": m,
+        "credentials": cred.height,
+        "evaluations": evals.height,
+        "bad_rows": nbad * 5,
+    }
 
 
 def _salary_grid(j: object) -> tuple[list[str], list[int]]:
@@ -219,8 +276,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--credentials", type=float, default=20.0)
     ap.add_argument("--bad-rate", type=float, default=0.0005)
     a = ap.parse_args(argv)
-    counts = generate(educators=a.educators, seed=a.seed, jurisdiction=a.jurisdiction,
-                      out=a.out, fmt=a.format, credentials=a.credentials, bad_rate=a.bad_rate)
+    counts = generate(
+        educators=a.educators,
+        seed=a.seed,
+        jurisdiction=a.jurisdiction,
+        out=a.out,
+        fmt=a.format,
+        credentials=a.credentials,
+        bad_rate=a.bad_rate,
+    )
     print(f"wrote {a.out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0
 

@@ -39,21 +39,48 @@ def frame(rows: list[dict[str, Any]], columns: list[str]) -> pl.DataFrame:
     )
 
 
-EDU_COLS = ["educator_id", "jurisdiction", "role", "grade_band", "experience_years",
-            "salary_lane", "salary_step", "license_type", "license_tier", "license_id",
-            "license_issued", "license_expires"]
-CRED_COLS = ["educator_id", "credential_id", "kind", "issuer", "code", "earned", "submitted",
-             "categories", "contact_hours", "semester_credits", "ceus", "audited"]
+EDU_COLS = [
+    "educator_id",
+    "jurisdiction",
+    "role",
+    "grade_band",
+    "experience_years",
+    "salary_lane",
+    "salary_step",
+    "license_type",
+    "license_tier",
+    "license_id",
+    "license_issued",
+    "license_expires",
+]
+CRED_COLS = [
+    "educator_id",
+    "credential_id",
+    "kind",
+    "issuer",
+    "code",
+    "earned",
+    "submitted",
+    "categories",
+    "contact_hours",
+    "semester_credits",
+    "ceus",
+    "audited",
+]
 EVAL_COLS = ["educator_id", "year", "score"]
 
 
-def chunk_of(edu: list[dict[str, Any]], cred: list[dict[str, Any]],
-             evals: list[dict[str, Any]]) -> Chunk:
+def chunk_of(
+    edu: list[dict[str, Any]], cred: list[dict[str, Any]], evals: list[dict[str, Any]]
+) -> Chunk:
     return Chunk(frame(edu, EDU_COLS), frame(cred, CRED_COLS), frame(evals, EVAL_COLS))
 
 
-FILES = {"educators": "educators.csv", "credentials": "credentials.csv",
-         "evaluations": "evaluations.csv"}
+FILES = {
+    "educators": "educators.csv",
+    "credentials": "credentials.csv",
+    "evaluations": "evaluations.csv",
+}
 
 
 def both(cp: ColumnarPlan, chunk: Chunk) -> tuple[ChunkOut, ChunkOut]:
@@ -78,8 +105,11 @@ def write_roster(folder: Path, chunk: Chunk, fmt: str) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    for name, df in (("educators", chunk.educators), ("credentials", chunk.credentials),
-                     ("evaluations", chunk.evaluations)):
+    for name, df in (
+        ("educators", chunk.educators),
+        ("credentials", chunk.credentials),
+        ("evaluations", chunk.evaluations),
+    ):
         assert df is not None
         df = df.drop("_row", "_key")
         if fmt == "csv":

@@ -25,15 +25,19 @@ _MEASURE = st.one_of(
 )
 
 
-def roster(j: Jurisdiction, max_educators: int = 6) -> st.SearchStrategy[
-        tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]]:
+def roster(
+    j: Jurisdiction, max_educators: int = 6
+) -> st.SearchStrategy[tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]]:
     """(educator rows, credential rows, evaluation rows), sorted by educator id."""
     entries = list(j.catalog.values())
     issuers = sorted(j.accepted_issuers) + ["badgemill", None]
     codes = [e.code for e in entries] + ["XX-1", None]
-    cats = sorted({c for e in entries for c in e.categories} | {
-        c for r in j.requirements for c in r.categories} | {
-        c.category for c in j.caps if c.category} | {"literacy", "general"})
+    cats = sorted(
+        {c for e in entries for c in e.categories}
+        | {c for r in j.requirements for c in r.categories}
+        | {c.category for c in j.caps if c.category}
+        | {"literacy", "general"}
+    )
     types = list(j.file.license_types) or ["professional"]
     types = types + sorted({t for r in j.requirements for t in r.license} - set(types))
 
@@ -54,38 +58,45 @@ def roster(j: Jurisdiction, max_educators: int = 6) -> st.SearchStrategy[
             for _ in range(draw(st.integers(0, 2))):
                 issued = draw(st.integers(0, 3400))
                 span = draw(st.sampled_from([None, 3 * 365, 5 * 365, 6 * 365 + 1]))
-                edu.append({
-                    **base,
-                    "license_type": draw(st.sampled_from(types + ["emergency"])),
-                    "license_id": draw(st.sampled_from([None, f"L{i}"])),
-                    "license_issued": (_DAY0 + dt.timedelta(days=issued)).isoformat(),
-                    "license_expires": None if span is None else (
-                        _DAY0 + dt.timedelta(days=issued + span)).isoformat(),
-                })
+                edu.append(
+                    {
+                        **base,
+                        "license_type": draw(st.sampled_from(types + ["emergency"])),
+                        "license_id": draw(st.sampled_from([None, f"L{i}"])),
+                        "license_issued": (_DAY0 + dt.timedelta(days=issued)).isoformat(),
+                        "license_expires": None
+                        if span is None
+                        else (_DAY0 + dt.timedelta(days=issued + span)).isoformat(),
+                    }
+                )
             if not any(r["educator_id"] == eid for r in edu):
                 edu.append(base)
             for k in range(draw(st.integers(0, 8))):
                 e = draw(st.sampled_from(entries)) if entries and draw(st.booleans()) else None
                 kind = draw(st.sampled_from(CREDENTIAL_KINDS))
                 earned = draw(st.integers(0, 3800))
-                cred.append({
-                    "educator_id": eid,
-                    "credential_id": f"C{k}",
-                    "kind": "micro_credential" if e is not None else kind,
-                    "issuer": e.issuer if e is not None else draw(st.sampled_from(issuers)),
-                    "code": e.code if e is not None else draw(st.sampled_from(codes)),
-                    "earned": (_DAY0 + dt.timedelta(days=earned)).isoformat(),
-                    "submitted": draw(st.sampled_from([None, (_DAY0 + dt.timedelta(
-                        days=earned + 30)).isoformat()])),
-                    "categories": ";".join(draw(st.lists(st.sampled_from(cats), max_size=2))),
-                    "contact_hours": draw(_MEASURE),
-                    "semester_credits": draw(_MEASURE),
-                    "ceus": draw(_MEASURE),
-                    "audited": draw(st.sampled_from(["false", "true", None])),
-                })
+                cred.append(
+                    {
+                        "educator_id": eid,
+                        "credential_id": f"C{k}",
+                        "kind": "micro_credential" if e is not None else kind,
+                        "issuer": e.issuer if e is not None else draw(st.sampled_from(issuers)),
+                        "code": e.code if e is not None else draw(st.sampled_from(codes)),
+                        "earned": (_DAY0 + dt.timedelta(days=earned)).isoformat(),
+                        "submitted": draw(
+                            st.sampled_from(
+                                [None, (_DAY0 + dt.timedelta(days=earned + 30)).isoformat()]
+                            )
+                        ),
+                        "categories": ";".join(draw(st.lists(st.sampled_from(cats), max_size=2))),
+                        "contact_hours": draw(_MEASURE),
+                        "semester_credits": draw(_MEASURE),
+                        "ceus": draw(_MEASURE),
+                        "audited": draw(st.sampled_from(["false", "true", None])),
+                    }
+                )
             for year in draw(st.lists(st.integers(2019, 2026), max_size=3, unique=True)):
-                evals.append({"educator_id": eid, "year": year,
-                              "score": draw(st.integers(1, 5))})
+                evals.append({"educator_id": eid, "year": year, "score": draw(st.integers(1, 5))})
         return edu, cred, evals
 
     return build()

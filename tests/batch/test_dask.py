@@ -18,8 +18,9 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as c:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as c:
         yield c.scheduler_address
 
 
@@ -37,14 +38,25 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("jid", ["us-tn", "us-tx"])
-def test_dask_equals_local(rules: mccredit.RuleSet, cluster: str, generated: Path,
-                           tmp_path: Path, jid: str) -> None:
+def test_dask_equals_local(
+    rules: mccredit.RuleSet, cluster: str, generated: Path, tmp_path: Path, jid: str
+) -> None:
     kw = {"rules": rules, "jurisdiction": jid, "as_of": AS_OF}
-    loc = run_batch(generated, out=tmp_path / "local.parquet",
-                    ledger_out=tmp_path / "local.ledger.parquet", **kw)  # type: ignore[arg-type]
-    dsk = run_batch(generated, out=tmp_path / "dask.parquet",
-                    ledger_out=tmp_path / "dask.ledger.parquet", engine="dask",
-                    scheduler=cluster, partitions=3, **kw)  # type: ignore[arg-type]
+    loc = run_batch(
+        generated,
+        out=tmp_path / "local.parquet",
+        ledger_out=tmp_path / "local.ledger.parquet",
+        **kw,
+    )  # type: ignore[arg-type]
+    dsk = run_batch(
+        generated,
+        out=tmp_path / "dask.parquet",
+        ledger_out=tmp_path / "dask.ledger.parquet",
+        engine="dask",
+        scheduler=cluster,
+        partitions=3,
+        **kw,
+    )  # type: ignore[arg-type]
     key = ["educator_id", "license_issued", "license_type", "license_id"]
     a = pl.read_parquet(tmp_path / "local.parquet").sort(key, nulls_last=True)
     b = pl.read_parquet(tmp_path / "dask.parquet").sort(key, nulls_last=True)

@@ -24,8 +24,12 @@ def test_generated_rosters_agree(rules: mccredit.RuleSet, jid: str) -> None:
     cp = compiled(rules, jid)
     j = rules.get(jid)
 
-    @settings(max_examples=12, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=12,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(roster(j))
     def check(data: Any) -> None:
         edu, cred, evals = data
@@ -35,35 +39,80 @@ def test_generated_rosters_agree(rules: mccredit.RuleSet, jid: str) -> None:
     check()
 
 
-def _case_rows(inp: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                             list[dict[str, Any]]] | None:
-    known = {"id", "jurisdiction", "licenses", "credentials", "evaluations", "experience_years",
-             "role", "grade_band", "salary", "name"}
+def _case_rows(
+    inp: dict[str, Any],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]] | None:
+    known = {
+        "id",
+        "jurisdiction",
+        "licenses",
+        "credentials",
+        "evaluations",
+        "experience_years",
+        "role",
+        "grade_band",
+        "salary",
+        "name",
+    }
     if set(inp) - known:
         return None  # e.g. Open Badges documents: not a roster column
     eid = str(inp["id"])
     sal = inp.get("salary") or {}
-    base = {"educator_id": eid, "jurisdiction": inp.get("jurisdiction"),
-            "role": inp.get("role"), "grade_band": inp.get("grade_band"),
-            "experience_years": inp.get("experience_years"),
-            "salary_lane": sal.get("lane"), "salary_step": sal.get("step")}
+    base = {
+        "educator_id": eid,
+        "jurisdiction": inp.get("jurisdiction"),
+        "role": inp.get("role"),
+        "grade_band": inp.get("grade_band"),
+        "experience_years": inp.get("experience_years"),
+        "salary_lane": sal.get("lane"),
+        "salary_step": sal.get("step"),
+    }
     if set(sal) - {"lane", "step"}:
         return None
-    edu = [{**base, "license_type": li.get("type"), "license_tier": li.get("tier"),
-            "license_id": li.get("id"), "license_issued": li.get("issued"),
-            "license_expires": li.get("expires")} for li in inp.get("licenses", [])] or [base]
+    edu = [
+        {
+            **base,
+            "license_type": li.get("type"),
+            "license_tier": li.get("tier"),
+            "license_id": li.get("id"),
+            "license_issued": li.get("issued"),
+            "license_expires": li.get("expires"),
+        }
+        for li in inp.get("licenses", [])
+    ] or [base]
     cred = []
     for c in inp.get("credentials", []):
-        if set(c) - {"id", "kind", "issuer", "code", "title", "earned", "submitted",
-                     "categories", "contact_hours", "semester_credits", "ceus", "audited"}:
+        if set(c) - {
+            "id",
+            "kind",
+            "issuer",
+            "code",
+            "title",
+            "earned",
+            "submitted",
+            "categories",
+            "contact_hours",
+            "semester_credits",
+            "ceus",
+            "audited",
+        }:
             return None
-        cred.append({"educator_id": eid, "credential_id": c.get("id"), "kind": c.get("kind"),
-                     "issuer": c.get("issuer"), "code": c.get("code"),
-                     "earned": c.get("earned"), "submitted": c.get("submitted"),
-                     "categories": ";".join(c.get("categories") or []),
-                     "contact_hours": c.get("contact_hours"),
-                     "semester_credits": c.get("semester_credits"), "ceus": c.get("ceus"),
-                     "audited": str(bool(c.get("audited", False))).lower()})
+        cred.append(
+            {
+                "educator_id": eid,
+                "credential_id": c.get("id"),
+                "kind": c.get("kind"),
+                "issuer": c.get("issuer"),
+                "code": c.get("code"),
+                "earned": c.get("earned"),
+                "submitted": c.get("submitted"),
+                "categories": ";".join(c.get("categories") or []),
+                "contact_hours": c.get("contact_hours"),
+                "semester_credits": c.get("semester_credits"),
+                "ceus": c.get("ceus"),
+                "audited": str(bool(c.get("audited", False))).lower(),
+            }
+        )
     evals = [{"educator_id": eid, **e} for e in inp.get("evaluations", [])]
     return edu, cred, evals
 
@@ -76,8 +125,7 @@ def _cases() -> list[Any]:
         for i, case in enumerate(data or []):
             if not isinstance(case, dict) or "expect" not in case:
                 continue
-            out.append(pytest.param(case, case.get("jurisdiction") or folder,
-                                    id=f"{folder}:{i}"))
+            out.append(pytest.param(case, case.get("jurisdiction") or folder, id=f"{folder}:{i}"))
     return out
 
 
@@ -104,8 +152,11 @@ def test_bundled_cases_agree(rules: mccredit.RuleSet, case: dict[str, Any], jid:
         if f"total_{unit}" in row:
             assert str(row[f"total_{unit}"]) == amount
     for ren in doc["renewal"]:
-        match = [x for x in v.results.to_pylist() if x["requirement"] == ren["rule"]
-                 and x["license_type"] == ren["license"]]
+        match = [
+            x
+            for x in v.results.to_pylist()
+            if x["requirement"] == ren["rule"] and x["license_type"] == ren["license"]
+        ]
         assert match and match[0]["status"] == ren["status"]
 
 

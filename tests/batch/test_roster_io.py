@@ -9,41 +9,95 @@ import pytest
 from typer.testing import CliRunner
 
 import mccredit
-from mccredit.batch import run_batch
-from mccredit.batch import _runner
+from mccredit.batch import _runner, run_batch
 from mccredit.cli import app
 
 from .conftest import AS_OF, chunk_of, write_roster
 
 EDU = [
-    {"educator_id": "A1", "license_type": "professional", "license_issued": "2021-09-01",
-     "license_expires": "2027-08-31"},
-    {"educator_id": "A2", "license_type": "practitioner", "license_issued": "2023-08-01",
-     "license_expires": "2026-07-31", "experience_years": "3"},
+    {
+        "educator_id": "A1",
+        "license_type": "professional",
+        "license_issued": "2021-09-01",
+        "license_expires": "2027-08-31",
+    },
+    {
+        "educator_id": "A2",
+        "license_type": "practitioner",
+        "license_issued": "2023-08-01",
+        "license_expires": "2026-07-31",
+        "experience_years": "3",
+    },
     {"educator_id": "A3"},
 ]
 CRED = [
-    {"educator_id": "A1", "credential_id": "c1", "kind": "micro_credential",
-     "issuer": "digital-promise", "code": "DP-LIT-201", "earned": "2022-03-01"},
-    {"educator_id": "A1", "credential_id": "c2", "kind": "graduate_course",
-     "earned": "2023-12-15", "semester_credits": "3"},
-    {"educator_id": "A1", "credential_id": "c3", "kind": "workshop", "earned": "2024-06-01",
-     "contact_hours": "19.5"},
-    {"educator_id": "A2", "credential_id": "c1", "kind": "micro_credential",
-     "issuer": "badgemill", "earned": "2024-01-10"},
-    {"educator_id": "A2", "credential_id": "c2", "kind": "workshop", "earned": "2024-02-10",
-     "contact_hours": "30"},
+    {
+        "educator_id": "A1",
+        "credential_id": "c1",
+        "kind": "micro_credential",
+        "issuer": "digital-promise",
+        "code": "DP-LIT-201",
+        "earned": "2022-03-01",
+    },
+    {
+        "educator_id": "A1",
+        "credential_id": "c2",
+        "kind": "graduate_course",
+        "earned": "2023-12-15",
+        "semester_credits": "3",
+    },
+    {
+        "educator_id": "A1",
+        "credential_id": "c3",
+        "kind": "workshop",
+        "earned": "2024-06-01",
+        "contact_hours": "19.5",
+    },
+    {
+        "educator_id": "A2",
+        "credential_id": "c1",
+        "kind": "micro_credential",
+        "issuer": "badgemill",
+        "earned": "2024-01-10",
+    },
+    {
+        "educator_id": "A2",
+        "credential_id": "c2",
+        "kind": "workshop",
+        "earned": "2024-02-10",
+        "contact_hours": "30",
+    },
 ]
 BAD = [
-    {"educator_id": None, "credential_id": "x1", "kind": "workshop", "earned": "2024-01-01",
-     "contact_hours": "1"},
-    {"educator_id": "A1", "credential_id": "x2", "kind": "workshop", "earned": "2024-02-30",
-     "contact_hours": "1"},
-    {"educator_id": "A1", "credential_id": "x3", "kind": "workshop", "earned": "2024-01-01",
-     "contact_hours": "-2"},
+    {
+        "educator_id": None,
+        "credential_id": "x1",
+        "kind": "workshop",
+        "earned": "2024-01-01",
+        "contact_hours": "1",
+    },
+    {
+        "educator_id": "A1",
+        "credential_id": "x2",
+        "kind": "workshop",
+        "earned": "2024-02-30",
+        "contact_hours": "1",
+    },
+    {
+        "educator_id": "A1",
+        "credential_id": "x3",
+        "kind": "workshop",
+        "earned": "2024-01-01",
+        "contact_hours": "-2",
+    },
     {"educator_id": "A1", "credential_id": "x4", "kind": "webinar", "earned": "2024-01-01"},
-    {"educator_id": "A1", "credential_id": "c1", "kind": "workshop", "earned": "2024-01-01",
-     "contact_hours": "1"},
+    {
+        "educator_id": "A1",
+        "credential_id": "c1",
+        "kind": "workshop",
+        "earned": "2024-01-01",
+        "contact_hours": "1",
+    },
     {"educator_id": "A1", "credential_id": None, "kind": "workshop", "earned": "2024-01-01"},
     {"educator_id": "ZZ", "credential_id": "x5", "kind": "workshop", "earned": "2024-01-01"},
 ]
@@ -57,8 +111,7 @@ def _roster(tmp: Path, fmt: str, bad: bool = False) -> Path:
 
 
 def _run(rules: mccredit.RuleSet, roster: Path, out: Path, **kw: object) -> _runner.BatchSummary:
-    return run_batch(roster, rules=rules, jurisdiction="us-tn", as_of=AS_OF, out=out,
-                     **kw)  # type: ignore[arg-type]
+    return run_batch(roster, rules=rules, jurisdiction="us-tn", as_of=AS_OF, out=out, **kw)  # type: ignore[arg-type]
 
 
 def test_csv_and_parquet_give_the_same_results(rules: mccredit.RuleSet, tmp_path: Path) -> None:
@@ -75,19 +128,38 @@ def test_csv_and_parquet_give_the_same_results(rules: mccredit.RuleSet, tmp_path
     assert w.filter(pl.col("code") == "issuer_not_accepted").row(0, named=True)["row"] == 4
 
 
-def test_bad_rows_go_to_the_rejects_file_with_file_and_row(rules: mccredit.RuleSet,
-                                                           tmp_path: Path) -> None:
+def test_bad_rows_go_to_the_rejects_file_with_file_and_row(
+    rules: mccredit.RuleSet, tmp_path: Path
+) -> None:
     roster = _roster(tmp_path, "csv", bad=True)
-    res = CliRunner().invoke(app, ["batch", str(roster), "-j", "us-tn", "--as-of", "2026-06-30",
-                                   "--out", str(tmp_path / "r.csv"), "-q"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "batch",
+            str(roster),
+            "-j",
+            "us-tn",
+            "--as-of",
+            "2026-06-30",
+            "--out",
+            str(tmp_path / "r.csv"),
+            "-q",
+        ],
+    )
     assert res.exit_code == 1, res.output
     rej = pl.read_csv(tmp_path / "r.rejects.csv")
     assert rej.height == len(BAD)
     assert set(rej.get_column("file")) == {str(roster / "credentials.csv")}
     reasons = " | ".join(rej.get_column("reason"))
-    for words in ("educator_id is missing", "is not a date", "is negative", "unknown kind",
-                  "duplicate credential id", "credential_id is missing",
-                  "not in the educators table"):
+    for words in (
+        "educator_id is missing",
+        "is not a date",
+        "is negative",
+        "unknown kind",
+        "duplicate credential id",
+        "credential_id is missing",
+        "not in the educators table",
+    ):
         assert words in reasons
     # the row numbers point at the data rows of the file (CSV line = row + 1)
     lines = (roster / "credentials.csv").read_text().splitlines()
@@ -113,22 +185,25 @@ def test_an_unreadable_roster_exits_2(tmp_path: Path, damage: str) -> None:
     else:
         target.unlink()
         (roster / "credentials.csv").write_text("")
-    res = CliRunner().invoke(app, ["batch", str(roster), "-j", "us-tn", "--out",
-                                   str(tmp_path / "r.parquet"), "-q"])
+    res = CliRunner().invoke(
+        app, ["batch", str(roster), "-j", "us-tn", "--out", str(tmp_path / "r.parquet"), "-q"]
+    )
     assert res.exit_code == 2, res.output
     assert not (tmp_path / "r.parquet").exists()
 
 
-def test_unsorted_rosters_are_read_by_hash_partitions(rules: mccredit.RuleSet,
-                                                       tmp_path: Path) -> None:
+def test_unsorted_rosters_are_read_by_hash_partitions(
+    rules: mccredit.RuleSet, tmp_path: Path
+) -> None:
     sorted_r = _roster(tmp_path, "parquet", bad=True)
     shuffled = tmp_path / "shuffled"
     shuffled.mkdir()
     for f in sorted_r.iterdir():
         df = pl.read_parquet(f)
         # educators in descending order, each educator's rows in their own order
-        df.sort("educator_id", descending=True, maintain_order=True,
-                nulls_last=True).write_parquet(shuffled / f.name)
+        df.sort("educator_id", descending=True, maintain_order=True, nulls_last=True).write_parquet(
+            shuffled / f.name
+        )
     a = _run(rules, sorted_r, tmp_path / "a.parquet")
     b = _run(rules, shuffled, tmp_path / "b.parquet", partitions=3)
     key = ["educator_id", "license_issued", "license_type"]
@@ -138,8 +213,9 @@ def test_unsorted_rosters_are_read_by_hash_partitions(rules: mccredit.RuleSet,
     assert a.stats.rejected == b.stats.rejected == len(BAD)
 
 
-def test_an_interrupted_run_leaves_no_partial_file(rules: mccredit.RuleSet, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_run_leaves_no_partial_file(
+    rules: mccredit.RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     roster = _roster(tmp_path, "parquet")
     out = tmp_path / "out" / "results.parquet"
     _run(rules, roster, out)
@@ -160,15 +236,22 @@ def test_an_interrupted_run_leaves_no_partial_file(rules: mccredit.RuleSet, tmp_
     assert out.read_bytes() == before  # the previous results are untouched
     assert not (tmp_path / "out" / "l.parquet").exists()
     assert sorted(p.name for p in out.parent.iterdir()) == sorted(
-        ["results.parquet", "results.warnings.parquet", "results.rejects.csv"])
+        ["results.parquet", "results.warnings.parquet", "results.rejects.csv"]
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "ndjson"])
-def test_other_output_formats_and_payroll(rules: mccredit.RuleSet, tmp_path: Path,
-                                          fmt: str) -> None:
+def test_other_output_formats_and_payroll(
+    rules: mccredit.RuleSet, tmp_path: Path, fmt: str
+) -> None:
     roster = _roster(tmp_path, "csv")
-    s = _run(rules, roster, tmp_path / f"r.{fmt}", payroll_out=tmp_path / "pay.csv",
-             ledger_out=tmp_path / "ledger.csv")
+    s = _run(
+        rules,
+        roster,
+        tmp_path / f"r.{fmt}",
+        payroll_out=tmp_path / "pay.csv",
+        ledger_out=tmp_path / "ledger.csv",
+    )
     text = (tmp_path / f"r.{fmt}").read_text()
     assert "A1" in text and "55.50" in text
     assert (tmp_path / "pay.csv").read_text().startswith('"educator_id"')

@@ -125,7 +125,7 @@ def warning_schema() -> pa.Schema:
     )
 
 
-def ledger_schema(cp: ColumnarPlan) -> pa.Schema:
+def ledger_schema() -> pa.Schema:
     return pa.schema(
         [
             ("educator_id", pa.string()),
@@ -202,8 +202,11 @@ def _typed(df: pl.DataFrame | None, table: str) -> tuple[pl.DataFrame, pl.DataFr
     return prepare(df, table)
 
 
-def _to_decimal(df: pl.DataFrame, name: str, scale: int) -> pl.Expr:
-    return (pl.col(name).cast(pl.Decimal(38, scale)) / (10**scale)).cast(pl.Decimal(18, scale))
+def _to_decimal(name: str, scale: int) -> pl.Expr:
+    out: pl.Expr = (pl.col(name).cast(pl.Decimal(38, scale)) / (10**scale)).cast(
+        pl.Decimal(18, scale)
+    )
+    return out
 
 
 def finish_results(cp: ColumnarPlan, df: pl.DataFrame) -> pa.Table:
@@ -216,8 +219,8 @@ def finish_results(cp: ColumnarPlan, df: pl.DataFrame) -> pa.Table:
     conv: list[pl.Expr] = []
     for u in cp.units:
         for p in ("total", "required", "earned", "remaining"):
-            conv.append(_to_decimal(df, f"{p}_{u}", scale[u]).alias(f"{p}_{u}"))
-    conv.extend(_to_decimal(df, m, 2).alias(m) for m in _MONEY)
+            conv.append(_to_decimal(f"{p}_{u}", scale[u]).alias(f"{p}_{u}"))
+    conv.extend(_to_decimal(m, 2).alias(m) for m in _MONEY)
     df = df.with_columns(conv).with_columns(
         pl.lit(cp.plan.jurisdiction.id).alias("jurisdiction"),
         pl.lit(cp.plan.as_of).alias("as_of"),
@@ -309,7 +312,7 @@ def process_chunk(
             res_parts.append(
                 pl.DataFrame(
                     fo.results,
-                    schema_overrides={k: v for k, v in {**internal, "_lic": pl.Int64()}.items()},
+                    schema_overrides={**internal, "_lic": pl.Int64()},
                     infer_schema_length=None,
                 )
             )
@@ -350,10 +353,9 @@ def process_chunk(
     )
     res = res.sort("educator_id", "license_issued", "license_type", "_lic", nulls_last=True)
     warnings = (
-        pl.concat([w.cast(WARNING_SCHEMA) for w in warn_parts])
+        pl.concat([w.cast(pl.Schema(WARNING_SCHEMA)) for w in warn_parts])
         if warn_parts
-        # type: ignore[arg-type]
-        else (pl.DataFrame(schema=WARNING_SCHEMA))
+        else pl.DataFrame(schema=WARNING_SCHEMA)
     )
     warnings = warnings.sort("educator_id", "row", "code", "credential", nulls_last=True)
     warnings = warnings.with_columns(
@@ -387,7 +389,7 @@ def process_chunk(
         led = led.sort("educator_id", "date", "credential", "rule", "unit").with_columns(
             _amount_text(cp).alias("amount")
         )
-        ledger_t = led.to_arrow().cast(ledger_schema(cp))
+        ledger_t = led.to_arrow().cast(ledger_schema())
     people = res.get_column("educator_id").n_unique()
     stats.educators = people
     stats.licenses = res.filter(pl.col("license_type").is_not_null()).height

@@ -112,14 +112,23 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
         v = _text(n, dtype)
         if col.required:
             checks.append((v.is_null(), pl.lit(f"{n} is missing")))
-        checks.append((v.str.len_chars() > MAX_TEXT,
-                       pl.lit(f"{n} is longer than {MAX_TEXT} characters")))
+        checks.append(
+            (v.str.len_chars() > MAX_TEXT, pl.lit(f"{n} is longer than {MAX_TEXT} characters"))
+        )
         if t == "kind":
-            checks.append((v.is_not_null() & ~v.is_in(list(CREDENTIAL_KINDS)),
-                           pl.format("unknown kind '{}'", v)))
+            checks.append(
+                (
+                    v.is_not_null() & ~v.is_in(list(CREDENTIAL_KINDS)),
+                    pl.format("unknown kind '{}'", v),
+                )
+            )
         if t == "role":
-            checks.append((v.is_not_null() & ~v.is_in(["teacher", "administrator"]),
-                           pl.format("role '{}' is not teacher or administrator", v)))
+            checks.append(
+                (
+                    v.is_not_null() & ~v.is_in(["teacher", "administrator"]),
+                    pl.format("role '{}' is not teacher or administrator", v),
+                )
+            )
         return v, checks
     if t == "date":
         if dtype == pl.Date:
@@ -132,22 +141,26 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
             s = _text(n, dtype)
             present = s.is_not_null()
             v = pl.when(s.str.contains(_DATE)).then(
-                s.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+                s.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+            )
         if col.required:
             checks.append((~present, pl.lit(f"{n} is missing")))
-        checks.append((present & v.is_null(),
-                       pl.format(f"{n} '{{}}' is not a date (YYYY-MM-DD)", rs)))
+        checks.append(
+            (present & v.is_null(), pl.format(f"{n} '{{}}' is not a date (YYYY-MM-DD)", rs))
+        )
         return v, checks
     if t in ("measure", "years"):
         native = dtype.is_integer() or (
-            isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= SCALE_DIGITS)
+            isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= SCALE_DIGITS
+        )
         if native:
             if dtype.is_integer():
                 v = raw.cast(pl.Int64) * SCALE
             else:
-                sc = dtype.scale or 0  # type: ignore[union-attr]
+                sc = getattr(dtype, "scale", 0) or 0
                 v = (raw.cast(pl.Decimal(38, sc)) * (10**sc)).cast(pl.Int64) * 10 ** (
-                    SCALE_DIGITS - sc)
+                    SCALE_DIGITS - sc
+                )
             present = raw.is_not_null()
             checks.append((v < 0, pl.format(f"{n} {{}} is negative", rs)))
             checks.append((v >= 10**12, pl.format(f"{n} {{}} has more than 12 digits", rs)))
@@ -159,14 +172,20 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
             ip, fp = g.struct.field("1"), g.struct.field("2")
             frac = fp.fill_null("").str.strip_chars_end("0")
             ipn = ip.str.strip_chars_start("0")
-            ok = ip.is_not_null() & (frac.str.len_chars() <= SCALE_DIGITS) & (
-                ipn.str.len_chars() + frac.str.len_chars() <= 12)
+            ok = (
+                ip.is_not_null()
+                & (frac.str.len_chars() <= SCALE_DIGITS)
+                & (ipn.str.len_chars() + frac.str.len_chars() <= 12)
+            )
             v = pl.when(ok).then(
                 ip.cast(pl.Int64, strict=False) * SCALE
-                + frac.str.pad_end(SCALE_DIGITS, "0").cast(pl.Int64, strict=False))
+                + frac.str.pad_end(SCALE_DIGITS, "0").cast(pl.Int64, strict=False)
+            )
             msg = (
-                pl.when(s.str.starts_with("-")).then(pl.format(f"{n} {{}} is negative", s))
-                .when(ip.is_null()).then(pl.format(f"{n} '{{}}' is not a number", s))
+                pl.when(s.str.starts_with("-"))
+                .then(pl.format(f"{n} {{}} is negative", s))
+                .when(ip.is_null())
+                .then(pl.format(f"{n} '{{}}' is not a number", s))
                 .when(frac.str.len_chars() > SCALE_DIGITS)
                 .then(pl.format(f"{n} {{}} has more than {SCALE_DIGITS} decimal places", s))
                 .otherwise(pl.format(f"{n} {{}} has more than 12 digits", s))
@@ -192,13 +211,18 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
             s = _text(n, dtype)
             present = s.is_not_null()
             v = s.cast(pl.Int64, strict=False)
-            checks.append((present & v.is_null(),
-                           pl.format(f"{n} '{{}}' is not a whole number", rs)))
+            checks.append(
+                (present & v.is_null(), pl.format(f"{n} '{{}}' is not a whole number", rs))
+            )
         if col.required:
             checks.append((~present, pl.lit(f"{n} is missing")))
         if col.lo is not None and col.hi is not None:
-            checks.append(((v < col.lo) | (v > col.hi),
-                           pl.format(f"{n} {{}} is not in {col.lo}..{col.hi}", v)))
+            checks.append(
+                (
+                    (v < col.lo) | (v > col.hi),
+                    pl.format(f"{n} {{}} is not in {col.lo}..{col.hi}", v),
+                )
+            )
         return v, checks
     if t == "categories":
         if isinstance(dtype, pl.List):
@@ -207,9 +231,13 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
             lst = pl.lit([], pl.List(pl.String))
         else:
             lst = _text(n, dtype).str.split(";")
-        lst = lst.list.eval(pl.element().str.strip_chars()).list.eval(
-            pl.element().filter(pl.element().is_not_null() & (pl.element().str.len_chars() > 0))
-        ).fill_null(pl.lit([], pl.List(pl.String)))
+        lst = (
+            lst.list.eval(pl.element().str.strip_chars())
+            .list.eval(
+                pl.element().filter(pl.element().is_not_null() & (pl.element().str.len_chars() > 0))
+            )
+            .fill_null(pl.lit([], pl.List(pl.String)))
+        )
         long = lst.list.eval(pl.element().str.len_chars() > MAX_TEXT).list.any()
         checks.append((long, pl.lit(f"a category is longer than {MAX_TEXT} characters")))
         return lst, checks
@@ -219,19 +247,30 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
 def _table_checks(table: str) -> list[Check]:
     """Checks across columns, on the typed values."""
     if table == "credentials":
-        return [(pl.col("submitted") < pl.col("earned"),
-                 pl.format("submitted {} is before earned {}", pl.col("submitted"),
-                           pl.col("earned")))]
+        return [
+            (
+                pl.col("submitted") < pl.col("earned"),
+                pl.format(
+                    "submitted {} is before earned {}", pl.col("submitted"), pl.col("earned")
+                ),
+            )
+        ]
     if table == "educators":
         lt, li, le = pl.col("license_type"), pl.col("license_issued"), pl.col("license_expires")
         return [
-            (lt.is_not_null() & li.is_null(),
-             pl.lit("license_issued is missing (or not a date) for a license")),
-            (lt.is_null() & (li.is_not_null() | le.is_not_null()),
-             pl.lit("license dates without a license_type")),
+            (
+                lt.is_not_null() & li.is_null(),
+                pl.lit("license_issued is missing (or not a date) for a license"),
+            ),
+            (
+                lt.is_null() & (li.is_not_null() | le.is_not_null()),
+                pl.lit("license dates without a license_type"),
+            ),
             (le <= li, pl.format("license_expires {} is not after license_issued {}", le, li)),
-            (pl.col("salary_lane").is_null() != pl.col("salary_step").is_null(),
-             pl.lit("salary_lane and salary_step go together")),
+            (
+                pl.col("salary_lane").is_null() != pl.col("salary_step").is_null(),
+                pl.lit("salary_lane and salary_step go together"),
+            ),
         ]
     return []
 
@@ -254,14 +293,18 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         v, ch = _parse(c, df.schema[c.name])
         values.append(v.alias(c.name))
         checks.extend(ch)
-    typed = df.select(pl.col("_row"), *values,
-                      pl.any_horizontal([b for b, _ in checks] or [pl.lit(False)])
-                      .fill_null(False).alias("_bad"))
+    typed = df.select(
+        pl.col("_row"),
+        *values,
+        pl.any_horizontal([b for b, _ in checks] or [pl.lit(False)]).fill_null(False).alias("_bad"),
+    )
     cross = _table_checks(table)
     if cross:
         typed = typed.with_columns(
-            (pl.col("_bad") | pl.any_horizontal([b.fill_null(False) for b, _ in cross]))
-            .alias("_bad"))
+            (pl.col("_bad") | pl.any_horizontal([b.fill_null(False) for b, _ in cross])).alias(
+                "_bad"
+            )
+        )
     # duplicates: a credential id (per educator) or an evaluation year (per educator) repeated
     key = {"credentials": "credential_id", "evaluations": "year"}.get(table)
     dup_rows = pl.Series("_row", [], dtype=pl.Int64)
@@ -270,35 +313,66 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         dup_rows = typed.filter(~pl.col("_bad")).filter(~first).get_column("_row")
     bad_rows = typed.filter(pl.col("_bad")).get_column("_row")
     good = typed.filter(~pl.col("_bad") & ~pl.col("_row").is_in(dup_rows.implode())).drop("_bad")
-    item = (pl.col("credential_id") if table == "credentials"
-            else pl.col("license_type") if table == "educators"
-            else pl.col("year").cast(pl.String))
+    item = (
+        pl.col("credential_id")
+        if table == "credentials"
+        else pl.col("license_type")
+        if table == "educators"
+        else pl.col("year").cast(pl.String)
+    )
     parts: list[pl.DataFrame] = []
     if bad_rows.len():
         raw_bad = df.filter(pl.col("_row").is_in(bad_rows.implode()))
         msgs = raw_bad.select(
             pl.col("_row"),
-            *[pl.when(b.fill_null(False)).then(m).alias(f"_r{i}")
-              for i, (b, m) in enumerate(checks)],
+            *[
+                pl.when(b.fill_null(False)).then(m).alias(f"_r{i}")
+                for i, (b, m) in enumerate(checks)
+            ],
         )
         typed_bad = typed.filter(pl.col("_bad")).select(
-            pl.col("_row"), *[pl.when(b.fill_null(False)).then(m).alias(f"_x{i}")
-                              for i, (b, m) in enumerate(cross)])
+            pl.col("_row"),
+            *[
+                pl.when(b.fill_null(False)).then(m).alias(f"_x{i}")
+                for i, (b, m) in enumerate(cross)
+            ],
+        )
         both = typed.filter(pl.col("_bad")).join(msgs, on="_row").join(typed_bad, on="_row")
         reasons = [pl.col(c) for c in both.columns if c.startswith(("_r", "_x"))]
-        parts.append(both.select(
-            pl.lit(table).alias("table"), pl.col("_row").alias("row"), pl.col("educator_id"),
-            item.alias("item"),
-            pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias("reason")))
+        parts.append(
+            both.select(
+                pl.lit(table).alias("table"),
+                pl.col("_row").alias("row"),
+                pl.col("educator_id"),
+                item.alias("item"),
+                pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias("reason"),
+            )
+        )
     if dup_rows.len():
         what = "credential id" if key == "credential_id" else "evaluation year"
-        parts.append(typed.filter(pl.col("_row").is_in(dup_rows.implode())).select(
-            pl.lit(table).alias("table"), pl.col("_row").alias("row"), pl.col("educator_id"),
-            item.alias("item"),
-            pl.format(f"duplicate {what} '{{}}' for educator '{{}}'", pl.col(key or "_row"),
-                      pl.col("educator_id")).alias("reason")))
-    schema = {"table": pl.String, "row": pl.Int64, "educator_id": pl.String,
-              "item": pl.String, "reason": pl.String}
-    rejects = pl.concat([p.cast(schema) for p in parts]) if parts else pl.DataFrame(  # type: ignore[arg-type]
-        schema=schema)
+        parts.append(
+            typed.filter(pl.col("_row").is_in(dup_rows.implode())).select(
+                pl.lit(table).alias("table"),
+                pl.col("_row").alias("row"),
+                pl.col("educator_id"),
+                item.alias("item"),
+                pl.format(
+                    f"duplicate {what} '{{}}' for educator '{{}}'",
+                    pl.col(key or "_row"),
+                    pl.col("educator_id"),
+                ).alias("reason"),
+            )
+        )
+    schema = {
+        "table": pl.String,
+        "row": pl.Int64,
+        "educator_id": pl.String,
+        "item": pl.String,
+        "reason": pl.String,
+    }
+    rejects = (
+        pl.concat([p.cast(pl.Schema(schema)) for p in parts])
+        if parts
+        else pl.DataFrame(schema=pl.Schema(schema))
+    )
     return good, rejects

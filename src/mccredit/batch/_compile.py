@@ -134,7 +134,8 @@ def matcher_expr(m: Matcher, fields: FieldMap) -> pl.Expr:
             e = {"gte": c >= d, "gt": c > d, "lte": c <= d, "lt": c < d}[cmp]
         else:
             raise Unsupported(f"{cmp} on {ftype}")
-        return e.fill_null(False)
+        out: pl.Expr = e.fill_null(False)
+        return out
     raise Unsupported(f"operator {cmp}")
 
 
@@ -244,8 +245,10 @@ class ColumnarPlan:
 def _units(plan: Plan) -> tuple[str, ...]:
     j = plan.jurisdiction
     units = set(j.units)
-    for r in (*plan.requirements, *plan.advancement):
-        units.update(r.requires)
+    for req in plan.requirements:
+        units.update(req.requires)
+    for adv in plan.advancement:
+        units.update(adv.requires)
     for a in j.awards:
         units.add(a.unit)
     if plan.salary is not None:
@@ -365,15 +368,12 @@ def compile_columnar(plan: Plan) -> ColumnarPlan:
 def cycle_for(
     issued: dt.date, expires: dt.date | None, years: int, as_of: dt.date
 ) -> tuple[dt.date, dt.date]:
-    """The renewal cycle containing `as_of` (the engine's `_cycle_for`, for columns)."""
-    if expires is not None:
-        return issued, expires
-    start = issued
-    while True:
-        try:
-            end = start.replace(year=start.year + years) - dt.timedelta(days=1)
-        except ValueError:  # 29 February
-            end = start.replace(year=start.year + years, day=28)
-        if as_of <= end:
-            return start, end
-        start = end + dt.timedelta(days=1)
+    """The renewal cycle containing `as_of`: the engine's own `_cycle_for`, called once per
+    distinct (issued, years) of a chunk."""
+    from types import SimpleNamespace
+
+    from ..engine._evaluate import _cycle_for
+
+    lic = SimpleNamespace(issued=issued, expires=expires)
+    req = SimpleNamespace(cycle_years=years)
+    return _cycle_for(lic, req, as_of)  # type: ignore[arg-type]

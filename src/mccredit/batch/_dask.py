@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]
 import polars as pl
 import pyarrow as pa
 
@@ -140,18 +140,18 @@ def dask_chunks(
     cluster = None
     try:
         if scheduler is None:
-            cluster = LocalCluster(
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
             )
-            client = Client(cluster)
+            client = Client(cluster)  # type: ignore[no-untyped-call]
         else:
-            client = Client(scheduler)
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
         with client, dask.config.set({"dataframe.convert-string": False}):
             tables = [
                 dd.read_parquet(paths[t], dtype_backend="pyarrow", split_row_groups=False)
                 for t in _TABLES
             ]
-            out = dd.map_partitions(
+            out = dd.map_partitions(  # type: ignore[no-untyped-call]
                 evaluate_partition,
                 *tables,
                 cp=cp,
@@ -161,7 +161,7 @@ def dask_chunks(
                 align_dataframes=False,
                 enforce_metadata=False,
             )
-            futures = client.compute(out.to_delayed())
+            futures = client.compute(out.to_delayed())  # type: ignore[no-untyped-call]
             for fut in futures:
                 pdf = fut.result()
                 fut.release()

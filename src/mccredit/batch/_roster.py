@@ -244,7 +244,7 @@ def merge_chunks(roster: Roster, chunk_educators: int, batch_rows: int) -> Itera
 def _scan(f: Path) -> pl.LazyFrame:
     if f.suffix == ".parquet":
         return pl.scan_parquet(f)
-    return pl.scan_csv(f, infer_schema=False, missing_utf8_is_empty_string=True)
+    return pl.scan_csv(f, infer_schema=False, empty_string_is_null=False)
 
 
 def hash_parts(roster: Roster, target_rows: int) -> int:

@@ -315,7 +315,7 @@ def _write_all(
         led_t = None
         if ledger_out is not None:
             lp = Path(ledger_out)
-            led_t = outs.add(lp, ledger_schema(cp), _fmt_of(lp, None))
+            led_t = outs.add(lp, ledger_schema(), _fmt_of(lp, None))
         pay_t = None
         if payroll_out is not None:
             pp = Path(payroll_out)

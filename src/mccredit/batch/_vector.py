@@ -16,28 +16,28 @@ from functools import reduce
 import polars as pl
 
 from ..io.educator import CREDENTIAL_KINDS
-from ._compile import CREDENTIAL_MAP, ColumnarPlan, cycle_for, matcher_expr
 from ._columns import SCALE
+from ._compile import CREDENTIAL_MAP, ColumnarPlan, cycle_for, matcher_expr
 
 __all__ = ["VectorOut", "catalog_frames", "evaluate_vector", "facts"]
 
-LEDGER_SCHEMA = {
-    "educator_id": pl.String,
-    "credential": pl.String,
-    "unit": pl.String,
-    "amount": pl.Int64,
-    "rule": pl.String,
-    "date": pl.Date,
-    "kind": pl.String,
+LEDGER_SCHEMA: dict[str, pl.DataType] = {
+    "educator_id": pl.String(),
+    "credential": pl.String(),
+    "unit": pl.String(),
+    "amount": pl.Int64(),
+    "rule": pl.String(),
+    "date": pl.Date(),
+    "kind": pl.String(),
 }
-WARNING_SCHEMA = {
-    "educator_id": pl.String,
-    "credential": pl.String,
-    "code": pl.String,
-    "rule": pl.String,
-    "message": pl.String,
-    "table": pl.String,
-    "row": pl.Int64,
+WARNING_SCHEMA: dict[str, pl.DataType] = {
+    "educator_id": pl.String(),
+    "credential": pl.String(),
+    "code": pl.String(),
+    "rule": pl.String(),
+    "message": pl.String(),
+    "table": pl.String(),
+    "row": pl.Int64(),
 }
 
 
@@ -136,9 +136,35 @@ def facts(
             & pl.col("issuer").is_in(issuers_with_codes)
             & ~pl.col("_code_known")
         ).then(pl.lit("code_not_in_catalog"))
-    return df.with_columns(gate.otherwise(None).alias("_gate")).drop(
+    df = df.with_columns(gate.otherwise(None).alias("_gate")).drop(
         "_cat_categories", "_cat_hours", "_code_known"
     )
+    # a micro-credential (issuer, code) earned twice counts once: the first by (earned, id)
+    cand = pl.col("_gate").is_null() & is_mc & pl.col("code").is_not_null()
+    dup = (
+        df.filter(cand)
+        .select("educator_id", "credential_id", "issuer", "code", "earned")
+        .sort("educator_id", "issuer", "code", "earned", "credential_id")
+        .with_columns(
+            pl.struct("educator_id", "issuer", "code").is_first_distinct().alias("_first"),
+            pl.col("credential_id")
+            .first()
+            .over("educator_id", "issuer", "code", order_by=["earned", "credential_id"])
+            .alias("_first_id"),
+        )
+        .filter(~pl.col("_first"))
+        .select("educator_id", "credential_id", "_first_id")
+    )
+    if dup.height:
+        df = df.join(dup, on=["educator_id", "credential_id"], how="left").with_columns(
+            pl.when(pl.col("_first_id").is_not_null())
+            .then(pl.lit("duplicate_credential"))
+            .otherwise(pl.col("_gate"))
+            .alias("_gate")
+        )
+    else:
+        df = df.with_columns(pl.lit(None, pl.String).alias("_first_id"))
+    return df
 
 
 def _gate_messages(cp: ColumnarPlan) -> pl.Expr:
@@ -147,7 +173,16 @@ def _gate_messages(cp: ColumnarPlan) -> pl.Expr:
     names = j.issuer_names
     g = pl.col("_gate")
     return (
-        pl.when(g == "issuer_missing")
+        pl.when(g == "duplicate_credential")
+        .then(
+            pl.format(
+                "micro-credential '{}' of {} was already earned as '{}': a credential counts once",
+                pl.col("code"),
+                pl.col("issuer"),
+                pl.col("_first_id"),
+            )
+        )
+        .when(g == "issuer_missing")
         .then(
             pl.format(
                 f"micro-credential '{{}}' names no issuer; {j.id} credits micro-credentials only "
@@ -434,12 +469,14 @@ def evaluate_vector(
             )
             hand_back(s.filter(pl.col("amount") > limit).get_column("educator_id"), "cap")
     earned = inw.group_by("educator_id", "_lic", "unit").agg(pl.col("amount").sum())
-    earned = earned.pivot(on="unit", index=["educator_id", "_lic"], values="amount")
+    earned = earned.with_columns(pl.format("_e_{}", pl.col("unit")).alias("unit")).pivot(
+        on="unit", index=["educator_id", "_lic"], values="amount"
+    )
     lic = lic.join(earned, on=["educator_id", "_lic"], how="left")
     req_cols: list[pl.Expr] = []
     for u in units:
-        if u not in lic.columns:
-            lic = lic.with_columns(pl.lit(None, pl.Int64).alias(u))
+        if f"_e_{u}" not in lic.columns:
+            lic = lic.with_columns(pl.lit(None, pl.Int64).alias(f"_e_{u}"))
         need: pl.Expr = pl.lit(None, pl.Int64)
         for r in cp.requirements:
             if u in r["need"]:
@@ -448,13 +485,13 @@ def evaluate_vector(
                     .then(pl.lit(r["need"][u], pl.Int64))
                     .otherwise(need)
                 )
-        got = pl.col(u).fill_null(0).cast(pl.Int64)
+        got_u = pl.col(f"_e_{u}").fill_null(0).cast(pl.Int64)
         req_cols.extend(
             [
                 need.alias(f"required_{u}"),
-                pl.when(need.is_not_null()).then(got).alias(f"earned_{u}"),
+                pl.when(need.is_not_null()).then(got_u).alias(f"earned_{u}"),
                 pl.when(need.is_not_null())
-                .then(pl.max_horizontal(need - got, pl.lit(0)))
+                .then(pl.max_horizontal(need - got_u, pl.lit(0)))
                 .alias(f"remaining_{u}"),
             ]
         )
@@ -532,10 +569,10 @@ def evaluate_vector(
         + [pl.col("advance_tiers").fill_null(""), pl.col("advance_eligible").fill_null("")]
     )
     warnings = (
-        pl.concat([w.select(wcols).cast(WARNING_SCHEMA) for w in warn_parts])
-        if (warn_parts)
+        pl.concat([w.select(wcols).cast(pl.Schema(WARNING_SCHEMA)) for w in warn_parts])
+        if warn_parts
         else _empty(WARNING_SCHEMA)
-    )  # type: ignore[arg-type]
+    )
     nwarn = warnings.group_by("educator_id").agg(pl.len().cast(pl.Int64).alias("warnings"))
     rows = rows.join(nwarn, on="educator_id", how="left").with_columns(
         pl.col("warnings").fill_null(0)
@@ -657,8 +694,8 @@ def _advancement(
             pl.col("tier").str.join(";").alias("advance_tiers"),
             pl.col("tier").filter(pl.col("eligible")).str.join(";").alias("advance_eligible"),
         )
-        .cast(out_schema)
-    )  # type: ignore[arg-type]
+        .cast(pl.Schema(out_schema))
+    )
 
 
 _ = (CREDENTIAL_KINDS, CREDENTIAL_MAP, matcher_expr)
