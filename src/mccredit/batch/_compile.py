@@ -139,6 +139,14 @@ def matcher_expr(m: Matcher, fields: FieldMap) -> pl.Expr:
     raise Unsupported(f"operator {cmp}")
 
 
+def matcher_fields(m: Matcher) -> set[str]:
+    """The fields a matcher reads."""
+    out = {m.field} if m.field is not None else set()
+    for c in m.children:
+        out |= matcher_fields(c)
+    return out
+
+
 def _digits(d: Decimal) -> int:
     exp = d.normalize().as_tuple().exponent
     return -exp if isinstance(exp, int) and exp < 0 else 0
@@ -236,6 +244,7 @@ class ColumnarPlan:
     advancement: list[dict[str, Any]] = field(default_factory=list)
     caps: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None
+    credential_fields: frozenset[str] = frozenset()
 
     @property
     def scale(self) -> dict[str, int]:
@@ -360,6 +369,14 @@ def compile_columnar(plan: Plan) -> ColumnarPlan:
             if cap.unit not in cp.rounding:
                 raise Unsupported(f"{cap.id}: unit {cap.unit!r} has no definition")
             cp.caps.append({"rule": cap, "when": matcher_expr(cap.when, CREDENTIAL_MAP)})
+        fields: set[str] = set()
+        for op in cp.awards:
+            fields |= matcher_fields(op.ca.rule.when)
+        for cap in plan.caps:
+            fields |= matcher_fields(cap.when)
+            if cap.category is not None:
+                fields.add("categories")
+        cp.credential_fields = frozenset(fields)
     except Unsupported as e:
         cp.reason = str(e)
     return cp

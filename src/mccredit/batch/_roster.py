@@ -204,10 +204,15 @@ class _Stream:
         if hi is None:
             self.buf = []
             return df
-        k = pl.col("_key")
-        take = k.is_null() | (k == "") | (k <= hi)
-        out = df.filter(take)
-        rest = df.filter(~take)
+        keys = df.get_column("_key")
+        if keys.null_count() == 0 and not (keys == "").any():
+            cut = int(keys.search_sorted(hi, side="right"))  # sorted: slicing is free
+            out, rest = df.slice(0, cut), df.slice(cut)
+        else:
+            k = pl.col("_key")
+            take = k.is_null() | (k == "") | (k <= hi)
+            out = df.filter(take)
+            rest = df.filter(~take)
         self.buf = [rest] if rest.height else []
         return out
 
@@ -224,7 +229,7 @@ def merge_chunks(roster: Roster, chunk_educators: int, batch_rows: int) -> Itera
     streams = {name: _Stream(f, batch_rows) for name, f in roster.files.items()}
     edu = streams["educators"]
     while True:
-        hi = edu.nth_key(chunk_educators * 2)  # about two license rows per educator
+        hi = edu.nth_key(chunk_educators)
         if hi is None:
             e = edu.take_through(None)
             rest = {n: s.take_through(None) for n, s in streams.items() if n != "educators"}

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -207,6 +209,43 @@ def payroll_rows(results: pa.Table) -> pa.Table:
 
 
 ChunkSource = Callable[[], Iterator[ChunkOut]]
+_DONE = object()
+
+
+def prefetch(items: Iterator[Chunk]) -> Iterator[Chunk]:
+    """Read the next chunk in a thread while this one is evaluated (pyarrow and polars
+    release the GIL); at most one chunk waits. Exceptions reach the caller."""
+    q: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for it in items:
+                while not stop.is_set():
+                    try:
+                        q.put(it, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(_DONE)
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer
+            q.put(e)
+
+    t = threading.Thread(target=work, name="mccredit-batch-read", daemon=True)
+    t.start()
+    try:
+        while True:
+            got = q.get()
+            if got is _DONE:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            yield got
+    finally:
+        stop.set()
+        t.join(timeout=5)
 
 
 def run_batch(
@@ -269,7 +308,7 @@ def run_batch(
 
         def local(chunks: Callable[[], Iterator[Chunk]]) -> Callable[[], Iterator[ChunkOut]]:
             def gen() -> Iterator[ChunkOut]:
-                for ch in chunks():
+                for ch in prefetch(chunks()):
                     yield process_chunk(
                         cp, ch, files=files, mode=mode, with_ledger=with_ledger, frames=frames
                     )

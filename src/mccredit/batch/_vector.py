@@ -102,18 +102,24 @@ def facts(
     j = cp.plan.jurisdiction
     cat, codes, st = frames
     issuers_with_codes = [i for i, cs in j.catalog_codes_by_issuer.items() if cs]
-    df = (
-        cred.join(cat, on=["issuer", "code"], how="left", nulls_equal=False)
-        .join(codes, on=["issuer", "code"], how="left", nulls_equal=False)
-        .join(st, on="code", how="left", nulls_equal=False)
+    need = cp.credential_fields
+    df = cred.join(cat, on=["issuer", "code"], how="left", nulls_equal=False).join(
+        codes, on=["issuer", "code"], how="left", nulls_equal=False
     )
+    if "stack" in need:
+        df = df.join(st, on="code", how="left", nulls_equal=False)
+    else:
+        df = df.with_columns(pl.lit(None, pl.List(pl.String)).alias("stack"))
+    if "categories" in need:
+        # own categories, then the catalog entry's not already there (Facts.categories)
+        inc = pl.col("_cat_categories").is_not_null()
+        extra = df.filter(inc).with_columns(
+            pl.concat_list(
+                "categories", pl.col("_cat_categories").list.set_difference(pl.col("categories"))
+            ).alias("categories")
+        )
+        df = pl.concat([df.filter(~inc), extra]).sort("_row")
     df = df.with_columns(
-        pl.concat_list(
-            "categories",
-            pl.col("_cat_categories")
-            .fill_null(pl.lit([], pl.List(pl.String)))
-            .list.set_difference(pl.col("categories")),
-        ).alias("categories"),
         pl.coalesce("contact_hours", "_cat_hours").alias("hours"),
         pl.col("in_catalog").fill_null(False),
         (pl.col("issuer").is_not_null() & pl.col("issuer").is_in(sorted(j.accepted_issuers))).alias(
@@ -141,20 +147,19 @@ def facts(
     )
     # a micro-credential (issuer, code) earned twice counts once: the first by (earned, id)
     cand = pl.col("_gate").is_null() & is_mc & pl.col("code").is_not_null()
-    dup = (
+    key = ["educator_id", "issuer", "code"]
+    ordered = (
         df.filter(cand)
-        .select("educator_id", "credential_id", "issuer", "code", "earned")
-        .sort("educator_id", "issuer", "code", "earned", "credential_id")
-        .with_columns(
-            pl.struct("educator_id", "issuer", "code").is_first_distinct().alias("_first"),
-            pl.col("credential_id")
-            .first()
-            .over("educator_id", "issuer", "code", order_by=["earned", "credential_id"])
-            .alias("_first_id"),
-        )
-        .filter(~pl.col("_first"))
-        .select("educator_id", "credential_id", "_first_id")
+        .select(*key, "credential_id", "earned")
+        .sort(*key, "earned", "credential_id")
+        .with_columns(pl.struct(key).is_first_distinct().alias("_first"))
     )
+    dup = ordered.filter(~pl.col("_first"))
+    if dup.height:
+        firsts = ordered.filter(pl.col("_first")).select(
+            *key, pl.col("credential_id").alias("_first_id")
+        )
+        dup = dup.join(firsts, on=key).select("educator_id", "credential_id", "_first_id")
     if dup.height:
         df = df.join(dup, on=["educator_id", "credential_id"], how="left").with_columns(
             pl.when(pl.col("_first_id").is_not_null())
@@ -240,26 +245,37 @@ def evaluate_vector(
                 pl.col("_row").alias("row"),
             )
         )
-    f = f.filter(ok)
-    # awards
+    # awards: one pass evaluates every matcher, then only the narrow columns travel on
     masks = []
     for i, op in enumerate(cp.awards):
         masks.append((pl.col("kind").is_in(list(op.kinds)) & op.when).alias(f"_m{i}"))
-    if masks:
-        f = f.with_columns(masks)
-    matched = reduce(
-        lambda a, b: a | b, [pl.col(f"_m{i}") for i in range(len(cp.awards))], pl.lit(False)
-    )
-    f = f.with_columns(matched.alias("_matched"))
-    led_parts: list[pl.DataFrame] = []
     cap_cols: list[str] = []
     for k, cap in enumerate(cp.caps):
         rule = cap["rule"]
         e = cap["when"]
         if rule.category is not None:
             e = e & pl.col("categories").list.contains(pl.lit(rule.category))
-        f = f.with_columns(e.alias(f"_c{k}"))
+        masks.append(e.alias(f"_c{k}"))
         cap_cols.append(f"_c{k}")
+    narrow = [
+        "educator_id",
+        "credential_id",
+        "kind",
+        "code",
+        "issuer",
+        "earned",
+        "_row",
+        "audited",
+        "hours",
+        "semester_credits",
+        "ceus",
+    ]
+    f = f.filter(ok).select(*narrow, *masks)
+    matched = reduce(
+        lambda a, b: a | b, [pl.col(f"_m{i}") for i in range(len(cp.awards))], pl.lit(False)
+    )
+    f = f.with_columns(matched.alias("_matched"))
+    led_parts: list[pl.DataFrame] = []
     for i, op in enumerate(cp.awards):
         rule = op.ca.rule
         sel = f.filter(pl.col(f"_m{i}"))
@@ -301,9 +317,6 @@ def evaluate_vector(
                 pl.lit(rule.id).alias("rule"),
                 pl.col("earned").alias("date"),
                 pl.lit("award").alias("kind"),
-                "categories",
-                "code",
-                "issuer",
                 *caps_here,
             )
         )
@@ -352,20 +365,18 @@ def evaluate_vector(
                 pl.lit(ca.rule.id).alias("rule"),
                 pl.date(pl.col("year"), 6, 30).alias("date"),
                 pl.lit("evaluation").alias("kind"),
-                pl.lit([], pl.List(pl.String)).alias("categories"),
-                pl.lit(None, pl.String).alias("code"),
-                pl.lit(None, pl.String).alias("issuer"),
                 *caps_here,
             )
         )
-    led_schema = {
+    led_schema: dict[str, pl.DataType] = {
         **LEDGER_SCHEMA,
-        "categories": pl.List(pl.String),
-        "code": pl.String,
-        "issuer": pl.String,
-        **dict.fromkeys(cap_cols, pl.Boolean),
+        **dict.fromkeys(cap_cols, pl.Boolean()),
     }
-    ledger = pl.concat([p.cast(led_schema) for p in led_parts]) if led_parts else _empty(led_schema)  # type: ignore[arg-type]
+    ledger = (
+        pl.concat([p.cast(pl.Schema(led_schema)) for p in led_parts])
+        if led_parts
+        else _empty(led_schema)
+    )
     fallback: list[pl.Series] = []
     reasons: dict[str, int] = {}
 
