@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
         chunk_size: Annotated[
             int,
             typer.Option("--chunk-size", help="Educators per chunk (memory is bounded by this)."),
-        ] = 20_000,
+        ] = 10_000,
         partitions: Annotated[
             int | None,
             typer.Option("--partitions", help="Hash partitions (Dask, or unsorted rosters)."),

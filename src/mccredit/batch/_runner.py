@@ -260,7 +260,7 @@ def run_batch(
     ledger_out: Path | str | None = None,
     engine: Engine = "local",
     scheduler: str | None = None,
-    chunk_educators: int = 20_000,
+    chunk_educators: int = 10_000,
     partitions: int | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> BatchSummary:
