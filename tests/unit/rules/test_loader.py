@@ -347,3 +347,47 @@ def test_a_number_is_not_a_date_in_a_rule_file(make_tree) -> None:
     with pytest.raises(RuleError) as info:
         mccredit.load_rules(make_tree({"rules/a.yaml": bad}))
     assert info.value.problems[0].field == "awards[0].review_by"
+
+
+def test_an_extends_cycle_is_located(make_tree) -> None:
+    root = make_tree({})
+    j = root / "jurisdictions" / "xx-yy" / "jurisdiction.yaml"
+    j.write_text(j.read_text() + "extends: xx-yy/dist\n")
+    dist = root / "jurisdictions" / "xx-yy" / "dist"
+    dist.mkdir()
+    (dist / "jurisdiction.yaml").write_text("id: xx-yy/dist\nname: D\nextends: xx-yy\n")
+    with pytest.raises(RuleError) as info:
+        mccredit.load_rules(root)
+    assert {p.type for p in info.value.problems} == {"rule.extends_cycle"}
+    assert all(p.line is not None and p.field == "extends" for p in info.value.problems)
+    assert "jurisdictions/xx-yy/dist/jurisdiction.yaml:3:" in str(info.value)
+
+
+@pytest.mark.parametrize(("text", "got"), [("# nothing yet\n", "NoneType"), ("- a\n", "list")])
+def test_a_rule_file_must_be_a_mapping_of_sections(make_tree, text: str, got: str) -> None:
+    with pytest.raises(RuleError) as info:
+        mccredit.load_rules(make_tree({"rules/r.yaml": text}))
+    (p,) = info.value.problems
+    assert (p.type, p.path, p.got) == ("rule.file_shape", "jurisdictions/xx-yy/rules/r.yaml", got)
+    assert "awards" in (p.expected or "")
+
+
+def test_duplicate_rule_ids_in_one_jurisdiction(make_tree) -> None:
+    other = WORKSHOP.replace("kind: workshop", "kind: conference")
+    with pytest.raises(RuleError) as info:
+        mccredit.load_rules(make_tree({"rules/a.yaml": WORKSHOP, "rules/b.yaml": other}))
+    (p,) = info.value.problems
+    assert p.type == "rule.duplicate_id"
+    assert "jurisdictions/xx-yy/rules/a.yaml:2" in p.message
+    assert (p.path, p.line) == ("jurisdictions/xx-yy/rules/b.yaml", 2)
+
+
+def test_a_cap_naming_a_missing_rule(make_tree) -> None:
+    cap = (
+        "caps:\n  - id: xx.cap.x\n    title: t\n    source: {ref: law}\n    unit: hr\n"
+        "    scope: career\n    max: 3\n    rules: [xx.hr.nope]\n"
+    )
+    with pytest.raises(RuleError) as info:
+        mccredit.load_rules(make_tree({"rules/a.yaml": WORKSHOP + cap}))
+    (p,) = info.value.problems
+    assert (p.type, p.got) == ("rule.unknown_rule", "xx.hr.nope")
