@@ -68,15 +68,17 @@ def fail(exc: MccreditError) -> typer.Exit:
     return typer.Exit(2)
 
 
-def find_root(path: Path | None) -> Path | None:
-    """The rules root at or above `path` (a folder holding jurisdictions/)."""
+def find_root(path: Path | None, *, fallback: bool = False) -> Path | None:
+    """The rules root at or above `path` (a folder holding jurisdictions/). When there is none:
+    None (the bundled rules) if `fallback`, else `path` itself, so loading it says what is
+    missing."""
     if path is None:
         return None
     p = path.resolve()
     for cand in [p, *p.parents]:
         if (cand / "jurisdictions").is_dir():
             return cand
-    return p
+    return None if fallback else p
 
 
 def get_rules(root: Path | None) -> RuleSet:
@@ -239,7 +241,8 @@ def test_cases(
     from .testing import run_cases
 
     try:
-        rules = get_rules(find_root(path)) if path is not None else _api.default_rules()
+        # a case file outside any rules tree runs against the bundled rules
+        rules = get_rules(find_root(path, fallback=True))
         target = path if path is not None else rules.root / "jurisdictions"
         if not target.exists():
             raise typer.BadParameter(f"{target} does not exist")

@@ -435,12 +435,6 @@ def test_schema_unknown_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "schemas").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli.find_root returns the path itself when no parent holds jurisdictions/, so "
-    "`mccredit test /tmp/x/cases/c.yaml` loads rules from the file (rules.no_jurisdictions, "
-    "exit 2) instead of running the case against the bundled rules",
-)
 def test_test_a_case_file_outside_any_rules_tree_uses_the_bundled_rules(tmp_path: Path) -> None:
     case = tmp_path / "cases" / "tn.yaml"
     case.parent.mkdir()
