@@ -86,3 +86,37 @@ def test_badge_problems_are_reported_with_the_others(tmp_path: Path) -> None:
         load_educator(path)
     fields = sorted(p.field for p in info.value.problems)
     assert fields == ["badges[0].type", "credentials[0].contact_hours", "nickname"]
+
+
+def _ob3(**achievement: object) -> dict[str, object]:
+    doc = _badge()
+    ach = dict(doc["credentialSubject"]["achievement"])  # type: ignore[index]
+    ach.update(achievement)
+    doc["credentialSubject"] = {"achievement": ach}
+    return doc
+
+
+CRASHES = {
+    "issuer is a list": _badge(issuer=[]),
+    "issuer is a number": _badge(issuer=7),
+    "tag is null": _ob3(tag=None),
+    "tag is true": _ob3(tag=True),
+    "CLR subject is a list": {"type": ["ClrCredential"], "credentialSubject": []},
+    "CLR credentials is true": {
+        "type": ["ClrCredential"],
+        "credentialSubject": {"verifiableCredential": True},
+    },
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: io/badges.py assumes JSON shapes: issuer.get on a list/number (AttributeError), "
+    "iterating tag null/true (TypeError), CLR credentialSubject.get on a list, iterating "
+    "verifiableCredential true; a bare exception escapes instead of an InputError",
+)
+@pytest.mark.parametrize("doc", list(CRASHES.values()), ids=list(CRASHES))
+def test_malformed_badge_json_is_an_input_error(tmp_path: Path, doc: dict[str, object]) -> None:
+    with pytest.raises(InputError) as info:
+        _load(tmp_path, doc)
+    assert all(p.field.startswith("badges[0]") for p in info.value.problems)
