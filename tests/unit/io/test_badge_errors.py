@@ -101,7 +101,7 @@ CRASHES = {
     "issuer is a number": _badge(issuer=7),
     "tag is null": _ob3(tag=None),
     "tag is true": _ob3(tag=True),
-    "CLR subject is a list": {"type": ["ClrCredential"], "credentialSubject": []},
+    "CLR subject is a list": {"type": ["ClrCredential"], "credentialSubject": [{}]},
     "CLR credentials is true": {
         "type": ["ClrCredential"],
         "credentialSubject": {"verifiableCredential": True},
