@@ -231,3 +231,17 @@ def test_openapi_lists_every_route_with_examples(client: TestClient) -> None:
     assert schemas["EvaluateRequest"]["examples"]
     ops = {op["operationId"] for item in paths.values() for op in item.values()}
     assert "evaluate-evaluate" in ops
+
+
+def test_revoked_key_stops_working(engine, tokens: dict[str, str]) -> None:
+    from mccredit.store import write_session
+    from mccredit.store.repositories import revoke_api_key
+
+    app = create_app(engine=engine, settings=ApiSettings(key_cache_seconds=0))
+    h = {"Authorization": f"Bearer {tokens['union']}"}
+    with TestClient(app) as c:
+        assert c.get("/v1/jurisdictions", headers=h).status_code == 200
+        with write_session(engine) as s:
+            revoke_api_key(session=s, key_id=tokens["union"].split("_")[1])
+            s.commit()
+        assert c.get("/v1/jurisdictions", headers=h).status_code == 401

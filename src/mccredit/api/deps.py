@@ -16,12 +16,15 @@ that may not use a route at all answers 403.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import inspect
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -37,6 +40,7 @@ __all__ = [
     "ApiSettings",
     "Evaluator",
     "EvaluatorDep",
+    "KeyCache",
     "KeyDep",
     "Principal",
     "RequestIdDep",
@@ -57,6 +61,7 @@ class ApiSettings:
     max_body_bytes: int = 1 << 20
     max_batch_bytes: int = 32 << 20
     max_batch_items: int = 10_000
+    key_cache_seconds: float = 2.0
 
 
 class Evaluator:
@@ -160,17 +165,17 @@ def get_write_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_request_id(request: Request) -> str:
+async def get_request_id(request: Request) -> str:
     rid = getattr(request.state, "request_id", None)
     return rid if isinstance(rid, str) else "-"
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     settings: ApiSettings = request.app.state.settings
     return settings
 
 
-def get_evaluator(request: Request) -> Evaluator:
+async def get_evaluator(request: Request) -> Evaluator:
     evaluator: Evaluator = request.app.state.evaluator
     return evaluator
 
@@ -178,7 +183,43 @@ def get_evaluator(request: Request) -> Evaluator:
 _bearer = HTTPBearer(auto_error=False, description="An API key from `mccredit keys create`.")
 
 
-def get_principal(
+class KeyCache:
+    """Recently authenticated keys, by SHA-256 of the token, for `ttl` seconds.
+
+    Saves a database read per request; a key revoked with `mccredit keys revoke` (another
+    process) stops working within `ttl` seconds. `ttl=0` turns the cache off.
+    """
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._keys: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, token: str) -> Principal | None:
+        if self.ttl <= 0:
+            return None
+        hit = self._keys.get(hashlib.sha256(token.encode()).hexdigest())
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, token: str, principal: Principal) -> None:
+        if self.ttl <= 0:
+            return
+        if len(self._keys) > 10_000:
+            self._keys.clear()
+        self._keys[hashlib.sha256(token.encode()).hexdigest()] = (
+            time.monotonic() + self.ttl,
+            principal,
+        )
+
+
+def _lookup(engine: Engine, token: str) -> Principal | None:
+    with read_session(engine) as session:
+        key = authenticate(session=session, token=token)
+    return None if key is None else Principal(key_id=key.key_id, role=key.role, scopes=key.scopes)
+
+
+async def get_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -190,13 +231,17 @@ def get_principal(
             kind="unauthenticated",
             headers=challenge,
         )
-    with read_session(_engine(request)) as session:
-        key = authenticate(session=session, token=credentials.credentials)
-    if key is None:
-        raise ApiProblem(
-            401, "this API key is unknown or revoked", kind="unauthenticated", headers=challenge
-        )
-    return Principal(key_id=key.key_id, role=key.role, scopes=key.scopes)
+    token = credentials.credentials
+    cache: KeyCache = request.app.state.key_cache
+    principal = cache.get(token)
+    if principal is None:
+        principal = await run_in_threadpool(_lookup, _engine(request), token)
+        if principal is None:
+            raise ApiProblem(
+                401, "this API key is unknown or revoked", kind="unauthenticated", headers=challenge
+            )
+        cache.put(token, principal)
+    return principal
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

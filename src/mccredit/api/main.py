@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules import RuleSet
 from ..store._config import make_engine
-from .deps import ApiSettings, Evaluator
+from .deps import ApiSettings, Evaluator, KeyCache
 from .problems import PROBLEM_JSON, ProblemDetails, install_handlers
 from .routes import audit, educators, evaluate, evaluations, health, jurisdictions, payroll
 
@@ -153,6 +153,7 @@ def create_app(
     app.state.engine = engine if engine is not None else make_engine(url)
     app.state.evaluator = Evaluator(rules)
     app.state.settings = settings
+    app.state.key_cache = KeyCache(settings.key_cache_seconds)
     install_handlers(app)
     app.include_router(health.router)
     for module in (jurisdictions, evaluate, educators, evaluations, payroll, audit):

@@ -13,6 +13,8 @@ plain deferred transaction and never wait for writers.
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +36,7 @@ __all__ = [
 ]
 
 ENV_URL = "MCCREDIT_DATABASE_URL"
+_write_locks: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _WRITE = "mccredit_write"
 
 
@@ -93,6 +96,10 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
+    _write_locks[engine] = (
+        threading.Lock()
+    )  # not RLock: FastAPI may exit a dependency in another thread
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get(_WRITE, False)
@@ -106,8 +113,17 @@ def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction takes SQLite's write lock up front (no-op elsewhere).
 
     Nothing is committed for you: call `session.commit()`; leaving the block rolls back.
+    On SQLite, writers of one process also queue on a lock: do not nest write sessions.
     """
-    with Session(engine, expire_on_commit=False) as session:
+    lock = _write_locks.get(engine) if engine.dialect.name == "sqlite" else None
+    if lock is None:
+        with Session(engine, expire_on_commit=False) as session:
+            session.connection(execution_options={_WRITE: True})
+            yield session
+        return
+    # SQLite admits one writer; writers of this process queue here, in order, instead of in
+    # SQLite's busy handler, which sleeps with back-off (tens of ms) while it waits.
+    with lock, Session(engine, expire_on_commit=False) as session:
         session.connection(execution_options={_WRITE: True})
         yield session
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from ... import _api
@@ -73,7 +74,7 @@ def run(evaluator: Any, body: EvaluateRequest) -> dict[str, Any]:
         501: {"description": "A proposal was sent but this build cannot apply proposals."},
     },
 )
-def evaluate(
+async def evaluate(
     body: EvaluateRequest,
     key: KeyDep,
     evaluator: EvaluatorDep,
@@ -85,7 +86,10 @@ def evaluate(
     ] = False,
 ) -> Response:
     """Evaluate one educator in its own jurisdiction; the body is byte-identical to the CLI's
-    `mccredit evaluate FILE --json --as-of DATE` for the same input."""
+    `mccredit evaluate FILE --json --as-of DATE` for the same input.
+
+    The evaluation (well under a millisecond of CPU) runs on the event loop; only the
+    database write of `store=true` goes to the thread pool."""
     if not key.sees(body.educator.jurisdiction):
         raise out_of_scope(body.educator.jurisdiction)
     if store:
@@ -94,19 +98,28 @@ def evaluate(
     text = _api.to_json(doc)
     headers = {}
     if store:
-        with write_session(request.app.state.engine) as session:
-            rec, _change = store_evaluation(
-                session=session,
-                educator_input=educator_document(body.educator),
-                result=doc,
-                result_json=text,
-                proposal=body.proposal,
-                actor=key.actor,
-                request_id=request_id,
-            )
-            session.commit()
-        headers = {"Location": f"/v1/evaluations/{rec.id}", "X-Evaluation-Id": str(rec.id)}
+        eid = await run_in_threadpool(
+            _store, request.app.state.engine, body, doc, text, key.actor, request_id
+        )
+        headers = {"Location": f"/v1/evaluations/{eid}", "X-Evaluation-Id": str(eid)}
     return Response(content=text, media_type="application/json", headers=headers)
+
+
+def _store(
+    engine: Any, body: EvaluateRequest, doc: dict[str, Any], text: str, actor: str, request_id: str
+) -> int | None:
+    with write_session(engine) as session:
+        rec, _change = store_evaluation(
+            session=session,
+            educator_input=educator_document(body.educator),
+            result=doc,
+            result_json=text,
+            proposal=body.proposal,
+            actor=actor,
+            request_id=request_id,
+        )
+        session.commit()
+    return rec.id
 
 
 def _line(obj: dict[str, Any]) -> bytes:

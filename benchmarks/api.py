@@ -1,0 +1,316 @@
+"""HTTP API benchmark: POST /v1/evaluate for a 20-credential educator, with and without storing.
+
+    python benchmarks/api.py [--requests 2000] [--concurrency 16] [--workers 1] [--url DB_URL]
+
+Starts `mccredit serve` (uvicorn) on 127.0.0.1 in a subprocess over a throw-away SQLite file
+(or `--url`), then drives a bounded load from a second process (asyncio keep-alive connections,
+a fixed number of requests at a fixed concurrency) and prints requests/s and p50/p99 for
+
+  1. evaluate only (`POST /v1/evaluate`),
+  2. evaluate and store (`POST /v1/evaluate?store=true`: one new evaluation row per request),
+
+each with its ratio to a baseline measured in the same run: the engine alone, in process
+(`mccredit.evaluate` on one core, no HTTP). Every request uses a distinct educator id so stored
+evaluations are real inserts, not de-duplicated. Targets (issue 5): p99 < 20 ms and >= 500
+req/s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+AS_OF = "2026-06-30"
+
+
+def educator(i: int) -> dict[str, Any]:
+    """A Tennessee educator with 20 credentials of mixed kinds."""
+    creds: list[dict[str, Any]] = []
+    issuers = ["digital-promise", "bloomboard", "nea", "ctq"]
+    for k in range(20):
+        month = k % 12 + 1
+        if k % 4 == 0:
+            creds.append(
+                {
+                    "id": f"mc-{k}",
+                    "kind": "micro_credential",
+                    "issuer": issuers[k % 4],
+                    "earned": f"2023-{month:02d}-10",
+                }
+            )
+        elif k % 4 == 1:
+            creds.append(
+                {
+                    "id": f"ws-{k}",
+                    "kind": "workshop",
+                    "earned": f"2024-{month:02d}-05",
+                    "contact_hours": 6,
+                    "categories": ["literacy"],
+                }
+            )
+        elif k % 4 == 2:
+            creds.append(
+                {
+                    "id": f"gc-{k}",
+                    "kind": "graduate_course",
+                    "earned": f"2022-{month:02d}-20",
+                    "semester_credits": 3,
+                }
+            )
+        else:
+            creds.append(
+                {
+                    "id": f"cf-{k}",
+                    "kind": "conference",
+                    "earned": f"2025-{month:02d}-01",
+                    "contact_hours": 4,
+                }
+            )
+    return {
+        "id": f"B-{i:07d}",
+        "jurisdiction": "us-tn",
+        "licenses": [{"type": "professional", "issued": "2021-09-01", "expires": "2027-08-31"}],
+        "credentials": creds,
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+# ── the load process ───────────────────────────────────────────────────────────────────────
+
+
+async def _load(
+    base: str, token: str, n: int, concurrency: int, store: bool, offset: int
+) -> dict[str, Any]:
+    """`concurrency` keep-alive HTTP/1.1 connections, each sending its share of `n` requests
+    one after another. A minimal asyncio client, so the load process costs the machine far less
+    than the server does (an httpx client costs about as much CPU per request as the server)."""
+    host, port = base.removeprefix("http://").split(":")
+    path = "/v1/evaluate?store=true" if store else "/v1/evaluate"
+    requests = []
+    for i in range(n):
+        body = json.dumps({"educator": educator(offset + i), "as_of": AS_OF}).encode()
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        requests.append(head.encode() + body)
+    latencies: list[float] = []
+    errors = 0
+
+    async def connection(share: list[bytes]) -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for req in share:
+                t0 = time.perf_counter()
+                writer.write(req)
+                status = await reader.readline()
+                length = 0
+                while True:
+                    line = await reader.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    name, _, value = line.decode("latin-1").partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                await reader.readexactly(length)
+                latencies.append(time.perf_counter() - t0)
+                if b" 200 " not in status:
+                    errors += 1
+        finally:
+            writer.close()
+
+    shares = [requests[i::concurrency] for i in range(concurrency)]
+    t0 = time.perf_counter()
+    await asyncio.gather(*(connection(share) for share in shares if share))
+    wall = time.perf_counter() - t0
+    return {
+        "n": n,
+        "wall": wall,
+        "rps": n / wall,
+        "p50_ms": pct(latencies, 0.50) * 1000,
+        "p99_ms": pct(latencies, 0.99) * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000,
+        "errors": errors,
+    }
+
+
+def load_main(argv: list[str]) -> None:
+    base, token, n, conc, store, offset = argv
+    res = asyncio.run(_load(base, token, int(n), int(conc), store == "1", int(offset)))
+    sys.stdout.write(json.dumps(res) + "\n")
+
+
+def run_load(
+    base: str, token: str, n: int, concurrency: int, store: bool, offset: int
+) -> dict[str, Any]:
+    """The load runs in a second process so client work does not share the server's GIL."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--load",
+            base,
+            token,
+            str(n),
+            str(concurrency),
+            "1" if store else "0",
+            str(offset),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+# ── the driver ─────────────────────────────────────────────────────────────────────────────
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def engine_baseline(seconds: float = 2.0) -> dict[str, Any]:
+    import mccredit
+
+    rules = mccredit.default_rules()
+    docs = [educator(i) for i in range(200)]
+    for d in docs[:20]:
+        mccredit.to_json(mccredit.evaluate(d, as_of=AS_OF, rules=rules))
+    n, t0 = 0, time.perf_counter()
+    lat: list[float] = []
+    while time.perf_counter() - t0 < seconds:
+        t1 = time.perf_counter()
+        mccredit.to_json(mccredit.evaluate(docs[n % len(docs)], as_of=AS_OF, rules=rules))
+        lat.append(time.perf_counter() - t1)
+        n += 1
+    wall = time.perf_counter() - t0
+    return {
+        "n": n,
+        "rps": n / wall,
+        "p50_ms": pct(lat, 0.5) * 1000,
+        "p99_ms": pct(lat, 0.99) * 1000,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--url", default=None, help="Database URL (default: a temporary SQLite file).")
+    args = ap.parse_args()
+
+    from mccredit.store import make_engine, upgrade, write_session
+    from mccredit.store.repositories import create_api_key
+
+    tmp = Path(tempfile.mkdtemp(prefix="mccredit-bench-"))
+    url = args.url or f"sqlite:///{tmp / 'bench.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with write_session(engine) as s:
+        token = create_api_key(session=s, role="admin", scopes=["*"], name="bench")[1]
+        s.commit()
+    engine.dispose()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "MCCREDIT_DATABASE_URL": url}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from mccredit.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        import httpx
+
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None:
+                raise SystemExit(
+                    f"server exited: {server.stderr.read().decode() if server.stderr else ''}"
+                )
+            time.sleep(0.1)
+        base_line = engine_baseline()
+        print(
+            f"cores: {os.cpu_count()}  server workers: {args.workers}  database: "
+            f"{url.split(':', 1)[0]}  educator: 20 credentials (us-tn)"
+        )
+        print(
+            f"baseline (engine in process, 1 core): {base_line['rps']:8.0f} evals/s  "
+            f"p50 {base_line['p50_ms']:.2f} ms  p99 {base_line['p99_ms']:.2f} ms"
+        )
+        run_load(base, token, 200, args.concurrency, False, 0)  # warm-up
+        results = {}
+        for i, (label, store) in enumerate((("evaluate", False), ("evaluate+store", True))):
+            r = run_load(base, token, args.requests, args.concurrency, store, (i + 1) * 10**6)
+            results[label] = r
+            print(
+                f"{label:<15} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.2f} ms  "
+                f"p99 {r['p99_ms']:6.2f} ms  ({r['n']} requests, concurrency "
+                f"{args.concurrency}, {r['errors']} errors)  "
+                f"ratio to baseline {r['rps'] / base_line['rps']:.2f}"
+            )
+        ev, st = results["evaluate"], results["evaluate+store"]
+        print(
+            f"store/no-store throughput ratio: {st['rps'] / ev['rps']:.2f}; "
+            f"p99 ratio: {st['p99_ms'] / ev['p99_ms']:.2f}"
+        )
+        ok = ev["p99_ms"] < 20 and ev["rps"] >= 500
+        print(
+            f"issue-5 target (p99 < 20 ms, >= 500 req/s): {'met' if ok else 'not met'} "
+            "for evaluate-only on this machine"
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if server.stderr:
+            server.stderr.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--load":
+        load_main(sys.argv[2:])
+    else:
+        main()
