@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 Mode = Literal["vector", "reference"]
+FALLBACK_SLICE = 1000  # educators per slice of the per-educator path
 REJECT_SCHEMA = pa.schema(
     [
         ("file", pa.string()),
@@ -302,8 +303,12 @@ def process_chunk(
     else:
         fb_ids = known
         stats.fallback_reasons = {cp.reason or "reference": known.len()} if known.len() else {}
-    if fb_ids.len():
-        sel = pl.col("educator_id").is_in(fb_ids.implode())
+    fb_rejected = 0
+    # the per-educator path in slices, so its Python objects stay few at any time
+    fb_sorted = fb_ids.sort()
+    for lo in range(0, fb_sorted.len(), FALLBACK_SLICE):
+        ids = fb_sorted.slice(lo, FALLBACK_SLICE).implode()
+        sel = pl.col("educator_id").is_in(ids)
         fo = evaluate_fallback(
             cp, edu.filter(sel), cred.filter(sel), evals.filter(sel), with_ledger=with_ledger
         )
@@ -321,6 +326,7 @@ def process_chunk(
         if with_ledger and fo.ledger:
             led_parts.append(pl.DataFrame(fo.ledger, schema=LEDGER_SCHEMA))
         if fo.rejects:
+            fb_rejected += len(fo.rejects)
             rej_parts.append(
                 pl.DataFrame(
                     fo.rejects,
@@ -333,7 +339,7 @@ def process_chunk(
                     },
                 )
             )
-        stats.fallback = fb_ids.len() - len(fo.rejects)
+    stats.fallback = fb_ids.len() - fb_rejected
     internal = _internal(cp)
     res = (
         pl.concat(

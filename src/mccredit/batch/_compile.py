@@ -211,22 +211,20 @@ class AwardOp:
     rounding: Rounding
 
     def amount(self) -> pl.Expr:
-        m = (
-            pl.lit(SCALE, pl.Int128)
-            if self.measure is None
-            else pl.col(self.measure).cast(pl.Int128)
+        # 64-bit integers when the largest measure the roster allows (10^12, scaled) cannot
+        # overflow them through the rounding step; 128-bit otherwise
+        inc = self.rounding.inc
+        top = 10**12 * max(self.rate, self.audited_rate or 0) * inc.denominator * 2 + (
+            SCALE * self.den * inc.numerator * 2
         )
-        rate: pl.Expr = pl.lit(self.rate, pl.Int128)
+        it = pl.Int64 if top < 2**62 else pl.Int128
+        m = pl.lit(SCALE, it) if self.measure is None else pl.col(self.measure).cast(it)
+        rate: pl.Expr = pl.lit(self.rate, it)
         if self.audited_rate is not None:
-            rate = (
-                pl.when(pl.col("audited"))
-                .then(pl.lit(self.audited_rate, pl.Int128))
-                .otherwise(rate)
-            )
+            rate = pl.when(pl.col("audited")).then(pl.lit(self.audited_rate, it)).otherwise(rate)
         raw = m * rate
         if self.cap is not None:
-            raw = pl.min_horizontal(raw, pl.lit(self.cap, pl.Int128))
-        inc = self.rounding.inc
+            raw = pl.min_horizontal(raw, pl.lit(self.cap, it))
         steps = round_div(
             raw * inc.denominator, SCALE * self.den * inc.numerator, self.rounding.mode
         )

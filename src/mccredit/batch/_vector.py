@@ -103,8 +103,15 @@ def facts(
     cat, codes, st = frames
     issuers_with_codes = [i for i, cs in j.catalog_codes_by_issuer.items() if cs]
     need = cp.credential_fields
-    df = cred.join(cat, on=["issuer", "code"], how="left", nulls_equal=False).join(
-        codes, on=["issuer", "code"], how="left", nulls_equal=False
+    lookup = cat.join(codes, on=["issuer", "code"], how="full", coalesce=True)
+    # only credentials with a code can be in a catalog: join those, carry the rest
+    coded = pl.col("code").is_not_null() & pl.col("issuer").is_not_null()
+    df = pl.concat(
+        [
+            cred.filter(coded).join(lookup, on=["issuer", "code"], how="left"),
+            cred.filter(~coded),
+        ],
+        how="diagonal",
     )
     if "stack" in need:
         df = df.join(st, on="code", how="left", nulls_equal=False)
@@ -150,7 +157,8 @@ def facts(
     key = ["educator_id", "issuer", "code"]
     ordered = (
         df.filter(cand)
-        .select(*key, "credential_id", "earned")
+        .select(*key, "credential_id", "earned", "_row")
+        .filter(pl.struct(key).is_duplicated())
         .sort(*key, "earned", "credential_id")
         .with_columns(pl.struct(key).is_first_distinct().alias("_first"))
     )
@@ -159,17 +167,15 @@ def facts(
         firsts = ordered.filter(pl.col("_first")).select(
             *key, pl.col("credential_id").alias("_first_id")
         )
-        dup = dup.join(firsts, on=key).select("educator_id", "credential_id", "_first_id")
-    if dup.height:
-        df = df.join(dup, on=["educator_id", "credential_id"], how="left").with_columns(
+        dup = dup.join(firsts, on=key)
+        df = df.join(dup.select("_row", "_first_id"), on="_row", how="left")
+        return df.with_columns(
             pl.when(pl.col("_first_id").is_not_null())
             .then(pl.lit("duplicate_credential"))
             .otherwise(pl.col("_gate"))
             .alias("_gate")
         )
-    else:
-        df = df.with_columns(pl.lit(None, pl.String).alias("_first_id"))
-    return df
+    return df.with_columns(pl.lit(None, pl.String).alias("_first_id"))
 
 
 def _gate_messages(cp: ColumnarPlan) -> pl.Expr:
