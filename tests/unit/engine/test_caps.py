@@ -153,3 +153,31 @@ def test_a_cap_needs_exactly_one_limit(make_tree) -> None:
     with pytest.raises(mccredit.RuleError, match="exactly one of max or share") as info:
         mccredit.load_rules(root)
     assert info.value.problems[0].field == "caps[0]"
+
+
+CAREER_10 = cap("xx.cap.career", "    scope: career\n    max: 10\n    when: {kind: workshop}\n")
+CREDENTIAL_5 = cap("xx.cap.cred", "    scope: credential\n    max: 5\n    when: {kind: workshop}\n")
+
+
+@pytest.mark.parametrize(
+    "caps",
+    [
+        pytest.param(CREDENTIAL_5 + CAREER_10, id="credential-cap-first"),
+        pytest.param(
+            CAREER_10 + CREDENTIAL_5,
+            id="career-cap-first",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="BUG: engine/_evaluate.py _apply_caps applies caps in file order; a "
+                "career cap listed before a credential cap counts the 8 hours the credential "
+                "cap later cuts to 5, so w2 gets 2 instead of 5 (total 7, not 10)",
+            ),
+        ),
+    ],
+)
+def test_cap_order_in_the_file_does_not_matter(make_tree, caps: str) -> None:
+    rules = _rules(make_tree, caps)
+    ed = educator(ws("w1", "2021-01-01", 8), ws("w2", "2021-02-01", 8))
+    doc = mccredit.evaluate(ed, as_of="2024-01-01", rules=rules)
+    assert by_credential(doc) == {"w1": "5.00", "w2": "5.00"}
+    assert doc["totals"] == {"hr": "10.00"}
