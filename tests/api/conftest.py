@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from mccredit.api import create_app
 from mccredit.store import make_engine, upgrade, write_session
+from mccredit.store._testing import PostgresUnavailable, postgres_schema_url, require_postgres
 from mccredit.store.repositories import create_api_key
 
 # (role, scopes) per fixture name; `*_va` keys are the deliberate scope-leak probes.
@@ -26,12 +27,30 @@ KEYS = {
 }
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    e = make_engine(f"sqlite:///{tmp_path / 'api.db'}")
-    upgrade(e)
-    yield e
-    e.dispose()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database: a SQLite file, or a fresh PostgreSQL schema (skipped locally
+    when PostgreSQL is unreachable, a failure with CI=true)."""
+    if request.param == "sqlite":
+        e = make_engine(f"sqlite:///{tmp_path / 'api.db'}")
+        upgrade(e)
+        yield e
+        e.dispose()
+        return
+    try:
+        ctx = postgres_schema_url()
+        url = ctx.__enter__()
+    except PostgresUnavailable as exc:
+        if require_postgres():
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        e = make_engine(url)
+        upgrade(e)
+        yield e
+        e.dispose()
+    finally:
+        ctx.__exit__(None, None, None)
 
 
 @pytest.fixture

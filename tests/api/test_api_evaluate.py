@@ -245,3 +245,17 @@ def test_revoked_key_stops_working(engine, tokens: dict[str, str]) -> None:
             revoke_api_key(session=s, key_id=tokens["union"].split("_")[1])
             s.commit()
         assert c.get("/v1/jurisdictions", headers=h).status_code == 401
+
+
+def test_validation_failures_are_logged_with_the_request_id(as_: As, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="mccredit.api")
+    r = as_["licensure"].post(
+        "/v1/evaluate", json={"educator": {"id": "x"}}, headers={"X-Request-ID": "log-me-1"}
+    )
+    assert r.status_code == 422
+    assert any(
+        "log-me-1" in rec.getMessage() and "/educator/jurisdiction" in rec.getMessage()
+        for rec in caplog.records
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -80,7 +81,22 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        log_config=log_config(log_level),
     )
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging, plus the `mccredit` loggers (invalid requests and errors, each with
+    its request id) on the same stderr handler."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    cfg = copy.deepcopy(LOGGING_CONFIG)
+    cfg["loggers"]["mccredit"] = {
+        "handlers": ["default"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return cfg
 
 
 def register(app: typer.Typer) -> None:

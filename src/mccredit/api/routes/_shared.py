@@ -22,7 +22,10 @@ from ..models import (
 )
 from ..problems import ApiProblem
 
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A row id.")]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A row id.", examples=[1])]
+EducatorId = Annotated[
+    str, Path(min_length=1, max_length=200, description="The educator's id.", examples=["E-1"])
+]
 
 Responses = dict[int | str, dict[str, Any]]
 

@@ -34,6 +34,7 @@ from ..problems import ApiProblem, problems_from
 from ._shared import (
     FORBIDDEN,
     NOT_FOUND,
+    EducatorId,
     Responses,
     educator_public,
     evaluation_public,
@@ -64,7 +65,7 @@ def list_educators_route(
 
 
 @router.get("/{educator_id}", response_model=EducatorPublic, responses={**NOT_FOUND, **FORBIDDEN})
-def read_educator(educator_id: str, key: KeyDep, session: SessionDep) -> EducatorPublic:
+def read_educator(educator_id: EducatorId, key: KeyDep, session: SessionDep) -> EducatorPublic:
     """One educator's stored input document, credentials included."""
     key.require(*ROLES)
     rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
@@ -84,7 +85,7 @@ def read_educator(educator_id: str, key: KeyDep, session: SessionDep) -> Educato
     },
 )
 def put_educator_route(
-    educator_id: str,
+    educator_id: EducatorId,
     educator: Annotated[Educator, Body(openapi_examples={"tn": {"value": EXAMPLE_EDUCATOR}})],
     key: KeyDep,
     session: WriteSessionDep,
@@ -151,7 +152,7 @@ def _check_valid(doc: dict[str, object]) -> None:
     },
 )
 def add_credential(
-    educator_id: str,
+    educator_id: EducatorId,
     credential: Annotated[
         Credential, Body(openapi_examples={"micro": {"value": EXAMPLE_EDUCATOR["credentials"][0]}})
     ],
@@ -190,7 +191,7 @@ def add_credential(
     responses={**NOT_FOUND, **FORBIDDEN},
 )
 def evaluate_stored(
-    educator_id: str,
+    educator_id: EducatorId,
     key: KeyDep,
     session: WriteSessionDep,
     evaluator: EvaluatorDep,
@@ -227,7 +228,7 @@ def evaluate_stored(
     responses={**NOT_FOUND, **FORBIDDEN},
 )
 def list_educator_evaluations(
-    educator_id: str,
+    educator_id: EducatorId,
     key: KeyDep,
     session: SessionDep,
     evaluator: EvaluatorDep,

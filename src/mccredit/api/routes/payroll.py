@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Path, Query, Response
 
 from ...store.repositories import (
     export_payroll,
@@ -203,7 +203,11 @@ def create_export(
         **FORBIDDEN,
     },
 )
-def read_export(export_id: str, key: KeyDep, session: SessionDep) -> Response:
+def read_export(
+    export_id: Annotated[str, Path(max_length=40, examples=["exp_0123456789abcdef"])],
+    key: KeyDep,
+    session: SessionDep,
+) -> Response:
     """An earlier export, byte for byte."""
     key.require(*ROLES)
     export = get_payroll_export(session=session, export_id=export_id, scopes=key.scopes)
