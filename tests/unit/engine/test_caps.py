@@ -181,3 +181,33 @@ def test_cap_order_in_the_file_does_not_matter(make_tree, caps: str) -> None:
     doc = mccredit.evaluate(ed, as_of="2024-01-01", rules=rules)
     assert by_credential(doc) == {"w1": "5.00", "w2": "5.00"}
     assert doc["totals"] == {"hr": "10.00"}
+
+
+CYCLE_ALL_20 = cap("xx.cap.all", "    scope: cycle\n    max: 20\n")
+CYCLE_CONF_5 = cap("xx.cap.conf", "    scope: cycle\n    max: 5\n    when: {kind: conference}\n")
+
+
+@pytest.mark.parametrize(
+    "caps",
+    [
+        pytest.param(CYCLE_CONF_5 + CYCLE_ALL_20, id="narrow-cap-first"),
+        pytest.param(
+            CYCLE_ALL_20 + CYCLE_CONF_5,
+            id="broad-cap-first",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="BUG: engine/_evaluate.py _renewal applies cycle caps in file order; a "
+                "broad cap listed first spends its room on conference hours a narrower cap "
+                "then excludes, so renewal earns 10 instead of 20",
+            ),
+        ),
+    ],
+)
+def test_cycle_cap_order_does_not_matter(make_tree, caps: str) -> None:
+    rules = _rules(make_tree, caps)
+    conf = {"id": "c", "kind": "conference", "earned": "2021-01-01", "contact_hours": 15}
+    doc = mccredit.evaluate(
+        educator(conf, ws("w", "2021-02-01", 15)), as_of="2024-01-01", rules=rules
+    )
+    (r,) = doc["renewal"]
+    assert r["earned"] == {"hr": "20.00"}
