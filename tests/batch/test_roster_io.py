@@ -258,3 +258,24 @@ def test_other_output_formats_and_payroll(
     led = pl.read_csv(tmp_path / "ledger.csv")
     assert led.height == 5 and set(led.get_column("rule")) >= {"tn.pdp.micro_credential"}
     assert s.outputs["payroll"].endswith("pay.csv")
+
+
+def test_one_wide_file_roster(rules: mccredit.RuleSet, tmp_path: Path) -> None:
+    """One file: credential rows carrying their educator's columns (no evaluations)."""
+    by_id = {r["educator_id"]: r for r in EDU}
+    wide = [{**by_id[c["educator_id"]], **c} for c in CRED] + [{"educator_id": "A3"}]
+    cols = list(dict.fromkeys(k for r in EDU + CRED for k in r))
+    df = pl.DataFrame(
+        [{c: r.get(c) for c in cols} for r in wide], schema=dict.fromkeys(cols, pl.String)
+    )
+    f = tmp_path / "wide.csv"
+    df.write_csv(f)
+    folder = write_roster(tmp_path / "folder", chunk_of(EDU, CRED, []), "csv")
+    a = _run(rules, f, tmp_path / "wide-out.parquet")
+    b = _run(rules, folder, tmp_path / "folder-out.parquet")
+    assert a.exit_code == b.exit_code == 0
+    assert pl.read_parquet(tmp_path / "wide-out.parquet").equals(
+        pl.read_parquet(tmp_path / "folder-out.parquet")
+    )
+    w = pl.read_parquet(tmp_path / "wide-out.warnings.parquet")
+    assert w.get_column("file").to_list() == [str(f)]

@@ -13,7 +13,7 @@ from typing import Any, Literal
 import polars as pl
 import pyarrow as pa
 
-from ._columns import prepare
+from ._columns import TABLES, prepare
 from ._compile import ColumnarPlan
 from ._fallback import SALARY_COLUMNS, evaluate_fallback
 from ._roster import Chunk
@@ -246,6 +246,27 @@ def _amount_text(cp: ColumnarPlan) -> pl.Expr:
     return expr
 
 
+def _split_wide(chunk: Chunk) -> Chunk:
+    """One wide file: each row is a credential (when it has a credential_id or a kind)
+    carrying its educator's columns; the educator rows are its distinct educator-and-license
+    column values, first row first."""
+    raw = chunk.educators
+    if raw.height == 0:
+        return Chunk(raw, None, None)
+    ecols = [c.name for c in TABLES["educators"] if c.name in raw.columns]
+
+    def present(c: str) -> pl.Expr:
+        if c not in raw.columns:
+            return pl.lit(False)
+        return pl.col(c).cast(pl.String).str.strip_chars().str.len_chars().fill_null(0) > 0
+
+    edu = raw.filter(present("educator_id")).unique(
+        subset=[*ecols], keep="first", maintain_order=True
+    )
+    cred = raw.filter(present("credential_id") | present("kind"))
+    return Chunk(edu, cred, None)
+
+
 def process_chunk(
     cp: ColumnarPlan,
     chunk: Chunk,
@@ -256,6 +277,8 @@ def process_chunk(
     frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None = None,
 ) -> ChunkOut:
     stats = Stats()
+    if chunk.single:
+        chunk = _split_wide(chunk)
     edu, r_edu = _typed(chunk.educators, "educators")
     cred, r_cred = _typed(chunk.credentials, "credentials")
     evals, r_ev = _typed(chunk.evaluations, "evaluations")

@@ -97,6 +97,7 @@ def evaluate_partition(
     cp: ColumnarPlan,
     files: dict[str, str],
     with_ledger: bool,
+    single: bool = False,
 ) -> pd.DataFrame:
     """One Parquet partition of each table → one row of Arrow IPC outputs and stats."""
     e = _to_polars(edu)
@@ -105,6 +106,7 @@ def evaluate_partition(
         _to_polars(cred),
         _to_polars(evals),
     )
+    ch.single = single
     co = process_chunk(cp, ch, files=files, mode="vector", with_ledger=with_ledger)
     row: dict[str, Any] = {
         "results": _ipc(co.results),
@@ -157,6 +159,7 @@ def dask_chunks(
                 cp=cp,
                 files=files,
                 with_ledger=with_ledger,
+                single=roster.single,
                 meta=_meta(),
                 align_dataframes=False,
                 enforce_metadata=False,

@@ -47,6 +47,7 @@ class Unsorted(Exception):
 class Roster:
     root: Path
     files: dict[str, Path]  # table name -> file
+    single: bool = False  # one wide file: credential rows carrying educator columns
 
     def display(self, table: str) -> str:
         return str(self.files[table])
@@ -78,11 +79,23 @@ def open_roster(path: Path | str) -> Roster:
     if not p.exists():
         raise _fail(p, f"{p}: no such file or folder")
     if p.is_file():
-        raise _fail(
-            p,
-            f"{p}: a roster is a folder with educators, credentials and (optionally) "
-            "evaluations tables (.parquet or .csv); see docs/BATCH.md",
-        )
+        if p.suffix not in (".parquet", ".csv"):
+            raise _fail(
+                p,
+                f"{p}: a roster is a folder with educators, credentials and (optionally) "
+                "evaluations tables, or one wide .parquet/.csv file; see docs/BATCH.md",
+            )
+        cols = _header(p)
+        need = sorted({c.name for c in TABLES["credentials"] if c.required} - {"credential_id"})
+        missing = [c for c in ["educator_id", *need] if c not in cols]
+        if missing or "credential_id" not in cols:
+            raise _fail(
+                p,
+                f"{p}: missing required column(s) "
+                f"{', '.join(missing + ([] if 'credential_id' in cols else ['credential_id']))}"
+                f"; found: {', '.join(cols) or 'none'}",
+            )
+        return Roster(root=p.parent, files={"educators": p, "credentials": p}, single=True)
     files: dict[str, Path] = {}
     for name in TABLE_NAMES:
         f = _find(p, name)
@@ -222,6 +235,7 @@ class Chunk:
     educators: pl.DataFrame
     credentials: pl.DataFrame | None
     evaluations: pl.DataFrame | None
+    single: bool = False
 
 
 def merge_chunks(roster: Roster, chunk_educators: int, batch_rows: int) -> Iterator[Chunk]:
@@ -238,12 +252,13 @@ def merge_chunks(roster: Roster, chunk_educators: int, batch_rows: int) -> Itera
                     e if e is not None else pl.DataFrame(),
                     rest.get("credentials"),
                     rest.get("evaluations"),
+                    roster.single,
                 )
             return
         e = edu.take_through(hi)
         assert e is not None
         others = {n: s.take_through(hi) for n, s in streams.items() if n != "educators"}
-        yield Chunk(e, others.get("credentials"), others.get("evaluations"))
+        yield Chunk(e, others.get("credentials"), others.get("evaluations"), roster.single)
 
 
 def _scan(f: Path) -> pl.LazyFrame:
@@ -278,4 +293,9 @@ def hash_chunks(roster: Roster, parts: int) -> Iterator[Chunk]:
 
     for k in range(parts):
         tables = {name: part(f, k) for name, f in roster.files.items()}
-        yield Chunk(tables["educators"], tables.get("credentials"), tables.get("evaluations"))
+        yield Chunk(
+            tables["educators"],
+            tables.get("credentials"),
+            tables.get("evaluations"),
+            roster.single,
+        )
