@@ -30,11 +30,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from .. import _api
+from ..errors import ProblemsError
 from ..io.educator import Educator
 from ..rules import RuleSet
 from ..store._config import read_session, write_session
 from ..store.repositories import authenticate, in_scope
-from .problems import ApiProblem
+from .problems import ApiProblem, problems_from
 
 __all__ = [
     "ApiSettings",
@@ -116,6 +117,26 @@ class Evaluator:
         return _api.explain(
             educator, as_of=as_of, rules=self.rules, **self._kw(proposal, _api.explain)
         )
+
+    def to_educator(self, data: dict[str, Any]) -> Educator:
+        """Validate an educator document (badge documents become credentials)."""
+        return _api.to_educator(data, rules=self.rules)
+
+    def normalize(self, educator: Educator) -> Educator:
+        """An educator validated by FastAPI, with any Open Badges / CLR documents under
+        `badges` turned into credentials the way `mccredit evaluate` does; problems in them
+        raise `ApiProblem` 422 pointing into `/educator`."""
+        if not educator.badges:
+            return educator
+        try:
+            return self.to_educator(educator.model_dump(mode="json"))
+        except ProblemsError as e:
+            raise ApiProblem(
+                422,
+                f"{len(e.problems)} problem(s) in the educator's badges",
+                kind="validation",
+                errors=problems_from(e, prefix=["educator"]),
+            ) from None
 
     def ruleset_sha256(self, jurisdiction: str) -> str | None:
         """The sha256 of a jurisdiction's rules now, or None when it is no longer known."""

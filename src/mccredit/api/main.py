@@ -22,7 +22,16 @@ from ..rules import RuleSet
 from ..store._config import make_engine
 from .deps import ApiSettings, Evaluator, KeyCache
 from .problems import PROBLEM_JSON, ProblemDetails, install_handlers
-from .routes import audit, educators, evaluate, evaluations, health, jurisdictions, payroll
+from .routes import (
+    audit,
+    educators,
+    evaluate,
+    evaluations,
+    health,
+    jurisdictions,
+    payroll,
+    scenarios,
+)
 
 __all__ = ["create_app"]
 
@@ -156,7 +165,7 @@ def create_app(
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
     install_handlers(app)
     app.include_router(health.router)
-    for module in (jurisdictions, evaluate, educators, evaluations, payroll, audit):
+    for module in (jurisdictions, evaluate, scenarios, educators, evaluations, payroll, audit):
         app.include_router(module.router, prefix="/v1")
     app.add_middleware(RequestContext, settings=settings)
     return app

@@ -32,6 +32,7 @@ __all__ = [
     "ProposalRef",
     "ReplayPublic",
     "RulesetRef",
+    "ScenarioCostRequest",
     "StoredEvaluationPublic",
     "TransitionRequest",
 ]
@@ -113,6 +114,37 @@ class BatchRequest(_Body):
     )
     as_of: IsoDate | None = None
     proposal: dict[str, Any] | None = None
+
+
+class ScenarioCostRequest(_Body):
+    """A proposal costed over a workforce: figures only, never one educator's record."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "proposal": {
+                        "proposal": "BA+15 at 12 graduate hours",
+                        "jurisdiction": "us-va/pwcs",
+                        "effective": "2024-07-01",
+                        "set": [{"rule": "pwcs.lane.ba15", "path": "requires", "value": 12}],
+                    },
+                    "educators": [EXAMPLE_PWCS],
+                    "years": [2024, 2025],
+                }
+            ]
+        },
+    )
+
+    proposal: dict[str, Any]
+    educators: list[dict[str, Any]] = Field(description="Educator input documents.")
+    years: list[Annotated[int, Field(ge=1990, le=2100)]] = Field(min_length=1, max_length=10)
+    month_day: str = Field(
+        "10-01",
+        pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+        description="Each year is evaluated on YYYY-<month_day>.",
+    )
 
 
 class RulesetRef(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
 
@@ -20,7 +20,7 @@ from ...store.repositories import (
     put_educator,
     store_evaluation,
 )
-from ..deps import EvaluatorDep, KeyDep, RequestIdDep, SessionDep, WriteSessionDep
+from ..deps import Evaluator, EvaluatorDep, KeyDep, RequestIdDep, SessionDep, WriteSessionDep
 from ..models import (
     EXAMPLE_EDUCATOR,
     CredentialPublic,
@@ -91,10 +91,12 @@ def put_educator_route(
     session: WriteSessionDep,
     response: Response,
     request_id: RequestIdDep,
+    evaluator: EvaluatorDep,
 ) -> EducatorPublic:
     """Create or replace an educator's profile; credentials it lists are taken in
     idempotently, stored credentials it does not list are kept."""
     key.require(*ROLES)
+    educator = evaluator.normalize(educator)
     if educator.id != educator_id:
         raise ApiProblem(
             422,
@@ -120,7 +122,7 @@ def put_educator_route(
         raise not_found("educator", educator_id)
     rec, created = got
     # The stored document must still be a valid educator (e.g. no id clash across issuers).
-    _check_valid(educator_input(session=session, record=rec))
+    _check_valid(evaluator, educator_input(session=session, record=rec))
     session.commit()
     if created:
         response.status_code = 201
@@ -128,9 +130,9 @@ def put_educator_route(
     return educator_public(session, rec)
 
 
-def _check_valid(doc: dict[str, object]) -> None:
+def _check_valid(evaluator: Evaluator, doc: dict[str, Any]) -> None:
     try:
-        _api.to_educator(doc)
+        evaluator.to_educator(doc)
     except ProblemsError as e:
         raise ApiProblem(
             409,
@@ -160,6 +162,7 @@ def add_credential(
     session: WriteSessionDep,
     response: Response,
     request_id: RequestIdDep,
+    evaluator: EvaluatorDep,
 ) -> CredentialPublic:
     """Take in one earned credential, idempotently by issuer and credential id: a replay
     returns the stored one (200), a different credential under the same id is a 409."""
@@ -171,7 +174,7 @@ def add_credential(
         session=session, educator=rec, credential=credential, actor=key.actor, request_id=request_id
     )
     if created:
-        _check_valid(educator_input(session=session, record=rec))
+        _check_valid(evaluator, educator_input(session=session, record=rec))
     session.commit()
     response.status_code = 201 if created else 200
     return CredentialPublic(
@@ -207,7 +210,7 @@ def evaluate_stored(
     if rec is None:
         raise not_found("educator", educator_id)
     doc_in = educator_input(session=session, record=rec)
-    educator = _api.to_educator(doc_in)
+    educator = evaluator.to_educator(doc_in)
     when = as_of or dt.datetime.now(dt.UTC).date()
     result = evaluator.evaluate(educator, as_of=when)
     ev, change = store_evaluation(

@@ -52,6 +52,7 @@ def _proposal_problems(exc: ProblemsError, proposal: dict[str, Any] | None) -> A
 
 def run(evaluator: Any, body: EvaluateRequest) -> dict[str, Any]:
     """Evaluate, pointing engine problems at the request field they came from."""
+    body.educator = evaluator.normalize(body.educator)
     try:
         doc: dict[str, Any] = evaluator.evaluate(
             body.educator, as_of=body.as_of, proposal=body.proposal
@@ -147,7 +148,7 @@ def _batch_lines(body: BatchRequest, key: Principal, evaluator: Any) -> Iterator
     for i, raw in enumerate(body.educators):
         ed_id = raw.get("id")
         try:
-            ed = _api.to_educator(raw)
+            ed = evaluator.to_educator(raw)
         except InputError as e:
             yield _error_line(
                 i,
@@ -245,6 +246,7 @@ def explain(body: EvaluateRequest, key: KeyDep, evaluator: EvaluatorDep) -> Plai
     """Why each number: the same text as `mccredit explain`."""
     if not key.sees(body.educator.jurisdiction):
         raise out_of_scope(body.educator.jurisdiction)
+    body.educator = evaluator.normalize(body.educator)
     try:
         text = evaluator.explain(body.educator, as_of=body.as_of, proposal=body.proposal)
     except ProblemsError as e:
