@@ -76,6 +76,10 @@ def license_(draw: st.DrawFn, facts: dict[str, list[str]]) -> dict[str, Any]:
     }
     if draw(st.integers(0, 3)):
         out["expires"] = (issued + dt.timedelta(days=draw(st.integers(1, 3000)))).isoformat()
+    if draw(st.integers(0, 4)) == 0:
+        out["id"] = draw(st.text(min_size=1, max_size=10))
+    if draw(st.integers(0, 4)) == 0:
+        out["tier"] = draw(st.sampled_from(["initial", "professional", "master"]))
     return out
 
 
@@ -110,6 +114,10 @@ def educator(
             "step": draw(st.sampled_from(sorted(sch.steps))),
             "schedule": sch.schedule,
         }
+        if draw(st.booleans()):
+            ed["salary"]["since"] = draw(DATES).isoformat()
+    if draw(st.integers(0, 4)) == 0:
+        ed["name"] = draw(st.text(max_size=20))
     return ed
 
 
