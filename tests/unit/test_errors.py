@@ -1,0 +1,80 @@
+"""The exception tree and the located `Problem` shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from mccredit import (
+    InputError,
+    MccreditError,
+    Problem,
+    ProblemsError,
+    RuleError,
+    ScheduleError,
+    UnknownJurisdictionError,
+)
+
+
+def test_the_tree() -> None:
+    assert issubclass(RuleError, ProblemsError)
+    assert issubclass(InputError, ProblemsError)
+    for exc in (ProblemsError, UnknownJurisdictionError, ScheduleError):
+        assert issubclass(exc, MccreditError)
+
+
+def test_problem_one_line_form() -> None:
+    p = Problem(
+        type="rule.unknown_key",
+        message="unknown field 'efective'",
+        path="jurisdictions/tx/rules/salary.yaml",
+        line=14,
+        col=5,
+        loc=("salary", "steps", 2, "efective"),
+        expected="one of from, until, value",
+        got="'efective'",
+    )
+    assert p.field == "salary.steps[2].efective"
+    assert p.where() == "jurisdictions/tx/rules/salary.yaml:14:5"
+    assert p.one_line() == (
+        "jurisdictions/tx/rules/salary.yaml:14:5: rule.unknown_key: unknown field 'efective' "
+        "(field: salary.steps[2].efective, expected: one of from, until, value, got: 'efective')"
+    )
+    assert p.json_pointer() == "/salary/steps/2/efective"
+    d = p.as_dict()
+    assert set(d) == {"type", "msg", "loc", "pointer", "file", "line", "col", "expected", "got"}
+    assert d["loc"] == ["salary", "steps", 2, "efective"]
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "col", "where"),
+    [
+        (None, None, None, "<input>"),
+        ("f.yaml", None, None, "f.yaml"),
+        ("f.yaml", 3, None, "f.yaml:3:1"),
+    ],
+)
+def test_where(path, line, col, where: str) -> None:
+    assert Problem(type="t", message="m", path=path, line=line, col=col).where() == where
+
+
+def test_a_leading_index_and_escapes_in_pointers() -> None:
+    p = Problem(type="t", message="m", loc=(0, "a/b", "c~d"))
+    assert p.field == "[0].a/b.c~d"
+    assert p.json_pointer() == "/0/a~1b/c~0d"
+    assert Problem(type="t", message="m").one_line() == "<input>: t: m"
+
+
+def test_problems_error_lists_every_problem_on_its_own_line() -> None:
+    problems = [Problem(type="a", message="one"), Problem(type="b", message="two")]
+    exc = InputError(problems)
+    assert exc.problems == problems
+    assert str(exc) == "<input>: a: one\n<input>: b: two"
+
+
+def test_unknown_jurisdiction_and_schedule_errors() -> None:
+    e = UnknownJurisdictionError("zz-zz", known=["us-tn", "us-nc"])
+    assert (e.jurisdiction, e.known) == ("zz-zz", ["us-tn", "us-nc"])
+    assert str(e) == "unknown jurisdiction 'zz-zz'; known jurisdictions: us-tn, us-nc"
+    s = ScheduleError("no step 3", path="s.yaml", line=4)
+    assert str(s) == "s.yaml:4: no step 3"
+    assert str(ScheduleError("no step 3")) == "no step 3"
