@@ -82,3 +82,11 @@ def test_approve_export_once(as_: As) -> None:
 def test_admin_sees_every_district(as_: As) -> None:
     propose(as_)
     assert as_["admin"].get("/v1/payroll/changes").json()["count"] == 1
+
+
+def test_ad_hoc_evaluations_never_reach_payroll(as_: As) -> None:
+    r = as_["payroll"].post(
+        "/v1/evaluate?store=true", json={"educator": pwcs(), "as_of": "2024-12-01"}
+    )
+    assert r.status_code == 200 and r.json()["salary"]["new_lane"]
+    assert as_["payroll"].get("/v1/payroll/changes").json()["count"] == 0

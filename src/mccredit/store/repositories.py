@@ -408,12 +408,15 @@ def store_evaluation(
     proposal: dict[str, Any] | None = None,
     actor: str,
     request_id: str | None = None,
+    propose_payroll: bool = True,
 ) -> tuple[EvaluationRecord, PayrollChange | None]:
     """Store one evaluation (or find the identical one already stored) and propose the payroll
     change its salary result implies, if any.
 
     `educator_input` is the normalized input the result was computed from (see
     `educator_document`); `result_json` is the exact text served (`mccredit.to_json(result)`).
+    Payroll changes come only from evaluations of stored educators without a proposal: pass
+    `propose_payroll=False` for input a caller supplied ad hoc.
     """
     input_text = canonical_json(educator_input)
     input_sha = sha256_text(input_text)
@@ -467,7 +470,7 @@ def store_evaluation(
     else:
         rec = found
     change = None
-    if not prop_sha:  # what-if results never reach payroll
+    if propose_payroll and not prop_sha:  # what-if results never reach payroll
         change = propose_payroll_change(
             session=session,
             evaluation=rec,

@@ -83,7 +83,10 @@ async def evaluate(
     request_id: RequestIdDep,
     store: Annotated[
         bool,
-        Query(description="Also store the evaluation (and propose any payroll change it implies)."),
+        Query(
+            description="Also store the evaluation (for the record: payroll changes come "
+            "only from evaluations of stored educators, GET /v1/educators/{id}/evaluation)."
+        ),
     ] = False,
 ) -> Response:
     """Evaluate one educator in its own jurisdiction; the body is byte-identical to the CLI's
@@ -118,6 +121,7 @@ def _store(
             proposal=body.proposal,
             actor=actor,
             request_id=request_id,
+            propose_payroll=False,  # payroll acts on stored educators only
         )
         session.commit()
     return rec.id
