@@ -81,11 +81,8 @@ def test_no_entry_exceeds_measure_times_rate(c) -> None:
             "semester_credits": facts.cred.semester_credits,
             "ceus": facts.cred.ceus,
         }[per]
-        rate = (
-            ca.audited_amount
-            if facts.cred.audited and ca.audited_amount is not None
-            else (ca.amount)
-        )
+        audited = facts.cred.audited and ca.audited_amount is not None
+        rate = ca.audited_amount if audited else ca.amount
         bound = measure * rate
         if ca.rule.max_per_credential is not None:
             bound = min(bound, ca.rule.max_per_credential)
@@ -144,6 +141,36 @@ def test_deterministic_and_independent_of_credential_order(c, rnd: random.Random
     assert again is not None and other is not None
     assert mccredit.to_json(again) == mccredit.to_json(first)
     assert mccredit.to_json(other) == mccredit.to_json(first)
+
+
+@FAST
+@given(case())
+def test_renewal_figures_are_consistent(c) -> None:
+    ed, as_of = c
+    doc = _safe(ed, as_of)
+    if doc is None:
+        return
+    for r in doc["renewal"]:
+        start, end = r["cycle"]["start"], r["cycle"]["end"]
+        assert start <= end
+        req = RULES.get(doc["jurisdiction"]).rules_by_id[r["rule"]]
+        in_window: dict[str, Decimal] = defaultdict(Decimal)
+        for e in doc["ledger"]:
+            if req.window == "none" or start <= e["date"] <= end:
+                in_window[e["unit"]] += Decimal(e["amount"])
+        for unit, need in r["required"].items():
+            earned, left = Decimal(r["earned"][unit]), Decimal(r["remaining"][unit])
+            assert Decimal(0) <= earned <= in_window[unit], unit
+            assert left == max(Decimal(0), Decimal(need) - earned)
+        for cat in r["categories"].values():
+            need, got = Decimal(cat["required"]), Decimal(cat["earned"])
+            assert Decimal(0) <= got <= need
+            assert Decimal(cat["remaining"]) == need - got
+        short = any(Decimal(v) > 0 for v in r["remaining"].values()) or any(
+            Decimal(c["remaining"]) > 0 for c in r["categories"].values()
+        )
+        assert r["complete"] is (not short)
+        assert (r["status"] == "complete") is r["complete"]
 
 
 def _safe(ed: dict[str, Any], as_of: dt.date) -> dict[str, Any] | None:
