@@ -446,3 +446,9 @@ def test_test_a_case_file_outside_any_rules_tree_uses_the_bundled_rules(tmp_path
     r = run("test", case)
     assert r.exit_code == 1, r.output  # the case runs (and fails: 19 PDPs, not 18)
     assert "totals.pdp: expected 18, got 19.00" in r.stdout
+
+
+def test_validate_a_single_rule_file_checks_its_whole_tree() -> None:
+    r = run("validate", BAD / "unknown_key" / "jurisdictions" / "xx-yy" / "rules" / "awards.yaml")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("jurisdictions/xx-yy/rules/awards.yaml:10:")
