@@ -374,3 +374,26 @@ def test_a_license_issued_on_29_february_has_contiguous_cycles(make_tree) -> Non
     end = first["end"]
     assert second["start"] > end
     assert dt.date.fromisoformat(second["start"]) - dt.date.fromisoformat(end) == dt.timedelta(1)
+
+
+ADMIN_200 = RULE.format(id="xx.renew.admin", title="Administrators renew with 200") + (
+    "    license: professional\n    when_educator: {role: administrator}\n    requires: {hr: 200}\n"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: engine/_evaluate.py _pick_requirement takes the last matching requirement in "
+    "file order, so two requirements that both match one license (a general one and a "
+    "narrower one) give a result that depends on which file or line comes first; the loader "
+    "does not flag the overlap as it does for awards",
+)
+def test_which_requirement_applies_does_not_depend_on_file_order(make_tree) -> None:
+    general = requirement().replace("requirements:\n", "")
+    root = make_tree({"rules/r.yaml": awards(WORKSHOP) + "requirements:\n" + ADMIN_200 + general})
+    try:
+        rules = mccredit.load_rules(root)
+    except mccredit.RuleError:
+        return  # reporting the ambiguous overlap at load time is a fix too
+    boss = mccredit.evaluate(educator(role="administrator"), as_of="2022-01-01", rules=rules)
+    assert boss["renewal"][0]["rule"] == "xx.renew.admin"
