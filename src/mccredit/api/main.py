@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -136,6 +138,31 @@ def _operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
+def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """The OpenAPI document with every 4xx/5xx response as `application/problem+json`."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        problem = ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(problem.pop("$defs", {}))
+        schemas["ProblemDetails"] = problem
+        ref = {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+        for item in spec.get("paths", {}).values():
+            for op in item.values():
+                for code, resp in op.get("responses", {}).items():
+                    if code[:1] in ("4", "5"):
+                        resp["content"] = {PROBLEM_JSON: ref}
+        app.openapi_schema = spec
+        return spec
+
+    return openapi
+
+
 def create_app(
     *,
     url: str | None = None,
@@ -145,12 +172,11 @@ def create_app(
 ) -> FastAPI:
     """The API over the database at `url` (or the given engine) and the bundled rules."""
     settings = settings or ApiSettings()
-    problem = {"model": ProblemDetails, "content": {PROBLEM_JSON: {}}}
     responses: dict[int | str, dict[str, Any]] = {
-        401: {**problem, "description": "No, unknown or revoked API key."},
-        413: {**problem, "description": "Body over the size limit."},
-        422: {**problem, "description": "Invalid request; `errors` points at each field."},
-        500: {**problem, "description": "Unexpected error; the body quotes the request id."},
+        401: {"description": "No, unknown or revoked API key."},
+        413: {"description": "Body over the size limit."},
+        422: {"description": "Invalid request; `errors` points at each field."},
+        500: {"description": "Unexpected error; the body quotes the request id."},
     }
     app = FastAPI(
         title="mccredit",
@@ -168,4 +194,5 @@ def create_app(
     for module in (jurisdictions, evaluate, scenarios, educators, evaluations, payroll, audit):
         app.include_router(module.router, prefix="/v1")
     app.add_middleware(RequestContext, settings=settings)
+    app.openapi = _problem_openapi(app)  # type: ignore[method-assign]
     return app
