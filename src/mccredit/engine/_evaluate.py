@@ -251,22 +251,31 @@ def _cap_matches(cap: CapRule, e: LedgerEntry) -> bool:
 
 
 def _apply_caps(plan: Plan, ledger: list[LedgerEntry]) -> None:
-    for cap in plan.caps:
-        if cap.scope not in ("credential", "career"):
+    """Credential and career caps, all at once, entry by entry in ledger (date) order: each
+    entry keeps the least room any matching cap has left, so the result does not depend on
+    the order the caps are written in. The binding cap is named in the entry's notes."""
+    caps = [c for c in plan.caps if c.scope in ("credential", "career")]
+    if not caps:
+        return
+    used: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for e in ledger:
+        rooms: list[tuple[Decimal, CapRule, tuple[str, str]]] = []
+        for cap in caps:
+            if not _cap_matches(cap, e) or (cap.since is not None and e.date < cap.since):
+                continue
+            assert cap.max is not None
+            key = (cap.id, e.credential if cap.scope == "credential" else "*")
+            rooms.append((max(ZERO, cap.max - used[key]), cap, key))
+        if not rooms:
             continue
-        assert cap.max is not None
-        used: dict[str, Decimal] = defaultdict(Decimal)
-        for e in ledger:
-            if not _cap_matches(cap, e):
-                continue
-            if cap.since is not None and e.date < cap.since:
-                continue
-            key = e.credential if cap.scope == "credential" else "*"
-            room = max(ZERO, cap.max - used[key])
-            if e.amount > room:
-                e.original = e.original if e.original is not None else e.amount
-                e.notes.append(f"capped by {cap.id}: at most {cap.max} {cap.unit} per {cap.scope}")
-                e.amount = room
+        room, binding, _ = min(rooms, key=lambda r: r[0])
+        if e.amount > room:
+            e.original = e.original if e.original is not None else e.amount
+            e.notes.append(
+                f"capped by {binding.id}: at most {binding.max} {binding.unit} per {binding.scope}"
+            )
+            e.amount = room
+        for _, _, key in rooms:
             used[key] += e.amount
 
 
@@ -340,35 +349,44 @@ def _renewal(
         e for e in ledger if e.amount > 0 and (req.window == "none" or start <= e.date <= end)
     ]
     counted: dict[int, Decimal] = {id(e): e.amount for e in in_window}
-    capped: list[dict[str, Any]] = []
-    for cap in plan.caps:
-        if cap.scope != "cycle" or cap.unit not in req.requires and cap.unit != req.cat_unit:
-            continue
+    caps = [
+        c
+        for c in plan.caps
+        if c.scope == "cycle" and (c.unit in req.requires or c.unit == req.cat_unit)
+    ]
+    limits: dict[str, Decimal] = {}
+    for cap in caps:
         limit = (
             cap.max
             if cap.max is not None
-            else ((cap.share or ZERO) * req.requires.get(cap.unit, ZERO))
+            else (cap.share or ZERO) * req.requires.get(cap.unit, ZERO)
         )
-        limit = plan.rounders[cap.unit](limit) if cap.unit in plan.rounders else limit
-        used = ZERO
-        excluded = ZERO
-        for e in in_window:
-            if not _cap_matches(cap, e):
-                continue
-            room = max(ZERO, limit - used)
-            take = min(counted[id(e)], room)
-            excluded += counted[id(e)] - take
-            counted[id(e)] = take
-            used += take
-        if excluded > 0:
-            capped.append(
-                {
-                    **cite(cap, "cap"),
-                    "unit": cap.unit,
-                    "limit": show(cap.unit, limit),
-                    "excluded": show(cap.unit, excluded),
-                }
-            )
+        limits[cap.id] = plan.rounders[cap.unit](limit) if cap.unit in plan.rounders else limit
+    # all cycle caps at once, entry by entry in date order (independent of the caps' order)
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    excluded: dict[str, Decimal] = defaultdict(Decimal)
+    for e in in_window:
+        hits = [c for c in caps if _cap_matches(c, e)]
+        if not hits:
+            continue
+        room, binding = min(
+            ((max(ZERO, limits[c.id] - spent[c.id]), c) for c in hits), key=lambda r: r[0]
+        )
+        take = min(counted[id(e)], room)
+        excluded[binding.id] += counted[id(e)] - take
+        counted[id(e)] = take
+        for c in hits:
+            spent[c.id] += take
+    capped: list[dict[str, Any]] = [
+        {
+            **cite(cap, "cap"),
+            "unit": cap.unit,
+            "limit": show(cap.unit, limits[cap.id]),
+            "excluded": show(cap.unit, excluded[cap.id]),
+        }
+        for cap in caps
+        if excluded[cap.id] > 0
+    ]
     earned: dict[str, Decimal] = defaultdict(Decimal)
     for e in in_window:
         earned[e.unit] += counted[id(e)]

@@ -166,12 +166,6 @@ CREDENTIAL_5 = cap("xx.cap.cred", "    scope: credential\n    max: 5\n    when: 
         pytest.param(
             CAREER_10 + CREDENTIAL_5,
             id="career-cap-first",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: engine/_evaluate.py _apply_caps applies caps in file order; a "
-                "career cap listed before a credential cap counts the 8 hours the credential "
-                "cap later cuts to 5, so w2 gets 2 instead of 5 (total 7, not 10)",
-            ),
         ),
     ],
 )
@@ -194,12 +188,6 @@ CYCLE_CONF_5 = cap("xx.cap.conf", "    scope: cycle\n    max: 5\n    when: {kind
         pytest.param(
             CYCLE_ALL_20 + CYCLE_CONF_5,
             id="broad-cap-first",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: engine/_evaluate.py _renewal applies cycle caps in file order; a "
-                "broad cap listed first spends its room on conference hours a narrower cap "
-                "then excludes, so renewal earns 10 instead of 20",
-            ),
         ),
     ],
 )
