@@ -678,6 +678,17 @@ def _check_refs(
                         expected=unit_names,
                         got=u,
                     )
+            if section == "stacks" and isinstance(rule.require, int):
+                count = len(stacks[rule.stack].members) if rule.stack in stacks else 0
+                if count and rule.require > count:
+                    _rule_problem(
+                        col,
+                        rule,
+                        "rule.stack_require",
+                        f"require: {rule.require} is more than the stack's {count} members",
+                        expected=f"1..{count} or all",
+                        got=str(rule.require),
+                    )
             if section == "stacks" and rule.stack is not None and rule.stack not in stacks:
                 _rule_problem(
                     col,

@@ -262,6 +262,10 @@ class StackRule(_Rule):
             raise ValueError("a stack rule names a catalog `stack` or lists `members`, not both")
         if isinstance(self.require, int) and self.require < 1:
             raise ValueError("require: N needs N >= 1")
+        if isinstance(self.require, int) and self.members and self.require > len(self.members):
+            raise ValueError(
+                f"require: {self.require} is more than the stack's {len(self.members)} members"
+            )
         return self
 
 

@@ -122,12 +122,6 @@ def test_an_unknown_catalog_stack_is_a_located_error(make_tree) -> None:
     assert p.path == "jurisdictions/xx-yy/rules/r.yaml" and p.line is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rules (StackRule / engine/_plan.py) accept `require: N` larger than the "
-    "stack's members and silently use min(N, members); an N-of-M rule with N > M should be a "
-    "located load error",
-)
 def test_require_more_than_the_members_is_a_load_error(make_tree) -> None:
     body = "    members: [A-S1, A-S2]\n    require: 3\n    amount: 10\n"
     with pytest.raises(mccredit.RuleError) as info:
