@@ -391,3 +391,18 @@ def test_a_cap_naming_a_missing_rule(make_tree) -> None:
         mccredit.load_rules(make_tree({"rules/a.yaml": WORKSHOP + cap}))
     (p,) = info.value.problems
     assert (p.type, p.got) == ("rule.unknown_rule", "xx.hr.nope")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: rules/_loader.py _may_overlap only compares eq/in values, so awards made "
+    "disjoint with `not` / `not_in` (workshops vs everything but workshops) are reported as a "
+    "rule.conflict that cannot happen",
+)
+@pytest.mark.parametrize("other_when", ["{not: {kind: workshop}}", "{kind: {not_in: [workshop]}}"])
+def test_awards_made_disjoint_with_not_do_not_collide(make_tree, other_when: str) -> None:
+    other = WORKSHOP_2.replace("    overrides: xx.hr.workshop\n", "").replace(
+        "when: {kind: workshop}", f"when: {other_when}"
+    )
+    rules = mccredit.load_rules(make_tree({"rules/a.yaml": WORKSHOP, "rules/b.yaml": other}))
+    assert len(rules.get("xx-yy").awards) == 2
