@@ -259,3 +259,11 @@ def test_validation_failures_are_logged_with_the_request_id(as_: As, caplog) -> 
         "log-me-1" in rec.getMessage() and "/educator/jurisdiction" in rec.getMessage()
         for rec in caplog.records
     )
+
+
+def test_settings_from_environment(monkeypatch) -> None:
+    monkeypatch.setenv("MCCREDIT_API_MAX_BATCH_ITEMS", "7")
+    monkeypatch.setenv("MCCREDIT_API_KEY_CACHE_SECONDS", "0.5")
+    s = ApiSettings.from_env()
+    assert s.max_batch_items == 7 and s.key_cache_seconds == 0.5
+    assert s.max_body_bytes == ApiSettings().max_body_bytes

@@ -15,9 +15,11 @@ that may not use a route at all answers 403.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import inspect
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -57,12 +59,23 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ApiSettings:
-    """Limits the API enforces (bytes and items)."""
+    """Limits the API enforces (bytes, items, seconds); see `from_env`."""
 
     max_body_bytes: int = 1 << 20
     max_batch_bytes: int = 32 << 20
     max_batch_items: int = 10_000
     key_cache_seconds: float = 2.0
+
+    @classmethod
+    def from_env(cls) -> ApiSettings:
+        """Defaults, overridden by `MCCREDIT_API_MAX_BODY_BYTES`, `…_MAX_BATCH_BYTES`,
+        `…_MAX_BATCH_ITEMS` and `…_KEY_CACHE_SECONDS`."""
+        kw: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = os.environ.get(f"MCCREDIT_API_{f.name.upper()}")
+            if raw:
+                kw[f.name] = float(raw) if f.type in (float, "float") else int(raw)
+        return cls(**kw)
 
 
 class Evaluator:

@@ -57,7 +57,7 @@ class RequestContext:
         self.settings = settings
 
     def _limit(self, path: str) -> int:
-        if path.rstrip("/").endswith("/evaluate/batch"):
+        if path.rstrip("/").endswith(("/evaluate/batch", "/scenarios/cost")):
             return self.settings.max_batch_bytes
         return self.settings.max_body_bytes
 
@@ -171,7 +171,7 @@ def create_app(
     settings: ApiSettings | None = None,
 ) -> FastAPI:
     """The API over the database at `url` (or the given engine) and the bundled rules."""
-    settings = settings or ApiSettings()
+    settings = settings or ApiSettings.from_env()
     responses: dict[int | str, dict[str, Any]] = {
         401: {"description": "No, unknown or revoked API key."},
         413: {"description": "Body over the size limit."},

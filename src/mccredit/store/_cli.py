@@ -173,7 +173,10 @@ def keys_revoke(
         engine.dispose()
     if key is None:
         raise _fail(f"no key {key_id!r}", 2)
-    out.print(f"revoked {key.key_id}")
+    out.print(
+        f"revoked {key.key_id}: refused from now on (running servers may accept it for "
+        "up to 2 more seconds, their key cache)"
+    )
 
 
 def register(app: typer.Typer) -> None:
