@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -86,11 +85,6 @@ def badge(draw: st.DrawFn) -> Any:
     return doc
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: io/badges.py raises AttributeError/TypeError on badge JSON of unexpected shape "
-    "(see tests/unit/io/test_badge_errors.py); the explicit example is one of them",
-)
 @PROPERTY
 @given(st.lists(badge(), min_size=1, max_size=3), st.sampled_from(["us-tn", "us-nc", "us-md"]))
 @example([{**OB3, "issuer": []}], "us-tn")

@@ -22,6 +22,7 @@ the caller is told (`verified: false`) so a jurisdiction that requires verificat
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -31,7 +32,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 
-__all__ = ["badge_credentials", "is_badge"]
+__all__ = ["badge_credentials", "is_badge", "normalize_badges"]
 
 _DEGREES = {
     "masterdegree": "masters",
@@ -58,19 +59,19 @@ def _slug(text: str) -> str:
 
 
 def _issuer_id(issuer: Any, known: dict[str, tuple[str, ...]]) -> str | None:
-    if issuer is None:
-        return None
     if isinstance(issuer, str):
         keys = {issuer.lower()}
         name = issuer
-    else:
+    elif isinstance(issuer, dict):
         keys = {str(issuer.get(k, "")).lower() for k in ("id", "name", "url")} - {""}
         name = str(issuer.get("name") or issuer.get("id") or "")
+    else:
+        return None
     for iid, aliases in known.items():
         if keys & {a.lower() for a in aliases}:
             return iid
         if any(
-            a and k.startswith(a.lower().rstrip("/"))
+            k.startswith(a.lower().rstrip("/"))
             for a in aliases
             if a.startswith("http")
             for k in keys
@@ -79,17 +80,15 @@ def _issuer_id(issuer: Any, known: dict[str, tuple[str, ...]]) -> str | None:
     return _slug(name) if name else None
 
 
-def _date(value: Any) -> str | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    return value[:10]
-
-
 def _num(value: Any) -> Decimal | None:
     try:
         return None if value is None or isinstance(value, bool) else Decimal(str(value))
     except InvalidOperation:
         return None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _one(
@@ -100,10 +99,9 @@ def _one(
 ) -> dict[str, Any] | None:
     t = _types(doc)
     if "Assertion" in t:
-        badge = doc.get("badge") if isinstance(doc.get("badge"), dict) else {}
-        assert isinstance(badge, dict)
+        badge = _dict(doc.get("badge"))
         issuer = badge.get("issuer")
-        earned = _date(doc.get("issuedOn"))
+        date_field = "issuedOn"
         ach: dict[str, Any] = {
             "id": badge.get("id"),
             "name": badge.get("name"),
@@ -112,31 +110,46 @@ def _one(
         }
     else:
         issuer = doc.get("issuer")
-        earned = _date(doc.get("validFrom") or doc.get("issuanceDate") or doc.get("awardedDate"))
-        subject = doc.get("credentialSubject") or {}
-        found = subject.get("achievement") if isinstance(subject, dict) else None
+        date_field = next(
+            (f for f in ("validFrom", "issuanceDate", "awardedDate") if doc.get(f)), "validFrom"
+        )
+        found = _dict(doc.get("credentialSubject")).get("achievement")
         if not isinstance(found, dict):
             problems.append(
                 Problem(
                     type="badge.no_achievement",
                     loc=(*where, "credentialSubject"),
-                    message="an OpenBadgeCredential needs credentialSubject.achievement",
+                    message="an OpenBadgeCredential needs credentialSubject.achievement "
+                    "(an object)",
                 )
             )
             return None
         ach = found
+    raw_date = doc.get(date_field)
+    earned = _date(raw_date)
     if earned is None:
         problems.append(
             Problem(
-                type="badge.no_date",
-                loc=where,
-                message="the badge has no validFrom / issuanceDate / issuedOn date",
+                type="badge.date",
+                loc=(*where, date_field),
+                message="the badge needs a real date (validFrom / issuanceDate / issuedOn)",
+                expected="YYYY-MM-DD or an ISO date-time",
+                got=None if raw_date is None else repr(raw_date),
             )
         )
         return None
-    atype = str(ach.get("achievementType") or "").replace("ext:", "")
-    low = atype.lower()
-    code: str | None = ach.get("humanCode") or ach.get("id")
+    if issuer is not None and not isinstance(issuer, (str, dict)):
+        problems.append(
+            Problem(
+                type="badge.issuer",
+                loc=(*where, "issuer"),
+                message="issuer must be a profile object or an IRI string",
+                got=repr(issuer),
+            )
+        )
+        return None
+    low = str(ach.get("achievementType") or "").replace("ext:", "").lower()
+    code = ach.get("humanCode") or ach.get("id")
     if low in ("microcredential", "badge"):
         kind = "micro_credential"
     elif low == "course":
@@ -145,6 +158,20 @@ def _one(
         kind, code = "degree", _DEGREES[low]
     else:
         kind = "other"
+    tags = ach.get("tag", [])
+    if not isinstance(tags, list) or not all(isinstance(x, str) for x in tags):
+        tag_loc = (
+            ("badge", "tags") if "Assertion" in t else ("credentialSubject", "achievement", "tag")
+        )
+        problems.append(
+            Problem(
+                type="badge.tag",
+                loc=(*where, *tag_loc),
+                message="tags must be a list of strings",
+                got=repr(tags),
+            )
+        )
+        return None
     out: dict[str, Any] = {
         "id": str(
             doc.get("id")
@@ -153,10 +180,10 @@ def _one(
         ),
         "kind": kind,
         "issuer": _issuer_id(issuer, known),
-        "code": code,
-        "title": ach.get("name"),
+        "code": None if code is None else str(code),
+        "title": None if ach.get("name") is None else str(ach.get("name")),
         "earned": earned,
-        "categories": [str(x) for x in ach.get("tag", []) if isinstance(x, str)],
+        "categories": list(tags),
     }
     credits = _num(ach.get("creditsAvailable"))
     unit = str(ach.get("creditUnit") or ach.get("creditType") or "").lower()
@@ -165,17 +192,28 @@ def _one(
     return {k: v for k, v in out.items() if v is not None}
 
 
-def badge_credentials(
-    docs: Iterable[Any],
+def _date(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def normalize_badges(
+    docs: Any,
     *,
     known_issuers: dict[str, tuple[str, ...]] | None = None,
     loc: tuple[str | int, ...] = ("badges",),
-) -> list[dict[str, Any]]:
-    """Normalize badge documents (OB 3.0, OB 2.0, CLR 2.0) to credential dicts; raise
-    `InputError` naming each document that cannot be read."""
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Normalize badge documents (OB 3.0, OB 2.0, CLR 2.0) to credential dicts, with a
+    located problem for each document that cannot be read (never an exception)."""
     known = known_issuers or {}
     problems: list[Problem] = []
     out: list[dict[str, Any]] = []
+    if not isinstance(docs, list):
+        return [], [Problem(type="badge.list", loc=loc, message="expected a list of badges")]
     for i, doc in enumerate(docs):
         where = (*loc, i)
         if not is_badge(doc):
@@ -189,18 +227,40 @@ def badge_credentials(
             )
             continue
         if "ClrCredential" in _types(doc):
-            inner = (doc.get("credentialSubject") or {}).get("verifiableCredential") or []
-            out.extend(
-                badge_credentials(
-                    inner,
-                    known_issuers=known,
-                    loc=(*where, "credentialSubject", "verifiableCredential"),
+            subject = doc.get("credentialSubject")
+            inner = subject.get("verifiableCredential") if isinstance(subject, dict) else None
+            if not isinstance(inner, list):
+                problems.append(
+                    Problem(
+                        type="badge.clr",
+                        loc=(*where, "credentialSubject"),
+                        message="a ClrCredential needs credentialSubject.verifiableCredential "
+                        "(a list of credentials)",
+                    )
                 )
+                continue
+            creds, more = normalize_badges(
+                inner,
+                known_issuers=known,
+                loc=(*where, "credentialSubject", "verifiableCredential"),
             )
+            out.extend(creds)
+            problems.extend(more)
             continue
         got = _one(doc, where, known, problems)
         if got is not None:
             out.append(got)
+    return out, problems
+
+
+def badge_credentials(
+    docs: Iterable[Any],
+    *,
+    known_issuers: dict[str, tuple[str, ...]] | None = None,
+    loc: tuple[str | int, ...] = ("badges",),
+) -> list[dict[str, Any]]:
+    """Like `normalize_badges`, raising `InputError` with every problem."""
+    out, problems = normalize_badges(list(docs), known_issuers=known_issuers, loc=loc)
     if problems:
         raise InputError(problems)
     return out

@@ -155,30 +155,19 @@ def parse_educator(
     """Validate raw data as an educator; raise `InputError` with every problem.
 
     Badge documents under `badges` become credentials (issuers matched by `known_issuers`)."""
+    badge_problems: list[Problem] = []
     if isinstance(data, dict) and data.get("badges"):
-        from .badges import badge_credentials
+        from .badges import normalize_badges
 
-        if not isinstance(data["badges"], list):
-            raise InputError(
-                [
-                    Problem(
-                        type="educator.list_type",
-                        message="badges must be a list",
-                        path=located.path if located else None,
-                        loc=("badges",),
-                    )
-                ]
-            )
-        try:
-            extra = badge_credentials(data["badges"], known_issuers=known_issuers)
-        except InputError as e:
-            raise InputError([_relocate(p, located) for p in e.problems]) from None
-        creds = data.get("credentials") or []
+        extra, badge_problems = normalize_badges(data["badges"], known_issuers=known_issuers)
+        badge_problems = [_relocate(p, located) for p in badge_problems]
+        creds = data.get("credentials")
+        creds = creds if isinstance(creds, list) else []
         data = {**data, "badges": [], "credentials": [*creds, *extra]}
     try:
-        return Educator.model_validate(data)
+        educator = Educator.model_validate(data)
     except ValidationError as e:
-        problems = pydantic_problems(e, located=located, kind="educator")
+        problems = badge_problems + pydantic_problems(e, located=located, kind="educator")
         # Point duplicate ids at the repeated entry, not at the document root.
         dup = _duplicate_locs(data)
         if dup:
@@ -199,6 +188,9 @@ def parse_educator(
                     )
                 )
         raise InputError(problems) from None
+    if badge_problems:
+        raise InputError(badge_problems)
+    return educator
 
 
 def _relocate(p: Problem, located: Located | None) -> Problem:

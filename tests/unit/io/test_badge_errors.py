@@ -50,12 +50,6 @@ def test_a_badge_that_is_not_a_badge(tmp_path: Path) -> None:
     assert p.line is not None and p.line > 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: io/educator.py parse_educator turns badges into credentials before validating, "
-    "so an impossible validFrom is reported as credentials[0].earned at 1:1 (a field the file "
-    "does not have) instead of badges[0].validFrom on its own line",
-)
 def test_an_impossible_badge_date_points_at_the_badge(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         _load(tmp_path, _badge(validFrom="2025-02-30"))
@@ -64,12 +58,6 @@ def test_an_impossible_badge_date_points_at_the_badge(tmp_path: Path) -> None:
     assert p.line is not None and p.line > 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: io/educator.py parse_educator raises on the first badge problem before the "
-    "rest of the educator is validated, so other problems in the same file are not reported "
-    "at once",
-)
 def test_badge_problems_are_reported_with_the_others(tmp_path: Path) -> None:
     path = tmp_path / "ed.json"
     doc = {
@@ -109,12 +97,6 @@ CRASHES = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: io/badges.py assumes JSON shapes: issuer.get on a list/number (AttributeError), "
-    "iterating tag null/true (TypeError), CLR credentialSubject.get on a list, iterating "
-    "verifiableCredential true; a bare exception escapes instead of an InputError",
-)
 @pytest.mark.parametrize("doc", list(CRASHES.values()), ids=list(CRASHES))
 def test_malformed_badge_json_is_an_input_error(tmp_path: Path, doc: dict[str, object]) -> None:
     with pytest.raises(InputError) as info:
