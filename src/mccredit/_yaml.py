@@ -72,12 +72,22 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
 def _convert(loader: _Loader, node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]]) -> Any:
     marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
+        explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)
+        merged = len(node.value) - explicit  # flatten puts `<<` merged pairs first
         out: dict[Any, Any] = {}
-        for knode, vnode in node.value:
+        from_merge: set[Any] = set()
+        for index, (knode, vnode) in enumerate(node.value):
             key = _scalar(loader, knode) if isinstance(knode, yaml.ScalarNode) else str(knode)
             if isinstance(key, Decimal):
                 key = str(key)
+            if index < merged:
+                if key in out:
+                    continue  # an earlier merge wins over a later one (YAML merge key spec)
+                from_merge.add(key)
+            elif key in from_merge:
+                from_merge.discard(key)  # a key written beside `<<` overrides the merged one
+                del out[key]
             if key in out:
                 raise _DuplicateKey(
                     str(key), knode.start_mark.line + 1, knode.start_mark.column + 1, loc

@@ -69,11 +69,6 @@ def test_an_empty_document_is_none() -> None:
     assert load_located("# only a comment\n", path="f.yaml").data is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _yaml.py checks duplicates after flatten_mapping, so a key written beside a "
-    "`<<: *anchor` merge (the YAML way to override a shared default) is yaml.duplicate_key",
-)
 def test_a_key_beside_a_merge_overrides_the_merged_value() -> None:
     doc = load_located("a: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\n", path="f.yaml")
     assert doc.data["c"] == {"x": 1, "y": 3}
