@@ -312,20 +312,32 @@ def child_durable(spec: dict[str, Any]) -> dict[str, Any]:
         def other(ctx: Any) -> None:
             pass
 
+    # each fact names its credential: durable_rules refuses a message identical to one it saw
     facts = [
-        {"e": r[0], "k": r[1], "a": r[2] in accepted, "h": r[3], "sc": r[4], "cu": r[5], "au": r[6]}
+        {
+            "e": r[0],
+            "id": r[7],
+            "k": r[1],
+            "a": r[2] in accepted,
+            "h": r[3],
+            "sc": r[4],
+            "cu": r[5],
+            "au": r[6],
+        }
         for r in creds.select(
-            "educator_id", "kind", "issuer", "h", "sc", "cu", "audited"
+            "educator_id", "kind", "issuer", "h", "sc", "cu", "audited", "credential_id"
         ).iter_rows()
     ]
     t0 = time.perf_counter()
     done = 0
     errors = 0
+    first_error: str | None = None
     for i in range(0, len(facts), 1000):
         try:
             post_batch(name, facts[i : i + 1000])
-        except Exception:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001
             errors += 1
+            first_error = first_error or repr(e)[:300]
         done += len(facts[i : i + 1000])
     secs = time.perf_counter() - t0
     return {
@@ -333,6 +345,7 @@ def child_durable(spec: dict[str, Any]) -> dict[str, Any]:
         "rss_mb": _rss_mb(),
         "facts": done,
         "errors": errors,
+        "first_error": first_error,
         "educators": len(totals),
     }
 
@@ -368,6 +381,8 @@ def _line(name: str, r: dict[str, Any], n_creds: int | None = None) -> str:
     creds = r.get("credentials") or r.get("facts") or n_creds or 0
     rate = creds / r["seconds"] if r["seconds"] else 0
     proc = f"  ({r['process_seconds']:.2f} s with start-up)" if "process_seconds" in r else ""
+    if r.get("errors"):
+        proc += f"  [{r['errors']} failed batches: {r.get('first_error')}]"
     return (
         f"{name:<34} {r['seconds']:8.2f} s {rate:14,.0f} credentials/s "
         f"{r['rss_mb']:8.0f} MiB peak RSS{proc}"
