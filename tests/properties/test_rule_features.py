@@ -70,7 +70,8 @@ def cap_educator(draw: st.DrawFn) -> dict[str, Any]:
             c["contact_hours"] = str(draw(HOURS))
         creds.append(c)
     issued = draw(st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2022, 1, 1)))
-    expires = issued.replace(year=issued.year + 5) - dt.timedelta(days=1)
+    anniversary = dt.date(issued.year + 5, issued.month, min(issued.day, 28))
+    expires = anniversary - dt.timedelta(days=1)
     return {
         "id": "E",
         "jurisdiction": "xx-yy",
@@ -192,3 +193,47 @@ def test_allocation_is_feasible_and_optimal(items, minimums, open_cats) -> None:
         for side in itertools.combinations(CATS, r)
     )
     assert sum(per_cat.values(), D(0)) == best
+
+
+# --- cap order ------------------------------------------------------------------------------
+
+CAPS = [
+    RULE.format(id="xx.cap.ws5") + "    unit: hr\n    scope: credential\n    max: 5\n"
+    "    when: {kind: workshop}\n",
+    RULE.format(id="xx.cap.all30") + "    unit: hr\n    scope: career\n    max: 30\n",
+    RULE.format(id="xx.cap.conf8") + "    unit: hr\n    scope: career\n    max: 8\n"
+    "    when: {kind: conference}\n",
+    RULE.format(id="xx.cap.cycle20") + "    unit: hr\n    scope: cycle\n    max: 20\n",
+    RULE.format(id="xx.cap.cyclemc") + "    unit: hr\n    scope: cycle\n    max: 6\n"
+    "    when: {kind: micro_credential}\n",
+]
+AWARDS_AND_REQ = TREE[: TREE.index("caps:\n")] + TREE[TREE.index("requirements:\n") :]
+
+
+@pytest.fixture(scope="module")
+def cap_orders(tmp_path_factory: pytest.TempPathFactory) -> list[mccredit.RuleSet]:
+    out = []
+    for n, order in enumerate([CAPS, CAPS[::-1], CAPS[2:] + CAPS[:2]]):
+        text = AWARDS_AND_REQ + "caps:\n" + "".join(order)
+        out.append(
+            mccredit.load_rules(
+                write_tree(tmp_path_factory.mktemp(f"o{n}"), {"rules/r.yaml": text})
+            )
+        )
+    return out
+
+
+def _figures(doc: dict[str, Any]) -> Any:
+    return (
+        doc["totals"],
+        sorted((e["credential"], e["amount"]) for e in doc["ledger"]),
+        [(r["earned"], r["remaining"]) for r in doc["renewal"]],
+    )
+
+
+@PROPERTY
+@given(cap_educator(), st.dates(min_value=dt.date(2022, 1, 2), max_value=dt.date(2027, 1, 1)))
+def test_the_order_caps_are_written_in_does_not_matter(cap_orders, ed, as_of) -> None:
+    first, *others = [_figures(mccredit.evaluate(ed, as_of=as_of, rules=r)) for r in cap_orders]
+    for other in others:
+        assert other == first
