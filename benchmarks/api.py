@@ -220,7 +220,23 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--url", default=None, help="Database URL (default: a temporary SQLite file).")
+    ap.add_argument(
+        "--postgres",
+        action="store_true",
+        help="Use a throw-away schema on the test PostgreSQL (127.0.0.1:5432/test).",
+    )
     args = ap.parse_args()
+    if args.postgres:
+        from mccredit.store._testing import postgres_schema_url
+
+        with postgres_schema_url() as url:
+            args.url = url
+            bench(args)
+        return
+    bench(args)
+
+
+def bench(args: argparse.Namespace) -> None:
 
     from mccredit.store import make_engine, upgrade, write_session
     from mccredit.store.repositories import create_api_key

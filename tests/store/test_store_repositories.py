@@ -377,3 +377,8 @@ def test_save_demo_results(url: str) -> None:
             assert [json.loads(c.document)["earned"] for c in creds] == ["2023-02-01"]
     finally:
         e.dispose()
+
+
+def test_export_cells_cannot_start_formulas() -> None:
+    assert repo._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert repo._cell("@x") == "'@x" and repo._cell("E-1") == "E-1" and repo._cell(None) == ""

@@ -705,6 +705,14 @@ def transition_payroll_change(
     return change
 
 
+def _cell(value: str | None) -> str:
+    """A text cell safe to open in a spreadsheet: a leading =, +, -, @, tab or CR would start
+    a formula, so such text gets a leading apostrophe (amounts are never passed here)."""
+    if not value:
+        return ""
+    return "'" + value if value[0] in "=+-@\t\r" else value
+
+
 def export_payroll(
     *,
     session: Session,
@@ -752,20 +760,20 @@ def export_payroll(
             [
                 export_id,
                 c.id,
-                c.educator_id,
-                c.jurisdiction,
-                c.lane or "",
-                c.step or "",
+                _cell(c.educator_id),
+                _cell(c.jurisdiction),
+                _cell(c.lane),
+                _cell(c.step),
                 c.annual or "",
-                c.new_lane,
-                c.new_step or "",
+                _cell(c.new_lane),
+                _cell(c.new_step),
                 c.new_annual or "",
                 c.annual_delta or "",
                 c.effective_date.isoformat(),
                 c.this_year_delta or "",
                 c.retro or "",
                 c.evaluation_id,
-                a.by if a else "",
+                _cell(a.by) if a else "",
                 a.at.isoformat() if a else "",
             ]
         )
