@@ -3,6 +3,7 @@ jurisdiction (found at run time, so new jurisdictions are covered)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 from collections import defaultdict
@@ -41,7 +42,9 @@ def test_bundled_jurisdictions_are_covered() -> None:
 def test_evaluation_never_raises_on_schema_valid_input(c) -> None:
     ed, as_of = c
     parse_educator(ed)  # the generator only makes valid educators
+    before = copy.deepcopy(ed)
     doc = _safe(ed, as_of)
+    assert ed == before  # the caller's document is never modified
     if doc is None:
         return
     mccredit.to_json(doc)
