@@ -192,8 +192,9 @@ def test_an_unreadable_roster_exits_2(tmp_path: Path, damage: str) -> None:
     assert not (tmp_path / "r.parquet").exists()
 
 
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_unsorted_rosters_are_read_by_hash_partitions(
-    rules: mccredit.RuleSet, tmp_path: Path
+    rules: mccredit.RuleSet, tmp_path: Path, fmt: str
 ) -> None:
     sorted_r = _roster(tmp_path, "parquet", bad=True)
     shuffled = tmp_path / "shuffled"
@@ -201,9 +202,11 @@ def test_unsorted_rosters_are_read_by_hash_partitions(
     for f in sorted_r.iterdir():
         df = pl.read_parquet(f)
         # educators in descending order, each educator's rows in their own order
-        df.sort("educator_id", descending=True, maintain_order=True, nulls_last=True).write_parquet(
-            shuffled / f.name
-        )
+        df = df.sort("educator_id", descending=True, maintain_order=True, nulls_last=True)
+        if fmt == "csv":
+            df.write_csv(shuffled / f.name.replace(".parquet", ".csv"))
+        else:
+            df.write_parquet(shuffled / f.name)
     a = _run(rules, sorted_r, tmp_path / "a.parquet")
     b = _run(rules, shuffled, tmp_path / "b.parquet", partitions=3)
     key = ["educator_id", "license_issued", "license_type"]

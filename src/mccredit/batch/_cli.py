@@ -140,6 +140,9 @@ def register(app: typer.Typer) -> None:
                     partitions=partitions,
                     progress=tick,
                 )
+        except ImportError as e:
+            _err.print(f"error: {e}; the Dask engine needs: pip install 'mccredit[dask]'")
+            raise typer.Exit(2) from None
         except RosterError as e:
             for p in e.problems:
                 _err.print(f"error: {p.message}", markup=False)
