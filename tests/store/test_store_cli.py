@@ -56,3 +56,9 @@ def test_keys_create_prints_the_key_alone_on_the_last_line(env: str) -> None:
 def test_keys_create_refuses_unknown_roles(env: str) -> None:
     r = run("keys", "create", "--role", "root", "--scope", "*")
     assert r.exit_code == 2 and "unknown role" in r.stderr
+
+
+def test_keys_create_warns_about_unknown_scopes(env: str) -> None:
+    r = run("keys", "create", "--role", "licensure", "--scope", "us-tnn")
+    assert r.exit_code == 0 and "matches no bundled jurisdiction" in r.stderr
+    assert r.stdout.strip().splitlines()[-1].startswith("mcc_")

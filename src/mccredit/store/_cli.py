@@ -120,12 +120,30 @@ def keys_create(
         raise _fail(str(e), 2) from None
     finally:
         engine.dispose()
+    _warn_unknown_scopes(key.scopes)
     err.print(
         f"created key {key.key_id} (role {key.role}, scope {key.scope}); it is shown "
         "once, only its hash is stored:",
         markup=False,
     )
     sys.stdout.write(token + "\n")
+
+
+def _warn_unknown_scopes(scopes: tuple[str, ...]) -> None:
+    """A scope naming no bundled jurisdiction (a typo?) gives a key that sees nothing."""
+    from .. import _api
+
+    try:
+        ids = _api.default_rules().ids
+    except Exception:  # rules that fail to load are reported by `mccredit validate`
+        return
+    for s in scopes:
+        if s != "*" and not any(j == s or j.startswith(s + "/") for j in ids):
+            err.print(
+                f"warning: scope {s!r} matches no bundled jurisdiction (known: "
+                f"{', '.join(ids)}); the key will see nothing there until one exists",
+                markup=False,
+            )
 
 
 @keys_app.command("list")
