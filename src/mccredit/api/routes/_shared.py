@@ -37,8 +37,10 @@ def not_found(what: str, ident: object) -> ApiProblem:
     return ApiProblem(404, f"no {what} {ident!r} for this key", kind="not-found")
 
 
-def educator_public(session: Session, rec: EducatorRecord) -> EducatorPublic:
-    doc = educator_input(session=session, record=rec)
+def educator_public(
+    session: Session, rec: EducatorRecord, doc: dict[str, Any] | None = None
+) -> EducatorPublic:
+    doc = doc if doc is not None else educator_input(session=session, record=rec)
     return EducatorPublic(
         id=rec.id,
         jurisdiction=rec.jurisdiction,

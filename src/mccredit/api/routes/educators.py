@@ -13,6 +13,7 @@ from ...errors import ProblemsError
 from ...io.educator import Credential, Educator
 from ...store.repositories import (
     educator_input,
+    educator_inputs,
     get_educator,
     intake_credential,
     list_educators,
@@ -61,7 +62,10 @@ def list_educators_route(
     rows, count = list_educators(
         session=session, scopes=key.scopes, jurisdiction=jurisdiction, limit=limit, offset=offset
     )
-    return EducatorsPublic(data=[educator_public(session, r) for r in rows], count=count)
+    docs = educator_inputs(session=session, records=rows)
+    return EducatorsPublic(
+        data=[educator_public(session, r, docs[r.id]) for r in rows], count=count
+    )
 
 
 @router.get("/{educator_id}", response_model=EducatorPublic, responses={**NOT_FOUND, **FORBIDDEN})
