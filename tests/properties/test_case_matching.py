@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mccredit.testing import match
@@ -15,6 +16,7 @@ SCALARS = (
     | st.integers(-100, 100)
     | st.text(max_size=6)
     | st.decimals(-100, 100, places=2).map(str)
+    | st.sampled_from(["NaN", "sNaN", "Infinity", "1e2", "-0"])
 )
 DOCS = st.recursive(
     SCALARS,
@@ -28,8 +30,14 @@ DOCS = st.recursive(
 )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: testing.match: a string 'NaN' never matches itself, 'sNaN' raises "
+    "(see tests/unit/test_testing.py)",
+)
 @PROPERTY
 @given(DOCS)
+@example({"id": "NaN"})
 def test_a_document_matches_itself(doc) -> None:
     assert match(doc, doc) == []
 
