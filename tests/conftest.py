@@ -88,3 +88,10 @@ def make_tree(tmp_path: Path) -> TreeBuilder:
         return write_tree(tmp_path / "tree", files, **kw)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def tree_writer() -> Callable[..., Path]:
+    """`write_tree` itself, for module-scoped fixtures and hypothesis tests (which must not
+    take function-scoped fixtures)."""
+    return write_tree

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import sys
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,9 +18,6 @@ from mccredit.engine._allocate import allocate
 from mccredit.rules import DatedDecimal
 
 from .strategies import PROPERTY
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import write_tree  # noqa: E402
 
 D = Decimal
 RULE = "  - id: {id}\n    title: {id}\n    source: {{ref: law}}\n"
@@ -48,8 +43,8 @@ TREE = (
 
 
 @pytest.fixture(scope="module")
-def cap_rules(tmp_path_factory: pytest.TempPathFactory) -> mccredit.RuleSet:
-    root = write_tree(tmp_path_factory.mktemp("caps"), {"rules/r.yaml": TREE})
+def cap_rules(tmp_path_factory: pytest.TempPathFactory, tree_writer) -> mccredit.RuleSet:
+    root = tree_writer(tmp_path_factory.mktemp("caps"), {"rules/r.yaml": TREE})
     return mccredit.load_rules(root)
 
 
@@ -211,13 +206,13 @@ AWARDS_AND_REQ = TREE[: TREE.index("caps:\n")] + TREE[TREE.index("requirements:\
 
 
 @pytest.fixture(scope="module")
-def cap_orders(tmp_path_factory: pytest.TempPathFactory) -> list[mccredit.RuleSet]:
+def cap_orders(tmp_path_factory: pytest.TempPathFactory, tree_writer) -> list[mccredit.RuleSet]:
     out = []
     for n, order in enumerate([CAPS, CAPS[::-1], CAPS[2:] + CAPS[:2]]):
         text = AWARDS_AND_REQ + "caps:\n" + "".join(order)
         out.append(
             mccredit.load_rules(
-                write_tree(tmp_path_factory.mktemp(f"o{n}"), {"rules/r.yaml": text})
+                tree_writer(tmp_path_factory.mktemp(f"o{n}"), {"rules/r.yaml": text})
             )
         )
     return out

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import copy
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,6 @@ from mccredit import RuleError
 
 from .strategies import PROPERTY
 from .test_badge_input import JSON
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import write_tree  # noqa: E402
 
 SOURCE = {"ref": "law", "section": "1"}
 BASE: dict[str, Any] = {
@@ -153,9 +149,9 @@ def _has(node: Any, key: Any) -> bool:
 
 @PROPERTY
 @given(rule_file())
-def test_any_rule_file_loads_or_is_a_located_rule_error(doc) -> None:
+def test_any_rule_file_loads_or_is_a_located_rule_error(tree_writer, doc) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        root = write_tree(Path(tmp), {"rules/r.yaml": yaml.safe_dump(doc, allow_unicode=True)})
+        root = tree_writer(Path(tmp), {"rules/r.yaml": yaml.safe_dump(doc, allow_unicode=True)})
         try:
             rules = mccredit.load_rules(root)
         except RuleError as e:
