@@ -287,7 +287,7 @@ def bench(args: argparse.Namespace) -> None:
         base_line = engine_baseline()
         print(
             f"cores: {os.cpu_count()}  server workers: {args.workers}  database: "
-            f"{url.split(':', 1)[0]}  educator: 20 credentials (us-tn)"
+            f"{url.split(':', 1)[0].split('+')[0]}  educator: 20 credentials (us-tn)"
         )
         print(
             f"baseline (engine in process, 1 core): {base_line['rps']:8.0f} evals/s  "
