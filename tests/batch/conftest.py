@@ -47,6 +47,8 @@ EDU_COLS = [
     "experience_years",
     "salary_lane",
     "salary_step",
+    "salary_since",
+    "salary_schedule",
     "license_type",
     "license_tier",
     "license_id",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,10 @@ def _case_rows(
         "experience_years": inp.get("experience_years"),
         "salary_lane": sal.get("lane"),
         "salary_step": sal.get("step"),
+        "salary_since": sal.get("since"),
+        "salary_schedule": sal.get("schedule"),
     }
-    if set(sal) - {"lane", "step"}:
+    if set(sal) - {"lane", "step", "since", "schedule"}:
         return None
     edu = [
         {
@@ -151,6 +154,20 @@ def test_bundled_cases_agree(rules: mccredit.RuleSet, case: dict[str, Any], jid:
     for unit, amount in doc["totals"].items():
         if f"total_{unit}" in row:
             assert str(row[f"total_{unit}"]) == amount
+    sal = doc.get("salary")
+    if isinstance(sal, dict):
+        for col, key in (
+            ("salary_lane", "lane"),
+            ("new_lane", "new_lane"),
+            ("new_step", "new_step"),
+            ("new_annual", "new_annual"),
+            ("annual_delta", "annual_delta"),
+            ("retro", "retro"),
+        ):
+            if sal.get(key) is not None and not isinstance(sal.get(key), (dict, list)):
+                assert str(row[col]) == str(sal[key]) or (
+                    Decimal(str(row[col])) == Decimal(str(sal[key]))
+                ), (col, row[col], sal[key])
     for ren in doc["renewal"]:
         match = [
             x
