@@ -403,19 +403,19 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         msgs = raw_bad.select(
             pl.col("_row"),
             *[
-                pl.when(b.fill_null(False)).then(m).alias(f"_r{i}")
+                pl.when(b.fill_null(False)).then(m).alias(f"_msg_r{i}")
                 for i, (b, m) in enumerate(checks)
             ],
         )
         typed_bad = typed.filter(pl.col("_bad")).select(
             pl.col("_row"),
             *[
-                pl.when(b.fill_null(False)).then(m).alias(f"_x{i}")
+                pl.when(b.fill_null(False)).then(m).alias(f"_msg_x{i}")
                 for i, (b, m) in enumerate(cross)
             ],
         )
         both = typed.filter(pl.col("_bad")).join(msgs, on="_row").join(typed_bad, on="_row")
-        reasons = [pl.col(c) for c in both.columns if c.startswith(("_r", "_x"))]
+        reasons = [pl.col(c) for c in both.columns if c.startswith("_msg_")]
         parts.append(
             both.select(
                 pl.lit(table).alias("table"),

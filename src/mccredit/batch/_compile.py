@@ -299,6 +299,26 @@ def _award_op(plan: Plan, ca: CompiledAward, kinds: tuple[str, ...]) -> AwardOp:
     )
 
 
+def _minimums(cp: ColumnarPlan, plan: Plan, req: Any) -> dict[str, int] | None:
+    """A requirement's category minimums as scaled integers, when the columnar path can
+    prove them met (see `_vector`); None leaves the allocation to the engine."""
+    if not req.categories:
+        return None
+    cu = req.cat_unit
+    if cu not in cp.rounding or cu not in plan.rounders:
+        return None
+    # the engine's flow counts in steps of min(places, 0.01): a minimum must be exact in both
+    places = plan.rounders[cu].places
+    step = min(places, Decimal("0.01"))
+    out: dict[str, int] = {}
+    for cat, need in req.categories.items():
+        v = cp.rounding[cu].exact(need)
+        if v is None or v < 0 or (need / step) != int(need / step):
+            return None
+        out[cat] = v
+    return out
+
+
 def compile_columnar(plan: Plan) -> ColumnarPlan:
     """Compile what can be vectorised; `reason` is set when nothing can."""
     units = _units(plan)
@@ -344,6 +364,7 @@ def compile_columnar(plan: Plan) -> ColumnarPlan:
                     "educator": matcher_expr(req.when_educator, EDUCATOR_MAP),
                     "license": matcher_expr(req.when_license, LICENSE_MAP),
                     "categories": bool(req.categories),
+                    "minimums": _minimums(cp, plan, req),
                 }
             )
         for i, adv in enumerate(plan.advancement):
@@ -374,6 +395,8 @@ def compile_columnar(plan: Plan) -> ColumnarPlan:
             fields |= matcher_fields(cap.when)
             if cap.category is not None:
                 fields.add("categories")
+        if any(r["minimums"] for r in cp.requirements):
+            fields.add("categories")
         cp.credential_fields = frozenset(fields)
     except Unsupported as e:
         cp.reason = str(e)

@@ -276,6 +276,10 @@ def evaluate_vector(
         "semester_credits",
         "ceus",
     ]
+    with_cats = any(r["minimums"] for r in cp.requirements)
+    if with_cats:
+        narrow.append("categories")
+    cat_col = [pl.col("categories")] if with_cats else []
     f = f.filter(ok).select(*narrow, *masks)
     matched = reduce(
         lambda a, b: a | b, [pl.col(f"_m{i}") for i in range(len(cp.awards))], pl.lit(False)
@@ -323,6 +327,7 @@ def evaluate_vector(
                 pl.lit(rule.id).alias("rule"),
                 pl.col("earned").alias("date"),
                 pl.lit("award").alias("kind"),
+                *cat_col,
                 *caps_here,
             )
         )
@@ -371,11 +376,13 @@ def evaluate_vector(
                 pl.lit(ca.rule.id).alias("rule"),
                 pl.date(pl.col("year"), 6, 30).alias("date"),
                 pl.lit("evaluation").alias("kind"),
+                *([pl.lit([], pl.List(pl.String)).alias("categories")] if with_cats else []),
                 *caps_here,
             )
         )
     led_schema: dict[str, pl.DataType] = {
         **LEDGER_SCHEMA,
+        **({"categories": pl.List(pl.String())} if with_cats else {}),
         **dict.fromkeys(cap_cols, pl.Boolean()),
     }
     ledger = (
@@ -448,12 +455,10 @@ def evaluate_vector(
         pl.col("_req").replace_strict(years, default=5, return_dtype=pl.Int64).alias("_years")
     )
     lic = _with_cycle(lic, "_years", as_of, "cycle_start", "cycle_end")
-    # educators whose requirement allocates categories, or whose cycle caps bind
-    if cp.requirements:
-        cat_reqs = [r["index"] for r in cp.requirements if r["categories"]]
-        hand_back(
-            lic.filter(pl.col("_req").is_in(cat_reqs)).get_column("educator_id"), "categories"
-        )
+    # category minimums the engine would allocate, unless proven met below
+    hard = [r["index"] for r in cp.requirements if r["categories"] and r["minimums"] is None]
+    if hard:
+        hand_back(lic.filter(pl.col("_req").is_in(hard)).get_column("educator_id"), "categories")
     pos = ledger.filter(pl.col("amount") > 0)
     window_none = [r["index"] for r in cp.requirements if r["rule"].window == "none"]
     inw = pos.join(
@@ -485,6 +490,43 @@ def evaluate_vector(
                 .agg(pl.col("amount").sum())
             )
             hand_back(s.filter(pl.col("amount") > limit).get_column("educator_id"), "cap")
+    # Category minimums: give each credit entry wholly to one category it may fill (its own
+    # first, in sorted order, else an open category). When that assignment meets every
+    # minimum, a maximum flow saturates them all too, so the engine's allocation (whichever
+    # flow it picks) leaves no category short; otherwise the engine allocates.
+    for r in cp.requirements:
+        mins = r["minimums"]
+        if not mins:
+            continue
+        req = r["rule"]
+        lic_r = lic.filter(pl.col("_req") == r["index"]).select("educator_id", "_lic")
+        if not lic_r.height:
+            continue
+        opens = sorted(set(req.open_categories) & set(mins))
+        sub = inw.filter((pl.col("_req") == r["index"]) & (pl.col("unit") == req.cat_unit))
+        sub = sub.with_columns(
+            pl.col("categories")
+            .list.set_intersection(pl.lit(sorted(mins), pl.List(pl.String)))
+            .list.sort()
+            .list.first()
+            .alias("_t")
+        )
+        if opens:
+            sub = sub.with_columns(pl.col("_t").fill_null(pl.lit(opens[0])))
+        got = (
+            sub.filter(pl.col("_t").is_not_null())
+            .group_by("educator_id", "_lic", "_t")
+            .agg(pl.col("amount").sum())
+        )
+        met: pl.Expr = pl.lit(True)
+        for cat, least in mins.items():
+            g = got.filter(pl.col("_t") == cat).select(
+                "educator_id", "_lic", pl.col("amount").alias(f"_g_{cat}")
+            )
+            lic_r = lic_r.join(g, on=["educator_id", "_lic"], how="left")
+            met = met & (pl.col(f"_g_{cat}").fill_null(0) >= least)
+        short = lic_r.filter(~met)
+        hand_back(short.get_column("educator_id"), "categories")
     earned = inw.group_by("educator_id", "_lic", "unit").agg(pl.col("amount").sum())
     earned = earned.with_columns(pl.format("_e_{}", pl.col("unit")).alias("unit")).pivot(
         on="unit", index=["educator_id", "_lic"], values="amount"
