@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
             Path,
             typer.Argument(
                 help="Roster folder (educators, credentials, "
-                "evaluations tables; see docs/BATCH.md)."
+                "evaluations tables) or one wide file; see docs/BATCH.md."
             ),
         ],
         jurisdiction: Annotated[
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         chunk_size: Annotated[
             int,
-            typer.Option("--chunk-size", help="Educators per chunk (memory is bounded by this)."),
+            typer.Option("--chunk-size", help="Educator rows per chunk (bounds memory)."),
         ] = 10_000,
         partitions: Annotated[
             int | None,
