@@ -18,7 +18,7 @@ import io
 import json
 import secrets
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -170,17 +170,20 @@ def audit(
     request_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one audit line (in the caller's transaction: it commits with the change)."""
-    entry = AuditEntry(
-        actor=actor,
-        action=action,
-        target=target,
-        jurisdiction=jurisdiction,
-        request_id=request_id,
-        detail=canonical_json(detail) if detail is not None else None,
-    )
-    session.add(entry)
-    return entry
+    """Append one audit line (in the caller's transaction: it commits with the change).
+
+    A plain INSERT, run at once: no ORM bookkeeping for a row nothing reads back."""
+    values: dict[str, Any] = {
+        "at": utcnow(),
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "jurisdiction": jurisdiction,
+        "request_id": request_id,
+        "detail": canonical_json(detail) if detail is not None else None,
+    }
+    session.execute(sa.insert(AuditEntry), values)
+    return AuditEntry(**values)
 
 
 def list_audit(
@@ -419,6 +422,31 @@ def intake_credential(
 # ── evaluations ────────────────────────────────────────────────────────────────────────────
 
 
+def _insert_or_nothing(session: Session, model: Any, values: dict[str, Any]) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the new id, or None when a unique
+    constraint already holds the row (one statement, no savepoint, safe under concurrency)."""
+    table = model.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table).on_conflict_do_nothing()
+    else:  # pragma: no cover - other databases: a savepoint catches the conflict
+        try:
+            with session.begin_nested():
+                res = session.execute(sa.insert(table).values(**values))
+            return int(cast(Any, res).inserted_primary_key[0])
+        except IntegrityError:
+            return None
+    # values as parameters, not literals in the statement: it is compiled once and cached
+    row = session.execute(stmt.returning(table.c.id), values).first()
+    return None if row is None else int(row[0])
+
+
 def store_evaluation(
     *,
     session: Session,
@@ -452,43 +480,40 @@ def store_evaluation(
         EvaluationRecord.ruleset_sha256 == result["ruleset"]["sha256"],
         EvaluationRecord.proposal_sha256 == prop_sha,
     )
-    found = session.exec(select(EvaluationRecord).where(*key)).first()
-    if found is None:
-        rec = EvaluationRecord(
-            educator_id=result["educator"],
-            jurisdiction=result["jurisdiction"],
-            as_of=as_of,
-            input_json=input_text,
-            input_sha256=input_sha,
-            ruleset_id=result["ruleset"]["id"],
-            ruleset_sha256=result["ruleset"]["sha256"],
-            proposal_name=prop.get("name"),
-            proposal_sha256=prop_sha,
-            proposal_json=canonical_json(proposal) if proposal is not None else None,
-            result_json=result_json,
-            result_sha256=sha256_text(result_json),
-            created_by=actor,
-            request_id=request_id,
-        )
-        try:
-            with session.begin_nested():
-                session.add(rec)
-            audit(
-                session=session,
-                actor=actor,
-                action="evaluation.create",
-                target=str(rec.id),
-                jurisdiction=rec.jurisdiction,
-                request_id=request_id,
-                detail={"educator": rec.educator_id, "result_sha256": rec.result_sha256},
-            )
-        except IntegrityError:
-            found = session.exec(select(EvaluationRecord).where(*key)).first()
-            if found is None:
-                raise
-            rec = found
-    else:
+    values: dict[str, Any] = {
+        "educator_id": result["educator"],
+        "jurisdiction": result["jurisdiction"],
+        "as_of": as_of,
+        "input_json": input_text,
+        "input_sha256": input_sha,
+        "ruleset_id": result["ruleset"]["id"],
+        "ruleset_sha256": result["ruleset"]["sha256"],
+        "proposal_name": prop.get("name"),
+        "proposal_sha256": prop_sha,
+        "proposal_json": canonical_json(proposal) if proposal is not None else None,
+        "result_json": result_json,
+        "result_sha256": sha256_text(result_json),
+        "created": utcnow(),
+        "created_by": actor,
+        "request_id": request_id,
+    }
+    new_id = _insert_or_nothing(session, EvaluationRecord, values)
+    if new_id is None:  # the same inputs, rules and proposal: the stored one stands
+        found = session.exec(select(EvaluationRecord).where(*key)).first()
+        if found is None:  # pragma: no cover - the conflicting row is committed or ours
+            raise StoreError("evaluation vanished while being stored; retry")
         rec = found
+    else:
+        rec = EvaluationRecord(id=new_id, **values)
+        audit(
+            session=session,
+            actor=actor,
+            action="evaluation.create",
+            target=str(new_id),
+            jurisdiction=rec.jurisdiction,
+            request_id=request_id,
+            detail={"educator": rec.educator_id, "result_sha256": rec.result_sha256},
+        )
     change = None
     if propose_payroll and not prop_sha:  # what-if results never reach payroll
         change = propose_payroll_change(
