@@ -72,3 +72,25 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
         for stream in (proc.stdout, proc.stderr):
             if stream:
                 stream.close()
+
+
+def test_every_connection_gets_tcp_nodelay(monkeypatch) -> None:
+    """Multi-worker uvicorn hands over sockets asyncio will not set TCP_NODELAY on."""
+    from mccredit.api import _server
+
+    seen: list[object] = []
+    monkeypatch.setattr(_server._Base, "connection_made", lambda self, t: seen.append(t))
+    with socket.create_server(("127.0.0.1", 0)) as srv:
+        with socket.create_connection(srv.getsockname()):
+            conn, _ = srv.accept()
+            with conn:
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)
+
+                class Transport:
+                    def get_extra_info(self, name: str) -> object:
+                        return conn if name == "socket" else None
+
+                proto = _server.NoDelayHTTPProtocol.__new__(_server.NoDelayHTTPProtocol)
+                proto.connection_made(Transport())
+                assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    assert len(seen) == 1

@@ -82,6 +82,7 @@ def serve(
         workers=workers,
         log_level=log_level,
         log_config=log_config(log_level),
+        http="mccredit.api._server:NoDelayHTTPProtocol",
     )
 
 
