@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -30,11 +29,6 @@ DOCS = st.recursive(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: testing.match: a string 'NaN' never matches itself, 'sNaN' raises "
-    "(see tests/unit/test_testing.py)",
-)
 @PROPERTY
 @given(DOCS)
 @example({"id": "NaN"})

@@ -71,12 +71,6 @@ def test_as_of_defaults_to_today() -> None:
     assert got in {before, dt.date.today().isoformat()}  # midnight may pass meanwhile
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _api._as_of returns a datetime unchanged (datetime is a date subclass), and "
-    "comparing it with dates in the engine raises TypeError: can't compare datetime.datetime "
-    "to datetime.date; it should use .date() (or refuse it with an InputError)",
-)
 def test_as_of_may_be_a_datetime() -> None:
     doc = mccredit.evaluate(ED, as_of=dt.datetime(2026, 6, 30, 12, 0))
     assert doc["as_of"] == "2026-06-30"

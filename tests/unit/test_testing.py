@@ -130,12 +130,6 @@ def test_collect_case_files(tmp_path: Path) -> None:
     assert collect_case_files(one) == [one]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: testing.match compares any two strings that parse as Decimal numerically: "
-    "an id or code 'NaN' never equals itself (NaN != NaN) and 'sNaN' raises "
-    "decimal.InvalidOperation, crashing `mccredit test`",
-)
 @pytest.mark.parametrize("text", ["NaN", "nan", "sNaN"])
 def test_a_string_like_nan_matches_itself(text: str) -> None:
     assert match({"credential": text}, {"credential": text}) == []

@@ -381,13 +381,6 @@ ADMIN_200 = RULE.format(id="xx.renew.admin", title="Administrators renew with 20
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: engine/_evaluate.py _pick_requirement takes the last matching requirement in "
-    "file order, so two requirements that both match one license (a general one and a "
-    "narrower one) give a result that depends on which file or line comes first; the loader "
-    "does not flag the overlap as it does for awards",
-)
 def test_which_requirement_applies_does_not_depend_on_file_order(make_tree) -> None:
     general = requirement().replace("requirements:\n", "")
     root = make_tree({"rules/r.yaml": awards(WORKSHOP) + "requirements:\n" + ADMIN_200 + general})

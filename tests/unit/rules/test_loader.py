@@ -393,12 +393,6 @@ def test_a_cap_naming_a_missing_rule(make_tree) -> None:
     assert (p.type, p.got) == ("rule.unknown_rule", "xx.hr.nope")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rules/_loader.py _may_overlap only compares eq/in values, so awards made "
-    "disjoint with `not` / `not_in` (workshops vs everything but workshops) are reported as a "
-    "rule.conflict that cannot happen",
-)
 @pytest.mark.parametrize("other_when", ["{not: {kind: workshop}}", "{kind: {not_in: [workshop]}}"])
 def test_awards_made_disjoint_with_not_do_not_collide(make_tree, other_when: str) -> None:
     other = WORKSHOP_2.replace("    overrides: xx.hr.workshop\n", "").replace(
