@@ -104,15 +104,30 @@ def facts(
     issuers_with_codes = [i for i, cs in j.catalog_codes_by_issuer.items() if cs]
     need = cp.credential_fields
     lookup = cat.join(codes, on=["issuer", "code"], how="full", coalesce=True)
-    # only credentials with a code can be in a catalog: join those, carry the rest
+    # only credentials with a code can be in a catalog: look those up by key columns alone
+    # and scatter the few looked-up columns into place (the wide frame is never copied)
+    cred = cred.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"))
     coded = pl.col("code").is_not_null() & pl.col("issuer").is_not_null()
-    df = pl.concat(
-        [
-            cred.filter(coded).join(lookup, on=["issuer", "code"], how="left"),
-            cred.filter(~coded),
-        ],
-        how="diagonal",
+    found = (
+        cred.select("_pos", "issuer", "code")
+        .filter(coded)
+        .join(lookup, on=["issuer", "code"], how="inner")
     )
+    pos = found.get_column("_pos")
+    scattered = []
+    for name in ("_cat_hours", "in_catalog", "_code_known"):
+        col = found.get_column(name)
+        full = pl.repeat(None, cred.height, dtype=col.dtype, eager=True).alias(name)
+        if pos.len():
+            full = full.scatter(pos, col)
+        scattered.append(full)
+    df = cred.with_columns(scattered)
+    if "categories" in need:
+        df = df.join(
+            found.select("_pos", "_cat_categories"), on="_pos", how="left", maintain_order="left"
+        )
+    else:
+        df = df.with_columns(pl.lit(None, pl.List(pl.String)).alias("_cat_categories"))
     if "stack" in need:
         df = df.join(st, on="code", how="left", nulls_equal=False)
     else:
@@ -156,8 +171,8 @@ def facts(
     cand = pl.col("_gate").is_null() & is_mc & pl.col("code").is_not_null()
     key = ["educator_id", "issuer", "code"]
     ordered = (
-        df.filter(cand)
-        .select(*key, "credential_id", "earned", "_row")
+        df.select(*key, "credential_id", "earned", "_pos", cand.alias("_cand"))
+        .filter(pl.col("_cand"))
         .filter(pl.struct(key).is_duplicated())
         .sort(*key, "earned", "credential_id")
         .with_columns(pl.struct(key).is_first_distinct().alias("_first"))
@@ -168,14 +183,15 @@ def facts(
             *key, pl.col("credential_id").alias("_first_id")
         )
         dup = dup.join(firsts, on=key)
-        df = df.join(dup.select("_row", "_first_id"), on="_row", how="left")
-        return df.with_columns(
-            pl.when(pl.col("_first_id").is_not_null())
-            .then(pl.lit("duplicate_credential"))
-            .otherwise(pl.col("_gate"))
-            .alias("_gate")
+        dpos = dup.get_column("_pos")
+        first_id = (
+            pl.repeat(None, df.height, dtype=pl.String, eager=True)
+            .alias("_first_id")
+            .scatter(dpos, dup.get_column("_first_id"))
         )
-    return df.with_columns(pl.lit(None, pl.String).alias("_first_id"))
+        gate_s = df.get_column("_gate").clone().scatter(dpos, "duplicate_credential")
+        return df.with_columns(gate_s, first_id).drop("_pos")
+    return df.with_columns(pl.lit(None, pl.String).alias("_first_id")).drop("_pos")
 
 
 def _gate_messages(cp: ColumnarPlan) -> pl.Expr:
@@ -280,7 +296,7 @@ def evaluate_vector(
     if with_cats:
         narrow.append("categories")
     cat_col = [pl.col("categories")] if with_cats else []
-    f = f.filter(ok).select(*narrow, *masks)
+    f = f.select(*narrow, *masks, ok.alias("_ok")).filter(pl.col("_ok")).drop("_ok")
     matched = reduce(
         lambda a, b: a | b, [pl.col(f"_m{i}") for i in range(len(cp.awards))], pl.lit(False)
     )
