@@ -9,6 +9,7 @@ from ._config import database_url, display_url, make_engine, write_session
 from ._migrate import upgrade
 from .repositories import (
     ConflictError,
+    audit,
     credentials_of,
     educator_document,
     put_educator,
@@ -62,4 +63,12 @@ def _replace_credentials(session: Any, educator: Any) -> None:
     for rec in credentials_of(session=session, educator_id=educator.id):
         if rec.credential_id in ids:
             session.delete(rec)
+            audit(
+                session=session,
+                actor=ACTOR,
+                action="credential.replace",
+                target=f"{educator.id}/{rec.credential_id}",
+                jurisdiction=educator.jurisdiction,
+                detail={"old_sha256": rec.sha256, "reason": "bundled example data changed"},
+            )
     session.flush()
