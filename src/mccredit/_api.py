@@ -61,6 +61,8 @@ def to_educator(
 def _as_of(value: dt.date | str | None) -> dt.date:
     if value is None:
         return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
     try:

@@ -17,6 +17,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import _api
 from .errors import MccreditError, ProblemsError, UnknownJurisdictionError
@@ -29,8 +30,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# markup=False: educator ids, case names and messages are data, never rich markup; colour
+# comes from explicit styles (Text), so an id like "E-[/]" prints as written.
+out = Console(
+    highlight=False, markup=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160
+)
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD (default: today).")
@@ -150,8 +155,11 @@ def evaluate(
 
 def print_summary(doc: dict[str, Any]) -> None:
     out.print(
-        f"[bold]{doc['educator']}[/bold] in {doc['jurisdiction']} as of {doc['as_of']} "
-        f"(ruleset {doc['ruleset']['id']}, {doc['ruleset']['sha256'][:12]})"
+        Text.assemble(
+            (str(doc["educator"]), "bold"),
+            f" in {doc['jurisdiction']} as of {doc['as_of']} "
+            f"(ruleset {doc['ruleset']['id']}, {doc['ruleset']['sha256'][:12]})",
+        )
     )
     if doc.get("proposal"):
         p = doc["proposal"]
@@ -191,8 +199,11 @@ def print_summary(doc: dict[str, Any]) -> None:
     for a in doc["advancement"]:
         unmet = "; ".join(u["message"] for u in a["unmet"]) or "all conditions met"
         out.print(
-            f"Advancement {a['from']} → {a['tier']}: "
-            f"{'[green]eligible[/green]' if a['eligible'] else 'not yet'} ({unmet})"
+            Text.assemble(
+                f"Advancement {a['from']} → {a['tier']}: ",
+                ("eligible", "green") if a["eligible"] else "not yet",
+                f" ({unmet})",
+            )
         )
     s = doc.get("salary")
     if s:
@@ -205,7 +216,7 @@ def print_summary(doc: dict[str, Any]) -> None:
         else:
             out.print(f"Salary: {s['lane']} step {s['step']} {s['annual']} (no change)")
     for w in doc["warnings"]:
-        out.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}", markup=True)
+        out.print(Text.assemble(("warning", "yellow"), f" {w['code']}: {w['message']}"))
 
 
 def _fmt(d: dict[str, str]) -> str:
@@ -252,8 +263,8 @@ def test_cases(
     failed = [r for r in results if not r.passed]
     for r in results:
         if verbose or not r.passed:
-            mark = "[green]PASSED[/green]" if r.passed else "[red]FAILED[/red]"
-            out.print(f"{r.where} {r.name} {mark}")
+            mark = ("PASSED", "green") if r.passed else ("FAILED", "red")
+            out.print(Text.assemble(f"{r.where} {r.name} ", mark))
             for f in r.failures:
                 out.print(f"    {f}", markup=False)
     if not results:
@@ -261,8 +272,10 @@ def test_cases(
         raise typer.Exit(1)
     colour = "red" if failed else "green"
     out.print(
-        f"[{colour}]{len(results) - len(failed)} passed, {len(failed)} failed[/{colour}] "
-        f"in {len({r.file for r in results})} file(s)"
+        Text.assemble(
+            (f"{len(results) - len(failed)} passed, {len(failed)} failed", colour),
+            f" in {len({r.file for r in results})} file(s)",
+        )
     )
     raise typer.Exit(1 if failed else 0)
 
@@ -293,7 +306,11 @@ def schema(
     chosen = models if what == "all" else {what: models[what]}
     docs = {name: m.model_json_schema(mode="validation") for name, m in chosen.items()}
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            err.print(f"error: --out {out_dir}: cannot make a folder there ({e.strerror})")
+            raise typer.Exit(2) from None
         for name, d in docs.items():
             (out_dir / f"{name}.schema.json").write_text(json.dumps(d, indent=2) + "\n")
             out.print(f"wrote {out_dir / f'{name}.schema.json'}")

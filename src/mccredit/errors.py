@@ -14,6 +14,7 @@ Every problem is reported at once, never just the first: a `ProblemsError` carri
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,17 @@ __all__ = [
     "ScheduleError",
     "UnknownJurisdictionError",
 ]
+
+
+# every character str.splitlines() breaks on, shown escaped so one problem stays one line
+_LINE_BREAKS = {
+    ord(c): c.encode("unicode_escape").decode() for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+}
+
+
+def _plain(key: str) -> bool:
+    """A key shown bare in a dotted field path (else quoted, JSON-escaped)."""
+    return bool(key) and key.isprintable() and not any(c in key for c in "[] ")
 
 
 @dataclass(frozen=True)
@@ -47,8 +59,10 @@ class Problem:
         for part in self.loc:
             if isinstance(part, int):
                 out += f"[{part}]"
-            else:
+            elif _plain(str(part)):
                 out += ("." if out else "") + str(part)
+            else:  # a key with dots, spaces or control characters: quoted, JSON-escaped
+                out += f"[{json.dumps(str(part))}]"
         return out
 
     def where(self) -> str:
@@ -68,7 +82,8 @@ class Problem:
         if self.got is not None:
             extra.append(f"got: {self.got}")
         tail = f" ({', '.join(extra)})" if extra else ""
-        return f"{self.where()}: {self.type}: {self.message}{tail}"
+        text = f"{self.where()}: {self.type}: {self.message}{tail}"
+        return text.translate(_LINE_BREAKS)
 
     def json_pointer(self) -> str:
         return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.loc)

@@ -55,12 +55,14 @@ def _num(x: Any) -> Decimal | None:
     if isinstance(x, bool):
         return None
     if isinstance(x, (int, Decimal, float)):
-        return Decimal(str(x))
+        d = Decimal(str(x))
+        return d if d.is_finite() else None
     if isinstance(x, str):
         try:
-            return Decimal(x)
+            d = Decimal(x)
         except InvalidOperation:
             return None
+        return d if d.is_finite() else None  # 'NaN', 'sNaN', 'Infinity' are text here
     return None
 
 

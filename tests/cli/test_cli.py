@@ -462,11 +462,6 @@ def test_summary_prints_ids_verbatim(educator_file, educator_id: str) -> None:
     assert f"{educator_id} in us-tn as of 2026-06-30" in r.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli.schema calls out_dir.mkdir() unguarded: --out naming an existing file "
-    "raises FileExistsError (traceback, exit 1) instead of a one-line error and exit 2",
-)
 def test_schema_out_onto_a_file_exits_2(tmp_path: Path) -> None:
     target = tmp_path / "taken"
     target.write_text("keep me\n")

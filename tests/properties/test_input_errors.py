@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -31,10 +30,6 @@ FIELDS = [
 KEYS = st.sampled_from(FIELDS) | st.text(max_size=6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a key with a newline breaks the one-line form (see tests/unit/test_errors.py)",
-)
 @PROPERTY
 @given(st.dictionaries(KEYS, JSON, max_size=6))
 @example({"id": "E", "jurisdiction": "us-tn", "a\nb": 1})

@@ -80,11 +80,6 @@ def test_unknown_jurisdiction_and_schedule_errors() -> None:
     assert str(ScheduleError("no step 3")) == "no step 3"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: errors.Problem.field joins loc parts with str(), so a key holding a newline "
-    '(JSON allows "a\\nb") splits the one-line form in two: field: a<newline>b',
-)
 def test_one_line_is_one_line_whatever_the_keys() -> None:
     p = Problem(type="educator.extra_forbidden", message="unknown field 'a\\nb'", loc=("a\nb",))
     assert "\n" not in p.one_line()

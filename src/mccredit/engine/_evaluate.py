@@ -298,16 +298,21 @@ def _cycle_for(
 
 
 def _pick_requirement(plan: Plan, ed: Educator, lic: License) -> RequirementRule | None:
+    """The renewal requirement for a license: of those that match, the most specific (the
+    most conditions on the educator, the license and the cycle); between equally specific
+    ones, the later written (a district's rules come after its state's)."""
     eget, lget = _educator_getter(ed), _license_getter(lic)
-    found = None
-    for req in plan.requirements:
+    found: list[tuple[int, int, RequirementRule]] = []
+    for index, req in enumerate(plan.requirements):
         if lic.type not in req.license:
             continue
         if req.cycles is not None and not req.cycles.contains(lic.issued):
             continue
         if req.when_educator.test(eget) and req.when_license.test(lget):
-            found = req  # the last match wins: district rules come after their state's
-    return found
+            specific = req.when_educator.size() + req.when_license.size()
+            specific += 0 if req.cycles is None else 1
+            found.append((specific, index, req))
+    return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
 
 def _no_requirement_message(plan: Plan, ed: Educator, lic: License) -> str:

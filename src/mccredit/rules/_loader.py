@@ -747,6 +747,10 @@ def _may_overlap(a: AwardRule, b: AwardRule) -> bool:
         va, vb = a.when.values_for(fld), b.when.values_for(fld)
         if va is not None and vb is not None and not (va & vb):
             return False
+        if va is not None and va <= b.when.excluded_for(fld):
+            return False
+        if vb is not None and vb <= a.when.excluded_for(fld):
+            return False
     return True
 
 

@@ -88,6 +88,24 @@ class Matcher:
         assert self.field is not None
         return _compare(self.cmp or "eq", get(self.field), self.value)
 
+    def size(self) -> int:
+        """How many field conditions the matcher holds: a measure of how specific it is."""
+        return (1 if self.op == "field" else 0) + sum(c.size() for c in self.children)
+
+    def excluded_for(self, field: str) -> frozenset[Any]:
+        """Values `field` can never take for a match (from ne / not_in / not: {eq|in})."""
+        if self.op == "field" and self.field == field and self.cmp in ("ne", "not_in"):
+            return frozenset(self.value if self.cmp == "not_in" else (self.value,))
+        if self.op == "not":
+            inner = self.children[0].values_for(field)
+            return inner if inner is not None and self.children[0].op == "field" else frozenset()
+        if self.op == "all":
+            out: frozenset[Any] = frozenset()
+            for c in self.children:
+                out |= c.excluded_for(field)
+            return out
+        return frozenset()
+
     def mentions(self, field: str) -> bool:
         """Whether any part of the matcher looks at `field`."""
         return self.field == field or any(c.mentions(field) for c in self.children)

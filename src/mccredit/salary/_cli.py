@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .. import cli
 
@@ -48,8 +49,10 @@ def register(app: typer.Typer) -> None:
                 out.print(f"warning {w['code']}: {w['message']}", markup=False)
             raise typer.Exit(0)
         out.print(
-            f"[bold]{doc['educator']}[/bold] in {doc['jurisdiction']} as of {doc['as_of']} "
-            f"({s['schedule_title']})"
+            Text.assemble(
+                (str(doc["educator"]), "bold"),
+                f" in {doc['jurisdiction']} as of {doc['as_of']} ({s['schedule_title']})",
+            )
         )
         t = Table(show_header=True)
         for c in ("", "lane", "step", "annual"):
