@@ -67,6 +67,10 @@ def test_approve_export_once(as_: As) -> None:
     again = as_["payroll"].get(f"/v1/payroll/exports/{export_id}")
     assert again.status_code == 200 and again.content == r.content
     assert as_["payroll_other"].get(f"/v1/payroll/exports/{export_id}").status_code == 404
+    listed = as_["payroll"].get("/v1/payroll/exports").json()
+    assert listed["count"] == 1 and listed["data"][0]["id"] == export_id
+    assert listed["data"][0]["count"] == 1
+    assert as_["payroll_other"].get("/v1/payroll/exports").json()["count"] == 0
     got = as_["payroll"].get(f"/v1/payroll/changes/{a['id']}").json()
     assert got["status"] == "exported" and got["export_id"] == export_id
     assert (

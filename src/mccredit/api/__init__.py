@@ -13,7 +13,7 @@ GET  /v1/educators/{id}/evaluation[?as_of=]                evaluate stored data,
 GET  /v1/educators/{id}/evaluations                        stored evaluations, newest first
 GET  /v1/evaluations/{id}[/result]  POST …/{id}/replay     reproducibility checks
 GET  /v1/payroll/changes[/{id}]  POST …/{id}/approve|reject
-POST /v1/payroll/exports   GET /v1/payroll/exports/{id}     CSV, each change exported once
+POST /v1/payroll/exports   GET /v1/payroll/exports[/{id}]   CSV, each change exported once
 GET  /v1/audit                                             append-only log (admin)
 ```
 Keys, roles and scopes: see `deps`; errors: see `problems`; limits: `ApiSettings`.

@@ -28,6 +28,8 @@ __all__ = [
     "JurisdictionsPublic",
     "PayrollChangePublic",
     "PayrollChangesPublic",
+    "PayrollExportPublic",
+    "PayrollExportsPublic",
     "PayrollTransitionPublic",
     "ProposalRef",
     "ReplayPublic",
@@ -247,6 +249,19 @@ class PayrollChangePublic(BaseModel):
 
 class PayrollChangesPublic(BaseModel):
     data: list[PayrollChangePublic]
+    count: int
+
+
+class PayrollExportPublic(BaseModel):
+    id: str
+    created: dt.datetime
+    created_by: str
+    count: int = Field(description="Changes in the export.")
+    sha256: str = Field(description="SHA-256 of the CSV bytes.")
+
+
+class PayrollExportsPublic(BaseModel):
+    data: list[PayrollExportPublic]
     count: int
 
 

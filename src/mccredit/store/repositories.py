@@ -62,6 +62,7 @@ __all__ = [
     "list_educators",
     "list_evaluations",
     "list_payroll_changes",
+    "list_payroll_exports",
     "list_transitions",
     "propose_payroll_change",
     "put_educator",
@@ -867,6 +868,29 @@ def get_payroll_export(
     if not all(in_scope(j, scopes) for j in jurs):
         return None
     return export
+
+
+def list_payroll_exports(
+    *, session: Session, scopes: Sequence[str], limit: int = 100, offset: int = 0
+) -> tuple[list[PayrollExport], int]:
+    """Exports every change of which is in `scopes`, newest first, and how many there are."""
+    pairs = session.exec(
+        select(PayrollChange.export_id, PayrollChange.jurisdiction).where(
+            col(PayrollChange.export_id).is_not(None)
+        )
+    ).all()
+    hidden = {e for e, j in pairs if not in_scope(j, scopes)}
+    visible = sorted({e for e, _ in pairs if e is not None} - hidden)
+    if not visible:
+        return [], 0
+    rows = session.exec(
+        select(PayrollExport)
+        .where(col(PayrollExport.id).in_(visible))
+        .order_by(col(PayrollExport.created).desc(), col(PayrollExport.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), len(visible)
 
 
 # ── API keys ───────────────────────────────────────────────────────────────────────────────

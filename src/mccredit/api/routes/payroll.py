@@ -11,6 +11,7 @@ from ...store.repositories import (
     get_payroll_change,
     get_payroll_export,
     list_payroll_changes,
+    list_payroll_exports,
     transition_payroll_change,
 )
 from ..deps import KeyDep, RequestIdDep, SessionDep, WriteSessionDep
@@ -18,6 +19,8 @@ from ..models import (
     ExportRequest,
     PayrollChangePublic,
     PayrollChangesPublic,
+    PayrollExportPublic,
+    PayrollExportsPublic,
     TransitionRequest,
 )
 from ..problems import ApiProblem
@@ -192,6 +195,22 @@ def create_export(
         return Response(status_code=204)
     session.commit()
     return _csv_response(export.id, export.csv, 201)
+
+
+@router.get("/exports", response_model=PayrollExportsPublic, responses=FORBIDDEN)
+def list_exports(
+    key: KeyDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> PayrollExportsPublic:
+    """Earlier exports of this key's districts, newest first (the CSV itself: by id)."""
+    key.require(*ROLES)
+    rows, count = list_payroll_exports(
+        session=session, scopes=key.scopes, limit=limit, offset=offset
+    )
+    data = [PayrollExportPublic.model_validate(r, from_attributes=True) for r in rows]
+    return PayrollExportsPublic(data=data, count=count)
 
 
 @router.get(
