@@ -299,6 +299,15 @@ def _award_op(plan: Plan, ca: CompiledAward, kinds: tuple[str, ...]) -> AwardOp:
     )
 
 
+def _specific(req: Any) -> int:
+    """How specific a requirement is: its educator and license conditions and its cycles."""
+    size = getattr(req.when_educator, "size", None)
+    if size is None:  # an engine without specificity: the last written wins
+        return 0
+    n: int = req.when_educator.size() + req.when_license.size()
+    return n + (0 if req.cycles is None else 1)
+
+
 def _minimums(cp: ColumnarPlan, plan: Plan, req: Any) -> dict[str, int] | None:
     """A requirement's category minimums as scaled integers, when the columnar path can
     prove them met (see `_vector`); None leaves the allocation to the engine."""
@@ -365,6 +374,7 @@ def compile_columnar(plan: Plan) -> ColumnarPlan:
                     "license": matcher_expr(req.when_license, LICENSE_MAP),
                     "categories": bool(req.categories),
                     "minimums": _minimums(cp, plan, req),
+                    "specific": _specific(req),
                 }
             )
         for i, adv in enumerate(plan.advancement):

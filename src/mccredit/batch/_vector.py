@@ -454,8 +454,11 @@ def evaluate_vector(
     lic = lic.with_columns(
         pl.int_range(pl.len()).over("educator_id", order_by="_row").alias("_lic")
     )
+    # of the requirements that match, the most specific wins; between equally specific ones,
+    # the later written (`engine._evaluate._pick_requirement`): the chain is built from the
+    # lowest priority up, so the outermost test is the highest
     pick: pl.Expr = pl.lit(None, pl.Int64)
-    for r in cp.requirements:
+    for r in sorted(cp.requirements, key=lambda r: (r["specific"], r["index"])):
         req = r["rule"]
         m = pl.col("license_type").is_in(list(req.license)) & r["educator"] & r["license"]
         if req.cycles is not None:

@@ -1,0 +1,130 @@
+"""A jurisdiction written for the test: odd increments and rounding modes, a per-credential
+limit, an audited rate, a `not` matcher and overlapping requirements (the most specific
+wins), so the columnar arithmetic and picking are checked beyond the bundled rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import mccredit
+
+from .conftest import assert_same, both, chunk_of, compiled
+from .strategies import roster
+
+JURISDICTION = """\
+id: us-zz
+name: Test state
+license_types: [professional]
+accept:
+  issuers: []
+units:
+  pdp: {title: Point, round: "0.25", rounding: half_even}
+  ceu: {title: CEU, round: "0.1", rounding: down}
+  hr: {title: Hour, round: "1", rounding: up}
+sources:
+  test: {title: "A test source", address: "https://example.org"}
+"""
+RULES = """\
+awards:
+  - id: zz.pdp.workshop
+    title: a third of a point per hour, at most 7.1
+    source: {ref: test}
+    when: {kind: {in: [workshop, conference]}, contact_hours: {gte: 0.5}}
+    unit: pdp
+    per: contact_hours
+    amount: "0.3333"
+    max_per_credential: "7.1"
+  - id: zz.pdp.course
+    title: ten per credit, audited four and a half
+    source: {ref: test}
+    when: {kind: graduate_course}
+    unit: pdp
+    per: semester_credits
+    amount: 10
+    audited_amount: "4.5"
+  - id: zz.ceu.hours
+    title: a CEU per ten hours, rounded down
+    source: {ref: test}
+    when: {kind: {in: [workshop, conference]}, not: {categories: {contains: literacy}}}
+    unit: ceu
+    per: contact_hours
+    amount: "0.1"
+  - id: zz.hr.ceus
+    title: ceus as hours, rounded up
+    source: {ref: test}
+    when: {kind: ceu_course, ceus: {lt: 2.25}}
+    unit: hr
+    per: ceus
+    amount: "10.05"
+requirements:
+  - id: zz.renew.admin
+    title: administrators need 90
+    source: {ref: test}
+    license: professional
+    when_educator: {role: administrator}
+    cycle_years: 4
+    requires: {pdp: 90}
+  - id: zz.renew.all
+    title: everyone needs 60
+    source: {ref: test}
+    license: professional
+    requires: {pdp: 60, ceu: "2.5"}
+"""
+
+
+@pytest.fixture(scope="module")
+def zz(tmp_path_factory: pytest.TempPathFactory) -> mccredit.RuleSet:
+    root = tmp_path_factory.mktemp("rules")
+    folder = root / "jurisdictions" / "us-zz"
+    (folder / "rules").mkdir(parents=True)
+    (root / "rules" / "catalogs").mkdir(parents=True)
+    (folder / "jurisdiction.yaml").write_text(JURISDICTION)
+    (folder / "rules" / "all.yaml").write_text(RULES)
+    return mccredit.load_rules(root)
+
+
+def test_the_most_specific_requirement_wins(zz: mccredit.RuleSet) -> None:
+    cp = compiled(zz, "us-zz")
+    assert cp.reason is None
+    edu = [
+        {
+            "educator_id": "A",
+            "role": "administrator",
+            "license_type": "professional",
+            "license_issued": "2024-01-01",
+        },
+        {
+            "educator_id": "T",
+            "role": "teacher",
+            "license_type": "professional",
+            "license_issued": "2024-01-01",
+        },
+    ]
+    v, r = both(cp, chunk_of(edu, [], []))
+    assert_same(v, r)
+    picked = {row["educator_id"]: row["requirement"] for row in v.results.to_pylist()}
+    assert picked == {"A": "zz.renew.admin", "T": "zz.renew.all"}
+
+
+def test_generated_rosters_agree_on_custom_rules(zz: mccredit.RuleSet) -> None:
+    cp = compiled(zz, "us-zz")
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(roster(zz.get("us-zz")))
+    def check(data: Any) -> None:
+        v, r = both(cp, chunk_of(*data))
+        assert_same(v, r)
+
+    check()
+
+
+_ = Path
