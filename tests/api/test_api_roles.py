@@ -37,6 +37,7 @@ ROUTES = [
     ("get", "/v1/educators/{own}/evaluations", None, RECORDS),
     ("get", "/v1/payroll/changes", None, PAYROLL),
     ("post", "/v1/payroll/exports", {}, PAYROLL),
+    ("get", "/v1/payroll/exports", None, PAYROLL),
     ("get", "/v1/audit", None, {"admin"}),
 ]
 
