@@ -85,6 +85,10 @@ def test_caps_of_every_scope_hold(cap_rules, ed: dict[str, Any], as_of: dt.date)
     amounts: dict[str, Decimal] = defaultdict(Decimal)
     for e in doc["ledger"]:
         amounts[e["credential"]] += D(e["amount"])
+    # nothing earned after as_of counts
+    future = {cid for cid, c in by_id.items() if dt.date.fromisoformat(c["earned"]) > as_of}
+    assert all(amounts[cid] == 0 for cid in future)
+    by_id = {cid: c for cid, c in by_id.items() if cid not in future}
     # per credential: a workshop earns its hours, at most 5
     for cid, c in by_id.items():
         if c["kind"] == "workshop":

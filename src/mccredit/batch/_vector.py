@@ -164,6 +164,8 @@ def facts(
             & pl.col("issuer").is_in(issuers_with_codes)
             & ~pl.col("_code_known")
         ).then(pl.lit("code_not_in_catalog"))
+    # nothing earned after as_of counts (after the issuer gate, before the duplicate check)
+    gate = gate.when(pl.col("earned") > pl.lit(cp.plan.as_of)).then(pl.lit("earned_after_as_of"))
     df = df.with_columns(gate.otherwise(None).alias("_gate")).drop(
         "_cat_categories", "_cat_hours", "_code_known"
     )
@@ -207,6 +209,15 @@ def _gate_messages(cp: ColumnarPlan) -> pl.Expr:
                 pl.col("code"),
                 pl.col("issuer"),
                 pl.col("_first_id"),
+            )
+        )
+        .when(g == "earned_after_as_of")
+        .then(
+            pl.format(
+                f"credential '{{}}' was earned on {{}}, after the evaluation date {cp.plan.as_of}; "
+                "not counted",
+                pl.col("credential_id"),
+                pl.col("earned").dt.strftime("%Y-%m-%d"),
             )
         )
         .when(g == "issuer_missing")

@@ -3,7 +3,8 @@ salary → the output document of DESIGN.md §4.
 
 Order of work, each step recorded in the ledger or the warnings:
 1. gate: micro-credentials count only from accepted issuers (and, where the jurisdiction's
-   catalogs list codes, only known codes); everything not credited is a warning with a reason;
+   catalogs list codes, only known codes), once per catalog code; nothing earned after
+   `as_of` counts; everything not credited is a warning with a reason;
 2. awards: each credential's matching award rules (indexed by kind), amounts rounded per unit;
 3. evaluations: per-year awards by score (TN levels of overall effectiveness);
 4. stacks: completion awards (all or N of M within a window), `bonus` or `instead` of parts;
@@ -539,6 +540,13 @@ def build_ledger(
     for cred in sorted(ed.credentials, key=lambda c: (c.earned, c.id)):
         facts = Facts(cred, plan)
         why = _gate(facts, plan)
+        if why is None and cred.earned > plan.as_of:
+            why = _warn(
+                "earned_after_as_of",
+                f"credential {cred.id!r} was earned on {cred.earned}, after the evaluation "
+                f"date {plan.as_of}; not counted",
+                credential=cred.id,
+            )
         if why is None and cred.kind == "micro_credential" and cred.code is not None:
             key = (cred.issuer, cred.code)
             if key in first_of:

@@ -50,10 +50,19 @@ def test_credit_before_the_license_was_issued_does_not_count_toward_renewal(rule
         as_of="2026-06-30",
         rules=rules,
     )
-    assert doc["totals"] == {"pdp": "22.00"}  # the ledger keeps everything
+    # the ledger keeps what came before the license; nothing earned after as_of counts
+    assert doc["totals"] == {"pdp": "17.00"}
+    assert [w["code"] for w in doc["warnings"]] == ["earned_after_as_of"]
     (r,) = doc["renewal"]
     assert r["earned"] == {"pdp": "7.00"}
     assert r["remaining"] == {"pdp": "53.00"}
+    later = mccredit.evaluate(
+        tn(ws("before", "2021-08-31", 10), ws("after", "2027-09-01", 5)),
+        as_of="2027-09-01",
+        rules=rules,
+    )
+    (r,) = later["renewal"]  # after the cycle's end (2027-08-31): outside the window
+    assert later["totals"] == {"pdp": "15.00"} and r["earned"] == {"pdp": "0.00"}
 
 
 def test_advancement_counts_only_inside_the_practitioner_license(rules) -> None:
