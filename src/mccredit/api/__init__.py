@@ -19,7 +19,29 @@ GET  /v1/audit                                             append-only log (admi
 Keys, roles and scopes: see `deps`; errors: see `problems`; limits: `ApiSettings`.
 """
 
-from .deps import ApiSettings, Evaluator, Principal
-from .main import create_app
+# Names load on first use (PEP 562) so `mccredit --help` does not import the heavy
+# dependencies behind them.
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .deps import ApiSettings, Evaluator, Principal
+    from .main import create_app
+
+_WHERE = {
+    "ApiSettings": "deps",
+    "Evaluator": "deps",
+    "Principal": "deps",
+    "create_app": "main",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["ApiSettings", "Evaluator", "Principal", "create_app"]

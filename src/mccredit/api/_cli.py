@@ -9,9 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from ..store._config import ENV_URL, database_url, display_url, make_engine
-from ..store._migrate import SchemaError, migration_state, upgrade
-
 __all__ = ["register", "serve"]
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -41,6 +38,9 @@ def serve(
 ) -> None:
     """Serve the evaluation API (OpenAPI at /docs and /openapi.json)."""
     import uvicorn
+
+    from ..store._config import ENV_URL, database_url, display_url, make_engine
+    from ..store._migrate import SchemaError, migration_state, upgrade
 
     full = database_url(url)
     where = display_url(full)

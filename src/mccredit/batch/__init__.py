@@ -1,10 +1,39 @@
 """Whole rosters at once: chunked CSV/Parquet reading, columnar evaluation with a
 per-educator fallback, atomic outputs, and the same computation on Dask (docs/BATCH.md)."""
 
-from ._chunk import ChunkOut, Stats, process_chunk, results_schema
-from ._compile import ColumnarPlan, compile_columnar
-from ._roster import Roster, RosterError, open_roster
-from ._runner import BatchSummary, run_batch
+# Names load on first use (PEP 562) so `mccredit --help` does not import the heavy
+# dependencies behind them.
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._chunk import ChunkOut, Stats, process_chunk, results_schema
+    from ._compile import ColumnarPlan, compile_columnar
+    from ._roster import Roster, RosterError, open_roster
+    from ._runner import BatchSummary, run_batch
+
+_WHERE = {
+    "ChunkOut": "_chunk",
+    "Stats": "_chunk",
+    "process_chunk": "_chunk",
+    "results_schema": "_chunk",
+    "ColumnarPlan": "_compile",
+    "compile_columnar": "_compile",
+    "Roster": "_roster",
+    "RosterError": "_roster",
+    "open_roster": "_roster",
+    "BatchSummary": "_runner",
+    "run_batch": "_runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BatchSummary",

@@ -7,18 +7,51 @@ upgrade(engine)                   # apply pending migrations
 ```
 """
 
-from ._config import (
-    ENV_URL,
-    database_url,
-    default_url,
-    display_url,
-    make_engine,
-    read_session,
-    write_session,
-)
-from ._demo import save_demo_results
-from ._migrate import MigrationState, SchemaError, downgrade, migration_state, upgrade
-from .repositories import ConflictError, StoreError
+# Names load on first use (PEP 562) so `mccredit --help` does not import the heavy
+# dependencies behind them.
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._config import (
+        ENV_URL,
+        database_url,
+        default_url,
+        display_url,
+        make_engine,
+        read_session,
+        write_session,
+    )
+    from ._demo import save_demo_results
+    from ._migrate import MigrationState, SchemaError, downgrade, migration_state, upgrade
+    from .repositories import ConflictError, StoreError
+
+_WHERE = {
+    "ENV_URL": "_config",
+    "database_url": "_config",
+    "default_url": "_config",
+    "display_url": "_config",
+    "make_engine": "_config",
+    "read_session": "_config",
+    "write_session": "_config",
+    "save_demo_results": "_demo",
+    "MigrationState": "_migrate",
+    "SchemaError": "_migrate",
+    "downgrade": "_migrate",
+    "migration_state": "_migrate",
+    "upgrade": "_migrate",
+    "ConflictError": "repositories",
+    "StoreError": "repositories",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ENV_URL",

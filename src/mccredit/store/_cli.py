@@ -9,9 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ._config import database_url, display_url, make_engine, read_session, write_session
-from ._migrate import SchemaError, downgrade, migration_state, upgrade
-from .repositories import ROLES, StoreError, create_api_key, list_api_keys, revoke_api_key
+# The store's modules (SQLAlchemy, Alembic) load inside each command, so that `mccredit
+# --help` and the engine commands start fast.
+ROLES = ("licensure", "payroll", "union", "admin")  # = repositories.ROLES (a test checks)
 
 __all__ = ["register"]
 
@@ -45,6 +45,9 @@ def db_upgrade(
     url: UrlOpt = None,
 ) -> None:
     """Apply pending migrations (creates the SQLite file on first use)."""
+    from ._config import database_url, display_url, make_engine
+    from ._migrate import SchemaError, migration_state, upgrade
+
     engine = make_engine(url)
     try:
         before = migration_state(engine).current
@@ -64,6 +67,9 @@ def db_downgrade(
     url: UrlOpt = None,
 ) -> None:
     """Step the schema back (data in dropped tables is lost)."""
+    from ._config import database_url, display_url, make_engine
+    from ._migrate import downgrade, migration_state
+
     engine = make_engine(url)
     try:
         before = migration_state(engine).current
@@ -78,6 +84,9 @@ def db_downgrade(
 @db_app.command("current")
 def db_current(url: UrlOpt = None) -> None:
     """Print the database, its schema revision and whether migrations are pending."""
+    from ._config import database_url, display_url, make_engine
+    from ._migrate import migration_state
+
     engine = make_engine(url)
     try:
         state = migration_state(engine)
@@ -110,6 +119,10 @@ def keys_create(
     url: UrlOpt = None,
 ) -> None:
     """Create an API key; the key itself is printed alone on the last line, once."""
+    from ._config import make_engine, write_session
+    from ._migrate import SchemaError, upgrade
+    from .repositories import StoreError, create_api_key
+
     engine = make_engine(url)
     try:
         upgrade(engine)
@@ -149,6 +162,10 @@ def _warn_unknown_scopes(scopes: tuple[str, ...]) -> None:
 @keys_app.command("list")
 def keys_list(url: UrlOpt = None) -> None:
     """List keys (never their secrets)."""
+    from ._config import make_engine, read_session
+    from ._migrate import SchemaError, upgrade
+    from .repositories import list_api_keys
+
     engine = make_engine(url)
     try:
         upgrade(engine)
@@ -179,6 +196,10 @@ def keys_revoke(
     url: UrlOpt = None,
 ) -> None:
     """Revoke a key: it stops working at once."""
+    from ._config import make_engine, write_session
+    from ._migrate import SchemaError, upgrade
+    from .repositories import revoke_api_key
+
     engine = make_engine(url)
     try:
         upgrade(engine)

@@ -1,0 +1,22 @@
+"""The command line starts without loading the database, web or dataframe stacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_roles_in_the_cli_match_the_store() -> None:
+    from mccredit.store import _cli, repositories
+
+    assert _cli.ROLES == repositories.ROLES
+
+
+def test_importing_the_cli_loads_no_heavy_stack() -> None:
+    code = (
+        "import sys, mccredit.cli; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'fastapi', 'polars', 'pyarrow', "
+        "'dask') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
