@@ -221,7 +221,10 @@ def test_non_overlapping_effective_windows_do_not_collide(make_tree) -> None:
     )
     root = make_tree({"rules/a.yaml": old, "rules/b.yaml": new})
     rules = mccredit.load_rules(root)
-    early = {**TN_LIKE_ED, "credentials": [{**TN_LIKE_ED["credentials"][0], "earned": "2019-01-10"}]}
+    early = {
+        **TN_LIKE_ED,
+        "credentials": [{**TN_LIKE_ED["credentials"][0], "earned": "2019-01-10"}],
+    }
     assert mccredit.evaluate(early, as_of="2019-06-01", rules=rules)["totals"] == {"hr": "5.00"}
     assert mccredit.evaluate(TN_LIKE_ED, as_of="2024-06-01", rules=rules)["totals"] == {
         "hr": "10.00"
