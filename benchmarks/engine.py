@@ -1,0 +1,256 @@
+"""Per-educator engine benchmark: prints figures and ratios, asserts nothing.
+
+    python benchmarks/engine.py                    # 5,000 educators per jurisdiction
+    python benchmarks/engine.py --educators 1000 --jurisdictions us-tn us-nc
+
+The per-educator path (`parse_educator` → `evaluate_plan` → `to_json`) is what
+`mccredit.evaluate`, the HTTP API and the batch fallback (every educator of a district with a
+salary schedule) run. For each jurisdiction, on the same seeded synthetic educators:
+
+* `parse`: the pydantic parse alone (the baseline measured in the same run);
+* `evaluate`: `evaluate_plan` + `to_json` on parsed educators, the plan cached (warm);
+* `full`: parse + evaluate + to_json, as the API does per request;
+
+with educators/s, µs/educator and the ratio of `full` to `parse`. A sha256 of the JSON of every
+evaluation (input errors included, as their text) is printed per jurisdiction and overall:
+the same seed must give the same hash before and after a change to the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import hashlib
+import random
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import mccredit
+from mccredit.engine import Plan, evaluate_plan, plan_for
+from mccredit.errors import InputError
+from mccredit.io.educator import Educator, parse_educator
+from mccredit.rules import RuleSet
+
+AS_OF = dt.date(2026, 6, 30)
+DEFAULT_JURISDICTIONS = ("us-tn", "us-nc", "us-il/troy-30c", "us-va/pwcs")
+
+_KINDS = [
+    "micro_credential",
+    "workshop",
+    "graduate_course",
+    "conference",
+    "ceu_course",
+    "undergraduate_course",
+    "action_research",
+    "mentoring",
+    "national_board",
+    "national_board_renewal",
+    "degree",
+    "other",
+]
+_KIND_W = [0.30, 0.30, 0.12, 0.08, 0.07, 0.04, 0.03, 0.03, 0.01, 0.01, 0.005, 0.005]
+
+
+def _categories(j: Any) -> list[str]:
+    pool: list[str] = []
+    for r in j.requirements:
+        pool.extend(r.categories)
+    for c in j.caps:
+        if c.category:
+            pool.append(c.category)
+    for e in j.catalog.values():
+        pool.extend(e.categories)
+    for lane in j.lanes:
+        for m in lane.category_minimums or {}:
+            pool.append(m)
+    pool.extend(["literacy", "general"])
+    return sorted(set(pool))
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    # Knuth's method: fine for lambda around 20
+    limit, k, p = pow(2.718281828459045, -lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def make_educators(
+    rules: RuleSet, jid: str, n: int, seed: int, credentials: float = 20.0
+) -> list[dict[str, Any]]:
+    """`n` educator documents for `jid`, the mix of benchmarks/roster.py, fixed seed."""
+    j = rules.get(jid)
+    rng = random.Random(f"{seed}:{jid}")
+    types = list(j.file.license_types) or sorted({t for r in j.requirements for t in r.license})
+    types = types or ["professional"]
+    entries = sorted(j.catalog.values(), key=lambda e: (e.issuer, e.code))
+    accepted = sorted(j.accepted_issuers) or ["digital-promise"]
+    cats_pool = _categories(j)
+    sched = j.schedules[-1] if j.schedules else None
+    lanes = list(sched.lanes) if sched is not None else []
+    steps = sorted(int(s) for s in sched.steps) if sched is not None else []
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        licenses = []
+        for k in range(2 if rng.random() < 0.10 else 1):
+            issued = AS_OF - dt.timedelta(days=rng.randint(30, 6 * 365))
+            lic: dict[str, Any] = {
+                "type": rng.choice(types),
+                "id": f"L{i:08d}-{k}",
+                "issued": issued.isoformat(),
+            }
+            if rng.random() >= 0.15:
+                span = rng.choice([5 * 365, 6 * 365, 3 * 365])
+                lic["expires"] = (issued + dt.timedelta(days=span)).isoformat()
+            licenses.append(lic)
+        creds = []
+        for c in range(_poisson(rng, credentials)):
+            kind = rng.choices(_KINDS, weights=_KIND_W)[0]
+            earned = AS_OF - dt.timedelta(days=rng.randint(0, 7 * 365))
+            cred: dict[str, Any] = {"id": f"C{i:07d}-{c:03d}", "kind": kind}
+            if kind == "micro_credential":
+                roll = rng.random()
+                if entries and roll < 0.80:
+                    e = rng.choice(entries)
+                    cred["issuer"], cred["code"] = e.issuer, e.code
+                elif roll < 0.93:
+                    cred["issuer"] = rng.choice(accepted)
+                elif roll < 0.98:
+                    cred["issuer"] = "badgemill"
+                else:
+                    cred["issuer"], cred["code"] = accepted[0], "XX-UNKNOWN-1"
+                if rng.random() < 0.3:
+                    cred["contact_hours"] = "15"
+            cred["earned"] = earned.isoformat()
+            ncat = rng.randint(0, 2)
+            if ncat:
+                cred["categories"] = sorted({rng.choice(cats_pool) for _ in range(ncat)})
+            if kind in ("workshop", "conference", "action_research", "mentoring"):
+                cred["contact_hours"] = rng.choice(["1", "2", "3", "6", "7.5", "12", "15", "20"])
+            if kind in ("graduate_course", "undergraduate_course"):
+                cred["semester_credits"] = rng.choice(["1", "2", "3", "3", "3", "4"])
+                if rng.random() < 0.05:
+                    cred["audited"] = True
+            if kind == "ceu_course":
+                cred["ceus"] = rng.choice(["0.5", "1", "1.5", "2", "2.5"])
+            if sched is not None and rng.random() < 0.9:
+                cred["submitted"] = (earned + dt.timedelta(days=rng.randint(0, 400))).isoformat()
+            creds.append(cred)
+        doc: dict[str, Any] = {
+            "id": f"E{i:08d}",
+            "jurisdiction": jid,
+            "role": "administrator" if rng.random() < 0.08 else "teacher",
+            "grade_band": rng.choice(["k-5", "6-12"]),
+            "experience_years": str(rng.randint(0, 34)),
+            "licenses": licenses,
+            "credentials": creds,
+        }
+        if rng.random() < 0.7:
+            doc["evaluations"] = [
+                {"year": y, "score": rng.choices([1, 2, 3, 4, 5], [3, 10, 37, 30, 20])[0]}
+                for y in (AS_OF.year - 2, AS_OF.year - 1, AS_OF.year)
+            ]
+        if lanes:
+            since = AS_OF - dt.timedelta(days=rng.randint(0, 5 * 365))
+            doc["salary"] = {
+                "lane": rng.choice(lanes),
+                "step": rng.randint(steps[0], steps[-1]),
+                "schedule": "teachers",
+                **({"since": since.isoformat()} if rng.random() < 0.6 else {}),
+            }
+        out.append(doc)
+    return out
+
+
+def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """The best of `repeat` runs (seconds), and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--educators", type=int, default=5000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    ap.add_argument("--credentials", type=float, default=20.0)
+    ap.add_argument("--jurisdictions", nargs="+", default=list(DEFAULT_JURISDICTIONS))
+    a = ap.parse_args(argv)
+    rules = mccredit.default_rules()
+    known = rules.issuer_aliases()
+    n = a.educators
+    print(
+        f"per-educator engine, {n} educators per jurisdiction, seed {a.seed}, "
+        f"~{a.credentials:g} credentials each, as_of {AS_OF}, best of {a.repeat}"
+    )
+    print(
+        f"{'jurisdiction':<16} {'parse/s':>9} {'evaluate/s':>11} {'full/s':>9} "
+        f"{'µs full':>8} {'full÷parse':>10}  sha256"
+    )
+    overall = hashlib.sha256()
+    for jid in a.jurisdictions:
+        docs = make_educators(rules, jid, n, a.seed, a.credentials)
+        plan = plan_for(rules, jid, AS_OF)
+
+        def parse_all(docs: list[dict[str, Any]] = docs) -> list[Educator | InputError]:
+            out: list[Educator | InputError] = []
+            for d in docs:
+                try:
+                    out.append(parse_educator(d, known_issuers=known))
+                except InputError as e:
+                    out.append(e)
+            return out
+
+        t_parse, parsed = _timed(parse_all, a.repeat)
+
+        def evaluate_all(
+            parsed: list[Educator | InputError] = parsed, plan: Plan = plan
+        ) -> list[str]:
+            out: list[str] = []
+            for ed in parsed:
+                if isinstance(ed, InputError):
+                    out.append(f"error: {ed}\n")
+                    continue
+                try:
+                    out.append(mccredit.to_json(evaluate_plan(plan, ed)))
+                except InputError as e:
+                    out.append(f"error: {e}\n")
+            return out
+
+        t_eval, texts = _timed(evaluate_all, a.repeat)
+
+        def full(docs: list[dict[str, Any]] = docs, plan: Plan = plan) -> int:
+            size = 0
+            for d in docs:
+                try:
+                    ed = parse_educator(d, known_issuers=known)
+                    size += len(mccredit.to_json(evaluate_plan(plan, ed)))
+                except InputError as e:
+                    size += len(str(e))
+            return size
+
+        t_full, _ = _timed(full, a.repeat)
+        h = hashlib.sha256()
+        for text in texts:
+            h.update(text.encode())
+        overall.update(h.digest())
+        print(
+            f"{jid:<16} {n / t_parse:>9,.0f} {n / t_eval:>11,.0f} {n / t_full:>9,.0f} "
+            f"{t_full / n * 1e6:>8,.0f} {t_full / t_parse:>10.1f}  {h.hexdigest()[:16]}"
+        )
+    print(f"overall sha256 of every evaluation's JSON: {overall.hexdigest()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
