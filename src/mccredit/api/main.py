@@ -157,7 +157,9 @@ def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 for code, resp in op.get("responses", {}).items():
                     if code[:1] in ("4", "5"):
                         resp["content"] = {PROBLEM_JSON: ref}
-        app.openapi_schema = spec
+        from ._examples import add_examples
+
+        app.openapi_schema = add_examples(spec)
         return spec
 
     return openapi
