@@ -358,7 +358,9 @@ def _renewal(
     caps = [
         c
         for c in plan.caps
-        if c.scope == "cycle" and (c.unit in req.requires or c.unit == req.cat_unit)
+        if c.scope == "cycle"
+        and (c.unit in req.requires or c.unit == req.cat_unit)
+        and c.in_force(end)  # caps in force when this renewal falls due
     ]
     limits: dict[str, Decimal] = {}
     for cap in caps:
@@ -469,6 +471,8 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
         if not holders or not adv.when_educator.test(eget):
             continue
         lic = max(holders, key=lambda li: li.issued)
+        if any(h.type == adv.tier and h.issued >= lic.issued for h in ed.licenses):
+            continue  # already holds the tier this advancement leads to
         start, end = _cycle_for(lic, None, plan.as_of)
         unmet: list[dict[str, Any]] = []
         earned: dict[str, Decimal] = defaultdict(Decimal)
@@ -574,11 +578,21 @@ def build_ledger(
                 ledger.append(entry)
         if not matched:
             unmatched.append(facts)
+    future = [ev for ev in ed.evaluations if dt.date(ev.year, 6, 30) > plan.as_of]
+    for ev in sorted(future, key=lambda v: v.year):
+        warnings.append(
+            _warn(
+                "earned_after_as_of",
+                f"the evaluation for school year {ev.year - 1}-{str(ev.year)[2:]} ends on "
+                f"{ev.year}-06-30, after the evaluation date {plan.as_of}; not counted",
+                credential=f"evaluation:{ev.year}",
+            )
+        )
     for ca in plan.evaluation_awards:
         table = ca.rule.table or {}
         for ev in sorted(ed.evaluations, key=lambda v: v.year):
             amount = table.get(ev.score)
-            if amount is None:
+            if amount is None or dt.date(ev.year, 6, 30) > plan.as_of:
                 continue
             ledger.append(
                 LedgerEntry(

@@ -137,7 +137,9 @@ def compile_plan(j: Jurisdiction, as_of: dt.date) -> Plan:
         by_kind={k: tuple(v) for k, v in by_kind.items()},
         evaluation_awards=tuple(evaluation),
         stacks=tuple(stacks),
-        caps=tuple(c for c in j.caps if c.in_force(as_of)),
+        # a cycle cap applies by the renewal (cycle end) date, so all are kept; the renewal
+        # checks each against its cycle's end
+        caps=tuple(c for c in j.caps if c.scope == "cycle" or c.in_force(as_of)),
         requirements=tuple(r for r in j.requirements if r.in_force(as_of)),
         advancement=tuple(r for r in j.advancement if r.in_force(as_of)),
         rounders={u: Rounder(d) for u, d in j.units.items()},

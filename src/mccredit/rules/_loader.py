@@ -481,7 +481,8 @@ def _resolve(
         files.extend(level.files)
         if level.jfile.accept.issuers is not None:
             accept_issuers = level.jfile.accept.issuers
-        strict = level.jfile.accept.strict_codes
+        if "strict_codes" in level.jfile.accept.model_fields_set or level is chain[0]:
+            strict = level.jfile.accept.strict_codes
         if level.jfile.salary is not None:
             salary = level.jfile.salary
     catalog: dict[tuple[str, str], CatalogEntry] = {}

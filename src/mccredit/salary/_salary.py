@@ -139,8 +139,13 @@ class SalaryPlan:
     lane_rates: dict[tuple[str, int], Decimal]
 
     def schedule_on(self, day: dt.date, name: str) -> ScheduleFile | None:
-        found = [s for s in self.schedules if s.schedule == name and s.effective.contains(day)]
-        return max(found, key=lambda s: s.effective.start or dt.date.min) if found else None
+        found = [
+            (s.effective.start or dt.date.min, i, s)
+            for i, s in enumerate(self.schedules)
+            if s.schedule == name and s.effective.contains(day)
+        ]
+        # the latest start wins; on a tie the one added later (a proposal's scale)
+        return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
 
 def compile_salary(j: Jurisdiction, as_of: dt.date) -> SalaryPlan | None:
@@ -450,7 +455,8 @@ def _evaluate_salary(
             consumed[c.facts.cred.id] = consumed.get(c.facts.cred.id, ZERO) + use
             last_move[c.facts.cred.id] = move_id
             entries.append(_entry(c, use, move_id))
-        eff, mode, sy = cal.effective(when, rule.deadlines)
+        # a policy pays nothing before it exists: filed earlier counts as filed on its start
+        eff, mode, sy = cal.effective(_not_before(when, rule), rule.deadlines)
         moves.append(
             {
                 "rule": rule,
@@ -517,7 +523,7 @@ def _evaluate_salary(
                 entry.consumed_by = "placement"
                 entry.notes.append("already in the base pay of the placement")
             else:
-                eff, mode, sy = cal.effective(filed, inc_rule.deadlines)
+                eff, mode, sy = cal.effective(_not_before(filed, inc_rule), inc_rule.deadlines)
                 incs.append(
                     {
                         "rule": inc_rule,
@@ -732,6 +738,11 @@ def _qualify(
         if all(filled.get(cat, ZERO) >= need for cat, need in rule.category_minimums.items()):
             return prefix, alloc
     return None
+
+
+def _not_before(day: dt.date, rule: Any) -> dt.date:
+    start = rule.effective.start if rule.effective is not None else None
+    return max(day, start) if start is not None else day
 
 
 def _consume(
