@@ -376,7 +376,30 @@ def evaluate_vector(
                 pl.col("_row").alias("row"),
             )
         )
-    # evaluations
+    # evaluations: a school year ending after as_of does not count (a warning says so)
+    if evals.height:
+        late = evals.filter(pl.date(pl.col("year"), 6, 30) > pl.lit(as_of))
+        if late.height:
+            warn_parts.append(
+                late.sort("educator_id", "year").select(
+                    "educator_id",
+                    pl.format("evaluation:{}", pl.col("year")).alias("credential"),
+                    pl.lit("earned_after_as_of").alias("code"),
+                    pl.lit(None, pl.String).alias("rule"),
+                    pl.format(
+                        "the evaluation for school year {}-{} ends on {}-06-30, after the "
+                        f"evaluation date {as_of}; not counted",
+                        pl.col("year") - 1,
+                        (pl.col("year") % 100).cast(pl.String).str.zfill(2),
+                        pl.col("year"),
+                    ).alias("message"),
+                    pl.lit("evaluations").alias("table"),
+                    pl.col("_row").alias("row")
+                    if "_row" in evals.columns
+                    else pl.lit(None, pl.Int64).alias("row"),
+                )
+            )
+            evals = evals.filter(pl.date(pl.col("year"), 6, 30) <= pl.lit(as_of))
     for ca, table in cp.evaluation:
         if not evals.height or not table:
             continue
@@ -725,6 +748,18 @@ def _advancement(
         h = h.select(
             "educator_id", "license_issued", "license_expires", pl.lit(5, pl.Int64).alias("_y5")
         )
+        # no advancement to a tier the educator already holds (issued on or after)
+        held = lic.filter(pl.col("license_type") == adv.tier).select(
+            "educator_id", pl.col("license_issued").alias("_ti")
+        )
+        if held.height:
+            skip = (
+                h.join(held, on="educator_id")
+                .filter(pl.col("_ti") >= pl.col("license_issued"))
+                .select("educator_id")
+                .unique()
+            )
+            h = h.join(skip, on="educator_id", how="anti")
         h = _with_cycle(h, "_y5", cp.plan.as_of, "_as", "_ae")
         h = h.join(
             people.filter(a["educator"]).select("educator_id", "experience_years"),
