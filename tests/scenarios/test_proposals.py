@@ -134,3 +134,29 @@ def test_cost_proposal_year_by_year_with_a_proposed_scale() -> None:
     assert row["proposal"]["salary_changes"] == 2
     assert Decimal(row["proposal"]["this_year_cost"]) == Decimal("1500.00")
     assert Decimal(row["proposal"]["annual_payroll"]) == Decimal(64000 + 65500 * 2)
+
+
+def test_an_added_award_that_collides_is_refused() -> None:
+    p = {
+        "proposal": "double count",
+        "effective": "2026-07-01",
+        "add": {
+            "awards": [
+                {
+                    "id": "tn.pdp.micro_credential_bonus",
+                    "title": "MC bonus",
+                    "source": {"ref": "pdp-faq"},
+                    "when": {"kind": "micro_credential"},
+                    "unit": "pdp",
+                    "per": "credential",
+                    "amount": 8,
+                }
+            ]
+        },
+    }
+    with pytest.raises(mccredit.InputError, match="no precedence"):
+        mccredit.evaluate(TN_ED, as_of="2027-01-01", proposal=p)
+    # with `overrides`, the added rule replaces its target from the proposal's date
+    p["add"]["awards"][0]["overrides"] = "tn.pdp.micro_credential"  # type: ignore[index]
+    doc = mccredit.evaluate(TN_ED, as_of="2027-01-01", proposal=p)
+    assert doc["totals"] == {"pdp": "40.00"}

@@ -32,7 +32,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .._types import Date
 from .._yaml import Located, ProblemException, load_file, pydantic_problems
 from ..errors import InputError, Problem
-from ..rules._loader import SECTIONS, Jurisdiction, _resolve_source
+from ..rules._loader import (
+    SECTIONS,
+    Jurisdiction,
+    _check_conflicts,
+    _Collector,
+    _resolve_source,
+)
 from ..rules._models import Origin, RuleFile, ScheduleFile, Window
 
 __all__ = ["Proposal", "apply_proposal", "load_proposal", "parse_proposal"]
@@ -105,6 +111,34 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
 def _dump(rule: BaseModel) -> dict[str, Any]:
     """The rule's fields as validated objects (matchers and dated series pass through)."""
     return {k: getattr(rule, k) for k in type(rule).model_fields if k != "origin"}
+
+
+def _collisions(sections: dict[str, list[Any]]) -> list[Problem]:
+    """The loader's checks on the result: one id in force twice at once, and two awards of
+    the same unit for the same credential with no precedence."""
+    out: list[Problem] = []
+    rules = [r for rs in sections.values() for r in rs]
+    for i, a in enumerate(rules):
+        for b in rules[i + 1 :]:
+            if a.id == b.id and _windows_overlap(a.effective, b.effective):
+                out.append(
+                    _problem(
+                        ("add",),
+                        f"rule id {b.id!r} would be in force twice: remove or set "
+                        "the existing rule instead of adding one with its id",
+                        got=b.id,
+                    )
+                )
+    col = _Collector(Path("."))
+    _check_conflicts(col, sections["awards"])
+    out.extend(_problem(("add",), p.message) for p in col.problems)
+    return out
+
+
+def _windows_overlap(a: Window | None, b: Window | None) -> bool:
+    lo = max((w.start for w in (a, b) if w is not None and w.start), default=dt.date.min)
+    hi = min((w.until for w in (a, b) if w is not None and w.until), default=dt.date.max)
+    return lo <= hi
 
 
 def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Jurisdiction:
@@ -192,6 +226,18 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
             else:
                 for s in SECTIONS:
                     for r in getattr(rf, s):
+                        if r.overrides is not None:  # an added rule that overrides ends its target
+                            hit = find(r.overrides)
+                            if hit is None:
+                                problems.append(
+                                    _problem(
+                                        ("add", s),
+                                        f"{r.id} overrides {r.overrides!r}, "
+                                        f"which is not in force on {eff}",
+                                    )
+                                )
+                            else:
+                                end_baseline(*hit)
                         win = Window(
                             start=max(eff, r.effective.start)
                             if r.effective and r.effective.start
@@ -215,6 +261,7 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
             )
             continue
         schedules.append(sch.model_copy(update={"origin": origin}))
+    problems.extend(_collisions(sections))
     if problems:
         raise InputError(problems)
     new_j: Jurisdiction = dataclasses.replace(j, schedules=schedules, **sections)  # type: ignore[arg-type]
