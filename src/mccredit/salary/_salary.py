@@ -561,28 +561,59 @@ def _evaluate_salary(
 
     # --- price the changes -------------------------------------------------------------------
     changes: list[dict[str, Any]] = []
-    cur_lane, cur_rate = place.lane, annual
+    current = school_year_of(as_of, sp.settings)
     events = sorted(
         [("lane", m["effective"], m) for m in moves] + [("base", i["effective"], i) for i in incs],
         key=lambda t: (t[1], t[0]),
     )
     last_eff = max(e[1] for e in events)
-    new_step = _step_at(place.step, as_of, last_eff, sp, warnings, place.schedule)
-    sched_new = sp.schedule_on(last_eff, place.schedule)
+    price_day = max(last_eff, as_of)  # the rate after every change, in the year it is paid
+    new_step = _step_at(place.step, as_of, price_day, sp, warnings, place.schedule)
+    sched_new = sp.schedule_on(price_day, place.schedule)
     base_added = ZERO
     final_lane = lane
+    cur_lane = place.lane
+    unpriced = False
     for kind, eff, ev in events:
-        sched = sp.schedule_on(eff, place.schedule)
-        step = _step_at(place.step, as_of, eff, sp, [], place.schedule)
+        earlier = ev["sy"] < current  # took effect in an earlier school year
+        day = as_of if earlier else eff
+        sched = sp.schedule_on(day, place.schedule)
+        step = _step_at(place.step, as_of, day, sp, [], place.schedule)
+        rule = ev["rule"]
+        if kind == "lane":
+            label = f"lane {ev['from']} → {ev['to']}"
+            extra: dict[str, Any] = {"from_lane": ev["from"], "to_lane": ev["to"]}
+        else:
+            label = f"base increase for {ev['credential']}"
+            extra = {"credential": ev["credential"]}
         if sched is None:
+            unpriced = True
             warnings.append(
                 _warn(
                     "no_schedule",
-                    f"no {place.schedule!r} schedule is in force on "
-                    f"{eff}, when a change takes effect: it cannot be priced",
+                    f"no {place.schedule!r} schedule is in force on {day}, when {label} takes "
+                    "effect: the change is listed unpriced",
+                    rule=rule.id,
                 )
             )
-            return doc, entries, warnings, used_ids
+            if kind == "lane":
+                cur_lane = ev["to"]
+            changes.append(
+                {
+                    "kind": "lane_move" if kind == "lane" else "base_increase",
+                    **extra,
+                    **cite(rule),
+                    "filed": ev["filed"].isoformat(),
+                    "effective_date": eff.isoformat(),
+                    "pay": ev["mode"],
+                    "annual_delta": None,
+                    "this_year_delta": None,
+                    "retro": None,
+                    "periods": [],
+                    "unpriced": True,
+                }
+            )
+            continue
         if kind == "lane":
             old = sched.amount(cur_lane, step)
             new = sched.amount(ev["to"], step)
@@ -590,17 +621,23 @@ def _evaluate_salary(
                 raise _sched_problem(sched, ev["to"], step, ev["to"] not in sched.lanes)
             delta = new - old
             cur_lane = ev["to"]
-            rule = ev["rule"]
-            label = f"lane {ev['from']} → {ev['to']}"
-            extra = {"from_lane": ev["from"], "to_lane": ev["to"]}
         else:
             delta = ev["amount"]
             base_added += delta
-            rule = ev["rule"]
-            label = f"base increase for {ev['credential']}"
-            extra = {"credential": ev["credential"]}
-        current = school_year_of(as_of, sp.settings)
-        parts = cal.parts(delta, ev["mode"], eff, ev["sy"], max(current, ev["sy"]))
+        if earlier:
+            # in force all through this school year; earlier years are not recomputed here
+            parts = cal.parts(delta, "full_year", first_day(current, sp.settings), current, current)
+            warnings.append(
+                _warn(
+                    "retro_earlier_years",
+                    f"{label} took effect on {eff}, in an earlier school year: this year's "
+                    f"figures are priced on {sched.title}; pay owed for school years before "
+                    f"{current.year}-{str(current.year + 1)[2:]} is not computed here",
+                    rule=rule.id,
+                )
+            )
+        else:
+            parts = cal.parts(delta, ev["mode"], eff, ev["sy"], max(current, ev["sy"]))
         this_sy = current if current >= ev["sy"] else ev["sy"]
         shown = [(d, a) for y, d, a in parts if y == this_sy]
         this_year = _money(sum((a for y, _, a in parts if y == current), ZERO))
@@ -627,27 +664,27 @@ def _evaluate_salary(
                 **cite(rule),
             }
         )
-        cur_rate += delta
-    assert sched_new is not None
-    new_base = sched_new.amount(final_lane, new_step)
-    if new_base is None:
-        raise _sched_problem(sched_new, final_lane, new_step, final_lane not in sched_new.lanes)
-    new_annual = _money(new_base + already + base_added)
+    priced = [c for c in changes if not c.get("unpriced")]
     doc.update(
         {
             "new_lane": final_lane,
             "new_step": new_step,
-            "new_annual": str(new_annual),
-            "annual_delta": str(_money(new_annual - annual)),
             "effective_date": last_eff.isoformat(),
             "this_year_delta": str(
-                _money(sum((Decimal(c["this_year_delta"]) for c in changes), ZERO))
+                _money(sum((Decimal(c["this_year_delta"]) for c in priced), ZERO))
             ),
-            "retro": str(_money(sum((Decimal(c["retro"]) for c in changes), ZERO))),
+            "retro": str(_money(sum((Decimal(c["retro"]) for c in priced), ZERO))),
             "changes": changes,
         }
     )
-    _ = cur_rate
+    if unpriced or sched_new is None:
+        doc["unpriced"] = True
+        return doc, entries, warnings, used_ids
+    new_base = sched_new.amount(final_lane, new_step)
+    if new_base is None:
+        raise _sched_problem(sched_new, final_lane, new_step, final_lane not in sched_new.lanes)
+    new_annual = _money(new_base + already + base_added)
+    doc.update({"new_annual": str(new_annual), "annual_delta": str(_money(new_annual - annual))})
     return doc, entries, warnings, used_ids
 
 

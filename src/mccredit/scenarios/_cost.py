@@ -33,9 +33,11 @@ def _figures(docs: Iterable[dict[str, Any]]) -> dict[str, Any]:
         complete += sum(1 for r in d["renewal"] if r["complete"])
         eligible += sum(1 for a in d["advancement"] if a["eligible"])
         s = d.get("salary")
-        if s is None and any(w["code"] == "no_schedule" for w in d["warnings"]):
+        if (s is None and any(w["code"] == "no_schedule" for w in d["warnings"])) or (
+            s is not None and s.get("unpriced")
+        ):
             unpriced += 1
-        if s:
+        elif s:
             payroll += Decimal(s["new_annual"] or s["annual"])
             this_year += Decimal(s["this_year_delta"])
             changes += 1 if s["new_lane"] is not None or s["changes"] else 0
