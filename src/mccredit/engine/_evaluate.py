@@ -52,24 +52,16 @@ class Facts:
         self.contact_hours = hours
         self.accepted = cred.issuer is not None and cred.issuer in j.accepted_issuers
         self.in_catalog = entry is not None
-        self.stack: tuple[str, ...] = (
-            tuple(s.id for s in j.catalog_stacks.values() if cred.code in s.members)
-            if cred.code
-            else ()
-        )
+        self.stack: tuple[str, ...] = plan.stacks_of(cred.code) if cred.code else ()
 
     def get(self, name: str) -> Any:
-        if name == "categories":
-            return self.categories
-        if name == "contact_hours":
-            return self.contact_hours
-        if name == "accepted":
-            return self.accepted
-        if name == "in_catalog":
-            return self.in_catalog
-        if name == "stack":
-            return self.stack
+        if name in _OWN_FIELDS:
+            return getattr(self, name)
         return getattr(self.cred, name)
+
+
+# the fields a `Facts` answers itself; every other field is the credential's
+_OWN_FIELDS = frozenset(("categories", "contact_hours", "accepted", "in_catalog", "stack"))
 
 
 def _educator_getter(ed: Educator) -> Callable[[str], Any]:
@@ -248,7 +240,7 @@ def _cap_matches(cap: CapRule, e: LedgerEntry) -> bool:
     if e.match is None:
         return cap.when.op == "true"
     facts: Facts = e.match
-    return cap.when.test(facts.get)
+    return cap.when.check(facts.get)
 
 
 def _apply_caps(plan: Plan, ledger: list[LedgerEntry]) -> None:
@@ -567,8 +559,9 @@ def build_ledger(
             continue
         matched = False
         credited.append(facts)
+        get = facts.get
         for ca in plan.by_kind.get(cred.kind, ()):
-            if not ca.rule.when.test(facts.get):
+            if not ca.rule.when.check(get):
                 continue
             matched = True
             entry, warning = _award(facts, ca, plan)

@@ -64,6 +64,18 @@ class Plan:
     stale: tuple[tuple[str, dt.date], ...]
     salary: Any = None
 
+    def stacks_of(self, code: str) -> tuple[str, ...]:
+        """The ids of the catalog stacks that list `code` as a member, in catalog order."""
+        by_code: dict[str, tuple[str, ...]] | None = self.__dict__.get("_stacks_by_code")
+        if by_code is None:
+            found: dict[str, list[str]] = {}
+            for s in self.jurisdiction.catalog_stacks.values():
+                for member in dict.fromkeys(s.members):
+                    found.setdefault(member, []).append(s.id)
+            by_code = {c: tuple(ids) for c, ids in found.items()}
+            object.__setattr__(self, "_stacks_by_code", by_code)
+        return by_code.get(code, ())
+
     def show(self, unit: str, amount: Decimal) -> str:
         r = self.rounders.get(unit)
         return r.show(amount) if r is not None else str(amount)

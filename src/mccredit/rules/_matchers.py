@@ -76,17 +76,21 @@ class Matcher:
     value: Any = None
 
     def test(self, get: Getter) -> bool:
-        op = self.op
-        if op == "all":
-            return all(c.test(get) for c in self.children)
-        if op == "any":
-            return any(c.test(get) for c in self.children)
-        if op == "not":
-            return not self.children[0].test(get)
-        if op == "true":
-            return True
-        assert self.field is not None
-        return _compare(self.cmp or "eq", get(self.field), self.value)
+        return self.check(get)
+
+    @property
+    def check(self) -> Callable[[Getter], bool]:
+        """`test` as one closure, compiled on first use and kept on the matcher: hot loops
+        fetch it once and call it per item."""
+        fn: Callable[[Getter], bool] | None = self.__dict__.get("_check")
+        if fn is None:
+            fn = _compile(self)
+            object.__setattr__(self, "_check", fn)
+        return fn
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the compiled closure is rebuilt on use, never pickled
+        return {k: v for k, v in self.__dict__.items() if k != "_check"}
 
     def size(self) -> int:
         """How many field conditions the matcher holds: a measure of how specific it is."""
@@ -169,6 +173,91 @@ def _compare(cmp: str, got: Any, want: Any) -> bool:
     if cmp == "lt":
         return bool(got < want)
     return False
+
+
+def _always(_get: Getter) -> bool:
+    return True
+
+
+def _compile(m: Matcher) -> Callable[[Getter], bool]:
+    """A closure that answers as `_compare` would, with the operator chosen once."""
+    if m.op == "true":
+        return _always
+    if m.op in ("all", "any"):
+        parts = tuple(c.check for c in m.children)
+        if m.op == "all":
+
+            def all_of(get: Getter) -> bool:
+                for part in parts:
+                    if not part(get):
+                        return False
+                return True
+
+            return all_of
+
+        def any_of(get: Getter) -> bool:
+            for part in parts:
+                if part(get):
+                    return True
+            return False
+
+        return any_of
+    if m.op == "not":
+        inner = m.children[0].check
+        return lambda get: not inner(get)
+    assert m.field is not None
+    field, want, cmp = m.field, m.value, m.cmp or "eq"
+    compare = _COMPARE.get(cmp)
+    if compare is None:
+        return lambda get: _compare(cmp, get(field), want)
+    return lambda get: compare(get(field), want)
+
+
+def _eq(got: Any, want: Any) -> bool:
+    if isinstance(got, tuple):
+        return want in got
+    return got is not None and bool(got == want)
+
+
+def _ne(got: Any, want: Any) -> bool:
+    if isinstance(got, tuple):
+        return want not in got
+    return got is None or bool(got != want)
+
+
+def _in(got: Any, want: Any) -> bool:
+    if isinstance(got, tuple):
+        return any(g in want for g in got)
+    return got is not None and got in want
+
+
+def _not_in(got: Any, want: Any) -> bool:
+    if isinstance(got, tuple):
+        return not any(g in want for g in got)
+    return got is None or got not in want
+
+
+def _gte(got: Any, want: Any) -> bool:
+    if got is None or isinstance(got, tuple):
+        return False
+    return bool(got >= want)
+
+
+def _lte(got: Any, want: Any) -> bool:
+    if got is None or isinstance(got, tuple):
+        return False
+    return bool(got <= want)
+
+
+# the common operators, each `_compare` for that operator; the rest go through `_compare`
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": _eq,
+    "ne": _ne,
+    "in": _in,
+    "not_in": _not_in,
+    "gte": _gte,
+    "lte": _lte,
+}
 
 
 def _coerce(ftype: str, value: Any, where: str) -> Any:
