@@ -222,3 +222,23 @@ def test_next_school_year_change_is_paid_in_the_year_it_takes_effect() -> None:
     parts = [Decimal(p["amount"]) for p in s["changes"][0]["periods"]]
     assert len(parts) == 22 and sum(parts) == Decimal("1500.00")
     assert Decimal(s["retro"]) == sum(parts[:3])
+
+
+def test_a_later_degree_does_not_wipe_out_an_earlier_lane_move() -> None:
+    """The move completed first comes first; each school year takes at most one move."""
+    ed = pwcs_educator(
+        [
+            grad("g1", 15, "2024-07-01", "2024-07-20"),  # by Aug 10: BA+15 for 2024-25
+            {
+                "id": "ma",
+                "kind": "degree",
+                "code": "masters",
+                "earned": "2024-07-25",
+                "submitted": "2024-08-01",
+            },  # also by Aug 10: MA, but one move a year
+        ]
+    )
+    s = mccredit.evaluate(ed, as_of="2024-10-01", proposal=NEXT_YEAR)["salary"]
+    moves = [(c["from_lane"], c["to_lane"], c["effective_date"]) for c in s["changes"]]
+    assert moves == [("BA", "BA+15", "2024-08-15"), ("BA+15", "MA", "2025-08-15")]
+    assert s["this_year_delta"] == "1500.00"  # only the first move pays in 2024-25

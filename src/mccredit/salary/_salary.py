@@ -34,6 +34,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 from typing import Any
 
 from ..engine._allocate import allocate
@@ -413,7 +414,7 @@ def _evaluate_salary(
     while True:
         options = [r for r in sp.lanes if r.from_ == lane]
         best: tuple[LaneRule, list[_Credit], dt.date, list[tuple[str, str, Decimal]]] | None = None
-        for rule in options if len(moves) < max_moves else []:
+        for rule in options if len(moves) < len(sp.lanes) else []:
             if rule.to not in lane_order:
                 warnings.append(
                     _warn(
@@ -430,7 +431,11 @@ def _evaluate_salary(
                 continue
             taken, alloc = got
             when = max(c.filed for c in taken)
-            if best is None or lane_order.index(rule.to) > lane_order.index(best[0].to):
+            # the move completed first comes first; on the same day, the higher lane
+            if best is None or (when, -lane_order.index(rule.to)) < (
+                best[2],
+                -lane_order.index(best[0].to),
+            ):
                 best = (rule, taken, when, alloc)
         if best is None:
             # the credit still available toward the next lane, each credential once
@@ -457,6 +462,18 @@ def _evaluate_salary(
             entries.append(_entry(c, use, move_id))
         # a policy pays nothing before it exists: filed earlier counts as filed on its start
         eff, mode, sy = cal.effective(_not_before(when, rule), rule.deadlines)
+        # at most `max_lanes_per_year` moves take effect in one school year: later ones wait
+        while sum(1 for m in moves if m["sy"] == sy) >= max_moves:
+            sy = school_year_of(_mmdd(sp.settings.school_year_start, sy.year + 1), sp.settings)
+            eff, mode = max(first_day(sy, sp.settings), eff), "next_school_year"
+            warnings.append(
+                _warn(
+                    "lane_deferred",
+                    f"{rule.id}: at most {max_moves} lane move(s) a school year; "
+                    f"{rule.from_} → {rule.to} takes effect on {eff}",
+                    rule=rule.id,
+                )
+            )
         moves.append(
             {
                 "rule": rule,
@@ -720,6 +737,10 @@ def _step_at(
     return target
 
 
+# credentials in the order lane credit considers them: earned date, then id
+_EARNED_ID = attrgetter("cred.earned", "cred.id")
+
+
 def _credits_for(
     rule: LaneRule,
     eligible: list[Any],
@@ -729,12 +750,16 @@ def _credits_for(
     used_ids: set[str],
 ) -> list[_Credit]:
     out: list[_Credit] = []
-    for f in sorted(eligible, key=lambda f: (f.cred.earned, f.cred.id)):
-        for k, spec in enumerate(rule.credit):
-            if not spec.when.test(f.get):
+    specs = [
+        (spec, spec.when.check, sp.lane_rates.get((rule.id, k)))
+        for k, spec in enumerate(rule.credit)
+    ]
+    for f in sorted(eligible, key=_EARNED_ID):
+        get = f.get
+        for spec, check, rate in specs:
+            if not check(get):
                 continue
             used_ids.add(f.cred.id)
-            rate = sp.lane_rates.get((rule.id, k))
             measure = _measure(f, spec.per)
             if rate is None or measure is None:
                 continue
