@@ -42,10 +42,12 @@ class Facts:
         j = plan.jurisdiction
         self.cred = cred
         entry = j.catalog.get((cred.issuer, cred.code)) if cred.issuer and cred.code else None
-        cats = list(cred.categories)
         if entry is not None:
+            cats = list(cred.categories)
             cats.extend(c for c in entry.categories if c not in cats)
-        self.categories: tuple[str, ...] = tuple(cats)
+            self.categories: tuple[str, ...] = tuple(cats)
+        else:
+            self.categories = tuple(cred.categories)
         hours = cred.contact_hours
         if hours is None and entry is not None:
             hours = entry.contact_hours
@@ -137,25 +139,18 @@ def _award(
             credential=cred.id,
             rule=rule.id,
         )
-    rate = ca.amount
-    label = "audited " if cred.audited and ca.audited_amount is not None else ""
-    if label:
-        rate = ca.audited_amount
-    assert rate is not None
-    raw = measure * rate
-    basis = (
-        f"1 credential × {rate}"
-        if rule.per == "credential"
-        else f"{measure} {label}{rule.per.replace('_', ' ')} × {rate}"
-    )
-    notes: list[str] = []
-    if rule.max_per_credential is not None and raw > rule.max_per_credential:
-        notes.append(f"limited to {rule.max_per_credential} per credential by {rule.id}")
-        raw = rule.max_per_credential
-    rounder = plan.rounders[rule.unit]
-    amount = rounder(raw)
-    if amount != raw:
-        notes.append(f"rounded from {raw} to the {rounder.inc} increment")
+    audited = cred.audited and ca.audited_amount is not None
+    # the amount, basis and notes depend only on the rule and the measure (its exact text):
+    # worked out once per plan and reused
+    memo = plan.memo("award")
+    key = (id(ca), audited, str(measure))
+    priced = memo.get(key)
+    if priced is None:
+        priced = _price(ca, measure, audited, plan)
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = priced
+    amount, basis, notes = priced
     cats = tuple(rule.categories) if rule.categories is not None else facts.categories
     return (
         LedgerEntry(
@@ -171,10 +166,38 @@ def _award(
             basis=basis,
             categories=cats,
             match=facts,
-            notes=notes,
+            notes=list(notes),
         ),
         None,
     )
+
+
+_MEMO_SIZE = 4096
+
+
+def _price(
+    ca: CompiledAward, measure: Decimal, audited: bool, plan: Plan
+) -> tuple[Decimal, str, tuple[str, ...]]:
+    """An award's amount (capped per credential, rounded per unit), basis and notes."""
+    rule = ca.rule
+    rate = ca.audited_amount if audited else ca.amount
+    label = "audited " if audited else ""
+    assert rate is not None
+    raw = measure * rate
+    basis = (
+        f"1 credential × {rate}"
+        if rule.per == "credential"
+        else f"{measure} {label}{rule.per.replace('_', ' ')} × {rate}"
+    )
+    notes: list[str] = []
+    if rule.max_per_credential is not None and raw > rule.max_per_credential:
+        notes.append(f"limited to {rule.max_per_credential} per credential by {rule.id}")
+        raw = rule.max_per_credential
+    rounder = plan.rounders[rule.unit]
+    amount = rounder(raw)
+    if amount != raw:
+        notes.append(f"rounded from {raw} to the {rounder.inc} increment")
+    return amount, basis, tuple(notes)
 
 
 def _stacks(plan: Plan, credited: list[Facts], ledger: list[LedgerEntry]) -> list[LedgerEntry]:

@@ -77,8 +77,25 @@ class Plan:
         return by_code.get(code, ())
 
     def show(self, unit: str, amount: Decimal) -> str:
-        r = self.rounders.get(unit)
-        return r.show(amount) if r is not None else str(amount)
+        places = self.memo("places").get(unit)
+        if places is None:
+            r = self.rounders.get(unit)
+            if r is None:
+                return str(amount)
+            places = self.memo("places")[unit] = r.places
+        return str(amount.quantize(places))  # as `Rounder.show`
+
+    def __getstate__(self) -> dict[str, Any]:
+        # caches are rebuilt on use, never pickled (the award memo is keyed by object ids)
+        return {k: v for k, v in self.__dict__.items() if k not in ("_memos", "_stacks_by_code")}
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A cache kept on the plan (derived values only, never part of its identity)."""
+        memos: dict[str, dict[Any, Any]] = self.__dict__.setdefault("_memos", {})
+        found = memos.get(name)
+        if found is None:
+            found = memos.setdefault(name, {})
+        return found
 
 
 def _compile_award(rule: AwardRule, as_of: dt.date) -> CompiledAward | None:
