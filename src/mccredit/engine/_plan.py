@@ -49,6 +49,10 @@ class CompiledStack:
     key: str
 
 
+# what a plan keeps in its __dict__ beside its fields: derived, rebuilt on use
+_CACHES = ("_memos", "_places", "_stacks_by_code")
+
+
 @dataclass(frozen=True)
 class Plan:
     jurisdiction: Jurisdiction
@@ -77,17 +81,16 @@ class Plan:
         return by_code.get(code, ())
 
     def show(self, unit: str, amount: Decimal) -> str:
-        places = self.memo("places").get(unit)
+        places: dict[str, Decimal] | None = self.__dict__.get("_places")
         if places is None:
-            r = self.rounders.get(unit)
-            if r is None:
-                return str(amount)
-            places = self.memo("places")[unit] = r.places
-        return str(amount.quantize(places))  # as `Rounder.show`
+            places = {u: r.places for u, r in self.rounders.items()}
+            object.__setattr__(self, "_places", places)
+        p = places.get(unit)
+        return str(amount.quantize(p)) if p is not None else str(amount)  # as `Rounder.show`
 
     def __getstate__(self) -> dict[str, Any]:
         # caches are rebuilt on use, never pickled (the award memo is keyed by object ids)
-        return {k: v for k, v in self.__dict__.items() if k not in ("_memos", "_stacks_by_code")}
+        return {k: v for k, v in self.__dict__.items() if k not in _CACHES}
 
     def memo(self, name: str) -> dict[Any, Any]:
         """A cache kept on the plan (derived values only, never part of its identity)."""

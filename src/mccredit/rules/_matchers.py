@@ -88,9 +88,18 @@ class Matcher:
             object.__setattr__(self, "_check", fn)
         return fn
 
+    @property
+    def kinds(self) -> frozenset[Any] | None:
+        """`values_for("kind")`, kept on the matcher: a credential of another kind never
+        matches, so callers may skip `check` for it."""
+        if "_kinds" not in self.__dict__:
+            object.__setattr__(self, "_kinds", self.values_for("kind"))
+        found: frozenset[Any] | None = self.__dict__["_kinds"]
+        return found
+
     def __getstate__(self) -> dict[str, Any]:
-        # the compiled closure is rebuilt on use, never pickled
-        return {k: v for k, v in self.__dict__.items() if k != "_check"}
+        # what is compiled or derived is rebuilt on use, never pickled
+        return {k: v for k, v in self.__dict__.items() if k not in ("_check", "_kinds")}
 
     def size(self) -> int:
         """How many field conditions the matcher holds: a measure of how specific it is."""

@@ -750,14 +750,15 @@ def _credits_for(
     used_ids: set[str],
 ) -> list[_Credit]:
     out: list[_Credit] = []
+    # a spec's matcher never matches a credential of a kind it does not name: skip the call
     specs = [
-        (spec, spec.when.check, sp.lane_rates.get((rule.id, k)))
+        (spec, spec.when.kinds, spec.when.check, sp.lane_rates.get((rule.id, k)))
         for k, spec in enumerate(rule.credit)
     ]
     for f in sorted(eligible, key=_EARNED_ID):
-        get = f.get
-        for spec, check, rate in specs:
-            if not check(get):
+        get, kind = f.get, f.cred.kind
+        for spec, kinds, check, rate in specs:
+            if (kinds is not None and kind not in kinds) or not check(get):
                 continue
             used_ids.add(f.cred.id)
             measure = _measure(f, spec.per)
