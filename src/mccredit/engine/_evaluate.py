@@ -20,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from ..io.educator import Credential, Educator, License
@@ -31,6 +32,9 @@ from ._plan import CompiledAward, Plan
 __all__ = ["Facts", "evaluate_plan"]
 
 ZERO = Decimal(0)
+# sort keys: credentials by earned date then id; the ledger by date, credential, rule, unit
+_EARNED_ID = attrgetter("earned", "id")
+_LEDGER_ORDER = attrgetter("date", "credential", "rule", "unit")
 
 
 class Facts:
@@ -127,7 +131,7 @@ def _measure(facts: Facts, per: str) -> Decimal | None:
 
 
 def _award(
-    facts: Facts, ca: CompiledAward, plan: Plan
+    facts: Facts, ca: CompiledAward, plan: Plan, memo: dict[Any, Any]
 ) -> tuple[LedgerEntry | None, dict[str, Any] | None]:
     rule, cred = ca.rule, facts.cred
     measure = _measure(facts, rule.per)
@@ -141,8 +145,7 @@ def _award(
         )
     audited = cred.audited and ca.audited_amount is not None
     # the amount, basis and notes depend only on the rule and the measure (its exact text):
-    # worked out once per plan and reused
-    memo = plan.memo("award")
+    # worked out once per plan (`memo`) and reused
     key = (id(ca), audited, str(measure))
     priced = memo.get(key)
     if priced is None:
@@ -556,7 +559,8 @@ def build_ledger(
     credited: list[Facts] = []
     unmatched: list[Facts] = []
     first_of: dict[tuple[str | None, str], str] = {}
-    for cred in sorted(ed.credentials, key=lambda c: (c.earned, c.id)):
+    memo = plan.memo("award")
+    for cred in sorted(ed.credentials, key=_EARNED_ID):
         facts = Facts(cred, plan)
         why = _gate(facts, plan)
         if why is None and cred.earned > plan.as_of:
@@ -587,7 +591,7 @@ def build_ledger(
             if not ca.rule.when.check(get):
                 continue
             matched = True
-            entry, warning = _award(facts, ca, plan)
+            entry, warning = _award(facts, ca, plan, memo)
             if warning is not None:
                 warnings.append(warning)
             if entry is not None:
@@ -627,7 +631,7 @@ def build_ledger(
                 )
             )
     ledger.extend(_stacks(plan, credited, ledger))
-    ledger.sort(key=lambda e: (e.date, e.credential, e.rule, e.unit))
+    ledger.sort(key=_LEDGER_ORDER)
     _apply_caps(plan, ledger)
     return ledger, warnings, credited, unmatched
 
