@@ -407,7 +407,6 @@ def _evaluate_salary(
     # --- lane moves -------------------------------------------------------------------------
     consumed: dict[str, Decimal] = {}
     last_move: dict[str, str] = {}
-    matching: dict[int, _Matching] = {}  # per lane rule, which credentials its specs match
     lane = place.lane
     moves: list[dict[str, Any]] = []
     lane_order = sched_now.lanes
@@ -426,7 +425,7 @@ def _evaluate_salary(
                     )
                 )
                 continue
-            credits = _credits_for(rule, eligible, sp, counts, consumed, used_ids, matching)
+            credits = _credits_for(rule, eligible, sp, counts, consumed, used_ids)
             got = _qualify(rule, credits)
             if got is None:
                 continue
@@ -443,7 +442,7 @@ def _evaluate_salary(
             # (options from the current lane first, then any lane rule that counts it)
             listed: set[str] = set()
             for rule in [*options, *(r for r in sp.lanes if r not in options)]:
-                for c in _credits_for(rule, eligible, sp, counts, consumed, used_ids, matching):
+                for c in _credits_for(rule, eligible, sp, counts, consumed, used_ids):
                     cid = c.facts.cred.id
                     if cid in listed:
                         continue
@@ -742,31 +741,6 @@ def _step_at(
 _EARNED_ID = attrgetter("cred.earned", "cred.id")
 
 
-# per credential (earned date, then id) that a lane rule's credit specs match: the matching
-# specs in order, each with its rate and the credential's measure
-_Matching = list[tuple[Any, list[tuple[LaneCredit, Decimal | None, Decimal | None]]]]
-
-
-def _matching(rule: LaneRule, eligible: list[Any], sp: SalaryPlan) -> _Matching:
-    """Which credentials and specs of `rule` match: pure, so worked out once per evaluation.
-    A spec's matcher never matches a credential of a kind it does not name: no call then."""
-    specs = [
-        (spec, spec.when.kinds, spec.when.check, sp.lane_rates.get((rule.id, k)))
-        for k, spec in enumerate(rule.credit)
-    ]
-    out: _Matching = []
-    for f in sorted(eligible, key=_EARNED_ID):
-        get, kind = f.get, f.cred.kind
-        matches = [
-            (spec, rate, _measure(f, spec.per))
-            for spec, kinds, check, rate in specs
-            if (kinds is None or kind in kinds) and check(get)
-        ]
-        if matches:
-            out.append((f, matches))
-    return out
-
-
 def _credits_for(
     rule: LaneRule,
     eligible: list[Any],
@@ -774,20 +748,20 @@ def _credits_for(
     counts: Any,
     consumed: dict[str, Decimal],
     used_ids: set[str],
-    cache: dict[int, _Matching] | None = None,
 ) -> list[_Credit]:
-    """A lane rule's credits, in filing order: for each credential its first matching spec
-    with a rate and a measure, if the credential counts (`counts`), less what earlier moves
-    `consumed`. `cache` (one per evaluation, the same `eligible`) keeps `_matching`."""
     out: list[_Credit] = []
-    found = cache.get(id(rule)) if cache is not None else None
-    if found is None:
-        found = _matching(rule, eligible, sp)
-        if cache is not None:
-            cache[id(rule)] = found
-    for f, matches in found:
-        used_ids.add(f.cred.id)
-        for spec, rate, measure in matches:
+    # a spec's matcher never matches a credential of a kind it does not name: skip the call
+    specs = [
+        (spec, spec.when.kinds, spec.when.check, sp.lane_rates.get((rule.id, k)))
+        for k, spec in enumerate(rule.credit)
+    ]
+    for f in sorted(eligible, key=_EARNED_ID):
+        get, kind = f.get, f.cred.kind
+        for spec, kinds, check, rate in specs:
+            if (kinds is not None and kind not in kinds) or not check(get):
+                continue
+            used_ids.add(f.cred.id)
+            measure = _measure(f, spec.per)
             if rate is None or measure is None:
                 continue
             filed = counts(f, rule, rule.evidence_within_days)
