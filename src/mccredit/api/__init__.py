@@ -19,10 +19,10 @@ GET  /v1/audit                                             append-only log (admi
 Keys, roles and scopes: see `deps`; errors: see `problems`; limits: `ApiSettings`.
 """
 
-# Names load on first use (PEP 562) so `mccredit --help` does not import the heavy
-# dependencies behind them.
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+# Names load on first use (see mccredit._lazy).
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from .deps import ApiSettings, Evaluator, Principal
@@ -36,12 +36,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _WHERE)
 
 
 __all__ = ["ApiSettings", "Evaluator", "Principal", "create_app"]

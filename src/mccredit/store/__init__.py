@@ -7,10 +7,10 @@ upgrade(engine)                   # apply pending migrations
 ```
 """
 
-# Names load on first use (PEP 562) so `mccredit --help` does not import the heavy
-# dependencies behind them.
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+# Names load on first use (see mccredit._lazy).
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from ._config import (
@@ -45,12 +45,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _WHERE)
 
 
 __all__ = [
