@@ -679,14 +679,9 @@ def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
     used = (
         {e.rule for e in ledger} | {r["rule"] for r in renewal} | {a["rule"] for a in advancement}
     )
+    # every cap on a unit in play (a capped entry's unit is always in totals)
     units_in_play = set(totals) | {u for r in renewal for u in r["required"]}
     used |= {c.id for c in plan.caps if c.unit in units_in_play}
-    used |= {
-        note.split("capped by ", 1)[1].split(":", 1)[0]
-        for e in ledger
-        for note in e.notes
-        if note.startswith("capped by ")
-    }
     if salary:
         used |= {c["rule"] for c in salary.get("changes", [])}
     for rule_id, review_by in plan.stale:

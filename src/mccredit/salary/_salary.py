@@ -603,6 +603,14 @@ def _evaluate_salary(
         else:
             label = f"base increase for {ev['credential']}"
             extra = {"credential": ev["credential"]}
+        head = {
+            "kind": "lane_move" if kind == "lane" else "base_increase",
+            **extra,
+            **cite(rule),
+            "filed": ev["filed"].isoformat(),
+            "effective_date": eff.isoformat(),
+            "pay": ev["mode"],
+        }
         if sched is None:
             unpriced = True
             warnings.append(
@@ -617,12 +625,7 @@ def _evaluate_salary(
                 cur_lane = ev["to"]
             changes.append(
                 {
-                    "kind": "lane_move" if kind == "lane" else "base_increase",
-                    **extra,
-                    **cite(rule),
-                    "filed": ev["filed"].isoformat(),
-                    "effective_date": eff.isoformat(),
-                    "pay": ev["mode"],
+                    **head,
                     "annual_delta": None,
                     "this_year_delta": None,
                     "retro": None,
@@ -661,12 +664,7 @@ def _evaluate_salary(
         retro = sum((a for _, d, a in parts if d <= as_of), ZERO)
         changes.append(
             {
-                "kind": "lane_move" if kind == "lane" else "base_increase",
-                **extra,
-                **cite(rule),
-                "filed": ev["filed"].isoformat(),
-                "effective_date": eff.isoformat(),
-                "pay": ev["mode"],
+                **head,
                 "annual_delta": str(_money(delta)),
                 "this_year_delta": str(this_year),
                 "retro": str(_money(retro)),
