@@ -13,27 +13,92 @@ from rich.table import Table
 from .. import cli
 from .._yaml import ProblemException, load_file
 from ..errors import InputError, MccreditError
+from .costing import educator_files as _educator_files
 
 __all__ = ["register"]
 
 
-def _educator_files(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(x for x in p.rglob("*") if x.suffix in (".json", ".yaml", ".yml")))
-        else:
-            out.append(p)
-    return out
+def _costing(
+    roster: list[Path],
+    proposals: list[Path],
+    assumptions: Path,
+    out_dir: Path | None,
+    rules: Path | None,
+) -> None:
+    from .costing import run_costing
+
+    if out_dir is None:
+        raise typer.BadParameter("--out DIR is required with --assumptions", param_hint="--out")
+    try:
+        doc = run_costing(
+            roster, proposals, assumptions, out_dir, rules=cli.get_rules(cli.find_root(rules))
+        )
+    except MccreditError as e:
+        raise cli.fail(e) from None
+    t = Table(
+        title=f"{doc['ruleset']['id']} — {doc['educators']} educators, assumptions "
+        f"{doc['assumptions']['sha256'][:12]}"
+    )
+    for c in (
+        "scenario",
+        "year",
+        "total salary",
+        "total compensation",
+        "Δ salary",
+        "Δ compensation",
+        "cost of 1%",
+        "cost of a step",
+        "lane movement",
+    ):
+        t.add_column(c, justify="right")
+    for y in doc["baseline"]["years"]:
+        t.add_row(
+            "baseline",
+            str(y["year"]),
+            y["total_salary"],
+            y["total_compensation"],
+            "",
+            "",
+            y["cost_of_1pct"],
+            y["cost_of_a_step"],
+            y["cost_of_lane_movement"],
+        )
+    for p in doc["proposals"]:
+        for y, v in zip(p["years"], p["vs_baseline"], strict=True):
+            t.add_row(
+                p["proposal"]["name"][:40],
+                str(y["year"]),
+                y["total_salary"],
+                y["total_compensation"],
+                v["salary_difference"],
+                v["compensation_difference"],
+                y["cost_of_1pct"],
+                y["cost_of_a_step"],
+                y["cost_of_lane_movement"],
+            )
+    cli.out.print(t)
+    for p in doc["proposals"]:
+        ct = p["contract_term"]
+        cli.out.print(
+            f"{p['proposal']['name']} ({p['proposal']['sha256'][:12]}): contract term "
+            f"Δ salary {ct['salary_difference']}, Δ compensation {ct['compensation_difference']}"
+        )
+    cli.out.print(f"wrote {', '.join(doc['files'])} to {out_dir}")
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def scenario(
-        proposal: Annotated[Path, typer.Argument(help="Proposal overlay (YAML or JSON).")],
-        educators: Annotated[
-            list[Path], typer.Argument(help="Educator files, or folders of them.")
+        proposal: Annotated[
+            Path,
+            typer.Argument(
+                help="Proposal overlay (YAML or JSON); with --assumptions: the roster "
+                "(educator files or folders of them)."
+            ),
         ],
+        educators: Annotated[
+            list[Path] | None, typer.Argument(help="Educator files, or folders of them.")
+        ] = None,
         from_year: Annotated[int, typer.Option("--from-year", help="First year to cost.")] = 2026,
         years: Annotated[int, typer.Option("--years", help="How many years.", min=1, max=30)] = 3,
         month_day: Annotated[
@@ -41,8 +106,27 @@ def register(app: typer.Typer) -> None:
         ] = "10-01",
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
         rules: cli.RulesOpt = None,
+        proposals: Annotated[
+            list[Path] | None,
+            typer.Option("--proposal", help="With --assumptions: a proposal to cost (repeat)."),
+        ] = None,
+        assumptions: Annotated[
+            Path | None,
+            typer.Option("--assumptions", help="Costing assumptions YAML (multi-year costing)."),
+        ] = None,
+        out_dir: Annotated[
+            Path | None, typer.Option("--out", help="With --assumptions: output folder.")
+        ] = None,
     ) -> None:
-        """Cost a proposal: baseline vs proposal, year by year, across many educators."""
+        """Cost a proposal: baseline vs proposal, year by year, across many educators.
+
+        `mccredit scenario ROSTER --proposal P.yaml [--proposal Q.yaml] --assumptions A.yaml
+        --out DIR` projects the roster over the assumptions' years and writes JSON and CSV
+        tables (see mccredit.scenarios.costing)."""
+        if assumptions is not None:
+            _costing([proposal, *(educators or [])], proposals or [], assumptions, out_dir, rules)
+            return
+        educators = educators or []
         from ._cost import cost_proposal
         from ._proposal import load_proposal
 

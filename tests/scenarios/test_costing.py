@@ -1,0 +1,230 @@
+"""Multi-year contract costing: assumptions, the shared projection, outputs and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import mccredit
+from mccredit.cli import app
+from mccredit.scenarios import cost_proposal
+from mccredit.scenarios.assumptions import load_assumptions, parse_assumptions
+from mccredit.scenarios.costing import cost_scenarios
+
+SCALE_2025 = {
+    "schedule": "teachers",
+    "title": "Proposed 2025-26 scale (example values)",
+    "source": {"document": "proposal", "tag": "I"},
+    "effective": {"from": "2025-07-01", "until": "2026-06-30"},
+    "lanes": ["BA", "BA+15", "MA", "MA+30", "DOC"],
+    "steps": {4: [64000, 65500, 70000, 72000, 73500], 5: [66000, 67500, 72000, 74000, 75500]},
+    "example_values": True,
+}
+BA12_SCALE = {
+    "proposal": "BA+15 at 12 hours",
+    "jurisdiction": "us-va/pwcs",
+    "effective": "2025-07-01",
+    "set": [{"rule": "pwcs.lane.ba15", "path": "requires", "value": 12}],
+    "schedules": [SCALE_2025],
+}
+
+
+def raised_scale(r: Decimal, start: str = "2025-07-01") -> dict[str, Any]:
+    """The bundled 2024-25 PWCS scale raised by `r` (e.g. 0.04), as a proposal's scale."""
+    [s24] = [
+        s for s in mccredit.default_rules().get("us-va/pwcs").schedules if "2024-25" in s.title
+    ]
+    return {
+        "schedule": "teachers",
+        "title": f"Proposed scale: 2024-25 + {r:%} (example values)",
+        "source": {"document": "proposal", "tag": "I"},
+        "effective": {"from": start},
+        "lanes": list(s24.lanes),
+        "steps": {
+            k: [(x * (1 + r)).quantize(Decimal(1)) for x in row] for k, row in s24.steps.items()
+        },
+        "example_values": True,
+    }
+
+
+NOTHING = {"proposal": "changes nothing", "jurisdiction": "us-va/pwcs", "effective": "2025-07-01"}
+
+
+def _pwcs(i: int, hours: int, lane: str = "BA", step: int = 4) -> dict[str, Any]:
+    return {
+        "id": f"PW-{i}",
+        "jurisdiction": "us-va/pwcs",
+        "salary": {"lane": lane, "step": step},
+        "credentials": [
+            {
+                "id": "g",
+                "kind": "graduate_course",
+                "earned": "2025-08-20",
+                "submitted": "2025-09-01",
+                "semester_credits": hours,
+            }
+        ],
+    }
+
+
+def _eds(raw: list[dict[str, Any]]) -> list[mccredit.Educator]:
+    return [mccredit.to_educator(e) for e in raw]
+
+
+def _pwcs_j() -> Any:
+    return mccredit.default_rules().get("us-va/pwcs")
+
+
+def _roster(n: int) -> list[dict[str, Any]]:
+    lanes = ["BA", "BA+15", "MA", "MA+30", "DOC"]
+    return [_pwcs(i, (i * 7) % 16, lanes[i % 5], 1 + (i * 5) % 14) for i in range(n)]
+
+
+ASSUME: dict[str, Any] = {
+    "assumptions": "test (example values)",
+    "from_year": 2025,
+    "years": 3,
+    "scale_growth": "0.03",
+    "accrual": {"per_lane": {"BA": 3, "MA": 6}},
+    "attrition": {"rate": "0.1", "replace_lane": "BA", "replace_step": 1, "seed": 7},
+    "benefits": {"retirement_rate": "0.16", "other_rate": "0.01", "fixed_per_fte": 9000},
+}
+
+
+def test_a_proposed_scale_is_costed_against_the_baseline_priced_scale() -> None:
+    people = [_pwcs(1, 12), _pwcs(2, 15), _pwcs(3, 6)]
+    # The old path: the baseline has no 2025-26 scale, so it prices nobody and the "cost"
+    # of the proposal is its whole payroll (the issue's Δ 472428.00 against a true Δ 6180.00).
+    old = cost_proposal(BA12_SCALE, people, years=[2025])["years"][0]
+    assert old["baseline"]["unpriced"] == 3
+    assert Decimal(old["delta"]["annual_payroll"]) == Decimal(64000 + 65500 * 2)
+    # The projection prices the baseline on the 2024-25 scale grown by the assumption (0 here).
+    a = parse_assumptions({"assumptions": "flat", "from_year": 2025, "years": 1})
+    doc = cost_scenarios(_pwcs_j(), _eds(people), [BA12_SCALE], a)
+    [base] = doc["baseline"]["years"]
+    assert Decimal(base["total_salary"]) == 63213 + 64713 + 63213  # 15 hours move to BA+15
+    [vs] = doc["proposals"][0]["vs_baseline"]
+    assert Decimal(vs["salary_difference"]) == (64000 + 65500 + 65500) - (63213 + 64713 + 63213)
+
+
+def test_out_years_are_grown_never_blank() -> None:
+    a = parse_assumptions({**ASSUME, "attrition": {}, "accrual": {}, "steps": "frozen"})
+    doc = cost_scenarios(_pwcs_j(), _eds([_pwcs(1, 0, "MA", 14)]), [], a)
+    got = [Decimal(y["total_salary"]) for y in doc["baseline"]["years"]]
+    want = [(Decimal(93016) * Decimal("1.03") ** n).quantize(Decimal("0.01")) for n in (1, 2, 3)]
+    assert got == want
+
+
+def test_a_proposal_that_changes_nothing_costs_zero_everywhere() -> None:
+    a = parse_assumptions(ASSUME)
+    doc = cost_scenarios(_pwcs_j(), _eds(_roster(60)), [NOTHING], a)
+    [p] = doc["proposals"]
+    assert p["years"] == doc["baseline"]["years"]
+    assert p["scattergram"] == doc["baseline"]["scattergram"]
+    for row in p["vs_baseline"]:
+        assert {k: v for k, v in row.items() if k != "year"} == dict.fromkeys(
+            [k for k in row if k != "year"], "0.00"
+        )
+    assert p["contract_term"]["salary_difference"] == "0.00"
+    assert p["contract_term"]["compensation_difference"] == "0.00"
+    assert all(b["people"] == 0 for b in p["gains"]["bands"] if b["band"] != "none")
+    assert all(g["total_gain"] == "0.00" for g in p["gains"]["by_lane"])
+    # the baseline itself is priced, with movement, exits and replacements
+    years = doc["baseline"]["years"]
+    assert all(Decimal(y["total_salary"]) > 0 for y in years)
+    assert sum(y["new_hires"] for y in years) > 0
+    assert sum(y["lane_moves"] for y in years) > 0
+
+
+def test_lane_rule_change_costs_the_movers_and_rolls_up() -> None:
+    a = parse_assumptions({**ASSUME, "years": 2, "attrition": {}})
+    ba12 = {k: v for k, v in BA12_SCALE.items() if k != "schedules"}
+    doc = cost_scenarios(_pwcs_j(), _eds([_pwcs(1, 12), _pwcs(2, 3)]), [ba12], a)
+    y1, y2 = doc["proposals"][0]["vs_baseline"]
+    lane_gap = (Decimal(64713) - Decimal(63213)) * Decimal("1.03")  # BA → BA+15 at step 4
+    assert Decimal(y1["salary_difference"]) == lane_gap.quantize(Decimal("0.01"))
+    # rolled up: FICA 6.2% + Medicare 1.45% + retirement 16% + other 1% of the difference
+    assert Decimal(y1["compensation_difference"]) == (
+        Decimal(y1["salary_difference"]) * Decimal("0.2465") + Decimal(y1["salary_difference"])
+    ).quantize(Decimal("0.01"))
+    # year 2: 12 + 3 hours reach 15: the baseline catches up, nobody gains any more
+    assert Decimal(y2["salary_difference"]) == 0
+    assert doc["baseline"]["years"][1]["lane_moves"] == 1
+
+
+def test_fica_stops_at_the_wage_base() -> None:
+    b = parse_assumptions(ASSUME).benefits
+    assert b.rolled_up(Decimal(200000)) == (
+        Decimal("0.062") * 176100 + (Decimal("0.0145") + Decimal("0.17")) * 200000
+    )
+
+
+def test_assumption_errors_name_file_line_and_column(tmp_path: Path) -> None:
+    f = tmp_path / "a.yaml"
+    f.write_text("assumptions: x\nfrom_year: 2025\nyears: 0\nsteps: sometimes\n", "utf-8")
+    with pytest.raises(mccredit.InputError) as info:
+        load_assumptions(f)
+    where = {(p.loc, p.line) for p in info.value.problems}
+    assert (("years",), 3) in where and (("steps",), 4) in where
+    assert all(p.path == str(f) and p.col for p in info.value.problems)
+
+
+def test_cli_writes_json_and_csv_naming_every_input(tmp_path: Path) -> None:
+    roster = tmp_path / "roster"
+    roster.mkdir()
+    for e in _roster(20):
+        (roster / f"{e['id']}.json").write_text(json.dumps(e), "utf-8")
+    (tmp_path / "a.yaml").write_text(json.dumps(ASSUME), "utf-8")
+    ba12 = {**BA12_SCALE, "schedules": [raised_scale(Decimal("0.04"))]}
+    (tmp_path / "p.yaml").write_text(json.dumps(ba12, default=str), "utf-8")
+    (tmp_path / "n.yaml").write_text(json.dumps(NOTHING), "utf-8")
+    out = tmp_path / "out"
+    args = [roster, "--proposal", tmp_path / "p.yaml", "--proposal", tmp_path / "n.yaml"]
+    r = CliRunner().invoke(
+        app,
+        ["scenario", *map(str, args), "--assumptions", str(tmp_path / "a.yaml"), "--out", str(out)],
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "scenario.json").read_text("utf-8"))
+    assert len(doc["assumptions"]["sha256"]) == 64 and len(doc["ruleset"]["sha256"]) == 64
+    assert [p["proposal"]["name"] for p in doc["proposals"]] == [
+        "BA+15 at 12 hours",
+        "changes nothing",
+    ]
+    with (out / "vs_baseline.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["assumptions_sha256"] for r in rows} == {doc["assumptions"]["sha256"]}
+    assert {r["scenario_sha256"] for r in rows} == {
+        p["proposal"]["sha256"] for p in doc["proposals"]
+    }
+    nothing = [r for r in rows if r["scenario"] == "changes nothing"]
+    assert {r["salary_difference"] for r in nothing} == {"0.00"}
+    for t in ("years", "scattergram", "gains_bands", "gains_by_lane"):
+        assert (out / f"{t}.csv").stat().st_size > 0
+    assert "contract term" in r.output
+
+
+def test_cli_bad_assumptions_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("assumptions: x\nfrom_year: nope\n", "utf-8")
+    e = tmp_path / "e.json"
+    e.write_text(json.dumps(_pwcs(1, 0)), "utf-8")
+    r = CliRunner().invoke(
+        app,
+        [
+            "scenario",
+            str(e),
+            "--assumptions",
+            str(tmp_path / "a.yaml"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert r.exit_code == 2
+    assert "a.yaml:2" in r.output
+    assert not (tmp_path / "o").exists()
