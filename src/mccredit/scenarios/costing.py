@@ -131,7 +131,10 @@ def _gains(base: YearProjection, prop: YearProjection) -> dict[str, Any]:
                 "total_gain": _m(v[1]),
                 "mean_gain": _m(v[1] / v[0]) if v[0] else "0.00",
             }
-            for lane, v in lanes.items()
+            for lane, v in sorted(
+                lanes.items(),
+                key=lambda kv: (list(prop.scale.lanes) + [kv[0]]).index(kv[0]),
+            )
         ],
     }
 
@@ -272,17 +275,6 @@ def write_outputs(doc: dict[str, Any], out: Path) -> list[Path]:
     return written
 
 
-def educator_files(paths: Sequence[Path]) -> list[Path]:
-    """Educator files: each path, or the JSON/YAML files under a folder (sorted)."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(x for x in p.rglob("*") if x.suffix in (".json", ".yaml", ".yml")))
-        else:
-            out.append(p)
-    return out
-
-
 def run_costing(
     roster: Sequence[Path],
     proposals: Sequence[Path],
@@ -291,10 +283,11 @@ def run_costing(
     *,
     rules: RuleSet,
 ) -> dict[str, Any]:
-    """Load educator files (or folders of them), proposals and assumptions; cost; write the
-    outputs into `out`. Every bad input is one `InputError` naming each file:line:col."""
-    from ..io.educator import load_educator
+    """Load the roster (batch roster folders, educator files or folders of them), proposals
+    and assumptions; cost; write the outputs into `out`. Every bad input is one `InputError`
+    naming each file:line:col."""
     from .assumptions import load_assumptions
+    from .roster import load_roster
 
     problems: list[Problem] = []
     a: Assumptions | None = None
@@ -309,12 +302,10 @@ def run_costing(
             props.append(load_proposal(f))
         except InputError as e:
             problems.extend(e.problems)
-    known = rules.issuer_aliases()
-    for f in educator_files(roster):
-        try:
-            eds.append(load_educator(f, known_issuers=known))
-        except InputError as e:
-            problems.extend(e.problems)
+    try:
+        eds = load_roster(roster, known_issuers=rules.issuer_aliases())
+    except InputError as e:
+        problems.extend(e.problems)
     if problems or a is None:
         raise InputError(problems)
     wanted = {p.jurisdiction for p in props if p.jurisdiction} or {e.jurisdiction for e in eds}
