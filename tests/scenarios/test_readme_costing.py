@@ -84,3 +84,15 @@ def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
             f"Δ salary {ct['salary_difference']}, Δ compensation {ct['compensation_difference']}"
         ) in sec
     assert f"assumptions {doc['assumptions']['sha256'][:12]}" in sec
+    base = {y["year"]: y for y in doc["baseline"]["years"]}
+    assert (
+        f"saves the baseline {base[2026]['breakage']} in 2026 and\n{base[2027]['breakage']} in 2027"
+        in sec
+    )
+    bands = [
+        {g["band"]: g["people"] for g in p["gains"]["bands"] if g["year"] == 2027}
+        for p in doc["proposals"]
+    ]
+    assert bands[0]["1000-2500"] == 155 and bands[0]["none"] == 2845
+    assert bands[1]["0-1000"] == 2890 and bands[1]["1000-2500"] == 110
+    assert all(b["loss"] == 0 for b in bands)

@@ -62,7 +62,11 @@ def _read(f: Path, cols: Sequence[str]) -> pl.DataFrame:
     else:
         df = pl.read_csv(f, infer_schema=False)
         df = df.select([c for c in cols if c in df.columns])
-    missing = [c for c in cols if c not in df.columns and c not in ("submitted", "salary_since")]
+    missing = [
+        c
+        for c in cols
+        if c not in df.columns and c not in ("submitted", "salary_since", "salary_schedule")
+    ]
     if missing:
         raise InputError(
             [
