@@ -37,6 +37,33 @@ out = Console(
 )
 err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+        from .rules import default_root, ruleset_sha256
+
+        root = default_root()
+        out.print(f"mccredit {__version__}")
+        out.print(f"rules {ruleset_sha256(root)} ({root})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and the bundled ruleset's sha256, then exit.",
+        ),
+    ] = False,
+) -> None:
+    """Licensure and salary-credit rules engine for K-12 educators."""
+
+
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD (default: today).")
 ]

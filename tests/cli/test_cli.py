@@ -468,3 +468,14 @@ def test_schema_out_onto_a_file_exits_2(tmp_path: Path) -> None:
     r = run("schema", "--out", target)
     assert r.exit_code == 2
     assert target.read_text() == "keep me\n"
+
+
+def test_version_prints_the_version_and_the_ruleset_sha256() -> None:
+    import mccredit
+    from mccredit.rules import default_root, ruleset_sha256
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert f"mccredit {mccredit.__version__}" in result.output
+    digest = ruleset_sha256(default_root())
+    assert len(digest) == 64 and digest in result.output
