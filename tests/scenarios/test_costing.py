@@ -228,3 +228,51 @@ def test_cli_bad_assumptions_exit_2(tmp_path: Path) -> None:
     assert r.exit_code == 2
     assert "a.yaml:2" in r.output
     assert not (tmp_path / "o").exists()
+
+
+def test_effective_must_be_a_day_of_every_year() -> None:
+    with pytest.raises(mccredit.InputError, match="not a day of every year"):
+        parse_assumptions({"assumptions": "x", "from_year": 2025, "effective": "02-29"})
+
+
+def test_batch_roster_bad_row_names_file_and_row(tmp_path: Path) -> None:
+    from mccredit.scenarios.roster import load_roster
+
+    (tmp_path / "educators.csv").write_text(
+        "educator_id,jurisdiction,salary_lane,salary_step\n"
+        "E1,us-va/pwcs,BA,3\n"
+        "E2,us-va/pwcs,MA,three\n",
+        "utf-8",
+    )
+    (tmp_path / "credentials.csv").write_text(
+        "educator_id,credential_id,kind,earned,semester_credits\n"
+        "E1,c1,graduate_course,2024-05-01,6\n",
+        "utf-8",
+    )
+    with pytest.raises(mccredit.InputError) as info:
+        load_roster([tmp_path])
+    [p] = info.value.problems
+    assert p.path == str(tmp_path / "educators.csv") and p.line == 3 and "E2" in p.message
+    (tmp_path / "educators.csv").write_text(
+        "educator_id,jurisdiction,salary_lane,salary_step\nE1,us-va/pwcs,BA,3\n", "utf-8"
+    )
+    [e] = load_roster([tmp_path])
+    assert e.salary is not None and (e.salary.lane, e.salary.step) == ("BA", 3)
+    assert [c.semester_credits for c in e.credentials] == [Decimal(6)]
+
+
+def test_breakage_off_equals_breakage_with_zero_attrition() -> None:
+    eds = _eds(_roster(40))
+    ba12 = {**BA12_SCALE, "schedules": [raised_scale(Decimal("0.04"))]}
+    with_turnover = cost_scenarios(_pwcs_j(), eds, [ba12], parse_assumptions(ASSUME))
+    none = cost_scenarios(
+        _pwcs_j(), eds, [ba12], parse_assumptions({**ASSUME, "attrition": {"rate": 0}})
+    )
+    for doc in (with_turnover, none):
+        for s in (doc["baseline"], doc["proposals"][0]):
+            assert s["years"][0]["breakage"] == "0.00"  # nobody leaves in the first year
+    for a, b in zip(with_turnover["baseline"]["years"], none["baseline"]["years"], strict=True):
+        assert a["total_salary_without_breakage"] == b["total_salary"]
+        assert b["breakage"] == "0.00"
+    # leavers at high steps replaced at BA step 1: turnover saves money in later years
+    assert Decimal(with_turnover["baseline"]["years"][-1]["breakage"]) > 0

@@ -13,7 +13,7 @@ from rich.table import Table
 from .. import cli
 from .._yaml import ProblemException, load_file
 from ..errors import InputError, MccreditError
-from .costing import educator_files as _educator_files
+from .roster import educator_files as _educator_files
 
 __all__ = ["register"]
 
@@ -50,7 +50,7 @@ def _costing(
         "cost of a step",
         "lane movement",
     ):
-        t.add_column(c, justify="right")
+        t.add_column(c, justify="right", no_wrap=True)
     for y in doc["baseline"]["years"]:
         t.add_row(
             "baseline",
@@ -63,10 +63,10 @@ def _costing(
             y["cost_of_a_step"],
             y["cost_of_lane_movement"],
         )
-    for p in doc["proposals"]:
+    for k, p in enumerate(doc["proposals"], 1):
         for y, v in zip(p["years"], p["vs_baseline"], strict=True):
             t.add_row(
-                p["proposal"]["name"][:40],
+                f"P{k}",
                 str(y["year"]),
                 y["total_salary"],
                 y["total_compensation"],
@@ -77,10 +77,10 @@ def _costing(
                 y["cost_of_lane_movement"],
             )
     cli.out.print(t)
-    for p in doc["proposals"]:
+    for k, p in enumerate(doc["proposals"], 1):
         ct = p["contract_term"]
         cli.out.print(
-            f"{p['proposal']['name']} ({p['proposal']['sha256'][:12]}): contract term "
+            f"P{k} {p['proposal']['name']} ({p['proposal']['sha256'][:12]}): contract term "
             f"Δ salary {ct['salary_difference']}, Δ compensation {ct['compensation_difference']}"
         )
     cli.out.print(f"wrote {', '.join(doc['files'])} to {out_dir}")

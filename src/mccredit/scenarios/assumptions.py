@@ -32,6 +32,7 @@ costs the contract: the defaults here are labelled example values, not sourced f
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
@@ -130,6 +131,16 @@ class Assumptions(_M):
     attrition: Attrition = Field(default_factory=Attrition)
     benefits: Benefits = Field(default_factory=Benefits)
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("effective")
+    @classmethod
+    def _real_day(cls, v: str) -> str:
+        month, day = (int(x) for x in v.split("-"))
+        try:
+            dt.date(2001, month, day)  # a day every year has (not February 29)
+        except ValueError:
+            raise ValueError(f"{v} is not a day of every year") from None
+        return v
 
     @property
     def year_list(self) -> list[int]:

@@ -5,7 +5,9 @@ people, exits and replacements in each) and returns, per scenario and year: FTE,
 salary, the benefits roll-up and total compensation (`Assumptions.benefits`), the cost of 1%
 of the schedule (1% of that year's salary total), the cost of a step (what one more step would
 add for everyone below the top, on that year's scale), the cost of lane movement (the lane
-differential of that year's movers), and the scattergram (FTE and cost per lane × step). Each
+differential of that year's movers), the scattergram (FTE, cost and average per lane × step),
+and breakage: the same year's salary total projected without attrition (nobody leaves, nobody
+is replaced) and the difference, `breakage` (what turnover saves; 0 without attrition). Each
 proposal is compared with the baseline per year and cumulatively (salary and compensation),
 with its contract-term total, and the distribution of gains per person (bands, by lane).
 `write_outputs` writes the JSON document and CSV tables; every output names the ruleset, each
@@ -92,7 +94,14 @@ def _scattergram(yp: YearProjection) -> list[dict[str, Any]]:
         c[1] += p.salary
     order = {lane: i for i, lane in enumerate(yp.scale.lanes)}
     return [
-        {"year": yp.year, "lane": lane, "step": step, "fte": str(v[0]), "cost": _m(v[1])}
+        {
+            "year": yp.year,
+            "lane": lane,
+            "step": step,
+            "fte": str(v[0]),
+            "cost": _m(v[1]),
+            "average": _m(v[1] / v[0]) if v[0] else "0.00",
+        }
         for (lane, step), v in sorted(
             cells.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])
         )
@@ -131,7 +140,10 @@ def _gains(base: YearProjection, prop: YearProjection) -> dict[str, Any]:
                 "total_gain": _m(v[1]),
                 "mean_gain": _m(v[1] / v[0]) if v[0] else "0.00",
             }
-            for lane, v in lanes.items()
+            for lane, v in sorted(
+                lanes.items(),
+                key=lambda kv: (list(prop.scale.lanes) + [kv[0]]).index(kv[0]),
+            )
         ],
     }
 
@@ -158,8 +170,21 @@ def cost_scenarios(
                 )
             ]
         )
-    base = project(j, eds, assumptions)
-    base_years = [_year_figures(y, assumptions) for y in base]
+    still = assumptions.model_copy(
+        update={"attrition": assumptions.attrition.model_copy(update={"rate": Decimal(0)})}
+    )
+
+    def run(jur: Jurisdiction) -> tuple[list[YearProjection], list[dict[str, Any]]]:
+        proj = project(jur, eds, assumptions)
+        years = [_year_figures(y, assumptions) for y in proj]
+        kept = proj if assumptions.attrition.rate == 0 else project(jur, eds, still)
+        for y, k in zip(years, kept, strict=True):
+            without = sum((p.salary for p in k.people), ZERO)
+            y["total_salary_without_breakage"] = _m(without)
+            y["breakage"] = _m(without - Decimal(y["total_salary"]))
+        return proj, years
+
+    base, base_years = run(j)
     doc: dict[str, Any] = {
         "jurisdiction": j.id,
         "ruleset": {"id": f"{j.id}@{j.version}", "sha256": j.sha256},
@@ -177,9 +202,7 @@ def cost_scenarios(
     }
     for raw in proposals:
         p = parse_proposal(raw)
-        pj = apply_proposal(j, p)
-        proj = project(pj, eds, assumptions)
-        years = [_year_figures(y, assumptions) for y in proj]
+        proj, years = run(apply_proposal(j, p))
         cum_s = cum_c = ZERO
         vs = []
         for b, q in zip(base_years, years, strict=True):
@@ -272,17 +295,6 @@ def write_outputs(doc: dict[str, Any], out: Path) -> list[Path]:
     return written
 
 
-def educator_files(paths: Sequence[Path]) -> list[Path]:
-    """Educator files: each path, or the JSON/YAML files under a folder (sorted)."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(x for x in p.rglob("*") if x.suffix in (".json", ".yaml", ".yml")))
-        else:
-            out.append(p)
-    return out
-
-
 def run_costing(
     roster: Sequence[Path],
     proposals: Sequence[Path],
@@ -291,10 +303,11 @@ def run_costing(
     *,
     rules: RuleSet,
 ) -> dict[str, Any]:
-    """Load educator files (or folders of them), proposals and assumptions; cost; write the
-    outputs into `out`. Every bad input is one `InputError` naming each file:line:col."""
-    from ..io.educator import load_educator
+    """Load the roster (batch roster folders, educator files or folders of them), proposals
+    and assumptions; cost; write the outputs into `out`. Every bad input is one `InputError`
+    naming each file:line:col."""
     from .assumptions import load_assumptions
+    from .roster import load_roster
 
     problems: list[Problem] = []
     a: Assumptions | None = None
@@ -309,12 +322,10 @@ def run_costing(
             props.append(load_proposal(f))
         except InputError as e:
             problems.extend(e.problems)
-    known = rules.issuer_aliases()
-    for f in educator_files(roster):
-        try:
-            eds.append(load_educator(f, known_issuers=known))
-        except InputError as e:
-            problems.extend(e.problems)
+    try:
+        eds = load_roster(roster, known_issuers=rules.issuer_aliases())
+    except InputError as e:
+        problems.extend(e.problems)
     if problems or a is None:
         raise InputError(problems)
     wanted = {p.jurisdiction for p in props if p.jurisdiction} or {e.jurisdiction for e in eds}
