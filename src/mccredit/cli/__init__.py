@@ -11,6 +11,8 @@ rules (each problem on its own line as `file:line:col: type: message (field, exp
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from ..errors import UnknownJurisdictionError
@@ -50,6 +52,34 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+        from ..rules import default_root, ruleset_sha256
+
+        root = default_root()
+        out.print(f"mccredit {__version__}")
+        out.print(f"rules {ruleset_sha256(root)} ({root})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and the bundled ruleset's sha256, then exit.",
+        ),
+    ] = False,
+) -> None:
+    """Licensure and salary-credit rules engine for K-12 educators."""
+
+
 for _group in (rules, salary, serve, store, batch, scenario):
     _group.register(app)
 
