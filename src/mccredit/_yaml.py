@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from .errors import FieldValueError, Problem
 
 __all__ = [
     "Located",
@@ -273,15 +273,21 @@ def pydantic_problems(
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldValueError):  # a value deep inside the field: point at it
+            loc = (*loc, *cause.loc)
         full = (*prefix, *loc)
         line, col = locate(located, full)
         got = err.get("input")
         etype = err["type"]
         expected = _expected(err)
         message = err["msg"]
+        shown = None if got is None or isinstance(got, (dict, list)) else repr(got)
+        if isinstance(cause, FieldValueError):
+            etype, expected, shown, message = cause.type, cause.expected, cause.got, str(cause)
         if etype == "extra_forbidden":
             message = f"unknown field {str(full[-1])!r}" if full else "unknown field"
-            got = None
+            shown = None
         out.append(
             Problem(
                 type=f"{kind}.{etype}",
@@ -291,7 +297,7 @@ def pydantic_problems(
                 col=col,
                 loc=full,
                 expected=expected,
-                got=None if got is None or isinstance(got, (dict, list)) else repr(got),
+                got=shown,
             )
         )
     return out
