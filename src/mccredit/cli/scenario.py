@@ -10,10 +10,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from .. import cli
 from .._yaml import ProblemException, load_file
 from ..errors import InputError, MccreditError
-from .roster import educator_files as _educator_files
+from ..scenarios.roster import educator_files as _educator_files
+from . import _common as cli
 
 __all__ = ["register"]
 
@@ -25,7 +25,7 @@ def _costing(
     out_dir: Path | None,
     rules: Path | None,
 ) -> None:
-    from .costing import run_costing
+    from ..scenarios.costing import run_costing
 
     if out_dir is None:
         raise typer.BadParameter("--out DIR is required with --assumptions", param_hint="--out")
@@ -127,8 +127,8 @@ def register(app: typer.Typer) -> None:
             _costing([proposal, *(educators or [])], proposals or [], assumptions, out_dir, rules)
             return
         educators = educators or []
-        from ._cost import cost_proposal
-        from ._proposal import load_proposal
+        from ..scenarios._cost import cost_proposal
+        from ..scenarios._proposal import load_proposal
 
         try:
             p = load_proposal(proposal)
