@@ -38,7 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction
-from ..rules._models import ScheduleFile
+from ..rules._models import LaneRule, ScheduleFile
 from ..salary import compile_salary
 from .assumptions import Assumptions
 
@@ -172,18 +172,24 @@ def _start(educators: Sequence[Educator], a: Assumptions) -> list[_State]:
     return out
 
 
-def _lane_moves(j: Jurisdiction, day: dt.date, st: _State) -> str | None:
+def _hour_lanes(j: Jurisdiction, day: dt.date) -> tuple[dict[str, list[LaneRule]], int]:
+    """The lane rules in force on `day` that count hours, by `from` lane (cheapest first),
+    and the most lanes a year."""
     plan = compile_salary(j, day)
     if plan is None:
-        return None
-    limit = plan.settings.max_lanes_per_year if plan.settings else 1
+        return {}, 1
+    by_from: dict[str, list[LaneRule]] = {}
+    for r in sorted(plan.lanes, key=lambda r: (r.requires, r.id)):
+        if any(c.per in _HOURS for c in r.credit):
+            by_from.setdefault(r.from_, []).append(r)
+    return by_from, (plan.settings.max_lanes_per_year if plan.settings else 1) or 1
+
+
+def _lane_moves(lanes: tuple[dict[str, list[LaneRule]], int], st: _State) -> str | None:
+    by_from, limit = lanes
     moved_from = None
-    for _ in range(limit or 1):
-        rules = [
-            r for r in plan.lanes if r.from_ == st.lane and any(c.per in _HOURS for c in r.credit)
-        ]
-        rules.sort(key=lambda r: (r.requires, r.id))
-        hit = next((r for r in rules if st.pool >= r.requires), None)
+    for _ in range(limit):
+        hit = next((r for r in by_from.get(st.lane, ()) if st.pool >= r.requires), None)
         if hit is None:
             break
         moved_from = moved_from or st.lane
@@ -229,6 +235,7 @@ def project(j: Jurisdiction, educators: Sequence[Educator], a: Assumptions) -> l
                         )
                     )
             states = nxt
+        lanes = _hour_lanes(j, day)
         yp = YearProjection(year, day, scale("teachers") if states else _empty())
         for st in states:
             sc = scale(st.schedule)
@@ -238,7 +245,7 @@ def project(j: Jurisdiction, educators: Sequence[Educator], a: Assumptions) -> l
                     st.step += 1
                 st.pool += st.rate
             before = st.lane
-            moved = _lane_moves(j, day, st)
+            moved = _lane_moves(lanes, st)
             pay = sc.amount(st.lane, st.step)
             if pay is None:
                 raise InputError(
