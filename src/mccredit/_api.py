@@ -17,8 +17,8 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from .engine import evaluate_plan, plan_for
 from .errors import InputError, Problem
+from .evaluation import evaluate_plan, plan_for
 from .io.educator import Educator, load_educator, parse_educator
 from .rules import RuleSet
 from .rules import load_rules as _load_rules
