@@ -23,8 +23,11 @@ differences between scenarios come only from the rules and scales. Each year:
 4. **Pricing** on the year's scale at `effective` (MM-DD) in the year: the scale in force that
    day under the scenario's rules (a proposal's own scale wins, as in evaluation); where none
    is in force, the latest earlier scale grown by `scale_growth` per year since it took effect
-   (each cell rounded half-up to the cent), so out-years are never blank. A proposal carrying
-   its own scale for a year is therefore costed against the baseline's priced (grown) scale.
+   (each year's cells rounded half-up to the cent), so out-years are never blank. A proposal
+   carrying its own scale for a year is therefore costed against the baseline's priced scale.
+   Growth compounds year by year, each year's cells rounded to the cent as a published scale
+   is, so a proposal carrying exactly the baseline's grown scale for a year costs 0 in every
+   later year too.
 """
 
 from __future__ import annotations
@@ -94,12 +97,13 @@ def priced_scale(j: Jurisdiction, day: dt.date, name: str, growth: Decimal) -> P
             )
         start, _, sched = max(earlier, key=lambda e: (e[0], e[1]))
         n = _years_between(start, day)
-    factor = (1 + growth) ** n
     cells = {
-        (lane, step): (row[k] * factor).quantize(CENT, ROUND_HALF_UP)
+        (lane, step): row[k].quantize(CENT, ROUND_HALF_UP)
         for step, row in sched.steps.items()
         for k, lane in enumerate(sched.lanes)
     }
+    for _ in range(n):  # year by year, each year's scale rounded like a published one
+        cells = {c: (v * (1 + growth)).quantize(CENT, ROUND_HALF_UP) for c, v in cells.items()}
     title = sched.title if n == 0 else f"{sched.title} grown {growth:%} a year × {n}"
     return PricedScale(title, tuple(sched.lanes), cells, sched.title, n)
 
