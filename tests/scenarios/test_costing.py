@@ -117,7 +117,10 @@ def test_out_years_are_grown_never_blank() -> None:
     a = parse_assumptions({**ASSUME, "attrition": {}, "accrual": {}, "steps": "frozen"})
     doc = cost_scenarios(_pwcs_j(), _eds([_pwcs(1, 0, "MA", 14)]), [], a)
     got = [Decimal(y["total_salary"]) for y in doc["baseline"]["years"]]
-    want = [(Decimal(93016) * Decimal("1.03") ** n).quantize(Decimal("0.01")) for n in (1, 2, 3)]
+    want, cell = [], Decimal(93016)
+    for _ in range(3):  # compounded year by year, each year rounded to the cent
+        cell = (cell * Decimal("1.03")).quantize(Decimal("0.01"))
+        want.append(cell)
     assert got == want
 
 
@@ -276,3 +279,20 @@ def test_breakage_off_equals_breakage_with_zero_attrition() -> None:
         assert b["breakage"] == "0.00"
     # leavers at high steps replaced at BA step 1: turnover saves money in later years
     assert Decimal(with_turnover["baseline"]["years"][-1]["breakage"]) > 0
+
+
+def test_carrying_the_baseline_grown_scale_costs_nothing_in_any_year() -> None:
+    import datetime as dt
+
+    from mccredit.scenarios.projection import priced_scale
+
+    a = parse_assumptions(ASSUME)
+    s = priced_scale(_pwcs_j(), dt.date(2025, 10, 1), "teachers", a.scale_growth)
+    scale = {
+        **raised_scale(Decimal(0)),
+        "effective": {"from": "2025-07-01", "until": "2026-06-30"},
+        "steps": {k: [s.cells[(lane, k)] for lane in s.lanes] for k in range(1, 15)},
+    }
+    p = {**NOTHING, "schedules": [scale]}
+    doc = cost_scenarios(_pwcs_j(), _eds(_roster(30)), [p], a)
+    assert {v["salary_difference"] for v in doc["proposals"][0]["vs_baseline"]} == {"0.00"}

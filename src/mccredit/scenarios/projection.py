@@ -23,8 +23,11 @@ differences between scenarios come only from the rules and scales. Each year:
 4. **Pricing** on the year's scale at `effective` (MM-DD) in the year: the scale in force that
    day under the scenario's rules (a proposal's own scale wins, as in evaluation); where none
    is in force, the latest earlier scale grown by `scale_growth` per year since it took effect
-   (each cell rounded half-up to the cent), so out-years are never blank. A proposal carrying
-   its own scale for a year is therefore costed against the baseline's priced (grown) scale.
+   (each year's cells rounded half-up to the cent), so out-years are never blank. A proposal
+   carrying its own scale for a year is therefore costed against the baseline's priced scale.
+   Growth compounds year by year, each year's cells rounded to the cent as a published scale
+   is, so a proposal carrying exactly the baseline's grown scale for a year costs 0 in every
+   later year too.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction
-from ..rules._models import ScheduleFile
+from ..rules._models import LaneRule, ScheduleFile
 from ..salary import compile_salary
 from .assumptions import Assumptions
 
@@ -94,12 +97,13 @@ def priced_scale(j: Jurisdiction, day: dt.date, name: str, growth: Decimal) -> P
             )
         start, _, sched = max(earlier, key=lambda e: (e[0], e[1]))
         n = _years_between(start, day)
-    factor = (1 + growth) ** n
     cells = {
-        (lane, step): (row[k] * factor).quantize(CENT, ROUND_HALF_UP)
+        (lane, step): row[k].quantize(CENT, ROUND_HALF_UP)
         for step, row in sched.steps.items()
         for k, lane in enumerate(sched.lanes)
     }
+    for _ in range(n):  # year by year, each year's scale rounded like a published one
+        cells = {c: (v * (1 + growth)).quantize(CENT, ROUND_HALF_UP) for c, v in cells.items()}
     title = sched.title if n == 0 else f"{sched.title} grown {growth:%} a year × {n}"
     return PricedScale(title, tuple(sched.lanes), cells, sched.title, n)
 
@@ -172,18 +176,24 @@ def _start(educators: Sequence[Educator], a: Assumptions) -> list[_State]:
     return out
 
 
-def _lane_moves(j: Jurisdiction, day: dt.date, st: _State) -> str | None:
+def _hour_lanes(j: Jurisdiction, day: dt.date) -> tuple[dict[str, list[LaneRule]], int]:
+    """The lane rules in force on `day` that count hours, by `from` lane (cheapest first),
+    and the most lanes a year."""
     plan = compile_salary(j, day)
     if plan is None:
-        return None
-    limit = plan.settings.max_lanes_per_year if plan.settings else 1
+        return {}, 1
+    by_from: dict[str, list[LaneRule]] = {}
+    for r in sorted(plan.lanes, key=lambda r: (r.requires, r.id)):
+        if any(c.per in _HOURS for c in r.credit):
+            by_from.setdefault(r.from_, []).append(r)
+    return by_from, (plan.settings.max_lanes_per_year if plan.settings else 1) or 1
+
+
+def _lane_moves(lanes: tuple[dict[str, list[LaneRule]], int], st: _State) -> str | None:
+    by_from, limit = lanes
     moved_from = None
-    for _ in range(limit or 1):
-        rules = [
-            r for r in plan.lanes if r.from_ == st.lane and any(c.per in _HOURS for c in r.credit)
-        ]
-        rules.sort(key=lambda r: (r.requires, r.id))
-        hit = next((r for r in rules if st.pool >= r.requires), None)
+    for _ in range(limit):
+        hit = next((r for r in by_from.get(st.lane, ()) if st.pool >= r.requires), None)
         if hit is None:
             break
         moved_from = moved_from or st.lane
@@ -229,6 +239,7 @@ def project(j: Jurisdiction, educators: Sequence[Educator], a: Assumptions) -> l
                         )
                     )
             states = nxt
+        lanes = _hour_lanes(j, day)
         yp = YearProjection(year, day, scale("teachers") if states else _empty())
         for st in states:
             sc = scale(st.schedule)
@@ -238,7 +249,7 @@ def project(j: Jurisdiction, educators: Sequence[Educator], a: Assumptions) -> l
                     st.step += 1
                 st.pool += st.rate
             before = st.lane
-            moved = _lane_moves(j, day, st)
+            moved = _lane_moves(lanes, st)
             pay = sc.amount(st.lane, st.step)
             if pay is None:
                 raise InputError(
