@@ -296,3 +296,21 @@ def test_carrying_the_baseline_grown_scale_costs_nothing_in_any_year() -> None:
     p = {**NOTHING, "schedules": [scale]}
     doc = cost_scenarios(_pwcs_j(), _eds(_roster(30)), [p], a)
     assert {v["salary_difference"] for v in doc["proposals"][0]["vs_baseline"]} == {"0.00"}
+
+
+def test_bundled_new_lane_proposal_pays_only_the_movers() -> None:
+    from mccredit.scenarios import load_proposal
+    from mccredit.scenarios.assumptions import Attrition, load_assumptions
+
+    repo = Path(__file__).resolve().parents[2]
+    p = load_proposal(repo / "proposals/pwcs-ma45.yaml")
+    a = load_assumptions(repo / "proposals/pwcs-assumptions.yaml")
+    people = [_pwcs(1, 15, "MA+30", 3), _pwcs(2, 14, "MA+30", 3), _pwcs(3, 20, "MA", 5)]
+    doc = cost_scenarios(
+        _pwcs_j(), _eds(people), [p], a.model_copy(update={"attrition": Attrition()})
+    )
+    [prop] = doc["proposals"]
+    # only PW-1 reaches 15 hours past MA+30: 750 a year (the new column), growing 2% a year
+    assert [v["salary_difference"] for v in prop["vs_baseline"]] == ["750.00", "765.00", "780.30"]
+    assert all(g["losers"] == 0 for g in prop["gains"]["by_lane"])
+    assert {g["lane"] for g in prop["gains"]["by_lane"] if g["winners"]} == {"MA+30"}
