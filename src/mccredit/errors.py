@@ -6,6 +6,7 @@ MccreditError
  │    ├── RuleError           a rule file, catalog or case file is wrong
  │    └── InputError          an educator, roster row or request is wrong
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
+ ├── CredentialCheckError     one credential check failed (a reason code and a message)
  └── ScheduleError            a salary schedule lacks a lane or step that was asked for
 ```
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "CredentialCheckError",
     "InputError",
     "MccreditError",
     "Problem",
@@ -139,3 +141,12 @@ class ScheduleError(MccreditError):
         self.line = line
         where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
         super().__init__(f"{where}{message}")
+
+
+class CredentialCheckError(MccreditError):
+    """A credential check failed: `code` is a stable reason code (`invalid_signature`, ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(f"{code}: {message}")
