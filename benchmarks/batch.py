@@ -232,7 +232,7 @@ def child_award_step(spec: dict[str, Any]) -> dict[str, Any]:
     import mccredit
     from mccredit.batch._compile import compile_columnar
     from mccredit.batch._vector import catalog_frames, facts
-    from mccredit.engine import plan_for
+    from mccredit.evaluation import plan_for
 
     creds = _tn_credentials(spec["roster"])
     rules = mccredit.default_rules()  # loaded before the clock starts, as for OpenFisca

@@ -30,8 +30,9 @@ from collections.abc import Callable
 from typing import Any
 
 import mccredit
-from mccredit.engine import Plan, evaluate_plan, plan_for
 from mccredit.errors import InputError
+from mccredit.evaluation import EvaluationPlan as Plan
+from mccredit.evaluation import evaluate_plan, plan_for
 from mccredit.io.educator import Educator, parse_educator
 from mccredit.rules import RuleSet
 

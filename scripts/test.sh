@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: lint (ruff), format check, types (mypy --strict src), then pytest
+# The whole test suite: lint (ruff), format check, types (mypy --strict src), import layers
+# (lint-imports), then pytest
 # (unit, property, case, API, storage on SQLite and PostgreSQL, batch and Dask tests).
 # Sets up .venv with the dev extra if needed. PostgreSQL: MCCREDIT_TEST_POSTGRES_URL, default
 # postgresql+psycopg://postgres@127.0.0.1:5432/test.
@@ -9,7 +10,7 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-if ! .venv/bin/python -c "import mccredit, pytest, hypothesis, mypy, ruff" >/dev/null 2>&1 \
+if ! .venv/bin/python -c "import mccredit, pytest, hypothesis, mypy, ruff, importlinter" >/dev/null 2>&1 \
    || [ pyproject.toml -nt .venv/.mccredit-dev-installed ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e '.[dev]'
@@ -18,4 +19,5 @@ fi
 echo "== ruff check" && .venv/bin/ruff check .
 echo "== ruff format --check" && .venv/bin/ruff format --check .
 echo "== mypy --strict src" && .venv/bin/mypy --strict src
+echo "== lint-imports (layers, pyproject.toml)" && .venv/bin/lint-imports
 echo "== pytest" && .venv/bin/python -m pytest "$@"

@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import mccredit
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The suite's one Hypothesis profile. No deadline: on a loaded machine a fast example can take
+# seconds, and a timing failure says nothing about the rules (speed lives in benchmarks/).
+# Tests set max_examples (and derandomize where a seed matters) themselves, never a deadline.
+# HYPOTHESIS_PROFILE=ci derandomizes everything (CI=true picks it); =stress runs many more examples.
+for _name, _n, _derandomize in (
+    ("mccredit", 100, False),
+    ("ci", 100, True),
+    ("stress", 3000, False),
+):
+    settings.register_profile(
+        _name,
+        max_examples=_n,
+        derandomize=_derandomize,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or {"mccredit-stress": "stress"}.get(os.environ.get("MCCREDIT_HYPOTHESIS", ""), "")
+    or ("ci" if os.environ.get("CI") else "mccredit")
+)
 
 MINI_CATALOG = """\
 id: mini

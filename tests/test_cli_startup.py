@@ -7,7 +7,8 @@ import sys
 
 
 def test_roles_in_the_cli_match_the_store() -> None:
-    from mccredit.store import _cli, repositories
+    from mccredit.cli import store as _cli
+    from mccredit.store import repositories
 
     assert _cli.ROLES == repositories.ROLES
 

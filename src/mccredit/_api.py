@@ -12,73 +12,23 @@ print(mccredit.explain("educator.json", jurisdiction="us-tn"))
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
-from threading import Lock
 from typing import Any
 
-from .engine import evaluate_plan, plan_for
-from .errors import InputError, Problem
-from .io.educator import Educator, load_educator, parse_educator
+from .evaluation import (
+    as_of_date,
+    default_rules,
+    evaluate_plan,
+    load_rules,
+    plan_for,
+    to_educator,
+    to_json,
+)
+from .io.educator import Educator
 from .rules import RuleSet
-from .rules import load_rules as _load_rules
-from .rules._dated import parse_date
 from .scenarios import Proposal, apply_proposal
 
 __all__ = ["default_rules", "evaluate", "explain", "load_rules", "to_educator", "to_json"]
-
-_DEFAULT: RuleSet | None = None
-_LOCK = Lock()
-
-
-def load_rules(root: Path | str | None = None) -> RuleSet:
-    """Load and validate every jurisdiction under `root` (default: the bundled rules)."""
-    return _load_rules(root)
-
-
-def default_rules() -> RuleSet:
-    """The bundled rules, loaded once per process."""
-    global _DEFAULT
-    with _LOCK:
-        if _DEFAULT is None:
-            _DEFAULT = _load_rules()
-        return _DEFAULT
-
-
-def to_educator(
-    educator: Educator | dict[str, Any] | str | Path, *, rules: RuleSet | None = None
-) -> Educator:
-    """Validate an educator (a model, a dict, or a JSON/YAML file path); badge documents under
-    `badges` become credentials, their issuers matched against the catalogs of `rules`."""
-    if isinstance(educator, Educator):
-        return educator
-    known = (rules if rules is not None else default_rules()).issuer_aliases()
-    if isinstance(educator, dict):
-        return parse_educator(educator, known_issuers=known)
-    return load_educator(educator, known_issuers=known)
-
-
-def _as_of(value: dt.date | str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return parse_date(value)
-    except ValueError as e:
-        raise InputError(
-            [
-                Problem(
-                    type="input.as_of",
-                    message=str(e),
-                    loc=("as_of",),
-                    expected="YYYY-MM-DD",
-                    got=repr(value),
-                )
-            ]
-        ) from None
 
 
 def evaluate(
@@ -99,7 +49,7 @@ def evaluate(
     j = ruleset.get(jurisdiction or ed.jurisdiction)
     if proposal is not None:
         j = apply_proposal(j, proposal)
-    plan = plan_for(ruleset, j, _as_of(as_of))
+    plan = plan_for(ruleset, j, as_of_date(as_of))
     return evaluate_plan(plan, ed)
 
 
@@ -117,8 +67,3 @@ def explain(
     return render_text(
         evaluate(educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal)
     )
-
-
-def to_json(doc: dict[str, Any]) -> str:
-    """Deterministic JSON: the same input and ruleset give byte-identical text."""
-    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -9,6 +9,14 @@ Choices that keep data exact:
   impossible date as a field error instead of the YAML parser crashing;
 - floats become `Decimal` from their written text (`0.1` is exactly `Decimal("0.1")`);
 - duplicate mapping keys are errors, with the line of the second key.
+
+Limits that keep a hostile or broken file from hanging or crashing the reader (each refused as
+a located problem, before any recursion or expansion happens):
+- control characters (NUL, BEL, ... and lone surrogates) are refused with their line and column;
+- nesting deeper than `MAX_DEPTH` levels is refused where the level opens;
+- at most `MAX_ALIASES` alias uses, and aliases may add at most `MAX_ALIAS_NODES` nodes when
+  expanded (a "billion laughs" file is refused, not expanded);
+- an alias that refers to a node still being read (a self-referencing alias) is refused.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from .errors import FieldValueError, Problem
 
 __all__ = [
     "Located",
@@ -34,9 +42,75 @@ __all__ = [
 
 Loc = tuple[str | int, ...]
 
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and sequences a document may have."""
+MAX_ALIASES = 100
+"""Most alias uses (`*name`) one document may contain."""
+MAX_ALIAS_NODES = 10_000
+"""Most nodes that expanding a document's aliases may add to it."""
+
+# C0 controls but tab, newline and carriage return; DEL; C1 controls but NEL; lone surrogates;
+# the two noncharacters U+FFFE/U+FFFF. PyYAML refuses most of these, without a location.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class _Refused(Exception):
+    def __init__(self, type: str, message: str, line: int | None, col: int | None) -> None:
+        self.type, self.message, self.line, self.col = type, message, line, col
+
+
+def _at(mark: Any) -> tuple[int | None, int | None]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+
 
 class _Loader(yaml.SafeLoader):
-    pass
+    """SafeLoader whose composer enforces the depth and alias limits while it reads."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.nodes = 0
+        self.aliases = 0
+        self.open_anchors: set[str] = set()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            self.aliases += 1
+            if event.anchor in self.open_anchors:
+                raise _Refused(
+                    "yaml.recursive_alias",
+                    f"alias *{event.anchor} refers to the node it is inside of "
+                    "(a self-referencing alias)",
+                    *_at(event.start_mark),
+                )
+            if self.aliases > MAX_ALIASES:
+                raise _Refused(
+                    "yaml.alias_budget",
+                    f"more than {MAX_ALIASES} aliases in one document",
+                    *_at(event.start_mark),
+                )
+            return super().compose_node(parent, index)
+        self.nodes += 1
+        anchor = getattr(event, "anchor", None)
+        nests = isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent))
+        if nests:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _Refused(
+                    "yaml.too_deep",
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    *_at(event.start_mark),
+                )
+        if anchor is not None:
+            self.open_anchors.add(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if anchor is not None:
+                self.open_anchors.discard(anchor)
+            if nests:
+                self.depth -= 1
 
 
 # Drop the implicit timestamp resolver: dates stay strings and pydantic parses them.
@@ -71,6 +145,13 @@ def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
 
 def _convert(loader: _Loader, node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]]) -> Any:
     marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    loader.nodes -= 1
+    if loader.nodes < -MAX_ALIAS_NODES:
+        raise _Refused(
+            "yaml.alias_budget",
+            f"aliases expand to more than {MAX_ALIAS_NODES} extra nodes",
+            *_at(node.start_mark),
+        )
     if isinstance(node, yaml.MappingNode):
         explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)
@@ -102,12 +183,28 @@ def _convert(loader: _Loader, node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[
 
 
 def load_located(text: str, *, path: str) -> Located:
-    """Parse YAML or JSON text; raise `ValueError` carrying a `Problem` on a syntax error."""
+    """Parse YAML or JSON text; raise `ProblemException` carrying a located `Problem`."""
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        before = text[: bad.start()]
+        raise ProblemException(
+            Problem(
+                type="yaml.control_character",
+                message=f"control character U+{ord(bad.group()):04X} is not allowed",
+                path=path,
+                line=before.count("\n") + 1,
+                col=bad.start() - (before.rfind("\n") + 1) + 1,
+            )
+        )
     loader = _Loader(text)
     marks: dict[Loc, tuple[int, int]] = {}
     try:
         node = loader.get_single_node()
         data = None if node is None else _convert(loader, node, (), marks)
+    except _Refused as e:
+        raise ProblemException(
+            Problem(type=e.type, message=e.message, path=path, line=e.line, col=e.col)
+        ) from None
     except _DuplicateKey as e:
         raise ProblemException(
             Problem(
@@ -176,15 +273,21 @@ def pydantic_problems(
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldValueError):  # a value deep inside the field: point at it
+            loc = (*loc, *cause.loc)
         full = (*prefix, *loc)
         line, col = locate(located, full)
         got = err.get("input")
         etype = err["type"]
         expected = _expected(err)
         message = err["msg"]
+        shown = None if got is None or isinstance(got, (dict, list)) else repr(got)
+        if isinstance(cause, FieldValueError):
+            etype, expected, shown, message = cause.type, cause.expected, cause.got, str(cause)
         if etype == "extra_forbidden":
             message = f"unknown field {str(full[-1])!r}" if full else "unknown field"
-            got = None
+            shown = None
         out.append(
             Problem(
                 type=f"{kind}.{etype}",
@@ -194,7 +297,7 @@ def pydantic_problems(
                 col=col,
                 loc=full,
                 expected=expected,
-                got=None if got is None or isinstance(got, (dict, list)) else repr(got),
+                got=shown,
             )
         )
     return out

@@ -8,6 +8,9 @@ MccreditError
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
  ├── CredentialCheckError     one credential check failed (a reason code and a message)
  └── ScheduleError            a salary schedule lacks a lane or step that was asked for
+ValueError
+ └── FieldValueError          a rule's `when` value is wrong; carries where in `when` it is, so
+                              pydantic's wrapping keeps the value's own file:line:col
 ```
 
 Every problem is reported at once, never just the first: a `ProblemsError` carries the list.
@@ -21,6 +24,7 @@ from typing import Any
 
 __all__ = [
     "CredentialCheckError",
+    "FieldValueError",
     "InputError",
     "MccreditError",
     "Problem",
@@ -150,3 +154,24 @@ class CredentialCheckError(MccreditError):
         self.code = code
         self.message = message
         super().__init__(f"{code}: {message}")
+
+
+class FieldValueError(ValueError):
+    """A bad value inside a rule's `when`, raised while pydantic validates it. `loc` is the
+    path below `when` (e.g. `("any", 0, "kind", "in", 1)`), so the problem points at the value
+    itself; `type`, `expected` and `got` fill the `Problem`."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        loc: tuple[str | int, ...],
+        type: str,
+        expected: str | None = None,
+        got: str | None = None,
+    ) -> None:
+        self.loc = loc
+        self.type = type
+        self.expected = expected
+        self.got = got
+        super().__init__(message)

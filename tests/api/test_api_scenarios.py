@@ -65,6 +65,42 @@ def test_cost_scope_and_validation(as_: As) -> None:
     assert r.status_code == 422
 
 
+WIDGETS = {
+    "proposal": "Widgets",
+    "jurisdiction": "us-va/pwcs",
+    "effective": "2024-07-01",
+    "add": {
+        "awards": [
+            {
+                "id": "pwcs.widgets",
+                "title": "widget awards",
+                "source": {"document": "test"},
+                "when": {"kind": "workshop"},
+                "unit": "widgets",
+                "per": "contact_hours",
+                "amount": 1,
+            }
+        ]
+    },
+}
+
+
+def test_a_proposal_in_an_undeclared_unit_is_a_422_at_its_unit(as_: As) -> None:
+    r = as_["admin"].post(
+        "/v1/scenarios/cost", json={"proposal": WIDGETS, "educators": roster(1), "years": [2024]}
+    )
+    assert r.status_code == 422, r.text
+    (err,) = r.json()["errors"]
+    assert err["pointer"] == "/proposal/add/awards/0/unit"
+    assert "widgets" in err["msg"]
+    ed = pwcs("P-W", n=1)
+    r = as_["admin"].post(
+        "/v1/evaluate", json={"educator": ed, "as_of": "2025-01-01", "proposal": WIDGETS}
+    )
+    assert r.status_code == 422, r.text
+    assert [e["pointer"] for e in r.json()["errors"]] == ["/proposal/add/awards/0/unit"]
+
+
 def badge_educator() -> dict:
     cases = Path(__file__).resolve().parents[2] / "jurisdictions/us-tn/cases/open-badge.yaml"
     for case in yaml.safe_load(cases.read_text()):

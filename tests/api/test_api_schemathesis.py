@@ -37,7 +37,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(engine=_engi
 
 
 @schema.parametrize()
-@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=6, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case: Any) -> None:
     case.call_and_validate(
         headers={"Authorization": f"Bearer {TOKEN}"}, checks=[not_a_server_error]

@@ -14,7 +14,7 @@ import mccredit
 from mccredit.batch._chunk import ChunkOut, process_chunk
 from mccredit.batch._compile import ColumnarPlan, compile_columnar
 from mccredit.batch._roster import Chunk
-from mccredit.engine import plan_for
+from mccredit.evaluation import plan_for
 
 AS_OF = dt.date(2026, 6, 30)
 REPO = Path(__file__).resolve().parents[2]

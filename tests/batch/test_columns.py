@@ -83,7 +83,7 @@ def _exact_bad(df: pl.DataFrame, table: str) -> set[int]:
     return set(both.filter(pl.col("_b") | pl.col("_x")).get_column("_row"))
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=60, derandomize=True)
 @given(st.sampled_from(sorted(TABLES)).flatmap(lambda t: st.tuples(st.just(t), _rows(t))))
 def test_fast_flags_reject_exactly_the_bad_rows(case: tuple[str, pl.DataFrame]) -> None:
     table, df = case

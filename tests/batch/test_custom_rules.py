@@ -115,7 +115,6 @@ def test_generated_rosters_agree_on_custom_rules(zz: mccredit.RuleSet) -> None:
 
     @settings(
         max_examples=25,
-        deadline=None,
         derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )

@@ -27,7 +27,6 @@ def test_generated_rosters_agree(rules: mccredit.RuleSet, jid: str) -> None:
 
     @settings(
         max_examples=12,
-        deadline=None,
         derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )

@@ -88,6 +88,20 @@ def test_validate_a_bad_tree_exits_2_with_file_and_line(case: str, where: str) -
     assert "nothing was written" in r.stderr
 
 
+def test_validate_a_misspelt_kind_exits_2_at_the_value_with_a_suggestion(make_tree) -> None:
+    award = (
+        "awards:\n  - id: xx.hr.nb\n    title: nb\n    source: {ref: law}\n    unit: hr\n"
+        "    amount: 1\n    when: {any: [{kind: workshop}, {kind: national_bord}]}\n"
+    )
+    r = run("validate", make_tree({"rules/a.yaml": award}))
+    assert r.exit_code == 2, r.output
+    assert r.stdout == ""
+    first = r.stderr.splitlines()[0]
+    assert first.startswith("jurisdictions/xx-yy/rules/a.yaml:7:43: "), first
+    assert "did you mean 'national_board'" in first
+    assert "field: awards[0].when.any[1].kind" in first
+
+
 def test_validate_reports_every_problem() -> None:
     r = run("validate", BAD / "several_problems")
     assert r.exit_code == 2
@@ -468,3 +482,14 @@ def test_schema_out_onto_a_file_exits_2(tmp_path: Path) -> None:
     r = run("schema", "--out", target)
     assert r.exit_code == 2
     assert target.read_text() == "keep me\n"
+
+
+def test_version_prints_the_version_and_the_ruleset_sha256() -> None:
+    import mccredit
+    from mccredit.rules import default_root, ruleset_sha256
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert f"mccredit {mccredit.__version__}" in result.output
+    digest = ruleset_sha256(default_root())
+    assert len(digest) == 64 and digest in result.output

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from mccredit.io.educator import CREDENTIAL_KINDS
@@ -125,14 +124,5 @@ def units(doc: dict[str, Any]) -> dict[str, Decimal]:
     return {u: Decimal(a) for u, a in doc["totals"].items()}
 
 
-settings.register_profile(
-    "mccredit", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "mccredit-stress",
-    max_examples=3000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-# MCCREDIT_HYPOTHESIS=mccredit-stress runs every property with many more examples
-PROPERTY = settings.get_profile(os.environ.get("MCCREDIT_HYPOTHESIS", "mccredit"))
+# the suite's one profile (tests/conftest.py; HYPOTHESIS_PROFILE=stress for many more examples)
+PROPERTY = settings()

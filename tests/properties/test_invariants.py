@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 import mccredit
 from mccredit import InputError, ScheduleError
-from mccredit.engine import build_ledger, plan_for
+from mccredit.engine import build_ledger
 from mccredit.engine._evaluate import _cap_matches
+from mccredit.evaluation import plan_for
 from mccredit.io.educator import parse_educator
 from mccredit.views import render_text
 

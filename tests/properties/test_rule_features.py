@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mccredit
-from mccredit.engine._allocate import allocate
+from mccredit.ledger import allocate
 from mccredit.rules import DatedDecimal
 
 from .strategies import PROPERTY

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mccredit
@@ -150,7 +150,7 @@ _grad_credit = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(
     credits=st.lists(_grad_credit, max_size=8, unique_by=lambda c: c["id"]),
     extra=_grad_credit,
@@ -172,7 +172,7 @@ def test_added_credit_never_lowers_new_annual(
     assert pay(after) >= pay(before)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(credits=st.lists(_grad_credit, max_size=10, unique_by=lambda c: c["id"]))
 def test_each_credit_is_consumed_at_most_once(credits: list[dict[str, Any]]) -> None:
     doc = mccredit.evaluate(pwcs_educator(credits), as_of="2025-06-01")

@@ -19,24 +19,7 @@ GET  /v1/audit                                             append-only log (admi
 Keys, roles and scopes: see `deps`; errors: see `problems`; limits: `ApiSettings`.
 """
 
-# Names load on first use (see mccredit._lazy).
-from typing import TYPE_CHECKING
-
-from .._lazy import lazy_getattr
-
-if TYPE_CHECKING:
-    from .deps import ApiSettings, Evaluator, Principal
-    from .main import create_app
-
-_WHERE = {
-    "ApiSettings": "deps",
-    "Evaluator": "deps",
-    "Principal": "deps",
-    "create_app": "main",
-}
-
-
-__getattr__ = lazy_getattr(__name__, _WHERE)
-
+from .deps import ApiSettings, Evaluator, Principal
+from .main import create_app
 
 __all__ = ["ApiSettings", "Evaluator", "Principal", "create_app"]

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules import RuleSet
 from ..store._config import make_engine
+from ._guard import BodyGuard
 from .deps import ApiSettings, Evaluator, KeyCache
 from .problems import PROBLEM_JSON, ProblemDetails, install_handlers
 from .routes import (
@@ -195,6 +196,7 @@ def create_app(
     app.include_router(health.router)
     for module in (jurisdictions, evaluate, scenarios, educators, evaluations, payroll, audit):
         app.include_router(module.router, prefix="/v1")
+    app.add_middleware(BodyGuard)  # inside RequestContext: sees only size-limited bodies
     app.add_middleware(RequestContext, settings=settings)
     app.openapi = _problem_openapi(app)  # type: ignore[method-assign]
     return app

@@ -29,6 +29,7 @@ from typing import Any
 import polars as pl
 
 from ..engine._plan import CompiledAward, Plan
+from ..evaluation import EvaluationPlan
 from ..rules._matchers import Matcher
 from ._columns import SCALE
 
@@ -233,7 +234,7 @@ class AwardOp:
 
 @dataclass
 class ColumnarPlan:
-    plan: Plan
+    plan: EvaluationPlan
     units: tuple[str, ...]
     rounding: dict[str, Rounding]
     awards: list[AwardOp] = field(default_factory=list)
@@ -249,7 +250,7 @@ class ColumnarPlan:
         return {u: self.rounding[u].scale if u in self.rounding else 4 for u in self.units}
 
 
-def _units(plan: Plan) -> tuple[str, ...]:
+def _units(plan: EvaluationPlan) -> tuple[str, ...]:
     j = plan.jurisdiction
     units = set(j.units)
     for req in plan.requirements:
@@ -328,7 +329,7 @@ def _minimums(cp: ColumnarPlan, plan: Plan, req: Any) -> dict[str, int] | None:
     return out
 
 
-def compile_columnar(plan: Plan) -> ColumnarPlan:
+def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
     """Compile what can be vectorised; `reason` is set when nothing can."""
     units = _units(plan)
     cp = ColumnarPlan(plan=plan, units=units, rounding={})

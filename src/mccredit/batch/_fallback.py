@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 from pydantic import ValidationError
 
-from ..engine import evaluate_plan
+from ..evaluation import evaluate_plan
 from ..io.educator import Educator
 from ._columns import SCALE_DIGITS
 from ._compile import ColumnarPlan

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ..engine import plan_for
+from ..evaluation import plan_for
 from ..rules import RuleSet
 from ._chunk import (
     REJECT_SCHEMA,

@@ -1,7 +1,17 @@
-"""The evaluator: compile a jurisdiction into a plan, evaluate educators against it."""
+"""The engine's steps: compile a jurisdiction into a plan; credits → ledger, renewal,
+advancement and the evaluation document. `mccredit.evaluation` composes them with salary."""
 
-from ._evaluate import build_ledger, evaluate_plan
-from ._ledger import LedgerEntry
-from ._plan import Plan, compile_plan, plan_for
+from ..ledger import LedgerEntry
+from ._evaluate import Facts, advance, build_ledger, document, renew
+from ._plan import Plan, compile_plan
 
-__all__ = ["LedgerEntry", "Plan", "build_ledger", "compile_plan", "evaluate_plan", "plan_for"]
+__all__ = [
+    "Facts",
+    "LedgerEntry",
+    "Plan",
+    "advance",
+    "build_ledger",
+    "compile_plan",
+    "document",
+    "renew",
+]

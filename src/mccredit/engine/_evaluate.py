@@ -1,5 +1,6 @@
-"""Evaluate an educator against a compiled plan: credentials → ledger → renewal, advancement,
-salary → the output document of DESIGN.md §4.
+"""The engine's steps against a compiled plan: credentials → ledger (`build_ledger`), renewal
+(`renew`), advancement (`advance`), and the output document of DESIGN.md §4 (`document`).
+`mccredit.evaluation` composes them with the salary step; the engine never imports salary.
 
 Order of work, each step recorded in the ledger or the warnings:
 1. gate: micro-credentials count only from accepted issuers (and, where the jurisdiction's
@@ -11,7 +12,7 @@ Order of work, each step recorded in the ledger or the warnings:
 5. caps of scope `credential` and `career`, in date order: entries are reduced, never dropped;
 6. totals: the sum of the ledger, per unit;
 7. renewal per license (cycle window, cycle caps, share caps, category allocation);
-8. advancement tiers; 9. salary (districts).
+8. advancement tiers; (9. salary, in `mccredit.salary`, composed by `mccredit.evaluation`).
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ from operator import attrgetter
 from typing import Any
 
 from ..io.educator import Credential, Educator, License
+from ..ledger import LedgerEntry, allocate, cite
 from ..rules._models import CapRule, RequirementRule
-from ._allocate import allocate
-from ._ledger import LedgerEntry, cite
 from ._plan import CompiledAward, Plan
 
-__all__ = ["Facts", "evaluate_plan"]
+__all__ = ["Facts", "advance", "build_ledger", "document", "renew"]
 
 ZERO = Decimal(0)
 # sort keys: credentials by earned date then id; the ledger by date, credential, rule, unit
@@ -636,9 +636,11 @@ def build_ledger(
     return ledger, warnings, credited, unmatched
 
 
-def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
-    """The evaluation document (DESIGN.md §4) for one educator."""
-    ledger, warnings, credited, unmatched = build_ledger(plan, ed)
+def renew(
+    plan: Plan, ed: Educator, ledger: list[LedgerEntry], warnings: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The renewal step: one status per license with a requirement in force (a license with
+    neither a requirement nor an advancement path adds a `no_requirement` warning)."""
     renewal: list[dict[str, Any]] = []
     for lic in sorted(ed.licenses, key=lambda li: (li.issued, li.type)):
         req = _pick_requirement(plan, ed, lic)
@@ -652,18 +654,32 @@ def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
                 )
             continue
         renewal.append(_renewal(plan, lic, req, ledger))
-    advancement = _advancement(plan, ed, ledger)
-    salary = None
-    if plan.salary is not None:
-        from ..salary import evaluate_salary
+    return renewal
 
-        salary, salary_entries, salary_warnings, salary_used = evaluate_salary(plan, ed, credited)
-        ledger = ledger + salary_entries
-        warnings.extend(salary_warnings)
-    else:
-        salary_used = set()
+
+def advance(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[dict[str, Any]]:
+    """The advancement step: each tier reachable from a license held, eligible or not."""
+    return _advancement(plan, ed, ledger)
+
+
+def document(
+    plan: Plan,
+    ed: Educator,
+    *,
+    ledger: list[LedgerEntry],
+    warnings: list[dict[str, Any]],
+    unmatched: list[Facts],
+    renewal: list[dict[str, Any]],
+    advancement: list[dict[str, Any]],
+    salary: dict[str, Any] | None = None,
+    claimed: set[str] | frozenset[str] = frozenset(),
+    rules_used: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """The evaluation document (DESIGN.md §4) from the steps' results: `claimed` are the ids
+    of credentials a later step (salary) matched, so they get no `no_rule` warning;
+    `rules_used` are the rules that step applied (for the review-due warnings)."""
     for facts in unmatched:
-        if facts.cred.id in salary_used:
+        if facts.cred.id in claimed:
             continue
         warnings.append(
             _warn(
@@ -682,8 +698,7 @@ def evaluate_plan(plan: Plan, ed: Educator) -> dict[str, Any]:
     # every cap on a unit in play (a capped entry's unit is always in totals)
     units_in_play = set(totals) | {u for r in renewal for u in r["required"]}
     used |= {c.id for c in plan.caps if c.unit in units_in_play}
-    if salary:
-        used |= {c["rule"] for c in salary.get("changes", [])}
+    used |= rules_used
     for rule_id, review_by in plan.stale:
         if rule_id not in used:
             continue

@@ -1,21 +1,20 @@
 """Compile a jurisdiction for an `as_of` date into a plan.
 
 Dated values are resolved once, rules not in force are dropped, award matchers are indexed by
-credential kind so evaluation does no searching. Plans are cached per
-(ruleset sha256, jurisdiction, as_of) on the `RuleSet`.
+credential kind so evaluation does no searching. `mccredit.evaluation.plan_for` adds the
+salary plan and caches both per (ruleset sha256, jurisdiction, proposal, as_of).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
-from threading import Lock
 from typing import Any
 
 from ..io.educator import CREDENTIAL_KINDS
-from ..rules._loader import Jurisdiction, RuleSet
+from ..ledger import Rounder
+from ..rules._loader import Jurisdiction
 from ..rules._models import (
     AdvancementRule,
     AwardRule,
@@ -23,7 +22,6 @@ from ..rules._models import (
     RequirementRule,
     StackRule,
 )
-from ._ledger import Rounder
 
 __all__ = ["CompiledAward", "CompiledStack", "Plan", "compile_plan"]
 
@@ -66,7 +64,6 @@ class Plan:
     advancement: tuple[AdvancementRule, ...]
     rounders: dict[str, Rounder]
     stale: tuple[tuple[str, dt.date], ...]
-    salary: Any = None
 
     def stacks_of(self, code: str) -> tuple[str, ...]:
         """The ids of the catalog stacks that list `code` as a member, in catalog order."""
@@ -177,36 +174,3 @@ def compile_plan(j: Jurisdiction, as_of: dt.date) -> Plan:
         rounders={u: Rounder(d) for u, d in j.units.items()},
         stale=stale,
     )
-
-
-_LOCK = Lock()
-_MAX_PLANS = 256
-
-
-def plan_for(ruleset: RuleSet, jurisdiction: str | Jurisdiction, as_of: dt.date) -> Plan:
-    """The cached plan for (ruleset sha256, jurisdiction, proposal sha256, as_of)."""
-    j = ruleset.get(jurisdiction) if isinstance(jurisdiction, str) else jurisdiction
-    cache: OrderedDict[tuple[str, str, str, dt.date], Plan] = ruleset.__dict__.setdefault(
-        "_plans", OrderedDict()
-    )
-    key = (j.sha256, j.id, j.proposal["sha256"] if j.proposal else "", as_of)
-    with _LOCK:
-        plan = cache.get(key)
-        if plan is not None:
-            cache.move_to_end(key)
-            return plan
-    plan = compile_plan(j, as_of)
-    from ..salary import compile_salary
-
-    plan = _with_salary(plan, compile_salary(j, as_of))
-    with _LOCK:
-        cache[key] = plan
-        while len(cache) > _MAX_PLANS:
-            cache.popitem(last=False)
-    return plan
-
-
-def _with_salary(plan: Plan, salary: Any) -> Plan:
-    from dataclasses import replace
-
-    return replace(plan, salary=salary)

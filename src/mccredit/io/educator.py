@@ -19,6 +19,7 @@ from ..errors import InputError, Problem
 
 __all__ = [
     "CREDENTIAL_KINDS",
+    "EDUCATOR_ROLES",
     "Credential",
     "Educator",
     "Evaluation",
@@ -43,6 +44,8 @@ CredentialKind = Literal[
     "other",
 ]
 CREDENTIAL_KINDS: tuple[str, ...] = get_args(CredentialKind)
+EducatorRole = Literal["teacher", "administrator"]
+EDUCATOR_ROLES: tuple[str, ...] = get_args(EducatorRole)
 Measure = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4)]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -108,7 +111,7 @@ class Educator(_Input):
     licenses: list[License] = Field(default_factory=list)
     salary: Placement | None = None
     experience_years: Annotated[Decimal, Field(ge=0, le=80)] | None = None
-    role: Literal["teacher", "administrator"] | None = None
+    role: EducatorRole | None = None
     grade_band: str | None = None
     evaluations: list[Evaluation] = Field(default_factory=list)
     credentials: list[Credential] = Field(default_factory=list)

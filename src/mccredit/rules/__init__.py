@@ -1,7 +1,7 @@
 """The rule language: models, dated values, matchers and the loader."""
 
 from ._dated import DatedDecimal, DatedSeries
-from ._loader import Jurisdiction, RuleSet, default_root, load_rules
+from ._loader import Jurisdiction, RuleSet, default_root, load_rules, ruleset_sha256
 from ._matchers import Matcher, parse_matcher
 
 __all__ = [
@@ -13,4 +13,5 @@ __all__ = [
     "default_root",
     "load_rules",
     "parse_matcher",
+    "ruleset_sha256",
 ]

@@ -45,7 +45,7 @@ from ._models import (
     UnitDef,
 )
 
-__all__ = ["Jurisdiction", "RuleSet", "default_root", "load_rules"]
+__all__ = ["Jurisdiction", "RuleSet", "default_root", "load_rules", "ruleset_sha256"]
 
 SECTIONS = ("awards", "caps", "stacks", "requirements", "advancement", "lanes", "base_increases")
 Rule = (
@@ -60,16 +60,37 @@ Rule = (
 
 
 def default_root() -> Path:
-    """The rules root: `$MCCREDIT_RULES`, else the checkout holding this package."""
+    """The rules root: `$MCCREDIT_RULES`; else the checkout holding this package (a source
+    checkout or an editable install: the folder with pyproject.toml, rules/ and jurisdictions/);
+    else the copy the wheel carries in `mccredit/_bundled/` (pyproject's force-include)."""
     env = os.environ.get("MCCREDIT_RULES")
     if env:
         return Path(env)
     here = Path(__file__).resolve()
     for parent in here.parents:
-        if (parent / "jurisdictions").is_dir() and (parent / "rules").is_dir():
+        if (
+            (parent / "pyproject.toml").is_file()
+            and (parent / "jurisdictions").is_dir()
+            and (parent / "rules").is_dir()
+        ):
             return parent
-    bundled = here.parent.parent / "_bundled"
-    return bundled
+    return here.parent.parent / "_bundled"
+
+
+def ruleset_sha256(root: Path | None = None) -> str:
+    """The sha256 of every file under `root`'s rules/ and jurisdictions/ (relative path and
+    bytes, in path order): what `mccredit --version` prints. Reads bytes only, loads nothing."""
+    root = default_root() if root is None else root
+    digest = hashlib.sha256()
+    files = sorted(
+        f.relative_to(root).as_posix()
+        for top in ("rules", "jurisdictions")
+        for f in (root / top).rglob("*")
+        if f.is_file() and "__pycache__" not in f.parts
+    )
+    for rel in files:
+        digest.update(rel.encode() + b"\0" + (root / rel).read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 @dataclass

@@ -12,20 +12,26 @@ list field, membership) or an operator mapping: `eq`, `ne`, `in`, `not_in`, `gte
 `exists` (field present or absent). `all`, `any` and `not` combine matchers.
 
 Each context (credential, educator, license) declares its fields and their types; an unknown
-field or operator is a load-time error naming the field and the allowed ones.
+field or operator is a load-time error naming the field and the allowed ones. A field with a
+closed set of values (`CLOSED_VALUES`: a credential's `kind`, an educator's `role`) also refuses a
+value outside it, wherever it is written (`eq`, `in`/`not_in` lists, inside all/any/not), with
+the value's file:line:col and the nearest allowed value ("did you mean 'national_board'").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..errors import FieldValueError
+from ..io.educator import CREDENTIAL_KINDS, EDUCATOR_ROLES
 from ._dated import _to_decimal, parse_date
 
-__all__ = ["CONTEXTS", "Matcher", "parse_matcher"]
+__all__ = ["CLOSED_VALUES", "CONTEXTS", "Matcher", "parse_matcher"]
 
 Getter = Callable[[str], Any]
 
@@ -60,6 +66,12 @@ CONTEXTS: dict[str, dict[str, str]] = {
     "credential": CREDENTIAL_FIELDS,
     "educator": EDUCATOR_FIELDS,
     "license": LICENSE_FIELDS,
+}
+# the values a field can take, where the educator model fixes them (context → field → values)
+CLOSED_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
+    "credential": {"kind": CREDENTIAL_KINDS},
+    "educator": {"role": EDUCATOR_ROLES},
+    "license": {},
 }
 _OPS = ("eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt", "contains", "any_of", "exists")
 _ORDERED = {"num", "date"}
@@ -269,11 +281,20 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _coerce(ftype: str, value: Any, where: str) -> Any:
+def _coerce(
+    ftype: str,
+    value: Any,
+    where: str,
+    closed: tuple[str, ...] | None = None,
+    loc: tuple[str | int, ...] = (),
+) -> Any:
     if ftype in ("str", "strs"):
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             raise ValueError(f"{where}: expected a string, got {value!r}")
-        return str(value)
+        text = str(value)
+        if closed is not None and text not in closed:
+            _unknown_value(text, closed, where, loc)
+        return text
     if ftype == "num":
         return _to_decimal(value)
     if ftype == "date":
@@ -285,9 +306,28 @@ def _coerce(ftype: str, value: Any, where: str) -> Any:
     raise AssertionError(ftype)
 
 
-def parse_matcher(raw: Any, context: str, where: str = "when") -> Matcher:
-    """Parse a raw `when` mapping for a context; raise `ValueError` naming the bad part."""
+def _unknown_value(
+    value: str, closed: tuple[str, ...], where: str, loc: tuple[str | int, ...]
+) -> None:
+    name = next((p for p in reversed(loc) if isinstance(p, str) and p not in _OPS), "value")
+    near = difflib.get_close_matches(value, closed, n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]!r}?" if near else f"; allowed: {', '.join(closed)}"
+    raise FieldValueError(
+        f"{where}: unknown {name} {value!r}{hint}",
+        loc=loc,
+        type="unknown_value",
+        expected=f"one of {', '.join(closed)}",
+        got=repr(value),
+    )
+
+
+def parse_matcher(
+    raw: Any, context: str, where: str = "when", loc: tuple[str | int, ...] = ()
+) -> Matcher:
+    """Parse a raw `when` mapping for a context; raise `ValueError` naming the bad part (a
+    `FieldValueError` carrying `loc`, the path below `when`, for a value outside a closed set)."""
     fields = CONTEXTS[context]
+    closed = CLOSED_VALUES[context]
     if raw is None:
         return TRUE
     if not isinstance(raw, Mapping):
@@ -298,12 +338,15 @@ def parse_matcher(raw: Any, context: str, where: str = "when") -> Matcher:
         if key in ("all", "any"):
             if not isinstance(val, list) or not val:
                 raise ValueError(f"{here}: expected a non-empty list of matchers")
-            kids = tuple(parse_matcher(v, context, f"{here}[{i}]") for i, v in enumerate(val))
+            kids = tuple(
+                parse_matcher(v, context, f"{here}[{i}]", (*loc, key, i)) for i, v in enumerate(val)
+            )
             parts.append(Matcher(op=key, children=kids))
         elif key == "not":
-            parts.append(Matcher(op="not", children=(parse_matcher(val, context, here),)))
+            kid = parse_matcher(val, context, here, (*loc, key))
+            parts.append(Matcher(op="not", children=(kid,)))
         elif key in fields:
-            parts.extend(_parse_field(key, fields[key], val, here))
+            parts.extend(_parse_field(key, fields[key], val, here, closed.get(key), (*loc, key)))
         else:
             allowed = ", ".join(sorted([*fields, "all", "any", "not"]))
             raise ValueError(f"{here}: unknown field {key!r} for a {context}; allowed: {allowed}")
@@ -312,11 +355,19 @@ def parse_matcher(raw: Any, context: str, where: str = "when") -> Matcher:
     return Matcher(op="all", children=tuple(parts))
 
 
-def _parse_field(name: str, ftype: str, val: Any, where: str) -> list[Matcher]:
+def _parse_field(
+    name: str,
+    ftype: str,
+    val: Any,
+    where: str,
+    closed: tuple[str, ...] | None = None,
+    loc: tuple[str | int, ...] = (),
+) -> list[Matcher]:
     if not isinstance(val, Mapping):
         if isinstance(val, list):
             raise ValueError(f"{where}: to match one of several values write {{in: [...]}}")
-        return [Matcher(op="field", field=name, cmp="eq", value=_coerce(ftype, val, where))]
+        literal = _coerce(ftype, val, where, closed, loc)
+        return [Matcher(op="field", field=name, cmp="eq", value=literal)]
     out: list[Matcher] = []
     for op, arg in val.items():
         here = f"{where}.{op}"
@@ -333,9 +384,9 @@ def _parse_field(name: str, ftype: str, val: Any, where: str) -> list[Matcher]:
         elif op in ("in", "not_in", "any_of"):
             if not isinstance(arg, list) or not arg:
                 raise ValueError(f"{here}: expected a non-empty list")
-            value = tuple(_coerce(ftype, a, here) for a in arg)
+            value = tuple(_coerce(ftype, a, here, closed, (*loc, op, i)) for i, a in enumerate(arg))
         else:
-            value = _coerce(ftype, arg, here)
+            value = _coerce(ftype, arg, here, closed, (*loc, op))
         out.append(Matcher(op="field", field=name, cmp=op, value=value))
     return out
 

@@ -37,10 +37,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from operator import attrgetter
 from typing import Any
 
-from ..engine._allocate import allocate
-from ..engine._ledger import LedgerEntry, cite
 from ..errors import InputError, Problem
 from ..io.educator import Educator
+from ..ledger import LedgerEntry, allocate, cite
 from ..rules._loader import Jurisdiction
 from ..rules._models import (
     BaseIncreaseRule,
@@ -286,13 +285,13 @@ def _sched_problem(sched: ScheduleFile, lane: str, step: int, loc_lane: bool) ->
 
 
 def evaluate_salary(
-    plan: Any, ed: Educator, eligible: list[Any]
+    sp: SalaryPlan, ed: Educator, eligible: list[Any]
 ) -> tuple[dict[str, Any] | None, list[LedgerEntry], list[dict[str, Any]], set[str]]:
     """Salary placement and change for one educator.
 
     Returns (salary document or None, salary ledger entries, warnings (each once), ids of
     credentials the salary rules matched)."""
-    doc, entries, warnings, used = _evaluate_salary(plan, ed, eligible)
+    doc, entries, warnings, used = _evaluate_salary(sp, ed, eligible)
     once: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     for w in warnings:
@@ -304,9 +303,8 @@ def evaluate_salary(
 
 
 def _evaluate_salary(
-    plan: Any, ed: Educator, eligible: list[Any]
+    sp: SalaryPlan, ed: Educator, eligible: list[Any]
 ) -> tuple[dict[str, Any] | None, list[LedgerEntry], list[dict[str, Any]], set[str]]:
-    sp: SalaryPlan = plan.salary
     warnings: list[dict[str, Any]] = []
     used_ids: set[str] = set()
     if ed.salary is None:

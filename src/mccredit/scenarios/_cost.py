@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from ..evaluation import default_rules, evaluate_plan, plan_for, to_educator
 from ..io.educator import Educator
 from ..rules import RuleSet
-from ._proposal import Proposal, parse_proposal
+from ._proposal import Proposal, apply_proposal, parse_proposal
 
 __all__ = ["cost_proposal"]
 
@@ -64,8 +65,6 @@ def cost_proposal(
 ) -> dict[str, Any]:
     """Baseline vs proposal figures for each year, for the educators of the proposal's
     jurisdiction (or, when it names none, every educator)."""
-    from .._api import default_rules, evaluate, to_educator  # _api imports this package
-
     p = parse_proposal(proposal)
     ruleset = rules if rules is not None else default_rules()
     eds = [to_educator(e, rules=ruleset) for e in educators]
@@ -74,8 +73,8 @@ def cost_proposal(
     rows = []
     for year in years:
         as_of = dt.date(year, month, day)
-        base = [evaluate(e, as_of=as_of, rules=ruleset) for e in chosen]
-        prop = [evaluate(e, as_of=as_of, rules=ruleset, proposal=p) for e in chosen]
+        base = [_evaluate(ruleset, e, as_of, None) for e in chosen]
+        prop = [_evaluate(ruleset, e, as_of, p) for e in chosen]
         b, q = _figures(base), _figures(prop)
         rows.append(
             {
@@ -103,3 +102,12 @@ def cost_proposal(
         "skipped_other_jurisdictions": len(eds) - len(chosen),
         "years": rows,
     }
+
+
+def _evaluate(
+    ruleset: RuleSet, ed: Educator, as_of: dt.date, proposal: Proposal | None
+) -> dict[str, Any]:
+    j = ruleset.get(ed.jurisdiction)
+    if proposal is not None:
+        j = apply_proposal(j, proposal)
+    return evaluate_plan(plan_for(ruleset, j, as_of), ed)

@@ -15,6 +15,12 @@ Applying it never touches the loaded rules: the jurisdiction is copied. A change
 its id; the baseline version ends the day before `effective` and the proposed version starts on
 it, so evaluating at dates before and after the proposal costs it year by year. Results carry the
 proposal's name and sha256 beside the ruleset's.
+
+The result passes the loader's own reference checks (`_check_refs`, `_check_conflicts`: unknown
+unit, source, stack or capped rule, awards colliding with no precedence) besides the proposal's
+(a `set`/`remove`/`overrides` target not in force, an added id already in force). Every problem
+is an `InputError` located in the overlay: file:line:col when it was read from a file, else its
+field (`proposal.add.awards[0]`), never a crash at evaluation time.
 """
 
 from __future__ import annotations
@@ -27,15 +33,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .._types import Date
-from .._yaml import Located, ProblemException, load_file, pydantic_problems
+from .._yaml import Located, ProblemException, load_file, locate, pydantic_problems
 from ..errors import InputError, Problem
 from ..rules._loader import (
     SECTIONS,
     Jurisdiction,
     _check_conflicts,
+    _check_refs,
     _Collector,
     _resolve_source,
 )
@@ -61,6 +68,8 @@ class Proposal(BaseModel):
     add: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
     remove: list[str] = Field(default_factory=list)
     schedules: list[dict[str, Any]] = Field(default_factory=list)
+    # where it was read from (not part of its content or sha256): locates its problems
+    _located: Located | None = PrivateAttr(default=None)
 
     @property
     def sha256(self) -> str:
@@ -75,11 +84,13 @@ def parse_proposal(data: Any, *, located: Located | None = None) -> Proposal:
     if isinstance(data, Proposal):
         return data
     try:
-        return Proposal.model_validate(data)
+        p = Proposal.model_validate(data)
     except ValidationError as e:
         raise InputError(
             pydantic_problems(e, located=located, prefix=("proposal",), kind="proposal")
         ) from None
+    p._located = located
+    return p
 
 
 def load_proposal(path: Path | str) -> Proposal:
@@ -90,8 +101,18 @@ def load_proposal(path: Path | str) -> Proposal:
     return parse_proposal(located.data, located=located)
 
 
-def _problem(loc: tuple[str | int, ...], message: str, **kw: Any) -> Problem:
-    return Problem(type="proposal.invalid", message=message, loc=("proposal", *loc), **kw)
+def _problem(
+    loc: tuple[str | int, ...], message: str, type: str = "proposal.invalid", **kw: Any
+) -> Problem:
+    return Problem(type=type, message=message, loc=("proposal", *loc), **kw)
+
+
+def _in_file(problem: Problem, located: Located | None) -> Problem:
+    """`problem` (at a `proposal.…` field) with the overlay file's path, line and column."""
+    if located is None or problem.path is not None or problem.loc[:1] != ("proposal",):
+        return problem
+    line, col = locate(located, problem.loc[1:])
+    return dataclasses.replace(problem, path=located.path, line=line, col=col)
 
 
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
@@ -113,9 +134,23 @@ def _dump(rule: BaseModel) -> dict[str, Any]:
     return {k: getattr(rule, k) for k in type(rule).model_fields if k != "origin"}
 
 
-def _collisions(sections: dict[str, list[Any]]) -> list[Problem]:
-    """The loader's checks on the result: one id in force twice at once, and two awards of
-    the same unit for the same credential with no precedence."""
+# the field of a rule each loader check is about
+_FIELD_OF = {
+    "rule.unknown_unit": "unit",
+    "rule.unknown_source": "source",
+    "rule.unknown_stack": "stack",
+    "rule.unknown_rule": "rules",
+    "rule.stack_require": "require",
+}
+
+
+def _checked(
+    j: Jurisdiction, sections: dict[str, list[Any]], written: dict[str, tuple[str | int, ...]]
+) -> list[Problem]:
+    """The loader's checks on the result (`written`: id of each rule the overlay wrote → its
+    place in the overlay): one id in force twice at once, then the loader's own reference and
+    collision checks (unknown unit, source, stack or capped rule; two awards of one unit for
+    the same credential with no precedence), each problem moved to the overlay's entry."""
     out: list[Problem] = []
     rules = [r for rs in sections.values() for r in rs]
     for i, a in enumerate(rules):
@@ -123,15 +158,32 @@ def _collisions(sections: dict[str, list[Any]]) -> list[Problem]:
             if a.id == b.id and _windows_overlap(a.effective, b.effective):
                 out.append(
                     _problem(
-                        ("add",),
+                        written.get(b.id, ("add",)),
                         f"rule id {b.id!r} would be in force twice: remove or set "
                         "the existing rule instead of adding one with its id",
                         got=b.id,
                     )
                 )
     col = _Collector(Path("."))
+    _check_refs(col, sections, j.units, j.sources, j.catalog_stacks, j.id)
     _check_conflicts(col, sections["awards"])
-    out.extend(_problem(("add",), p.message) for p in col.problems)
+    for p in col.problems:
+        rid = p.loc[0] if p.loc else None
+        if rid not in written:
+            out.append(p)  # a baseline rule the proposal broke: reported where it is written
+            continue
+        where = written[str(rid)]
+        if where[0] == "add" and p.type in _FIELD_OF:  # point at the field itself
+            where = (*where, _FIELD_OF[p.type])
+        out.append(
+            _problem(
+                where,
+                f"{rid}: {p.message}",
+                type=p.type.replace("rule.", "proposal.", 1),
+                expected=p.expected,
+                got=p.got,
+            )
+        )
     return out
 
 
@@ -160,6 +212,7 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
     origin = Origin(path=f"proposal:{p.name}", line=1)
     sections: dict[str, list[Any]] = {s: list(getattr(j, s)) for s in SECTIONS}
     problems: list[Problem] = []
+    written: dict[str, tuple[str | int, ...]] = {}  # rule id → where the overlay wrote it
 
     def find(rule_id: str) -> tuple[str, int] | None:
         for s, rules in sections.items():
@@ -204,6 +257,7 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
             continue
         end_baseline(s, i)
         sections[s].append(new.model_copy(update={"origin": old.origin}))
+        written[new.id] = ("set", k)
     for k, rid in enumerate(p.remove):
         hit = find(rid)
         if hit is None:
@@ -225,13 +279,14 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
                 )
             else:
                 for s in SECTIONS:
-                    for r in getattr(rf, s):
+                    for n, r in enumerate(getattr(rf, s)):
+                        written[r.id] = ("add", s, n)
                         if r.overrides is not None:  # an added rule that overrides ends its target
                             hit = find(r.overrides)
                             if hit is None:
                                 problems.append(
                                     _problem(
-                                        ("add", s),
+                                        ("add", s, n, "overrides"),
                                         f"{r.id} overrides {r.overrides!r}, "
                                         f"which is not in force on {eff}",
                                     )
@@ -261,9 +316,9 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
             )
             continue
         schedules.append(sch.model_copy(update={"origin": origin}))
-    problems.extend(_collisions(sections))
+    problems.extend(_checked(j, sections, written))
     if problems:
-        raise InputError(problems)
+        raise InputError([_in_file(q, p._located) for q in problems])
     new_j: Jurisdiction = dataclasses.replace(j, schedules=schedules, **sections)  # type: ignore[arg-type]
     new_j.__dict__.pop("rules_by_id", None)
     new_j.proposal = p.summary()

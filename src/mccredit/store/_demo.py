@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _api
+from ..evaluation import to_educator, to_json
 from ._config import database_url, display_url, make_engine, write_session
 from ._migrate import upgrade
 from .repositories import (
@@ -38,7 +38,7 @@ def save_demo_results(
         upgrade(engine)
         with write_session(engine) as session:
             for inp, doc in docs:
-                educator = _api.to_educator(inp)
+                educator = to_educator(inp)
                 try:
                     put_educator(session=session, educator=educator, scopes=("*",), actor=ACTOR)
                 except ConflictError:
@@ -48,7 +48,7 @@ def save_demo_results(
                     session=session,
                     educator_input=educator_document(educator),
                     result=doc,
-                    result_json=_api.to_json(doc),
+                    result_json=to_json(doc),
                     actor=ACTOR,
                 )
             session.commit()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 import mccredit
-from mccredit.engine._allocate import allocate
+from mccredit.ledger import allocate
 from mccredit.views import render_text
 
 from ._trees import WORKSHOP, awards, educator, requirement, ws

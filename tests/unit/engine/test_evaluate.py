@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 import mccredit
-from mccredit.engine._ledger import Rounder
+from mccredit.ledger import Rounder
 from mccredit.rules._models import UnitDef
 
 from ._trees import (

@@ -7,7 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import mccredit
-from mccredit.engine import compile_plan, plan_for
+from mccredit.engine import compile_plan
+from mccredit.evaluation import plan_for
 
 from ._trees import award, awards
 

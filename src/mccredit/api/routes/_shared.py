@@ -23,8 +23,17 @@ from ..models import (
 from ..problems import ApiProblem
 
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A row id.", examples=[1])]
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$"
+"""Ids a path may name: ASCII letters and digits, then also `.`, `_`, `:`, `@` and `-`; at
+most 128 characters. Anything else is a 422 before the route runs (nothing is stored)."""
 EducatorId = Annotated[
-    str, Path(min_length=1, max_length=200, description="The educator's id.", examples=["E-1"])
+    str,
+    Path(
+        pattern=ID_PATTERN,
+        description="The educator's id: an ASCII letter or digit, then letters, digits and "
+        "`._:@-`, at most 128 characters.",
+        examples=["E-1"],
+    ),
 ]
 
 Responses = dict[int | str, dict[str, Any]]

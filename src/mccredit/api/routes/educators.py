@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Response
 
@@ -130,7 +131,7 @@ def put_educator_route(
     session.commit()
     if created:
         response.status_code = 201
-    response.headers["Location"] = f"/v1/educators/{rec.id}"
+    response.headers["Location"] = f"/v1/educators/{quote(rec.id, safe=':@')}"
     return educator_public(session, rec)
 
 

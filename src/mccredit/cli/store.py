@@ -45,8 +45,8 @@ def db_upgrade(
     url: UrlOpt = None,
 ) -> None:
     """Apply pending migrations (creates the SQLite file on first use)."""
-    from ._config import database_url, display_url, make_engine
-    from ._migrate import SchemaError, migration_state, upgrade
+    from ..store._config import database_url, display_url, make_engine
+    from ..store._migrate import SchemaError, migration_state, upgrade
 
     engine = make_engine(url)
     try:
@@ -67,8 +67,8 @@ def db_downgrade(
     url: UrlOpt = None,
 ) -> None:
     """Step the schema back (data in dropped tables is lost)."""
-    from ._config import database_url, display_url, make_engine
-    from ._migrate import downgrade, migration_state
+    from ..store._config import database_url, display_url, make_engine
+    from ..store._migrate import downgrade, migration_state
 
     engine = make_engine(url)
     try:
@@ -84,8 +84,8 @@ def db_downgrade(
 @db_app.command("current")
 def db_current(url: UrlOpt = None) -> None:
     """Print the database, its schema revision and whether migrations are pending."""
-    from ._config import database_url, display_url, make_engine
-    from ._migrate import migration_state
+    from ..store._config import database_url, display_url, make_engine
+    from ..store._migrate import migration_state
 
     engine = make_engine(url)
     try:
@@ -119,9 +119,9 @@ def keys_create(
     url: UrlOpt = None,
 ) -> None:
     """Create an API key; the key itself is printed alone on the last line, once."""
-    from ._config import make_engine, write_session
-    from ._migrate import SchemaError, upgrade
-    from .repositories import StoreError, create_api_key
+    from ..store._config import make_engine, write_session
+    from ..store._migrate import SchemaError, upgrade
+    from ..store.repositories import StoreError, create_api_key
 
     engine = make_engine(url)
     try:
@@ -162,9 +162,9 @@ def _warn_unknown_scopes(scopes: tuple[str, ...]) -> None:
 @keys_app.command("list")
 def keys_list(url: UrlOpt = None) -> None:
     """List keys (never their secrets)."""
-    from ._config import make_engine, read_session
-    from ._migrate import SchemaError, upgrade
-    from .repositories import list_api_keys
+    from ..store._config import make_engine, read_session
+    from ..store._migrate import SchemaError, upgrade
+    from ..store.repositories import list_api_keys
 
     engine = make_engine(url)
     try:
@@ -196,9 +196,9 @@ def keys_revoke(
     url: UrlOpt = None,
 ) -> None:
     """Revoke a key: it stops working at once."""
-    from ._config import make_engine, write_session
-    from ._migrate import SchemaError, upgrade
-    from .repositories import revoke_api_key
+    from ..store._config import make_engine, write_session
+    from ..store._migrate import SchemaError, upgrade
+    from ..store.repositories import revoke_api_key
 
     engine = make_engine(url)
     try:

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from .. import cli
+from . import _common as cli
 
 __all__ = ["register"]
 
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from ..errors import MccreditError
 
         try:
-            doc = cli._evaluate(file, jurisdiction, as_of, rules)
+            doc = cli.evaluate_file(file, jurisdiction, as_of, rules)
         except MccreditError as e:
             raise cli.fail(e) from None
         s = doc.get("salary")

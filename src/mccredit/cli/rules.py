@@ -1,13 +1,7 @@
-"""The `mccredit` command line (Typer + rich), a thin layer over the Python API.
-
-Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
-rules (each problem on its own line as `file:line:col: type: message (field, expected, got)`).
-"""
+"""`mccredit validate | evaluate | explain | test | schema | demo`: the rules and one educator."""
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -15,84 +9,28 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import _api
-from .errors import MccreditError, ProblemsError, UnknownJurisdictionError
-from .rules import RuleSet, load_rules
-
-app = typer.Typer(
-    name="mccredit",
-    help="Licensure and salary-credit rules engine for K-12 educators.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from .. import _api
+from ..errors import MccreditError
+from ..rules import load_rules
+from ._common import (
+    AsOf,
+    JurisdictionOpt,
+    ProposalOpt,
+    RulesOpt,
+    err,
+    evaluate_file,
+    fail,
+    find_root,
+    get_rules,
+    out,
 )
-# markup=False: educator ids, case names and messages are data, never rich markup; colour
-# comes from explicit styles (Text), so an id like "E-[/]" prints as written.
-out = Console(
-    highlight=False, markup=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160
-)
-err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
-AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD (default: today).")
-]
-JurisdictionOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--jurisdiction",
-        "-j",
-        help="Jurisdiction id, e.g. us-tn or us-va/pwcs (default: the educator's own).",
-    ),
-]
-ProposalOpt = Annotated[
-    Path | None,
-    typer.Option("--proposal", help="A what-if proposal overlay (YAML/JSON) to apply."),
-]
-RulesOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--rules",
-        help="Rules root holding rules/ and jurisdictions/ (default: bundled).",
-        envvar="MCCREDIT_RULES",
-    ),
-]
+__all__ = ["register"]
 
 
-def fail(exc: MccreditError) -> typer.Exit:
-    """Print an error the way every command does and return exit code 2."""
-    if isinstance(exc, ProblemsError):
-        for p in exc.problems:
-            err.print(p.one_line(), markup=False)
-        err.print(f"{len(exc.problems)} problem(s); nothing was written.", markup=False)
-    else:
-        err.print(f"error: {exc}", markup=False)
-    return typer.Exit(2)
-
-
-def find_root(path: Path | None, *, fallback: bool = False) -> Path | None:
-    """The rules root at or above `path` (a folder holding jurisdictions/). When there is none:
-    None (the bundled rules) if `fallback`, else `path` itself, so loading it says what is
-    missing."""
-    if path is None:
-        return None
-    p = path.resolve()
-    for cand in [p, *p.parents]:
-        if (cand / "jurisdictions").is_dir():
-            return cand
-    return None if fallback else p
-
-
-def get_rules(root: Path | None) -> RuleSet:
-    if root is None:
-        return _api.default_rules()
-    return load_rules(root)
-
-
-@app.command()
 def validate(
     path: Annotated[
         Path | None, typer.Argument(help="A rules root, jurisdiction folder or rule file.")
@@ -113,25 +51,6 @@ def validate(
     out.print(f"OK: {len(rules.ids)} jurisdiction(s) valid.")
 
 
-def _evaluate(
-    file: Path,
-    jurisdiction: str | None,
-    as_of: str | None,
-    rules: Path | None,
-    proposal: Path | None = None,
-) -> dict[str, Any]:
-    from .scenarios import load_proposal
-
-    return _api.evaluate(
-        file,
-        jurisdiction=jurisdiction,
-        as_of=as_of,
-        rules=get_rules(find_root(rules)),
-        proposal=load_proposal(proposal) if proposal is not None else None,
-    )
-
-
-@app.command()
 def evaluate(
     file: Annotated[Path, typer.Argument(help="Educator JSON or YAML file.")],
     jurisdiction: JurisdictionOpt = None,
@@ -144,7 +63,7 @@ def evaluate(
 ) -> None:
     """Evaluate one educator: totals, renewal, advancement, salary."""
     try:
-        doc = _evaluate(file, jurisdiction, as_of, rules, proposal)
+        doc = evaluate_file(file, jurisdiction, as_of, rules, proposal)
     except MccreditError as e:
         raise fail(e) from None
     if as_json:
@@ -223,7 +142,6 @@ def _fmt(d: dict[str, str]) -> str:
     return ", ".join(f"{v} {k}" for k, v in d.items())
 
 
-@app.command()
 def explain(
     file: Annotated[Path, typer.Argument(help="Educator JSON or YAML file.")],
     jurisdiction: JurisdictionOpt = None,
@@ -232,16 +150,15 @@ def explain(
     proposal: ProposalOpt = None,
 ) -> None:
     """Explain every figure: rule, title, source and file:line."""
-    from .views import render_text
+    from ..views import render_text
 
     try:
-        doc = _evaluate(file, jurisdiction, as_of, rules, proposal)
+        doc = evaluate_file(file, jurisdiction, as_of, rules, proposal)
     except MccreditError as e:
         raise fail(e) from None
     sys.stdout.write(render_text(doc))
 
 
-@app.command("test")
 def test_cases(
     path: Annotated[
         Path | None, typer.Argument(help="A jurisdiction folder, cases folder or case file.")
@@ -249,7 +166,7 @@ def test_cases(
     verbose: Annotated[bool, typer.Option("-v", help="List every case.")] = False,
 ) -> None:
     """Run jurisdiction worked examples (cases/*.yaml); exit 1 if any fails."""
-    from .testing import run_cases
+    from ..testing import run_cases
 
     try:
         # a case file outside any rules tree runs against the bundled rules
@@ -280,7 +197,6 @@ def test_cases(
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command()
 def schema(
     what: Annotated[
         str, typer.Argument(help="rules | educator | schedule | catalog | jurisdiction | all")
@@ -290,8 +206,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print (or write) the JSON Schema of rule files and of educator input, for editors."""
-    from .io.educator import Educator
-    from .rules._models import CatalogFile, JurisdictionFile, RuleFile, ScheduleFile
+    from ..io.educator import Educator
+    from ..rules._models import CatalogFile, JurisdictionFile, RuleFile, ScheduleFile
 
     models: dict[str, type[BaseModel]] = {
         "rules": RuleFile,
@@ -318,7 +234,6 @@ def schema(
     sys.stdout.write(json.dumps(docs if what == "all" else docs[what], indent=2) + "\n")
 
 
-@app.command()
 def demo(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON line per evaluation.")
@@ -329,7 +244,7 @@ def demo(
 ) -> None:
     """Evaluate every bundled example educator and save the results (embedded SQLite by
     default; MCCREDIT_DATABASE_URL picks another database)."""
-    from .demo import run_demo
+    from ..demo import run_demo
 
     try:
         run_demo(out, as_json=as_json, store=store)
@@ -337,29 +252,10 @@ def demo(
         raise fail(e) from None
 
 
-# Commands that live beside their subsystem register themselves here.
-for _name in (
-    "mccredit.salary._cli",
-    "mccredit.api._cli",
-    "mccredit.store._cli",
-    "mccredit.batch._cli",
-    "mccredit.scenarios._cli",
-):
-    try:
-        _mod = importlib.import_module(_name)
-    except ModuleNotFoundError as _e:
-        if _e.name is None or not _name.startswith(_e.name):
-            raise
-        continue
-    _mod.register(app)
-
-
-def main() -> None:  # pragma: no cover
-    try:
-        app()
-    except UnknownJurisdictionError as e:
-        err.print(f"error: {e}")
-        raise SystemExit(2) from None
-
-
-_ = dt
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+    app.command()(evaluate)
+    app.command()(explain)
+    app.command("test")(test_cases)
+    app.command()(schema)
+    app.command()(demo)

@@ -85,11 +85,11 @@ def register(app: typer.Typer) -> None:
         """Evaluate a whole roster (CSV or Parquet) in bounded memory; write results,
         warnings, rejects and optionally the ledger and a payroll change file."""
         from .._api import default_rules
+        from ..batch._roster import RosterError
+        from ..batch._runner import run_batch
         from ..errors import MccreditError
         from ..rules import load_rules
         from ..rules._dated import parse_date
-        from ._roster import RosterError
-        from ._runner import run_batch
 
         if fmt not in (None, "parquet", "csv", "ndjson"):
             _err.print(f"error: --format {fmt!r}: expected parquet, csv or ndjson")

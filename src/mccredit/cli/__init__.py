@@ -1,0 +1,92 @@
+"""The `mccredit` command line (Typer + rich), the top layer over the Python API.
+
+One module per command group, each importing downward only and adding its commands with
+`register(app)`: `rules` (validate, evaluate, explain, test, schema, demo), `salary`,
+`scenario`, `batch`, `store` (db, keys), `serve`. The heavy stacks (SQLAlchemy, FastAPI,
+polars) load inside the command functions, so `mccredit --help` starts fast.
+
+Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
+rules (each problem on its own line as `file:line:col: type: message (field, expected, got)`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..errors import UnknownJurisdictionError
+from . import batch, rules, salary, scenario, serve, store
+from ._common import (
+    AsOf,
+    JurisdictionOpt,
+    ProposalOpt,
+    RulesOpt,
+    err,
+    evaluate_file,
+    fail,
+    find_root,
+    get_rules,
+    out,
+)
+
+__all__ = [
+    "AsOf",
+    "JurisdictionOpt",
+    "ProposalOpt",
+    "RulesOpt",
+    "app",
+    "err",
+    "evaluate_file",
+    "fail",
+    "find_root",
+    "get_rules",
+    "main",
+    "out",
+]
+
+app = typer.Typer(
+    name="mccredit",
+    help="Licensure and salary-credit rules engine for K-12 educators.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+        from ..rules import default_root, ruleset_sha256
+
+        root = default_root()
+        out.print(f"mccredit {__version__}")
+        out.print(f"rules {ruleset_sha256(root)} ({root})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and the bundled ruleset's sha256, then exit.",
+        ),
+    ] = False,
+) -> None:
+    """Licensure and salary-credit rules engine for K-12 educators."""
+
+
+for _group in (rules, salary, serve, store, batch, scenario):
+    _group.register(app)
+
+
+def main() -> None:  # pragma: no cover
+    try:
+        app()
+    except UnknownJurisdictionError as e:
+        err.print(f"error: {e}")
+        raise SystemExit(2) from None

@@ -1,0 +1,98 @@
+"""What every command module of the `mccredit` CLI shares: the consoles, the common options,
+the error printer and how a rules root and an educator file are read.
+
+Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
+rules (each problem on its own line as `file:line:col: type: message (field, expected, got)`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from .. import _api
+from ..errors import MccreditError, ProblemsError
+from ..rules import RuleSet, load_rules
+
+# markup=False: educator ids, case names and messages are data, never rich markup; colour
+# comes from explicit styles (Text), so an id like "E-[/]" prints as written.
+out = Console(
+    highlight=False, markup=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160
+)
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD (default: today).")
+]
+JurisdictionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--jurisdiction",
+        "-j",
+        help="Jurisdiction id, e.g. us-tn or us-va/pwcs (default: the educator's own).",
+    ),
+]
+ProposalOpt = Annotated[
+    Path | None,
+    typer.Option("--proposal", help="A what-if proposal overlay (YAML/JSON) to apply."),
+]
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        help="Rules root holding rules/ and jurisdictions/ (default: bundled).",
+        envvar="MCCREDIT_RULES",
+    ),
+]
+
+
+def fail(exc: MccreditError) -> typer.Exit:
+    """Print an error the way every command does and return exit code 2."""
+    if isinstance(exc, ProblemsError):
+        for p in exc.problems:
+            err.print(p.one_line(), markup=False)
+        err.print(f"{len(exc.problems)} problem(s); nothing was written.", markup=False)
+    else:
+        err.print(f"error: {exc}", markup=False)
+    return typer.Exit(2)
+
+
+def find_root(path: Path | None, *, fallback: bool = False) -> Path | None:
+    """The rules root at or above `path` (a folder holding jurisdictions/). When there is none:
+    None (the bundled rules) if `fallback`, else `path` itself, so loading it says what is
+    missing."""
+    if path is None:
+        return None
+    p = path.resolve()
+    for cand in [p, *p.parents]:
+        if (cand / "jurisdictions").is_dir():
+            return cand
+    return None if fallback else p
+
+
+def get_rules(root: Path | None) -> RuleSet:
+    if root is None:
+        return _api.default_rules()
+    return load_rules(root)
+
+
+def evaluate_file(
+    file: Path,
+    jurisdiction: str | None,
+    as_of: str | None,
+    rules: Path | None,
+    proposal: Path | None = None,
+) -> dict[str, Any]:
+    from ..scenarios import load_proposal
+
+    return _api.evaluate(
+        file,
+        jurisdiction=jurisdiction,
+        as_of=as_of,
+        rules=get_rules(find_root(rules)),
+        proposal=load_proposal(proposal) if proposal is not None else None,
+    )

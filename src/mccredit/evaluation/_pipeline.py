@@ -1,0 +1,87 @@
+"""Compose the steps: `plan_for` compiles (and caches) the engine plan with the salary plan
+beside it; `evaluate_plan` runs credits → renewal → advancement → salary and assembles the
+evaluation document (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, fields
+from threading import Lock
+from typing import Any
+
+from ..engine import Plan, advance, build_ledger, compile_plan, document, renew
+from ..io.educator import Educator
+from ..rules import Jurisdiction, RuleSet
+from ..salary import SalaryPlan, compile_salary, evaluate_salary
+
+__all__ = ["EvaluationPlan", "evaluate_plan", "plan_for"]
+
+
+@dataclass(frozen=True)
+class EvaluationPlan(Plan):
+    """The engine's plan with the jurisdiction's salary plan (None where it pays no
+    salary schedule)."""
+
+    salary: SalaryPlan | None = None
+
+
+_LOCK = Lock()
+_MAX_PLANS = 256
+
+
+def compile_evaluation_plan(j: Jurisdiction, as_of: dt.date) -> EvaluationPlan:
+    """The engine plan and the salary plan of `j` on `as_of` (not cached)."""
+    plan = compile_plan(j, as_of)
+    own = {f.name: getattr(plan, f.name) for f in fields(Plan)}
+    return EvaluationPlan(**own, salary=compile_salary(j, as_of))
+
+
+def plan_for(ruleset: RuleSet, jurisdiction: str | Jurisdiction, as_of: dt.date) -> EvaluationPlan:
+    """The cached plan for (ruleset sha256, jurisdiction, proposal sha256, as_of)."""
+    j = ruleset.get(jurisdiction) if isinstance(jurisdiction, str) else jurisdiction
+    cache: OrderedDict[tuple[str, str, str, dt.date], EvaluationPlan] = ruleset.__dict__.setdefault(
+        "_plans", OrderedDict()
+    )
+    key = (j.sha256, j.id, j.proposal["sha256"] if j.proposal else "", as_of)
+    with _LOCK:
+        plan = cache.get(key)
+        if plan is not None:
+            cache.move_to_end(key)
+            return plan
+    plan = compile_evaluation_plan(j, as_of)
+    with _LOCK:
+        cache[key] = plan
+        while len(cache) > _MAX_PLANS:
+            cache.popitem(last=False)
+    return plan
+
+
+def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> dict[str, Any]:
+    """The evaluation document (DESIGN.md §4) for one educator."""
+    ledger, warnings, credited, unmatched = build_ledger(plan, ed)
+    renewal = renew(plan, ed, ledger, warnings)
+    advancement = advance(plan, ed, ledger)
+    salary = None
+    claimed: set[str] = set()
+    rules_used: set[str] = set()
+    if plan.salary is not None:
+        salary, salary_entries, salary_warnings, claimed = evaluate_salary(
+            plan.salary, ed, credited
+        )
+        ledger = ledger + salary_entries
+        warnings.extend(salary_warnings)
+        if salary:
+            rules_used = {c["rule"] for c in salary.get("changes", [])}
+    return document(
+        plan,
+        ed,
+        ledger=ledger,
+        warnings=warnings,
+        unmatched=unmatched,
+        renewal=renewal,
+        advancement=advancement,
+        salary=salary,
+        claimed=claimed,
+        rules_used=rules_used,
+    )

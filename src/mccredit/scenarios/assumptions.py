@@ -1,0 +1,173 @@
+"""Costing assumptions: the file a negotiator states beside the proposals (FACTS.md §8).
+
+```yaml
+assumptions: PWCS costing, example values
+from_year: 2025            # first school year costed (the year its start date falls in)
+years: 3                   # years to cost (the contract term)
+effective: "10-01"         # MM-DD within each year where placements are priced
+scale_growth: 0.02         # baseline scale growth per year where no published scale covers it
+steps: automatic           # automatic: +1 step each year (to the schedule's top) | frozen
+accrual:                   # salary credit (graduate semester hours) per educator per year
+  source: rate             # rate: `per_lane` below | history: the roster's own average
+  per_lane: {BA: 3, BA+15: 3, MA: 2}
+  default: 0
+attrition: {rate: 0.08, replace_lane: BA, replace_step: 1, seed: 11}
+benefits:
+  fica_rate: 0.062          # Social Security, up to `wage_base`
+  wage_base: 176100         # SSA contribution and benefit base for 2025
+  medicare_rate: 0.0145     # on all salary
+  retirement_rate: 0.1621   # example value (a state plan's employer rate)
+  other_rate: 0.01          # workers' compensation, unemployment: % of salary
+  fixed_per_fte: 9000       # health and other fixed benefits per FTE, kept apart
+```
+
+Sources: the roll-up and its parts follow FACTS.md §8 (NJSBA "Costing Out the Contract":
+FICA 6.2% up to the Social Security wage base plus Medicare 1.45%, a state retirement rate,
+workers' compensation and unemployment as % of salary, fixed per-FTE benefits apart). The
+6.2% / 1.45% rates are statutory (26 U.S.C. §3111(a), (b)); the wage base is the SSA
+"contribution and benefit base" (ssa.gov/oact/cola/cbb.html: $176,100 for 2025). Every other
+rate (growth, accrual, attrition, retirement, other, fixed) is an **assumption** of whoever
+costs the contract: the defaults here are labelled example values, not sourced figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .._yaml import Located, ProblemException, load_file, pydantic_problems
+from ..errors import InputError
+
+__all__ = [
+    "Accrual",
+    "Assumptions",
+    "Attrition",
+    "Benefits",
+    "load_assumptions",
+    "parse_assumptions",
+]
+
+#: SSA contribution and benefit base for 2025 (ssa.gov/oact/cola/cbb.html).
+SSA_WAGE_BASE_2025 = Decimal(176100)
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Rate = Decimal
+
+
+class Accrual(_M):
+    """Salary credit (in the lane rules' unit, e.g. graduate semester hours) per educator per
+    year: a stated rate per lane (`rate`), or each educator's own average over the roster's
+    history (`history`: `semester_credits` of credentials earned in the `history_years` years
+    before the first costed year). An assumption, not a sourced figure."""
+
+    source: Literal["rate", "history"] = "rate"
+    per_lane: dict[str, Decimal] = Field(default_factory=dict)
+    default: Decimal = Field(default=Decimal(0), ge=0)
+    history_years: int = Field(default=3, ge=1, le=20)
+
+    @field_validator("per_lane")
+    @classmethod
+    def _non_negative(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
+        bad = [k for k, x in v.items() if x < 0]
+        if bad:
+            raise ValueError(f"accrual per lane cannot be negative: {bad}")
+        return v
+
+    def rate(self, lane: str) -> Decimal:
+        return self.per_lane.get(lane, self.default)
+
+
+class Attrition(_M):
+    """A flat share of educators leaving each year, replaced at `replace_lane`/`replace_step`;
+    who leaves is drawn deterministically from `seed`. An assumption (example values)."""
+
+    rate: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    replace: bool = True
+    replace_lane: str | None = None
+    replace_step: int = Field(default=1, ge=0, le=60)
+    seed: int = 0
+
+
+class Benefits(_M):
+    """Roll-up from salary to total compensation (FACTS.md §8). `fica_rate` applies up to
+    `wage_base` (SSA contribution and benefit base), `medicare_rate` to all salary (both
+    statutory, 26 U.S.C. §3111); `retirement_rate`, `other_rate` and `fixed_per_fte` are
+    assumptions (example values unless the district states them)."""
+
+    fica_rate: Rate = Field(default=Decimal("0.062"), ge=0, le=1)
+    wage_base: Decimal = Field(default=SSA_WAGE_BASE_2025, gt=0)
+    medicare_rate: Rate = Field(default=Decimal("0.0145"), ge=0, le=1)
+    retirement_rate: Rate = Field(default=Decimal(0), ge=0, le=1)
+    other_rate: Rate = Field(default=Decimal(0), ge=0, le=1)
+    fixed_per_fte: Decimal = Field(default=Decimal(0), ge=0)
+
+    def rolled_up(self, salary: Decimal) -> Decimal:
+        """Salary-driven benefits for one educator's `salary` (fixed per-FTE apart)."""
+        fica = self.fica_rate * min(salary, self.wage_base)
+        return fica + (self.medicare_rate + self.retirement_rate + self.other_rate) * salary
+
+
+class Assumptions(_M):
+    """What a costing assumes; each figure is reproducible from the file's sha256."""
+
+    name: str = Field(alias="assumptions", min_length=1)
+    description: str | None = None
+    from_year: int = Field(ge=1990, le=2100)
+    years: int = Field(default=3, ge=1, le=30)
+    effective: str = Field(default="10-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+    scale_growth: Decimal = Field(default=Decimal(0), ge=-1, le=1)
+    steps: Literal["automatic", "frozen"] = "automatic"
+    accrual: Accrual = Field(default_factory=Accrual)
+    attrition: Attrition = Field(default_factory=Attrition)
+    benefits: Benefits = Field(default_factory=Benefits)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("effective")
+    @classmethod
+    def _real_day(cls, v: str) -> str:
+        month, day = (int(x) for x in v.split("-"))
+        try:
+            dt.date(2001, month, day)  # a day every year has (not February 29)
+        except ValueError:
+            raise ValueError(f"{v} is not a day of every year") from None
+        return v
+
+    @property
+    def year_list(self) -> list[int]:
+        return list(range(self.from_year, self.from_year + self.years))
+
+    @property
+    def sha256(self) -> str:
+        raw = self.model_dump(mode="json", by_alias=True)
+        return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
+
+
+def parse_assumptions(data: Any, *, located: Located | None = None) -> Assumptions:
+    """Validate assumptions; every problem is an `InputError` entry (file:line:col if known)."""
+    if isinstance(data, Assumptions):
+        return data
+    try:
+        return Assumptions.model_validate(data)
+    except ValidationError as e:
+        raise InputError(
+            pydantic_problems(e, located=located, prefix=(), kind="assumptions")
+        ) from None
+
+
+def load_assumptions(path: Path | str) -> Assumptions:
+    """Read and validate an assumptions YAML/JSON file with the located loader."""
+    try:
+        located = load_file(Path(path))
+    except ProblemException as e:
+        raise InputError([e.problem]) from None
+    return parse_assumptions(located.data, located=located)

@@ -1,0 +1,56 @@
+"""Hostile or broken files reach the CLI as one located line and exit 2, never a traceback
+(issue 14: NUL/BEL bytes, deep nesting, self-referencing aliases, alias bombs)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mccredit.cli import app
+
+BAD = Path(__file__).resolve().parent.parent / "unit" / "rules" / "bad"
+BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcde", "bcdef", strict=True)
+)
+FILES = {
+    "nul": ('{"id": "E\x00"}', "yaml.control_character"),
+    "bel": ("id: E\x07\n", "yaml.control_character"),
+    "deep_json": ("[" * 3000 + "]" * 3000, "yaml.too_deep"),
+    "self_alias": ("a: &x\n  b: *x\n", "yaml.recursive_alias"),
+    "bomb": (BOMB, "yaml.alias_budget"),
+}
+
+
+def run(*args: Any) -> Any:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def assert_one_located_line(r: Any, where: str, code: str) -> None:
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    first, *rest = r.stderr.splitlines()
+    assert first.startswith(where) and code in first
+    assert rest == ["1 problem(s); nothing was written."]
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_evaluate_refuses_a_hostile_file_in_one_line(tmp_path: Path, name: str) -> None:
+    text, code = FILES[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert_one_located_line(run("evaluate", path), f"{path}:", code)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_validate_refuses_a_hostile_rule_file_in_one_line(tmp_path: Path, name: str) -> None:
+    text, code = FILES[name]
+    root = tmp_path / "tree"
+    shutil.copytree(BAD / "malformed_yaml", root)
+    awards = root / "jurisdictions" / "xx-yy" / "rules" / "awards.yaml"
+    awards.write_text(text, encoding="utf-8")
+    r = run("validate", root)
+    assert_one_located_line(r, "jurisdictions/xx-yy/rules/awards.yaml:", code)
