@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mccredit.verify import TrustRegistry, verify_credential
@@ -197,7 +197,7 @@ SIGNED_JSON = [n for n in VERIFIED if n.endswith(".json")]
 
 
 @pytest.mark.parametrize("name", SIGNED_JSON)
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20)
 @given(data=st.data())
 def test_a_tampered_copy_of_a_valid_fixture_fails(
     name: str, data: st.DataObject, registry: TrustRegistry
