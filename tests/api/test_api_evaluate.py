@@ -191,7 +191,7 @@ def test_health_and_readiness(client: TestClient) -> None:
         "jurisdictions": None,
     }
     r = client.get("/readyz")
-    assert r.status_code == 200 and r.json()["schema_revision"] == "0002_payroll"
+    assert r.status_code == 200 and r.json()["schema_revision"] == "0003_outbox"
 
 
 def test_readyz_is_503_before_migrations(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
                     break
                 time.sleep(0.1)
         assert ready is not None, proc.stderr.read().decode() if proc.stderr else ""
-        assert ready.status_code == 200 and ready.json()["schema_revision"] == "0002_payroll"
+        assert ready.status_code == 200 and ready.json()["schema_revision"] == "0003_outbox"
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -18,6 +18,7 @@ ALL = {
     "payroll_change",
     "payroll_transition",
     "payroll_export",
+    "outbox",
 }
 PAYROLL = {"payroll_change", "payroll_transition", "payroll_export"}
 
@@ -33,8 +34,11 @@ def test_upgrade_from_empty_downgrade_one_upgrade_again(engine: Engine) -> None:
     assert state.current == head_revision() and not state.pending
     assert tables(engine) == ALL
     state = downgrade(engine)
+    assert state.pending and state.current == "0002_payroll"
+    assert tables(engine) == ALL - {"outbox"}
+    state = downgrade(engine, "0001_initial")
     assert state.pending and state.current == "0001_initial"
-    assert tables(engine) == ALL - PAYROLL
+    assert tables(engine) == ALL - PAYROLL - {"outbox"}
     state = upgrade(engine)
     assert not state.pending
     assert tables(engine) == ALL

@@ -7,6 +7,7 @@ educator ─┬─< credential            unique (educator_id, credential_id): i
                               └── payroll_export       the CSV, kept byte for byte
 api_key                          sha256 of the key only, role, jurisdiction scope, revoked_at
 audit_log                        append-only (database triggers refuse UPDATE and DELETE)
+outbox                           notifications, unique (kind, educator_id, subject, period)
 ```
 
 Documents (educator input, credential, result) are stored as canonical JSON text, so what was
@@ -27,6 +28,7 @@ __all__ = [
     "CredentialRecord",
     "EducatorRecord",
     "EvaluationRecord",
+    "OutboxEvent",
     "PayrollChange",
     "PayrollExport",
     "PayrollTransition",
@@ -227,3 +229,25 @@ class AuditEntry(SQLModel, table=True):
     jurisdiction: str | None = Field(default=None, max_length=200)
     request_id: str | None = Field(default=None, max_length=100)
     detail: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class OutboxEvent(SQLModel, table=True):
+    """One notification raised by the event layer (issue 13). Unique on (kind, educator_id,
+    subject, period): the same event re-derived is written once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "kind", "educator_id", "subject", "period", name="uq_outbox_kind_educator_subject"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True, max_length=40)
+    educator_id: str = Field(index=True, max_length=200)
+    subject: str = Field(max_length=300)
+    period: str = Field(max_length=100)
+    jurisdiction: str = Field(index=True, max_length=200)
+    detail: str = _text()
+    created: dt.datetime = _when(index=True)
+    acknowledged_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
