@@ -7,7 +7,6 @@ from .errors import (
     Problem,
     ProblemsError,
     RuleError,
-    ScheduleError,
     UnknownJurisdictionError,
 )
 from .io.educator import Credential, Educator, License
@@ -26,7 +25,6 @@ __all__ = [
     "ProblemsError",
     "RuleError",
     "RuleSet",
-    "ScheduleError",
     "UnknownJurisdictionError",
     "default_rules",
     "evaluate",

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from .errors import FieldValueError, Problem
+from .errors import FieldValueError, Problem, ProblemException
 
 __all__ = [
     "Located",
@@ -245,12 +245,6 @@ def load_file(path: Path, *, display: str | None = None) -> Located:
             Problem(type="file.unreadable", message=f"cannot read file: {e}", path=shown)
         ) from None
     return load_located(text, path=shown)
-
-
-class ProblemException(Exception):
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(problem.one_line())
 
 
 def locate(located: Located | None, loc: Loc) -> tuple[int | None, int | None]:

@@ -5,12 +5,23 @@ MccreditError
  ├── ProblemsError            one or more located problems (file:line:col, field, expected, got)
  │    ├── RuleError           a rule file, catalog or case file is wrong
  │    └── InputError          an educator, roster row or request is wrong
+ │         └── RosterError    a batch roster (or one of its files) cannot be read at all
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
- └── ScheduleError            a salary schedule lacks a lane or step that was asked for
+ ├── CredentialCheckError     one credential check failed (a reason code and a message)
+ ├── StoreError               a store operation that cannot be done as asked
+ │    └── ConflictError       the request conflicts with what is stored
+ └── SchemaError              the database schema is not one this version knows how to use
 ValueError
  └── FieldValueError          a rule's `when` value is wrong; carries where in `when` it is, so
                               pydantic's wrapping keeps the value's own file:line:col
+Exception
+ └── ProblemException         one located problem met while reading YAML (the loader collects
+                              them into a ProblemsError)
 ```
+
+Private control-flow signals that never leave their module stay beside it (`_yaml._Refused`,
+`_yaml._DuplicateKey`, `batch._compile.Unsupported`, `batch._roster.Unsorted`); the HTTP layer's
+`api.problems.ApiProblem` is a response, not an error of the engine.
 
 Every problem is reported at once, never just the first: a `ProblemsError` carries the list.
 """
@@ -22,13 +33,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "ConflictError",
+    "CredentialCheckError",
     "FieldValueError",
     "InputError",
     "MccreditError",
     "Problem",
+    "ProblemException",
     "ProblemsError",
+    "RosterError",
     "RuleError",
-    "ScheduleError",
+    "SchemaError",
+    "StoreError",
     "UnknownJurisdictionError",
 ]
 
@@ -135,14 +151,13 @@ class UnknownJurisdictionError(MccreditError):
         )
 
 
-class ScheduleError(MccreditError):
-    """A salary schedule lacks a lane or step: never guessed."""
+class CredentialCheckError(MccreditError):
+    """A credential check failed: `code` is a stable reason code (`invalid_signature`, ...)."""
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
-        self.path = path
-        self.line = line
-        where = f"{path}:{line}: " if path and line else (f"{path}: " if path else "")
-        super().__init__(f"{where}{message}")
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(f"{code}: {message}")
 
 
 class FieldValueError(ValueError):
@@ -164,3 +179,33 @@ class FieldValueError(ValueError):
         self.expected = expected
         self.got = got
         super().__init__(message)
+
+
+class RosterError(InputError):
+    """The roster (or one of its files) cannot be read at all: exit code 2."""
+
+
+class StoreError(MccreditError):
+    """A store operation that cannot be done as asked."""
+
+
+class ConflictError(StoreError):
+    """The request conflicts with what is stored (a different credential under the same id,
+    a payroll change no longer in the status the transition needs); `field` names the
+    request field it concerns."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class SchemaError(MccreditError):
+    """The database schema is not one this version of mccredit knows how to use."""
+
+
+class ProblemException(Exception):
+    """One located problem met while reading a YAML document."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.one_line())

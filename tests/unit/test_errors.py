@@ -10,7 +10,6 @@ from mccredit import (
     Problem,
     ProblemsError,
     RuleError,
-    ScheduleError,
     UnknownJurisdictionError,
 )
 
@@ -18,7 +17,7 @@ from mccredit import (
 def test_the_tree() -> None:
     assert issubclass(RuleError, ProblemsError)
     assert issubclass(InputError, ProblemsError)
-    for exc in (ProblemsError, UnknownJurisdictionError, ScheduleError):
+    for exc in (ProblemsError, UnknownJurisdictionError):
         assert issubclass(exc, MccreditError)
 
 
@@ -71,15 +70,41 @@ def test_problems_error_lists_every_problem_on_its_own_line() -> None:
     assert str(exc) == "<input>: a: one\n<input>: b: two"
 
 
-def test_unknown_jurisdiction_and_schedule_errors() -> None:
+def test_unknown_jurisdiction_error() -> None:
     e = UnknownJurisdictionError("zz-zz", known=["us-tn", "us-nc"])
     assert (e.jurisdiction, e.known) == ("zz-zz", ["us-tn", "us-nc"])
     assert str(e) == "unknown jurisdiction 'zz-zz'; known jurisdictions: us-tn, us-nc"
-    s = ScheduleError("no step 3", path="s.yaml", line=4)
-    assert str(s) == "s.yaml:4: no step 3"
-    assert str(ScheduleError("no step 3")) == "no step 3"
 
 
 def test_one_line_is_one_line_whatever_the_keys() -> None:
     p = Problem(type="educator.extra_forbidden", message="unknown field 'a\\nb'", loc=("a\nb",))
     assert "\n" not in p.one_line()
+
+
+def test_the_docstring_tree_draws_every_class_under_its_parent() -> None:
+    import re
+
+    from mccredit import errors
+
+    tree = errors.__doc__.split("```")[1]
+    drawn: dict[str, str] = {}
+    parents: list[tuple[int, str]] = []
+    for line in tree.strip("\n").splitlines():
+        m = re.match(r"^([ │├└─]*)(\w+)", line)
+        if m is None or not m.group(2)[0].isupper():
+            continue
+        depth = len(m.group(1))
+        while parents and parents[-1][0] >= depth:
+            parents.pop()
+        drawn[m.group(2)] = parents[-1][1] if parents else "Exception"
+        parents.append((depth, m.group(2)))
+    classes = {
+        name: cls
+        for name, cls in vars(errors).items()
+        if isinstance(cls, type)
+        and issubclass(cls, BaseException)
+        and cls.__module__ == errors.__name__
+    }
+    assert set(drawn) - {"Exception", "ValueError"} == set(classes)
+    for name, cls in classes.items():
+        assert cls.__bases__[0].__name__ == drawn[name], name

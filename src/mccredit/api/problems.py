@@ -30,7 +30,6 @@ from ..errors import (
     InputError,
     MccreditError,
     ProblemsError,
-    ScheduleError,
     UnknownJurisdictionError,
 )
 from ..store.repositories import ConflictError
@@ -275,23 +274,6 @@ def install_handlers(app: FastAPI) -> None:
                     "pointer": "/educator/jurisdiction",
                     "loc": ["educator", "jurisdiction"],
                     "got": exc.jurisdiction,
-                }
-            ],
-        )
-
-    @app.exception_handler(ScheduleError)
-    async def _schedule(request: Request, exc: ScheduleError) -> JSONResponse:
-        return problem_response(
-            request,
-            422,
-            str(exc),
-            kind="salary-schedule",
-            errors=[
-                {
-                    "type": "salary.schedule",
-                    "msg": str(exc),
-                    "pointer": "/educator/salary",
-                    "loc": ["educator", "salary"],
                 }
             ],
         )

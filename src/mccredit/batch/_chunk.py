@@ -8,7 +8,7 @@ worker call it, so both give identical results.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import polars as pl
 import pyarrow as pa
@@ -440,6 +440,3 @@ def process_chunk(
         stats=stats,
         results_frame=res,
     )
-
-
-_ = Any

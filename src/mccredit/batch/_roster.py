@@ -26,17 +26,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ..errors import InputError, Problem
+from ..errors import Problem, RosterError
 from ._columns import TABLES
 
 __all__ = ["Roster", "RosterError", "Unsorted", "open_roster"]
 
 TABLE_NAMES = ("educators", "credentials", "evaluations")
 HASH_SEED = 20261126
-
-
-class RosterError(InputError):
-    """The roster (or one of its files) cannot be read at all: exit code 2."""
 
 
 class Unsorted(Exception):

@@ -43,7 +43,7 @@ from ._chunk import (
     warning_schema,
 )
 from ._compile import ColumnarPlan, compile_columnar
-from ._roster import Chunk, Roster, Unsorted, hash_chunks, hash_parts, merge_chunks, open_roster
+from ._roster import Chunk, Unsorted, hash_chunks, hash_parts, merge_chunks, open_roster
 from ._vector import catalog_frames
 
 __all__ = ["AtomicTable", "BatchSummary", "Format", "run_batch"]
@@ -385,6 +385,3 @@ def _write_all(
             summary.outputs["ledger"] = str(led_t.path)
         if pay_t is not None:
             summary.outputs["payroll"] = str(pay_t.path)
-
-
-_ = (Any, Roster)

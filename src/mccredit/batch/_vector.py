@@ -15,9 +15,8 @@ from functools import reduce
 
 import polars as pl
 
-from ..io.educator import CREDENTIAL_KINDS
 from ._columns import SCALE
-from ._compile import CREDENTIAL_MAP, ColumnarPlan, cycle_for, matcher_expr
+from ._compile import ColumnarPlan, cycle_for
 
 __all__ = ["VectorOut", "catalog_frames", "evaluate_vector", "facts"]
 
@@ -820,6 +819,3 @@ def _advancement(
         )
         .cast(pl.Schema(out_schema))
     )
-
-
-_ = (CREDENTIAL_KINDS, CREDENTIAL_MAP, matcher_expr)

@@ -220,7 +220,6 @@ class _Calendar:
             if d.pay == "full_year":
                 return max(first_day(sy, self.s), filed), d.pay, sy
             if d.pay == "half_year":
-                assert d.submitted_by is not None or True
                 cut = _on_or_after(d.submitted_by, sy) if d.submitted_by else filed
                 return self._first_pay_after(cut, sy), d.pay, sy
             if d.pay == "first_pay_period_after":

@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from ..errors import MccreditError
+from ..errors import SchemaError
 
 __all__ = [
     "MigrationState",
@@ -29,10 +29,6 @@ __all__ = [
 
 SCRIPTS = Path(__file__).parent / "alembic"
 _LOCK_ID = 0x6D63_6372  # "mccr"
-
-
-class SchemaError(MccreditError):
-    """The database schema is not one this version of mccredit knows how to use."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from ..errors import MccreditError
+from ..errors import ConflictError, StoreError
 from ..io.educator import Credential, Educator
 from .tables import (
     ApiKey,
@@ -100,19 +100,6 @@ EXPORT_COLUMNS = (
     "approved_by",
     "approved_at",
 )
-
-
-class StoreError(MccreditError):
-    """A store operation that cannot be done as asked."""
-
-
-class ConflictError(StoreError):
-    """The request conflicts with what is stored (a different credential under the same id,
-    a payroll change no longer in the status the transition needs)."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        self.field = field
-        super().__init__(message)
 
 
 # ── hashing and documents ──────────────────────────────────────────────────────────────────
