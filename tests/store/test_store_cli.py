@@ -31,7 +31,7 @@ def test_db_upgrade_current_downgrade(env: str) -> None:
     assert r.exit_code == 0 and "0003_outbox" in r.stdout
     assert "up to date" in run("db", "current").stdout
     r = run("db", "downgrade")
-    assert r.exit_code == 0 and "0001_initial" in r.stdout
+    assert r.exit_code == 0 and "0002_payroll" in r.stdout
     assert run("db", "upgrade").exit_code == 0
 
 
