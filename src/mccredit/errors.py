@@ -7,6 +7,7 @@ MccreditError
  │    └── InputError          an educator, roster row or request is wrong
  │         └── RosterError    a batch roster (or one of its files) cannot be read at all
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
+ ├── CredentialCheckError     one credential check failed (a reason code and a message)
  ├── StoreError               a store operation that cannot be done as asked
  │    └── ConflictError       the request conflicts with what is stored
  └── SchemaError              the database schema is not one this version knows how to use
@@ -33,6 +34,7 @@ from typing import Any
 
 __all__ = [
     "ConflictError",
+    "CredentialCheckError",
     "FieldValueError",
     "InputError",
     "MccreditError",
@@ -147,6 +149,15 @@ class UnknownJurisdictionError(MccreditError):
         super().__init__(
             f"unknown jurisdiction {jurisdiction!r}; known jurisdictions: {', '.join(known)}"
         )
+
+
+class CredentialCheckError(MccreditError):
+    """A credential check failed: `code` is a stable reason code (`invalid_signature`, ...)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(f"{code}: {message}")
 
 
 class FieldValueError(ValueError):

@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import (
@@ -295,6 +296,26 @@ def install_handlers(app: FastAPI) -> None:
     async def _mccredit(request: Request, exc: MccreditError) -> JSONResponse:
         errors = problems_from(exc) if isinstance(exc, ProblemsError) else []
         return problem_response(request, 422, str(exc), kind="invalid", errors=errors)
+
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning(
+            "request %s %s: database unavailable (request id %s): %s",
+            request.method,
+            request.url.path,
+            _request_id(request),
+            type(exc).__name__,
+        )
+        return problem_response(
+            request,
+            503,
+            "the database is unavailable or did not answer in time; retry later",
+            kind="database-unavailable",
+            title="Service unavailable",
+            headers={"Retry-After": "5"},
+        )
+
+    for unavailable in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+        app.add_exception_handler(unavailable, _unavailable)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -13,14 +13,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 __all__ = ["register"]
 
@@ -84,6 +76,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Evaluate a whole roster (CSV or Parquet) in bounded memory; write results,
         warnings, rejects and optionally the ledger and a payroll change file."""
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         from .._api import default_rules
         from ..batch._roster import RosterError
         from ..batch._runner import run_batch

@@ -24,8 +24,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from itertools import combinations
 
-import networkx as nx
-
 __all__ = ["allocate"]
 
 # The min-cut formula looks at every subset of categories: beyond this many, ask networkx.
@@ -121,6 +119,8 @@ def _network_flow(
 ) -> list[tuple[int, list[tuple[str, int]]]]:
     """networkx's least-cost maximum flow (`max_flow_min_cost`: a maximum flow's value, then
     network simplex with that demand at source and sink), on the graph built in a fixed order."""
+    import networkx as nx  # only the rare ambiguous allocations need it; keeps start-up fast
+
     g = nx.DiGraph()
     src, sink = ("s",), ("t",)
     for cat in cats:

@@ -421,6 +421,55 @@ class AcceptSettings(_Model):
     strict_codes: bool | None = None
 
 
+class _EventDecl(_Model):
+    """One event kind a jurisdiction raises (issue 13). `source` cites the parameters; what no
+    source states is tagged `I` (an example parameter)."""
+
+    source: Source | None = None
+
+
+class StackCompletedEvent(_EventDecl):
+    pass
+
+
+class RenewalAtRiskEvent(_EventDecl):
+    days_before_end: int = Field(default=180, ge=0, le=3660)
+    min_remaining: Decimal = Field(default=Decimal("0.01"), ge=0)
+
+
+class RenewalCompleteEvent(_EventDecl):
+    pass
+
+
+class AdvancementEligibleEvent(_EventDecl):
+    pass
+
+
+class LaneEligibleEvent(_EventDecl):
+    before_deadline_days: int = Field(default=30, ge=0, le=366)
+
+
+class CredentialRevokedEvent(_EventDecl):
+    pass
+
+
+class RuleStaleEvent(_EventDecl):
+    pass
+
+
+class EventSettings(_Model):
+    """`events:` in jurisdiction.yaml: the event kinds raised and their parameters. An unknown
+    kind or parameter is a located validation error (extra fields are forbidden)."""
+
+    stack_completed: StackCompletedEvent | None = None
+    renewal_at_risk: RenewalAtRiskEvent | None = None
+    renewal_complete: RenewalCompleteEvent | None = None
+    advancement_eligible: AdvancementEligibleEvent | None = None
+    lane_eligible: LaneEligibleEvent | None = None
+    credential_revoked: CredentialRevokedEvent | None = None
+    rule_stale: RuleStaleEvent | None = None
+
+
 class JurisdictionFile(_Model):
     id: str = Field(pattern=r"^[a-z]{2}-[a-z]{2}(/[a-z0-9\-]+)?$")
     name: str
@@ -433,6 +482,7 @@ class JurisdictionFile(_Model):
     sources: dict[str, SourceRef] = Field(default_factory=dict)
     license_types: list[str] = Field(default_factory=list)
     salary: SalarySettings | None = None
+    events: EventSettings | None = None
 
 
 class ScheduleFile(_Model):

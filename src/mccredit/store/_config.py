@@ -4,10 +4,12 @@
 `postgresql+psycopg://user@host/db`); without it the store is a SQLite file in the user's data
 directory (`platformdirs.user_data_dir("mccredit")/mccredit.db`), created on first use.
 
-SQLite is opened in WAL mode with foreign keys on and a 30 s busy timeout. Transactions that
-write begin with `BEGIN IMMEDIATE` (see `write_session`), so two writers queue for the lock
-instead of failing half-way when a read lock cannot be upgraded; read-only sessions begin a
-plain deferred transaction and never wait for writers.
+PostgreSQL connections give up after `CONNECT_TIMEOUT_SECONDS` and run every statement under
+a `statement_timeout` (`STATEMENT_TIMEOUT_MS`), so an unreachable or stuck server is an error
+within seconds, never a hang. SQLite is opened in WAL mode with foreign keys on and a 30 s
+busy timeout. Transactions that write begin with `BEGIN IMMEDIATE` (see `write_session`), so
+two writers queue for the lock instead of failing half-way when a read lock cannot be
+upgraded; read-only sessions begin a plain deferred transaction and never wait for writers.
 """
 
 from __future__ import annotations
@@ -36,8 +38,20 @@ __all__ = [
 ]
 
 ENV_URL = "MCCREDIT_DATABASE_URL"
+CONNECT_TIMEOUT_SECONDS = 5
+"""How long connecting to a server database may take before it counts as unreachable."""
+POOL_TIMEOUT_SECONDS = 10
+"""How long a request may wait for a pooled connection."""
+STATEMENT_TIMEOUT_ENV = "MCCREDIT_DB_STATEMENT_TIMEOUT_MS"
+STATEMENT_TIMEOUT_MS = 15_000
+"""PostgreSQL `statement_timeout` (ms) unless `$MCCREDIT_DB_STATEMENT_TIMEOUT_MS` says otherwise."""
 _write_locks: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _WRITE = "mccredit_write"
+
+
+def _statement_timeout_ms() -> int:
+    raw = os.environ.get(STATEMENT_TIMEOUT_ENV, "").strip()
+    return int(raw) if raw.isdigit() else STATEMENT_TIMEOUT_MS
 
 
 def default_url() -> str:
@@ -77,6 +91,17 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     u = make_url(full)
     if u.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
+        if u.get_backend_name() == "postgresql":
+            connect_args = dict(kwargs.pop("connect_args", {}))
+            connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+            # joined to any `options` the URL carries (e.g. a search_path), never replacing it
+            timeout = f"-c statement_timeout={_statement_timeout_ms()}"
+            given = connect_args.get("options") or u.query.get("options")
+            given = " ".join(given) if isinstance(given, tuple) else given
+            if "statement_timeout" not in (given or ""):
+                connect_args["options"] = f"{given} {timeout}" if given else timeout
+            kwargs["connect_args"] = connect_args
         return create_engine(full, **kwargs)
     if u.database and u.database != ":memory:":
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)

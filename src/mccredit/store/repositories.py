@@ -175,10 +175,18 @@ def audit(
 
 
 def list_audit(
-    *, session: Session, limit: int = 100, offset: int = 0, action: str | None = None
+    *,
+    session: Session,
+    limit: int = 100,
+    offset: int = 0,
+    action: str | None = None,
+    scopes: Sequence[str] = ("*",),
 ) -> tuple[list[AuditEntry], int]:
-    q = select(AuditEntry)
-    cq = select(sa.func.count()).select_from(AuditEntry)
+    """Audit rows newest first; only rows of jurisdictions in `scopes` (rows without a
+    jurisdiction, such as key events, only for `*`)."""
+    where = scope_filter(AuditEntry.jurisdiction, scopes)
+    q = select(AuditEntry).where(where)
+    cq = select(sa.func.count()).select_from(AuditEntry).where(where)
     if action is not None:
         q = q.where(AuditEntry.action == action)
         cq = cq.where(AuditEntry.action == action)

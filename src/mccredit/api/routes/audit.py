@@ -23,9 +23,12 @@ def list_audit_entries(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> AuditEntriesPublic:
-    """Who did what, when, in which request; newest first."""
+    """Who did what, when, in which request; newest first. An admin key scoped to some
+    jurisdictions sees only their rows; only `*` sees rows without a jurisdiction."""
     key.require("admin")
-    rows, count = list_audit(session=session, limit=limit, offset=offset, action=action)
+    rows, count = list_audit(
+        session=session, limit=limit, offset=offset, action=action, scopes=key.scopes
+    )
     return AuditEntriesPublic(
         data=[
             AuditEntryPublic(

@@ -47,6 +47,8 @@ from ._shared import (
 router = APIRouter(prefix="/educators", tags=["educators"])
 
 ROLES = ("licensure", "payroll", "admin")
+PAYROLL_ROLES = ("payroll", "admin")
+"""Roles whose evaluation of a stored educator may propose a payroll change."""
 CONFLICT: Responses = {409: {"description": "Conflicts with what is stored."}}
 
 
@@ -225,6 +227,7 @@ def evaluate_stored(
         result_json=_api.to_json(result),
         actor=key.actor,
         request_id=request_id,
+        propose_payroll=key.role in PAYROLL_ROLES,  # a licensure key only reads and stores
     )
     session.commit()
     return stored_public(session, ev, evaluator, change)

@@ -14,6 +14,7 @@ from ... import _api
 from ...errors import InputError, MccreditError, ProblemsError, UnknownJurisdictionError
 from ...store._config import write_session
 from ...store.repositories import educator_document, store_evaluation
+from ...store.tables import EducatorRecord
 from ..deps import EvaluatorDep, KeyDep, Principal, RequestIdDep, SettingsDep
 from ..models import BatchRequest, EvaluateRequest, EvaluationDocument
 from ..problems import ApiProblem, problems_from
@@ -105,23 +106,33 @@ async def evaluate(
     headers = {}
     if store:
         eid = await run_in_threadpool(
-            _store, request.app.state.engine, body, doc, text, key.actor, request_id
+            _store, request.app.state.engine, body, doc, text, key, request_id
         )
         headers = {"Location": f"/v1/evaluations/{eid}", "X-Evaluation-Id": str(eid)}
     return Response(content=text, media_type="application/json", headers=headers)
 
 
 def _store(
-    engine: Any, body: EvaluateRequest, doc: dict[str, Any], text: str, actor: str, request_id: str
+    engine: Any,
+    body: EvaluateRequest,
+    doc: dict[str, Any],
+    text: str,
+    key: Principal,
+    request_id: str,
 ) -> int | None:
     with write_session(engine) as session:
+        held = session.get(EducatorRecord, body.educator.id)
+        if held is not None and not key.sees(held.jurisdiction):
+            # the id is a stored educator's outside this key's scope: refused like any
+            # jurisdiction outside the scope
+            raise out_of_scope(body.educator.jurisdiction)
         rec, _change = store_evaluation(
             session=session,
             educator_input=educator_document(body.educator),
             result=doc,
             result_json=text,
             proposal=body.proposal,
-            actor=actor,
+            actor=key.actor,
             request_id=request_id,
             propose_payroll=False,  # payroll acts on stored educators only
         )

@@ -1,0 +1,70 @@
+"""A database that refuses connections (issue 14): every route answers a 503 problem document
+(never a 500 or a hang), `/healthz` still answers 200 without touching it."""
+
+from __future__ import annotations
+
+import pytest
+from api_support import TN
+from fastapi.testclient import TestClient
+
+from mccredit.api import create_app
+from mccredit.api.deps import Principal
+from mccredit.store import make_engine
+from mccredit.store._testing import PostgresUnavailable, postgres_schema_url, require_postgres
+
+REFUSED = "postgresql+psycopg://postgres@127.0.0.1:1/none"
+ROUTES = [
+    ("get", "/v1/educators", None),
+    ("get", "/v1/educators/E-1", None),
+    ("put", "/v1/educators/E-1", TN),
+    ("get", "/v1/educators/E-1/evaluation", None),
+    ("get", "/v1/evaluations/1", None),
+    ("get", "/v1/payroll/changes", None),
+    ("get", "/v1/audit", None),
+    ("post", "/v1/evaluate?store=true", {"educator": TN}),
+]
+
+
+@pytest.fixture
+def client() -> TestClient:
+    app = create_app(engine=make_engine(REFUSED))
+    app.state.key_cache.put("cached", Principal(key_id="k", role="admin", scopes=("*",)))
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_healthz_answers_without_the_database(client: TestClient) -> None:
+    assert client.get("/healthz").status_code == 200
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.headers["content-type"].startswith("application/problem")
+
+
+@pytest.mark.parametrize("token", ["cached", "mcc_unknown"])  # past authentication, and in it
+@pytest.mark.parametrize(("method", "url", "body"), ROUTES)
+def test_every_route_answers_503_when_the_database_refuses(
+    client: TestClient, method: str, url: str, body: object, token: str
+) -> None:
+    r = client.request(method, url, json=body, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 503, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    doc = r.json()
+    assert doc["type"] == "/problems/database-unavailable" and doc["status"] == 503
+    assert r.headers["retry-after"] == "5"
+
+
+def test_postgres_connections_have_timeouts_and_keep_url_options() -> None:
+    try:
+        ctx = postgres_schema_url()
+        url = ctx.__enter__()
+    except PostgresUnavailable as exc:
+        if require_postgres():
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        e = make_engine(url)
+        with e.connect() as c:
+            assert c.exec_driver_sql("SHOW statement_timeout").scalar() == "15s"
+            assert c.exec_driver_sql("SHOW search_path").scalar() == url.rsplit("%3D", 1)[1]
+        assert e.pool.timeout() == 10  # type: ignore[attr-defined]
+        e.dispose()
+    finally:
+        ctx.__exit__(None, None, None)
