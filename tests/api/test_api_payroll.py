@@ -94,3 +94,20 @@ def test_ad_hoc_evaluations_never_reach_payroll(as_: As) -> None:
     )
     assert r.status_code == 200 and r.json()["salary"]["new_lane"]
     assert as_["payroll"].get("/v1/payroll/changes").json()["count"] == 0
+
+
+def test_export_in_a_layout(as_: As) -> None:
+    a = propose(as_, "P-1")
+    as_["payroll"].post(f"/v1/payroll/changes/{a['id']}/approve", json={"note": "ok"})
+    bad = as_["payroll"].post("/v1/payroll/exports?layout=sap")
+    assert bad.status_code == 422 and "workday-comp-change" in bad.json()["detail"]
+    assert as_["payroll"].get(f"/v1/payroll/changes/{a['id']}").json()["status"] == "approved"
+    r = as_["payroll"].post("/v1/payroll/exports?layout=workday-comp-change")
+    assert r.status_code == 201, r.text
+    export_id = r.headers["x-export-id"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows[0]["Employee ID"] == "P-1" and rows[0]["Comment"] == export_id
+    again = as_["payroll"].get(f"/v1/payroll/exports/{export_id}?layout=workday-comp-change")
+    assert again.status_code == 200 and again.content == r.content
+    generic = as_["payroll"].get(f"/v1/payroll/exports/{export_id}")
+    assert generic.text.splitlines()[0].startswith("export_id,change_id,")

@@ -54,3 +54,28 @@ def test_validate_refuses_a_hostile_rule_file_in_one_line(tmp_path: Path, name: 
     awards.write_text(text, encoding="utf-8")
     r = run("validate", root)
     assert_one_located_line(r, "jurisdictions/xx-yy/rules/awards.yaml:", code)
+
+
+REFUSED = "postgresql+psycopg://postgres@127.0.0.1:1/none"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["db", "upgrade"],
+        ["db", "current"],
+        ["keys", "list"],
+        ["keys", "create", "--role", "admin", "--scope", "us-tn"],
+        ["keys", "revoke", "k-1"],
+        ["demo"],
+    ],
+)
+def test_store_commands_turn_a_refused_database_into_one_line_and_exit_2(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MCCREDIT_DATABASE_URL", REFUSED)
+    r = run(*args)
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: database unavailable")

@@ -96,3 +96,26 @@ def evaluate_file(
         rules=get_rules(find_root(rules)),
         proposal=load_proposal(proposal) if proposal is not None else None,
     )
+
+
+def store_errors(fn: Any) -> Any:
+    """Wrap a command that uses the database: a database or I/O error becomes one line on
+    stderr and exit 2, never a traceback (issue 14)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return fn(*args, **kwargs)
+        except SQLAlchemyError as e:
+            cause = getattr(e, "orig", None) or e
+            first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(e).__name__
+            err.print(f"error: database unavailable or refused the request: {first}")
+            raise typer.Exit(2) from None
+        except OSError as e:
+            err.print(f"error: {e}")
+            raise typer.Exit(2) from None
+
+    return wrapper

@@ -26,6 +26,7 @@ from ._common import (
     find_root,
     get_rules,
     out,
+    store_errors,
 )
 
 __all__ = ["register"]
@@ -258,4 +259,4 @@ def register(app: typer.Typer) -> None:
     app.command()(explain)
     app.command("test")(test_cases)
     app.command()(schema)
-    app.command()(demo)
+    app.command()(store_errors(demo))

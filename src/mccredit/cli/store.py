@@ -219,5 +219,10 @@ def keys_revoke(
 
 
 def register(app: typer.Typer) -> None:
+    from ._common import store_errors
+
+    for group in (db_app, keys_app):
+        for command in group.registered_commands:
+            command.callback = store_errors(command.callback)
     app.add_typer(db_app)
     app.add_typer(keys_app)

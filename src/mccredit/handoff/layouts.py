@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from decimal import Decimal
 from importlib import resources
@@ -104,6 +105,7 @@ def load_layout(path: Path) -> Layout:
         raise RuleError(pydantic_problems(e, located=located, kind="layout")) from None
 
 
+@functools.cache
 def bundled_layouts() -> dict[str, Layout]:
     """The layouts that ship with mccredit, by id."""
     root = resources.files("mccredit.handoff") / "layouts"

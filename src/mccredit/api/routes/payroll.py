@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
 
+from ...handoff import Layout, bundled_layouts, render
 from ...store.repositories import (
     export_payroll,
     get_payroll_change,
@@ -141,15 +142,41 @@ def reject_change(
     return _transition(change_id, "rejected", body.note, key, session, request_id)
 
 
-def _csv_response(export_id: str, text: str, status: int) -> Response:
+LayoutQuery = Annotated[
+    str | None,
+    Query(
+        max_length=80,
+        description="A bundled export layout (issue 15): generic-csv (the default), "
+        "workday-comp-change, tyler-munis-personnel-action, powerschool-future-pay-rates.",
+    ),
+]
+
+
+def _layout(name: str | None) -> Layout | None:
+    if name is None or name == "generic-csv":
+        return None
+    layouts = bundled_layouts()
+    if name not in layouts:
+        raise ApiProblem(
+            422,
+            f"unknown layout {name!r}; known layouts: {', '.join(sorted(layouts))}",
+            kind="validation",
+            errors=[{"pointer": "#/query/layout", "detail": "unknown layout"}],
+        )
+    return layouts[name]
+
+
+def _csv_response(export_id: str, text: str, status: int, layout: Layout | None = None) -> Response:
+    body = text.encode("utf-8") if layout is None else render(layout, text)
+    suffix = "" if layout is None else f".{layout.id}"
     return Response(
-        text,
+        body,
         status_code=status,
         media_type=CSV,
         headers={
             "X-Export-Id": export_id,
             "Location": f"/v1/payroll/exports/{export_id}",
-            "Content-Disposition": f'attachment; filename="{export_id}.csv"',
+            "Content-Disposition": f'attachment; filename="{export_id}{suffix}.csv"',
         },
     )
 
@@ -176,9 +203,11 @@ def create_export(
     session: WriteSessionDep,
     request_id: RequestIdDep,
     body: Annotated[ExportRequest | None, Body()] = None,
+    layout: LayoutQuery = None,
 ) -> Response:
-    """Export every approved change in scope, each exactly once."""
+    """Export every approved change in scope, each exactly once (in `layout` when given)."""
     key.require(*ROLES)
+    chosen = _layout(layout)
     req = body or ExportRequest()
     if req.jurisdiction is not None and not key.sees(req.jurisdiction):
         raise not_found("jurisdiction", req.jurisdiction)
@@ -194,7 +223,7 @@ def create_export(
         session.rollback()
         return Response(status_code=204)
     session.commit()
-    return _csv_response(export.id, export.csv, 201)
+    return _csv_response(export.id, export.csv, 201, chosen)
 
 
 @router.get("/exports", response_model=PayrollExportsPublic, responses=FORBIDDEN)
@@ -226,10 +255,12 @@ def read_export(
     export_id: Annotated[str, Path(max_length=40, examples=["exp_0123456789abcdef"])],
     key: KeyDep,
     session: SessionDep,
+    layout: LayoutQuery = None,
 ) -> Response:
-    """An earlier export, byte for byte."""
+    """An earlier export, byte for byte (in `layout`: the same bytes each time)."""
     key.require(*ROLES)
+    chosen = _layout(layout)
     export = get_payroll_export(session=session, export_id=export_id, scopes=key.scopes)
     if export is None:
         raise not_found("export", export_id)
-    return _csv_response(export.id, export.csv, 200)
+    return _csv_response(export.id, export.csv, 200, chosen)
