@@ -156,13 +156,18 @@ def facts(
         .when(is_mc & ~pl.col("accepted"))
         .then(pl.lit("issuer_not_accepted"))
     )
-    if j.strict_codes:
-        gate = gate.when(
-            is_mc
-            & pl.col("code").is_not_null()
-            & pl.col("issuer").is_in(issuers_with_codes)
-            & ~pl.col("_code_known")
-        ).then(pl.lit("code_not_in_catalog"))
+    unknown = (
+        is_mc
+        & pl.col("code").is_not_null()
+        & pl.col("issuer").is_in(issuers_with_codes)
+        & ~pl.col("_code_known")
+    )
+    refused = sorted(issuers_with_codes) if j.strict_codes else sorted(j.complete_code_issuers)
+    if refused:
+        gate = gate.when(unknown & pl.col("issuer").is_in(refused)).then(
+            pl.lit("code_not_in_catalog")
+        )
+    df = df.with_columns(unknown.alias("_code_unknown"))
     # nothing earned after as_of counts (after the issuer gate, before the duplicate check)
     gate = gate.when(pl.col("earned") > pl.lit(cp.plan.as_of)).then(pl.lit("earned_after_as_of"))
     df = df.with_columns(gate.otherwise(None).alias("_gate")).drop(
@@ -301,6 +306,7 @@ def evaluate_vector(
         "hours",
         "semester_credits",
         "ceus",
+        "_code_unknown",
     ]
     with_cats = any(r["minimums"] for r in cp.requirements)
     if with_cats:
@@ -450,6 +456,12 @@ def evaluate_vector(
 
     # stacks that may complete: enough distinct member codes among credited credentials
     credited = f.filter(pl.col("_matched"))
+    # credited on the issuer's acceptance with a code not in the catalog: the ledger line
+    # names that basis, which the per-educator path writes
+    hand_back(
+        credited.filter(pl.col("_code_unknown")).get_column("educator_id"),
+        "code_not_in_catalog",
+    )
     for cs in plan.stacks:
         hit = credited.filter(pl.col("code").is_in(sorted(cs.members)))
         if cs.issuer is not None:

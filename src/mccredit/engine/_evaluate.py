@@ -109,15 +109,31 @@ def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
             + "; not credited",
             credential=cred.id,
         )
-    codes = j.catalog_codes_by_issuer.get(cred.issuer, frozenset())
-    if j.strict_codes and cred.code is not None and codes and cred.code not in codes:
+    if _code_unknown(facts, plan) and (j.strict_codes or cred.issuer in j.complete_code_issuers):
+        why = (
+            f"{j.id} credits only approved codes (approved_codes_only)"
+            if j.strict_codes
+            else "that catalog lists every code the issuer issues"
+        )
         return _warn(
             "code_not_in_catalog",
             f"code {cred.code!r} is not in {j.issuer_names.get(cred.issuer, cred.issuer)}'s "
-            "catalog; not credited",
+            f"catalog and {why}; not credited",
             credential=cred.id,
         )
     return None
+
+
+def _code_unknown(facts: Facts, plan: Plan) -> bool:
+    """A micro-credential whose code its issuer's catalog (which lists codes) does not list."""
+    cred = facts.cred
+    if cred.kind != "micro_credential" or cred.code is None or cred.issuer is None:
+        return False
+    codes = plan.jurisdiction.catalog_codes_by_issuer.get(cred.issuer, frozenset())
+    return bool(codes) and cred.code not in codes
+
+
+UNKNOWN_CODE_BASIS = "issuer accepted; code not in catalog"
 
 
 def _measure(facts: Facts, per: str) -> Decimal | None:
@@ -154,6 +170,8 @@ def _award(
             memo.clear()
         memo[key] = priced
     amount, basis, notes = priced
+    if _code_unknown(facts, plan):
+        basis = f"{UNKNOWN_CODE_BASIS}; {basis}"
     cats = tuple(rule.categories) if rule.categories is not None else facts.categories
     return (
         LedgerEntry(

@@ -118,12 +118,14 @@ class Jurisdiction:
     catalog: dict[tuple[str, str], CatalogEntry]
     catalog_stacks: dict[str, CatalogStack]
     catalog_codes_by_issuer: dict[str, frozenset[str]]
-    strict_codes: bool
+    strict_codes: bool  # approved_codes_only: refuse codes not in the catalog
     files: list[str]
     sha256: str
     salary: Any = None
     overridden: dict[str, str] = field(default_factory=dict)
     proposal: dict[str, Any] | None = None
+    # issuers whose catalog code list is complete (an unknown code is refused)
+    complete_code_issuers: frozenset[str] = frozenset()
 
     def all_rules(self) -> list[Rule]:
         out: list[Rule] = []
@@ -493,7 +495,7 @@ def _resolve(
     uses: list[str] = []
     files: list[Path] = []
     accept_issuers: list[str] | None = None
-    strict = True
+    strict = False
     salary = None
     for level in chain:
         units.update(level.jfile.units)
@@ -502,13 +504,17 @@ def _resolve(
         files.extend(level.files)
         if level.jfile.accept.issuers is not None:
             accept_issuers = level.jfile.accept.issuers
-        if "strict_codes" in level.jfile.accept.model_fields_set or level is chain[0]:
-            strict = level.jfile.accept.strict_codes
+        acc = level.jfile.accept
+        if "approved_codes_only" in acc.model_fields_set:
+            strict = acc.approved_codes_only
+        elif acc.strict_codes is not None:  # the older spelling
+            strict = acc.strict_codes
         if level.jfile.salary is not None:
             salary = level.jfile.salary
     catalog: dict[tuple[str, str], CatalogEntry] = {}
     stacks: dict[str, CatalogStack] = {}
     names: dict[str, str] = {}
+    complete: set[str] = set()
     jloc = me.located
     for u in uses:
         cat = catalogs.get(u)
@@ -525,6 +531,8 @@ def _resolve(
         files.append(catalog_files[u])
         for iid, issuer in cat.issuers.items():
             names[iid] = issuer.name
+            if issuer.complete_codes:
+                complete.add(iid)
         for e in cat.entries:
             catalog[(e.issuer, e.code)] = e
         for s in cat.stacks:
@@ -624,6 +632,7 @@ def _resolve(
             iss: frozenset(code for (i, code) in catalog if i == iss) for iss in names
         },
         strict_codes=strict,
+        complete_code_issuers=frozenset(complete),
         files=rels,
         sha256=digest.hexdigest(),
         salary=salary,

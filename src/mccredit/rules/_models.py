@@ -411,8 +411,14 @@ class SalarySettings(_Model):
 
 
 class AcceptSettings(_Model):
+    """Which issuers' micro-credentials count. By default an accepted issuer's credential
+    whose code its catalog does not list is credited on the issuer's acceptance (catalogs
+    hold example codes); `approved_codes_only: true` refuses unknown codes instead.
+    `strict_codes` is the older spelling of `approved_codes_only` (still read)."""
+
     issuers: list[str] | None = None
-    strict_codes: bool = True
+    approved_codes_only: bool = False
+    strict_codes: bool | None = None
 
 
 class _EventDecl(_Model):
@@ -536,6 +542,8 @@ class CatalogIssuer(_Model):
     name: str
     address: str | None = None
     profile_ids: list[str] = Field(default_factory=list)
+    # the catalog lists every code this issuer issues: an unknown code is refused
+    complete_codes: bool = False
 
 
 class CatalogEntry(_Model):

@@ -210,7 +210,7 @@ def _warnings(doc) -> list[tuple[str, str | None]]:
     return [(w["code"], w["credential"]) for w in doc["warnings"]]
 
 
-def test_unaccepted_and_missing_issuers_and_unknown_codes_are_warned(rules) -> None:
+def test_unaccepted_and_missing_issuers_are_warned_unknown_codes_credited(rules) -> None:
     ed = tn(
         mc("junk", "2022-01-01", "X-1", issuer="badgemill"),
         {"id": "anon", "kind": "micro_credential", "earned": "2022-01-02"},
@@ -221,11 +221,39 @@ def test_unaccepted_and_missing_issuers_and_unknown_codes_are_warned(rules) -> N
     assert _warnings(doc) == [
         ("issuer_not_accepted", "junk"),
         ("issuer_missing", "anon"),
-        ("code_not_in_catalog", "typo"),
     ]
-    assert by_credential(doc) == {"ok": "6.00"}
+    # the bundled catalog is an example list: an unknown code from an accepted issuer is
+    # credited on the issuer's acceptance, and its ledger line says so
+    assert by_credential(doc) == {"typo": "6.00", "ok": "6.00"}
+    typo = next(e for e in doc["ledger"] if e["credential"] == "typo")
+    assert typo["basis"].startswith("issuer accepted; code not in catalog")
+    ok = next(e for e in doc["ledger"] if e["credential"] == "ok")
+    assert "code not in catalog" not in ok["basis"]
     junk = doc["warnings"][0]["message"]
     assert "'badgemill'" in junk and "not credited" in junk and "digital-promise" in junk
+
+
+@pytest.mark.parametrize(
+    ("setting", "credited"),
+    [
+        ("", {"m": "6.00"}),
+        ("\n  strict_codes: false", {"m": "6.00"}),
+        ("\n  strict_codes: true", {}),
+        ("\n  approved_codes_only: true", {}),
+    ],
+)
+def test_unknown_codes_follow_approved_codes_only(make_tree, setting, credited) -> None:
+    root = make_tree({"rules/r.yaml": awards(MICRO)})
+    j = root / "jurisdictions" / "xx-yy" / "jurisdiction.yaml"
+    j.write_text(j.read_text().replace("issuers: [acme]", "issuers: [acme]" + setting))
+    rules = mccredit.load_rules(root)
+    doc = mccredit.evaluate(
+        educator(mc("m", "2021-01-01", "A-NEW")), as_of="2024-01-01", rules=rules
+    )
+    assert by_credential(doc) == credited
+    if not credited:
+        w = next(w for w in doc["warnings"] if w["credential"] == "m")
+        assert w["code"] == "code_not_in_catalog" and "approved_codes_only" in w["message"]
 
 
 def test_strict_codes_off_credits_unknown_codes(make_tree) -> None:
