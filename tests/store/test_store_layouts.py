@@ -90,4 +90,5 @@ def test_bad_layout_is_a_located_error(tmp_path: Path) -> None:
     probs = e.value.problems
     assert [(pr.line, pr.loc[:2]) for pr in probs] == [(9, ("columns", 1)), (10, ("columns", 2))]
     assert all(pr.path == str(p) and pr.col is not None for pr in probs)
+    assert "unknown field 'salary_grade'" in probs[0].message
     assert "not a date" in probs[1].message

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .._yaml import ProblemException, load_file, pydantic_problems
 from ..errors import RuleError
@@ -30,28 +30,6 @@ __all__ = ["FIELDS", "Layout", "bundled_layouts", "load_layout", "render"]
 # Fields of the stored export plus the per-line fields a layout may add.
 LINE_FIELDS = ("line_kind", "line_amount", "reason")
 FIELDS: tuple[str, ...] = (*EXPORT_COLUMNS, *LINE_FIELDS)
-Field = Literal[
-    "export_id",
-    "change_id",
-    "educator_id",
-    "jurisdiction",
-    "lane",
-    "step",
-    "annual",
-    "new_lane",
-    "new_step",
-    "new_annual",
-    "annual_delta",
-    "effective_date",
-    "this_year_delta",
-    "retro",
-    "evaluation_id",
-    "approved_by",
-    "approved_at",
-    "line_kind",
-    "line_amount",
-    "reason",
-]
 MONEY = frozenset(
     {"annual", "new_annual", "annual_delta", "this_year_delta", "retro", "line_amount"}
 )
@@ -64,10 +42,18 @@ _DATE_FORMATS = {"iso": "%Y-%m-%d", "mm/dd/yyyy": "%m/%d/%Y", "yyyymmdd": "%Y%m%
 class Column(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     header: str
-    source: Field | None = None
+    source: str | None = None
     value: str | None = None
     date_format: DateFormat | None = None
     money_format: MoneyFormat | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _known_field(cls, source: str | None) -> str | None:
+        # The stored export's columns (store.EXPORT_COLUMNS) are the one list of fields.
+        if source is not None and source not in FIELDS:
+            raise ValueError(f"unknown field {source!r}; a layout can name: {', '.join(FIELDS)}")
+        return source
 
     @model_validator(mode="after")
     def _check(self) -> Column:
