@@ -40,7 +40,15 @@ _LEDGER_ORDER = attrgetter("date", "credential", "rule", "unit")
 class Facts:
     """A credential as matchers see it: its own fields plus catalog-derived ones."""
 
-    __slots__ = ("cred", "categories", "contact_hours", "accepted", "in_catalog", "stack")
+    __slots__ = (
+        "cred",
+        "categories",
+        "contact_hours",
+        "accepted",
+        "in_catalog",
+        "stack",
+        "verification",
+    )
 
     def __init__(self, cred: Credential, plan: Plan) -> None:
         j = plan.jurisdiction
@@ -59,6 +67,8 @@ class Facts:
         self.accepted = cred.issuer is not None and cred.issuer in j.accepted_issuers
         self.in_catalog = entry is not None
         self.stack: tuple[str, ...] = plan.stacks_of(cred.code) if cred.code else ()
+        v = cred.verification
+        self.verification: str | None = None if v is None else v.status
 
     def get(self, name: str) -> Any:
         if name in _OWN_FIELDS:
@@ -67,7 +77,9 @@ class Facts:
 
 
 # the fields a `Facts` answers itself; every other field is the credential's
-_OWN_FIELDS = frozenset(("categories", "contact_hours", "accepted", "in_catalog", "stack"))
+_OWN_FIELDS = frozenset(
+    ("categories", "contact_hours", "accepted", "in_catalog", "stack", "verification")
+)
 
 
 def _educator_getter(ed: Educator) -> Callable[[str], Any]:
@@ -84,9 +96,40 @@ def _warn(
     return {"code": code, "credential": credential, "rule": rule, "message": message}
 
 
+def _verification_gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
+    """Why a badge's verification result keeps it from credit here (issue 12), or None: the
+    result must be one `accept.verification` credits (default: `verified`), and a verified
+    badge's registry entry one `accept.registry` trusts (when it names any)."""
+    cred, j = facts.cred, plan.jurisdiction
+    v = cred.verification
+    if v is None:
+        return None
+    if v.status not in j.credited_verification:
+        why = "; ".join(f"{r.code}: {r.message}" for r in v.reasons) or v.status
+        return _warn(
+            "verification_not_credited",
+            f"credential {cred.id!r}: verification {v.status} ({why}); {j.id} credits "
+            f"badges only when {' or '.join(sorted(j.credited_verification))}; not credited",
+            credential=cred.id,
+        )
+    trusted = j.trusted_registry
+    if v.status == "verified" and trusted is not None and v.registry_entry not in trusted:
+        return _warn(
+            "registry_entry_not_trusted",
+            f"credential {cred.id!r} verified against registry entry {v.registry_entry!r}, "
+            f"which {j.id} does not trust (accept.registry: {', '.join(sorted(trusted))}); "
+            "not credited",
+            credential=cred.id,
+        )
+    return None
+
+
 def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
     """Why a credential is not credited at all, or None when it may be."""
     cred, j = facts.cred, plan.jurisdiction
+    refused = _verification_gate(facts, plan)
+    if refused is not None:
+        return refused
     if cred.kind != "micro_credential":
         return None
     if cred.issuer is None:
@@ -188,6 +231,7 @@ def _award(
             categories=cats,
             match=facts,
             notes=list(notes),
+            verification=None if cred.verification is None else cred.verification.brief(),
         ),
         None,
     )
@@ -602,6 +646,17 @@ def build_ledger(
         if why is not None:
             warnings.append(why)
             continue
+        v = cred.verification
+        if v is not None and v.status != "verified":
+            warnings.append(
+                _warn(
+                    "unverified_credited",
+                    f"credential {cred.id!r} is credited with verification {v.status} "
+                    f"({v.reason}): {plan.jurisdiction.id}'s accept.verification allows it; "
+                    "check it by hand",
+                    credential=cred.id,
+                )
+            )
         matched = False
         credited.append(facts)
         get = facts.get
