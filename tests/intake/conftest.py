@@ -37,7 +37,9 @@ def test_registry() -> TrustRegistry:
     )
 
 
-def sign(doc: dict[str, Any], key: Ed25519PrivateKey = KEY, vm: str | None = None) -> dict[str, Any]:
+def sign(
+    doc: dict[str, Any], key: Ed25519PrivateKey = KEY, vm: str | None = None
+) -> dict[str, Any]:
     """`doc` signed by the TEST Digital Promise key (or `key`, whose own Multikey names it)."""
     issuer = doc["issuer"]["id"] if isinstance(doc.get("issuer"), dict) else doc.get("issuer")
     return sign_credential(doc, key, vm or (VM if key is KEY else f"{issuer}#{multikey_of(key)}"))

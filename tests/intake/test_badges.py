@@ -100,9 +100,7 @@ def test_a_tampered_signed_badge_is_refused(registry: TrustRegistry) -> None:
 
 
 def test_a_badge_signed_by_another_key_is_refused(registry: TrustRegistry) -> None:
-    doc = mccredit.evaluate(
-        educator([sign(OB3, OTHER_KEY)]), as_of="2025-01-01", registry=registry
-    )
+    doc = mccredit.evaluate(educator([sign(OB3, OTHER_KEY)]), as_of="2025-01-01", registry=registry)
     assert doc["totals"] == {}
     assert "untrusted_key" in doc["warnings"][0]["message"]
 
