@@ -20,7 +20,7 @@ OTHER_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
 VM = f"{DP}#{multikey_of(KEY)}"
 
 
-def test_registry() -> TrustRegistry:
+def dp_registry() -> TrustRegistry:
     return registry_from_data(
         {
             "issuers": [
@@ -47,9 +47,34 @@ def sign(
 
 @pytest.fixture(scope="session")
 def registry() -> TrustRegistry:
-    return test_registry()
+    return dp_registry()
 
 
 @pytest.fixture(scope="session")
 def signer() -> Callable[..., dict[str, Any]]:
     return sign
+
+
+def bake_png(image: bytes, credential: str, *, compress: bool = False) -> bytes:
+    """`image` (a PNG) with an OB 3.0 `iTXt openbadgecredential` chunk after its header."""
+    import struct
+    import zlib
+
+    text = credential.encode()
+    body = b"openbadgecredential\0" + (b"\1\0" if compress else b"\0\0") + b"\0\0"
+    body += zlib.compress(text) if compress else text
+    chunk = struct.pack(">I", len(body)) + b"iTXt" + body
+    chunk += struct.pack(">I", zlib.crc32(b"iTXt" + body) & 0xFFFFFFFF)
+    head = 8 + 8 + 13 + 4  # signature, IHDR length+type, IHDR data, IHDR CRC
+    return image[:head] + chunk + image[head:]
+
+
+def bake_svg(credential: str) -> bytes:
+    """A small SVG with an OB 3.0 `<openbadges:credential>` holding `credential`."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" viewBox="0 0 10 10">\n'
+        f"  <openbadges:credential><![CDATA[{credential}]]></openbadges:credential>\n"
+        '  <circle cx="5" cy="5" r="4"/>\n</svg>\n'
+    ).encode()

@@ -38,6 +38,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -45,11 +46,14 @@ from ..errors import CredentialCheckError, InputError, Problem
 from ..verify import TrustRegistry, VerificationResult, verify_credential
 from ..verify._jwt import parse_jwt
 from ..verify._result import verification_of
+from .badge_files import BadgeFile
 from .educator import VerificationReason, VerificationRecord
 
 __all__ = [
     "MAX_CLR_ENTRIES",
+    "BadgeIntake",
     "badge_credentials",
+    "intake_badges",
     "is_badge",
     "normalize_badges",
     "verification_record",
@@ -403,3 +407,92 @@ def badge_credentials(
     if problems:
         raise InputError(problems)
     return out
+
+
+@dataclass(frozen=True)
+class BadgeIntake:
+    """What one badge file gave: the credentials it holds (a CLR gives several), each with its
+    `verification`, or the problems that kept it from being read; `replays` are the credential
+    ids an earlier file of the same intake already gave with the same content."""
+
+    file: BadgeFile
+    credentials: tuple[dict[str, Any], ...] = ()
+    problems: tuple[Problem, ...] = ()
+    replays: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def intake_badges(
+    files: Iterable[BadgeFile],
+    *,
+    registry: TrustRegistry,
+    as_of: dt.date | None = None,
+    known_issuers: dict[str, tuple[str, ...]] | None = None,
+) -> list[BadgeIntake]:
+    """Read, normalize and verify badge files, one `BadgeIntake` per file, in order.
+
+    Idempotent by credential id (an educator's credential ids are unique; the store keeps one
+    issuer per id). Of the credentials sharing an id, the first verified one is taken in (else
+    the first): an identical copy elsewhere is a replay (listed, not
+    repeated); a different one is a problem (`badge.conflict`, naming its own verification
+    result) for its file, which then gives nothing (never half a CLR)."""
+    read: list[tuple[BadgeFile, list[dict[str, Any]], list[Problem]]] = []
+    for f in files:
+        creds, problems = normalize_badges(
+            [f.credential], known_issuers=known_issuers, loc=(), registry=registry, as_of=as_of
+        )
+        problems = [replace(p, path=p.path or f.source, loc=p.loc[1:]) for p in problems]
+        read.append((f, creds if not problems else [], problems))
+    # the winner of each (issuer, id): the first verified occurrence, else the first
+    winner: dict[str, tuple[int, str, bool, str]] = {}
+    for n, (f, creds, _) in enumerate(read):
+        for c in creds:
+            key = str(c["id"])
+            verified = (c.get("verification") or {}).get("status") == "verified"
+            held = winner.get(key)
+            if held is None or (verified and not held[2]):
+                winner[key] = (n, f.source, verified, _digest(c))
+    out: list[BadgeIntake] = []
+    for n, (f, creds, problems) in enumerate(read):
+        fresh: list[dict[str, Any]] = []
+        replays: list[str] = []
+        for c in creds:
+            key = str(c["id"])
+            first, source, _, digest = winner[key]
+            if (
+                first == n
+                and digest == _digest(c)
+                and not any(x is not c and _same(x, c) for x in fresh)
+            ):
+                fresh.append(c)
+            elif digest == _digest(c):
+                replays.append(str(c["id"]))
+            else:
+                v = c.get("verification") or {}
+                result = " ".join(str(x) for x in (v.get("status"), v.get("reason")) if x)
+                problems.append(
+                    Problem(
+                        type="badge.conflict",
+                        message=f"credential {c['id']!r} of {c.get('issuer')!r} (verification "
+                        f"{result}) has the id of the one taken in from {source}, with different "
+                        "content; not taken in",
+                        path=f.source,
+                        loc=("id",),
+                    )
+                )
+        if problems:
+            out.append(BadgeIntake(f, problems=tuple(problems)))
+        else:
+            out.append(BadgeIntake(f, credentials=tuple(fresh), replays=tuple(replays)))
+    return out
+
+
+def _digest(c: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(c, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a["id"] == b["id"])
