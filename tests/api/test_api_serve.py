@@ -13,6 +13,7 @@ import httpx
 from typer.testing import CliRunner
 
 from mccredit.cli import app as cli
+from mccredit.store._migrate import head_revision
 
 
 def free_port() -> int:
@@ -65,7 +66,7 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
                     break
                 time.sleep(0.1)
         assert ready is not None, proc.stderr.read().decode() if proc.stderr else ""
-        assert ready.status_code == 200 and ready.json()["schema_revision"] == "0003_outbox"
+        assert ready.status_code == 200 and ready.json()["schema_revision"] == head_revision()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
