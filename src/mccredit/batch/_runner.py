@@ -68,7 +68,7 @@ def remove_stale_temps(path: Path) -> list[Path]:
     """Remove `.<name>.<pid>.tmp` files beside `path` left by runs whose process is gone
     (killed before they could clean up); a live process's file is left alone. Returns the
     files removed."""
-    removed = []
+    removed: list[Path] = []
     prefix = f".{path.name}."
     if not path.parent.is_dir():
         return removed
