@@ -131,7 +131,7 @@ def test_show_an_unknown_export(db: Engine, url: str) -> None:
 
 
 def test_layouts_lists_each_layout_and_the_districts_using_it() -> None:
-    r = run("payroll", "layouts")
+    r = run("--wide", "payroll", "layouts")
     assert r.exit_code == 0, r.output
     for lid in (
         "generic-csv",
