@@ -9,7 +9,8 @@ MccreditError
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
  ├── CredentialCheckError     one credential check failed (a reason code and a message)
  ├── StoreError               a store operation that cannot be done as asked
- │    └── ConflictError       the request conflicts with what is stored
+ │    ├── ConflictError       the request conflicts with what is stored
+ │    └── EventsBusyError     another `mccredit events run` holds the store's events lock
  └── SchemaError              the database schema is not one this version knows how to use
 ValueError
  └── FieldValueError          a rule's `when` value is wrong; carries where in `when` it is, so
@@ -35,6 +36,7 @@ from typing import Any
 __all__ = [
     "ConflictError",
     "CredentialCheckError",
+    "EventsBusyError",
     "FieldValueError",
     "InputError",
     "MccreditError",
@@ -197,6 +199,11 @@ class ConflictError(StoreError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         self.field = field
         super().__init__(message)
+
+
+class EventsBusyError(StoreError):
+    """Another `mccredit events run` is working on this store; wait for it to finish (a
+    killed run releases the lock with its process)."""
 
 
 class SchemaError(MccreditError):
