@@ -10,6 +10,7 @@ MccreditError
  ├── CredentialCheckError     one credential check failed (a reason code and a message)
  ├── StoreError               a store operation that cannot be done as asked
  │    ├── ConflictError       the request conflicts with what is stored
+ │    ├── DigestMismatchError stored data no longer matches the digest stored with it
  │    └── EventsBusyError     another `mccredit events run` holds the store's events lock
  └── SchemaError              the database schema is not one this version knows how to use
 ValueError
@@ -39,6 +40,7 @@ __all__ = [
     "EventsBusyError",
     "FieldValueError",
     "InputError",
+    "DigestMismatchError",
     "MccreditError",
     "Problem",
     "ProblemException",
@@ -199,6 +201,11 @@ class ConflictError(StoreError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         self.field = field
         super().__init__(message)
+
+
+class DigestMismatchError(StoreError):
+    """Stored data no longer matches the sha256 stored beside it (an export CSV edited in
+    the database behind mccredit's back); it is never served as if it were the original."""
 
 
 class EventsBusyError(StoreError):

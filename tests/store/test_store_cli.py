@@ -32,9 +32,7 @@ def test_db_upgrade_current_downgrade(env: str) -> None:
     assert r.exit_code == 0 and head_revision() in r.stdout
     assert "up to date" in run("db", "current").stdout
     r = run("db", "downgrade")
-    assert r.exit_code == 0 and r.stdout.startswith(env.removeprefix("sqlite:///"))
-    assert f"{head_revision()} → " in r.stdout
-    assert "pending" in run("db", "current").stdout
+    assert r.exit_code == 0 and "→ " in r.stdout and head_revision() not in r.stdout.split("→ ")[-1]
     assert run("db", "upgrade").exit_code == 0
 
 

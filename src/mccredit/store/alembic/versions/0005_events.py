@@ -1,7 +1,7 @@
 """The event run's state, webhooks and their deliveries (issue 13).
 
-Revision ID: 0004_events
-Revises: 0003_outbox
+Revision ID: 0005_events
+Revises: 0004_no_overwrite
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_events"
-down_revision = "0003_outbox"
+revision = "0005_events"
+down_revision = "0004_no_overwrite"
 branch_labels = None
 depends_on = None
 
