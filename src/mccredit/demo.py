@@ -38,6 +38,10 @@ def run_demo(
 ) -> list[dict[str, Any]]:
     """Evaluate the examples, print them, and (unless `store` is false) save the educators and
     their evaluations in the database (`MCCREDIT_DATABASE_URL`, default the embedded SQLite)."""
+    if store:
+        from .store import prepare_demo_database
+
+        prepare_demo_database(database_url)
     rules = _api.default_rules()
     docs: list[dict[str, Any]] = []
     pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []

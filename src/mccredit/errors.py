@@ -9,7 +9,8 @@ MccreditError
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
  ├── CredentialCheckError     one credential check failed (a reason code and a message)
  ├── StoreError               a store operation that cannot be done as asked
- │    └── ConflictError       the request conflicts with what is stored
+ │    ├── ConflictError       the request conflicts with what is stored
+ │    └── DigestMismatchError stored data no longer matches the digest stored with it
  └── SchemaError              the database schema is not one this version knows how to use
 ValueError
  └── FieldValueError          a rule's `when` value is wrong; carries where in `when` it is, so
@@ -37,6 +38,7 @@ __all__ = [
     "CredentialCheckError",
     "FieldValueError",
     "InputError",
+    "DigestMismatchError",
     "MccreditError",
     "Problem",
     "ProblemException",
@@ -197,6 +199,11 @@ class ConflictError(StoreError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         self.field = field
         super().__init__(message)
+
+
+class DigestMismatchError(StoreError):
+    """Stored data no longer matches the sha256 stored beside it (an export CSV edited in
+    the database behind mccredit's back); it is never served as if it were the original."""
 
 
 class SchemaError(MccreditError):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+import sqlalchemy as sa
 from api_support import As, pwcs
+from sqlalchemy import Engine
 
 
 def propose(as_: As, educator_id: str = "P-1", key: str = "payroll") -> dict:
@@ -81,6 +83,33 @@ def test_approve_export_once(as_: As) -> None:
     )
     exported = as_["payroll"].get("/v1/payroll/changes?status=exported").json()
     assert exported["count"] == 1
+
+
+def test_a_tampered_export_is_never_served(as_: As, engine: Engine) -> None:
+    """Issue 14: an export is checked against its stored sha256 when read. The append-only
+    triggers have to be switched off to change it at all, as someone with the database's
+    owner role could."""
+    a = propose(as_, "P-1")
+    assert as_["payroll"].post(f"/v1/payroll/changes/{a['id']}/approve").status_code == 200
+    r = as_["payroll"].post("/v1/payroll/exports", json={"jurisdiction": "us-va/pwcs"})
+    export_id = r.headers["x-export-id"]
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER payroll_export_no_update")
+        else:
+            conn.exec_driver_sql("ALTER TABLE payroll_export DISABLE TRIGGER USER")
+        conn.execute(
+            sa.text("UPDATE payroll_export SET csv = replace(csv, 'P-1', 'P-9') WHERE id = :i"),
+            {"i": export_id},
+        )
+    for layout in ("", "?layout=workday-comp-change"):
+        got = as_["payroll"].get(f"/v1/payroll/exports/{export_id}{layout}")
+        assert got.status_code == 500
+        assert got.headers["content-type"].startswith("application/problem+json")
+        body = got.json()
+        assert body["type"] == "/problems/integrity"
+        assert export_id in body["detail"] and "sha256" in body["detail"]
+        assert "P-9" not in got.text
 
 
 def test_admin_sees_every_district(as_: As) -> None:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from ..errors import ConflictError, StoreError
+from ..errors import ConflictError, DigestMismatchError, StoreError
 from ..io.educator import Credential, Educator
 from .tables import (
     ApiKey,
@@ -862,6 +862,11 @@ def get_payroll_export(
     ).all()
     if not all(in_scope(j, scopes) for j in jurs):
         return None
+    if sha256_text(export.csv) != export.sha256:
+        raise DigestMismatchError(
+            f"payroll export {export_id} does not match the sha256 stored with it "
+            f"({export.sha256}); it was changed after it was written and is not served"
+        )
     return export
 
 
