@@ -10,7 +10,7 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-if ! .venv/bin/python -c "import mccredit, pytest, hypothesis, mypy, ruff, importlinter" >/dev/null 2>&1 \
+if ! .venv/bin/python -c "import mccredit, pytest, hypothesis, mypy, ruff, importlinter, playwright" >/dev/null 2>&1 \
    || [ pyproject.toml -nt .venv/.mccredit-dev-installed ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e '.[dev]'

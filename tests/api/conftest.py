@@ -9,11 +9,11 @@ import pytest
 from api_support import As
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pg_support import postgres_url_or_skip
 from sqlalchemy import Engine
 
 from mccredit.api import create_app
 from mccredit.store import make_engine, upgrade, write_session
-from mccredit.store._testing import PostgresUnavailable, postgres_schema_url, require_postgres
 from mccredit.store.repositories import create_api_key
 
 # (role, scopes) per fixture name; `*_va` keys are the deliberate scope-leak probes.
@@ -37,20 +37,11 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield e
         e.dispose()
         return
-    try:
-        ctx = postgres_schema_url()
-        url = ctx.__enter__()
-    except PostgresUnavailable as exc:
-        if require_postgres():
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
-    try:
+    with postgres_url_or_skip() as url:
         e = make_engine(url)
         upgrade(e)
         yield e
         e.dispose()
-    finally:
-        ctx.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -1,11 +1,21 @@
-"""Payroll changes: proposed by evaluations, approved or rejected, exported once as CSV."""
+"""Payroll changes: proposed by evaluations, approved or rejected, exported once (generic CSV
+or a layout: Workday .xlsx, Munis, PowerSchool; a district's default layout)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
+import sqlalchemy as sa
 from api_support import As, pwcs
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+
+from mccredit._yaml import load_file
+
+REPO = Path(__file__).resolve().parents[2]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def propose(as_: As, educator_id: str = "P-1", key: str = "payroll") -> dict:
@@ -83,6 +93,33 @@ def test_approve_export_once(as_: As) -> None:
     assert exported["count"] == 1
 
 
+def test_a_tampered_export_is_never_served(as_: As, engine: Engine) -> None:
+    """Issue 14: an export is checked against its stored sha256 when read. The append-only
+    triggers have to be switched off to change it at all, as someone with the database's
+    owner role could."""
+    a = propose(as_, "P-1")
+    assert as_["payroll"].post(f"/v1/payroll/changes/{a['id']}/approve").status_code == 200
+    r = as_["payroll"].post("/v1/payroll/exports", json={"jurisdiction": "us-va/pwcs"})
+    export_id = r.headers["x-export-id"]
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER payroll_export_no_update")
+        else:
+            conn.exec_driver_sql("ALTER TABLE payroll_export DISABLE TRIGGER USER")
+        conn.execute(
+            sa.text("UPDATE payroll_export SET csv = replace(csv, 'P-1', 'P-9') WHERE id = :i"),
+            {"i": export_id},
+        )
+    for layout in ("", "?layout=workday-comp-change"):
+        got = as_["payroll"].get(f"/v1/payroll/exports/{export_id}{layout}")
+        assert got.status_code == 500
+        assert got.headers["content-type"].startswith("application/problem+json")
+        body = got.json()
+        assert body["type"] == "/problems/integrity"
+        assert export_id in body["detail"] and "sha256" in body["detail"]
+        assert "P-9" not in got.text
+
+
 def test_admin_sees_every_district(as_: As) -> None:
     propose(as_)
     assert as_["admin"].get("/v1/payroll/changes").json()["count"] == 1
@@ -101,13 +138,45 @@ def test_export_in_a_layout(as_: As) -> None:
     as_["payroll"].post(f"/v1/payroll/changes/{a['id']}/approve", json={"note": "ok"})
     bad = as_["payroll"].post("/v1/payroll/exports?layout=sap")
     assert bad.status_code == 422 and "workday-comp-change" in bad.json()["detail"]
+    assert bad.json()["errors"][0]["pointer"] == "#/query/layout"
     assert as_["payroll"].get(f"/v1/payroll/changes/{a['id']}").json()["status"] == "approved"
     r = as_["payroll"].post("/v1/payroll/exports?layout=workday-comp-change")
     assert r.status_code == 201, r.text
+    assert r.headers["content-type"] == XLSX and r.headers["x-export-layout"] == (
+        "workday-comp-change"
+    )
     export_id = r.headers["x-export-id"]
-    rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert rows[0]["Employee ID"] == "P-1" and rows[0]["Comment"] == export_id
+    assert f'filename="{export_id}.workday-comp-change.xlsx"' in r.headers["content-disposition"]
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, [c.value for c in ws[2]], strict=True))
+    assert row["Employee ID"] == "P-1" and row["Comment"] == export_id
     again = as_["payroll"].get(f"/v1/payroll/exports/{export_id}?layout=workday-comp-change")
     assert again.status_code == 200 and again.content == r.content
     generic = as_["payroll"].get(f"/v1/payroll/exports/{export_id}")
     assert generic.text.splitlines()[0].startswith("export_id,change_id,")
+    assert generic.headers["x-export-layout"] == "generic-csv"
+    munis = as_["payroll"].get(
+        f"/v1/payroll/exports/{export_id}?layout=tyler-munis-personnel-action"
+    )
+    assert munis.headers["content-type"].startswith("text/csv")
+    assert munis.text.startswith("Employee Number,Action Code,Reason Code,")
+    assert as_["payroll"].get(f"/v1/payroll/exports/{export_id}?layout=x").status_code == 422
+
+
+def test_export_defaults_to_the_districts_layout(as_: As) -> None:
+    """Troy 30-C names powerschool-future-pay-rates in its jurisdiction.yaml."""
+    case = load_file(REPO / "jurisdictions/us-il/troy-30c/cases/salary.yaml").data[0]
+    educator = {**case["input"], "jurisdiction": "us-il/troy-30c"}
+    assert as_["admin"].put(f"/v1/educators/{educator['id']}", json=educator).status_code == 201
+    ev = as_["admin"].get(f"/v1/educators/{educator['id']}/evaluation?as_of={case['as_of']}")
+    change = ev.json()["payroll_change"]
+    assert change is not None, ev.text
+    as_["admin"].post(f"/v1/payroll/changes/{change['id']}/approve", json={"note": "ok"})
+    r = as_["admin"].post("/v1/payroll/exports", json={"jurisdiction": "us-il/troy-30c"})
+    assert r.status_code == 201, r.text
+    assert r.headers["x-export-layout"] == "powerschool-future-pay-rates"
+    (row,) = csv.DictReader(io.StringIO(r.text))
+    assert row["Employee Number"] == educator["id"] and row["Salary Schedule"] == change["new_lane"]
+    assert row["Annual Salary"] == change["new_annual"]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from api_support import TN
 from fastapi.testclient import TestClient
+from pg_support import postgres_url_or_skip
 
 from mccredit.api import create_app
 from mccredit.api.deps import Principal
 from mccredit.store import make_engine
-from mccredit.store._testing import PostgresUnavailable, postgres_schema_url, require_postgres
 
 REFUSED = "postgresql+psycopg://postgres@127.0.0.1:1/none"
 ROUTES = [
@@ -52,19 +52,10 @@ def test_every_route_answers_503_when_the_database_refuses(
 
 
 def test_postgres_connections_have_timeouts_and_keep_url_options() -> None:
-    try:
-        ctx = postgres_schema_url()
-        url = ctx.__enter__()
-    except PostgresUnavailable as exc:
-        if require_postgres():
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
-    try:
+    with postgres_url_or_skip() as url:
         e = make_engine(url)
         with e.connect() as c:
             assert c.exec_driver_sql("SHOW statement_timeout").scalar() == "15s"
             assert c.exec_driver_sql("SHOW search_path").scalar() == url.rsplit("%3D", 1)[1]
         assert e.pool.timeout() == 10  # type: ignore[attr-defined]
         e.dispose()
-    finally:
-        ctx.__exit__(None, None, None)

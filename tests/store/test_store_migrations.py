@@ -19,7 +19,12 @@ ALL = {
     "payroll_transition",
     "payroll_export",
     "outbox",
+    "event_run",
+    "event_state",
+    "webhook",
+    "webhook_delivery",
 }
+EVENTS = {"event_run", "event_state", "webhook", "webhook_delivery"}
 PAYROLL = {"payroll_change", "payroll_transition", "payroll_export"}
 
 
@@ -34,11 +39,17 @@ def test_upgrade_from_empty_downgrade_one_upgrade_again(engine: Engine) -> None:
     assert state.current == head_revision() and not state.pending
     assert tables(engine) == ALL
     state = downgrade(engine)
+    assert state.pending and state.current == "0004_no_overwrite"
+    assert tables(engine) == ALL - EVENTS
+    assert "acknowledged_by" not in {c["name"] for c in sa.inspect(engine).get_columns("outbox")}
+    state = downgrade(engine, "0003_outbox")
+    assert tables(engine) == ALL - EVENTS  # 0004 only adds triggers
+    state = downgrade(engine, "0002_payroll")
     assert state.pending and state.current == "0002_payroll"
-    assert tables(engine) == ALL - {"outbox"}
+    assert tables(engine) == ALL - EVENTS - {"outbox"}
     state = downgrade(engine, "0001_initial")
     assert state.pending and state.current == "0001_initial"
-    assert tables(engine) == ALL - PAYROLL - {"outbox"}
+    assert tables(engine) == ALL - EVENTS - PAYROLL - {"outbox"}
     state = upgrade(engine)
     assert not state.pending
     assert tables(engine) == ALL
@@ -74,10 +85,47 @@ def test_schema_matches_the_models(db: Engine) -> None:
     assert diff == []
 
 
-@pytest.mark.parametrize("table", ["audit_log", "payroll_transition"])
+@pytest.mark.parametrize("table", ["audit_log", "payroll_transition", "payroll_export"])
 def test_append_only_tables_refuse_update_and_delete(db: Engine, table: str) -> None:
+    _one_row(db, table)
+    for stmt in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.begin() as conn:
+            conn.execute(sa.text(stmt))
+
+
+@pytest.mark.parametrize("table", ["audit_log", "payroll_transition", "payroll_export"])
+def test_append_only_tables_refuse_replace_and_truncate(db: Engine, table: str) -> None:
+    """Issue 14: `INSERT OR REPLACE` overwrote audit rows on SQLite and `TRUNCATE` emptied the
+    audit log on PostgreSQL; both are refused now and the row is still there."""
+    _one_row(db, table)
+    with db.connect() as conn:
+        before = conn.execute(sa.text(f"SELECT * FROM {table}")).all()
+    assert len(before) == 1
+    if db.dialect.name == "sqlite":
+        cols = list(before[0]._mapping)
+        names = ", ".join(cols)
+        marks = ", ".join(f":{c}" for c in cols)
+        row = dict(before[0]._mapping)
+        for verb in ("INSERT OR REPLACE", "REPLACE"):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.begin() as conn:
+                conn.execute(sa.text(f"{verb} INTO {table} ({names}) VALUES ({marks})"), row)
+    else:
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {table} CASCADE"))
+    with db.connect() as conn:
+        assert conn.execute(sa.text(f"SELECT * FROM {table}")).all() == before
+
+
+def _one_row(db: Engine, table: str) -> None:
     with db.begin() as conn:
-        if table == "audit_log":
+        if table == "payroll_export":
+            conn.execute(
+                sa.text(
+                    "INSERT INTO payroll_export (id, created, created_by, count, csv, sha256) "
+                    "VALUES ('exp_1', CURRENT_TIMESTAMP, 't', 0, 'a\n', 'x')"
+                )
+            )
+        elif table == "audit_log":
             conn.execute(
                 sa.text(
                     "INSERT INTO audit_log (at, actor, action) "
@@ -107,6 +155,3 @@ def test_append_only_tables_refuse_update_and_delete(db: Engine, table: str) -> 
                     "((SELECT max(id) FROM payroll_change), 'proposed', 't', CURRENT_TIMESTAMP)"
                 )
             )
-    for stmt in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
-        with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.begin() as conn:
-            conn.execute(sa.text(stmt))

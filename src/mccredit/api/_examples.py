@@ -92,7 +92,7 @@ def _examples() -> dict[tuple[str, str], tuple[str, Any]]:
     health = {
         "status": "ok",
         "database": "sqlite",
-        "schema_revision": "0003_outbox",
+        "schema_revision": "0004_no_overwrite",
         "jurisdictions": len(rules.ids),
     }
     empty: dict[str, Any] = {"data": [], "count": 0}

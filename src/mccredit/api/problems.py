@@ -27,6 +27,7 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import (
+    DigestMismatchError,
     InputError,
     MccreditError,
     ProblemsError,
@@ -291,6 +292,11 @@ def install_handlers(app: FastAPI) -> None:
                 }
             )
         return problem_response(request, 409, str(exc), kind="conflict", errors=errors)
+
+    @app.exception_handler(DigestMismatchError)
+    async def _digest(request: Request, exc: DigestMismatchError) -> JSONResponse:
+        # stored data that fails its own checksum is the server's fault, never served as valid
+        return problem_response(request, 500, str(exc), kind="integrity")
 
     @app.exception_handler(MccreditError)
     async def _mccredit(request: Request, exc: MccreditError) -> JSONResponse:

@@ -1,7 +1,8 @@
 """Test support: a throw-away PostgreSQL schema per use (for this package's tests and others').
 
-`MCCREDIT_TEST_POSTGRES` overrides the server (default: postgres@127.0.0.1:5432, database
-`test`). With `CI=true` an unreachable server is an error; elsewhere callers may skip.
+`MCCREDIT_TEST_POSTGRES_URL` overrides the server (default: postgres@127.0.0.1:5432, database
+`test`; the older name `MCCREDIT_TEST_POSTGRES` is still read). With `CI=true` an unreachable
+server is an error; elsewhere callers may skip.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from sqlalchemy import create_engine, pool
 
 __all__ = ["POSTGRES_URL", "PostgresUnavailable", "postgres_schema_url", "require_postgres"]
 
-POSTGRES_URL = os.environ.get(
-    "MCCREDIT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+POSTGRES_URL = (
+    os.environ.get("MCCREDIT_TEST_POSTGRES_URL")
+    or os.environ.get("MCCREDIT_TEST_POSTGRES")
+    or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 
 
