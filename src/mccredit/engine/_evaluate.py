@@ -127,19 +127,21 @@ def _verification_gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
     if v.status not in j.credited_verification:
         why = "; ".join(f"{r.code}: {r.message}" for r in v.reasons) or v.status
         return _warn(
-            "verification_not_credited",
-            f"credential {cred.id!r}: verification {v.status} ({why}); {j.id} credits "
-            f"badges only when {' or '.join(sorted(j.credited_verification))}; not credited",
+            WarningCode.VERIFICATION_NOT_CREDITED,
             credential=cred.id,
+            status=v.status,
+            reasons=why,
+            jurisdiction=j.id,
+            credited=" or ".join(sorted(j.credited_verification)),
         )
     trusted = j.trusted_registry
     if v.status == "verified" and trusted is not None and v.registry_entry not in trusted:
         return _warn(
-            "registry_entry_not_trusted",
-            f"credential {cred.id!r} verified against registry entry {v.registry_entry!r}, "
-            f"which {j.id} does not trust (accept.registry: {', '.join(sorted(trusted))}); "
-            "not credited",
+            WarningCode.REGISTRY_ENTRY_NOT_TRUSTED,
             credential=cred.id,
+            entry=v.registry_entry,
+            jurisdiction=j.id,
+            trusted=", ".join(sorted(trusted)),
         )
     return None
 
@@ -674,11 +676,11 @@ def build_ledger(
         if v is not None and v.status != "verified":
             warnings.append(
                 _warn(
-                    "unverified_credited",
-                    f"credential {cred.id!r} is credited with verification {v.status} "
-                    f"({v.reason}): {plan.jurisdiction.id}'s accept.verification allows it; "
-                    "check it by hand",
+                    WarningCode.UNVERIFIED_CREDITED,
                     credential=cred.id,
+                    status=v.status,
+                    reason=v.reason,
+                    jurisdiction=plan.jurisdiction.id,
                 )
             )
         matched = False
