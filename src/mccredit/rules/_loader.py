@@ -14,6 +14,7 @@ Every problem in every file is collected and raised together as a `RuleError`.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -237,6 +238,8 @@ class _Raw:
     schedules: list[ScheduleFile]
     files: list[Path]
     located: Located
+    # id(rule) -> (the rule file, the rule's path in it): to locate a field of a merged rule
+    where: dict[int, tuple[Located, tuple[str | int, ...]]] = field(default_factory=dict)
 
 
 class _Collector:
@@ -391,6 +394,7 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
             got=jfile.id,
         )
     rules: dict[str, list[Any]] = {s: [] for s in SECTIONS}
+    where: dict[int, tuple[Located, tuple[str | int, ...]]] = {}
     files = [jpath]
     for rpath in _yaml_files(folder / "rules"):
         files.append(rpath)
@@ -413,11 +417,11 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
         for section in SECTIONS:
             for i, rule in enumerate(getattr(rf, section)):
                 line, c = locate(rl, (section, i))
-                rules[section].append(
-                    rule.model_copy(
-                        update={"origin": Origin(path=rl.path, line=line or 1, col=c or 1)}
-                    )
+                placed = rule.model_copy(
+                    update={"origin": Origin(path=rl.path, line=line or 1, col=c or 1)}
                 )
+                rules[section].append(placed)
+                where[id(placed)] = (rl, (section, i))
     schedules: list[ScheduleFile] = []
     lanes_seen: dict[str, tuple[list[str], str]] = {}
     for spath in _yaml_files(folder / "schedules"):
@@ -449,6 +453,7 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
         schedules=schedules,
         files=files,
         located=located,
+        where=where,
     )
 
 
@@ -497,8 +502,14 @@ def _resolve(
     accept_issuers: list[str] | None = None
     strict = False
     salary = None
+    license_types: list[str] = []
+    categories: dict[str, str] = {}
+    where: dict[int, tuple[Located, tuple[str | int, ...]]] = {}
     for level in chain:
         units.update(level.jfile.units)
+        license_types.extend(t for t in level.jfile.license_types if t not in license_types)
+        categories.update(level.jfile.categories)
+        where.update(level.where)
         sources.update(level.jfile.sources)
         uses.extend(u for u in level.jfile.uses if u not in uses)
         files.extend(level.files)
@@ -592,6 +603,7 @@ def _resolve(
                 f"overrides {target!r}, which this jurisdiction does not have",
             )
     _check_refs(col, merged, units, sources, stacks, me.jfile.id)
+    _check_declared(col, merged, where, units, license_types, categories)
     _check_conflicts(col, merged["awards"])
     if len(col.problems) > before:
         return None
@@ -679,7 +691,6 @@ def _check_refs(
     stacks: dict[str, CatalogStack],
     jid: str,
 ) -> None:
-    unit_names = ", ".join(sorted(units)) or "(none declared)"
     ids = {r.id for rs in merged.values() for r in rs}
     for section, rules in merged.items():
         for rule in rules:
@@ -692,23 +703,6 @@ def _check_refs(
                     expected=", ".join(sorted(sources)),
                     got=rule.source.ref,
                 )
-            used: list[str] = []
-            if section in ("awards", "caps", "stacks"):
-                used = [rule.unit]
-            elif section in ("requirements", "advancement"):
-                used = list(rule.requires)
-                if section == "requirements" and rule.category_unit:
-                    used.append(rule.category_unit)
-            for u in used:
-                if u not in units:
-                    _rule_problem(
-                        col,
-                        rule,
-                        "rule.unknown_unit",
-                        f"unit {u!r} is not declared by {jid} or the state it extends",
-                        expected=unit_names,
-                        got=u,
-                    )
             if section == "stacks" and isinstance(rule.require, int):
                 count = len(stacks[rule.stack].members) if rule.stack in stacks else 0
                 if count and rule.require > count:
@@ -739,6 +733,143 @@ def _check_refs(
                             f"cap names rule {rid!r}, which does not exist",
                             got=rid,
                         )
+
+
+Loc = tuple[str | int, ...]
+
+
+def _matcher_values(raw: Any, fld: str, loc: Loc) -> list[tuple[Loc, Any]]:
+    """Where a raw `when` matcher names `fld`: (path below the rule, value) for each value."""
+    out: list[tuple[Loc, Any]] = []
+    if not isinstance(raw, dict):
+        return out
+    for key, val in raw.items():
+        here = (*loc, key)
+        if key in ("all", "any") and isinstance(val, list):
+            for i, kid in enumerate(val):
+                out.extend(_matcher_values(kid, fld, (*here, i)))
+        elif key == "not":
+            out.extend(_matcher_values(val, fld, here))
+        elif key == fld:
+            if isinstance(val, dict):
+                for op, arg in val.items():
+                    if op == "exists":
+                        continue
+                    if isinstance(arg, list):
+                        out.extend(((*here, op, i), a) for i, a in enumerate(arg))
+                    else:
+                        out.append(((*here, op), arg))
+            else:
+                out.append((here, val))
+    return out
+
+
+def _listed(raw: dict[str, Any], key: str) -> list[tuple[Loc, Any]]:
+    """A field written as a value or a list of values: (path, value) for each."""
+    val = raw.get(key)
+    if val is None:
+        return []
+    if isinstance(val, list):
+        return [((key, i), v) for i, v in enumerate(val)]
+    return [((key,), val)]
+
+
+def _keys(raw: dict[str, Any], key: str) -> list[tuple[Loc, Any]]:
+    val = raw.get(key)
+    return [((key, k), k) for k in val] if isinstance(val, dict) else []
+
+
+def _references(section: str, raw: dict[str, Any]) -> dict[str, list[tuple[Loc, Any]]]:
+    """The units, license types and categories a raw rule names, each with its path."""
+    units: list[tuple[Loc, Any]] = []
+    types: list[tuple[Loc, Any]] = []
+    cats: list[tuple[Loc, Any]] = []
+    for w in ("when", "when_license"):
+        if w == "when_license":
+            types.extend(_matcher_values(raw.get(w), "type", (w,)))
+        else:
+            cats.extend(_matcher_values(raw.get(w), "categories", (w,)))
+    if section in ("awards", "caps", "stacks"):
+        units.extend(_listed(raw, "unit"))
+    if section in ("requirements", "advancement"):
+        units.extend(_keys(raw, "requires"))
+        units.extend(_listed(raw, "category_unit"))
+    if section == "requirements":
+        types.extend(_listed(raw, "license"))
+        cats.extend(_keys(raw, "categories"))
+        cats.extend(_listed(raw, "open_categories"))
+    if section == "advancement":
+        types.extend(_listed(raw, "from"))
+        types.extend(_listed(raw, "tier"))
+    if section == "awards":
+        cats.extend(_listed(raw, "categories"))
+    if section == "caps":
+        cats.extend(_listed(raw, "category"))
+    if section == "lanes":
+        cats.extend(_keys(raw, "category_minimums"))
+        for j, item in enumerate(raw.get("credit") or []):
+            if isinstance(item, dict):
+                cats.extend(((("credit", j, *p), v) for p, v in _listed(item, "categories")))
+                cats.extend(_matcher_values(item.get("when"), "categories", ("credit", j, "when")))
+    for k, alt in enumerate(raw.get("alternatives") or []):
+        if isinstance(alt, dict):
+            base: Loc = ("alternatives", k)
+            units.extend(((*base, *p), v) for p, v in _keys(alt, "requires"))
+    return {"unit": units, "license type": types, "category": cats}
+
+
+def _check_declared(
+    col: _Collector,
+    merged: dict[str, list[Any]],
+    where: dict[int, tuple[Located, Loc]],
+    units: dict[str, UnitDef],
+    license_types: list[str],
+    categories: dict[str, str],
+) -> None:
+    """Every unit, license type and category a rule names must be declared by the
+    jurisdiction (or the state it extends): a misspelt `litercy` would otherwise make a
+    minimum no credit can ever fill. Reported at the value's own file:line:col."""
+    declared: dict[str, tuple[set[str], str, str]] = {
+        "unit": (set(units), "unit", "units"),
+        "license type": (set(license_types), "license_type", "license_types"),
+        "category": (set(categories), "category", "categories"),
+    }
+    for section, rules in merged.items():
+        for rule in rules:
+            placed = where.get(id(rule))
+            if placed is None:
+                continue
+            located, base = placed
+            raw = located.data
+            for part in base:
+                raw = raw[part]
+            if not isinstance(raw, dict):
+                continue
+            for what, refs in _references(section, raw).items():
+                known, slug, key = declared[what]
+                for sub, value in refs:
+                    if not isinstance(value, str) or value in known:
+                        continue
+                    loc = (*base, *sub)
+                    line, c = locate(located, loc)
+                    near = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+                    hint = f"; did you mean {near[0]!r}?" if near else ""
+                    col.problems.append(
+                        Problem(
+                            type=f"rule.unknown_{slug}",
+                            message=(
+                                f"rule {rule.id!r} names {what} {value!r}, which its "
+                                f"jurisdiction does not declare: list it under `{key}:` in "
+                                f"jurisdiction.yaml (a district inherits its state's){hint}"
+                            ),
+                            path=located.path,
+                            line=line,
+                            col=c,
+                            loc=loc,
+                            expected=", ".join(sorted(known)) or "(none declared)",
+                            got=value,
+                        )
+                    )
 
 
 def _check_conflicts(col: _Collector, awards: list[AwardRule]) -> None:
