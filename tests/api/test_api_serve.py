@@ -96,3 +96,21 @@ def test_every_connection_gets_tcp_nodelay(monkeypatch) -> None:
                 proto.connection_made(Transport())
                 assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     assert len(seen) == 1
+
+
+def test_docs_pages_name_no_cdn(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from mccredit.api import create_app
+    from mccredit.store import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    upgrade(engine)
+    with TestClient(create_app(engine=engine)) as c:
+        html = c.get("/docs").text
+        assert "cdn" not in html.lower() and "https://" not in html, html
+        assert c.get("/redoc").status_code == 404  # ReDoc needs cdn.redoc.ly: not offered
+        for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+            r = c.get(f"/docs/assets/{asset}")
+            assert r.status_code == 200 and len(r.content) > 10_000
+    engine.dispose()

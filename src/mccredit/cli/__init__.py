@@ -27,6 +27,7 @@ from ._common import (
     fail,
     find_root,
     get_rules,
+    go_wide,
     out,
 )
 
@@ -67,7 +68,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[
+    version: Annotated[  # noqa: ARG001 (handled eagerly by its callback)
         bool,
         typer.Option(
             "--version",
@@ -76,8 +77,18 @@ def _root(
             help="Print the version and the bundled ruleset's sha256, then exit.",
         ),
     ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            help="Print tables at their natural width instead of fitting the screen "
+            "(COLUMNS, the terminal, else 80 columns).",
+        ),
+    ] = False,
 ) -> None:
     """Licensure and salary-credit rules engine for K-12 educators."""
+    if wide:
+        go_wide()
 
 
 for _group in (rules, salary, serve, store, batch, scenario):
