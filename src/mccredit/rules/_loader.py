@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from .._yaml import Located, ProblemException, load_file, locate, pydantic_problems
 from ..errors import Problem, RuleError, UnknownJurisdictionError
+from ._matchers import Matcher
 from ._models import (
     AdvancementRule,
     AwardRule,
@@ -127,6 +128,9 @@ class Jurisdiction:
     proposal: dict[str, Any] | None = None
     # issuers whose catalog code list is complete (an unknown code is refused)
     complete_code_issuers: frozenset[str] = frozenset()
+    # declared by the jurisdiction and its state: what rules may name
+    license_types: tuple[str, ...] = ()
+    categories: dict[str, str] = field(default_factory=dict)
 
     def all_rules(self) -> list[Rule]:
         out: list[Rule] = []
@@ -602,8 +606,8 @@ def _resolve(
                 "rule.unknown_override",
                 f"overrides {target!r}, which this jurisdiction does not have",
             )
-    _check_refs(col, merged, units, sources, stacks, me.jfile.id)
-    _check_declared(col, merged, where, units, license_types, categories)
+    _check_refs(col, merged, None, sources, stacks, me.jfile.id)
+    check_declared(col, merged, where, units, license_types, categories)
     _check_conflicts(col, merged["awards"])
     if len(col.problems) > before:
         return None
@@ -645,6 +649,8 @@ def _resolve(
         },
         strict_codes=strict,
         complete_code_issuers=frozenset(complete),
+        license_types=tuple(license_types),
+        categories=categories,
         files=rels,
         sha256=digest.hexdigest(),
         salary=salary,
@@ -686,14 +692,36 @@ def _resolve_source(rule: Any, sources: dict[str, SourceRef]) -> Any:
 def _check_refs(
     col: _Collector,
     merged: dict[str, list[Any]],
-    units: dict[str, UnitDef],
+    units: dict[str, UnitDef] | None,
     sources: dict[str, SourceRef],
     stacks: dict[str, CatalogStack],
     jid: str,
 ) -> None:
+    """Sources, stacks, capped rules and (with `units`; the loader checks units where they are
+    written, in `check_declared`) units."""
     ids = {r.id for rs in merged.values() for r in rs}
+    unit_names = ", ".join(sorted(units or ())) or "(none declared)"
     for section, rules in merged.items():
         for rule in rules:
+            used: list[str] = []
+            if units is None:
+                pass
+            elif section in ("awards", "caps", "stacks"):
+                used = [rule.unit]
+            elif section in ("requirements", "advancement"):
+                used = list(rule.requires)
+                if section == "requirements" and rule.category_unit:
+                    used.append(rule.category_unit)
+            for u in used:
+                if units is not None and u not in units:
+                    _rule_problem(
+                        col,
+                        rule,
+                        "rule.unknown_unit",
+                        f"unit {u!r} is not declared by {jid} or the state it extends",
+                        expected=unit_names,
+                        got=u,
+                    )
             if rule.source.ref is not None and rule.source.ref not in sources:
                 _rule_problem(
                     col,
@@ -779,6 +807,34 @@ def _keys(raw: dict[str, Any], key: str) -> list[tuple[Loc, Any]]:
     return [((key, k), k) for k in val] if isinstance(val, dict) else []
 
 
+def _matcher_raw(m: Matcher) -> Any:
+    """A compiled matcher written back as the mapping it was parsed from."""
+    if m.op == "true":
+        return {}
+    if m.op in ("all", "any"):
+        return {m.op: [_matcher_raw(c) for c in m.children]}
+    if m.op == "not":
+        return {"not": _matcher_raw(m.children[0])}
+    value = list(m.value) if isinstance(m.value, tuple) else m.value
+    return {m.field: {m.cmp or "eq": value}}
+
+
+def _plain_data(v: Any) -> Any:
+    if isinstance(v, Matcher):
+        return _matcher_raw(v)
+    if isinstance(v, dict):
+        return {k: _plain_data(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain_data(x) for x in v]
+    return v
+
+
+def _raw_of(rule: Any) -> dict[str, Any]:
+    """A rule model as the raw mapping `_references` reads (aliases, matchers as mappings)."""
+    out: dict[str, Any] = _plain_data(rule.model_dump(by_alias=True, exclude={"origin"}))
+    return out
+
+
 def _references(section: str, raw: dict[str, Any]) -> dict[str, list[tuple[Loc, Any]]]:
     """The units, license types and categories a raw rule names, each with its path."""
     units: list[tuple[Loc, Any]] = []
@@ -818,7 +874,7 @@ def _references(section: str, raw: dict[str, Any]) -> dict[str, list[tuple[Loc, 
     return {"unit": units, "license type": types, "category": cats}
 
 
-def _check_declared(
+def check_declared(
     col: _Collector,
     merged: dict[str, list[Any]],
     where: dict[int, tuple[Located, Loc]],
@@ -837,12 +893,16 @@ def _check_declared(
     for section, rules in merged.items():
         for rule in rules:
             placed = where.get(id(rule))
-            if placed is None:
-                continue
-            located, base = placed
-            raw = located.data
-            for part in base:
-                raw = raw[part]
+            located: Located | None
+            base: Loc
+            raw: Any
+            if placed is None:  # a rule with no file (a proposal's): its model, its id
+                located, base, raw = None, (rule.id,), _raw_of(rule)
+            else:
+                located, base = placed
+                raw = located.data
+                for part in base:
+                    raw = raw[part]
             if not isinstance(raw, dict):
                 continue
             for what, refs in _references(section, raw).items():
@@ -850,8 +910,12 @@ def _check_declared(
                 for sub, value in refs:
                     if not isinstance(value, str) or value in known:
                         continue
+                    if what == "unit" and placed is None:
+                        continue  # `_check_refs` reports a model's units
                     loc = (*base, *sub)
                     line, c = locate(located, loc)
+                    if located is None and rule.origin is not None:
+                        line, c = rule.origin.line, rule.origin.col
                     near = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
                     hint = f"; did you mean {near[0]!r}?" if near else ""
                     col.problems.append(
@@ -862,7 +926,7 @@ def _check_declared(
                                 f"jurisdiction does not declare: list it under `{key}:` in "
                                 f"jurisdiction.yaml (a district inherits its state's){hint}"
                             ),
-                            path=located.path,
+                            path=located.path if located else None,
                             line=line,
                             col=c,
                             loc=loc,

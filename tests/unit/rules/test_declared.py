@@ -111,22 +111,23 @@ def test_every_undeclared_name_is_reported_and_nothing_declared_is(make_tree) ->
 
 
 def test_a_district_inherits_its_states_declarations(make_tree) -> None:
-    district = """\
-    id: xx-yy/dd
-    name: A district
-    extends: xx-yy
-    categories: {local: "A district tag"}
-    """
-    good = RULES.replace("LITERACY", "literacy").replace("litracy", "local").replace(
-        "genral", "general"
-    ).replace("literacyy", "literacy").replace("profesional", "practitioner").replace(
-        "teacher", "master"
-    ).replace("mastr", "master")
+    district = (
+        'id: xx-yy/dd\nname: A district\nextends: xx-yy\ncategories: {local: "A district tag"}\n'
+    )
+    good = (
+        RULES.replace("LITERACY", "literacy")
+        .replace("litracy", "local")
+        .replace("genral", "general")
+        .replace("literacyy", "literacy")
+        .replace("profesional", "practitioner")
+        .replace("teacher", "master")
+        .replace("mastr", "master")
+    )
     good = good.replace("requires: {hr: 10, hour: 1}", "requires: {hr: 10}")
     root = make_tree({})
     folder = root / "jurisdictions" / "xx-yy" / "dd"
     (folder / "rules").mkdir(parents=True)
-    (folder / "jurisdiction.yaml").write_text(district.replace("    ", "", 1).replace("\n    ", "\n"))
+    (folder / "jurisdiction.yaml").write_text(district)
     (folder / "rules" / "r.yaml").write_text(good)
     rules = mccredit.load_rules(root)
     assert [a.id for a in rules.get("xx-yy/dd").awards] == ["xx.hr.workshop"]
