@@ -2,7 +2,7 @@
 
 One module per command group, each importing downward only and adding its commands with
 `register(app)`: `rules` (validate, evaluate, explain, test, schema, demo), `salary`,
-`scenario`, `batch`, `store` (db, keys), `serve`. The heavy stacks (SQLAlchemy, FastAPI,
+`scenario`, `batch`, `store` (db, keys), `serve`, `events`. The heavy stacks (SQLAlchemy, FastAPI,
 polars) load inside the command functions, so `mccredit --help` starts fast.
 
 Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UnknownJurisdictionError
-from . import batch, rules, salary, scenario, serve, store
+from . import batch, events, rules, salary, scenario, serve, store
 from ._common import (
     AsOf,
     JurisdictionOpt,
@@ -91,7 +91,7 @@ def _root(
         go_wide()
 
 
-for _group in (rules, salary, serve, store, batch, scenario):
+for _group in (rules, salary, serve, store, batch, scenario, events):
     _group.register(app)
 
 
