@@ -531,6 +531,16 @@ class EventSettings(_Model):
     rule_stale: RuleStaleEvent | None = None
 
 
+class PayrollSettings(_Model):
+    """`payroll:` in jurisdiction.yaml: the export layout (a file `rules/layouts/<id>.yaml`
+    under the rules root) that the district's payroll system imports. `mccredit payroll export
+    --jurisdiction ID` and `POST /v1/payroll/exports` for that jurisdiction use it when no
+    layout is named; a district inherits its state's. An id with no layout file is a located
+    load error."""
+
+    layout: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+
+
 class JurisdictionFile(_Model):
     id: str = Field(pattern=r"^[a-z]{2}-[a-z]{2}(/[a-z0-9\-]+)?$")
     name: str
@@ -549,6 +559,7 @@ class JurisdictionFile(_Model):
     )
     salary: SalarySettings | None = None
     events: EventSettings | None = None
+    payroll: PayrollSettings | None = None
 
 
 class ScheduleFile(_Model):
