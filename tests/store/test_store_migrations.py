@@ -19,6 +19,7 @@ ALL = {
     "payroll_transition",
     "payroll_export",
     "outbox",
+    "scenario_run",
 }
 PAYROLL = {"payroll_change", "payroll_transition", "payroll_export"}
 
@@ -34,14 +35,17 @@ def test_upgrade_from_empty_downgrade_one_upgrade_again(engine: Engine) -> None:
     assert state.current == head_revision() and not state.pending
     assert tables(engine) == ALL
     state = downgrade(engine)
+    assert state.pending and state.current == "0004_no_overwrite"
+    assert tables(engine) == ALL - {"scenario_run"}
+    state = downgrade(engine, "0003_outbox")
     assert state.pending and state.current == "0003_outbox"
-    assert tables(engine) == ALL  # 0004 only adds triggers
+    assert tables(engine) == ALL - {"scenario_run"}  # 0004 only adds triggers
     state = downgrade(engine, "0002_payroll")
     assert state.pending and state.current == "0002_payroll"
-    assert tables(engine) == ALL - {"outbox"}
+    assert tables(engine) == ALL - {"outbox", "scenario_run"}
     state = downgrade(engine, "0001_initial")
     assert state.pending and state.current == "0001_initial"
-    assert tables(engine) == ALL - PAYROLL - {"outbox"}
+    assert tables(engine) == ALL - PAYROLL - {"outbox", "scenario_run"}
     state = upgrade(engine)
     assert not state.pending
     assert tables(engine) == ALL
