@@ -10,7 +10,8 @@ MccreditError
  ├── CredentialCheckError     one credential check failed (a reason code and a message)
  ├── StoreError               a store operation that cannot be done as asked
  │    ├── ConflictError       the request conflicts with what is stored
- │    └── DigestMismatchError stored data no longer matches the digest stored with it
+ │    ├── DigestMismatchError stored data no longer matches the digest stored with it
+ │    └── EventsBusyError     another `mccredit events run` holds the store's events lock
  └── SchemaError              the database schema is not one this version knows how to use
 ValueError
  └── FieldValueError          a rule's `when` value is wrong; carries where in `when` it is, so
@@ -36,6 +37,7 @@ from typing import Any
 __all__ = [
     "ConflictError",
     "CredentialCheckError",
+    "EventsBusyError",
     "FieldValueError",
     "InputError",
     "DigestMismatchError",
@@ -204,6 +206,11 @@ class ConflictError(StoreError):
 class DigestMismatchError(StoreError):
     """Stored data no longer matches the sha256 stored beside it (an export CSV edited in
     the database behind mccredit's back); it is never served as if it were the original."""
+
+
+class EventsBusyError(StoreError):
+    """Another `mccredit events run` is working on this store; wait for it to finish (a
+    killed run releases the lock with its process)."""
 
 
 class SchemaError(MccreditError):

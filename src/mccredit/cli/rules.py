@@ -15,6 +15,7 @@ from rich.text import Text
 from .. import _api
 from ..errors import MccreditError
 from ..rules import load_rules
+from ..views import annual_change
 from ._common import (
     AsOf,
     JurisdictionOpt,
@@ -128,10 +129,14 @@ def print_summary(doc: dict[str, Any]) -> None:
     s = doc.get("salary")
     if s:
         if s.get("new_lane") is not None:
+            ty, retro = s["this_year_delta"], s["retro"]
             out.print(
                 f"Salary: {s['lane']} step {s['step']} {s['annual']} → {s['new_lane']} step "
-                f"{s['new_step']} {s['new_annual']} (+{s['annual_delta']} a year) from "
-                f"{s['effective_date']}; this year +{s['this_year_delta']}, retro {s['retro']}"
+                f"{s['new_step']}{' ' + s['new_annual'] if s['new_annual'] else ''} "
+                f"({annual_change(s)}) from "
+                f"{s['effective_date']}; this year {'unknown' if ty is None else '+' + ty}, "
+                f"retro {'unknown' if retro is None else retro}",
+                markup=False,
             )
         else:
             out.print(f"Salary: {s['lane']} step {s['step']} {s['annual']} (no change)")

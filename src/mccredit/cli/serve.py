@@ -7,11 +7,12 @@ import os
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+
+from ._common import console
 
 __all__ = ["register", "serve"]
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = console(stderr=True, markup=True)
 
 
 def serve(

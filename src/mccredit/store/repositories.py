@@ -579,8 +579,12 @@ def propose_payroll_change(
     """The proposed change for a salary result that moves the educator to a new lane
     (`new_lane` set and different from `lane`, with an `effective_date`); one per educator,
     lane and effective date: a second evaluation that implies the same move returns the first.
+    An unpriced move (`unpriced: true`: no scale in force to price it) is not proposed: payroll
+    gets no change without an amount; it is proposed once a scale prices it.
     """
     if not salary or not salary.get("new_lane") or not salary.get("effective_date"):
+        return None
+    if salary.get("unpriced"):
         return None
     if salary.get("new_lane") == salary.get("lane"):
         return None

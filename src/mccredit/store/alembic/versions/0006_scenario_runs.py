@@ -1,7 +1,7 @@
 """Costing runs: POST /v1/scenarios jobs and their stored results (issue 11).
 
-Revision ID: 0005_scenario_runs
-Revises: 0004_no_overwrite
+Revision ID: 0006_scenario_runs
+Revises: 0005_events
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_scenario_runs"
-down_revision = "0004_no_overwrite"
+revision = "0006_scenario_runs"
+down_revision = "0005_events"
 branch_labels = None
 depends_on = None
 
