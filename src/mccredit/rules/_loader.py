@@ -3,6 +3,7 @@
 Layout (relative to a rules root, by default the repository or the installed package data):
 ```
 rules/catalogs/<id>.yaml              issuer catalogs (accepted issuers, codes, stacks)
+rules/layouts/<id>.yaml               payroll export layouts (read by mccredit.handoff)
 jurisdictions/<state>/jurisdiction.yaml
 jurisdictions/<state>/rules/*.yaml    rule files (sections: awards, caps, stacks, ...)
 jurisdictions/<state>/schedules/*.yaml  salary schedules (districts)
@@ -45,7 +46,14 @@ from ._models import (
     UnitDef,
 )
 
-__all__ = ["Jurisdiction", "RuleSet", "default_root", "load_rules", "ruleset_sha256"]
+__all__ = [
+    "Jurisdiction",
+    "RuleSet",
+    "default_root",
+    "layout_files",
+    "load_rules",
+    "ruleset_sha256",
+]
 
 SECTIONS = ("awards", "caps", "stacks", "requirements", "advancement", "lanes", "base_increases")
 Rule = (
@@ -122,6 +130,8 @@ class Jurisdiction:
     files: list[str]
     sha256: str
     salary: Any = None
+    # the export layout id its payroll system imports (`payroll.layout`, nearest level wins)
+    payroll_layout: str | None = None
     overridden: dict[str, str] = field(default_factory=dict)
     proposal: dict[str, Any] | None = None
     # issuers whose catalog code list is complete (an unknown code is refused)
@@ -390,6 +400,8 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
             expected=expected_id,
             got=jfile.id,
         )
+    if jfile.payroll is not None:
+        _check_layout(col, located, base, jfile.payroll.layout)
     rules: dict[str, list[Any]] = {s: [] for s in SECTIONS}
     files = [jpath]
     for rpath in _yaml_files(folder / "rules"):
@@ -452,6 +464,25 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
     )
 
 
+def layout_files(root: Path) -> dict[str, Path]:
+    """The payroll export layouts under a rules root (`rules/layouts/<id>.yaml`), by id. Their
+    contents are checked by `mccredit.handoff`; the loader checks only that a named one exists."""
+    return {p.stem: p for p in _yaml_files(root / "rules" / "layouts")}
+
+
+def _check_layout(col: _Collector, located: Located, base: Path, layout: str) -> None:
+    known = layout_files(base)
+    if layout not in known:
+        col.problem(
+            located,
+            ("payroll", "layout"),
+            "rule.unknown_layout",
+            "no payroll export layout of that id under rules/layouts/",
+            expected=", ".join(sorted(known)) or "a layout file rules/layouts/<id>.yaml",
+            got=layout,
+        )
+
+
 def _chain(col: _Collector, raws: dict[str, _Raw], jid: str) -> list[_Raw]:
     """The jurisdiction and its ancestors, root (state) first."""
     chain: list[_Raw] = []
@@ -497,6 +528,7 @@ def _resolve(
     accept_issuers: list[str] | None = None
     strict = False
     salary = None
+    payroll_layout = None
     for level in chain:
         units.update(level.jfile.units)
         sources.update(level.jfile.sources)
@@ -511,6 +543,8 @@ def _resolve(
             strict = acc.strict_codes
         if level.jfile.salary is not None:
             salary = level.jfile.salary
+        if level.jfile.payroll is not None:
+            payroll_layout = level.jfile.payroll.layout
     catalog: dict[tuple[str, str], CatalogEntry] = {}
     stacks: dict[str, CatalogStack] = {}
     names: dict[str, str] = {}
@@ -636,6 +670,7 @@ def _resolve(
         files=rels,
         sha256=digest.hexdigest(),
         salary=salary,
+        payroll_layout=payroll_layout,
         overridden=overridden,
     )
 
