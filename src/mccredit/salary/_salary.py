@@ -48,6 +48,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..ledger import LedgerEntry, allocate, cite
+from ..result import WarningCode
 from ..rules._loader import Jurisdiction
 from ..rules._models import (
     BaseIncreaseRule,
@@ -153,9 +154,15 @@ class _Credit:
 
 
 def _warn(
-    code: str, message: str, credential: str | None = None, rule: str | None = None
+    what: WarningCode,
+    /,
+    *,
+    credential: str | None = None,
+    rule: str | None = None,
+    **params: object,
 ) -> dict[str, Any]:
-    return {"code": code, "credential": credential, "rule": rule, "message": message}
+    """A warning: its code, what it is about, and the code's message filled with `params`."""
+    return what.warn(credential=credential, rule=rule, **params)
 
 
 def _input_error(loc: tuple[str | int, ...], message: str, **kw: Any) -> InputError:
@@ -280,22 +287,10 @@ def _evaluate_salary(
     used_ids: set[str] = set()
     if ed.salary is None:
         if sp.schedules:
-            warnings.append(
-                _warn(
-                    "no_placement",
-                    f"{sp.jurisdiction.id} pays from a salary "
-                    "schedule but the educator has no `salary` placement (lane, step)",
-                )
-            )
+            warnings.append(_warn(WarningCode.NO_PLACEMENT, jurisdiction=sp.jurisdiction.id))
         return None, [], warnings, used_ids
     if sp.settings is None:
-        warnings.append(
-            _warn(
-                "no_salary_calendar",
-                f"{sp.jurisdiction.id} has no `salary` "
-                "settings in jurisdiction.yaml; salary not evaluated",
-            )
-        )
+        warnings.append(_warn(WarningCode.NO_SALARY_CALENDAR, jurisdiction=sp.jurisdiction.id))
         return None, [], warnings, used_ids
     as_of = sp.as_of
     place = ed.salary
@@ -304,9 +299,11 @@ def _evaluate_salary(
     if sched_now is None:
         warnings.append(
             _warn(
-                "no_schedule",
-                f"no {place.schedule!r} salary schedule of "
-                f"{sp.jurisdiction.id} is in force on {as_of}; salary not evaluated",
+                WarningCode.NO_SCHEDULE,
+                schedule=place.schedule,
+                jurisdiction=sp.jurisdiction.id,
+                day=as_of,
+                outcome="salary not evaluated",
             )
         )
         return None, [], warnings, used_ids
@@ -342,14 +339,7 @@ def _evaluate_salary(
             return None
         if cred.id not in warned_missing:
             warned_missing.add(cred.id)
-            warnings.append(
-                _warn(
-                    "submitted_missing",
-                    f"credential {cred.id!r} has no "
-                    "`submitted` date; taken as filed on its earned date",
-                    credential=cred.id,
-                )
-            )
+            warnings.append(_warn(WarningCode.SUBMITTED_MISSING, credential=cred.id))
         return cred.earned  # type: ignore[no-any-return]
 
     def counts(f: Any, rule: Any, evidence_days: int | None) -> dt.date | None:
@@ -361,13 +351,11 @@ def _evaluate_salary(
         if evidence_days is not None and (filed - f.cred.earned).days > evidence_days:
             warnings.append(
                 _warn(
-                    "evidence_late",
-                    f"credential {f.cred.id!r} was filed {(filed - f.cred.earned).days} days "
-                    f"after it was earned; {rule.id} needs evidence within {evidence_days} "
-                    "days: not counted "
-                    "toward salary",
+                    WarningCode.EVIDENCE_LATE,
                     credential=f.cred.id,
                     rule=rule.id,
+                    days=(filed - f.cred.earned).days,
+                    limit=evidence_days,
                 )
             )
             return None
@@ -387,10 +375,10 @@ def _evaluate_salary(
             if rule.to not in lane_order:
                 warnings.append(
                     _warn(
-                        "lane_unknown",
-                        f"{rule.id} moves to lane {rule.to!r}, "
-                        f"which schedule {sched_now.title!r} lacks",
+                        WarningCode.LANE_UNKNOWN,
                         rule=rule.id,
+                        lane=rule.to,
+                        schedule=sched_now.title,
                     )
                 )
                 continue
@@ -437,10 +425,12 @@ def _evaluate_salary(
             eff, mode = max(first_day(sy, sp.settings), eff), "next_school_year"
             warnings.append(
                 _warn(
-                    "lane_deferred",
-                    f"{rule.id}: at most {max_moves} lane move(s) a school year; "
-                    f"{rule.from_} → {rule.to} takes effect on {eff}",
+                    WarningCode.LANE_DEFERRED,
                     rule=rule.id,
+                    most=max_moves,
+                    from_lane=rule.from_,
+                    to_lane=rule.to,
+                    effective=eff,
                 )
             )
         moves.append(
@@ -473,12 +463,10 @@ def _evaluate_salary(
             if inc_rule.max_count is not None and count >= inc_rule.max_count:
                 warnings.append(
                     _warn(
-                        "base_increase_capped",
-                        f"{inc_rule.id}: at most "
-                        f"{inc_rule.max_count} credentials raise the base; "
-                        f"{f.cred.id!r} does not",
+                        WarningCode.BASE_INCREASE_CAPPED,
                         credential=f.cred.id,
                         rule=inc_rule.id,
+                        most=inc_rule.max_count,
                     )
                 )
                 continue
@@ -586,10 +574,13 @@ def _evaluate_salary(
             unpriced.append(reason)
             warnings.append(
                 _warn(
-                    "no_schedule",
-                    f"{reason}, when {label} takes effect: the change is listed unpriced, "
-                    "with no annual figure",
+                    WarningCode.NO_SCHEDULE,
                     rule=rule.id,
+                    schedule=place.schedule,
+                    jurisdiction=sp.jurisdiction.id,
+                    day=day,
+                    outcome=f"{label} takes effect then and is listed unpriced, with no "
+                    "annual figure",
                 )
             )
             if kind == "lane":
@@ -623,11 +614,12 @@ def _evaluate_salary(
             parts = cal.parts(delta, "full_year", first_day(current, sp.settings), current, current)
             warnings.append(
                 _warn(
-                    "retro_earlier_years",
-                    f"{label} took effect on {eff}, in an earlier school year: this year's "
-                    f"figures are priced on {sched.title}; pay owed for school years before "
-                    f"{current.year}-{str(current.year + 1)[2:]} is not computed here",
+                    WarningCode.RETRO_EARLIER_YEARS,
                     rule=rule.id,
+                    label=label,
+                    effective=eff,
+                    schedule=sched.title,
+                    school_year=f"{current.year}-{str(current.year + 1)[2:]}",
                 )
             )
         else:
@@ -720,9 +712,7 @@ def _step_at(
     if sched is None:
         return target  # no schedule then: the caller reports the change as unpriced
     if target not in sched.steps:
-        warnings.append(
-            _warn("top_step", f"step {target} is not in {sched.title}; the step stays {step}")
-        )
+        warnings.append(_warn(WarningCode.TOP_STEP, target=target, schedule=sched.title, step=step))
         return step
     return target
 
