@@ -552,6 +552,11 @@ class JurisdictionFile(_Model):
     units: dict[UnitId, UnitDef] = Field(default_factory=dict)
     sources: dict[str, SourceRef] = Field(default_factory=dict)
     license_types: list[str] = Field(default_factory=list)
+    # credit categories the rules may name (id: what it covers); a rule naming another is a
+    # load error. A district inherits its state's and may add its own.
+    categories: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$")], str] = Field(
+        default_factory=dict
+    )
     salary: SalarySettings | None = None
     events: EventSettings | None = None
     payroll: PayrollSettings | None = None
