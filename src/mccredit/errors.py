@@ -7,6 +7,7 @@ MccreditError
  │    └── InputError          an educator, roster row or request is wrong
  │         └── RosterError    a batch roster (or one of its files) cannot be read at all
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
+ ├── UnknownLayoutError       a payroll export layout id with no layout file
  ├── CredentialCheckError     one credential check failed (a reason code and a message)
  ├── StoreError               a store operation that cannot be done as asked
  │    ├── ConflictError       the request conflicts with what is stored
@@ -50,6 +51,7 @@ __all__ = [
     "SchemaError",
     "StoreError",
     "UnknownJurisdictionError",
+    "UnknownLayoutError",
 ]
 
 
@@ -153,6 +155,13 @@ class UnknownJurisdictionError(MccreditError):
         super().__init__(
             f"unknown jurisdiction {jurisdiction!r}; known jurisdictions: {', '.join(known)}"
         )
+
+
+class UnknownLayoutError(MccreditError):
+    def __init__(self, layout: str, *, known: list[str]) -> None:
+        self.layout = layout
+        self.known = known
+        super().__init__(f"unknown layout {layout!r}; known layouts: {', '.join(known)}")
 
 
 class CredentialCheckError(MccreditError):

@@ -19,6 +19,7 @@ JURISDICTION = """\
 id: us-zz
 name: Test state
 license_types: [professional]
+categories: {literacy: Literacy, subject: Subject, general: General}
 accept:
   issuers: []
 units:

@@ -531,6 +531,16 @@ class EventSettings(_Model):
     rule_stale: RuleStaleEvent | None = None
 
 
+class PayrollSettings(_Model):
+    """`payroll:` in jurisdiction.yaml: the export layout (a file `rules/layouts/<id>.yaml`
+    under the rules root) that the district's payroll system imports. `mccredit payroll export
+    --jurisdiction ID` and `POST /v1/payroll/exports` for that jurisdiction use it when no
+    layout is named; a district inherits its state's. An id with no layout file is a located
+    load error."""
+
+    layout: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+
+
 class JurisdictionFile(_Model):
     id: str = Field(pattern=r"^[a-z]{2}-[a-z]{2}(/[a-z0-9\-]+)?$")
     name: str
@@ -542,8 +552,14 @@ class JurisdictionFile(_Model):
     units: dict[UnitId, UnitDef] = Field(default_factory=dict)
     sources: dict[str, SourceRef] = Field(default_factory=dict)
     license_types: list[str] = Field(default_factory=list)
+    # credit categories the rules may name (id: what it covers); a rule naming another is a
+    # load error. A district inherits its state's and may add its own.
+    categories: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$")], str] = Field(
+        default_factory=dict
+    )
     salary: SalarySettings | None = None
     events: EventSettings | None = None
+    payroll: PayrollSettings | None = None
 
 
 class ScheduleFile(_Model):

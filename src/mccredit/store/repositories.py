@@ -766,10 +766,12 @@ def export_payroll(
     jurisdiction: str | None = None,
     effective_through: dt.date | None = None,
     request_id: str | None = None,
+    layout: str | None = None,
 ) -> PayrollExport | None:
     """Export every approved change in scope (optionally one jurisdiction, effective on or
     before a date) to a CSV, mark each exported exactly once, and keep the CSV; None when
-    nothing is approved."""
+    nothing is approved. `layout` (the id of the layout the file was delivered in) goes into
+    the audit entry."""
     conds = [scope_filter(PayrollChange.jurisdiction, scopes), PayrollChange.status == "approved"]
     if jurisdiction is not None:
         conds.append(PayrollChange.jurisdiction == jurisdiction)
@@ -848,7 +850,12 @@ def export_payroll(
         target=export_id,
         jurisdiction=jurisdiction,
         request_id=request_id,
-        detail={"count": len(changes), "sha256": export.sha256, "changes": ids},
+        detail={
+            "count": len(changes),
+            "sha256": export.sha256,
+            "changes": ids,
+            **({"layout": layout} if layout is not None else {}),
+        },
     )
     session.flush()
     return export
