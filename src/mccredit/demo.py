@@ -12,6 +12,7 @@ from rich.table import Table
 
 from . import _api
 from ._yaml import load_file
+from .views import annual_change
 
 __all__ = ["example_educators", "run_demo"]
 
@@ -86,7 +87,7 @@ def run_demo(
         sal = "-"
         if s:
             sal = (
-                f"{s['lane']}→{s['new_lane']} +{s['annual_delta']} from {s['effective_date']}"
+                f"{s['lane']}→{s['new_lane']} {annual_change(s)} from {s['effective_date']}"
                 if s.get("new_lane")
                 else f"{s['lane']} step {s['step']}: {s['annual']}"
             )
