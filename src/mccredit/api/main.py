@@ -36,6 +36,7 @@ from .routes import (
     evaluations,
     health,
     jurisdictions,
+    notifications,
     payroll,
     scenarios,
 )
@@ -212,6 +213,7 @@ def create_app(
     app.include_router(health.router)
     for module in (jurisdictions, evaluate, scenarios, educators, evaluations, payroll, audit):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(notifications.router, prefix="/v1")
     app.add_middleware(BodyGuard)  # inside RequestContext: sees only size-limited bodies
     app.add_middleware(RequestContext, settings=settings)
     app.openapi = _problem_openapi(app)  # type: ignore[method-assign]

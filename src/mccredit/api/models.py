@@ -26,6 +26,9 @@ __all__ = [
     "Health",
     "JurisdictionPublic",
     "JurisdictionsPublic",
+    "NotificationCount",
+    "NotificationPublic",
+    "NotificationsPublic",
     "PayrollChangePublic",
     "PayrollChangesPublic",
     "PayrollExportPublic",
@@ -441,3 +444,43 @@ class Health(BaseModel):
     database: str | None = None
     schema_revision: str | None = None
     jurisdictions: int | None = None
+
+
+class NotificationPublic(BaseModel):
+    """One notification (issue 13): an event raised once per (kind, educator, subject,
+    period). `detail` holds the kind's figures (a stack's award, a renewal's remaining
+    units, a lane move's dates and amounts with its proposed `payroll_change`)."""
+
+    id: int
+    kind: str = Field(
+        description="stack_completed, renewal_at_risk, renewal_complete, "
+        "advancement_eligible, lane_eligible, credential_revoked or rule_stale."
+    )
+    educator: str
+    subject: str = Field(
+        description="What it is about: a stack, a license, a tier, a lane, "
+        "a credential or a rule id."
+    )
+    period: str = Field(description="The cycle (start/end), date or deadline it belongs to.")
+    jurisdiction: str
+    detail: dict[str, Any]
+    created: dt.datetime
+    acknowledged_at: dt.datetime | None = None
+    acknowledged_by: str | None = None
+
+
+class NotificationCount(BaseModel):
+    kind: str
+    jurisdiction: str
+    count: int
+
+
+class NotificationsPublic(BaseModel):
+    """A page of notifications, oldest first, and counts of every match by kind and
+    jurisdiction. A union key gets the counts only: `data` is empty and `aggregate_only`
+    true (no educator, subject or detail is ever shown to it)."""
+
+    data: list[NotificationPublic]
+    count: int
+    aggregates: list[NotificationCount]
+    aggregate_only: bool = False
