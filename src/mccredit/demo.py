@@ -12,6 +12,7 @@ from rich.table import Table
 
 from . import _api
 from ._yaml import load_file
+from .views import annual_change
 
 __all__ = ["example_educators", "run_demo"]
 
@@ -38,6 +39,10 @@ def run_demo(
 ) -> list[dict[str, Any]]:
     """Evaluate the examples, print them, and (unless `store` is false) save the educators and
     their evaluations in the database (`MCCREDIT_DATABASE_URL`, default the embedded SQLite)."""
+    if store:
+        from .store import prepare_demo_database
+
+        prepare_demo_database(database_url)
     rules = _api.default_rules()
     docs: list[dict[str, Any]] = []
     pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -82,7 +87,7 @@ def run_demo(
         sal = "-"
         if s:
             sal = (
-                f"{s['lane']}→{s['new_lane']} +{s['annual_delta']} from {s['effective_date']}"
+                f"{s['lane']}→{s['new_lane']} {annual_change(s)} from {s['effective_date']}"
                 if s.get("new_lane")
                 else f"{s['lane']} step {s['step']}: {s['annual']}"
             )

@@ -7,10 +7,12 @@ MccreditError
  │    └── InputError          an educator, roster row or request is wrong
  │         └── RosterError    a batch roster (or one of its files) cannot be read at all
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
+ ├── UnknownLayoutError       a payroll export layout id with no layout file
  ├── CredentialCheckError     one credential check failed (a reason code and a message)
  ├── StoreError               a store operation that cannot be done as asked
  │    ├── ConflictError       the request conflicts with what is stored
- │    └── DigestMismatchError stored data no longer matches the digest stored with it
+ │    ├── DigestMismatchError stored data no longer matches the digest stored with it
+ │    └── EventsBusyError     another `mccredit events run` holds the store's events lock
  └── SchemaError              the database schema is not one this version knows how to use
 ValueError
  └── FieldValueError          a rule's `when` value is wrong; carries where in `when` it is, so
@@ -36,6 +38,7 @@ from typing import Any
 __all__ = [
     "ConflictError",
     "CredentialCheckError",
+    "EventsBusyError",
     "FieldValueError",
     "InputError",
     "DigestMismatchError",
@@ -48,6 +51,7 @@ __all__ = [
     "SchemaError",
     "StoreError",
     "UnknownJurisdictionError",
+    "UnknownLayoutError",
 ]
 
 
@@ -153,6 +157,13 @@ class UnknownJurisdictionError(MccreditError):
         )
 
 
+class UnknownLayoutError(MccreditError):
+    def __init__(self, layout: str, *, known: list[str]) -> None:
+        self.layout = layout
+        self.known = known
+        super().__init__(f"unknown layout {layout!r}; known layouts: {', '.join(known)}")
+
+
 class CredentialCheckError(MccreditError):
     """A credential check failed: `code` is a stable reason code (`invalid_signature`, ...)."""
 
@@ -204,6 +215,11 @@ class ConflictError(StoreError):
 class DigestMismatchError(StoreError):
     """Stored data no longer matches the sha256 stored beside it (an export CSV edited in
     the database behind mccredit's back); it is never served as if it were the original."""
+
+
+class EventsBusyError(StoreError):
+    """Another `mccredit events run` is working on this store; wait for it to finish (a
+    killed run releases the lock with its process)."""
 
 
 class SchemaError(MccreditError):

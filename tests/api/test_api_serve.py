@@ -26,7 +26,7 @@ def test_serve_refuses_pending_migrations_with_no_migrate(tmp_path: Path) -> Non
     r = CliRunner().invoke(
         cli, ["serve", "--no-migrate", "--url", f"sqlite:///{tmp_path / 'x.db'}"]
     )
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert "refusing to start" in r.stderr and "mccredit db upgrade" in r.stderr
 
 
@@ -34,7 +34,8 @@ def test_serve_refuses_an_unreachable_database() -> None:
     r = CliRunner().invoke(
         cli, ["serve", "--url", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"]
     )
-    assert r.exit_code == 1 and "cannot use the database" in r.stderr
+    assert r.exit_code == 2 and "cannot use the database" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr  # one line, no traceback
 
 
 def test_serve_migrates_and_answers(tmp_path: Path) -> None:
@@ -95,3 +96,21 @@ def test_every_connection_gets_tcp_nodelay(monkeypatch) -> None:
                 proto.connection_made(Transport())
                 assert conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     assert len(seen) == 1
+
+
+def test_docs_pages_name_no_cdn(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from mccredit.api import create_app
+    from mccredit.store import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    upgrade(engine)
+    with TestClient(create_app(engine=engine)) as c:
+        html = c.get("/docs").text
+        assert "cdn" not in html.lower() and "https://" not in html, html
+        assert c.get("/redoc").status_code == 404  # ReDoc needs cdn.redoc.ly: not offered
+        for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+            r = c.get(f"/docs/assets/{asset}")
+            assert r.status_code == 200 and len(r.content) > 10_000
+    engine.dispose()

@@ -93,7 +93,7 @@ def both(cp: ColumnarPlan, chunk: Chunk) -> tuple[ChunkOut, ChunkOut]:
 
 def assert_same(v: ChunkOut, r: ChunkOut) -> None:
     assert v.results.to_pylist() == r.results.to_pylist()
-    key = ["educator_id", "credential", "code", "rule", "file", "row"]
+    key = ["educator_id", "credential", "code", "rule", "message", "file", "row"]
     wv = sorted(map(repr, v.warnings.select(key).to_pylist()))
     wr = sorted(map(repr, r.warnings.select(key).to_pylist()))
     assert wv == wr

@@ -19,6 +19,7 @@ JURISDICTION = """\
 id: us-zz
 name: Test state
 license_types: [professional]
+categories: {literacy: Literacy, subject: Subject, general: General}
 accept:
   issuers: []
 units:
@@ -126,4 +127,59 @@ def test_generated_rosters_agree_on_custom_rules(zz: mccredit.RuleSet) -> None:
     check()
 
 
-_ = Path
+CONDITIONAL = """\
+requirements:
+  - id: zz.renew.admin
+    title: administrators with licenses of 2020 on need 90
+    source: {ref: test}
+    license: professional
+    when_educator: {role: administrator}
+    cycles: {start: 2020-01-01}
+    requires: {pdp: 90}
+  - id: zz.renew.gold
+    title: gold-tier licenses need 60
+    source: {ref: test}
+    license: professional
+    when_license: {tier: gold}
+    requires: {pdp: 60}
+"""
+
+
+def test_no_requirement_says_why_in_the_same_words_on_both_paths(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "jurisdictions" / "us-zz"
+    (folder / "rules").mkdir(parents=True)
+    (tmp_path / "rules" / "catalogs").mkdir(parents=True)
+    (folder / "jurisdiction.yaml").write_text(
+        JURISDICTION.replace(
+            "license_types: [professional]", "license_types: [professional, initial]"
+        )
+    )
+    (folder / "rules" / "all.yaml").write_text(CONDITIONAL)
+    cp = compiled(mccredit.load_rules(tmp_path), "us-zz")
+    assert cp.reason is None
+    edu = [
+        {
+            "educator_id": "T",
+            "role": "teacher",
+            "license_type": "professional",
+            "license_issued": "2019-06-01",
+        },
+        {
+            "educator_id": "I",
+            "role": "teacher",
+            "license_type": "initial",
+            "license_issued": "2024-01-01",
+        },
+    ]
+    v, r = both(cp, chunk_of(edu, [], []))
+    assert_same(v, r)
+    got = {w["educator_id"]: w["message"] for w in v.warnings.to_pylist()}
+    assert got == {
+        "T": "us-zz has no renewal requirement in force on 2026-06-30 for a 'professional' "
+        "license (zz.renew.admin: applies to licenses issued 2020-01-01 to …; needs educator "
+        "role to match | zz.renew.gold: license conditions do not match)",
+        "I": "us-zz has no renewal requirement in force on 2026-06-30 for a 'initial' license "
+        "(requirements exist for: professional)",
+    }

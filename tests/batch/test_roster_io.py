@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -241,6 +245,41 @@ def test_an_interrupted_run_leaves_no_partial_file(
     assert sorted(p.name for p in out.parent.iterdir()) == sorted(
         ["results.parquet", "results.warnings.parquet", "results.rejects.csv"]
     )
+
+
+def test_a_killed_run_s_temp_files_are_removed_by_the_next_run(
+    rules: mccredit.RuleSet, tmp_path: Path
+) -> None:
+    """Issue 14: a batch killed with SIGKILL left hidden `.<name>.<pid>.tmp` files forever.
+    The run here is a real process killed while it writes; the next run removes its files
+    and leaves a live process's temp file alone."""
+    roster = _roster(tmp_path, "parquet")
+    out = tmp_path / "out" / "results.parquet"
+    out.parent.mkdir()
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "import pyarrow as pa\n"
+        "from mccredit.batch._runner import AtomicTable\n"
+        "t = AtomicTable(Path(sys.argv[1]), pa.schema([('a', pa.int64())]), 'parquet')\n"
+        "t.write(pa.table({'a': [1, 2, 3]}))\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", code, str(out)], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    left = sorted(p.name for p in out.parent.iterdir())
+    assert left == [f".results.parquet.{killed_pid(left)}.tmp"]
+    live = out.parent / f".results.parquet.{os.getppid()}.tmp"  # a live process's file
+    live.write_bytes(b"in progress")
+    _run(rules, roster, out)
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(
+        [live.name, "results.parquet", "results.warnings.parquet", "results.rejects.csv"]
+    )
+
+
+def killed_pid(names: list[str]) -> str:
+    assert len(names) == 1 and names[0].startswith(".results.parquet."), names
+    return names[0].removeprefix(".results.parquet.").removesuffix(".tmp")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "ndjson"])

@@ -79,3 +79,14 @@ def test_store_commands_turn_a_refused_database_into_one_line_and_exit_2(
     assert "Traceback" not in r.output
     lines = r.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: database unavailable")
+
+
+def test_demo_reports_a_refused_database_before_doing_any_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14: `demo` printed its whole table (169 lines) before it found the database
+    unreachable; the database is reached first now and nothing else is printed."""
+    monkeypatch.setenv("MCCREDIT_DATABASE_URL", REFUSED)
+    r = run("demo")
+    assert r.exit_code == 2
+    assert r.stdout == ""

@@ -56,8 +56,9 @@ def test_retro_counts_pay_dates_already_passed() -> None:
     doc = mccredit.evaluate(
         pwcs_educator([grad("g1", 15, "2024-11-01", "2024-12-15")]), as_of="2025-03-01"
     )
-    # Jan 15, Jan 30 and Feb 15 are paid by Mar 1 (the next is Mar 2): 3 × 62.50
-    assert doc["salary"]["retro"] == "187.50"
+    # Jan 15, Jan 31, Feb 15 and Feb 28 are paid by Mar 1: 4 × 62.50 (187.50 while the old
+    # calendar rolled "Feb 30" over to Mar 2)
+    assert doc["salary"]["retro"] == "250.00"
 
 
 def test_credit_used_for_a_move_is_not_used_again() -> None:

@@ -19,7 +19,12 @@ ALL = {
     "payroll_transition",
     "payroll_export",
     "outbox",
+    "event_run",
+    "event_state",
+    "webhook",
+    "webhook_delivery",
 }
+EVENTS = {"event_run", "event_state", "webhook", "webhook_delivery"}
 PAYROLL = {"payroll_change", "payroll_transition", "payroll_export"}
 
 
@@ -34,14 +39,17 @@ def test_upgrade_from_empty_downgrade_one_upgrade_again(engine: Engine) -> None:
     assert state.current == head_revision() and not state.pending
     assert tables(engine) == ALL
     state = downgrade(engine)
-    assert state.pending and state.current == "0003_outbox"
-    assert tables(engine) == ALL  # 0004 only adds triggers
+    assert state.pending and state.current == "0004_no_overwrite"
+    assert tables(engine) == ALL - EVENTS
+    assert "acknowledged_by" not in {c["name"] for c in sa.inspect(engine).get_columns("outbox")}
+    state = downgrade(engine, "0003_outbox")
+    assert tables(engine) == ALL - EVENTS  # 0004 only adds triggers
     state = downgrade(engine, "0002_payroll")
     assert state.pending and state.current == "0002_payroll"
-    assert tables(engine) == ALL - {"outbox"}
+    assert tables(engine) == ALL - EVENTS - {"outbox"}
     state = downgrade(engine, "0001_initial")
     assert state.pending and state.current == "0001_initial"
-    assert tables(engine) == ALL - PAYROLL - {"outbox"}
+    assert tables(engine) == ALL - EVENTS - PAYROLL - {"outbox"}
     state = upgrade(engine)
     assert not state.pending
     assert tables(engine) == ALL

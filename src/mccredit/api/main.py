@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules import RuleSet
 from ..store._config import make_engine
+from ._docs import install_docs
 from ._guard import BodyGuard
 from .deps import ApiSettings, Evaluator, KeyCache
 from .problems import PROBLEM_JSON, ProblemDetails, install_handlers
@@ -187,12 +188,15 @@ def create_app(
         description=DESCRIPTION,
         generate_unique_id_function=_operation_id,
         responses=responses,
+        docs_url=None,  # served from local assets by install_docs: no CDN
+        redoc_url=None,
     )
     app.state.engine = engine if engine is not None else make_engine(url)
     app.state.evaluator = Evaluator(rules)
     app.state.settings = settings
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
     install_handlers(app)
+    install_docs(app)
     app.include_router(health.router)
     for module in (jurisdictions, evaluate, scenarios, educators, evaluations, payroll, audit):
         app.include_router(module.router, prefix="/v1")

@@ -9,7 +9,8 @@ Outputs (for `--out results.parquet`):
 
 Each output is written to a temporary name beside its target and renamed into place only
 after the whole roster succeeded: an interrupted run leaves the previous files (or none), never
-half a file.
+half a file. A run killed outright (SIGKILL, power loss) cannot remove its temporary files; the
+next run writing the same output removes those whose process is gone.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal
@@ -52,11 +54,42 @@ Format = Literal["parquet", "csv", "ndjson"]
 Engine = Literal["local", "reference", "dask"]
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Remove `.<name>.<pid>.tmp` files beside `path` left by runs whose process is gone
+    (killed before they could clean up); a live process's file is left alone. Returns the
+    files removed."""
+    removed: list[Path] = []
+    prefix = f".{path.name}."
+    if not path.parent.is_dir():
+        return removed
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        pid_text = tmp.name[len(prefix) : -len(".tmp")]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+            continue
+        try:
+            tmp.unlink()
+        except FileNotFoundError:  # another run removed it first
+            continue
+        removed.append(tmp)
+    return removed
+
+
 class AtomicTable:
     """A table written in pieces to `<name>.<pid>.tmp`, renamed to `name` on `commit()`."""
 
     def __init__(self, path: Path, schema: pa.Schema, fmt: Format) -> None:
         self.path = path
+        remove_stale_temps(path)
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self.schema = schema
         self.fmt = fmt

@@ -15,8 +15,19 @@ from functools import reduce
 
 import polars as pl
 
+from ..engine._evaluate import (
+    LICENSE_MISS,
+    NOT_APPLICABLE,
+    REASON_JOIN,
+    REASON_SEP,
+    REQUIREMENTS_JOIN,
+    cycles_miss,
+    educator_miss,
+)
+from ..result import WarningCode, accepted_clause, code_refusal, requirements_clause
 from ._columns import SCALE
 from ._compile import ColumnarPlan, cycle_for
+from ._warnings import message_expr
 
 __all__ = ["VectorOut", "catalog_frames", "evaluate_vector", "facts"]
 
@@ -152,9 +163,9 @@ def facts(
     is_mc = pl.col("kind") == "micro_credential"
     gate = (
         pl.when(is_mc & pl.col("issuer").is_null())
-        .then(pl.lit("issuer_missing"))
+        .then(pl.lit(WarningCode.ISSUER_MISSING.value))
         .when(is_mc & ~pl.col("accepted"))
-        .then(pl.lit("issuer_not_accepted"))
+        .then(pl.lit(WarningCode.ISSUER_NOT_ACCEPTED.value))
     )
     unknown = (
         is_mc
@@ -165,11 +176,13 @@ def facts(
     refused = sorted(issuers_with_codes) if j.strict_codes else sorted(j.complete_code_issuers)
     if refused:
         gate = gate.when(unknown & pl.col("issuer").is_in(refused)).then(
-            pl.lit("code_not_in_catalog")
+            pl.lit(WarningCode.CODE_NOT_IN_CATALOG.value)
         )
     df = df.with_columns(unknown.alias("_code_unknown"))
     # nothing earned after as_of counts (after the issuer gate, before the duplicate check)
-    gate = gate.when(pl.col("earned") > pl.lit(cp.plan.as_of)).then(pl.lit("earned_after_as_of"))
+    gate = gate.when(pl.col("earned") > pl.lit(cp.plan.as_of)).then(
+        pl.lit(WarningCode.EARNED_AFTER_AS_OF.value)
+    )
     df = df.with_columns(gate.otherwise(None).alias("_gate")).drop(
         "_cat_categories", "_cat_hours", "_code_known"
     )
@@ -195,61 +208,98 @@ def facts(
             .alias("_first_id")
             .scatter(dpos, dup.get_column("_first_id"))
         )
-        gate_s = df.get_column("_gate").clone().scatter(dpos, "duplicate_credential")
+        gate_s = (
+            df.get_column("_gate").clone().scatter(dpos, WarningCode.DUPLICATE_CREDENTIAL.value)
+        )
         return df.with_columns(gate_s, first_id).drop("_pos")
     return df.with_columns(pl.lit(None, pl.String).alias("_first_id")).drop("_pos")
 
 
 def _gate_messages(cp: ColumnarPlan) -> pl.Expr:
     j = cp.plan.jurisdiction
-    acc = ", ".join(sorted(j.accepted_issuers))
-    names = j.issuer_names
     g = pl.col("_gate")
+    cred = pl.col("credential_id")
     return (
-        pl.when(g == "duplicate_credential")
+        pl.when(g == WarningCode.DUPLICATE_CREDENTIAL.value)
         .then(
-            pl.format(
-                "micro-credential '{}' of {} was already earned as '{}': a credential counts once",
-                pl.col("code"),
-                pl.col("issuer"),
-                pl.col("_first_id"),
+            message_expr(
+                WarningCode.DUPLICATE_CREDENTIAL,
+                code=pl.col("code"),
+                issuer=pl.col("issuer"),
+                first=pl.col("_first_id"),
             )
         )
-        .when(g == "earned_after_as_of")
+        .when(g == WarningCode.EARNED_AFTER_AS_OF.value)
         .then(
-            pl.format(
-                f"credential '{{}}' was earned on {{}}, after the evaluation date {cp.plan.as_of}; "
-                "not counted",
-                pl.col("credential_id"),
-                pl.col("earned").dt.strftime("%Y-%m-%d"),
+            message_expr(
+                WarningCode.EARNED_AFTER_AS_OF,
+                subject=pl.format("credential '{}' was earned", cred),
+                day=pl.col("earned").dt.strftime("%Y-%m-%d"),
+                as_of=cp.plan.as_of,
             )
         )
-        .when(g == "issuer_missing")
+        .when(g == WarningCode.ISSUER_MISSING.value)
         .then(
-            pl.format(
-                f"micro-credential '{{}}' names no issuer; {j.id} credits micro-credentials only "
-                f"from accepted issuers ({acc})",
-                pl.col("credential_id"),
+            message_expr(
+                WarningCode.ISSUER_MISSING,
+                credential=cred,
+                jurisdiction=j.id,
+                accepted=", ".join(sorted(j.accepted_issuers)),
             )
         )
-        .when(g == "issuer_not_accepted")
+        .when(g == WarningCode.ISSUER_NOT_ACCEPTED.value)
         .then(
-            pl.format(
-                f"issuer '{{}}' is not an accepted micro-credential issuer in {j.id} "
-                f"(accepted: {acc}); not credited",
-                pl.col("issuer"),
+            message_expr(
+                WarningCode.ISSUER_NOT_ACCEPTED,
+                issuer=pl.col("issuer"),
+                jurisdiction=j.id,
+                accepted=accepted_clause(j.accepted_issuers),
             )
         )
         .otherwise(
-            pl.format(
-                "code '{}' is not in {}'s catalog; not credited",
-                pl.col("code"),
-                pl.col("issuer").replace_strict(
-                    names, default=pl.col("issuer"), return_dtype=pl.String
+            message_expr(
+                WarningCode.CODE_NOT_IN_CATALOG,
+                code=pl.col("code"),
+                catalog=pl.col("issuer").replace_strict(
+                    j.issuer_names, default=pl.col("issuer"), return_dtype=pl.String
                 ),
+                why=code_refusal(j.id, j.strict_codes),
             )
         )
     )
+
+
+def _no_requirement_reason(cp: ColumnarPlan) -> pl.Expr:
+    """NO_REQUIREMENT's `{reason}` per license row, in the words of the engine's
+    `_no_requirement_reason`: for each requirement of the license's type, which condition
+    failed; when none names the type, the types that have one."""
+    plan = cp.plan
+    each: list[pl.Expr] = []
+    for r in cp.requirements:
+        req = r["rule"]
+        misses: list[pl.Expr] = []
+        if req.cycles is not None:
+            w = req.cycles
+            inside: pl.Expr = pl.lit(True)
+            if w.start is not None:
+                inside = inside & (pl.col("license_issued") >= w.start)
+            if w.until is not None:
+                inside = inside & (pl.col("license_issued") <= w.until)
+            misses.append(pl.when(~inside).then(pl.lit(cycles_miss(req))))
+        misses.append(pl.when(~r["educator"].fill_null(False)).then(pl.lit(educator_miss(req))))
+        misses.append(pl.when(~r["license"].fill_null(False)).then(pl.lit(LICENSE_MISS)))
+        why = pl.concat_str(misses, separator=REASON_JOIN, ignore_nulls=True).fill_null("")
+        why = pl.when(why == "").then(pl.lit(NOT_APPLICABLE)).otherwise(why)
+        each.append(
+            pl.when(pl.col("license_type").is_in(list(req.license))).then(
+                pl.lit(f"{req.id}{REASON_SEP}") + why
+            )
+        )
+    known = requirements_clause(t for r in plan.requirements for t in r.license)
+    if not each:
+        return pl.lit(known)
+    joined = pl.concat_str(each, separator=REQUIREMENTS_JOIN, ignore_nulls=True).fill_null("")
+    return pl.when(joined == "").then(pl.lit(known)).otherwise(joined)
 
 
 def _empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -331,11 +381,14 @@ def evaluate_vector(
                 miss.select(
                     "educator_id",
                     pl.col("credential_id").alias("credential"),
-                    pl.lit("measure_missing").alias("code"),
+                    pl.lit(WarningCode.MEASURE_MISSING.value).alias("code"),
                     pl.lit(rule.id).alias("rule"),
-                    pl.format(
-                        f"rule '{rule.id}' credits {per} but credential '{{}}' has no {rule.per}",
-                        pl.col("credential_id"),
+                    message_expr(
+                        WarningCode.MEASURE_MISSING,
+                        rule=rule.id,
+                        measure=per,
+                        credential=pl.col("credential_id"),
+                        per=rule.per,
                     ).alias("message"),
                     pl.lit("credentials").alias("table"),
                     pl.col("_row").alias("row"),
@@ -370,12 +423,14 @@ def evaluate_vector(
             unmatched.select(
                 "educator_id",
                 pl.col("credential_id").alias("credential"),
-                pl.lit("no_rule").alias("code"),
+                pl.lit(WarningCode.NO_RULE.value).alias("code"),
                 pl.lit(None, pl.String).alias("rule"),
-                pl.format(
-                    f"no rule of {j.id} in force on {as_of} credits {{}} '{{}}'; not credited",
-                    pl.col("kind").str.replace_all("_", " "),
-                    pl.col("credential_id"),
+                message_expr(
+                    WarningCode.NO_RULE,
+                    jurisdiction=j.id,
+                    as_of=as_of,
+                    kind=pl.col("kind").str.replace_all("_", " "),
+                    credential=pl.col("credential_id"),
                 ).alias("message"),
                 pl.lit("credentials").alias("table"),
                 pl.col("_row").alias("row"),
@@ -389,14 +444,17 @@ def evaluate_vector(
                 late.sort("educator_id", "year").select(
                     "educator_id",
                     pl.format("evaluation:{}", pl.col("year")).alias("credential"),
-                    pl.lit("earned_after_as_of").alias("code"),
+                    pl.lit(WarningCode.EARNED_AFTER_AS_OF.value).alias("code"),
                     pl.lit(None, pl.String).alias("rule"),
-                    pl.format(
-                        "the evaluation for school year {}-{} ends on {}-06-30, after the "
-                        f"evaluation date {as_of}; not counted",
-                        pl.col("year") - 1,
-                        (pl.col("year") % 100).cast(pl.String).str.zfill(2),
-                        pl.col("year"),
+                    message_expr(
+                        WarningCode.EARNED_AFTER_AS_OF,
+                        subject=pl.format(
+                            "the evaluation for school year {}-{} ends",
+                            pl.col("year") - 1,
+                            (pl.col("year") % 100).cast(pl.String).str.zfill(2),
+                        ),
+                        day=pl.format("{}-06-30", pl.col("year")),
+                        as_of=as_of,
                     ).alias("message"),
                     pl.lit("evaluations").alias("table"),
                     pl.col("_row").alias("row")
@@ -660,18 +718,18 @@ def evaluate_vector(
     adv_from = sorted({t for a in plan.advancement for t in a.from_})
     noreq = lic.filter(~has_req & ~pl.col("license_type").is_in(adv_from))
     if noreq.height:
-        j = plan.jurisdiction
-        known = j.file.license_types
-        tail = f" (known types: {', '.join(known)})" if known else ""
         warn_parts.append(
             noreq.select(
                 "educator_id",
                 pl.lit(None, pl.String).alias("credential"),
-                pl.lit("no_requirement").alias("code"),
+                pl.lit(WarningCode.NO_REQUIREMENT.value).alias("code"),
                 pl.lit(None, pl.String).alias("rule"),
-                pl.format(
-                    f"{j.id} has no renewal requirement in force for a '{{}}' license{tail}",
-                    pl.col("license_type"),
+                message_expr(
+                    WarningCode.NO_REQUIREMENT,
+                    jurisdiction=plan.jurisdiction.id,
+                    as_of=as_of,
+                    license=pl.col("license_type"),
+                    reason=_no_requirement_reason(cp),
                 ).alias("message"),
                 pl.lit(None, pl.String).alias("table"),
                 pl.lit(None, pl.Int64).alias("row"),

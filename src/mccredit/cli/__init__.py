@@ -2,8 +2,9 @@
 
 One module per command group, each importing downward only and adding its commands with
 `register(app)`: `rules` (validate, evaluate, explain, test, schema, demo), `salary`,
-`scenario`, `batch`, `store` (db, keys), `serve`. The heavy stacks (SQLAlchemy, FastAPI,
-polars) load inside the command functions, so `mccredit --help` starts fast.
+`scenario`, `batch`, `store` (db, keys), `payroll` (export, show, layouts), `serve`, `events`.
+The heavy stacks (SQLAlchemy, FastAPI, polars) load inside the command functions, so
+`mccredit --help` starts fast.
 
 Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
 rules (each problem on its own line as `file:line:col: type: message (field, expected, got)`).
@@ -16,7 +17,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UnknownJurisdictionError
-from . import batch, rules, salary, scenario, serve, store
+from . import batch, events, payroll, rules, salary, scenario, serve, store
 from ._common import (
     AsOf,
     JurisdictionOpt,
@@ -27,6 +28,7 @@ from ._common import (
     fail,
     find_root,
     get_rules,
+    go_wide,
     out,
 )
 
@@ -67,7 +69,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[
+    version: Annotated[  # noqa: ARG001 (handled eagerly by its callback)
         bool,
         typer.Option(
             "--version",
@@ -76,11 +78,21 @@ def _root(
             help="Print the version and the bundled ruleset's sha256, then exit.",
         ),
     ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            help="Print tables at their natural width instead of fitting the screen "
+            "(COLUMNS, the terminal, else 80 columns).",
+        ),
+    ] = False,
 ) -> None:
     """Licensure and salary-credit rules engine for K-12 educators."""
+    if wide:
+        go_wide()
 
 
-for _group in (rules, salary, serve, store, batch, scenario):
+for _group in (rules, salary, serve, store, batch, scenario, events, payroll):
     _group.register(app)
 
 

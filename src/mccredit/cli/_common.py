@@ -7,6 +7,7 @@ rules (each problem on its own line as `file:line:col: type: message (field, exp
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,10 +21,41 @@ from ..rules import RuleSet, load_rules
 
 # markup=False: educator ids, case names and messages are data, never rich markup; colour
 # comes from explicit styles (Text), so an id like "E-[/]" prints as written.
-out = Console(
-    highlight=False, markup=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160
-)
-err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+#: Width when stdout is no terminal and COLUMNS is unset: tables fit an 80-column screen or
+#: page (issue 14); `mccredit --wide ...` lifts it.
+PIPE_WIDTH = 80
+#: `--wide`: tables keep every column at its natural width, whatever the screen.
+WIDE = 1000
+
+
+def screen_width() -> int | None:
+    """COLUMNS when set (terminal or not), else the terminal's own width (None lets rich ask
+    it), else 80."""
+    cols = os.environ.get("COLUMNS", "")
+    if cols.isdigit() and int(cols) > 0:
+        return int(cols)
+    return None if sys.stdout.isatty() else PIPE_WIDTH
+
+
+#: Every console the CLI prints with (`--wide` widens them all).
+CONSOLES: list[Console] = []
+
+
+def console(*, stderr: bool = False, markup: bool = False) -> Console:
+    """A console for the CLI: no highlighting, soft wrap, the width of `screen_width()`."""
+    c = Console(stderr=stderr, highlight=False, markup=markup, soft_wrap=True, width=screen_width())
+    CONSOLES.append(c)
+    return c
+
+
+def go_wide() -> None:
+    """Print tables at their natural width (the `--wide` option)."""
+    for c in CONSOLES:
+        c.width = WIDE
+
+
+out = console()
+err = console(stderr=True)
 
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="Evaluation date YYYY-MM-DD (default: today).")

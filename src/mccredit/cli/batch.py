@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from ._common import console
 
 __all__ = ["register"]
 
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_out = console(markup=True)
+_err = console(stderr=True, markup=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,8 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import _api
-from ..errors import MccreditError
+from ..errors import MccreditError, RuleError
 from ..rules import load_rules
+from ..views import annual_change
 from ._common import (
     AsOf,
     JurisdictionOpt,
@@ -37,11 +38,27 @@ def validate(
         Path | None, typer.Argument(help="A rules root, jurisdiction folder or rule file.")
     ] = None,
 ) -> None:
-    """Validate every rule file; list jurisdictions, rule counts and sha256."""
+    """Validate every rule file and payroll export layout; list jurisdictions, rule counts
+    and sha256."""
+    from ..handoff import layouts_in
+    from ..rules import default_root
+
+    root = find_root(path) if path is not None else None
     try:
-        rules = load_rules(find_root(path)) if path is not None else _api.default_rules()
+        layouts = layouts_in(root if root is not None else default_root())
+        layout_error: RuleError | None = None
+    except RuleError as e:
+        layouts, layout_error = {}, e
+    try:
+        rules = load_rules(root) if root is not None else _api.default_rules()
+    except RuleError as e:
+        raise fail(
+            RuleError(e.problems + (layout_error.problems if layout_error else []))
+        ) from None
     except MccreditError as e:
         raise fail(e) from None
+    if layout_error is not None:
+        raise fail(layout_error)
     table = Table(title=f"Rules under {rules.root}")
     for col in ("jurisdiction", "name", "rules", "schedules", "sha256"):
         table.add_column(col)
@@ -50,6 +67,7 @@ def validate(
         table.add_row(jid, j.name, str(len(j.all_rules())), str(len(j.schedules)), j.sha256[:12])
     out.print(table)
     out.print(f"OK: {len(rules.ids)} jurisdiction(s) valid.")
+    out.print(f"OK: {len(layouts)} payroll export layout(s) valid.")
 
 
 def evaluate(
@@ -128,10 +146,14 @@ def print_summary(doc: dict[str, Any]) -> None:
     s = doc.get("salary")
     if s:
         if s.get("new_lane") is not None:
+            ty, retro = s["this_year_delta"], s["retro"]
             out.print(
                 f"Salary: {s['lane']} step {s['step']} {s['annual']} → {s['new_lane']} step "
-                f"{s['new_step']} {s['new_annual']} (+{s['annual_delta']} a year) from "
-                f"{s['effective_date']}; this year +{s['this_year_delta']}, retro {s['retro']}"
+                f"{s['new_step']}{' ' + s['new_annual'] if s['new_annual'] else ''} "
+                f"({annual_change(s)}) from "
+                f"{s['effective_date']}; this year {'unknown' if ty is None else '+' + ty}, "
+                f"retro {'unknown' if retro is None else retro}",
+                markup=False,
             )
         else:
             out.print(f"Salary: {s['lane']} step {s['step']} {s['annual']} (no change)")

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from ..views import annual_change
 from . import _common as cli
 
 __all__ = ["register"]
@@ -59,19 +60,23 @@ def register(app: typer.Typer) -> None:
             t.add_column(c)
         t.add_row("now", s["lane"], str(s["step"]), s["annual"])
         if s["new_lane"] is not None:
-            t.add_row("new", s["new_lane"], str(s["new_step"]), s["new_annual"])
+            t.add_row("new", s["new_lane"], str(s["new_step"]), s["new_annual"] or "unpriced")
         out.print(t)
         if s["new_lane"] is None:
             out.print("No change.")
         else:
+            this_year = s["this_year_delta"]
+            retro = s["retro"]
             out.print(
-                f"Change: +{s['annual_delta']} a year from {s['effective_date']}; "
-                f"this school year +{s['this_year_delta']}; retro owed {s['retro']}"
+                f"Change: {annual_change(s)} from {s['effective_date']}; "
+                f"this school year {'unknown' if this_year is None else '+' + this_year}; "
+                f"retro owed {'unknown' if retro is None else retro}",
+                markup=False,
             )
             for c in s["changes"]:
                 out.print(
                     f"  {c['kind']} ({c['rule']}): filed {c['filed']}, pay {c['pay']} "
-                    f"from {c['effective_date']}, +{c['annual_delta']} a year",
+                    f"from {c['effective_date']}, {annual_change(c)}",
                     markup=False,
                 )
                 out.print(

@@ -25,6 +25,7 @@ def _costing(
     out_dir: Path | None,
     rules: Path | None,
 ) -> None:
+    from ..reports import write_costing_report
     from ..scenarios.costing import run_costing
 
     if out_dir is None:
@@ -35,6 +36,7 @@ def _costing(
         )
     except MccreditError as e:
         raise cli.fail(e) from None
+    doc["files"].append(write_costing_report(doc, out_dir / "report.html").name)
     t = Table(
         title=f"{doc['ruleset']['id']} — {doc['educators']} educators, assumptions "
         f"{doc['assumptions']['sha256'][:12]}"
@@ -122,7 +124,8 @@ def register(app: typer.Typer) -> None:
 
         `mccredit scenario ROSTER --proposal P.yaml [--proposal Q.yaml] --assumptions A.yaml
         --out DIR` projects the roster over the assumptions' years and writes JSON and CSV
-        tables (see mccredit.scenarios.costing)."""
+        tables (see mccredit.scenarios.costing) and report.html, a self-contained report
+        (mccredit.reports.costing)."""
         if assumptions is not None:
             _costing([proposal, *(educators or [])], proposals or [], assumptions, out_dir, rules)
             return

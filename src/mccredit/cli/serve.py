@@ -7,11 +7,12 @@ import os
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+
+from ._common import console
 
 __all__ = ["register", "serve"]
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = console(stderr=True, markup=True)
 
 
 def serve(
@@ -63,13 +64,14 @@ def serve(
             err.print(f"migrated {where}: {state.current or 'empty'} → {state.head}", markup=False)
     except SchemaError as e:
         err.print(f"error: refusing to start: {e}", markup=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     except Exception as e:  # unreachable database, bad URL, permissions
+        cause = getattr(e, "orig", None) or e
+        first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
         err.print(
-            f"error: refusing to start: cannot use the database {where}: {type(e).__name__}: {e}",
-            markup=False,
+            f"error: refusing to start: cannot use the database {where}: {first}", markup=False
         )
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     finally:
         engine.dispose()
     os.environ[ENV_URL] = full

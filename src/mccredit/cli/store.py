@@ -6,8 +6,9 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from ._common import console
 
 # The store's modules (SQLAlchemy, Alembic) load inside each command, so that `mccredit
 # --help` and the engine commands start fast.
@@ -15,8 +16,8 @@ ROLES = ("licensure", "payroll", "union", "admin")  # = repositories.ROLES (a te
 
 __all__ = ["register"]
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = console(markup=True)
+err = console(stderr=True, markup=True)
 
 UrlOpt = Annotated[
     str | None,

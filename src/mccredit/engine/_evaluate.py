@@ -26,10 +26,24 @@ from typing import Any
 
 from ..io.educator import Credential, Educator, License
 from ..ledger import LedgerEntry, allocate, cite
+from ..result import WarningCode, accepted_clause, code_refusal, requirements_clause
 from ..rules._models import CapRule, RequirementRule
 from ._plan import CompiledAward, Plan
 
-__all__ = ["Facts", "advance", "build_ledger", "document", "renew"]
+__all__ = [
+    "LICENSE_MISS",
+    "NOT_APPLICABLE",
+    "REASON_JOIN",
+    "REASON_SEP",
+    "REQUIREMENTS_JOIN",
+    "Facts",
+    "advance",
+    "build_ledger",
+    "cycles_miss",
+    "document",
+    "educator_miss",
+    "renew",
+]
 
 ZERO = Decimal(0)
 # sort keys: credentials by earned date then id; the ledger by date, credential, rule, unit
@@ -79,9 +93,15 @@ def _license_getter(lic: License) -> Callable[[str], Any]:
 
 
 def _warn(
-    code: str, message: str, *, credential: str | None = None, rule: str | None = None
+    what: WarningCode,
+    /,
+    *,
+    credential: str | None = None,
+    rule: str | None = None,
+    **params: object,
 ) -> dict[str, Any]:
-    return {"code": code, "credential": credential, "rule": rule, "message": message}
+    """A warning: its code, what it is about, and the code's message filled with `params`."""
+    return what.warn(credential=credential, rule=rule, **params)
 
 
 def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
@@ -91,35 +111,26 @@ def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
         return None
     if cred.issuer is None:
         return _warn(
-            "issuer_missing",
-            f"micro-credential {cred.id!r} names no issuer; {j.id} credits micro-credentials "
-            f"only from accepted issuers ({', '.join(sorted(j.accepted_issuers))})",
+            WarningCode.ISSUER_MISSING,
             credential=cred.id,
+            jurisdiction=j.id,
+            accepted=", ".join(sorted(j.accepted_issuers)),
         )
     if not facts.accepted:
-        accepted = ", ".join(sorted(j.accepted_issuers))
         return _warn(
-            "issuer_not_accepted",
-            f"issuer {cred.issuer!r} is not an accepted micro-credential issuer in {j.id} "
-            + (
-                f"(accepted: {accepted})"
-                if accepted
-                else "(it accepts no micro-credential issuers)"
-            )
-            + "; not credited",
+            WarningCode.ISSUER_NOT_ACCEPTED,
             credential=cred.id,
+            issuer=cred.issuer,
+            jurisdiction=j.id,
+            accepted=accepted_clause(j.accepted_issuers),
         )
     if _code_unknown(facts, plan) and (j.strict_codes or cred.issuer in j.complete_code_issuers):
-        why = (
-            f"{j.id} credits only approved codes (approved_codes_only)"
-            if j.strict_codes
-            else "that catalog lists every code the issuer issues"
-        )
         return _warn(
-            "code_not_in_catalog",
-            f"code {cred.code!r} is not in {j.issuer_names.get(cred.issuer, cred.issuer)}'s "
-            f"catalog and {why}; not credited",
+            WarningCode.CODE_NOT_IN_CATALOG,
             credential=cred.id,
+            code=cred.code,
+            catalog=j.issuer_names.get(cred.issuer, cred.issuer),
+            why=code_refusal(j.id, j.strict_codes),
         )
     return None
 
@@ -153,11 +164,11 @@ def _award(
     measure = _measure(facts, rule.per)
     if measure is None:
         return None, _warn(
-            "measure_missing",
-            f"rule {rule.id!r} credits {rule.per.replace('_', ' ')} but credential {cred.id!r} "
-            f"has no {rule.per}",
+            WarningCode.MEASURE_MISSING,
             credential=cred.id,
             rule=rule.id,
+            measure=rule.per.replace("_", " "),
+            per=rule.per,
         )
     audited = cred.audited and ca.audited_amount is not None
     # the amount, basis and notes depend only on the rule and the measure (its exact text):
@@ -352,34 +363,45 @@ def _pick_requirement(plan: Plan, ed: Educator, lic: License) -> RequirementRule
     return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
 
-def _no_requirement_message(plan: Plan, ed: Educator, lic: License) -> str:
-    """Say why no renewal requirement applies: the type, or which condition failed."""
-    j = plan.jurisdiction
+def _no_requirement_reason(plan: Plan, ed: Educator, lic: License) -> str:
+    """Why no renewal requirement applies (NO_REQUIREMENT's `{reason}`): no requirement names
+    the type, or, for each that does, which condition failed."""
     same_type = [r for r in plan.requirements if lic.type in r.license]
     if not same_type:
-        known = sorted({t for r in plan.requirements for t in r.license})
-        return (
-            f"{j.id} has no renewal requirement in force on {plan.as_of} for a {lic.type!r} "
-            f"license (requirements exist for: {', '.join(known) or 'none'})"
-        )
+        return requirements_clause(t for r in plan.requirements for t in r.license)
     reasons = []
     for r in same_type:
         why = []
         if r.cycles is not None and not r.cycles.contains(lic.issued):
-            why.append(
-                f"applies to licenses issued {r.cycles.start or '…'} to {r.cycles.until or '…'}"
-            )
+            why.append(cycles_miss(r))
         if not r.when_educator.test(_educator_getter(ed)):
-            fields = sorted(
-                f for f in ("role", "grade_band", "experience_years") if r.when_educator.mentions(f)
-            )
-            why.append(f"needs educator {', '.join(fields) or 'conditions'} to match")
+            why.append(educator_miss(r))
         if not r.when_license.test(_license_getter(lic)):
-            why.append("license conditions do not match")
-        reasons.append(f"{r.id}: {'; '.join(why) or 'does not apply'}")
-    return f"no renewal requirement of {j.id} applies to this {lic.type!r} license: " + " | ".join(
-        reasons
+            why.append(LICENSE_MISS)
+        reasons.append(f"{r.id}{REASON_SEP}{REASON_JOIN.join(why) or NOT_APPLICABLE}")
+    return REQUIREMENTS_JOIN.join(reasons)
+
+
+# the words of `_no_requirement_reason`, which the batch path assembles per row too
+LICENSE_MISS = "license conditions do not match"
+NOT_APPLICABLE = "does not apply"
+REASON_SEP = ": "
+REASON_JOIN = "; "
+REQUIREMENTS_JOIN = " | "
+
+
+def cycles_miss(r: RequirementRule) -> str:
+    """A requirement's cycles do not include the license's issue date."""
+    assert r.cycles is not None
+    return f"applies to licenses issued {r.cycles.start or '…'} to {r.cycles.until or '…'}"
+
+
+def educator_miss(r: RequirementRule) -> str:
+    """A requirement's educator conditions do not match."""
+    fields = sorted(
+        f for f in ("role", "grade_band", "experience_years") if r.when_educator.mentions(f)
     )
+    return f"needs educator {', '.join(fields) or 'conditions'} to match"
 
 
 def _renewal(
@@ -583,19 +605,21 @@ def build_ledger(
         why = _gate(facts, plan)
         if why is None and cred.earned > plan.as_of:
             why = _warn(
-                "earned_after_as_of",
-                f"credential {cred.id!r} was earned on {cred.earned}, after the evaluation "
-                f"date {plan.as_of}; not counted",
+                WarningCode.EARNED_AFTER_AS_OF,
                 credential=cred.id,
+                subject=f"credential '{cred.id}' was earned",
+                day=cred.earned,
+                as_of=plan.as_of,
             )
         if why is None and cred.kind == "micro_credential" and cred.code is not None:
             key = (cred.issuer, cred.code)
             if key in first_of:
                 why = _warn(
-                    "duplicate_credential",
-                    f"micro-credential {cred.code!r} of {cred.issuer} was already earned as "
-                    f"{first_of[key]!r}: a credential counts once",
+                    WarningCode.DUPLICATE_CREDENTIAL,
                     credential=cred.id,
+                    code=cred.code,
+                    issuer=cred.issuer,
+                    first=first_of[key],
                 )
             else:
                 first_of[key] = cred.id
@@ -620,10 +644,11 @@ def build_ledger(
     for ev in sorted(future, key=lambda v: v.year):
         warnings.append(
             _warn(
-                "earned_after_as_of",
-                f"the evaluation for school year {ev.year - 1}-{str(ev.year)[2:]} ends on "
-                f"{ev.year}-06-30, after the evaluation date {plan.as_of}; not counted",
+                WarningCode.EARNED_AFTER_AS_OF,
                 credential=f"evaluation:{ev.year}",
+                subject=f"the evaluation for school year {ev.year - 1}-{str(ev.year)[2:]} ends",
+                day=f"{ev.year}-06-30",
+                as_of=plan.as_of,
             )
         )
     for ca in plan.evaluation_awards:
@@ -666,8 +691,11 @@ def renew(
             if not any(lic.type in a.from_ for a in plan.advancement):
                 warnings.append(
                     _warn(
-                        "no_requirement",
-                        _no_requirement_message(plan, ed, lic),
+                        WarningCode.NO_REQUIREMENT,
+                        jurisdiction=plan.jurisdiction.id,
+                        as_of=plan.as_of,
+                        license=lic.type,
+                        reason=_no_requirement_reason(plan, ed, lic),
                     )
                 )
             continue
@@ -701,10 +729,11 @@ def document(
             continue
         warnings.append(
             _warn(
-                "no_rule",
-                f"no rule of {plan.jurisdiction.id} in force on {plan.as_of} credits "
-                f"{facts.cred.kind.replace('_', ' ')} {facts.cred.id!r}; not credited",
+                WarningCode.NO_RULE,
                 credential=facts.cred.id,
+                jurisdiction=plan.jurisdiction.id,
+                as_of=plan.as_of,
+                kind=facts.cred.kind.replace("_", " "),
             )
         )
     totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -720,13 +749,7 @@ def document(
     for rule_id, review_by in plan.stale:
         if rule_id not in used:
             continue
-        warnings.append(
-            _warn(
-                "rule_review_due",
-                f"rule {rule_id!r} was due for review by {review_by}: it may be stale",
-                rule=rule_id,
-            )
-        )
+        warnings.append(_warn(WarningCode.RULE_REVIEW_DUE, rule=rule_id, review_by=review_by))
     j = plan.jurisdiction
     doc: dict[str, Any] = {
         "educator": ed.id,

@@ -1,56 +1,119 @@
-"""Writing events to the outbox exactly once: insert, skipping keys already present."""
+"""Writing events to the outbox exactly once: insert, skipping keys already present.
+
+Each newly written event is queued, in the same transaction, for every webhook whose scope
+covers its jurisdiction (and whose kinds include it): an event and its deliveries appear
+together or not at all.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from mccredit.events._plain import Event
-from mccredit.store.tables import OutboxEvent, utcnow
+from mccredit.store import write_session
+from mccredit.store.repositories import in_scope
+from mccredit.store.tables import OutboxEvent, Webhook, WebhookDelivery, utcnow
+
+__all__ = ["active_webhooks", "outbox_keys", "write_events", "write_events_in"]
+
+_KEYS = ["kind", "educator_id", "subject", "period"]
 
 
-def write_events(engine: Engine, events: Iterable[Event]) -> int:
-    """Insert `events` in one transaction; a key already in the outbox is skipped (never
-    doubled, never an error). Returns the number of rows actually written."""
-    rows = [
-        {
+def _table(model: object) -> sa.Table:
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+def _insert(conn: Connection, table: sa.Table, keys: list[str]) -> sa.Insert:
+    name = conn.dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
+    if name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
+    raise NotImplementedError(name)  # pragma: no cover - only SQLite and PostgreSQL
+
+
+def active_webhooks(conn: Connection) -> list[Webhook]:
+    """Webhooks not disabled, oldest first."""
+    t = _table(Webhook)
+    rows = conn.execute(sa.select(t).where(t.c.disabled_at.is_(None)).order_by(t.c.id))
+    return [Webhook(**r._mapping) for r in rows]
+
+
+def _wants(hook: Webhook, event: Event) -> bool:
+    kinds = hook.kinds.split()
+    return in_scope(event.jurisdiction, hook.scopes) and (not kinds or event.kind in kinds)
+
+
+def write_events_in(
+    conn: Connection, events: Iterable[Event], *, webhooks: Sequence[Webhook] = ()
+) -> list[tuple[int, Event]]:
+    """Insert `events` on `conn` (the caller's transaction); a key already in the outbox is
+    skipped (never doubled, never an error). Returns (outbox id, event) for each row actually
+    written, and queues each for the `webhooks` that want it."""
+    table = _table(OutboxEvent)
+    stmt = _insert(conn, table, _KEYS).returning(table.c.id)
+    deliveries = _insert(conn, _table(WebhookDelivery), ["webhook_id", "outbox_id"])
+    written: list[tuple[int, Event]] = []
+    for e in events:
+        now = utcnow()
+        row = {
             "kind": e.kind,
             "educator_id": e.educator,
             "subject": e.subject,
             "period": e.period,
             "jurisdiction": e.jurisdiction,
             "detail": json.dumps(dict(e.detail), sort_keys=True, default=str),
-            "created": utcnow(),
+            "created": now,
         }
-        for e in events
-    ]
-    if not rows:
-        return 0
-    table = OutboxEvent.__table__  # type: ignore[attr-defined]
-    keys = ["kind", "educator_id", "subject", "period"]
-    name = engine.dialect.name
-    stmt: sa.Insert
-    if name == "postgresql":
-        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
-    elif name == "sqlite":
-        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported stores
-        raise NotImplementedError(name)
-    stmt = stmt.returning(table.c.id)
-    written = 0
-    with engine.begin() as conn:
-        for row in rows:
-            written += len(conn.execute(stmt, row).fetchall())
+        got = conn.execute(stmt, row).first()
+        if got is None:
+            continue
+        outbox_id = int(got[0])
+        written.append((outbox_id, e))
+        for hook in webhooks:
+            if _wants(hook, e):
+                conn.execute(
+                    deliveries,
+                    {
+                        "webhook_id": hook.id,
+                        "outbox_id": outbox_id,
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt": now,
+                    },
+                )
     return written
 
 
-def outbox_keys(engine: Engine) -> set[tuple[str, str, str, str]]:
-    """Every key already written (for `derive(previous=...)`)."""
-    t = OutboxEvent.__table__  # type: ignore[attr-defined]
+def write_events(engine: Engine, events: Iterable[Event]) -> int:
+    """Insert `events` in one transaction (queued for the active webhooks); returns the
+    number of rows actually written."""
+    with write_session(engine) as session:
+        conn = session.connection()
+        n = len(write_events_in(conn, events, webhooks=active_webhooks(conn)))
+        session.commit()
+        return n
+
+
+def outbox_keys(
+    engine: Engine | Connection, educators: Sequence[str] | None = None
+) -> set[tuple[str, str, str, str]]:
+    """Every key already written (for `derive(previous=...)`), or only those of `educators`."""
+    t = _table(OutboxEvent)
+    q = sa.select(t.c.kind, t.c.educator_id, t.c.subject, t.c.period)
+    if educators is not None:
+        q = q.where(t.c.educator_id.in_(list(educators)))
+
+    def read(conn: Connection) -> set[tuple[str, str, str, str]]:
+        return {(r[0], r[1], r[2], r[3]) for r in conn.execute(q)}
+
+    if isinstance(engine, Connection):
+        return read(engine)
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(t.c.kind, t.c.educator_id, t.c.subject, t.c.period))
-        return {(r[0], r[1], r[2], r[3]) for r in rows}
+        return read(conn)

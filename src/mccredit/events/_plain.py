@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from mccredit.rules import Jurisdiction
+from mccredit.rules import Jurisdiction, RuleSet
 from mccredit.rules._models import EventSettings
 
 KINDS: tuple[str, ...] = (
@@ -39,9 +39,29 @@ class Event:
         return (self.kind, self.educator, self.subject, self.period)
 
 
-def settings_for(j: Jurisdiction) -> EventSettings:
-    """The jurisdiction's declared events (none declared: no events)."""
-    return j.file.events or EventSettings()
+def settings_for(j: Jurisdiction, rules: RuleSet | None = None) -> EventSettings:
+    """The jurisdiction's declared events (none declared: no events).
+
+    With `rules`, a district inherits its state's events kind by kind: a kind the district
+    declares is its own (parameters and all), a kind it does not declare is the nearest
+    ancestor's. Without `rules` only the jurisdiction's own file is read."""
+    own = j.file.events or EventSettings()
+    if rules is None or not j.parent or j.parent not in rules.jurisdictions:
+        return own
+    inherited = settings_for(rules.get(j.parent), rules)
+    return EventSettings(
+        **{k: getattr(own, k) or getattr(inherited, k) for k in EventSettings.model_fields}
+    )
+
+
+def review_dates(j: Jurisdiction) -> dict[str, dt.date]:
+    """Rule id → `review_by` for every rule of `j` that has one (for `rule_stale`)."""
+    out: dict[str, dt.date] = {}
+    for group in (j.awards, j.caps, j.stacks, j.requirements, j.advancement, j.lanes):
+        for r in group:
+            if r.review_by is not None:
+                out[r.id] = r.review_by
+    return out
 
 
 def _remaining(r: Mapping[str, Any]) -> Decimal:
@@ -61,7 +81,12 @@ def derive(
 
     `review_by` maps rule id to its review date (for `rule_stale`); `revoked` lists credential ids
     whose status list now says revoked (for `credential_revoked`; a hook: no status data is read
-    here)."""
+    here).
+
+    `lane_eligible` is raised for each lane move in the salary result once the move's effective
+    date (its first pay date at the new lane: the date payroll must meet) is at most
+    `before_deadline_days` away, or already past (a retro move); subject the new lane, period
+    the effective date."""
     seen = set(previous)
     ed = str(doc["educator"])
     jur = str(doc["jurisdiction"])
@@ -112,6 +137,29 @@ def derive(
                     str(a.get("tier")),
                     str(doc.get("as_of")),
                     rule=a.get("rule"),
+                )
+    lane = settings.lane_eligible
+    if lane is not None:
+        salary: Mapping[str, Any] = doc.get("salary") or {}
+        for ch in salary.get("changes") or []:
+            if ch.get("kind") != "lane_move" or not ch.get("effective_date"):
+                continue
+            eff = dt.date.fromisoformat(str(ch["effective_date"]))
+            # the payroll deadline is the move's first pay date at the new lane
+            if (eff - now).days <= lane.before_deadline_days:
+                add(
+                    "lane_eligible",
+                    str(ch.get("to_lane")),
+                    str(eff),
+                    from_lane=ch.get("from_lane"),
+                    to_lane=ch.get("to_lane"),
+                    effective_date=str(eff),
+                    filed=ch.get("filed"),
+                    pay=ch.get("pay"),
+                    annual_delta=ch.get("annual_delta"),
+                    this_year_delta=ch.get("this_year_delta"),
+                    retro=ch.get("retro"),
+                    rule=ch.get("rule"),
                 )
     if settings.credential_revoked is not None:
         credited = {str(e["credential"]) for e in ledger}

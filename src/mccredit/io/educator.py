@@ -41,6 +41,8 @@ CredentialKind = Literal[
     "national_board_renewal",
     "degree",
     "mentoring",
+    "independent_study",
+    "presenting",
     "other",
 ]
 CREDENTIAL_KINDS: tuple[str, ...] = get_args(CredentialKind)

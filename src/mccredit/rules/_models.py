@@ -9,6 +9,7 @@ one file per school year. See `docs/RULES.md` for the full reference with exampl
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -26,6 +27,7 @@ from pydantic import (
 from .._types import Date
 from ._dated import DatedDecimal
 from ._matchers import Matcher, parse_matcher
+from ._paydates import calendar_problem
 
 __all__ = [
     "AdvancementRule",
@@ -42,6 +44,7 @@ __all__ = [
     "LaneCredit",
     "LaneRule",
     "Origin",
+    "PayCalendar",
     "RequirementRule",
     "RuleFile",
     "ScheduleFile",
@@ -390,13 +393,63 @@ class RuleFile(_Model):
     base_increases: list[BaseIncreaseRule] = Field(default_factory=list)
 
 
+PayDay = Annotated[int, Field(ge=1, le=31)] | Literal["last"]
+
+
+class PayCalendar(_Model):
+    """The real pay dates of a school year (issue 10).
+
+    - `semi_monthly`: twice a month on `days` (default `[15, last]`), from `first` (MM-DD, the
+      school year's first pay date; default `first_pay_date`, else `first_day`), `periods`
+      dates (default: every one up to the school year's end);
+    - `monthly`: once a month on `days[0]` (default the day of `first`), likewise;
+    - `biweekly`: every 14 days from `anchor` (any one real pay date, before or after): the
+      dates that fall in the school year (26 or 27);
+    - `dates`: the listed dates, per school year (`"2024-25": [2024-07-15, …]`).
+    A day past a month's end (30 in February) is that month's last day: never the next month.
+    Every date lies in its school year; a calendar that would run past it is a load error."""
+
+    kind: Literal["semi_monthly", "monthly", "biweekly", "dates"]
+    days: list[PayDay] | None = None
+    first: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    periods: int | None = Field(default=None, gt=0, le=53)
+    anchor: Date | None = None
+    dates: dict[str, list[Date]] | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> PayCalendar:
+        need = {"biweekly": "anchor", "dates": "dates"}.get(self.kind)
+        if need is not None and getattr(self, need) is None:
+            raise ValueError(f"a {self.kind} pay calendar needs `{need}`")
+        if self.kind == "semi_monthly" and self.days is not None and len(self.days) != 2:
+            raise ValueError("a semi_monthly pay calendar has two `days` (e.g. [15, last])")
+        if self.kind == "monthly" and self.days is not None and len(self.days) != 1:
+            raise ValueError("a monthly pay calendar has one of `days` (e.g. [20] or [last])")
+        order = [32 if d == "last" else d for d in self.days or []]
+        if order != sorted(set(order)):
+            raise ValueError("pay `days` are listed in order within the month, each once")
+        for year, listed in (self.dates or {}).items():
+            if not _SCHOOL_YEAR.match(year) or int(year[5:]) != (int(year[:4]) + 1) % 100:
+                raise ValueError(f"school year {year!r}: write it as YYYY-YY, e.g. 2024-25")
+            if listed != sorted(set(listed)):
+                raise ValueError(f"the pay dates of {year} repeat or are out of order")
+        return self
+
+
+_SCHOOL_YEAR = re.compile(r"^\d{4}-\d{2}$")
+
+
 class SalarySettings(_Model):
     """A district's payroll calendar and lane-move policy.
 
     The school year starts on `school_year_start` (MM-DD, the fiscal year); pay for the
-    contract year starts on `first_day`; there are `pay_periods` pay dates a year from
-    `first_pay_date` (24: twice a month on that day and 15 days later; 12: monthly; otherwise
-    every 364/N days). Deadlines say when filed documents take effect (see `Deadline`)."""
+    contract year starts on `first_day`; its pay dates are `pay_calendar` (see `PayCalendar`).
+    Without one, the older spelling still reads: `pay_periods` dates from `first_pay_date`
+    (24: twice a month on that day and 15 days later, each within its month; 12: monthly on
+    that day, within the month; otherwise every 364/N days). Deadlines say when filed documents
+    take effect (see `Deadline`). Every pay date lies in its school year: a calendar that would
+    run into the next one is a load error (pay summer dates inside the year, or start earlier).
+    """
 
     title: str = "Salary calendar"
     source: Source
@@ -404,10 +457,18 @@ class SalarySettings(_Model):
     first_day: str = Field(default="07-01", pattern=r"^\d{2}-\d{2}$")
     pay_periods: int = Field(default=24, gt=0, le=53)
     first_pay_date: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    pay_calendar: PayCalendar | None = None
     step_advance: Literal["school_year", "none"] = "school_year"
     max_lanes_per_year: int = Field(default=1, ge=1)
     deadlines: list[Deadline] = Field(default_factory=lambda: [Deadline(pay="next_school_year")])
     missing_submitted: Literal["earned", "not_filed"] = "earned"
+
+    @model_validator(mode="after")
+    def _dates_in_school_year(self) -> SalarySettings:
+        problem = calendar_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
 
 class AcceptSettings(_Model):
@@ -470,6 +531,16 @@ class EventSettings(_Model):
     rule_stale: RuleStaleEvent | None = None
 
 
+class PayrollSettings(_Model):
+    """`payroll:` in jurisdiction.yaml: the export layout (a file `rules/layouts/<id>.yaml`
+    under the rules root) that the district's payroll system imports. `mccredit payroll export
+    --jurisdiction ID` and `POST /v1/payroll/exports` for that jurisdiction use it when no
+    layout is named; a district inherits its state's. An id with no layout file is a located
+    load error."""
+
+    layout: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+
+
 class JurisdictionFile(_Model):
     id: str = Field(pattern=r"^[a-z]{2}-[a-z]{2}(/[a-z0-9\-]+)?$")
     name: str
@@ -481,8 +552,14 @@ class JurisdictionFile(_Model):
     units: dict[UnitId, UnitDef] = Field(default_factory=dict)
     sources: dict[str, SourceRef] = Field(default_factory=dict)
     license_types: list[str] = Field(default_factory=list)
+    # credit categories the rules may name (id: what it covers); a rule naming another is a
+    # load error. A district inherits its state's and may add its own.
+    categories: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$")], str] = Field(
+        default_factory=dict
+    )
     salary: SalarySettings | None = None
     events: EventSettings | None = None
+    payroll: PayrollSettings | None = None
 
 
 class ScheduleFile(_Model):

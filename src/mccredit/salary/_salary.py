@@ -26,6 +26,14 @@ Semantics (each written down because payroll depends on it):
 - When several changes happen (a lane move and base increases), `new_annual` is the rate after
   all of them, `effective_date` the date the last takes effect, and `this_year_delta` / `retro`
   their sums; `changes` lists each one.
+- Unpriced (issue 10): when no schedule is in force on the day a change takes effect (or on the
+  day the new rate is read), the change is listed with `unpriced: true`, its `unpriced_reason`
+  and no figure (`annual_delta: null`); the document then has `unpriced: true`,
+  `new_annual: null` and `annual_delta: null`: never a `"0.00"` that reads as "no raise".
+  `this_year_delta` / `retro` stay known where they are (a change starting in a later school
+  year adds 0.00 to this one; one starting after `as_of` owes no retro), else they are null.
+- Pay dates come from the district's pay calendar (`rules._paydates`): real dates within each
+  month and school year; the share paid in a first year is counted against that year's dates.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..ledger import LedgerEntry, allocate, cite
+from ..result import WarningCode
 from ..rules._loader import Jurisdiction
 from ..rules._models import (
     BaseIncreaseRule,
@@ -49,6 +58,7 @@ from ..rules._models import (
     SalarySettings,
     ScheduleFile,
 )
+from ..rules._paydates import mmdd, on_or_after, pay_dates, school_year_of
 
 __all__ = [
     "SalaryPlan",
@@ -67,53 +77,11 @@ def _money(x: Decimal) -> Decimal:
     return x.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _mmdd(text: str, year: int) -> dt.date:
-    month, day = (int(p) for p in text.split("-"))
-    if month == 2 and day == 29:
-        day = 28
-    return dt.date(year, month, day)
-
-
-def school_year_of(day: dt.date, settings: SalarySettings) -> dt.date:
-    """The start (fiscal) date of the school year holding `day`."""
-    start = _mmdd(settings.school_year_start, day.year)
-    return start if day >= start else _mmdd(settings.school_year_start, day.year - 1)
-
-
-def _on_or_after(mmdd: str, start: dt.date) -> dt.date:
-    d = _mmdd(mmdd, start.year)
-    return d if d >= start else _mmdd(mmdd, start.year + 1)
+_mmdd = mmdd
 
 
 def first_day(sy_start: dt.date, settings: SalarySettings) -> dt.date:
-    return _on_or_after(settings.first_day, sy_start)
-
-
-def pay_dates(sy_start: dt.date, settings: SalarySettings) -> list[dt.date]:
-    """The pay dates of the school year starting `sy_start`."""
-    n = settings.pay_periods
-    first = _on_or_after(settings.first_pay_date or settings.first_day, sy_start)
-    out: list[dt.date] = []
-    if n == 24:
-        y, m, d = first.year, first.month, min(first.day, 28)
-        while len(out) < n:
-            out.append(dt.date(y, m, d))
-            if len(out) < n:
-                out.append(dt.date(y, m, d) + dt.timedelta(days=15))
-            m += 1
-            if m > 12:
-                y, m = y + 1, 1
-        return out
-    if n == 12:
-        y, m, d = first.year, first.month, min(first.day, 28)
-        for _ in range(n):
-            out.append(dt.date(y, m, d))
-            m += 1
-            if m > 12:
-                y, m = y + 1, 1
-        return out
-    step = 364 // n
-    return [first + dt.timedelta(days=step * k) for k in range(n)]
+    return on_or_after(settings.first_day, sy_start)
 
 
 def split_amount(total: Decimal, periods: int) -> list[Decimal]:
@@ -186,9 +154,15 @@ class _Credit:
 
 
 def _warn(
-    code: str, message: str, credential: str | None = None, rule: str | None = None
+    what: WarningCode,
+    /,
+    *,
+    credential: str | None = None,
+    rule: str | None = None,
+    **params: object,
 ) -> dict[str, Any]:
-    return {"code": code, "credential": credential, "rule": rule, "message": message}
+    """A warning: its code, what it is about, and the code's message filled with `params`."""
+    return what.warn(credential=credential, rule=rule, **params)
 
 
 def _input_error(loc: tuple[str | int, ...], message: str, **kw: Any) -> InputError:
@@ -206,8 +180,12 @@ def _measure(facts: Any, per: str) -> Decimal | None:
 
 
 class _Calendar:
-    def __init__(self, settings: SalarySettings) -> None:
+    def __init__(self, settings: SalarySettings, where: str = "") -> None:
         self.s = settings
+        self.where = where
+
+    def dates(self, sy: dt.date) -> list[dt.date]:
+        return pay_dates(sy, self.s, where=self.where)
 
     def effective(
         self, filed: dt.date, deadlines: Sequence[Deadline]
@@ -215,12 +193,12 @@ class _Calendar:
         """(effective date, pay mode, start of the school year whose pay changes)."""
         sy = school_year_of(filed, self.s)
         for d in deadlines or self.s.deadlines:
-            if d.submitted_by is not None and filed > _on_or_after(d.submitted_by, sy):
+            if d.submitted_by is not None and filed > on_or_after(d.submitted_by, sy):
                 continue
             if d.pay == "full_year":
                 return max(first_day(sy, self.s), filed), d.pay, sy
             if d.pay == "half_year":
-                cut = _on_or_after(d.submitted_by, sy) if d.submitted_by else filed
+                cut = on_or_after(d.submitted_by, sy) if d.submitted_by else filed
                 return self._first_pay_after(cut, sy), d.pay, sy
             if d.pay == "first_pay_period_after":
                 return self._first_pay_after(filed, sy), d.pay, sy
@@ -230,11 +208,11 @@ class _Calendar:
         return first_day(nxt, self.s), "next_school_year", nxt
 
     def _first_pay_after(self, day: dt.date, sy: dt.date) -> dt.date:
-        for p in pay_dates(sy, self.s):
+        for p in self.dates(sy):
             if p > day:
                 return p
         nxt = school_year_of(_mmdd(self.s.school_year_start, sy.year + 1), self.s)
-        return pay_dates(nxt, self.s)[0]
+        return self.dates(nxt)[0]
 
     def parts(
         self, delta: Decimal, mode: str, effective: dt.date, sy: dt.date, through: dt.date
@@ -247,9 +225,10 @@ class _Calendar:
         is split with `split_amount`."""
         out: list[tuple[dt.date, dt.date, Decimal]] = []
         year = sy
-        n = self.s.pay_periods
         while year <= through:
-            dates = [p for p in pay_dates(year, self.s) if p >= effective]
+            every = self.dates(year)
+            n = len(every)
+            dates = [p for p in every if p >= effective]
             if dates:
                 if year != sy or mode in ("full_year", "next_school_year"):
                     amount = _money(delta)
@@ -308,33 +287,23 @@ def _evaluate_salary(
     used_ids: set[str] = set()
     if ed.salary is None:
         if sp.schedules:
-            warnings.append(
-                _warn(
-                    "no_placement",
-                    f"{sp.jurisdiction.id} pays from a salary "
-                    "schedule but the educator has no `salary` placement (lane, step)",
-                )
-            )
+            warnings.append(_warn(WarningCode.NO_PLACEMENT, jurisdiction=sp.jurisdiction.id))
         return None, [], warnings, used_ids
     if sp.settings is None:
-        warnings.append(
-            _warn(
-                "no_salary_calendar",
-                f"{sp.jurisdiction.id} has no `salary` "
-                "settings in jurisdiction.yaml; salary not evaluated",
-            )
-        )
+        warnings.append(_warn(WarningCode.NO_SALARY_CALENDAR, jurisdiction=sp.jurisdiction.id))
         return None, [], warnings, used_ids
     as_of = sp.as_of
     place = ed.salary
-    cal = _Calendar(sp.settings)
+    cal = _Calendar(sp.settings, sp.jurisdiction.id)
     sched_now = sp.schedule_on(as_of, place.schedule)
     if sched_now is None:
         warnings.append(
             _warn(
-                "no_schedule",
-                f"no {place.schedule!r} salary schedule of "
-                f"{sp.jurisdiction.id} is in force on {as_of}; salary not evaluated",
+                WarningCode.NO_SCHEDULE,
+                schedule=place.schedule,
+                jurisdiction=sp.jurisdiction.id,
+                day=as_of,
+                outcome="salary not evaluated",
             )
         )
         return None, [], warnings, used_ids
@@ -370,14 +339,7 @@ def _evaluate_salary(
             return None
         if cred.id not in warned_missing:
             warned_missing.add(cred.id)
-            warnings.append(
-                _warn(
-                    "submitted_missing",
-                    f"credential {cred.id!r} has no "
-                    "`submitted` date; taken as filed on its earned date",
-                    credential=cred.id,
-                )
-            )
+            warnings.append(_warn(WarningCode.SUBMITTED_MISSING, credential=cred.id))
         return cred.earned  # type: ignore[no-any-return]
 
     def counts(f: Any, rule: Any, evidence_days: int | None) -> dt.date | None:
@@ -389,13 +351,11 @@ def _evaluate_salary(
         if evidence_days is not None and (filed - f.cred.earned).days > evidence_days:
             warnings.append(
                 _warn(
-                    "evidence_late",
-                    f"credential {f.cred.id!r} was filed {(filed - f.cred.earned).days} days "
-                    f"after it was earned; {rule.id} needs evidence within {evidence_days} "
-                    "days: not counted "
-                    "toward salary",
+                    WarningCode.EVIDENCE_LATE,
                     credential=f.cred.id,
                     rule=rule.id,
+                    days=(filed - f.cred.earned).days,
+                    limit=evidence_days,
                 )
             )
             return None
@@ -415,10 +375,10 @@ def _evaluate_salary(
             if rule.to not in lane_order:
                 warnings.append(
                     _warn(
-                        "lane_unknown",
-                        f"{rule.id} moves to lane {rule.to!r}, "
-                        f"which schedule {sched_now.title!r} lacks",
+                        WarningCode.LANE_UNKNOWN,
                         rule=rule.id,
+                        lane=rule.to,
+                        schedule=sched_now.title,
                     )
                 )
                 continue
@@ -465,10 +425,12 @@ def _evaluate_salary(
             eff, mode = max(first_day(sy, sp.settings), eff), "next_school_year"
             warnings.append(
                 _warn(
-                    "lane_deferred",
-                    f"{rule.id}: at most {max_moves} lane move(s) a school year; "
-                    f"{rule.from_} → {rule.to} takes effect on {eff}",
+                    WarningCode.LANE_DEFERRED,
                     rule=rule.id,
+                    most=max_moves,
+                    from_lane=rule.from_,
+                    to_lane=rule.to,
+                    effective=eff,
                 )
             )
         moves.append(
@@ -501,12 +463,10 @@ def _evaluate_salary(
             if inc_rule.max_count is not None and count >= inc_rule.max_count:
                 warnings.append(
                     _warn(
-                        "base_increase_capped",
-                        f"{inc_rule.id}: at most "
-                        f"{inc_rule.max_count} credentials raise the base; "
-                        f"{f.cred.id!r} does not",
+                        WarningCode.BASE_INCREASE_CAPPED,
                         credential=f.cred.id,
                         rule=inc_rule.id,
+                        most=inc_rule.max_count,
                     )
                 )
                 continue
@@ -566,7 +526,8 @@ def _evaluate_salary(
         "effective_date": None,
         "this_year_delta": "0.00",
         "retro": "0.00",
-        "pay_periods": sp.settings.pay_periods,
+        "pay_periods": len(cal.dates(school_year_of(as_of, sp.settings))),
+        "unpriced": False,
         "changes": [],
         "trace": trace,
     }
@@ -587,7 +548,7 @@ def _evaluate_salary(
     base_added = ZERO
     final_lane = lane
     cur_lane = place.lane
-    unpriced = False
+    unpriced: list[str] = []
     for kind, eff, ev in events:
         earlier = ev["sy"] < current  # took effect in an earlier school year
         day = as_of if earlier else eff
@@ -609,25 +570,32 @@ def _evaluate_salary(
             "pay": ev["mode"],
         }
         if sched is None:
-            unpriced = True
+            reason = f"no {place.schedule!r} schedule is in force on {day}"
+            unpriced.append(reason)
             warnings.append(
                 _warn(
-                    "no_schedule",
-                    f"no {place.schedule!r} schedule is in force on {day}, when {label} takes "
-                    "effect: the change is listed unpriced",
+                    WarningCode.NO_SCHEDULE,
                     rule=rule.id,
+                    schedule=place.schedule,
+                    jurisdiction=sp.jurisdiction.id,
+                    day=day,
+                    outcome=f"{label} takes effect then and is listed unpriced, with no "
+                    "annual figure",
                 )
             )
             if kind == "lane":
                 cur_lane = ev["to"]
+            # what is known without a price: a change that starts in a later school year adds
+            # nothing to this one, and one that starts after `as_of` owes no retro
             changes.append(
                 {
                     **head,
                     "annual_delta": None,
-                    "this_year_delta": None,
-                    "retro": None,
+                    "this_year_delta": "0.00" if ev["sy"] > current else None,
+                    "retro": "0.00" if eff > as_of else None,
                     "periods": [],
                     "unpriced": True,
+                    "unpriced_reason": reason,
                 }
             )
             continue
@@ -646,11 +614,12 @@ def _evaluate_salary(
             parts = cal.parts(delta, "full_year", first_day(current, sp.settings), current, current)
             warnings.append(
                 _warn(
-                    "retro_earlier_years",
-                    f"{label} took effect on {eff}, in an earlier school year: this year's "
-                    f"figures are priced on {sched.title}; pay owed for school years before "
-                    f"{current.year}-{str(current.year + 1)[2:]} is not computed here",
+                    WarningCode.RETRO_EARLIER_YEARS,
                     rule=rule.id,
+                    label=label,
+                    effective=eff,
+                    schedule=sched.title,
+                    school_year=f"{current.year}-{str(current.year + 1)[2:]}",
                 )
             )
         else:
@@ -676,28 +645,46 @@ def _evaluate_salary(
                 **cite(rule),
             }
         )
-    priced = [c for c in changes if not c.get("unpriced")]
     doc.update(
         {
             "new_lane": final_lane,
             "new_step": new_step,
             "effective_date": last_eff.isoformat(),
-            "this_year_delta": str(
-                _money(sum((Decimal(c["this_year_delta"]) for c in priced), ZERO))
-            ),
-            "retro": str(_money(sum((Decimal(c["retro"]) for c in priced), ZERO))),
+            "this_year_delta": _sum_or_none(c["this_year_delta"] for c in changes),
+            "retro": _sum_or_none(c["retro"] for c in changes),
             "changes": changes,
         }
     )
-    if unpriced or sched_new is None:
-        doc["unpriced"] = True
+    if sched_new is None and not unpriced:
+        unpriced.append(f"no {place.schedule!r} schedule is in force on {price_day}")
+    if unpriced:
+        # no annual figure: neither the new rate nor the delta is known (never "0.00")
+        doc.update(
+            {
+                "new_annual": None,
+                "annual_delta": None,
+                "unpriced": True,
+                "unpriced_reason": "; ".join(dict.fromkeys(unpriced)),
+            }
+        )
         return doc, entries, warnings, used_ids
+    assert sched_new is not None
     new_base = sched_new.amount(final_lane, new_step)
     if new_base is None:
         raise _sched_problem(sched_new, final_lane, new_step, final_lane not in sched_new.lanes)
     new_annual = _money(new_base + already + base_added)
     doc.update({"new_annual": str(new_annual), "annual_delta": str(_money(new_annual - annual))})
     return doc, entries, warnings, used_ids
+
+
+def _sum_or_none(values: Any) -> str | None:
+    """The sum of money strings, or None when any is unknown (None)."""
+    total = ZERO
+    for v in values:
+        if v is None:
+            return None
+        total += Decimal(v)
+    return str(_money(total))
 
 
 def _step_at(
@@ -725,9 +712,7 @@ def _step_at(
     if sched is None:
         return target  # no schedule then: the caller reports the change as unpriced
     if target not in sched.steps:
-        warnings.append(
-            _warn("top_step", f"step {target} is not in {sched.title}; the step stays {step}")
-        )
+        warnings.append(_warn(WarningCode.TOP_STEP, target=target, schedule=sched.title, step=step))
         return step
     return target
 

@@ -188,7 +188,11 @@ def cost_scenarios(
     doc: dict[str, Any] = {
         "jurisdiction": j.id,
         "ruleset": {"id": f"{j.id}@{j.version}", "sha256": j.sha256},
-        "assumptions": {"name": assumptions.name, "sha256": assumptions.sha256},
+        "assumptions": {
+            "name": assumptions.name,
+            "sha256": assumptions.sha256,
+            "values": assumptions.model_dump(mode="json", by_alias=True),
+        },
         "educators": len(eds),
         "skipped_other_jurisdictions": len(educators) - len(eds),
         "years": assumptions.year_list,

@@ -16,7 +16,7 @@ from ._config import (
     read_session,
     write_session,
 )
-from ._demo import save_demo_results
+from ._demo import prepare_demo_database, save_demo_results
 from ._migrate import MigrationState, SchemaError, downgrade, migration_state, upgrade
 from .repositories import ConflictError, StoreError
 
@@ -33,6 +33,7 @@ __all__ = [
     "make_engine",
     "migration_state",
     "read_session",
+    "prepare_demo_database",
     "save_demo_results",
     "upgrade",
     "write_session",

@@ -16,9 +16,22 @@ from .repositories import (
     store_evaluation,
 )
 
-__all__ = ["save_demo_results"]
+__all__ = ["prepare_demo_database", "save_demo_results"]
 
 ACTOR = "demo"
+
+
+def prepare_demo_database(url: str | None = None) -> str:
+    """Reach and migrate the demo's database before any work is done, so an unreachable or
+    refused database is reported first (not after every example was evaluated and printed).
+    Returns where the database is."""
+    full = database_url(url)
+    engine = make_engine(full)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    return display_url(full)
 
 
 def save_demo_results(

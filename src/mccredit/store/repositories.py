@@ -572,8 +572,12 @@ def propose_payroll_change(
     """The proposed change for a salary result that moves the educator to a new lane
     (`new_lane` set and different from `lane`, with an `effective_date`); one per educator,
     lane and effective date: a second evaluation that implies the same move returns the first.
+    An unpriced move (`unpriced: true`: no scale in force to price it) is not proposed: payroll
+    gets no change without an amount; it is proposed once a scale prices it.
     """
     if not salary or not salary.get("new_lane") or not salary.get("effective_date"):
+        return None
+    if salary.get("unpriced"):
         return None
     if salary.get("new_lane") == salary.get("lane"):
         return None
@@ -762,10 +766,12 @@ def export_payroll(
     jurisdiction: str | None = None,
     effective_through: dt.date | None = None,
     request_id: str | None = None,
+    layout: str | None = None,
 ) -> PayrollExport | None:
     """Export every approved change in scope (optionally one jurisdiction, effective on or
     before a date) to a CSV, mark each exported exactly once, and keep the CSV; None when
-    nothing is approved."""
+    nothing is approved. `layout` (the id of the layout the file was delivered in) goes into
+    the audit entry."""
     conds = [scope_filter(PayrollChange.jurisdiction, scopes), PayrollChange.status == "approved"]
     if jurisdiction is not None:
         conds.append(PayrollChange.jurisdiction == jurisdiction)
@@ -844,7 +850,12 @@ def export_payroll(
         target=export_id,
         jurisdiction=jurisdiction,
         request_id=request_id,
-        detail={"count": len(changes), "sha256": export.sha256, "changes": ids},
+        detail={
+            "count": len(changes),
+            "sha256": export.sha256,
+            "changes": ids,
+            **({"layout": layout} if layout is not None else {}),
+        },
     )
     session.flush()
     return export

@@ -7,7 +7,10 @@ educator ─┬─< credential            unique (educator_id, credential_id): i
                               └── payroll_export       the CSV, kept byte for byte
 api_key                          sha256 of the key only, role, jurisdiction scope, revoked_at
 audit_log                        append-only (database triggers refuse UPDATE and DELETE)
-outbox                           notifications, unique (kind, educator_id, subject, period)
+outbox ─┬─< webhook_delivery ─── webhook   notifications, unique (kind, educator_id, subject,
+        │                                   period); one delivery per (webhook, event)
+event_state                      per educator: what `mccredit events run` last derived from
+event_run                        one row per `events run`: its date, batches, counts, finish
 ```
 
 Documents (educator input, credential, result) are stored as canonical JSON text, so what was
@@ -28,11 +31,15 @@ __all__ = [
     "CredentialRecord",
     "EducatorRecord",
     "EvaluationRecord",
+    "EventRun",
+    "EventState",
     "OutboxEvent",
     "PayrollChange",
     "PayrollExport",
     "PayrollTransition",
     "UTCDateTime",
+    "Webhook",
+    "WebhookDelivery",
     "utcnow",
 ]
 
@@ -251,3 +258,79 @@ class OutboxEvent(SQLModel, table=True):
     detail: str = _text()
     created: dt.datetime = _when(index=True)
     acknowledged_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by: str | None = Field(default=None, max_length=100)
+
+
+class EventState(SQLModel, table=True):
+    """What `mccredit events run` last derived events from, per educator: the profile's sha256,
+    the newest credential row, the ruleset sha256 and the date. A run re-derives exactly the
+    educators for which one of these changed (credential intake, a profile edit, a rule
+    version, the passing of a day); it writes this row in the same transaction as the events,
+    so a run killed anywhere resumes with nothing lost or doubled."""
+
+    __tablename__ = "event_state"
+
+    educator_id: str = Field(primary_key=True, max_length=200)
+    profile_sha256: str = Field(max_length=64)
+    credential_pk: int = 0
+    ruleset_sha256: str = Field(max_length=64)
+    checked_on: dt.date
+    run_id: int | None = Field(default=None, foreign_key="event_run.id")
+
+
+class EventRun(SQLModel, table=True):
+    """One `mccredit events run`: the day it evaluated for, how far it got, what it wrote.
+    `finished` stays empty for a run that was killed; the next run says it resumes it."""
+
+    __tablename__ = "event_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    today: dt.date
+    started: dt.datetime = _when()
+    finished: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    batches: int = 0
+    educators: int = 0
+    events: int = 0
+    last_educator: str | None = Field(default=None, max_length=200)
+
+
+class Webhook(SQLModel, table=True):
+    """A receiver of notifications: every event in `scope` (jurisdiction ids, like an API
+    key's; or the scope of `key_id`) is POSTed to `url`, signed with HMAC-SHA256 of `secret`.
+    The secret is kept as given (it must sign); `disabled_at` stops new deliveries."""
+
+    __tablename__ = "webhook"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000)
+    secret: str = Field(max_length=200)
+    scope: str = Field(max_length=2000)
+    key_id: str | None = Field(default=None, max_length=16)
+    kinds: str = Field(default="", max_length=400)
+    created: dt.datetime = _when()
+    disabled_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return tuple(s for s in self.scope.split() if s)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one webhook: `pending` (with `next_attempt` after a failure),
+    `delivered`, or `dead` after the policy's last failed attempt. Unique on (webhook_id,
+    outbox_id): an event is queued for a webhook once."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        sa.UniqueConstraint("webhook_id", "outbox_id", name="uq_webhook_delivery_event"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhook.id", index=True)
+    outbox_id: int = Field(foreign_key="outbox.id", index=True)
+    status: str = Field(default="pending", index=True, max_length=20)
+    attempts: int = 0
+    next_attempt: dt.datetime = _when(index=True)
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    delivered_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -5,7 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["render_text"]
+__all__ = ["annual_change", "render_text"]
+
+
+def annual_change(item: dict[str, Any]) -> str:
+    """A salary document's (or one change's) annual figure as text: `+1500.00 a year`, or
+    `unpriced (why)` when no scale prices it: never `+None` or a `0.00` that reads as no raise."""
+    if item.get("unpriced") or item.get("annual_delta") is None:
+        why = item.get("unpriced_reason")
+        return f"unpriced ({why})" if why else "unpriced"
+    delta = str(item["annual_delta"])
+    return f"{delta if delta.startswith('-') else '+' + delta} a year"
+
+
+def _money_or_unknown(v: Any, sign: str = "") -> str:
+    return "unknown (unpriced)" if v is None else f"{sign}{v}"
 
 
 def _where(item: dict[str, Any]) -> str:
@@ -92,13 +106,19 @@ def render_text(doc: dict[str, Any]) -> str:
         w(f"Salary ({s.get('schedule_title') or s.get('schedule', '')})")
         w(f"  now: lane {s['lane']} step {s['step']}: {s['annual']} a year")
         if s.get("new_lane") is not None:
+            if s.get("unpriced"):
+                w(
+                    f"  new: lane {s['new_lane']} step {s['new_step']} from "
+                    f"{s['effective_date']}: {annual_change(s)}"
+                )
+            else:
+                w(
+                    f"  new: lane {s['new_lane']} step {s['new_step']}: {s['new_annual']} a year "
+                    f"(+{s['annual_delta']}) from {s['effective_date']}"
+                )
             w(
-                f"  new: lane {s['new_lane']} step {s['new_step']}: {s['new_annual']} a year "
-                f"(+{s['annual_delta']}) from {s['effective_date']}"
-            )
-            w(
-                f"  this school year: +{s.get('this_year_delta')}; "
-                f"retroactive owed: {s.get('retro')}"
+                f"  this school year: {_money_or_unknown(s.get('this_year_delta'), '+')}; "
+                f"retroactive owed: {_money_or_unknown(s.get('retro'))}"
             )
         for step in s.get("trace", []):
             w(f"  {step['what']}: {step['detail']}")
