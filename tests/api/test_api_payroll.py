@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -180,3 +181,27 @@ def test_export_defaults_to_the_districts_layout(as_: As) -> None:
     (row,) = csv.DictReader(io.StringIO(r.text))
     assert row["Employee Number"] == educator["id"] and row["Salary Schedule"] == change["new_lane"]
     assert row["Annual Salary"] == change["new_annual"]
+
+
+def test_pay_period_lines_sum_to_the_changes_figures(as_: As) -> None:
+    """One line per pay date from the stored evaluation: the lines add up to this school
+    year's increase, and the retro lines (pay dates on or before the evaluation) to the retro."""
+    a = propose(as_, "P-1")
+    as_["payroll"].post(f"/v1/payroll/changes/{a['id']}/approve", json={"note": "ok"})
+    r = as_["payroll"].post("/v1/payroll/exports?layout=pay-period-lines")
+    assert r.status_code == 201, r.text
+    lines = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(lines) > 1 and {x["educator_id"] for x in lines} == {"P-1"}
+    dates = [x["pay_date"] for x in lines]
+    assert dates == sorted(dates) and len(set(dates)) == len(dates)
+    assert all(d >= a["effective_date"] for d in dates)
+    total = sum(Decimal(x["amount"]) for x in lines)
+    assert total == Decimal(a["this_year_delta"])
+    retro = sum(Decimal(x["amount"]) for x in lines if x["kind"] == "retro")
+    assert retro == Decimal(a["retro"] or "0")
+    assert {x["kind"] for x in lines} <= {"increase", "retro"}
+    assert all(x["pay_date"] <= "2024-12-01" for x in lines if x["kind"] == "retro")
+    again = as_["payroll"].get(
+        f"/v1/payroll/exports/{r.headers['x-export-id']}?layout=pay-period-lines"
+    )
+    assert again.content == r.content

@@ -94,5 +94,5 @@ def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
         for p in doc["proposals"]
     ]
     assert bands[0]["1000-2500"] == 127 and bands[0]["none"] == 2873
-    assert bands[1]["0-1000"] == 2893 and bands[1]["1000-2500"] == 107
+    assert bands[1]["1000-2500"] == 1048 and bands[1]["2500-5000"] == 1952
     assert all(b["loss"] == 0 for b in bands)

@@ -23,6 +23,8 @@ from mccredit.handoff import bundled_layouts, load_layout, render
 from mccredit.store import repositories as repo
 from mccredit.store import write_session
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 def _export(db: Engine) -> repo.PayrollExport:
     for who in ("P-1", "P-2"):
@@ -82,10 +84,12 @@ def test_bundled_layouts_render_a_stored_export(db: Engine) -> None:
         "workday-comp-change",
         "tyler-munis-personnel-action",
         "powerschool-future-pay-rates",
+        "pay-period-lines",
     }
     assert render(layouts["generic-csv"], export.csv) == export.csv.encode("utf-8")
     for layout in layouts.values():
-        assert render(layout, export.csv) == render(layout, export.csv)  # same export, same bytes
+        if layout.rows == "per_change":  # same export, same bytes
+            assert render(layout, export.csv) == render(layout, export.csv)
     workday = _sheet(render(layouts["workday-comp-change"], export.csv))
     assert workday[0] == (
         "Employee ID",
@@ -171,3 +175,31 @@ def test_a_layout_id_is_its_file_name(tmp_path: Path) -> None:
         load_layout(p)
     (prob,) = e.value.problems
     assert (prob.type, prob.line, prob.expected, prob.got) == ("layout.id", 1, "mine", "other")
+
+
+def test_pay_period_lines_need_pay_periods_and_nothing_is_exported_without(db: Engine) -> None:
+    """The hand-made evaluations here carry no salary periods: the per-pay-period layout
+    refuses the export before it is committed."""
+    from mccredit.errors import LayoutError
+    from mccredit.handoff import export_in_layout
+    from mccredit.rules import load_rules
+
+    transition(db, salary_change(db, "P-1").id, "approved")
+    with write_session(db) as s, pytest.raises(LayoutError) as e:
+        export_in_layout(
+            session=s, rules=load_rules(REPO), scopes=("*",), actor="t", layout="pay-period-lines"
+        )
+    assert "educator P-1" in str(e.value) and "per-change layout" in str(e.value)
+    with write_session(db) as s:
+        assert repo.list_payroll_changes(session=s, scopes=("*",), status="approved")[1] == 1
+
+
+def test_pay_date_needs_per_pay_period_rows(tmp_path: Path) -> None:
+    p = tmp_path / "pp.yaml"
+    p.write_text(
+        "id: pp\ntitle: T\nsystem: x\nsourced: t\ncolumns:\n  - {header: A, source: pay_date}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleError) as e:
+        load_layout(p)
+    assert "rows: per_pay_period" in e.value.problems[0].message

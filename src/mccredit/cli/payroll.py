@@ -115,6 +115,7 @@ def export(
     rules: RulesOpt = None,
 ) -> None:
     """Export every approved change once, in a layout; print the export id."""
+    from ..errors import LayoutError
     from ..handoff import choose_layout, export_in_layout
     from ..store._config import make_engine, write_session
     from ..store._migrate import SchemaError, upgrade
@@ -155,7 +156,7 @@ def export(
             if target != Path("-"):
                 tmp = _write_atomically(target, delivery.data)
             session.commit()
-    except (StoreError, SchemaError) as e:
+    except (StoreError, SchemaError, LayoutError) as e:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
         err.print(f"error: {e}; nothing was exported")
@@ -217,6 +218,7 @@ def show(
     rules: RulesOpt = None,
 ) -> None:
     """Write an earlier export again, byte for byte (the same bytes in a layout each time)."""
+    from ..errors import LayoutError
     from ..handoff import choose_layout, deliver
     from ..store._config import make_engine, read_session
     from ..store._migrate import SchemaError, upgrade
@@ -234,15 +236,15 @@ def show(
         upgrade(engine)
         with read_session(engine) as session:
             export = get_payroll_export(session=session, export_id=export_id, scopes=("*",))
-    except SchemaError as e:
+            if export is None:
+                err.print(f"error: no export {export_id!r}")
+                raise typer.Exit(2)
+            delivery = deliver(export, chosen, session)
+    except (SchemaError, LayoutError) as e:
         err.print(f"error: {e}")
         raise typer.Exit(2) from None
     finally:
         engine.dispose()
-    if export is None:
-        err.print(f"error: no export {export_id!r}")
-        raise typer.Exit(2)
-    delivery = deliver(export, chosen)
     if target == Path("-"):
         _stdout(delivery.data)
         return

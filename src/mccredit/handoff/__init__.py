@@ -13,7 +13,7 @@ from .layouts import (
     load_layout,
     render,
 )
-from .payroll import Delivery, deliver, export_in_layout
+from .payroll import Delivery, deliver, export_in_layout, pay_periods
 
 __all__ = [
     "CSV_MEDIA_TYPE",
@@ -28,5 +28,6 @@ __all__ = [
     "export_in_layout",
     "layouts_in",
     "load_layout",
+    "pay_periods",
     "render",
 ]

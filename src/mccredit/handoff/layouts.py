@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -29,7 +29,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .._yaml import ProblemException, load_file, locate, pydantic_problems
-from ..errors import Problem, RuleError, UnknownLayoutError
+from ..errors import LayoutError, Problem, RuleError, UnknownLayoutError
 from ..rules import RuleSet, default_root, layout_files
 from ..store.repositories import EXPORT_COLUMNS
 
@@ -39,6 +39,7 @@ __all__ = [
     "FIELDS",
     "XLSX_MEDIA_TYPE",
     "Layout",
+    "PayPeriods",
     "bundled_layouts",
     "choose_layout",
     "layouts_in",
@@ -48,12 +49,12 @@ __all__ = [
 
 DEFAULT_LAYOUT = "generic-csv"
 # Fields of the stored export plus the per-line fields a layout may add.
-LINE_FIELDS = ("line_kind", "line_amount", "reason")
+LINE_FIELDS = ("line_kind", "line_amount", "reason", "pay_date")
 FIELDS: tuple[str, ...] = (*EXPORT_COLUMNS, *LINE_FIELDS)
 MONEY = frozenset(
     {"annual", "new_annual", "annual_delta", "this_year_delta", "retro", "line_amount"}
 )
-DATES = frozenset({"effective_date"})
+DATES = frozenset({"effective_date", "pay_date"})
 DateFormat = Literal["iso", "mm/dd/yyyy", "yyyymmdd"]
 MoneyFormat = Literal["as_stored", "2dp", "cents"]
 _DATE_FORMATS = {"iso": "%Y-%m-%d", "mm/dd/yyyy": "%m/%d/%Y", "yyyymmdd": "%Y%m%d"}
@@ -102,6 +103,7 @@ class Layout(BaseModel):
     file: Literal["csv", "xlsx"] = "csv"
     sheet: str | None = Field(default=None, min_length=1, max_length=31)
     delimiter: Literal[",", "|", "\t"] = ","
+    rows: Literal["per_change", "per_pay_period"] = "per_change"
     retro: Literal["inline", "separate_line"] = "inline"
     reason_codes: dict[Literal["change", "retro"], str] = {}
     columns: list[Column] = Field(min_length=1)
@@ -114,6 +116,8 @@ class Layout(BaseModel):
             raise ValueError("`sheet` is for .xlsx layouts")
         if self.sheet is not None and any(c in self.sheet for c in "[]:*?/\\"):
             raise ValueError("a sheet name cannot hold any of [ ] : * ? / \\")
+        if self.rows == "per_change" and any(c.source == "pay_date" for c in self.columns):
+            raise ValueError("`pay_date` is a field of pay-period lines: set rows: per_pay_period")
         return self
 
     @property
@@ -211,16 +215,21 @@ def _text(col: Column, line: dict[str, str]) -> str:
     return text
 
 
+# (pay date ISO, amount, dated on or before the evaluation: retro) per change id
+PayPeriods = Mapping[str, Sequence[tuple[str, str, bool]]]
+
+
 def _lines(layout: Layout, row: dict[str, str]) -> list[dict[str, str]]:
     main = {
         **row,
         "line_kind": "change",
         "line_amount": row["annual_delta"],
         "reason": layout.reason_codes.get("change", ""),
+        "pay_date": "",
     }
     if layout.retro == "separate_line" and row["retro"]:
         retro = {
-            **row,
+            **main,
             "line_kind": "retro",
             "line_amount": row["retro"],
             "reason": layout.reason_codes.get("retro", ""),
@@ -229,14 +238,44 @@ def _lines(layout: Layout, row: dict[str, str]) -> list[dict[str, str]]:
     return [main]
 
 
-def _all_lines(layout: Layout, export_csv: str) -> list[dict[str, str]]:
+def _period_lines(layout: Layout, row: dict[str, str], periods: PayPeriods) -> list[dict[str, str]]:
+    found = periods.get(row["change_id"])
+    if not found:
+        raise LayoutError(
+            layout.id,
+            f"change {row['change_id']} (educator {row['educator_id']}) has no pay-period "
+            "lines in its stored evaluation (an unpriced change, or one evaluated before pay "
+            "periods were kept); export it in a per-change layout",
+        )
+    out = []
+    for day, amount, past in found:
+        retro = past and layout.retro == "separate_line"
+        out.append(
+            {
+                **row,
+                "line_kind": "retro" if retro else "period",
+                "line_amount": amount,
+                "reason": layout.reason_codes.get("retro" if retro else "change", ""),
+                "pay_date": day,
+            }
+        )
+    return out
+
+
+def _all_lines(layout: Layout, export_csv: str, periods: PayPeriods | None) -> list[dict[str, str]]:
     rows = list(csv.DictReader(io.StringIO(export_csv)))
-    return [line for row in rows for line in _lines(layout, row)]
+    if layout.rows == "per_change":
+        return [line for row in rows for line in _lines(layout, row)]
+    if periods is None:
+        raise LayoutError(layout.id, "per-pay-period lines need the export's evaluations")
+    return [line for row in rows for line in _period_lines(layout, row, periods)]
 
 
-def render(layout: Layout, export_csv: str) -> bytes:
-    """The stored generic export CSV, written in `layout`: same input, same bytes."""
-    lines = _all_lines(layout, export_csv)
+def render(layout: Layout, export_csv: str, periods: PayPeriods | None = None) -> bytes:
+    """The stored generic export CSV, written in `layout`: same input, same bytes. A
+    per-pay-period layout also needs `periods` (`handoff.pay_periods` reads them from the
+    export's stored evaluations); LayoutError when a change has none."""
+    lines = _all_lines(layout, export_csv, periods)
     if layout.file == "xlsx":
         return _xlsx(layout, lines)
     buf = io.StringIO()

@@ -11,17 +11,19 @@ and renames it after the commit: a failed export writes no file).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from ..rules import RuleSet
 from ..store.repositories import export_payroll
-from ..store.tables import PayrollExport
-from .layouts import CSV_MEDIA_TYPE, DEFAULT_LAYOUT, Layout, choose_layout, render
+from ..store.tables import EvaluationRecord, PayrollChange, PayrollExport
+from .layouts import CSV_MEDIA_TYPE, DEFAULT_LAYOUT, Layout, PayPeriods, choose_layout, render
 
-__all__ = ["Delivery", "deliver", "export_in_layout"]
+__all__ = ["Delivery", "deliver", "export_in_layout", "pay_periods"]
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,38 @@ class Delivery:
     media_type: str
 
 
-def deliver(export: PayrollExport, layout: Layout | None) -> Delivery:
-    """The export in `layout`; None (or generic-csv): the stored CSV itself, byte for byte."""
+def pay_periods(session: Session, export_id: str) -> PayPeriods:
+    """Per change of the export: the pay dates its stored evaluation lists (`salary.changes[]
+    .periods`: the school year's pay dates from the effective date, amounts summed over the
+    evaluation's lane moves and base increases), each marked retro when it is on or before the
+    evaluation date. Evaluations are never edited, so the lines are the same every time."""
+    pairs = session.exec(
+        select(PayrollChange.id, EvaluationRecord)
+        .join(EvaluationRecord, col(EvaluationRecord.id) == col(PayrollChange.evaluation_id))
+        .where(PayrollChange.export_id == export_id)
+    ).all()
+    out: dict[str, list[tuple[str, str, bool]]] = {}
+    for change_id, ev in pairs:
+        try:
+            salary = json.loads(ev.result_json).get("salary") or {}
+            totals: dict[str, Decimal] = {}
+            for change in salary.get("changes") or []:
+                for p in change.get("periods") or []:
+                    totals[p["date"]] = totals.get(p["date"], Decimal(0)) + Decimal(p["amount"])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            totals = {}  # not a result with pay periods: the layout says so
+        out[str(change_id)] = [
+            (day, str(amount), dt.date.fromisoformat(day) <= ev.as_of)
+            for day, amount in sorted(totals.items())
+        ]
+    return out
+
+
+def deliver(
+    export: PayrollExport, layout: Layout | None, session: Session | None = None
+) -> Delivery:
+    """The export in `layout`; None (or generic-csv): the stored CSV itself, byte for byte.
+    A per-pay-period layout reads the export's evaluations through `session`."""
     if layout is None or layout.id == DEFAULT_LAYOUT:
         return Delivery(
             export_id=export.id,
@@ -51,7 +83,13 @@ def deliver(export: PayrollExport, layout: Layout | None) -> Delivery:
         export_id=export.id,
         count=export.count,
         layout=layout.id,
-        data=render(layout, export.csv),
+        data=render(
+            layout,
+            export.csv,
+            pay_periods(session, export.id)
+            if session is not None and layout.rows == "per_pay_period"
+            else None,
+        ),
         filename=f"{export.id}.{layout.id}{layout.suffix}",
         media_type=layout.media_type,
     )
@@ -84,4 +122,4 @@ def export_in_layout(
     )
     if export is None:
         return None
-    return deliver(export, chosen)
+    return deliver(export, chosen, session)

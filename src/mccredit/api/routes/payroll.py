@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
 
-from ...errors import UnknownLayoutError
+from ...errors import LayoutError, UnknownLayoutError
 from ...handoff import XLSX_MEDIA_TYPE, Delivery, choose_layout, deliver, export_in_layout
 from ...store.repositories import (
     get_payroll_change,
@@ -162,6 +162,15 @@ def _unknown_layout(e: UnknownLayoutError) -> ApiProblem:
     )
 
 
+def _layout_cannot(e: LayoutError) -> ApiProblem:
+    return ApiProblem(
+        422,
+        f"{e}; nothing was exported",
+        kind="validation",
+        errors=[{"pointer": "#/query/layout", "detail": e.message, "loc": ["layout"]}],
+    )
+
+
 def _file_response(d: Delivery, status: int) -> Response:
     return Response(
         d.data,
@@ -228,6 +237,9 @@ def create_export(
         )
     except UnknownLayoutError as e:
         raise _unknown_layout(e) from None
+    except LayoutError as e:
+        session.rollback()
+        raise _layout_cannot(e) from None
     if delivery is None:
         session.rollback()
         return Response(status_code=204)
@@ -277,4 +289,7 @@ def read_export(
     export = get_payroll_export(session=session, export_id=export_id, scopes=key.scopes)
     if export is None:
         raise not_found("export", export_id)
-    return _file_response(deliver(export, chosen), 200)
+    try:
+        return _file_response(deliver(export, chosen, session), 200)
+    except LayoutError as e:
+        raise _layout_cannot(e) from None
