@@ -40,6 +40,7 @@ __all__ = [
     "advance",
     "build_ledger",
     "cycles_miss",
+    "renewals_miss",
     "document",
     "educator_miss",
     "renew",
@@ -347,7 +348,8 @@ def _cycle_for(
 
 def _pick_requirement(plan: Plan, ed: Educator, lic: License) -> RequirementRule | None:
     """The renewal requirement for a license: of those that match, the most specific (the
-    most conditions on the educator, the license and the cycle); between equally specific
+    most conditions on the educator, the license, the cycle's issue date (`cycles`) and its
+    renewal date (`renewals`: the cycle's end, the license's expiry)); between equally specific
     ones, the later written (a district's rules come after its state's)."""
     eget, lget = _educator_getter(ed), _license_getter(lic)
     found: list[tuple[int, int, RequirementRule]] = []
@@ -356,9 +358,13 @@ def _pick_requirement(plan: Plan, ed: Educator, lic: License) -> RequirementRule
             continue
         if req.cycles is not None and not req.cycles.contains(lic.issued):
             continue
+        if req.renewals is not None and not req.renewals.contains(
+            _cycle_for(lic, req, plan.as_of)[1]
+        ):
+            continue
         if req.when_educator.test(eget) and req.when_license.test(lget):
             specific = req.when_educator.size() + req.when_license.size()
-            specific += 0 if req.cycles is None else 1
+            specific += (req.cycles is not None) + (req.renewals is not None)
             found.append((specific, index, req))
     return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
@@ -374,6 +380,8 @@ def _no_requirement_reason(plan: Plan, ed: Educator, lic: License) -> str:
         why = []
         if r.cycles is not None and not r.cycles.contains(lic.issued):
             why.append(cycles_miss(r))
+        if r.renewals is not None and not r.renewals.contains(_cycle_for(lic, r, plan.as_of)[1]):
+            why.append(renewals_miss(r))
         if not r.when_educator.test(_educator_getter(ed)):
             why.append(educator_miss(r))
         if not r.when_license.test(_license_getter(lic)):
@@ -394,6 +402,15 @@ def cycles_miss(r: RequirementRule) -> str:
     """A requirement's cycles do not include the license's issue date."""
     assert r.cycles is not None
     return f"applies to licenses issued {r.cycles.start or '…'} to {r.cycles.until or '…'}"
+
+
+def renewals_miss(r: RequirementRule) -> str:
+    """A requirement's renewals do not include the cycle's end (the license's expiry)."""
+    assert r.renewals is not None
+    return (
+        f"applies to licenses renewing (cycle ending) {r.renewals.start or '…'} to "
+        f"{r.renewals.until or '…'}"
+    )
 
 
 def educator_miss(r: RequirementRule) -> str:

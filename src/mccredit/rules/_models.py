@@ -279,6 +279,8 @@ class RequirementRule(_Rule):
     when_educator: EducatorMatcher = Field(default_factory=lambda: parse_matcher(None, "educator"))
     when_license: LicenseMatcher = Field(default_factory=lambda: parse_matcher(None, "license"))
     cycles: Window | None = None
+    # licenses whose cycle ends (the license expires and is renewed) in this window
+    renewals: Window | None = None
     cycle_years: int = Field(default=5, gt=0)
     window: Literal["validity_period", "none"] = "validity_period"
     requires: dict[UnitId, Decimal]
