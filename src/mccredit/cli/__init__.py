@@ -2,7 +2,8 @@
 
 One module per command group, each importing downward only and adding its commands with
 `register(app)`: `rules` (validate, evaluate, explain, test, schema, demo), `salary`,
-`scenario`, `batch`, `store` (db, keys), `payroll` (export, show, layouts), `serve`, `events`.
+`scenario`, `batch`, `store` (db, keys), `payroll` (export, show, layouts), `serve`, `events`,
+`badges` (verify, ingest).
 The heavy stacks (SQLAlchemy, FastAPI, polars) load inside the command functions, so
 `mccredit --help` starts fast.
 
@@ -17,7 +18,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UnknownJurisdictionError
-from . import batch, events, payroll, rules, salary, scenario, serve, store
+from . import badges, batch, events, payroll, rules, salary, scenario, serve, store
 from ._common import (
     AsOf,
     JurisdictionOpt,
@@ -92,7 +93,7 @@ def _root(
         go_wide()
 
 
-for _group in (rules, salary, serve, store, batch, scenario, events, payroll):
+for _group in (rules, salary, serve, store, batch, scenario, events, payroll, badges):
     _group.register(app)
 
 
