@@ -38,6 +38,10 @@ __all__ = [
     "ReplayPublic",
     "RulesetRef",
     "ScenarioCostRequest",
+    "ScenarioRosterRef",
+    "ScenarioRunLinks",
+    "ScenarioRunPublic",
+    "ScenarioRunRequest",
     "StoredEvaluationPublic",
     "TransitionRequest",
 ]
@@ -160,6 +164,92 @@ class RulesetRef(BaseModel):
 class ProposalRef(BaseModel):
     name: str | None = None
     sha256: str
+
+
+class ScenarioRosterRef(_Body):
+    """The stored educators of one district (or state): `GET /v1/educators?jurisdiction=`."""
+
+    jurisdiction: str = Field(min_length=1, max_length=200, examples=["us-va/pwcs"])
+
+
+class ScenarioRunRequest(_Body):
+    """A costing run: a roster (stored or uploaded), proposals and assumptions."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "roster": {"jurisdiction": "us-va/pwcs"},
+                    "proposals": [
+                        {
+                            "proposal": "BA+15 at 12 graduate hours",
+                            "jurisdiction": "us-va/pwcs",
+                            "effective": "2025-07-01",
+                            "set": [{"rule": "pwcs.lane.ba15", "path": "requires", "value": 12}],
+                        }
+                    ],
+                    "assumptions": {
+                        "assumptions": "PWCS example",
+                        "from_year": 2025,
+                        "years": 3,
+                        "scale_growth": 0.02,
+                        "attrition": {"rate": 0.08, "replace_lane": "BA", "seed": 11},
+                    },
+                }
+            ]
+        },
+    )
+
+    roster: ScenarioRosterRef | None = Field(
+        None, description="Cost the stored educators of this jurisdiction (or give `educators`)."
+    )
+    educators: list[dict[str, Any]] | None = Field(
+        None, description="An uploaded roster: educator input documents (or give `roster`)."
+    )
+    proposals: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Proposal overlays (the YAML files' content as JSON), costed against the "
+        "baseline and each other; none costs the baseline alone.",
+    )
+    assumptions: dict[str, Any] = Field(
+        description="The costing assumptions (the assumptions file's content as JSON)."
+    )
+
+
+class ScenarioRunLinks(BaseModel):
+    status: str
+    result: str
+    report: str
+    tables: dict[str, str]
+
+
+class ScenarioRunPublic(BaseModel):
+    """A costing run: where it stands and what it was computed from, by sha256."""
+
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    jurisdiction: str
+    roster: Literal["stored", "uploaded"]
+    educators: int = Field(description="Educators in the roster (stored: read at start).")
+    roster_sha256: str = Field(description="Over the roster's educator documents, by id.")
+    ruleset: RulesetRef
+    assumptions_sha256: str
+    proposals: list[ProposalRef]
+    request_sha256: str
+    result_sha256: str | None = Field(
+        None, description="Over the stored costing document's canonical JSON."
+    )
+    view: Literal["full", "union"] = Field(
+        description="`union`: small groups suppressed for this key (mccredit.scenarios.privacy)."
+    )
+    created: dt.datetime
+    started: dt.datetime | None = None
+    finished: dt.datetime | None = None
+    created_by: str
+    error: dict[str, Any] | None = None
+    links: ScenarioRunLinks
 
 
 class EvaluationDocument(BaseModel):
