@@ -146,13 +146,15 @@ def test_a_proposal_that_changes_nothing_costs_zero_everywhere() -> None:
     for row, b in zip(p["vs_baseline"], doc["baseline"]["years"], strict=True):
         diffs = {k: v for k, v in row.items() if k not in not_differences}
         assert diffs == dict.fromkeys(diffs, "0.00")
-        assert row["built_in"] == row["increase_over_prior_year"] == (
-            b["increase_over_prior_year"] or "0.00"
+        assert (
+            row["built_in"]
+            == row["increase_over_prior_year"]
+            == (b["increase_over_prior_year"] or "0.00")
         )
     assert set(p["contract_term"]) >= {"salary_difference", "compensation_difference"}
-    assert all(
-        v == "0.00" for k, v in p["contract_term"].items() if "difference" in k
-    ), p["contract_term"]
+    assert all(v == "0.00" for k, v in p["contract_term"].items() if "difference" in k), p[
+        "contract_term"
+    ]
     assert all(b["people"] == 0 for b in p["gains"]["bands"] if b["band"] != "none")
     assert all(g["total_gain"] == "0.00" for g in p["gains"]["by_lane"])
     assert all(g["total_gain"] == "0.00" for g in p["gains"]["by_step_band"])
