@@ -109,6 +109,7 @@ class Credential(_Input):
     title: str | None = None
     earned: Date
     submitted: Date | None = None
+    approved: Date | None = None
     categories: list[Text] = Field(default_factory=list)
     contact_hours: Measure | None = None
     semester_credits: Measure | None = None
