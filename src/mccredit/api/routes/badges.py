@@ -63,6 +63,33 @@ class BadgeIntakePublic(BaseModel):
     credentials: list[BadgeCredentialPublic]
 
 
+EXAMPLE: dict[str, Any] = {
+    "file": "close-reading.json",
+    "sha256": "5f2b0c3e8a1d4f6b9c7e2a1d3f5b7c9e1a3d5f7b9c1e3a5d7f9b1c3e5a7d9f1b",
+    "status": "accepted",
+    "reasons": [],
+    "credentials": [
+        {
+            "id": "urn:uuid:6a1f0000-0000-4000-8000-000000000001",
+            "issuer": "digital-promise",
+            "status": "accepted",
+            "verification": {
+                "status": "verified",
+                "reason": None,
+                "reasons": [],
+                "method": "eddsa-rdfc-2022",
+                "issuer": "https://digitalpromise.org",
+                "registry_entry": "digital-promise",
+                "checked": "2026-06-30",
+            },
+            "reasons": [],
+            "credited": [{"unit": "pdp", "amount": "6.00", "rule": "tn.pdp.micro_credential"}],
+            "warnings": [],
+        }
+    ],
+}
+
+
 async def raw_body(request: Request) -> bytes:
     """The request body exactly as sent (the size guard has already limited it)."""
     return await request.body()
@@ -87,7 +114,15 @@ def _errors(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     response_model=BadgeIntakePublic,
     status_code=201,
     responses={
-        200: {"model": BadgeIntakePublic, "description": "A replay: already stored."},
+        201: {
+            "description": "Accepted: stored, with what each credential earned.",
+            "content": {"application/json": {"example": EXAMPLE}},
+        },
+        200: {
+            "model": BadgeIntakePublic,
+            "description": "A replay: already stored.",
+            "content": {"application/json": {"example": {**EXAMPLE, "status": "replay"}}},
+        },
         422: {"description": "Rejected: unreadable, or not creditable; `errors` says why."},
         **NOT_FOUND,
         **FORBIDDEN,
