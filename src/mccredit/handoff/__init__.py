@@ -1,6 +1,7 @@
 """Hand-offs to the systems people already run (issue 15): payroll export layouts as data
-and exports delivered in them."""
+and exports delivered in them; licensure work lists."""
 
+from ._roster import Roster, read_roster
 from .layouts import (
     CSV_MEDIA_TYPE,
     DEFAULT_LAYOUT,
@@ -14,20 +15,44 @@ from .layouts import (
     render,
 )
 from .payroll import Delivery, deliver, export_in_layout, pay_periods
+from .worklist import (
+    DEFAULT_WORKLIST,
+    SECTION_COLUMNS,
+    Worklist,
+    WorklistDocument,
+    build_worklist,
+    choose_worklist,
+    entries_csv,
+    load_worklist,
+    section_csv,
+    worklists_in,
+)
 
 __all__ = [
     "CSV_MEDIA_TYPE",
     "DEFAULT_LAYOUT",
+    "DEFAULT_WORKLIST",
     "FIELDS",
     "Delivery",
     "XLSX_MEDIA_TYPE",
     "Layout",
+    "Roster",
+    "SECTION_COLUMNS",
+    "Worklist",
+    "WorklistDocument",
+    "build_worklist",
     "bundled_layouts",
     "choose_layout",
+    "choose_worklist",
     "deliver",
+    "entries_csv",
     "export_in_layout",
     "layouts_in",
     "load_layout",
+    "load_worklist",
     "pay_periods",
+    "read_roster",
     "render",
+    "section_csv",
+    "worklists_in",
 ]
