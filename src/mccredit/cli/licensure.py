@@ -81,14 +81,13 @@ def worklist(
         ruleset = get_rules(find_root(rules))
         day = as_of_date(as_of)
         wl = choose_worklist(ruleset, jurisdiction, shape)
-        read = read_roster(roster, rules=ruleset, jurisdiction=jurisdiction, now=day)
+        read = read_roster(roster, rules=ruleset, jurisdiction=jurisdiction)
         doc = build_worklist(
             read.educators,
             rules=ruleset,
             jurisdiction=jurisdiction,
             as_of=day,
             worklist=wl,
-            badges=read.badges,
             rejected=read.rejected,
         )
     except MccreditError as e:

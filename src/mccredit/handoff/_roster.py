@@ -1,17 +1,15 @@
 """The roster a hand-off reads: a batch roster (a folder of `educators`/`credentials` tables,
 or one wide .csv/.parquet file; docs/BATCH.md) or educator files (JSON/YAML, or a folder of
-them). Badge documents in educator files are verified offline against the trust registry of
-the rules root (`rules/issuers/`), so a work list can show each one's result."""
+them). Badge documents in educator files become credentials with their verification record
+(badge intake, `mccredit.io.badges`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._yaml import ProblemException, load_file
 from ..errors import InputError, Problem
 from ..evaluation import to_educator
 from ..io.educator import Educator
@@ -25,8 +23,6 @@ class Roster:
     educators: list[Educator] = field(default_factory=list)
     # rows or files that could not be read: file, table/row or line, educator id, reason
     rejected: list[dict[str, Any]] = field(default_factory=list)
-    # (educator id, credential id) -> verification status of the badge it came from
-    badges: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def _is_batch(p: Path) -> bool:
@@ -41,9 +37,7 @@ def _educator_files(p: Path) -> list[Path]:
     return [p]
 
 
-def read_roster(
-    paths: Sequence[Path], *, rules: RuleSet, jurisdiction: str, now: dt.date | None = None
-) -> Roster:
+def read_roster(paths: Sequence[Path], *, rules: RuleSet, jurisdiction: str) -> Roster:
     """Every educator under `paths`; a file or row that is not a valid educator is listed in
     `rejected` (the rest still goes through). InputError when a path does not exist."""
     from ..batch import roster_educators
@@ -57,7 +51,6 @@ def read_roster(
             ]
         )
     out = Roster()
-    registry = None
     for p in paths:
         if _is_batch(p):
             eds, rej = roster_educators(p, jurisdiction=jurisdiction)
@@ -79,40 +72,4 @@ def read_roster(
                 )
                 continue
             out.educators.append(ed)
-            if registry is None:
-                registry = _registry(rules)
-            out.badges.update(_verify_badges(f, ed, registry, now))
-    return out
-
-
-def _registry(rules: RuleSet) -> Any:
-    from ..verify import load_registry
-
-    folder = rules.root / "rules" / "issuers"
-    return load_registry(folder) if folder.is_dir() else load_registry()
-
-
-def _verify_badges(
-    f: Path, ed: Educator, registry: Any, now: dt.date | None
-) -> dict[tuple[str, str], str]:
-    from ..verify import verify_credential
-    from .worklist import badge_id
-
-    try:
-        data = load_file(f).data
-    except ProblemException:  # pragma: no cover - it parsed a moment ago
-        return {}
-    docs = data.get("badges") if isinstance(data, dict) else None
-    out: dict[tuple[str, str], str] = {}
-    for doc in docs if isinstance(docs, list) else []:
-        if not isinstance(doc, dict):
-            continue
-        result = verify_credential(doc, registry, now)
-        status = result.status if result.reason is None else f"{result.status}: {result.reason}"
-        ids = [badge_id(doc)]
-        inner = (doc.get("credentialSubject") or {}).get("verifiableCredential")
-        if isinstance(inner, list):  # a CLR: its credentials share the CLR's result
-            ids.extend(badge_id(x) for x in inner if isinstance(x, dict))
-        for cid in ids:
-            out[(ed.id, cid)] = status
     return out

@@ -9,11 +9,11 @@ list in its jurisdiction.yaml (`licensure: {worklist: <id>}`, checked at load), 
 `generic-worklist`.
 
 An entry is "ready to approve" when the engine credited it (a ledger entry from one of the
-educator's credentials, dated within the license's renewal cycle) and, for a credential that
-arrived as a signed badge, its signature did not fail verification. Everything else the roster
-holds is listed as `held`, with the reason: not credited (the warning's code and message) or a
-badge whose verification was rejected. Verification runs offline against the trust registry in
-`rules/issuers/` (an unsigned or unknown-key badge is `unverified`, not held).
+educator's credentials, dated within the license's renewal cycle); its `verification` column is
+the credential's verification record from badge intake (`verified`, `unsigned`, `expired`, …;
+`no badge` for a credential declared without a badge document), which the engine's
+`accept.verification` policy has already applied. Everything else the roster holds is listed as
+`held`, with the reason (the warning's code and message).
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import hashlib
 import io
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,7 +42,6 @@ __all__ = [
     "WORKLIST_FIELDS",
     "Worklist",
     "WorklistDocument",
-    "badge_id",
     "build_worklist",
     "choose_worklist",
     "entries_csv",
@@ -254,12 +251,10 @@ def build_worklist(
     jurisdiction: str,
     as_of: dt.date,
     worklist: Worklist,
-    badges: dict[tuple[str, str], str] | None = None,
     rejected: Sequence[dict[str, Any]] = (),
 ) -> WorklistDocument:
     """Evaluate each educator for `as_of` and sort what a licensure clerk must see into the
-    work list's sections. `badges` maps (educator id, credential id) to the verification status
-    of the signed badge the credential came from (`verified`, `unverified`, `rejected: code`)."""
+    work list's sections (`rejected`: roster rows or files that could not be read)."""
     j = rules.get(jurisdiction)
     plan = plan_for(rules, j, as_of)
     doc = WorklistDocument(
@@ -269,11 +264,10 @@ def build_worklist(
         ruleset={"id": f"{j.id}@{j.version}", "sha256": j.sha256},
         rejected=list(rejected),
     )
-    checked = badges or {}
     for ed in sorted(educators, key=lambda e: e.id):
         doc.educators += 1
         result = evaluate_plan(plan, ed)
-        _sections(doc, ed, result, checked, j.catalog)
+        _sections(doc, ed, result, j.catalog)
     return doc
 
 
@@ -281,7 +275,6 @@ def _sections(
     doc: WorklistDocument,
     ed: Educator,
     result: dict[str, Any],
-    checked: dict[tuple[str, str], str],
     catalog: dict[tuple[str, str], Any],
 ) -> None:
     creds = {c.id: c for c in ed.credentials}
@@ -304,21 +297,8 @@ def _sections(
         )
         if renewals and lic is None:
             continue  # outside every renewal cycle: it counts for nothing a clerk approves
-        status = checked.get((ed.id, cred.id), "")
         credited.add(cred.id)
-        if status.startswith("rejected"):
-            doc.held.append(
-                {
-                    "educator_id": ed.id,
-                    "credential_id": cred.id,
-                    "title": cred.title or "",
-                    "date_completed": cred.earned.isoformat(),
-                    "code": "badge_rejected",
-                    "message": f"the badge's verification failed ({status}); check it before "
-                    "approving",
-                }
-            )
-            continue
+        status = cred.verification.status if cred.verification is not None else "no badge"
         expires = lic["cycle"]["end"] if lic else ""
         known = catalog.get((cred.issuer or "", cred.code or ""))  # the catalog's title, hours
         hours = (
@@ -348,7 +328,7 @@ def _sections(
                 "credit_unit": entry["unit"],
                 "categories": ";".join(entry.get("categories") or cred.categories),
                 "documentation": cred.evidence or "",
-                "verification": status or "no badge",
+                "verification": status,
                 "rule": entry["rule"],
                 "source": entry.get("source") or "",
             }
@@ -454,12 +434,3 @@ SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "advancement_eligible": ("educator_id", "educator_name", "from", "tier", "rule"),
 }
-
-
-def badge_id(doc: dict[str, Any]) -> str:
-    """The credential id intake gives a badge document (`io.badges`): its `id`, else a hash."""
-    return str(
-        doc.get("id")
-        or "badge-"
-        + hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    )
