@@ -1,5 +1,6 @@
-"""The roster a hand-off reads: a batch roster (a folder of `educators`/`credentials` tables,
-or one wide .csv/.parquet file; docs/BATCH.md) or educator files (JSON/YAML, or a folder of
+"""The roster a hand-off reads: a folder of Ed-Fi JSON (`handoff.edfi`), a batch roster (a
+folder of `educators`/`credentials` tables, or one wide .csv/.parquet file; docs/BATCH.md) or
+educator files (JSON/YAML, or a folder of
 them). Badge documents in educator files become credentials with their verification record
 (badge intake, `mccredit.io.badges`)."""
 
@@ -14,6 +15,7 @@ from ..errors import InputError, Problem
 from ..evaluation import to_educator
 from ..io.educator import Educator
 from ..rules import RuleSet
+from .edfi import is_edfi_folder, read_edfi
 
 __all__ = ["Roster", "read_roster"]
 
@@ -23,6 +25,8 @@ class Roster:
     educators: list[Educator] = field(default_factory=list)
     # rows or files that could not be read: file, table/row or line, educator id, reason
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    # educator id -> [(education organization id, begin date, end date)] (Ed-Fi assignments)
+    schools: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
 
 
 def _is_batch(p: Path) -> bool:
@@ -52,6 +56,15 @@ def read_roster(paths: Sequence[Path], *, rules: RuleSet, jurisdiction: str) -> 
         )
     out = Roster()
     for p in paths:
+        if is_edfi_folder(p):
+            got = read_edfi(p, jurisdiction=jurisdiction)
+            out.educators.extend(got.educators)
+            out.schools.update(got.schools)
+            out.rejected.extend(
+                {"file": pr.path, "row": pr.line, "educator_id": None, "reason": pr.message}
+                for pr in got.problems
+            )
+            continue
         if _is_batch(p):
             eds, rej = roster_educators(p, jurisdiction=jurisdiction)
             out.educators.extend(eds)
