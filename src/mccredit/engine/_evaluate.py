@@ -55,7 +55,15 @@ _LEDGER_ORDER = attrgetter("date", "credential", "rule", "unit")
 class Facts:
     """A credential as matchers see it: its own fields plus catalog-derived ones."""
 
-    __slots__ = ("cred", "categories", "contact_hours", "accepted", "in_catalog", "stack")
+    __slots__ = (
+        "cred",
+        "categories",
+        "contact_hours",
+        "accepted",
+        "in_catalog",
+        "stack",
+        "verification",
+    )
 
     def __init__(self, cred: Credential, plan: Plan) -> None:
         j = plan.jurisdiction
@@ -74,6 +82,8 @@ class Facts:
         self.accepted = cred.issuer is not None and cred.issuer in j.accepted_issuers
         self.in_catalog = entry is not None
         self.stack: tuple[str, ...] = plan.stacks_of(cred.code) if cred.code else ()
+        v = cred.verification
+        self.verification: str | None = None if v is None else v.status
 
     def get(self, name: str) -> Any:
         if name in _OWN_FIELDS:
@@ -82,7 +92,9 @@ class Facts:
 
 
 # the fields a `Facts` answers itself; every other field is the credential's
-_OWN_FIELDS = frozenset(("categories", "contact_hours", "accepted", "in_catalog", "stack"))
+_OWN_FIELDS = frozenset(
+    ("categories", "contact_hours", "accepted", "in_catalog", "stack", "verification")
+)
 
 
 def _educator_getter(ed: Educator) -> Callable[[str], Any]:
@@ -105,9 +117,42 @@ def _warn(
     return what.warn(credential=credential, rule=rule, **params)
 
 
+def _verification_gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
+    """Why a badge's verification result keeps it from credit here (issue 12), or None: the
+    result must be one `accept.verification` credits (default: `verified`), and a verified
+    badge's registry entry one `accept.registry` trusts (when it names any)."""
+    cred, j = facts.cred, plan.jurisdiction
+    v = cred.verification
+    if v is None:
+        return None
+    if v.status not in j.credited_verification:
+        why = "; ".join(f"{r.code}: {r.message}" for r in v.reasons) or v.status
+        return _warn(
+            WarningCode.VERIFICATION_NOT_CREDITED,
+            credential=cred.id,
+            status=v.status,
+            reasons=why,
+            jurisdiction=j.id,
+            credited=" or ".join(sorted(j.credited_verification)),
+        )
+    trusted = j.trusted_registry
+    if v.status == "verified" and trusted is not None and v.registry_entry not in trusted:
+        return _warn(
+            WarningCode.REGISTRY_ENTRY_NOT_TRUSTED,
+            credential=cred.id,
+            entry=v.registry_entry,
+            jurisdiction=j.id,
+            trusted=", ".join(sorted(trusted)),
+        )
+    return None
+
+
 def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
     """Why a credential is not credited at all, or None when it may be."""
     cred, j = facts.cred, plan.jurisdiction
+    refused = _verification_gate(facts, plan)
+    if refused is not None:
+        return refused
     if cred.kind != "micro_credential":
         return None
     if cred.issuer is None:
@@ -200,6 +245,7 @@ def _award(
             categories=cats,
             match=facts,
             notes=list(notes),
+            verification=None if cred.verification is None else cred.verification.brief(),
         ),
         None,
     )
@@ -643,6 +689,17 @@ def build_ledger(
         if why is not None:
             warnings.append(why)
             continue
+        v = cred.verification
+        if v is not None and v.status != "verified":
+            warnings.append(
+                _warn(
+                    WarningCode.UNVERIFIED_CREDITED,
+                    credential=cred.id,
+                    status=v.status,
+                    reason=v.reason,
+                    jurisdiction=plan.jurisdiction.id,
+                )
+            )
         matched = False
         credited.append(facts)
         get = facts.get
