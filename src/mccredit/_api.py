@@ -27,6 +27,7 @@ from .evaluation import (
 from .io.educator import Educator
 from .rules import RuleSet
 from .scenarios import Proposal, apply_proposal
+from .verify import TrustRegistry
 
 __all__ = ["default_rules", "evaluate", "explain", "load_rules", "to_educator", "to_json"]
 
@@ -38,18 +39,22 @@ def evaluate(
     as_of: dt.date | str | None = None,
     rules: RuleSet | None = None,
     proposal: Proposal | dict[str, Any] | None = None,
+    registry: TrustRegistry | None = None,
 ) -> dict[str, Any]:
     """Evaluate one educator; returns the DESIGN.md §4 document (amounts as strings).
 
     `jurisdiction` defaults to the educator's own; `as_of` defaults to today; `proposal` is a
-    what-if overlay (see `mccredit.scenarios`), named with its sha256 in the result.
+    what-if overlay (see `mccredit.scenarios`), named with its sha256 in the result. Badges
+    under the educator's `badges` are verified on `as_of` against `registry` (default: the
+    rules' trust registry, rules/issuers/).
     """
     ruleset = rules if rules is not None else default_rules()
-    ed = to_educator(educator, rules=ruleset)
+    day = as_of_date(as_of)
+    ed = to_educator(educator, rules=ruleset, as_of=day, registry=registry)
     j = ruleset.get(jurisdiction or ed.jurisdiction)
     if proposal is not None:
         j = apply_proposal(j, proposal)
-    plan = plan_for(ruleset, j, as_of_date(as_of))
+    plan = plan_for(ruleset, j, day)
     return evaluate_plan(plan, ed)
 
 

@@ -51,6 +51,7 @@ CREDENTIAL_COLUMNS: tuple[Column, ...] = (
     Column("title", "text"),
     Column("earned", "date", True, "YYYY-MM-DD"),
     Column("submitted", "date", doc="YYYY-MM-DD, not before earned"),
+    Column("approved", "date", doc="YYYY-MM-DD, the district's prior approval (if any)"),
     Column("categories", "categories", doc="';'-separated in CSV, list<string> in Parquet"),
     Column("contact_hours", "measure", doc="decimal >= 0, at most 4 decimal places"),
     Column("semester_credits", "measure"),

@@ -58,7 +58,7 @@ def educators_from_rows(
             "categories": list(r["categories"] or ()),
             "audited": bool(r["audited"]),
         }
-        for k in ("issuer", "code", "title", "submitted"):
+        for k in ("issuer", "code", "title", "submitted", "approved"):
             if r[k] is not None:
                 c[k] = r[k]
         for k in ("contact_hours", "semester_credits", "ceus"):

@@ -15,8 +15,9 @@ cursor and the run's counters. A run killed anywhere loses at most its open batc
 next run does again; the outbox's unique key makes a re-derived event a no-op. So every event
 is written exactly once. Then due webhook deliveries are attempted (see `_deliver`).
 
-One run at a time per store: PostgreSQL holds an advisory lock, SQLite an OS lock on a file
-beside the database; both die with the process, so a killed run never blocks the next.
+One run at a time per store: PostgreSQL holds an advisory lock (keyed by schema), SQLite an
+OS lock on a file beside the database; both die with the process, so a killed run never
+blocks the next.
 """
 
 from __future__ import annotations
@@ -112,14 +113,21 @@ def events_lock(engine: Engine) -> Iterator[None]:
     """Hold the store's events lock, or raise `EventsBusyError` at once."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": _LOCK_ID})
+            # keyed by schema too: two stores in one database do not block each other
+            got = conn.execute(
+                sa.text("SELECT pg_try_advisory_lock(:k, hashtext(current_schema()))"),
+                {"k": _LOCK_ID},
+            )
             if not got.scalar():
                 raise EventsBusyError("another `mccredit events run` is working on this store")
             conn.commit()
             try:
                 yield
             finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK_ID})
+                conn.execute(
+                    sa.text("SELECT pg_advisory_unlock(:k, hashtext(current_schema()))"),
+                    {"k": _LOCK_ID},
+                )
                 conn.commit()
         return
     db = engine.url.database
@@ -146,6 +154,7 @@ def events_lock(engine: Engine) -> Iterator[None]:
 class _Context:
     rules: RuleSet
     today: dt.date
+    now: Callable[[], dt.datetime] = utcnow
     plans: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, EventSettings] = field(default_factory=dict)
     reviews: dict[str, dict[str, dt.date]] = field(default_factory=dict)
@@ -258,7 +267,7 @@ def _batch(
                 if any(ev.kind == "lane_eligible" for ev in events):
                     events, n = _propose(session, ed, doc, events)
                     proposed += n
-                new = write_events_in(conn, events, webhooks=hooks)
+                new = write_events_in(conn, events, webhooks=hooks, now=ctx.now)
                 written += len(new)
                 kinds.update(ev.kind for _, ev in new)
             except MccreditError as e:  # an educator the rules cannot evaluate: reported
@@ -334,7 +343,7 @@ def run_events(
     """One run: every changed educator in batches of `batch_size` (at most `max_batches`
     batches: the run then stays open and the next run resumes it), then the due webhook
     deliveries (`send` defaults to `http_sender()`). `today` is the day evaluated for; `now`
-    the clock deliveries are signed and scheduled by. `on_batch` is called after each
+    the clock that stamps events and signs and schedules deliveries. `on_batch` is called after each
     committed batch."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -342,7 +351,7 @@ def run_events(
         run_id, resumed = _start_run(engine, today)
         report = RunReport(run_id=run_id, today=today, resumed=resumed)
         shas = {jid: j.sha256 for jid, j in rules.jurisdictions.items()}
-        ctx = _Context(rules=rules, today=today)
+        ctx = _Context(rules=rules, today=today, now=now)
         after: str | None = None
         done = True
         while True:

@@ -79,6 +79,8 @@ class LedgerEntry:
     notes: list[str] = field(default_factory=list)
     consumed_by: str | None = None
     original: Decimal | None = None
+    # what verifying the credential's badge found (issue 12); None for a declared credential
+    verification: dict[str, Any] | None = None
 
     def as_dict(self, show: Any) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -102,4 +104,6 @@ class LedgerEntry:
             out["notes"] = list(self.notes)
         if self.consumed_by is not None:
             out["consumed_by"] = self.consumed_by
+        if self.verification is not None:
+            out["verification"] = dict(self.verification)
         return out

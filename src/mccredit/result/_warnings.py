@@ -36,6 +36,10 @@ class WarningCode(StrEnum):
     DUPLICATE_CREDENTIAL = "duplicate_credential"
     MEASURE_MISSING = "measure_missing"
     NO_RULE = "no_rule"
+    # badge verification (issue 12; engine only: batch rosters carry no badges)
+    VERIFICATION_NOT_CREDITED = "verification_not_credited"
+    REGISTRY_ENTRY_NOT_TRUSTED = "registry_entry_not_trusted"
+    UNVERIFIED_CREDITED = "unverified_credited"
     # renewal and the document (engine and batch)
     NO_REQUIREMENT = "no_requirement"
     RULE_REVIEW_DUE = "rule_review_due"
@@ -50,6 +54,9 @@ class WarningCode(StrEnum):
     BASE_INCREASE_CAPPED = "base_increase_capped"
     RETRO_EARLIER_YEARS = "retro_earlier_years"
     TOP_STEP = "top_step"
+    PRIOR_APPROVAL_MISSING = "prior_approval_missing"
+    SALARY_CREDIT_CAPPED = "salary_credit_capped"
+    SALARY_CREDIT_EXPIRED = "salary_credit_expired"
 
     @property
     def template(self) -> str:
@@ -96,6 +103,13 @@ TEMPLATES: dict[WarningCode, str] = {
     "has no {per}",
     WarningCode.NO_RULE: "no rule of {jurisdiction} in force on {as_of} credits {kind} "
     "'{credential}'; not credited",
+    WarningCode.VERIFICATION_NOT_CREDITED: "credential '{credential}': verification {status} "
+    "({reasons}); {jurisdiction} credits badges only when {credited}; not credited",
+    WarningCode.REGISTRY_ENTRY_NOT_TRUSTED: "credential '{credential}' verified against registry "
+    "entry '{entry}', which {jurisdiction} does not trust (accept.registry: {trusted}); "
+    "not credited",
+    WarningCode.UNVERIFIED_CREDITED: "credential '{credential}' is credited with verification "
+    "{status} ({reason}): {jurisdiction}'s accept.verification allows it; check it by hand",
     WarningCode.NO_REQUIREMENT: "{jurisdiction} has no renewal requirement in force on {as_of} "
     "for a '{license}' license ({reason})",
     WarningCode.RULE_REVIEW_DUE: "rule '{rule}' was due for review by {review_by}: it may be stale",
@@ -118,6 +132,14 @@ TEMPLATES: dict[WarningCode, str] = {
     "year: this year's figures are priced on {schedule}; pay owed for school years before "
     "{school_year} is not computed here",
     WarningCode.TOP_STEP: "step {target} is not in {schedule}; the step stays {step}",
+    WarningCode.PRIOR_APPROVAL_MISSING: "credential '{credential}' has {found}; {rule} counts a "
+    "credential toward salary only with the district's approval before it is earned: not "
+    "counted toward salary",
+    WarningCode.SALARY_CREDIT_CAPPED: "credential '{credential}': {rule} counts at most {most} "
+    "salary credit a year (the year from {year}); {over} of its {full} not counted",
+    WarningCode.SALARY_CREDIT_EXPIRED: "credential '{credential}': {amount} salary credit of "
+    "{rule} left the bank on {until} ({years} years after it was earned) unused by a lane move; "
+    "not counted",
 }
 
 

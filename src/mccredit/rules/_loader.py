@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from .._yaml import Located, ProblemException, load_file, locate, pydantic_problems
 from ..errors import Problem, RuleError, UnknownJurisdictionError
+from ..verify import TrustRegistry, load_registry
 from ._matchers import Matcher
 from ._models import (
     AdvancementRule,
@@ -138,6 +139,10 @@ class Jurisdiction:
     proposal: dict[str, Any] | None = None
     # issuers whose catalog code list is complete (an unknown code is refused)
     complete_code_issuers: frozenset[str] = frozenset()
+    # accept.verification: the badge verification results credited (issue 12)
+    credited_verification: frozenset[str] = frozenset({"verified"})
+    # accept.registry: the trust-registry entries that vouch here (None: any)
+    trusted_registry: frozenset[str] | None = None
     # declared by the jurisdiction and its state: what rules may name
     license_types: tuple[str, ...] = ()
     categories: dict[str, str] = field(default_factory=dict)
@@ -218,6 +223,7 @@ class RuleSet:
     root: Path
     jurisdictions: dict[str, Jurisdiction]
     catalogs: dict[str, CatalogFile]
+    registry: TrustRegistry = field(default_factory=TrustRegistry)
 
     def get(self, jurisdiction_id: str) -> Jurisdiction:
         try:
@@ -322,6 +328,8 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
             ]
         )
     catalogs, catalog_files = _load_catalogs(col, base / "rules" / "catalogs")
+    issuer_files = _yaml_files(base / "rules" / "issuers")
+    registry = _load_issuers(col, issuer_files)
     raws: dict[str, _Raw] = {}
     for jpath in sorted((base / "jurisdictions").rglob("jurisdiction.yaml")):
         raw = _load_jurisdiction(col, jpath, base)
@@ -335,12 +343,24 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
         raws[raw.jfile.id] = raw
     resolved: dict[str, Jurisdiction] = {}
     for jid in sorted(raws, key=lambda j: j.count("/")):
-        j = _resolve(col, raws, jid, catalogs, catalog_files)
+        j = _resolve(col, raws, jid, catalogs, catalog_files, issuer_files)
         if j is not None:
             resolved[jid] = j
     if col.problems:
         raise RuleError(_dedupe(col.problems))
-    return RuleSet(root=base, jurisdictions=resolved, catalogs=catalogs)
+    return RuleSet(root=base, jurisdictions=resolved, catalogs=catalogs, registry=registry)
+
+
+def _load_issuers(col: _Collector, files: list[Path]) -> TrustRegistry:
+    """The trust registry under `rules/issuers/` (issue 12), validated like rule files. Its
+    files count in every jurisdiction's sha256: they decide which badges verify."""
+    if not files:
+        return TrustRegistry()
+    try:
+        return load_registry(*files)
+    except RuleError as e:
+        col.problems.extend(e.problems)
+        return TrustRegistry()
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -524,6 +544,7 @@ def _resolve(
     jid: str,
     catalogs: dict[str, CatalogFile],
     catalog_files: dict[str, Path],
+    issuer_files: list[Path],
 ) -> Jurisdiction | None:
     chain = _chain(col, raws, jid)
     if not chain:
@@ -535,6 +556,8 @@ def _resolve(
     uses: list[str] = []
     files: list[Path] = []
     accept_issuers: list[str] | None = None
+    credited: list[str] | None = None
+    trusted: list[str] | None = None
     strict = False
     salary = None
     license_types: list[str] = []
@@ -552,6 +575,10 @@ def _resolve(
         if level.jfile.accept.issuers is not None:
             accept_issuers = level.jfile.accept.issuers
         acc = level.jfile.accept
+        if acc.verification is not None:
+            credited = list(acc.verification)
+        if acc.registry is not None:
+            trusted = list(acc.registry)
         if "approved_codes_only" in acc.model_fields_set:
             strict = acc.approved_codes_only
         elif acc.strict_codes is not None:  # the older spelling
@@ -586,6 +613,7 @@ def _resolve(
             catalog[(e.issuer, e.code)] = e
         for s in cat.stacks:
             stacks[s.id] = s
+    files.extend(issuer_files)
     accepted = frozenset(accept_issuers if accept_issuers is not None else names)
     for iss in sorted(accepted - set(names)):
         col.problem(
@@ -683,6 +711,8 @@ def _resolve(
         },
         strict_codes=strict,
         complete_code_issuers=frozenset(complete),
+        credited_verification=frozenset(credited if credited is not None else ["verified"]),
+        trusted_registry=None if trusted is None else frozenset(trusted),
         license_types=tuple(license_types),
         categories=categories,
         files=rels,

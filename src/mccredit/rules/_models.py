@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from .._types import Date
+from ..verify._result import Verification
 from ._dated import DatedDecimal
 from ._matchers import Matcher, parse_matcher
 from ._paydates import calendar_problem
@@ -279,6 +280,8 @@ class RequirementRule(_Rule):
     when_educator: EducatorMatcher = Field(default_factory=lambda: parse_matcher(None, "educator"))
     when_license: LicenseMatcher = Field(default_factory=lambda: parse_matcher(None, "license"))
     cycles: Window | None = None
+    # licenses whose cycle ends (the license expires and is renewed) in this window
+    renewals: Window | None = None
     cycle_years: int = Field(default=5, gt=0)
     window: Literal["validity_period", "none"] = "validity_period"
     requires: dict[UnitId, Decimal]
@@ -332,12 +335,44 @@ class AdvancementRule(_Rule):
 
 
 class LaneCredit(_Model):
-    """How a credential earns `salary_credit` toward lanes."""
+    """How a credential earns `salary_credit` toward lanes.
+
+    Contract clauses (issue 10), each optional:
+    - `hours_per_credit: N` ("N hours of non-college work = 1 salary credit"): the measure of
+      the credentials this spec matches is pooled in earned order and every full N of it earns
+      `amount` credit, credited to the credential that completes the N; the rest stays banked
+      toward the next credit (never a fraction of a credit).
+    - `prior_approval: true`: a credential counts only when it carries an `approved` date on or
+      before its `earned` date (the district approved the course before it was taken); else a
+      `prior_approval_missing` warning and nothing toward salary.
+    - `max_per_year: X` (an annual cap, in salary credit): at most X credit from this spec per
+      year, the year starting on `year_start` (MM-DD; default the school year start), by the
+      credential's earned date; the excess is not counted (`salary_credit_capped`).
+    - `expires_after_years: N`: credit not used by a lane move within N years of its earned
+      date leaves the bank: it cannot complete a move qualifying later, and what is left at
+      `as_of` is reported (`salary_credit_expired`), not carried.
+    """
 
     when: CredentialMatcher
     per: Literal["credential", "contact_hours", "semester_credits", "ceus"]
     amount: Dated
     categories: list[str] | None = None
+    hours_per_credit: Decimal | None = Field(default=None, gt=0)
+    prior_approval: bool = False
+    max_per_year: Decimal | None = Field(default=None, gt=0)
+    year_start: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    expires_after_years: int | None = Field(default=None, gt=0, le=50)
+
+    @model_validator(mode="after")
+    def _clauses(self) -> LaneCredit:
+        if self.hours_per_credit is not None and self.per == "credential":
+            raise ValueError(
+                "hours_per_credit pools a measure: use per: contact_hours, semester_credits "
+                "or ceus, not per: credential"
+            )
+        if self.year_start is not None and self.max_per_year is None:
+            raise ValueError("year_start goes with max_per_year (the cap's year)")
+        return self
 
 
 class Deadline(_Model):
@@ -368,6 +403,9 @@ class LaneRule(_Rule):
     earned_after: Literal["placement", "none"] = "none"
     evidence_within_days: int | None = Field(default=None, gt=0)
     deadlines: list[Deadline] = Field(default_factory=list)
+    #: `lateral` (default): the move keeps the step (a mid-year move gains no step);
+    #: `advance`: the move also gains one step, where the schedule has it (issue 10)
+    step_on_move: Literal["lateral", "advance"] = "lateral"
 
 
 class BaseIncreaseRule(_Rule):
@@ -480,6 +518,17 @@ class AcceptSettings(_Model):
     issuers: list[str] | None = None
     approved_codes_only: bool = False
     strict_codes: bool | None = None
+    verification: list[Verification] | None = Field(
+        default=None,
+        description="Which verification results of a badge earn credit (issue 12); default "
+        "`[verified]`. A result other than `verified` listed here is credited with a "
+        "warning (e.g. `hosted_unverified` where staff approve pasted OB 2.0 links).",
+    )
+    registry: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]] | None = Field(
+        default=None,
+        description="Which trust-registry entries (rules/issuers/) vouch for a verified badge "
+        "here; default: any entry, the badge then passing the issuer gate as its catalog issuer.",
+    )
 
 
 class _EventDecl(_Model):
