@@ -468,8 +468,15 @@ def educator_miss(r: RequirementRule) -> str:
 
 
 def _renewal(
-    plan: Plan, lic: License, req: RequirementRule, ledger: list[LedgerEntry]
+    plan: Plan,
+    lic: License,
+    req: RequirementRule,
+    ledger: list[LedgerEntry],
+    account: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One license's renewal. With `account` (for `explain`), it is filled with how each
+    ledger entry fared: outside the window, counted, cut by a cycle cap (and which), and every
+    part of the category allocation."""
     start, end = _cycle_for(lic, req, plan.as_of)
     show = plan.show
     in_window = [
@@ -494,6 +501,7 @@ def _renewal(
     # all cycle caps at once, entry by entry in date order (independent of the caps' order)
     spent: dict[str, Decimal] = defaultdict(Decimal)
     excluded: dict[str, Decimal] = defaultdict(Decimal)
+    bound: dict[int, CapRule] = {}
     for e in in_window:
         hits = [c for c in caps if _cap_matches(c, e)]
         if not hits:
@@ -502,6 +510,8 @@ def _renewal(
             ((max(ZERO, limits[c.id] - spent[c.id]), c) for c in hits), key=lambda r: r[0]
         )
         take = min(counted[id(e)], room)
+        if take < counted[id(e)]:
+            bound[id(e)] = binding
         excluded[binding.id] += counted[id(e)] - take
         counted[id(e)] = take
         for c in hits:
@@ -523,6 +533,7 @@ def _renewal(
     remaining = {u: max(ZERO, a - earned[u]) for u, a in required.items()}
     categories: dict[str, Any] = {}
     allocation: list[dict[str, Any]] = []
+    parts: list[tuple[LedgerEntry, str, Decimal]] = []
     if req.categories:
         cu = req.cat_unit
         items = [
@@ -537,6 +548,7 @@ def _renewal(
         for key, cat, amt in allocate(items, req.categories, req.open_categories, scale):
             got[cat] += amt
             e = index[key]
+            parts.append((e, cat, amt))
             allocation.append(
                 {
                     "credential": e.credential,
@@ -566,6 +578,21 @@ def _renewal(
     else:
         status = "on_track"
     short = [c for c, v in categories.items() if Decimal(v["remaining"]) > 0]
+    if account is not None:
+        units = set(required) | ({req.cat_unit} if req.categories else set())
+        account.update(
+            {
+                "requirement": req,
+                "cycle": (start, end),
+                "entries": [
+                    (e, id(e) in counted, counted.get(id(e), ZERO), bound.get(id(e)))
+                    for e in ledger
+                    if e.amount > 0 and e.unit in units
+                ],
+                "parts": parts,
+                "category_unit": req.cat_unit if req.categories else None,
+            }
+        )
     out: dict[str, Any] = {
         "license": lic.type,
         "license_id": lic.id,
@@ -584,7 +611,14 @@ def _renewal(
     return out
 
 
-def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[dict[str, Any]]:
+def _advancement(
+    plan: Plan,
+    ed: Educator,
+    ledger: list[LedgerEntry],
+    accounts: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Each reachable tier, eligible or not, with its unmet conditions. With `accounts` (for
+    `explain`), one account per tier lists every condition, met or not, with required / found."""
     out: list[dict[str, Any]] = []
     eget = _educator_getter(ed)
     for adv in plan.advancement:
@@ -596,12 +630,23 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
             continue  # already holds the tier this advancement leads to
         start, end = _cycle_for(lic, None, plan.as_of)
         unmet: list[dict[str, Any]] = []
+        met: list[dict[str, Any]] = []
         earned: dict[str, Decimal] = defaultdict(Decimal)
         for e in ledger:
             if e.amount > 0 and (adv.window == "none" or start <= e.date <= end):
                 earned[e.unit] += e.amount
         for unit, need in adv.requires.items():
-            if earned[unit] < need:
+            if earned[unit] >= need:
+                met.append(
+                    {
+                        "condition": unit,
+                        "required": plan.show(unit, need),
+                        "found": plan.show(unit, earned[unit]),
+                        "message": f"{plan.show(unit, earned[unit])} {unit} earned "
+                        f"from {start} to {end}",
+                    }
+                )
+            else:
                 unmet.append(
                     {
                         "condition": unit,
@@ -613,7 +658,16 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
         cond = adv.conditions
         if cond.experience_years is not None:
             have = ed.experience_years
-            if have is None or have < cond.experience_years:
+            if have is not None and have >= cond.experience_years:
+                met.append(
+                    {
+                        "condition": "experience_years",
+                        "required": str(cond.experience_years),
+                        "found": str(have),
+                        "message": f"{have} years of experience",
+                    }
+                )
+            else:
                 unmet.append(
                     {
                         "condition": "experience_years",
@@ -629,7 +683,17 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
             ok = len(recent) == cond.evaluation_years and all(
                 ev.score >= cond.evaluation_min_score for ev in recent
             )
-            if not ok:
+            if ok:
+                met.append(
+                    {
+                        "condition": "evaluations",
+                        "required": f"last {cond.evaluation_years} scores "
+                        f">= {cond.evaluation_min_score}",
+                        "found": ", ".join(f"{ev.year}: {ev.score}" for ev in recent),
+                        "message": "recent evaluations meet the minimum score",
+                    }
+                )
+            else:
                 unmet.append(
                     {
                         "condition": "evaluations",
@@ -649,6 +713,15 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
                 **cite(adv),
             }
         )
+        if accounts is not None:
+            accounts.append(
+                {
+                    "rule": adv,
+                    "window": (start, end) if adv.window != "none" else None,
+                    "conditions": [{**c, "met": True} for c in met]
+                    + [{**c, "met": False} for c in unmet],
+                }
+            )
     return out
 
 
@@ -754,10 +827,15 @@ def build_ledger(
 
 
 def renew(
-    plan: Plan, ed: Educator, ledger: list[LedgerEntry], warnings: list[dict[str, Any]]
+    plan: Plan,
+    ed: Educator,
+    ledger: list[LedgerEntry],
+    warnings: list[dict[str, Any]],
+    accounts: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """The renewal step: one status per license with a requirement in force (a license with
-    neither a requirement nor an advancement path adds a `no_requirement` warning)."""
+    neither a requirement nor an advancement path adds a `no_requirement` warning). With
+    `accounts`, one account per renewal (see `_renewal`)."""
     renewal: list[dict[str, Any]] = []
     for lic in sorted(ed.licenses, key=lambda li: (li.issued, li.type)):
         req = _pick_requirement(plan, ed, lic)
@@ -773,13 +851,22 @@ def renew(
                     )
                 )
             continue
-        renewal.append(_renewal(plan, lic, req, ledger))
+        acc: dict[str, Any] | None = None
+        if accounts is not None:
+            acc = {}
+            accounts.append(acc)
+        renewal.append(_renewal(plan, lic, req, ledger, acc))
     return renewal
 
 
-def advance(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[dict[str, Any]]:
+def advance(
+    plan: Plan,
+    ed: Educator,
+    ledger: list[LedgerEntry],
+    accounts: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """The advancement step: each tier reachable from a license held, eligible or not."""
-    return _advancement(plan, ed, ledger)
+    return _advancement(plan, ed, ledger, accounts)
 
 
 def document(
