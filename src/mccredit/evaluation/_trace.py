@@ -16,7 +16,8 @@ figures cannot disagree. It lists:
 - `renewal`: per license, the ledger total against what counted: the entries outside the window
   (with their total), the entries a cycle cap cut, and every part of the category allocation
   (the part not placed in a category has `category: null`);
-- `advancement`: every condition of each tier, met or not, with required / found;
+- `advancement`: every condition of each tier, met or not, with required / found (and each
+  alternative path's, with the one that stands in for the credit: `satisfied_by`);
 - `salary`: each salary ledger line and what became of it;
 - `notes`: the source notes of every rule behind a figure (where the reasoning behind inferred
   values lives).
@@ -325,6 +326,8 @@ def build_trace(
                 if window is None
                 else {"start": window[0].isoformat(), "end": window[1].isoformat()},
                 "conditions": acc["conditions"],
+                "satisfied_by": a.get("satisfied_by"),
+                "alternatives": a.get("alternatives", []),
             }
         )
 

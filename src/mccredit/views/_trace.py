@@ -49,6 +49,13 @@ def render_trace(trace: dict[str, Any]) -> str:
         for c in a["conditions"]:
             mark = "met" if c["met"] else "NOT met"
             w(f"    {c['condition']}: required {c['required']}, found {c['found']} ({mark})")
+        for alt in a.get("alternatives", []):
+            used = " (stands in for the credit)" if alt["id"] == a.get("satisfied_by") else ""
+            w(f"    or {alt['id']}: {'met' if alt['met'] else 'not met'}{used}")
+            for c in alt["conditions"]:
+                mark = "met" if c["met"] else "NOT met"
+                found = f"required {c['required']}, found {c['found']}"
+                w(f"      {c['condition']}: {found} ({mark})")
     if trace["salary"]:
         w("  salary credit:")
         for s in trace["salary"]:
