@@ -334,8 +334,9 @@ def test_bundled_new_lane_proposal_pays_only_the_movers() -> None:
         _pwcs_j(), _eds(people), [p], a.model_copy(update={"attrition": Attrition()})
     )
     [prop] = doc["proposals"]
-    # only PW-1 reaches 15 hours past MA+30: 750 a year (the new column) on the bundled
-    # 2025-26 and 2026-27 scales, then growing 2% a year with the scale
-    assert [v["salary_difference"] for v in prop["vs_baseline"]] == ["750.00", "750.00", "765.00"]
+    # only PW-1 reaches 15 hours past MA+30, with hours filed 2027-09-01: nothing before
+    # then (credit counts from its filing date), then the new column's 750 grown 2% a year
+    # past the bundled 2026-27 scale
+    assert [v["salary_difference"] for v in prop["vs_baseline"]] == ["0.00", "0.00", "765.00"]
     assert all(g["losers"] == 0 for g in prop["gains"]["by_lane"])
     assert {g["lane"] for g in prop["gains"]["by_lane"] if g["winners"]} == {"MA+30"}

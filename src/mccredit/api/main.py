@@ -37,6 +37,7 @@ from .routes import (
     evaluations,
     health,
     jurisdictions,
+    licensure,
     notifications,
     payroll,
     scenarios,
@@ -220,6 +221,7 @@ def create_app(
         badges,
         evaluations,
         payroll,
+        licensure,
         audit,
     ):
         app.include_router(module.router, prefix="/v1")

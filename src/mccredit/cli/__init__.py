@@ -2,10 +2,10 @@
 
 One module per command group, each importing downward only and adding its commands with
 `register(app)`: `rules` (validate, evaluate, explain, test, schema, demo), `salary`,
-`scenario`, `batch`, `store` (db, keys), `payroll` (export, show, layouts), `serve`, `events`,
-`badges` (verify, ingest).
-The heavy stacks (SQLAlchemy, FastAPI, polars) load inside the command functions, so
-`mccredit --help` starts fast.
+`scenario`, `batch`, `store` (db, keys), `payroll` (export, show, layouts), `licensure`
+(worklist), `edfi` (check, pd), `serve`, `events`, `badges` (verify, ingest). The heavy
+stacks (SQLAlchemy, FastAPI, polars) load inside the command functions, so `mccredit --help`
+starts fast.
 
 Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
 rules (each problem on its own line as `file:line:col: type: message (field, expected, got)`).
@@ -18,7 +18,19 @@ from typing import Annotated
 import typer
 
 from ..errors import UnknownJurisdictionError
-from . import badges, batch, events, payroll, rules, salary, scenario, serve, store
+from . import (
+    badges,
+    batch,
+    edfi,
+    events,
+    licensure,
+    payroll,
+    rules,
+    salary,
+    scenario,
+    serve,
+    store,
+)
 from ._common import (
     AsOf,
     JurisdictionOpt,
@@ -93,7 +105,19 @@ def _root(
         go_wide()
 
 
-for _group in (rules, salary, serve, store, batch, scenario, events, payroll, badges):
+for _group in (
+    rules,
+    salary,
+    serve,
+    store,
+    batch,
+    scenario,
+    events,
+    payroll,
+    licensure,
+    edfi,
+    badges,
+):
     _group.register(app)
 
 

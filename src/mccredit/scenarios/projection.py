@@ -19,7 +19,10 @@ differences between scenarios come only from the rules and scales. Each year:
    lanes a year (the district's salary settings). Degree lanes (`per: credential`) are not
    projected: nobody is assumed to earn a degree.
    The roster's history: `semester_credits` of the educator's `graduate_course` credentials
-   filed after the placement's `since` date (all of them when it has none) start the pool.
+   filed (`submitted`, else `earned`) after the placement's `since` date (all of them when it
+   has none) join the pool in the year whose pricing day they were filed by, as the engine
+   counts only credit filed on or before its `as_of` (a roster can hold credentials filed
+   after the first costed day).
 4. **Pricing** on the year's scale at `effective` (MM-DD) in the year: the scale in force that
    day under the scenario's rules (a proposal's own scale wins, as in evaluation); where none
    is in force, the latest earlier scale grown by `scale_growth` per year since it took effect
@@ -129,6 +132,7 @@ class _State:
     weight: Decimal = Decimal(1)
     last_pay: Decimal | None = None  # last year's cell (unweighted)
     last_salary: Decimal | None = None  # last year's salary (weighted)
+    filed: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # history not yet pooled
 
 
 @dataclass(frozen=True)
@@ -162,10 +166,11 @@ def _draw(seed: int, year: int, key: str) -> float:
     return int.from_bytes(h[:8], "big") / 2**64
 
 
-def _history(ed: Educator, a: Assumptions) -> tuple[Decimal, Decimal]:
-    """(credit pool at the start, the educator's own yearly rate) from the roster's history."""
+def _history(ed: Educator, a: Assumptions) -> tuple[list[tuple[dt.date, Decimal]], Decimal]:
+    """(the credit that joins the pool, by filing date; the educator's own yearly rate) from
+    the roster's history."""
     since = ed.salary.since if ed.salary else None
-    pool = ZERO
+    filed_credit: list[tuple[dt.date, Decimal]] = []
     recent = ZERO
     first = dt.date(a.from_year - a.accrual.history_years, 1, 1)
     for c in ed.credentials:
@@ -173,10 +178,10 @@ def _history(ed: Educator, a: Assumptions) -> tuple[Decimal, Decimal]:
             continue
         filed = c.submitted or c.earned
         if since is None or filed > since:
-            pool += c.semester_credits
+            filed_credit.append((filed, c.semester_credits))
         if c.earned >= first:
             recent += c.semester_credits
-    return pool, recent / a.accrual.history_years
+    return sorted(filed_credit), recent / a.accrual.history_years
 
 
 def _start(
@@ -186,10 +191,11 @@ def _start(
     for ed in educators:
         if ed.salary is None:
             continue
-        pool, own = _history(ed, a)
+        filed, own = _history(ed, a)
         lane = ed.salary.lane
         rate = own if a.accrual.source == "history" else a.accrual.rate(lane)
-        st = _State(ed.id, ed.id, lane, ed.salary.step, pool, rate, ed.salary.schedule)
+        st = _State(ed.id, ed.id, lane, ed.salary.step, ZERO, rate, ed.salary.schedule)
+        st.filed = filed
         st.weight = weights.get(ed.id, Decimal(1))
         out.append(st)
     return out
@@ -278,6 +284,8 @@ def project(
                 if a.steps == "automatic" and sc.amount(st.lane, st.step + 1) is not None:
                     st.step += 1
                 st.pool += st.rate
+            while st.filed and st.filed[0][0] <= day:
+                st.pool += st.filed.pop(0)[1]
             before = st.lane
             moved = _lane_moves(lanes, st)
             pay = sc.amount(st.lane, st.step)
