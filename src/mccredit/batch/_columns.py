@@ -65,6 +65,11 @@ EDUCATOR_COLUMNS: tuple[Column, ...] = (
     Column("role", "role", doc="teacher or administrator"),
     Column("grade_band", "text"),
     Column("experience_years", "years", doc="decimal 0..80"),
+    Column(
+        "recommendations",
+        "categories",
+        doc="who recommends the educator, e.g. director_of_schools (';'-separated in CSV)",
+    ),
     Column("salary_schedule", "text", doc="default: teachers"),
     Column("salary_lane", "text", doc="with salary_step"),
     Column("salary_step", "int", lo=0, hi=60),
@@ -74,6 +79,11 @@ EDUCATOR_COLUMNS: tuple[Column, ...] = (
     Column("license_id", "text"),
     Column("license_issued", "date", doc="required with license_type"),
     Column("license_expires", "date", doc="after license_issued; empty = rolling cycles"),
+    Column(
+        "license_experience_years",
+        "years",
+        doc="years of qualifying experience within this license's validity, decimal 0..80",
+    ),
 )
 EVALUATION_COLUMNS: tuple[Column, ...] = (
     Column("educator_id", "id", True),

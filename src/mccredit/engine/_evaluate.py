@@ -27,7 +27,7 @@ from typing import Any
 from ..io.educator import Credential, Educator, License
 from ..ledger import LedgerEntry, allocate, cite
 from ..result import WarningCode, accepted_clause, code_refusal, requirements_clause
-from ..rules._models import CapRule, RequirementRule
+from ..rules._models import Alternative, CapRule, Conditions, RequirementRule
 from ._plan import CompiledAward, Plan
 
 __all__ = [
@@ -467,8 +467,122 @@ def educator_miss(r: RequirementRule) -> str:
     return f"needs educator {', '.join(fields) or 'conditions'} to match"
 
 
+def _condition_checks(
+    cond: Conditions, ed: Educator | None, lic: License | None
+) -> list[dict[str, Any]]:
+    """Each non-credit condition with what it requires, what was found and whether it holds
+    (`message` says what is missing)."""
+    out: list[dict[str, Any]] = []
+    if cond.experience_years is not None:
+        have = ed.experience_years if ed is not None else None
+        out.append(
+            {
+                "condition": "experience_years",
+                "required": str(cond.experience_years),
+                "found": None if have is None else str(have),
+                "met": have is not None and have >= cond.experience_years,
+                "message": f"at least {cond.experience_years} years of experience",
+            }
+        )
+    if cond.cycle_experience_years is not None:
+        got = lic.experience_years if lic is not None else None
+        out.append(
+            {
+                "condition": "cycle_experience_years",
+                "required": str(cond.cycle_experience_years),
+                "found": None if got is None else str(got),
+                "met": got is not None and got >= cond.cycle_experience_years,
+                "message": f"at least {cond.cycle_experience_years} years of qualifying "
+                "experience within the license's validity period",
+            }
+        )
+    if cond.recommendation is not None:
+        recs = list(ed.recommendations) if ed is not None else []
+        out.append(
+            {
+                "condition": "recommendation",
+                "required": cond.recommendation,
+                "found": ", ".join(recs) or None,
+                "met": cond.recommendation in recs,
+                "message": f"the recommendation of {cond.recommendation.replace('_', ' ')}",
+            }
+        )
+    if cond.evaluation_min_score is not None:
+        evs = ed.evaluations if ed is not None else []
+        recent = sorted(evs, key=lambda ev: ev.year, reverse=True)[: cond.evaluation_years]
+        ok = len(recent) == cond.evaluation_years and all(
+            ev.score >= cond.evaluation_min_score for ev in recent
+        )
+        out.append(
+            {
+                "condition": "evaluations",
+                "required": f"last {cond.evaluation_years} scores >= {cond.evaluation_min_score}",
+                "found": ", ".join(f"{ev.year}: {ev.score}" for ev in recent) or None,
+                "met": ok,
+                "message": f"the last {cond.evaluation_years} evaluation(s) must "
+                f"score at least {cond.evaluation_min_score}",
+            }
+        )
+    return out
+
+
+def _alternatives(
+    plan: Plan,
+    alts: list[Alternative],
+    ed: Educator | None,
+    lic: License | None,
+    earned: dict[str, Decimal],
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The alternatives in force on as_of, each with its checks and whether it is met, and the
+    id of the first met one (None: none is)."""
+    out: list[dict[str, Any]] = []
+    first: str | None = None
+    for alt in alts:
+        if not alt.in_force(plan.as_of):
+            continue
+        checks: list[dict[str, Any]] = [
+            {
+                "condition": unit,
+                "required": plan.show(unit, need),
+                "found": plan.show(unit, earned.get(unit, ZERO)),
+                "met": earned.get(unit, ZERO) >= need,
+                "message": f"{plan.show(unit, max(ZERO, need - earned.get(unit, ZERO)))} more "
+                f"{unit} needed",
+            }
+            for unit, need in alt.requires.items()
+        ]
+        checks.extend(_condition_checks(alt.conditions, ed, lic))
+        met = all(c["met"] for c in checks)
+        if met and first is None:
+            first = alt.id
+        out.append(
+            {
+                "id": alt.id,
+                "title": alt.title,
+                "source": alt.source.cite() if alt.source is not None else None,
+                "effective": None
+                if alt.effective is None
+                else {
+                    "from": None
+                    if alt.effective.start is None
+                    else alt.effective.start.isoformat(),
+                    "until": None
+                    if alt.effective.until is None
+                    else alt.effective.until.isoformat(),
+                },
+                "met": met,
+                "conditions": checks,
+            }
+        )
+    return out, first
+
+
 def _renewal(
-    plan: Plan, lic: License, req: RequirementRule, ledger: list[LedgerEntry]
+    plan: Plan,
+    lic: License,
+    req: RequirementRule,
+    ledger: list[LedgerEntry],
+    ed: Educator | None = None,
 ) -> dict[str, Any]:
     start, end = _cycle_for(lic, req, plan.as_of)
     show = plan.show
@@ -555,6 +669,10 @@ def _renewal(
     complete = all(v == 0 for v in remaining.values()) and all(
         Decimal(c["remaining"]) == 0 for c in categories.values()
     )
+    # another way to renew (e.g. qualifying experience) completes it when the credit does not
+    alternatives, satisfied = _alternatives(plan, req.alternatives, ed, lic, earned)
+    satisfied_by = None if complete else satisfied
+    complete = complete or satisfied is not None
     if complete:
         status = "complete"
     elif plan.as_of < start:
@@ -580,6 +698,8 @@ def _renewal(
         **cite(req),
         "capped": capped,
         "allocation": allocation,
+        "satisfied_by": satisfied_by,
+        "alternatives": alternatives,
     }
     return out
 
@@ -600,9 +720,10 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
         for e in ledger:
             if e.amount > 0 and (adv.window == "none" or start <= e.date <= end):
                 earned[e.unit] += e.amount
+        credit: list[dict[str, Any]] = []
         for unit, need in adv.requires.items():
             if earned[unit] < need:
-                unmet.append(
+                credit.append(
                     {
                         "condition": unit,
                         "required": plan.show(unit, need),
@@ -610,36 +731,14 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
                         "message": f"{plan.show(unit, need - earned[unit])} more {unit} needed",
                     }
                 )
-        cond = adv.conditions
-        if cond.experience_years is not None:
-            have = ed.experience_years
-            if have is None or have < cond.experience_years:
-                unmet.append(
-                    {
-                        "condition": "experience_years",
-                        "required": str(cond.experience_years),
-                        "found": None if have is None else str(have),
-                        "message": f"at least {cond.experience_years} years of experience",
-                    }
-                )
-        if cond.evaluation_min_score is not None:
-            recent = sorted(ed.evaluations, key=lambda ev: ev.year, reverse=True)[
-                : cond.evaluation_years
-            ]
-            ok = len(recent) == cond.evaluation_years and all(
-                ev.score >= cond.evaluation_min_score for ev in recent
-            )
-            if not ok:
-                unmet.append(
-                    {
-                        "condition": "evaluations",
-                        "required": f"last {cond.evaluation_years} scores "
-                        f">= {cond.evaluation_min_score}",
-                        "found": ", ".join(f"{ev.year}: {ev.score}" for ev in recent) or None,
-                        "message": f"the last {cond.evaluation_years} evaluation(s) must "
-                        f"score at least {cond.evaluation_min_score}",
-                    }
-                )
+        # `conditions` hold on every path; an alternative stands in for the credit
+        alternatives, satisfied = _alternatives(plan, adv.alternatives, ed, lic, earned)
+        satisfied_by = None if not credit else satisfied
+        if satisfied_by is None:
+            unmet.extend(credit)
+        for check in _condition_checks(adv.conditions, ed, lic):
+            if not check["met"]:
+                unmet.append({k: v for k, v in check.items() if k != "met"})
         out.append(
             {
                 "tier": adv.tier,
@@ -647,6 +746,8 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
                 "eligible": not unmet,
                 "unmet": unmet,
                 **cite(adv),
+                "satisfied_by": satisfied_by,
+                "alternatives": alternatives,
             }
         )
     return out
@@ -773,7 +874,7 @@ def renew(
                     )
                 )
             continue
-        renewal.append(_renewal(plan, lic, req, ledger))
+        renewal.append(_renewal(plan, lic, req, ledger, ed))
     return renewal
 
 

@@ -137,6 +137,8 @@ class License(_Input):
     id: str | None = None
     issued: Date
     expires: Date | None = None
+    # years of qualifying experience within this license's validity period (e.g. TN renewal)
+    experience_years: Annotated[Decimal, Field(ge=0, le=80)] | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> License:
@@ -166,6 +168,8 @@ class Educator(_Input):
     experience_years: Annotated[Decimal, Field(ge=0, le=80)] | None = None
     role: EducatorRole | None = None
     grade_band: str | None = None
+    # who recommends the educator (e.g. `director_of_schools`: TN advancement)
+    recommendations: list[Text] = Field(default_factory=list)
     evaluations: list[Evaluation] = Field(default_factory=list)
     credentials: list[Credential] = Field(default_factory=list)
     badges: list[dict[str, Any] | str] = Field(

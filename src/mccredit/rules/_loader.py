@@ -751,7 +751,14 @@ def _resolve_src(src: Source, sources: dict[str, SourceRef]) -> Source:
 
 
 def _resolve_source(rule: Any, sources: dict[str, SourceRef]) -> Any:
-    return rule.model_copy(update={"source": _resolve_src(rule.source, sources)})
+    update: dict[str, Any] = {"source": _resolve_src(rule.source, sources)}
+    alts = getattr(rule, "alternatives", None)
+    if alts:
+        update["alternatives"] = [
+            a.model_copy(update={"source": _resolve_src(a.source or rule.source, sources)})
+            for a in alts
+        ]
+    return rule.model_copy(update=update)
 
 
 def _check_refs(
@@ -766,6 +773,41 @@ def _check_refs(
     written, in `check_declared`) units."""
     ids = {r.id for rs in merged.values() for r in rs}
     unit_names = ", ".join(sorted(units or ())) or "(none declared)"
+    alt_ids: set[str] = set()
+    for rules in merged.values():
+        for rule in rules:
+            for alt in getattr(rule, "alternatives", None) or ():
+                if alt.id in ids or alt.id in alt_ids:
+                    _rule_problem(
+                        col,
+                        rule,
+                        "rule.duplicate_id",
+                        f"alternative id {alt.id!r} is already used by a rule or alternative",
+                        got=alt.id,
+                    )
+                alt_ids.add(alt.id)
+                if alt.source is not None and alt.source.ref is not None:
+                    if alt.source.ref not in sources:
+                        _rule_problem(
+                            col,
+                            rule,
+                            "rule.unknown_source",
+                            f"alternative {alt.id!r}: source.ref {alt.source.ref!r} is not a "
+                            f"source of {jid}",
+                            expected=", ".join(sorted(sources)),
+                            got=alt.source.ref,
+                        )
+                if units is not None:
+                    for u in alt.requires:
+                        if u not in units:
+                            _rule_problem(
+                                col,
+                                rule,
+                                "rule.unknown_unit",
+                                f"alternative {alt.id!r}: unit {u!r} is not declared by {jid}",
+                                expected=unit_names,
+                                got=u,
+                            )
     for section, rules in merged.items():
         for rule in rules:
             used: list[str] = []

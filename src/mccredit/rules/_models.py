@@ -32,6 +32,7 @@ from ._paydates import calendar_problem
 
 __all__ = [
     "AdvancementRule",
+    "Alternative",
     "AwardRule",
     "BaseIncreaseRule",
     "CapRule",
@@ -290,6 +291,8 @@ class RequirementRule(_Rule):
     open_categories: list[str] = Field(default_factory=list)
     allocation: Literal["split"] = "split"
     at_risk_days: int = Field(default=365, ge=0)
+    # other ways to renew (e.g. two years of qualifying experience instead of the credit)
+    alternatives: list[Alternative] = Field(default_factory=list)
 
     @field_validator("license", mode="before")
     @classmethod
@@ -312,12 +315,50 @@ class RequirementRule(_Rule):
 
 
 class Conditions(_Model):
-    """Non-credit conditions: years of experience; the last `evaluation_years` evaluations
-    all scored at least `evaluation_min_score`."""
+    """Non-credit conditions, all of which must hold:
+    - `experience_years`: the educator's `experience_years` are at least this;
+    - `cycle_experience_years`: the license's `experience_years` (years of qualifying
+      experience within its validity period) are at least this;
+    - `recommendation`: the educator's `recommendations` include this id (e.g.
+      `director_of_schools`);
+    - `evaluation_min_score`: the last `evaluation_years` evaluations all scored at least it."""
 
     experience_years: Decimal | None = Field(default=None, ge=0)
+    cycle_experience_years: Decimal | None = Field(default=None, ge=0)
+    recommendation: str | None = Field(default=None, min_length=1)
     evaluation_min_score: int | None = Field(default=None, ge=1, le=5)
     evaluation_years: int = Field(default=1, ge=1)
+
+
+class Alternative(_Model):
+    """Another way to meet a requirement or an advancement than its credit (`requires`): met
+    when all of its own `requires` (credit in the same window) and `conditions` hold. Dated by
+    `effective` (the evaluation date, like a rule's); `source` defaults to the rule's."""
+
+    id: RuleId
+    title: str
+    source: Source | None = None
+    effective: Window | None = None
+    requires: dict[UnitId, Decimal] = Field(default_factory=dict)
+    conditions: Conditions = Field(default_factory=Conditions)
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective is None or self.effective.contains(day)
+
+    @model_validator(mode="after")
+    def _something(self) -> Alternative:
+        c = self.conditions
+        if not self.requires and all(
+            v is None
+            for v in (
+                c.experience_years,
+                c.cycle_experience_years,
+                c.recommendation,
+                c.evaluation_min_score,
+            )
+        ):
+            raise ValueError("an alternative needs `requires` or at least one condition")
+        return self
 
 
 class AdvancementRule(_Rule):
@@ -327,6 +368,9 @@ class AdvancementRule(_Rule):
     window: Literal["validity_period", "none"] = "validity_period"
     requires: dict[UnitId, Decimal] = Field(default_factory=dict)
     conditions: Conditions = Field(default_factory=Conditions)
+    # other ways to meet `requires` (e.g. a director's recommendation instead of 30 PDPs);
+    # `conditions` hold on every path
+    alternatives: list[Alternative] = Field(default_factory=list)
 
     @field_validator("from_", mode="before")
     @classmethod
