@@ -115,6 +115,11 @@ class Credential(_Input):
     semester_credits: Measure | None = None
     ceus: Measure | None = None
     audited: bool = False
+    evidence: Annotated[str, Field(min_length=1, max_length=2000)] | None = Field(
+        default=None,
+        description="Where the credential can be checked (a badge or transcript address); "
+        "licensure work lists show it as the documentation link.",
+    )
     verification: VerificationRecord | None = Field(
         default=None,
         description="Set by badge intake (mccredit.io.badges): what verifying the badge found. "

@@ -4,6 +4,7 @@ Layout (relative to a rules root, by default the repository or the installed pac
 ```
 rules/catalogs/<id>.yaml              issuer catalogs (accepted issuers, codes, stacks)
 rules/layouts/<id>.yaml               payroll export layouts (read by mccredit.handoff)
+rules/worklists/<id>.yaml             licensure work list shapes (read by mccredit.handoff)
 jurisdictions/<state>/jurisdiction.yaml
 jurisdictions/<state>/rules/*.yaml    rule files (sections: awards, caps, stacks, ...)
 jurisdictions/<state>/schedules/*.yaml  salary schedules (districts)
@@ -55,6 +56,7 @@ __all__ = [
     "default_root",
     "layout_files",
     "load_rules",
+    "worklist_files",
     "ruleset_sha256",
 ]
 
@@ -135,6 +137,8 @@ class Jurisdiction:
     salary: Any = None
     # the export layout id its payroll system imports (`payroll.layout`, nearest level wins)
     payroll_layout: str | None = None
+    # the licensure work list shape its state portal asks for (`licensure.worklist`)
+    worklist: str | None = None
     overridden: dict[str, str] = field(default_factory=dict)
     proposal: dict[str, Any] | None = None
     # issuers whose catalog code list is complete (an unknown code is refused)
@@ -428,7 +432,11 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
             got=jfile.id,
         )
     if jfile.payroll is not None:
-        _check_layout(col, located, base, jfile.payroll.layout)
+        _check_named(col, located, base, "layouts", ("payroll", "layout"), jfile.payroll.layout)
+    if jfile.licensure is not None:
+        _check_named(
+            col, located, base, "worklists", ("licensure", "worklist"), jfile.licensure.worklist
+        )
     rules: dict[str, list[Any]] = {s: [] for s in SECTIONS}
     where: dict[int, tuple[Located, tuple[str | int, ...]]] = {}
     files = [jpath]
@@ -499,16 +507,30 @@ def layout_files(root: Path) -> dict[str, Path]:
     return {p.stem: p for p in _yaml_files(root / "rules" / "layouts")}
 
 
-def _check_layout(col: _Collector, located: Located, base: Path, layout: str) -> None:
-    known = layout_files(base)
-    if layout not in known:
+def worklist_files(root: Path) -> dict[str, Path]:
+    """The licensure work list shapes under a rules root (`rules/worklists/<id>.yaml`), by id;
+    checked by `mccredit.handoff`."""
+    return {p.stem: p for p in _yaml_files(root / "rules" / "worklists")}
+
+
+def _check_named(
+    col: _Collector,
+    located: Located,
+    base: Path,
+    folder: str,
+    loc: tuple[str, str],
+    name: str,
+) -> None:
+    known = {p.stem for p in _yaml_files(base / "rules" / folder)}
+    if name not in known:
+        what = "payroll export layout" if folder == "layouts" else "licensure work list"
         col.problem(
             located,
-            ("payroll", "layout"),
-            "rule.unknown_layout",
-            "no payroll export layout of that id under rules/layouts/",
-            expected=", ".join(sorted(known)) or "a layout file rules/layouts/<id>.yaml",
-            got=layout,
+            loc,
+            "rule.unknown_layout" if folder == "layouts" else "rule.unknown_worklist",
+            f"no {what} of that id under rules/{folder}/",
+            expected=", ".join(sorted(known)) or f"a file rules/{folder}/<id>.yaml",
+            got=name,
         )
 
 
@@ -564,6 +586,7 @@ def _resolve(
     categories: dict[str, str] = {}
     where: dict[int, tuple[Located, tuple[str | int, ...]]] = {}
     payroll_layout = None
+    worklist = None
     for level in chain:
         units.update(level.jfile.units)
         license_types.extend(t for t in level.jfile.license_types if t not in license_types)
@@ -587,6 +610,8 @@ def _resolve(
             salary = level.jfile.salary
         if level.jfile.payroll is not None:
             payroll_layout = level.jfile.payroll.layout
+        if level.jfile.licensure is not None:
+            worklist = level.jfile.licensure.worklist
     catalog: dict[tuple[str, str], CatalogEntry] = {}
     stacks: dict[str, CatalogStack] = {}
     names: dict[str, str] = {}
@@ -719,6 +744,7 @@ def _resolve(
         sha256=digest.hexdigest(),
         salary=salary,
         payroll_layout=payroll_layout,
+        worklist=worklist,
         overridden=overridden,
     )
 

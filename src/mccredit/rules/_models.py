@@ -634,6 +634,14 @@ class PayrollSettings(_Model):
     layout: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
 
 
+class LicensureSettings(_Model):
+    """`licensure:` in jurisdiction.yaml: the work list shape (`rules/worklists/<id>.yaml`)
+    the state's licensure portal asks for; `mccredit licensure worklist` and
+    `GET /v1/licensure/worklist` use it. An id with no file is a located load error."""
+
+    worklist: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+
+
 class JurisdictionFile(_Model):
     id: str = Field(pattern=r"^[a-z]{2}-[a-z]{2}(/[a-z0-9\-]+)?$")
     name: str
@@ -653,6 +661,7 @@ class JurisdictionFile(_Model):
     salary: SalarySettings | None = None
     events: EventSettings | None = None
     payroll: PayrollSettings | None = None
+    licensure: LicensureSettings | None = None
 
 
 class ScheduleFile(_Model):
