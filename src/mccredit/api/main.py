@@ -40,6 +40,7 @@ from .routes import (
     notifications,
     payroll,
     scenarios,
+    workforce,
 )
 
 __all__ = ["create_app"]
@@ -220,6 +221,7 @@ def create_app(
         evaluations,
         payroll,
         licensure,
+        workforce,
         audit,
     ):
         app.include_router(module.router, prefix="/v1")
