@@ -19,6 +19,7 @@ from .evaluation import (
     as_of_date,
     default_rules,
     evaluate_plan,
+    explain_plan,
     load_rules,
     plan_for,
     to_educator,
@@ -40,8 +41,11 @@ def evaluate(
     rules: RuleSet | None = None,
     proposal: Proposal | dict[str, Any] | None = None,
     registry: TrustRegistry | None = None,
+    trace: bool = False,
 ) -> dict[str, Any]:
     """Evaluate one educator; returns the DESIGN.md §4 document (amounts as strings).
+    With `trace`, the document also carries the account behind every figure under `trace`
+    (what `mccredit explain --json` prints; see `mccredit.evaluation._trace`).
 
     `jurisdiction` defaults to the educator's own; `as_of` defaults to today; `proposal` is a
     what-if overlay (see `mccredit.scenarios`), named with its sha256 in the result. Badges
@@ -55,7 +59,7 @@ def evaluate(
     if proposal is not None:
         j = apply_proposal(j, proposal)
     plan = plan_for(ruleset, j, day)
-    return evaluate_plan(plan, ed)
+    return explain_plan(plan, ed) if trace else evaluate_plan(plan, ed)
 
 
 def explain(
@@ -66,9 +70,11 @@ def explain(
     rules: RuleSet | None = None,
     proposal: Proposal | dict[str, Any] | None = None,
 ) -> str:
-    """A readable account of every figure: its rule, title, source and file:line."""
-    from .views import render_text
+    """A readable account of every figure: its rule, title, source and file:line, then what
+    did not count and why (the `trace`)."""
+    from .views import render_text, render_trace
 
-    return render_text(
-        evaluate(educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal)
+    doc = evaluate(
+        educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal, trace=True
     )
+    return render_text(doc) + render_trace(doc["trace"])

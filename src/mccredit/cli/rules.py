@@ -175,15 +175,26 @@ def explain(
     as_of: AsOf = None,
     rules: RulesOpt = None,
     proposal: ProposalOpt = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="The evaluation document with the account under `trace`, as JSON."
+        ),
+    ] = False,
 ) -> None:
-    """Explain every figure: rule, title, source and file:line."""
-    from ..views import render_text
+    """Explain every figure: rule, title, source and file:line; then what did not count
+    toward each figure and why (outside the window, capped, not accepted, ...)."""
+    from ..evaluation import to_json
+    from ..views import render_text, render_trace
 
     try:
-        doc = evaluate_file(file, jurisdiction, as_of, rules, proposal)
+        doc = evaluate_file(file, jurisdiction, as_of, rules, proposal, trace=True)
     except MccreditError as e:
         raise fail(e) from None
-    sys.stdout.write(render_text(doc))
+    if as_json:
+        sys.stdout.write(to_json(doc))
+        return
+    sys.stdout.write(render_text(doc) + render_trace(doc["trace"]))
 
 
 def test_cases(

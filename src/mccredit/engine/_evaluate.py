@@ -583,7 +583,11 @@ def _renewal(
     req: RequirementRule,
     ledger: list[LedgerEntry],
     ed: Educator | None = None,
+    account: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One license's renewal. With `account` (for `explain`), it is filled with how each
+    ledger entry fared: outside the window, counted, cut by a cycle cap (and which), and every
+    part of the category allocation."""
     start, end = _cycle_for(lic, req, plan.as_of)
     show = plan.show
     in_window = [
@@ -608,6 +612,7 @@ def _renewal(
     # all cycle caps at once, entry by entry in date order (independent of the caps' order)
     spent: dict[str, Decimal] = defaultdict(Decimal)
     excluded: dict[str, Decimal] = defaultdict(Decimal)
+    bound: dict[int, CapRule] = {}
     for e in in_window:
         hits = [c for c in caps if _cap_matches(c, e)]
         if not hits:
@@ -616,6 +621,8 @@ def _renewal(
             ((max(ZERO, limits[c.id] - spent[c.id]), c) for c in hits), key=lambda r: r[0]
         )
         take = min(counted[id(e)], room)
+        if take < counted[id(e)]:
+            bound[id(e)] = binding
         excluded[binding.id] += counted[id(e)] - take
         counted[id(e)] = take
         for c in hits:
@@ -637,6 +644,7 @@ def _renewal(
     remaining = {u: max(ZERO, a - earned[u]) for u, a in required.items()}
     categories: dict[str, Any] = {}
     allocation: list[dict[str, Any]] = []
+    parts: list[tuple[LedgerEntry, str, Decimal]] = []
     if req.categories:
         cu = req.cat_unit
         items = [
@@ -651,6 +659,7 @@ def _renewal(
         for key, cat, amt in allocate(items, req.categories, req.open_categories, scale):
             got[cat] += amt
             e = index[key]
+            parts.append((e, cat, amt))
             allocation.append(
                 {
                     "credential": e.credential,
@@ -684,6 +693,21 @@ def _renewal(
     else:
         status = "on_track"
     short = [c for c, v in categories.items() if Decimal(v["remaining"]) > 0]
+    if account is not None:
+        units = set(required) | ({req.cat_unit} if req.categories else set())
+        account.update(
+            {
+                "requirement": req,
+                "cycle": (start, end),
+                "entries": [
+                    (e, id(e) in counted, counted.get(id(e), ZERO), bound.get(id(e)))
+                    for e in ledger
+                    if e.amount > 0 and e.unit in units
+                ],
+                "parts": parts,
+                "category_unit": req.cat_unit if req.categories else None,
+            }
+        )
     out: dict[str, Any] = {
         "license": lic.type,
         "license_id": lic.id,
@@ -704,7 +728,15 @@ def _renewal(
     return out
 
 
-def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[dict[str, Any]]:
+def _advancement(
+    plan: Plan,
+    ed: Educator,
+    ledger: list[LedgerEntry],
+    accounts: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Each reachable tier, eligible or not, with its unmet conditions. With `accounts` (for
+    `explain`), one account per tier lists every condition, met or not, with required / found
+    (and each alternative's)."""
     out: list[dict[str, Any]] = []
     eget = _educator_getter(ed)
     for adv in plan.advancement:
@@ -736,9 +768,30 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
         satisfied_by = None if not credit else satisfied
         if satisfied_by is None:
             unmet.extend(credit)
-        for check in _condition_checks(adv.conditions, ed, lic):
+        checks = _condition_checks(adv.conditions, ed, lic)
+        for check in checks:
             if not check["met"]:
                 unmet.append({k: v for k, v in check.items() if k != "met"})
+        if accounts is not None:
+            credit_checks = [
+                {
+                    "condition": unit,
+                    "required": plan.show(unit, need),
+                    "found": plan.show(unit, earned[unit]),
+                    "met": earned[unit] >= need,
+                    "message": f"{plan.show(unit, earned[unit])} {unit} earned from {start} to "
+                    f"{end}",
+                }
+                for unit, need in adv.requires.items()
+            ]
+            accounts.append(
+                {
+                    "rule": adv,
+                    "window": (start, end) if adv.window != "none" else None,
+                    "conditions": credit_checks + checks,
+                    "satisfied_by": satisfied_by,
+                }
+            )
         out.append(
             {
                 "tier": adv.tier,
@@ -855,10 +908,15 @@ def build_ledger(
 
 
 def renew(
-    plan: Plan, ed: Educator, ledger: list[LedgerEntry], warnings: list[dict[str, Any]]
+    plan: Plan,
+    ed: Educator,
+    ledger: list[LedgerEntry],
+    warnings: list[dict[str, Any]],
+    accounts: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """The renewal step: one status per license with a requirement in force (a license with
-    neither a requirement nor an advancement path adds a `no_requirement` warning)."""
+    neither a requirement nor an advancement path adds a `no_requirement` warning). With
+    `accounts`, one account per renewal (see `_renewal`)."""
     renewal: list[dict[str, Any]] = []
     for lic in sorted(ed.licenses, key=lambda li: (li.issued, li.type)):
         req = _pick_requirement(plan, ed, lic)
@@ -874,13 +932,22 @@ def renew(
                     )
                 )
             continue
-        renewal.append(_renewal(plan, lic, req, ledger, ed))
+        acc: dict[str, Any] | None = None
+        if accounts is not None:
+            acc = {}
+            accounts.append(acc)
+        renewal.append(_renewal(plan, lic, req, ledger, ed, acc))
     return renewal
 
 
-def advance(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[dict[str, Any]]:
+def advance(
+    plan: Plan,
+    ed: Educator,
+    ledger: list[LedgerEntry],
+    accounts: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """The advancement step: each tier reachable from a license held, eligible or not."""
-    return _advancement(plan, ed, ledger)
+    return _advancement(plan, ed, ledger, accounts)
 
 
 def document(

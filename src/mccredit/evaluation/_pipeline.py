@@ -14,8 +14,9 @@ from ..engine import Plan, advance, build_ledger, compile_plan, document, renew
 from ..io.educator import Educator
 from ..rules import Jurisdiction, RuleSet
 from ..salary import SalaryPlan, compile_salary, evaluate_salary
+from ._trace import build_trace
 
-__all__ = ["EvaluationPlan", "evaluate_plan", "plan_for"]
+__all__ = ["EvaluationPlan", "evaluate_plan", "explain_plan", "plan_for"]
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,33 @@ def plan_for(ruleset: RuleSet, jurisdiction: str | Jurisdiction, as_of: dt.date)
 
 def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> dict[str, Any]:
     """The evaluation document (DESIGN.md §4) for one educator."""
+    return _run(plan, ed, None)
+
+
+def explain_plan(plan: EvaluationPlan, ed: Educator) -> dict[str, Any]:
+    """The evaluation document with the account behind every figure under `trace` (what
+    `mccredit explain --json` prints; see `evaluation._trace`). The other keys are exactly
+    `evaluate_plan`'s."""
+    account: dict[str, Any] = {}
+    doc = _run(plan, ed, account)
+    doc["trace"] = build_trace(
+        plan,
+        ed,
+        doc,
+        account["ledger"],
+        account["renewal"],
+        account["advancement"],
+        account["claimed"],
+    )
+    return doc
+
+
+def _run(plan: EvaluationPlan, ed: Educator, account: dict[str, Any] | None) -> dict[str, Any]:
     ledger, warnings, credited, unmatched = build_ledger(plan, ed)
-    renewal = renew(plan, ed, ledger, warnings)
-    advancement = advance(plan, ed, ledger)
+    renewal_accounts: list[dict[str, Any]] | None = None if account is None else []
+    advancement_accounts: list[dict[str, Any]] | None = None if account is None else []
+    renewal = renew(plan, ed, ledger, warnings, renewal_accounts)
+    advancement = advance(plan, ed, ledger, advancement_accounts)
     salary = None
     claimed: set[str] = set()
     rules_used: set[str] = set()
@@ -73,6 +98,13 @@ def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> dict[str, Any]:
         warnings.extend(salary_warnings)
         if salary:
             rules_used = {c["rule"] for c in salary.get("changes", [])}
+    if account is not None:
+        account.update(
+            ledger=ledger,
+            renewal=renewal_accounts,
+            advancement=advancement_accounts,
+            claimed=claimed,
+        )
     return document(
         plan,
         ed,
