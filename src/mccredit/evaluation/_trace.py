@@ -1,7 +1,8 @@
 """The account behind every figure (issue 10): what `mccredit explain` prints and what
 `mccredit explain --json` gives under `trace`.
 
-Built from the same run as the evaluation document (the engine's ledger entries and the
+The typed form is `mccredit.result._trace.Trace` (what `build_trace` returns). Built from
+the same run as the evaluation document (the engine's ledger entries and the
 accounts its renewal and advancement steps fill), never recomputed, so the account and the
 figures cannot disagree. It lists:
 
@@ -34,6 +35,7 @@ from typing import Any
 from ..engine._plan import Plan
 from ..io.educator import Educator
 from ..ledger import LedgerEntry
+from ..result._trace import Trace
 
 __all__ = ["REASONS", "build_trace"]
 
@@ -96,7 +98,8 @@ def build_trace(
     renewal_accounts: list[dict[str, Any]],
     advancement_accounts: list[dict[str, Any]],
     salary_claimed: set[str],
-) -> dict[str, Any]:
+) -> Trace:
+    """The account of one run (see the module docstring), as the typed `Trace`."""
     show = plan.show
     as_of = plan.as_of
     counted: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -333,13 +336,15 @@ def build_trace(
             }
         )
 
-    return {
-        "credentials": credentials,
-        "renewal": renewals,
-        "advancement": advancement,
-        "salary": salary_lines,
-        "notes": _notes(plan, doc, ledger),
-    }
+    return Trace.model_validate(
+        {
+            "credentials": credentials,
+            "renewal": renewals,
+            "advancement": advancement,
+            "salary": salary_lines,
+            "notes": _notes(plan, doc, ledger),
+        }
+    )
 
 
 _SALARY_CODES = {
