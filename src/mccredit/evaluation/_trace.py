@@ -6,7 +6,8 @@ the same run as the evaluation document (the engine's ledger entries and the
 accounts its renewal and advancement steps fill), never recomputed, so the account and the
 figures cannot disagree. It lists:
 
-- `credentials`: every credential of the input, with each amount that counted toward a figure
+- `credentials`: every credential of the input (then every award standing for none: a
+  completed stack, an evaluation year), with each amount that counted toward a figure
   and each that did not, with a stable `reason` and the detail:
   `outside_window` (credited on a date outside the renewal's cycle), `capped` (a cap cut it, by
   how much), `not_accepted` (issuer or catalog refused it), `not_verified`, `duplicate`,
@@ -315,6 +316,21 @@ def build_trace(
                 "earned": cred.earned.isoformat(),
                 "counted": counted.get(cred.id, []),
                 "not_counted": missed.get(cred.id, []),
+            }
+        )
+    # awards that stand for no single input credential (a completed stack, an evaluation year)
+    known = {c.id for c in ed.credentials}
+    for e in ledger:
+        if e.credential in known:
+            continue
+        known.add(e.credential)
+        credentials.append(
+            {
+                "credential": e.credential,
+                "kind": e.kind,
+                "earned": e.date.isoformat(),
+                "counted": counted.get(e.credential, []),
+                "not_counted": missed.get(e.credential, []),
             }
         )
 
