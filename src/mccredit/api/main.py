@@ -31,6 +31,7 @@ from .deps import ApiSettings, Evaluator, KeyCache
 from .problems import PROBLEM_JSON, ProblemDetails, install_handlers
 from .routes import (
     audit,
+    badges,
     educators,
     evaluate,
     evaluations,
@@ -217,6 +218,7 @@ def create_app(
         evaluate,
         scenarios,
         educators,
+        badges,
         evaluations,
         payroll,
         licensure,

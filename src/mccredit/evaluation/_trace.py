@@ -289,7 +289,9 @@ def build_trace(
             reason = "already_in_placement"
             detail = f"filed {filed}, on or before the placement's date ({since})"
         else:
-            continue
+            # e.g. hours pooled toward a whole credit (`hours_per_credit`) not yet reached
+            reason = "banked"
+            detail = "matched a salary rule but earned no whole salary credit yet"
         missed[cred.id].append(
             {
                 "figure": "salary",

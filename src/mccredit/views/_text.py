@@ -32,6 +32,24 @@ def _units(d: dict[str, str]) -> str:
     return ", ".join(f"{v} {k}" for k, v in d.items()) or "nothing"
 
 
+def _alternatives(item: dict[str, Any], used_by: str) -> list[str]:
+    """The alternatives of a renewal or advancement in force (rule `alternatives`): each with
+    met / not met and its conditions' required and found; the one used is marked."""
+    out: list[str] = []
+    for alt in item.get("alternatives") or []:
+        used = item.get("satisfied_by") == alt["id"]
+        verdict = f"met: {used_by}" if used else ("met" if alt["met"] else "not met")
+        out.append(f"  alternative {alt['id']}: {alt['title']}: {verdict}")
+        if alt.get("source"):
+            out.append(f"    source: {alt['source']}")
+        for c in alt.get("conditions") or []:
+            out.append(
+                f"    {c['condition']}: required {c['required']}, found {c['found']}"
+                f"{'' if c['met'] else ' (' + c['message'] + ')'}"
+            )
+    return out
+
+
 def render_text(doc: dict[str, Any]) -> str:
     out: list[str] = []
     w = out.append
@@ -88,6 +106,8 @@ def render_text(doc: dict[str, Any]) -> str:
                 f"  capped by {c['cap']} ({c['title']}): limit {c['limit']} {c['unit']}, "
                 f"{c['excluded']} not counted; at {_where(c)}"
             )
+        for line in _alternatives(r, "the renewal is complete by it"):
+            w(line)
     for a in doc["advancement"]:
         w("")
         verdict = "eligible" if a["eligible"] else "not yet eligible"
@@ -100,6 +120,8 @@ def render_text(doc: dict[str, Any]) -> str:
                 f"  unmet {u['condition']}: {u['message']} "
                 f"(required {u['required']}, found {u['found']})"
             )
+        for line in _alternatives(a, "in place of the credit"):
+            w(line)
     s = doc.get("salary")
     if s:
         w("")
