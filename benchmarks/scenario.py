@@ -39,6 +39,12 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (user + system): on a shared machine the fairer figure."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _roster(work: Path, n: int, seed: int, credentials: float) -> Path:
     out = work / f"pwcs-{n}-{seed}-{credentials}"
     stamp = out / ".complete"
@@ -79,7 +85,7 @@ def _child(kind: str, roster: str, work: str) -> dict[str, Any]:
     if kind == "batch":
         from mccredit.batch import run_batch
 
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         s = run_batch(
             roster,
             rules=rules,
@@ -87,13 +93,17 @@ def _child(kind: str, roster: str, work: str) -> dict[str, Any]:
             as_of=dt.date(a.from_year, 10, 1),
             out=Path(work) / "batch.parquet",
         )
-        return {"seconds": time.perf_counter() - t0, "educators": s.stats.educators}
+        return {
+            "seconds": time.perf_counter() - t0,
+            "cpu_seconds": _cpu() - c0,
+            "educators": s.stats.educators,
+        }
     from mccredit.reports import costing_report
     from mccredit.scenarios import load_proposal
     from mccredit.scenarios.costing import cost_scenarios
     from mccredit.scenarios.roster import load_costing_roster
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     eds, fte, days = load_costing_roster([Path(roster)])
     t1 = time.perf_counter()
     props = [load_proposal(REPO / "proposals" / p) for p in PROPOSALS]
@@ -101,6 +111,7 @@ def _child(kind: str, roster: str, work: str) -> dict[str, Any]:
     t2 = time.perf_counter()
     out: dict[str, Any] = {
         "seconds": t2 - t0,
+        "cpu_seconds": _cpu() - c0,
         "load_seconds": t1 - t0,
         "cost_seconds": t2 - t1,
         "educators": doc["educators"],
@@ -152,26 +163,30 @@ def main() -> None:
     cost = _run("costing+report", roster, args.work)
     batch = _run("batch", roster, args.work)
     sixteen = 16 * batch["seconds"]
+    sixteen_cpu = 16 * batch["cpu_seconds"]
     n = cost["educators"]
     print(
         f"costing: baseline + {len(PROPOSALS)} proposals × {YEARS} years × {n} educators: "
         f"{cost['seconds']:.2f} s (load {cost['load_seconds']:.2f} s, projection and tables "
-        f"{cost['cost_seconds']:.2f} s), peak RSS {cost['peak_rss_mb']} MiB; "
+        f"{cost['cost_seconds']:.2f} s; CPU {cost['cpu_seconds']:.2f} s), "
+        f"peak RSS {cost['peak_rss_mb']} MiB; "
         f"{n * YEARS * (len(PROPOSALS) + 1) / cost['cost_seconds']:,.0f} educator-years/s"
     )
     print(f"report: {cost['report_seconds']:.2f} s, {cost['report_bytes'] / 1024:.0f} KiB of HTML")
     print(
         f"batch: one run, {batch['educators']} educators with salary: {batch['seconds']:.2f} s, "
-        f"peak RSS {batch['peak_rss_mb']} MiB; 16 independent runs ≈ {sixteen:.1f} s"
+        f"CPU {batch['cpu_seconds']:.2f} s, peak RSS {batch['peak_rss_mb']} MiB; "
+        f"16 independent runs ≈ {sixteen:.1f} s (CPU {sixteen_cpu:.1f} s)"
     )
     print(
         f"ratio: costing / 16 batch runs = {cost['seconds'] / sixteen:.3f} "
         f"({sixteen / cost['seconds']:.1f}× faster); costing / one batch run = "
-        f"{cost['seconds'] / batch['seconds']:.2f}"
+        f"{cost['seconds'] / batch['seconds']:.2f}; by CPU time: costing / 16 batch runs = "
+        f"{cost['cpu_seconds'] / sixteen_cpu:.3f}"
     )
     floor = "met" if cost["seconds"] < 60 else "NOT met"
     aim = "met" if cost["seconds"] < 10 else "not met"
-    print(f"floor (< 60 s): {floor}; aim (< 10 s): {aim}")
+    print(f"floor (< 60 s wall): {floor}; aim (< 10 s): {aim} (at {n} educators)")
     for name, v in cost["contract_term"].items():
         print(f"  contract term Δ salary, {name}: {v}")
 

@@ -41,6 +41,7 @@ from .routes import (
     notifications,
     payroll,
     scenarios,
+    workforce,
 )
 
 __all__ = ["create_app"]
@@ -222,6 +223,7 @@ def create_app(
         evaluations,
         payroll,
         licensure,
+        workforce,
         audit,
     ):
         app.include_router(module.router, prefix="/v1")

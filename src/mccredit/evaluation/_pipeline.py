@@ -77,7 +77,7 @@ def explain_plan(plan: EvaluationPlan, ed: Educator) -> dict[str, Any]:
         account["renewal"],
         account["advancement"],
         account["claimed"],
-    )
+    ).to_dict()
     return doc
 
 
