@@ -112,8 +112,8 @@ def test_the_most_specific_requirement_wins(zz: mccredit.RuleSet) -> None:
     assert picked == {"A": "zz.renew.admin", "T": "zz.renew.all"}
 
 
-def test_generated_rosters_agree_on_custom_rules(zz: mccredit.RuleSet) -> None:
-    cp = compiled(zz, "us-zz")
+def _generated_rosters_agree(zz: mccredit.RuleSet, cp: Any) -> None:
+    """Both paths give the same rows on Hypothesis-generated rosters of us-zz."""
 
     @settings(
         max_examples=25,
@@ -126,6 +126,10 @@ def test_generated_rosters_agree_on_custom_rules(zz: mccredit.RuleSet) -> None:
         assert_same(v, r)
 
     check()
+
+
+def test_generated_rosters_agree_on_custom_rules(zz: mccredit.RuleSet) -> None:
+    _generated_rosters_agree(zz, compiled(zz, "us-zz"))
 
 
 CONDITIONAL = """\
@@ -261,3 +265,65 @@ def test_renewals_choose_by_the_cycle_end_on_both_paths(tmp_path: Path) -> None:
     }
     ends = {row["educator_id"]: str(row["cycle_end"]) for row in v.results.to_pylist()}
     assert ends["C"] == "2028-12-31" and ends["D"] == "2026-06-30"
+
+
+ALTERNATIVES = RULES.replace(
+    """    license: professional
+    requires: {pdp: 60, ceu: "2.5"}
+""",
+    """    license: professional
+    requires: {pdp: 60, ceu: "2.5"}
+    alternatives:
+      - id: zz.renew.all.hours
+        title: or 3 hours and one year within the license
+        requires: {hr: 3}
+        conditions: {cycle_experience_years: 1}
+      - id: zz.renew.all.veteran
+        title: or twelve years and a recommendation
+        effective: {from: 2020-01-01}
+        conditions: {experience_years: 12, recommendation: director_of_schools}
+      - id: zz.renew.all.later
+        title: not yet in force
+        effective: {from: 2030-01-01}
+        conditions: {experience_years: 0}
+advancement:
+  - id: zz.adv.master
+    title: master with 20 points and 3 years, or a recommendation, or good evaluations
+    source: {ref: test}
+    tier: master
+    from: professional
+    requires: {pdp: 20}
+    conditions: {experience_years: 3}
+    alternatives:
+      - id: zz.adv.master.recommended
+        title: recommended
+        conditions: {recommendation: director_of_schools, cycle_experience_years: 2}
+""",
+)
+
+
+@pytest.mark.parametrize("with_evaluations", [False, True])
+def test_generated_rosters_agree_on_alternatives(tmp_path: Path, with_evaluations: bool) -> None:
+    """Alternatives the columns test (credit, experience, recommendation) and, with an
+    evaluation-score alternative, those handed to the engine, agree with it."""
+    rules = ALTERNATIVES
+    if with_evaluations:
+        rules += """\
+      - id: zz.adv.master.rated
+        title: or two good evaluations
+        conditions: {evaluation_min_score: 4, evaluation_years: 2}
+"""
+    folder = tmp_path / "jurisdictions" / "us-zz"
+    (folder / "rules").mkdir(parents=True)
+    (tmp_path / "rules" / "catalogs").mkdir(parents=True)
+    (folder / "jurisdiction.yaml").write_text(
+        JURISDICTION.replace(
+            "license_types: [professional]", "license_types: [professional, master]"
+        )
+    )
+    (folder / "rules" / "all.yaml").write_text(rules)
+    zz = mccredit.load_rules(tmp_path)
+    cp = compiled(zz, "us-zz")
+    assert cp.reason is None
+    assert (cp.advancement[0]["alternatives"] is None) is with_evaluations
+    _generated_rosters_agree(zz, cp)

@@ -402,6 +402,65 @@ def _money_sources(doc: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _forms(doc: dict[str, Any]) -> str:
+    forms = doc.get("forms") or {}
+    out = []
+    multi = forms.get("multiyear", {}).get("rows") or []
+    names = {p["proposal"]["sha256"]: f"P{k}" for k, p in enumerate(doc["proposals"], 1)}
+    if multi:
+        out.append(
+            table(
+                [
+                    "",
+                    "year",
+                    "baseline compensation",
+                    "proposal compensation",
+                    "Δ",
+                    "cumulative Δ",
+                ],
+                [
+                    [
+                        names.get(r["proposal_sha256"], r["proposal"]),
+                        f"{r['year']}{' (current)' if r['current_year'] else ''}",
+                        r["baseline_compensation"],
+                        r["proposal_compensation"],
+                        r["compensation_difference"],
+                        r["cumulative_compensation_difference"],
+                    ]
+                    for r in multi
+                ],
+                text_cols=2,
+                caption="Multiyear cost, current and subsequent years (the shape of a "
+                "California Gov. Code §3547.5 disclosure): " + forms["multiyear"]["label"],
+            )
+        )
+    wi = forms.get("wi_base_wages", {}).get("rows") or []
+    if wi:
+        out.append(
+            table(
+                ["scenario", "year", "base wage increase", "%", "CPI %", "over CPI"],
+                [
+                    [
+                        names.get(r["scenario_sha256"], r["scenario"]),
+                        str(r["year"]),
+                        r["base_wage_increase"],
+                        f"{r['base_wage_increase_pct']}%",
+                        f"{r['cpi_pct']}%" if r["cpi_pct"] is not None else "not stated",
+                        {True: "YES", False: "no", None: "–"}[r["exceeds_cpi"]],
+                    ]
+                    for r in wi
+                ],
+                text_cols=2,
+                caption="Wisconsin (2011 Act 10): the increase in total base wages against the "
+                "stated CPI; steps, lanes and supplemental pay sit outside the base: "
+                + forms["wi_base_wages"]["label"],
+            )
+        )
+    if not out:
+        return ""
+    return "<section id=forms><h2>Forms the law asks for</h2>" + "".join(out) + "</section>"
+
+
 def _stacks(doc: dict[str, Any]) -> str:
     out = []
     for k, p in enumerate(doc["proposals"], 1):
@@ -605,6 +664,7 @@ def costing_report(doc: dict[str, Any]) -> str:
         _stacks(doc),
         _gains(doc),
         _scattergrams(doc),
+        _forms(doc),
         _assumptions(doc),
     ]
     return page(title, "".join(body))
