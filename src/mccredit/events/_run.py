@@ -270,7 +270,7 @@ def _batch(
             try:
                 ctx.prepare(jid)
                 sha = ctx.rules.get(jid).sha256
-                ed = to_educator(docs[educator_id], rules=ctx.rules)
+                ed = to_educator(docs[educator_id], rules=ctx.rules, stored=True)
                 doc = evaluate_plan(ctx.plans[jid], ed)
                 if ctx.durable is not None:
                     events = ctx.durable.derive(
