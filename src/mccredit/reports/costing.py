@@ -518,6 +518,29 @@ def _stacks(doc: dict[str, Any]) -> str:
     )
 
 
+def _group_table(rows: list[dict[str, Any]], label: str, hidden: str, caption: str) -> str:
+    """Gains by group (lane or step band): head counts and gains, suppressed ones as `hidden`."""
+
+    def money_or(v: str | None) -> str:
+        return v if v is not None else hidden
+
+    return table(
+        [f"{label} (baseline)", "educators", "gain", "lose", "total gain", "mean gain"],
+        [
+            [
+                r[label],
+                _count(r["people"], hidden),
+                _count(r["winners"], hidden),
+                _count(r["losers"], hidden),
+                money_or(r["total_gain"]),
+                money_or(r["mean_gain"]),
+            ]
+            for r in rows
+        ],
+        caption=caption,
+    )
+
+
 def _gains(doc: dict[str, Any]) -> str:
     if not doc["proposals"]:
         return ""
@@ -527,43 +550,13 @@ def _gains(doc: dict[str, Any]) -> str:
     for k, p in enumerate(doc["proposals"], 1):
         out.append(f"<h3>P{k} {esc(p['proposal']['name'])}</h3>")
         out.append(_gains_chart(k, p, year, hidden))
-        lanes = [r for r in p["gains"]["by_lane"] if r["year"] == year]
-        out.append(
-            table(
-                ["lane (baseline)", "educators", "gain", "lose", "total gain", "mean gain"],
-                [
-                    [
-                        r["lane"],
-                        _count(r["people"], hidden),
-                        _count(r["winners"], hidden),
-                        _count(r["losers"], hidden),
-                        r["total_gain"] if r["total_gain"] is not None else hidden,
-                        r["mean_gain"] if r["mean_gain"] is not None else hidden,
-                    ]
-                    for r in lanes
-                ],
-                caption=f"{year}, by each educator's lane under the baseline",
-            )
-        )
-        steps = [r for r in p["gains"].get("by_step_band", []) if r["year"] == year]
-        if steps:
-            out.append(
-                table(
-                    ["steps (baseline)", "educators", "gain", "lose", "total gain", "mean gain"],
-                    [
-                        [
-                            r["steps"],
-                            _count(r["people"], hidden),
-                            _count(r["winners"], hidden),
-                            _count(r["losers"], hidden),
-                            r["total_gain"] if r["total_gain"] is not None else hidden,
-                            r["mean_gain"] if r["mean_gain"] is not None else hidden,
-                        ]
-                        for r in steps
-                    ],
-                    caption=f"{year}, by step band (a stand-in for years of service)",
-                )
-            )
+        for key, label, caption in (
+            ("by_lane", "lane", "by each educator's lane under the baseline"),
+            ("by_step_band", "steps", "by step band (a stand-in for years of service)"),
+        ):
+            rows = [r for r in p["gains"].get(key, []) if r["year"] == year]
+            if rows:
+                out.append(_group_table(rows, label, hidden, f"{year}, {caption}"))
         dec = [d for d in p["gains"].get("deciles", []) if d["year"] == year]
         if dec:
             out.append(
