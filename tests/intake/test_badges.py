@@ -230,3 +230,20 @@ def test_a_clr_with_thousands_of_entries_is_refused_whole(registry: TrustRegistr
     [(cid, _, record)] = verify_badge(f, registry=registry, as_of=dt.date(2025, 1, 1))
     assert cid == "urn:uuid:clr-big"
     assert record.status == "malformed" and "too_many_entries" in [r.code for r in record.reasons]
+
+
+def test_a_stored_badge_expires_on_a_later_evaluation(registry: TrustRegistry) -> None:
+    """Verified on the day it was taken in, a badge with a validUntil is refused by an
+    evaluation after that date (the stored record keeps the end, not only the verdict)."""
+    doc = copy.deepcopy(OB3)
+    doc["validUntil"] = "2025-06-30T00:00:00Z"
+    ed = mccredit.to_educator(educator([sign(doc)]), registry=registry, as_of=dt.date(2025, 1, 1))
+    (cred,) = ed.credentials
+    assert cred.verification is not None and cred.verification.status == "verified"
+    stored = mccredit.to_educator(ed.model_dump(mode="json"), stored=True)
+    before = mccredit.evaluate(stored, as_of="2025-06-29")
+    assert before["totals"] == {"pdp": "6.00"}
+    after = mccredit.evaluate(stored, as_of="2025-07-01")
+    assert after["totals"] == {}
+    (w,) = after["warnings"]
+    assert w["code"] == "verification_not_credited" and "verification expired" in w["message"]

@@ -126,6 +126,17 @@ def _verification_gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
     if v is None:
         return None
     refusal = j.verification_refusal(v.status, v.registry_entry)
+    day = dt.datetime.combine(plan.as_of, dt.time(), dt.UTC)
+    if refusal is None and v.valid_until is not None and v.valid_until <= day:
+        return _warn(
+            WarningCode.VERIFICATION_NOT_CREDITED,
+            credential=cred.id,
+            status="expired",
+            reasons=f"expired: validUntil {v.valid_until.isoformat()} is not after "
+            f"{plan.as_of} (checked {v.status} on {v.checked})",
+            jurisdiction=j.id,
+            credited=" or ".join(sorted(j.credited_verification)),
+        )
     if refusal == "status":
         why = "; ".join(f"{r.code}: {r.message}" for r in v.reasons) or v.status
         return _warn(

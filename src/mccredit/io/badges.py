@@ -402,6 +402,21 @@ def _payload(doc: Any) -> Any:
     return vc
 
 
+def _valid_until(doc: Any) -> dt.datetime | None:
+    """The end of a credential's validity (`validUntil`, VC 1.1 `expirationDate`), in UTC."""
+    if not isinstance(doc, dict):
+        return None
+    for key in ("validUntil", "expirationDate"):
+        value = doc.get(key)
+        if isinstance(value, str):
+            try:
+                end = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return end if end.tzinfo else end.replace(tzinfo=dt.UTC)
+    return None
+
+
 class _Verifier:
     def __init__(
         self,
@@ -419,6 +434,9 @@ class _Verifier:
         when = self.as_of or dt.date.today()
         record = verification_record(verify_credential(doc, self.registry, when), when)
         payload = _payload(doc)
+        end = _valid_until(payload)
+        if end is not None:
+            record = record.model_copy(update={"valid_until": end})
         if self.recipient is not None and isinstance(payload, dict):
             reason = recipient_reason(payload, self.recipient)
             if reason is not None:

@@ -81,7 +81,8 @@ class VerificationRecord(_Input):
     `reasons` every failed check; `method` the proof checked (`eddsa-rdfc-2022`,
     `vc-jwt:RS256`, `ob2-hosted`, …); `issuer` the issuer id the document names (an IRI or
     DID); `registry_entry` the trust-registry entry that vouched for it (verified only);
-    `checked` the date the dates and keys were checked against."""
+    `checked` the date the dates and keys were checked against; `valid_until` the end of the
+    badge's validity, re-checked by every evaluation."""
 
     status: Verification
     reason: str | None = None
@@ -90,6 +91,11 @@ class VerificationRecord(_Input):
     issuer: str | None = None
     registry_entry: str | None = None
     checked: Date | None = None
+    valid_until: dt.datetime | None = Field(
+        default=None,
+        description="The badge's validUntil / expirationDate: an evaluation on a later day "
+        "refuses it as expired, whatever day it was checked on.",
+    )
 
     def brief(self) -> dict[str, Any]:
         """The record as a ledger line shows it (reasons as codes)."""
