@@ -113,7 +113,11 @@ def _instant(value: Any, field: str, run: _Run) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):  # JWT NumericDate
-        return dt.datetime.fromtimestamp(value, dt.UTC)
+        try:
+            return dt.datetime.fromtimestamp(value, dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            run.fail("malformed", f"{field} is not a date-time: {value!r}", field)
+            return None
     if isinstance(value, str):
         try:
             when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
