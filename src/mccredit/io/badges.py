@@ -384,18 +384,7 @@ def _with_bundle(own: VerificationRecord, bundle: VerificationRecord) -> Verific
         for r in bundle.reasons
         if r.code != "no_proof"
     ]
-    if not extra:
-        return own
-    reasons = [*own.reasons, *extra]
-    codes = [r.code for r in reasons]
-    return own.model_copy(
-        update={
-            "status": verification_of(codes),
-            "reason": codes[0],
-            "reasons": reasons,
-            "registry_entry": None,
-        }
-    )
+    return _add_reasons(own, extra) if extra else own
 
 
 def _payload(doc: Any) -> Any:
@@ -673,19 +662,7 @@ def verify_badge(
                     f"this one {len(inner)}",
                     field="credentialSubject.verifiableCredential",
                 )
-                reasons = [*record.reasons, reason]
-                out[-1] = (
-                    out[-1][0],
-                    out[-1][1],
-                    record.model_copy(
-                        update={
-                            "status": verification_of(r.code for r in reasons),
-                            "reason": reasons[0].code,
-                            "reasons": reasons,
-                            "registry_entry": None,
-                        }
-                    ),
-                )
+                out[-1] = (out[-1][0], out[-1][1], _add_reasons(record, [reason]))
                 return
             for item in inner:
                 walk(item, record)
