@@ -4,7 +4,9 @@
 import mccredit
 rules = mccredit.load_rules()                      # bundled jurisdictions
 doc = mccredit.evaluate("educator.json", jurisdiction="us-tn", as_of="2026-06-30")
-print(doc["totals"], doc["renewal"][0]["remaining"])
+print(doc["totals"], doc["renewal"][0]["remaining"])   # the JSON document
+ev = mccredit.evaluation_of("educator.json", jurisdiction="us-tn", as_of="2026-06-30")
+print(ev.totals, ev.renewal[0].remaining)              # the same, typed (Decimal, date)
 print(mccredit.explain("educator.json", jurisdiction="us-tn"))
 ```
 """
@@ -25,10 +27,19 @@ from .evaluation import (
     to_json,
 )
 from .io.educator import Educator
+from .result import Evaluation
 from .rules import RuleSet
 from .scenarios import Proposal, apply_proposal
 
-__all__ = ["default_rules", "evaluate", "explain", "load_rules", "to_educator", "to_json"]
+__all__ = [
+    "default_rules",
+    "evaluate",
+    "evaluation_of",
+    "explain",
+    "load_rules",
+    "to_educator",
+    "to_json",
+]
 
 
 def evaluate(
@@ -39,11 +50,27 @@ def evaluate(
     rules: RuleSet | None = None,
     proposal: Proposal | dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Evaluate one educator; returns the DESIGN.md §4 document (amounts as strings).
+    """Evaluate one educator; returns the DESIGN.md §4 JSON document (amounts as strings),
+    exactly what `mccredit evaluate --json` prints. `evaluation_of` returns it typed.
 
     `jurisdiction` defaults to the educator's own; `as_of` defaults to today; `proposal` is a
     what-if overlay (see `mccredit.scenarios`), named with its sha256 in the result.
     """
+    return evaluation_of(
+        educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal
+    ).to_dict()
+
+
+def evaluation_of(
+    educator: Educator | dict[str, Any] | str | Path,
+    *,
+    jurisdiction: str | None = None,
+    as_of: dt.date | str | None = None,
+    rules: RuleSet | None = None,
+    proposal: Proposal | dict[str, Any] | None = None,
+) -> Evaluation:
+    """Evaluate one educator (as `evaluate`); returns the typed `Evaluation`, whose
+    `to_dict()` is the JSON document."""
     ruleset = rules if rules is not None else default_rules()
     ed = to_educator(educator, rules=ruleset)
     j = ruleset.get(jurisdiction or ed.jurisdiction)
@@ -65,5 +92,7 @@ def explain(
     from .views import render_text
 
     return render_text(
-        evaluate(educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal)
+        evaluation_of(
+            educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal
+        )
     )

@@ -26,7 +26,24 @@ from typing import Any
 
 from ..io.educator import Credential, Educator, License
 from ..ledger import LedgerEntry, allocate, cite
-from ..result import WarningCode, accepted_clause, code_refusal, requirements_clause
+from ..result import (
+    Advancement,
+    Allocation,
+    CategoryProgress,
+    Cycle,
+    CycleCap,
+    Evaluation,
+    ProposalApplied,
+    Renewal,
+    RulesetRef,
+    Salary,
+    Unmet,
+    Warning,
+    WarningCode,
+    accepted_clause,
+    code_refusal,
+    requirements_clause,
+)
 from ..rules._models import CapRule, RequirementRule
 from ._plan import CompiledAward, Plan
 
@@ -99,12 +116,12 @@ def _warn(
     credential: str | None = None,
     rule: str | None = None,
     **params: object,
-) -> dict[str, Any]:
+) -> Warning:
     """A warning: its code, what it is about, and the code's message filled with `params`."""
-    return what.warn(credential=credential, rule=rule, **params)
+    return Warning.of(what, credential=credential, rule=rule, **params)
 
 
-def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
+def _gate(facts: Facts, plan: Plan) -> Warning | None:
     """Why a credential is not credited at all, or None when it may be."""
     cred, j = facts.cred, plan.jurisdiction
     if cred.kind != "micro_credential":
@@ -159,7 +176,7 @@ def _measure(facts: Facts, per: str) -> Decimal | None:
 
 def _award(
     facts: Facts, ca: CompiledAward, plan: Plan, memo: dict[Any, Any]
-) -> tuple[LedgerEntry | None, dict[str, Any] | None]:
+) -> tuple[LedgerEntry | None, Warning | None]:
     rule, cred = ca.rule, facts.cred
     measure = _measure(facts, rule.per)
     if measure is None:
@@ -404,11 +421,9 @@ def educator_miss(r: RequirementRule) -> str:
     return f"needs educator {', '.join(fields) or 'conditions'} to match"
 
 
-def _renewal(
-    plan: Plan, lic: License, req: RequirementRule, ledger: list[LedgerEntry]
-) -> dict[str, Any]:
+def _renewal(plan: Plan, lic: License, req: RequirementRule, ledger: list[LedgerEntry]) -> Renewal:
     start, end = _cycle_for(lic, req, plan.as_of)
-    show = plan.show
+    show = plan.shown
     in_window = [
         e for e in ledger if e.amount > 0 and (req.window == "none" or start <= e.date <= end)
     ]
@@ -443,13 +458,13 @@ def _renewal(
         counted[id(e)] = take
         for c in hits:
             spent[c.id] += take
-    capped: list[dict[str, Any]] = [
-        {
+    capped = [
+        CycleCap(
             **cite(cap, "cap"),
-            "unit": cap.unit,
-            "limit": show(cap.unit, limits[cap.id]),
-            "excluded": show(cap.unit, excluded[cap.id]),
-        }
+            unit=cap.unit,
+            limit=show(cap.unit, limits[cap.id]),
+            excluded=show(cap.unit, excluded[cap.id]),
+        )
         for cap in caps
         if excluded[cap.id] > 0
     ]
@@ -458,8 +473,8 @@ def _renewal(
         earned[e.unit] += counted[id(e)]
     required = dict(req.requires)
     remaining = {u: max(ZERO, a - earned[u]) for u, a in required.items()}
-    categories: dict[str, Any] = {}
-    allocation: list[dict[str, Any]] = []
+    categories: dict[str, CategoryProgress] = {}
+    allocation: list[Allocation] = []
     if req.categories:
         cu = req.cat_unit
         items = [
@@ -475,22 +490,17 @@ def _renewal(
             got[cat] += amt
             e = index[key]
             allocation.append(
-                {
-                    "credential": e.credential,
-                    "rule": e.rule,
-                    "category": cat,
-                    "amount": show(cu, amt),
-                }
+                Allocation(credential=e.credential, rule=e.rule, category=cat, amount=show(cu, amt))
             )
-        allocation.sort(key=lambda a: (a["category"], a["credential"], a["rule"]))
+        allocation.sort(key=lambda a: (a.category, a.credential, a.rule))
         for cat, need in req.categories.items():
-            categories[cat] = {
-                "required": show(cu, need),
-                "earned": show(cu, got[cat]),
-                "remaining": show(cu, max(ZERO, need - got[cat])),
-            }
+            categories[cat] = CategoryProgress(
+                required=show(cu, need),
+                earned=show(cu, got[cat]),
+                remaining=show(cu, max(ZERO, need - got[cat])),
+            )
     complete = all(v == 0 for v in remaining.values()) and all(
-        Decimal(c["remaining"]) == 0 for c in categories.values()
+        c.remaining == 0 for c in categories.values()
     )
     if complete:
         status = "complete"
@@ -502,27 +512,25 @@ def _renewal(
         status = "at_risk"
     else:
         status = "on_track"
-    short = [c for c, v in categories.items() if Decimal(v["remaining"]) > 0]
-    out: dict[str, Any] = {
-        "license": lic.type,
-        "license_id": lic.id,
-        "cycle": {"start": start.isoformat(), "end": end.isoformat()},
-        "required": {u: show(u, a) for u, a in required.items()},
-        "earned": {u: show(u, earned[u]) for u in required},
-        "remaining": {u: show(u, a) for u, a in remaining.items()},
-        "categories": categories,
-        "complete": complete,
-        "status": status,
-        "short_categories": short,
+    return Renewal(
+        license=lic.type,
+        license_id=lic.id,
+        cycle=Cycle(start=start, end=end),
+        required={u: show(u, a) for u, a in required.items()},
+        earned={u: show(u, earned[u]) for u in required},
+        remaining={u: show(u, a) for u, a in remaining.items()},
+        categories=categories,
+        complete=complete,
+        status=status,
+        short_categories=[c for c, v in categories.items() if v.remaining > 0],
         **cite(req),
-        "capped": capped,
-        "allocation": allocation,
-    }
-    return out
+        capped=capped,
+        allocation=allocation,
+    )
 
 
-def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[Advancement]:
+    out: list[Advancement] = []
     eget = _educator_getter(ed)
     for adv in plan.advancement:
         holders = [lic for lic in ed.licenses if lic.type in adv.from_]
@@ -532,7 +540,7 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
         if any(h.type == adv.tier and h.issued >= lic.issued for h in ed.licenses):
             continue  # already holds the tier this advancement leads to
         start, end = _cycle_for(lic, None, plan.as_of)
-        unmet: list[dict[str, Any]] = []
+        unmet: list[Unmet] = []
         earned: dict[str, Decimal] = defaultdict(Decimal)
         for e in ledger:
             if e.amount > 0 and (adv.window == "none" or start <= e.date <= end):
@@ -540,24 +548,24 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
         for unit, need in adv.requires.items():
             if earned[unit] < need:
                 unmet.append(
-                    {
-                        "condition": unit,
-                        "required": plan.show(unit, need),
-                        "found": plan.show(unit, earned[unit]),
-                        "message": f"{plan.show(unit, need - earned[unit])} more {unit} needed",
-                    }
+                    Unmet(
+                        condition=unit,
+                        required=plan.show(unit, need),
+                        found=plan.show(unit, earned[unit]),
+                        message=f"{plan.show(unit, need - earned[unit])} more {unit} needed",
+                    )
                 )
         cond = adv.conditions
         if cond.experience_years is not None:
             have = ed.experience_years
             if have is None or have < cond.experience_years:
                 unmet.append(
-                    {
-                        "condition": "experience_years",
-                        "required": str(cond.experience_years),
-                        "found": None if have is None else str(have),
-                        "message": f"at least {cond.experience_years} years of experience",
-                    }
+                    Unmet(
+                        condition="experience_years",
+                        required=str(cond.experience_years),
+                        found=None if have is None else str(have),
+                        message=f"at least {cond.experience_years} years of experience",
+                    )
                 )
         if cond.evaluation_min_score is not None:
             recent = sorted(ed.evaluations, key=lambda ev: ev.year, reverse=True)[
@@ -568,33 +576,27 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[di
             )
             if not ok:
                 unmet.append(
-                    {
-                        "condition": "evaluations",
-                        "required": f"last {cond.evaluation_years} scores "
+                    Unmet(
+                        condition="evaluations",
+                        required=f"last {cond.evaluation_years} scores "
                         f">= {cond.evaluation_min_score}",
-                        "found": ", ".join(f"{ev.year}: {ev.score}" for ev in recent) or None,
-                        "message": f"the last {cond.evaluation_years} evaluation(s) must "
+                        found=", ".join(f"{ev.year}: {ev.score}" for ev in recent) or None,
+                        message=f"the last {cond.evaluation_years} evaluation(s) must "
                         f"score at least {cond.evaluation_min_score}",
-                    }
+                    )
                 )
         out.append(
-            {
-                "tier": adv.tier,
-                "from": lic.type,
-                "eligible": not unmet,
-                "unmet": unmet,
-                **cite(adv),
-            }
+            Advancement(tier=adv.tier, from_=lic.type, eligible=not unmet, unmet=unmet, **cite(adv))
         )
     return out
 
 
 def build_ledger(
     plan: Plan, ed: Educator
-) -> tuple[list[LedgerEntry], list[dict[str, Any]], list[Facts], list[Facts]]:
+) -> tuple[list[LedgerEntry], list[Warning], list[Facts], list[Facts]]:
     """The award ledger (sorted by date, credential, rule), warnings, the credentials that
     passed the issuer gate, and those no award rule matched."""
-    warnings: list[dict[str, Any]] = []
+    warnings: list[Warning] = []
     ledger: list[LedgerEntry] = []
     credited: list[Facts] = []
     unmatched: list[Facts] = []
@@ -680,11 +682,11 @@ def build_ledger(
 
 
 def renew(
-    plan: Plan, ed: Educator, ledger: list[LedgerEntry], warnings: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+    plan: Plan, ed: Educator, ledger: list[LedgerEntry], warnings: list[Warning]
+) -> list[Renewal]:
     """The renewal step: one status per license with a requirement in force (a license with
     neither a requirement nor an advancement path adds a `no_requirement` warning)."""
-    renewal: list[dict[str, Any]] = []
+    renewal: list[Renewal] = []
     for lic in sorted(ed.licenses, key=lambda li: (li.issued, li.type)):
         req = _pick_requirement(plan, ed, lic)
         if req is None:
@@ -703,7 +705,7 @@ def renew(
     return renewal
 
 
-def advance(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[dict[str, Any]]:
+def advance(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[Advancement]:
     """The advancement step: each tier reachable from a license held, eligible or not."""
     return _advancement(plan, ed, ledger)
 
@@ -713,14 +715,14 @@ def document(
     ed: Educator,
     *,
     ledger: list[LedgerEntry],
-    warnings: list[dict[str, Any]],
+    warnings: list[Warning],
     unmatched: list[Facts],
-    renewal: list[dict[str, Any]],
-    advancement: list[dict[str, Any]],
-    salary: dict[str, Any] | None = None,
+    renewal: list[Renewal],
+    advancement: list[Advancement],
+    salary: Salary | None = None,
     claimed: set[str] | frozenset[str] = frozenset(),
     rules_used: set[str] | frozenset[str] = frozenset(),
-) -> dict[str, Any]:
+) -> Evaluation:
     """The evaluation document (DESIGN.md §4) from the steps' results: `claimed` are the ids
     of credentials a later step (salary) matched, so they get no `no_rule` warning;
     `rules_used` are the rules that step applied (for the review-due warnings)."""
@@ -739,11 +741,9 @@ def document(
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ledger:
         totals[e.unit] += e.amount
-    used = (
-        {e.rule for e in ledger} | {r["rule"] for r in renewal} | {a["rule"] for a in advancement}
-    )
+    used = {e.rule for e in ledger} | {r.rule for r in renewal} | {a.rule for a in advancement}
     # every cap on a unit in play (a capped entry's unit is always in totals)
-    units_in_play = set(totals) | {u for r in renewal for u in r["required"]}
+    units_in_play = set(totals) | {u for r in renewal for u in r.required}
     used |= {c.id for c in plan.caps if c.unit in units_in_play}
     used |= rules_used
     for rule_id, review_by in plan.stale:
@@ -751,22 +751,16 @@ def document(
             continue
         warnings.append(_warn(WarningCode.RULE_REVIEW_DUE, rule=rule_id, review_by=review_by))
     j = plan.jurisdiction
-    doc: dict[str, Any] = {
-        "educator": ed.id,
-        "jurisdiction": j.id,
-        "as_of": plan.as_of.isoformat(),
-        "ruleset": {"id": f"{j.id}@{j.version}", "sha256": plan.sha256},
-    }
-    if j.proposal is not None:
-        doc["proposal"] = j.proposal
-    doc.update(
-        {
-            "totals": {u: plan.show(u, totals[u]) for u in sorted(totals)},
-            "renewal": renewal,
-            "advancement": advancement,
-            "salary": salary,
-            "ledger": [e.as_dict(plan.show) for e in ledger],
-            "warnings": warnings,
-        }
+    return Evaluation(
+        educator=ed.id,
+        jurisdiction=j.id,
+        as_of=plan.as_of,
+        ruleset=RulesetRef(id=f"{j.id}@{j.version}", sha256=plan.sha256),
+        proposal=None if j.proposal is None else ProposalApplied.model_validate(j.proposal),
+        totals={u: plan.shown(u, totals[u]) for u in sorted(totals)},
+        renewal=renewal,
+        advancement=advancement,
+        salary=salary,
+        ledger=[e.as_line(plan.shown) for e in ledger],
+        warnings=warnings,
     )
-    return doc

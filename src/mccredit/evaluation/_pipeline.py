@@ -8,10 +8,10 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, fields
 from threading import Lock
-from typing import Any
 
 from ..engine import Plan, advance, build_ledger, compile_plan, document, renew
 from ..io.educator import Educator
+from ..result import Evaluation
 from ..rules import Jurisdiction, RuleSet
 from ..salary import SalaryPlan, compile_salary, evaluate_salary
 
@@ -57,8 +57,8 @@ def plan_for(ruleset: RuleSet, jurisdiction: str | Jurisdiction, as_of: dt.date)
     return plan
 
 
-def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> dict[str, Any]:
-    """The evaluation document (DESIGN.md §4) for one educator."""
+def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> Evaluation:
+    """The evaluation (DESIGN.md §4) of one educator: typed; `to_dict()` is its JSON."""
     ledger, warnings, credited, unmatched = build_ledger(plan, ed)
     renewal = renew(plan, ed, ledger, warnings)
     advancement = advance(plan, ed, ledger)
@@ -71,8 +71,8 @@ def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> dict[str, Any]:
         )
         ledger = ledger + salary_entries
         warnings.extend(salary_warnings)
-        if salary:
-            rules_used = {c["rule"] for c in salary.get("changes", [])}
+        if salary is not None:
+            rules_used = {c.rule for c in salary.changes}
     return document(
         plan,
         ed,

@@ -45,6 +45,7 @@ from mccredit.events._deliver import (
 )
 from mccredit.events._outbox import active_webhooks, outbox_keys, write_events_in
 from mccredit.events._plain import Event, derive, review_dates, settings_for
+from mccredit.result import Evaluation
 from mccredit.rules import RuleSet
 from mccredit.rules._models import EventSettings
 from mccredit.store import write_session
@@ -249,7 +250,7 @@ def _batch(
                 ed = to_educator(docs[educator_id], rules=ctx.rules)
                 doc = evaluate_plan(ctx.plans[jid], ed)
                 events = derive(
-                    doc,
+                    doc.to_dict(),
                     ctx.settings[jid],
                     now=ctx.today,
                     previous=previous,
@@ -295,7 +296,7 @@ def _batch(
 
 
 def _propose(
-    session: Any, ed: Any, doc: dict[str, Any], events: list[Event]
+    session: Any, ed: Any, doc: Evaluation, events: list[Event]
 ) -> tuple[list[Event], int]:
     """Store the evaluation behind a `lane_eligible` event and propose its payroll change
     (the existing workflow: proposed → approved → exported); the event names the change."""
