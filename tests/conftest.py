@@ -60,7 +60,11 @@ name: Test jurisdiction
 uses: [mini]
 accept:
   issuers: [acme]
-license_types: [professional]
+license_types: [professional, practitioner, master]
+categories:
+  subject: "Subject area"
+  literacy: "Literacy"
+  general: "General (open)"
 units:
   hr: {{title: Clock hour, round: "{round}", rounding: {rounding}}}
 sources:

@@ -30,6 +30,7 @@ from .io.educator import Educator
 from .result import Evaluation
 from .rules import RuleSet
 from .scenarios import Proposal, apply_proposal
+from .verify import TrustRegistry
 
 __all__ = [
     "default_rules",
@@ -49,15 +50,23 @@ def evaluate(
     as_of: dt.date | str | None = None,
     rules: RuleSet | None = None,
     proposal: Proposal | dict[str, Any] | None = None,
+    registry: TrustRegistry | None = None,
 ) -> dict[str, Any]:
     """Evaluate one educator; returns the DESIGN.md §4 JSON document (amounts as strings),
     exactly what `mccredit evaluate --json` prints. `evaluation_of` returns it typed.
 
     `jurisdiction` defaults to the educator's own; `as_of` defaults to today; `proposal` is a
-    what-if overlay (see `mccredit.scenarios`), named with its sha256 in the result.
+    what-if overlay (see `mccredit.scenarios`), named with its sha256 in the result. Badges
+    under the educator's `badges` are verified on `as_of` against `registry` (default: the
+    rules' trust registry, rules/issuers/).
     """
     return evaluation_of(
-        educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal
+        educator,
+        jurisdiction=jurisdiction,
+        as_of=as_of,
+        rules=rules,
+        proposal=proposal,
+        registry=registry,
     ).to_dict()
 
 
@@ -68,15 +77,17 @@ def evaluation_of(
     as_of: dt.date | str | None = None,
     rules: RuleSet | None = None,
     proposal: Proposal | dict[str, Any] | None = None,
+    registry: TrustRegistry | None = None,
 ) -> Evaluation:
     """Evaluate one educator (as `evaluate`); returns the typed `Evaluation`, whose
     `to_dict()` is the JSON document."""
     ruleset = rules if rules is not None else default_rules()
-    ed = to_educator(educator, rules=ruleset)
+    day = as_of_date(as_of)
+    ed = to_educator(educator, rules=ruleset, as_of=day, registry=registry)
     j = ruleset.get(jurisdiction or ed.jurisdiction)
     if proposal is not None:
         j = apply_proposal(j, proposal)
-    plan = plan_for(ruleset, j, as_of_date(as_of))
+    plan = plan_for(ruleset, j, day)
     return evaluate_plan(plan, ed)
 
 

@@ -7,6 +7,8 @@ MccreditError
  │    └── InputError          an educator, roster row or request is wrong
  │         └── RosterError    a batch roster (or one of its files) cannot be read at all
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
+ ├── UnknownLayoutError       a payroll export layout id with no layout file
+ ├── LayoutError              a layout cannot write this export (nothing is exported)
  ├── CredentialCheckError     one credential check failed (a reason code and a message)
  ├── StoreError               a store operation that cannot be done as asked
  │    ├── ConflictError       the request conflicts with what is stored
@@ -40,6 +42,7 @@ __all__ = [
     "EventsBusyError",
     "FieldValueError",
     "InputError",
+    "LayoutError",
     "DigestMismatchError",
     "MccreditError",
     "Problem",
@@ -50,6 +53,7 @@ __all__ = [
     "SchemaError",
     "StoreError",
     "UnknownJurisdictionError",
+    "UnknownLayoutError",
 ]
 
 
@@ -153,6 +157,23 @@ class UnknownJurisdictionError(MccreditError):
         super().__init__(
             f"unknown jurisdiction {jurisdiction!r}; known jurisdictions: {', '.join(known)}"
         )
+
+
+class UnknownLayoutError(MccreditError):
+    def __init__(self, layout: str, *, known: list[str]) -> None:
+        self.layout = layout
+        self.known = known
+        super().__init__(f"unknown layout {layout!r}; known layouts: {', '.join(known)}")
+
+
+class LayoutError(MccreditError):
+    """A payroll export layout cannot write this export (e.g. per-pay-period lines for a
+    change whose evaluation lists no pay dates); the export is not made."""
+
+    def __init__(self, layout: str, message: str) -> None:
+        self.layout = layout
+        self.message = message
+        super().__init__(f"layout {layout!r} cannot write this export: {message}")
 
 
 class CredentialCheckError(MccreditError):

@@ -1,13 +1,22 @@
-"""Payroll changes: proposed by evaluations, approved or rejected, exported once as CSV."""
+"""Payroll changes: proposed by evaluations, approved or rejected, exported once (generic CSV
+or a layout: Workday .xlsx, Munis, PowerSchool; a district's default layout)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
+from pathlib import Path
 
 import sqlalchemy as sa
 from api_support import As, pwcs
+from openpyxl import load_workbook
 from sqlalchemy import Engine
+
+from mccredit._yaml import load_file
+
+REPO = Path(__file__).resolve().parents[2]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def propose(as_: As, educator_id: str = "P-1", key: str = "payroll") -> dict:
@@ -130,13 +139,69 @@ def test_export_in_a_layout(as_: As) -> None:
     as_["payroll"].post(f"/v1/payroll/changes/{a['id']}/approve", json={"note": "ok"})
     bad = as_["payroll"].post("/v1/payroll/exports?layout=sap")
     assert bad.status_code == 422 and "workday-comp-change" in bad.json()["detail"]
+    assert bad.json()["errors"][0]["pointer"] == "#/query/layout"
     assert as_["payroll"].get(f"/v1/payroll/changes/{a['id']}").json()["status"] == "approved"
     r = as_["payroll"].post("/v1/payroll/exports?layout=workday-comp-change")
     assert r.status_code == 201, r.text
+    assert r.headers["content-type"] == XLSX and r.headers["x-export-layout"] == (
+        "workday-comp-change"
+    )
     export_id = r.headers["x-export-id"]
-    rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert rows[0]["Employee ID"] == "P-1" and rows[0]["Comment"] == export_id
+    assert f'filename="{export_id}.workday-comp-change.xlsx"' in r.headers["content-disposition"]
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, [c.value for c in ws[2]], strict=True))
+    assert row["Employee ID"] == "P-1" and row["Comment"] == export_id
     again = as_["payroll"].get(f"/v1/payroll/exports/{export_id}?layout=workday-comp-change")
     assert again.status_code == 200 and again.content == r.content
     generic = as_["payroll"].get(f"/v1/payroll/exports/{export_id}")
     assert generic.text.splitlines()[0].startswith("export_id,change_id,")
+    assert generic.headers["x-export-layout"] == "generic-csv"
+    munis = as_["payroll"].get(
+        f"/v1/payroll/exports/{export_id}?layout=tyler-munis-personnel-action"
+    )
+    assert munis.headers["content-type"].startswith("text/csv")
+    assert munis.text.startswith("Employee Number,Action Code,Reason Code,")
+    assert as_["payroll"].get(f"/v1/payroll/exports/{export_id}?layout=x").status_code == 422
+
+
+def test_export_defaults_to_the_districts_layout(as_: As) -> None:
+    """Troy 30-C names powerschool-future-pay-rates in its jurisdiction.yaml."""
+    case = load_file(REPO / "jurisdictions/us-il/troy-30c/cases/salary.yaml").data[0]
+    educator = {**case["input"], "jurisdiction": "us-il/troy-30c"}
+    assert as_["admin"].put(f"/v1/educators/{educator['id']}", json=educator).status_code == 201
+    ev = as_["admin"].get(f"/v1/educators/{educator['id']}/evaluation?as_of={case['as_of']}")
+    change = ev.json()["payroll_change"]
+    assert change is not None, ev.text
+    as_["admin"].post(f"/v1/payroll/changes/{change['id']}/approve", json={"note": "ok"})
+    r = as_["admin"].post("/v1/payroll/exports", json={"jurisdiction": "us-il/troy-30c"})
+    assert r.status_code == 201, r.text
+    assert r.headers["x-export-layout"] == "powerschool-future-pay-rates"
+    (row,) = csv.DictReader(io.StringIO(r.text))
+    assert row["Employee Number"] == educator["id"] and row["Salary Schedule"] == change["new_lane"]
+    assert row["Annual Salary"] == change["new_annual"]
+
+
+def test_pay_period_lines_sum_to_the_changes_figures(as_: As) -> None:
+    """One line per pay date from the stored evaluation: the lines add up to this school
+    year's increase, and the retro lines (pay dates on or before the evaluation) to the retro."""
+    a = propose(as_, "P-1")
+    as_["payroll"].post(f"/v1/payroll/changes/{a['id']}/approve", json={"note": "ok"})
+    r = as_["payroll"].post("/v1/payroll/exports?layout=pay-period-lines")
+    assert r.status_code == 201, r.text
+    lines = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(lines) > 1 and {x["educator_id"] for x in lines} == {"P-1"}
+    dates = [x["pay_date"] for x in lines]
+    assert dates == sorted(dates) and len(set(dates)) == len(dates)
+    assert all(d >= a["effective_date"] for d in dates)
+    total = sum(Decimal(x["amount"]) for x in lines)
+    assert total == Decimal(a["this_year_delta"])
+    retro = sum(Decimal(x["amount"]) for x in lines if x["kind"] == "retro")
+    assert retro == Decimal(a["retro"] or "0")
+    assert {x["kind"] for x in lines} <= {"increase", "retro"}
+    assert all(x["pay_date"] <= "2024-12-01" for x in lines if x["kind"] == "retro")
+    again = as_["payroll"].get(
+        f"/v1/payroll/exports/{r.headers['x-export-id']}?layout=pay-period-lines"
+    )
+    assert again.content == r.content

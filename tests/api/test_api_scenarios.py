@@ -114,7 +114,9 @@ def test_badge_documents_become_credentials(as_: As) -> None:
     r = as_["licensure"].post("/v1/evaluate", json={"educator": ed, "as_of": "2026-06-30"})
     assert r.status_code == 200
     assert r.text == mccredit.to_json(mccredit.evaluate(ed, as_of="2026-06-30"))
-    assert r.json()["ledger"]
+    # the case's badge is unsigned: verified, reported, not credited (issue 12)
+    assert r.json()["ledger"] == []
+    assert [w["code"] for w in r.json()["warnings"]] == ["verification_not_credited"]
     put = as_["licensure"].put(f"/v1/educators/{ed['id']}", json=ed)
     assert put.status_code == 201 and put.json()["credentials"] == 1
     assert put.json()["document"]["badges"] == []

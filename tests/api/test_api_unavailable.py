@@ -59,3 +59,35 @@ def test_postgres_connections_have_timeouts_and_keep_url_options() -> None:
             assert c.exec_driver_sql("SHOW search_path").scalar() == url.rsplit("%3D", 1)[1]
         assert e.pool.timeout() == 10  # type: ignore[attr-defined]
         e.dispose()
+
+
+def test_the_pool_is_sized_for_a_worker_and_skips_pre_ping(monkeypatch: pytest.MonkeyPatch) -> None:
+    e = make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    assert e.pool.size() == 16  # type: ignore[attr-defined]
+    assert e.pool._pre_ping is False  # type: ignore[attr-defined]
+    e.dispose()
+    monkeypatch.setenv("MCCREDIT_DB_POOL_SIZE", "3")
+    e = make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    assert e.pool.size() == 3  # type: ignore[attr-defined]
+    e.dispose()
+
+
+def test_a_connection_the_server_dropped_fails_one_request_then_the_pool_recovers() -> None:
+    """Without pre-ping, a dropped connection costs the request that meets it (a 503 through
+    the API); SQLAlchemy then discards the pool and the next request reconnects."""
+    import sqlalchemy as sa
+
+    with postgres_url_or_skip() as url:
+        e = make_engine(url)
+        with e.connect() as c:
+            pid = c.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        admin = make_engine(url)
+        with admin.connect() as c:
+            c.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        admin.dispose()
+        with pytest.raises(sa.exc.DBAPIError) as err, e.connect() as c:
+            c.exec_driver_sql("SELECT 1")
+        assert err.value.connection_invalidated
+        with e.connect() as c:
+            assert c.exec_driver_sql("SELECT 1").scalar() == 1
+        e.dispose()

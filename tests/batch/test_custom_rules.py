@@ -4,6 +4,7 @@ wins), so the columnar arithmetic and picking are checked beyond the bundled rul
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ JURISDICTION = """\
 id: us-zz
 name: Test state
 license_types: [professional]
+categories: {literacy: Literacy, subject: Subject, general: General}
 accept:
   issuers: []
 units:
@@ -182,3 +184,80 @@ def test_no_requirement_says_why_in_the_same_words_on_both_paths(
         "I": "us-zz has no renewal requirement in force on 2026-06-30 for a 'initial' license "
         "(requirements exist for: professional)",
     }
+
+
+RENEWING = """\
+requirements:
+  - id: zz.renew.old
+    title: licenses renewing before 2025 need 30
+    source: {ref: test}
+    license: professional
+    renewals: {until: 2024-12-31}
+    cycle_years: 3
+    requires: {pdp: 30}
+  - id: zz.renew.new
+    title: licenses renewing from 2025 need 60
+    source: {ref: test}
+    license: professional
+    renewals: {from: 2025-01-01}
+    cycle_years: 3
+    requires: {pdp: 60}
+  - id: zz.renew.gold
+    title: gold-tier licenses renewing in 2026 need 10
+    source: {ref: test}
+    license: professional
+    when_license: {tier: gold}
+    renewals: {from: 2026-01-01, until: 2026-12-31}
+    requires: {pdp: 10}
+"""
+
+
+def test_renewals_choose_by_the_cycle_end_on_both_paths(tmp_path: Path) -> None:
+    """`renewals` tests the cycle's end: the expiry, or (no expiry) the end of the rolling
+    `cycle_years` cycle around as_of, computed with each candidate's own cycle_years."""
+    folder = tmp_path / "jurisdictions" / "us-zz"
+    (folder / "rules").mkdir(parents=True)
+    (tmp_path / "rules" / "catalogs").mkdir(parents=True)
+    (folder / "jurisdiction.yaml").write_text(JURISDICTION)
+    (folder / "rules" / "all.yaml").write_text(RENEWING)
+    cp = compiled(mccredit.load_rules(tmp_path), "us-zz", dt.date(2026, 6, 30))
+    assert cp.reason is None
+    lic = {"role": "teacher", "license_type": "professional"}
+    edu = [
+        {
+            "educator_id": "A",
+            **lic,
+            "license_issued": "2019-07-01",
+            "license_expires": "2024-06-30",
+        },
+        {
+            "educator_id": "B",
+            **lic,
+            "license_issued": "2020-07-01",
+            "license_expires": "2025-06-30",
+        },
+        # rolling 3-year cycles from 2020-01-01: 2026-01-01 to 2028-12-31 around as_of
+        {"educator_id": "C", **lic, "license_issued": "2020-01-01"},
+        # rolling from 2021-07-01: 2024-07-01 to 2027-06-30 under cycle_years 3, but gold's
+        # default 5 years make 2021-07-01 to 2026-06-30: renewing in 2026, and more specific
+        {"educator_id": "D", **lic, "license_tier": "gold", "license_issued": "2021-07-01"},
+        {
+            "educator_id": "E",
+            **lic,
+            "license_tier": "gold",
+            "license_issued": "2019-07-01",
+            "license_expires": "2024-06-30",
+        },
+    ]
+    v, r = both(cp, chunk_of(edu, [], []))
+    assert_same(v, r)
+    picked = {row["educator_id"]: row["requirement"] for row in v.results.to_pylist()}
+    assert picked == {
+        "A": "zz.renew.old",
+        "B": "zz.renew.new",
+        "C": "zz.renew.new",
+        "D": "zz.renew.gold",
+        "E": "zz.renew.old",
+    }
+    ends = {row["educator_id"]: str(row["cycle_end"]) for row in v.results.to_pylist()}
+    assert ends["C"] == "2028-12-31" and ends["D"] == "2026-06-30"

@@ -308,7 +308,7 @@ def test_bad_rules_root_exits_2(educator_file) -> None:
     r = run("evaluate", educator_file(TN), "--rules", BAD / "unknown_unit", "--json")
     assert r.exit_code == 2
     assert r.stdout == ""
-    assert r.stderr.startswith("jurisdictions/xx-yy/rules/awards.yaml:3:")
+    assert r.stderr.startswith("jurisdictions/xx-yy/rules/awards.yaml:7:")  # the unit itself
 
 
 # --- explain --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,26 @@ def test_demo_reports_a_refused_database_before_doing_any_work(
     r = run("demo")
     assert r.exit_code == 2
     assert r.stdout == ""
+
+
+def test_thousands_of_problems_print_fifty_lines_and_a_count(tmp_path: Path) -> None:
+    """One mistake repeated in 3,000 credentials: 50 located lines, then the rest by type."""
+    creds = [
+        {
+            "id": f"c{i}",
+            "kind": "micro_credential",
+            "issuer": "nea",
+            "earned": "2023-01-01",
+            "hours": 2,
+        }
+        for i in range(3000)
+    ]
+    f = tmp_path / "e.json"
+    f.write_text(json.dumps({"id": "E-1", "jurisdiction": "us-tn", "credentials": creds}))
+    r = run("evaluate", str(f))
+    assert r.exit_code == 2
+    lines = r.stderr.splitlines()
+    assert len(lines) == 52
+    assert all(line.startswith(f"{f}:") for line in lines[:50])
+    assert lines[50] == "... and 2950 more: educator.extra_forbidden x2950"
+    assert lines[51] == "3000 problem(s); nothing was written."

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime as dt
 from typing import Any
 
 import pytest
 
 import mccredit
+from mccredit.evaluation import evaluate_plan, plan_for
+from mccredit.evaluation._pipeline import compile_evaluation_plan
+from mccredit.verify import TrustRegistry
+
+from .conftest import OTHER_KEY, sign
 
 OB3: dict[str, Any] = {
     "@context": [
@@ -46,29 +53,91 @@ def educator(badges: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     ("jurisdiction", "unit", "amount"),
     [("us-tn", "pdp", "6.00"), ("us-nc", "ceu", "1.5"), ("us-md", "pdp", "15.00")],
 )
-def test_facts_5_8_one_badge_three_jurisdictions(jurisdiction: str, unit: str, amount: str) -> None:
-    doc = mccredit.evaluate(educator([OB3]), jurisdiction=jurisdiction, as_of="2025-01-01")
+def test_facts_5_8_one_signed_badge_three_jurisdictions(
+    jurisdiction: str, unit: str, amount: str, registry: TrustRegistry
+) -> None:
+    doc = mccredit.evaluate(
+        educator([sign(OB3)]), jurisdiction=jurisdiction, as_of="2025-01-01", registry=registry
+    )
     assert doc["totals"] == {unit: amount}
     [entry] = doc["ledger"]
     assert entry["credential"] == OB3["id"]
     assert entry["date"] == "2024-03-02"
+    assert entry["verification"] == {
+        "status": "verified",
+        "reason": None,
+        "reasons": [],
+        "method": "eddsa-rdfc-2022",
+        "issuer": "https://digitalpromise.org",
+        "registry_entry": "test-digital-promise",
+    }
+    assert [w for w in doc["warnings"] if w["credential"] == OB3["id"]] == []
 
 
-def test_clr_bundles_several_badges() -> None:
+def test_an_unsigned_badge_is_reported_not_credited(registry: TrustRegistry) -> None:
+    doc = mccredit.evaluate(educator([OB3]), as_of="2025-01-01", registry=registry)
+    assert doc["totals"] == {}
+    [w] = doc["warnings"]
+    assert w["code"] == "verification_not_credited"
+    assert "verification unsigned" in w["message"] and "no_proof" in w["message"]
+
+
+def test_the_bundled_registry_trusts_no_test_key() -> None:
+    """rules/issuers/ pins no real issuer's keys yet: a badge signed by the TEST key is
+    authentic but its issuer is untrusted, and earns nothing."""
+    doc = mccredit.evaluate(educator([sign(OB3)]), as_of="2025-01-01")
+    assert doc["totals"] == {}
+    [w] = doc["warnings"]
+    assert "verification untrusted_issuer" in w["message"]
+
+
+def test_a_tampered_signed_badge_is_refused(registry: TrustRegistry) -> None:
+    forged = sign(OB3)
+    forged["credentialSubject"]["achievement"]["humanCode"] = "DP-LIT-202"
+    doc = mccredit.evaluate(educator([forged]), as_of="2025-01-01", registry=registry)
+    assert doc["totals"] == {}
+    assert "verification invalid_signature" in doc["warnings"][0]["message"]
+
+
+def test_a_badge_signed_by_another_key_is_refused(registry: TrustRegistry) -> None:
+    doc = mccredit.evaluate(educator([sign(OB3, OTHER_KEY)]), as_of="2025-01-01", registry=registry)
+    assert doc["totals"] == {}
+    assert "untrusted_key" in doc["warnings"][0]["message"]
+
+
+def test_signed_clr_bundles_several_signed_badges(registry: TrustRegistry) -> None:
     second = copy.deepcopy(OB3)
     second["id"] = "urn:uuid:second"
     second["credentialSubject"]["achievement"]["humanCode"] = "DP-LIT-202"
     clr = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:clr-1",
         "type": ["VerifiableCredential", "ClrCredential"],
-        "issuer": {"id": "https://transcripts.example", "name": "Transcript service"},
-        "validFrom": "2024-04-01",
-        "credentialSubject": {"verifiableCredential": [OB3, second]},
+        "issuer": {"id": "https://digitalpromise.org", "type": ["Profile"], "name": "DP"},
+        "validFrom": "2024-04-01T00:00:00Z",
+        "name": "Transcript",
+        "credentialSubject": {
+            "type": ["ClrSubject"],
+            "verifiableCredential": [sign(OB3), sign(second)],
+        },
     }
-    doc = mccredit.evaluate(educator([clr]), as_of="2025-01-01")
+    doc = mccredit.evaluate(educator([sign(clr)]), as_of="2025-01-01", registry=registry)
     assert doc["totals"] == {"pdp": "12.00"}
+    assert {e["verification"]["status"] for e in doc["ledger"]} == {"verified"}
+    # a bundle whose own signature fails makes every entry inside it fail
+    broken = sign(clr)
+    broken["name"] = "Edited transcript"
+    doc = mccredit.evaluate(educator([broken]), as_of="2025-01-01", registry=registry)
+    assert doc["totals"] == {}
+    assert [w["code"] for w in doc["warnings"]] == ["verification_not_credited"] * 2
+    assert all("the CLR bundle" in w["message"] for w in doc["warnings"])
 
 
-def test_open_badges_2_assertion() -> None:
+def test_open_badges_2_assertion_is_hosted_unverified(registry: TrustRegistry) -> None:
     assertion = {
         "@context": "https://w3id.org/openbadges/v2",
         "type": "Assertion",
@@ -81,17 +150,50 @@ def test_open_badges_2_assertion() -> None:
             "issuer": {"id": "https://bloomboard.com", "name": "BloomBoard"},
         },
     }
-    doc = mccredit.evaluate(educator([assertion]), as_of="2025-01-01")
-    assert doc["totals"] == {"pdp": "6.00"}
-
-
-def test_badge_from_an_unknown_issuer_is_a_warning_not_credit() -> None:
-    junk = copy.deepcopy(OB3)
-    junk["issuer"] = {"id": "https://badgemill.example", "name": "Badge Mill"}
-    doc = mccredit.evaluate(educator([junk]), as_of="2025-01-01")
+    doc = mccredit.evaluate(educator([assertion]), as_of="2025-01-01", registry=registry)
     assert doc["totals"] == {}
-    assert [w["code"] for w in doc["warnings"]] == ["issuer_not_accepted"]
-    assert "badge-mill" in doc["warnings"][0]["message"]
+    assert "verification hosted_unverified" in doc["warnings"][0]["message"]
+    # a jurisdiction whose policy credits hosted OB 2.0 links: credited, with a warning
+    rules = mccredit.default_rules()
+    tn = dataclasses.replace(
+        rules.get("us-tn"), credited_verification=frozenset({"verified", "hosted_unverified"})
+    )
+    ed = mccredit.to_educator(educator([assertion]), rules=rules, registry=registry)
+    doc = evaluate_plan(compile_evaluation_plan(tn, dt.date(2025, 1, 1)), ed)
+    assert doc["totals"] == {"pdp": "6.00"}
+    assert doc["ledger"][0]["verification"]["status"] == "hosted_unverified"
+    assert [w["code"] for w in doc["warnings"]] == ["unverified_credited"]
+
+
+def test_a_declared_verification_is_refused() -> None:
+    ed = educator([])
+    ed["credentials"] = [
+        {
+            "id": "x",
+            "kind": "micro_credential",
+            "earned": "2024-01-01",
+            "verification": {"status": "verified"},
+        }
+    ]
+    with pytest.raises(mccredit.InputError) as info:
+        mccredit.evaluate(ed, as_of="2025-01-01")
+    assert [p.field for p in info.value.problems] == ["credentials[0].verification"]
+
+
+def test_rules_can_match_on_verification(registry: TrustRegistry) -> None:
+    from mccredit.engine._evaluate import Facts
+    from mccredit.rules._matchers import parse_matcher
+
+    rules = mccredit.default_rules()
+    plan = plan_for(rules, "us-tn", dt.date(2025, 1, 1))
+    m = parse_matcher({"verification": "verified"}, "credential")
+    ed = mccredit.to_educator(
+        educator([sign(OB3), OB3 | {"id": "urn:uuid:unsigned"}]), rules=rules, registry=registry
+    )
+    got = {c.id: m.test(Facts(c, plan).get) for c in ed.credentials}
+    assert got == {OB3["id"]: True, "urn:uuid:unsigned": False}
+    with pytest.raises(ValueError, match="verifed"):
+        parse_matcher({"verification": "verifed"}, "credential")
 
 
 def test_unreadable_badge_names_the_field() -> None:

@@ -190,17 +190,17 @@ def _pwcs(as_of: str, submitted: str, earned: str) -> dict[str, Any]:
 
 
 def test_unpriced_change_has_no_figure_in_json_or_text() -> None:
-    # filed after Jan 10 2025: the move takes effect 2025-08-15, which no bundled scale prices
-    doc = _pwcs("2025-03-01", "2025-02-01", "2025-01-20")
+    # filed after Jan 10 2027: the move takes effect 2027-08-15, which no bundled scale prices
+    doc = _pwcs("2027-03-01", "2027-02-01", "2027-01-20")
     s = doc["salary"]
     assert s["unpriced"] is True
     assert s["new_annual"] is None and s["annual_delta"] is None
-    assert "2025-08-15" in s["unpriced_reason"]
+    assert "2027-08-15" in s["unpriced_reason"]
     [c] = s["changes"]
     assert c["unpriced"] is True and c["annual_delta"] is None
     text = render_text(doc)
     assert "None" not in text and "+0.00 a year" not in text
-    assert "unpriced (no 'teachers' schedule is in force on 2025-08-15)" in text
+    assert "unpriced (no 'teachers' schedule is in force on 2027-08-15)" in text
     assert annual_change(s).startswith("unpriced")
 
 
@@ -220,7 +220,7 @@ def test_cli_salary_and_evaluate_print_unpriced(tmp_path: Any) -> None:
     from mccredit.cli import app
 
     f = tmp_path / "e.json"
-    ed = _pwcs("2025-03-01", "2025-02-01", "2025-01-20")["educator"]
+    ed = _pwcs("2027-03-01", "2027-02-01", "2027-01-20")["educator"]
     assert ed == "PW-U"
     f.write_text(
         json.dumps(
@@ -233,8 +233,8 @@ def test_cli_salary_and_evaluate_print_unpriced(tmp_path: Any) -> None:
                         "id": "g1",
                         "kind": "graduate_course",
                         "semester_credits": 15,
-                        "earned": "2025-01-20",
-                        "submitted": "2025-02-01",
+                        "earned": "2027-01-20",
+                        "submitted": "2027-02-01",
                     }
                 ],
             }
@@ -242,7 +242,7 @@ def test_cli_salary_and_evaluate_print_unpriced(tmp_path: Any) -> None:
         "utf-8",
     )
     for cmd in ("salary", "evaluate", "explain"):
-        r = CliRunner().invoke(app, [cmd, str(f), "--as-of", "2025-03-01"])
+        r = CliRunner().invoke(app, [cmd, str(f), "--as-of", "2027-03-01"])
         assert r.exit_code == 0, r.output
         out = " ".join(r.output.split())
         assert "None" not in out, (cmd, r.output)

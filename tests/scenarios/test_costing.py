@@ -17,29 +17,36 @@ from mccredit.scenarios import cost_proposal
 from mccredit.scenarios.assumptions import load_assumptions, parse_assumptions
 from mccredit.scenarios.costing import cost_scenarios
 
-SCALE_2025 = {
+# 2027-28 is the first school year no bundled PWCS scale covers (the 2025-26 and 2026-27 ones
+# are example values): the tests below cost from it, where the baseline has to grow a scale.
+Y = 2027
+SCALE_2027 = {
     "schedule": "teachers",
-    "title": "Proposed 2025-26 scale (example values)",
+    "title": "Proposed 2027-28 scale (example values)",
     "source": {"document": "proposal", "tag": "I"},
-    "effective": {"from": "2025-07-01", "until": "2026-06-30"},
+    "effective": {"from": f"{Y}-07-01", "until": f"{Y + 1}-06-30"},
     "lanes": ["BA", "BA+15", "MA", "MA+30", "DOC"],
-    "steps": {4: [64000, 65500, 70000, 72000, 73500], 5: [66000, 67500, 72000, 74000, 75500]},
+    "steps": {4: [74000, 75500, 80000, 82000, 83500], 5: [76000, 77500, 82000, 84000, 85500]},
     "example_values": True,
 }
 BA12_SCALE = {
     "proposal": "BA+15 at 12 hours",
     "jurisdiction": "us-va/pwcs",
-    "effective": "2025-07-01",
+    "effective": f"{Y}-07-01",
     "set": [{"rule": "pwcs.lane.ba15", "path": "requires", "value": 12}],
-    "schedules": [SCALE_2025],
+    "schedules": [SCALE_2027],
 }
 
 
-def raised_scale(r: Decimal, start: str = "2025-07-01") -> dict[str, Any]:
-    """The bundled 2024-25 PWCS scale raised by `r` (e.g. 0.04), as a proposal's scale."""
-    [s24] = [
-        s for s in mccredit.default_rules().get("us-va/pwcs").schedules if "2024-25" in s.title
-    ]
+def _latest_scale() -> Any:
+    """The last bundled PWCS scale (2026-27, example values)."""
+    scales = mccredit.default_rules().get("us-va/pwcs").schedules
+    return max(scales, key=lambda s: s.effective.start)
+
+
+def raised_scale(r: Decimal, start: str = f"{Y}-07-01") -> dict[str, Any]:
+    """The last bundled PWCS scale raised by `r` (e.g. 0.04), as a proposal's scale."""
+    s24 = _latest_scale()
     return {
         "schedule": "teachers",
         "title": f"Proposed scale: 2024-25 + {r:%} (example values)",
@@ -53,7 +60,7 @@ def raised_scale(r: Decimal, start: str = "2025-07-01") -> dict[str, Any]:
     }
 
 
-NOTHING = {"proposal": "changes nothing", "jurisdiction": "us-va/pwcs", "effective": "2025-07-01"}
+NOTHING = {"proposal": "changes nothing", "jurisdiction": "us-va/pwcs", "effective": f"{Y}-07-01"}
 
 
 def _pwcs(i: int, hours: int, lane: str = "BA", step: int = 4) -> dict[str, Any]:
@@ -65,8 +72,8 @@ def _pwcs(i: int, hours: int, lane: str = "BA", step: int = 4) -> dict[str, Any]
             {
                 "id": "g",
                 "kind": "graduate_course",
-                "earned": "2025-08-20",
-                "submitted": "2025-09-01",
+                "earned": f"{Y}-08-20",
+                "submitted": f"{Y}-09-01",
                 "semester_credits": hours,
             }
         ],
@@ -88,7 +95,7 @@ def _roster(n: int) -> list[dict[str, Any]]:
 
 ASSUME: dict[str, Any] = {
     "assumptions": "test (example values)",
-    "from_year": 2025,
+    "from_year": Y,
     "years": 3,
     "scale_growth": "0.03",
     "accrual": {"per_lane": {"BA": 3, "MA": 6}},
@@ -99,25 +106,27 @@ ASSUME: dict[str, Any] = {
 
 def test_a_proposed_scale_is_costed_against_the_baseline_priced_scale() -> None:
     people = [_pwcs(1, 12), _pwcs(2, 15), _pwcs(3, 6)]
-    # The old path: the baseline has no 2025-26 scale, so it prices nobody and the "cost"
+    # The old path: the baseline has no 2027-28 scale, so it prices nobody and the "cost"
     # of the proposal is its whole payroll (the issue's Δ 472428.00 against a true Δ 6180.00).
-    old = cost_proposal(BA12_SCALE, people, years=[2025])["years"][0]
+    old = cost_proposal(BA12_SCALE, people, years=[Y])["years"][0]
     assert old["baseline"]["unpriced"] == 3
-    assert Decimal(old["delta"]["annual_payroll"]) == Decimal(64000 + 65500 * 2)
-    # The projection prices the baseline on the 2024-25 scale grown by the assumption (0 here).
-    a = parse_assumptions({"assumptions": "flat", "from_year": 2025, "years": 1})
+    assert Decimal(old["delta"]["annual_payroll"]) == Decimal(74000 + 75500 * 2)
+    # The projection prices the baseline on the last bundled scale grown by the assumption (0).
+    a = parse_assumptions({"assumptions": "flat", "from_year": Y, "years": 1})
     doc = cost_scenarios(_pwcs_j(), _eds(people), [BA12_SCALE], a)
     [base] = doc["baseline"]["years"]
-    assert Decimal(base["total_salary"]) == 63213 + 64713 + 63213  # 15 hours move to BA+15
+    last = _latest_scale()
+    ba4, ba15 = last.amount("BA", 4), last.amount("BA+15", 4)
+    assert Decimal(base["total_salary"]) == ba4 + ba15 + ba4  # 15 hours move to BA+15
     [vs] = doc["proposals"][0]["vs_baseline"]
-    assert Decimal(vs["salary_difference"]) == (64000 + 65500 + 65500) - (63213 + 64713 + 63213)
+    assert Decimal(vs["salary_difference"]) == (74000 + 75500 + 75500) - (ba4 + ba15 + ba4)
 
 
 def test_out_years_are_grown_never_blank() -> None:
     a = parse_assumptions({**ASSUME, "attrition": {}, "accrual": {}, "steps": "frozen"})
     doc = cost_scenarios(_pwcs_j(), _eds([_pwcs(1, 0, "MA", 14)]), [], a)
     got = [Decimal(y["total_salary"]) for y in doc["baseline"]["years"]]
-    want, cell = [], Decimal(93016)
+    want, cell = [], _latest_scale().amount("MA", 14)
     for _ in range(3):  # compounded year by year, each year rounded to the cent
         cell = (cell * Decimal("1.03")).quantize(Decimal("0.01"))
         want.append(cell)
@@ -150,12 +159,13 @@ def test_lane_rule_change_costs_the_movers_and_rolls_up() -> None:
     ba12 = {k: v for k, v in BA12_SCALE.items() if k != "schedules"}
     doc = cost_scenarios(_pwcs_j(), _eds([_pwcs(1, 12), _pwcs(2, 3)]), [ba12], a)
     y1, y2 = doc["proposals"][0]["vs_baseline"]
-    lane_gap = (Decimal(64713) - Decimal(63213)) * Decimal("1.03")  # BA → BA+15 at step 4
+    last = _latest_scale()
+    lane_gap = (last.amount("BA+15", 4) - last.amount("BA", 4)) * Decimal("1.03")  # at step 4
     assert Decimal(y1["salary_difference"]) == lane_gap.quantize(Decimal("0.01"))
     # rolled up: FICA 6.2% + Medicare 1.45% + retirement 16% + other 1% of the difference
-    assert Decimal(y1["compensation_difference"]) == (
-        Decimal(y1["salary_difference"]) * Decimal("0.2465") + Decimal(y1["salary_difference"])
-    ).quantize(Decimal("0.01"))
+    # (each person's roll-up is rounded to the cent, so the difference may be a cent off)
+    rolled = Decimal(y1["salary_difference"]) * Decimal("1.2465")
+    assert abs(Decimal(y1["compensation_difference"]) - rolled) <= Decimal("0.01")
     # year 2: 12 + 3 hours reach 15: the baseline catches up, nobody gains any more
     assert Decimal(y2["salary_difference"]) == 0
     assert doc["baseline"]["years"][1]["lane_moves"] == 1
@@ -287,10 +297,10 @@ def test_carrying_the_baseline_grown_scale_costs_nothing_in_any_year() -> None:
     from mccredit.scenarios.projection import priced_scale
 
     a = parse_assumptions(ASSUME)
-    s = priced_scale(_pwcs_j(), dt.date(2025, 10, 1), "teachers", a.scale_growth)
+    s = priced_scale(_pwcs_j(), dt.date(Y, 10, 1), "teachers", a.scale_growth)
     scale = {
         **raised_scale(Decimal(0)),
-        "effective": {"from": "2025-07-01", "until": "2026-06-30"},
+        "effective": {"from": f"{Y}-07-01", "until": f"{Y + 1}-06-30"},
         "steps": {k: [s.cells[(lane, k)] for lane in s.lanes] for k in range(1, 15)},
     }
     p = {**NOTHING, "schedules": [scale]}
@@ -310,7 +320,8 @@ def test_bundled_new_lane_proposal_pays_only_the_movers() -> None:
         _pwcs_j(), _eds(people), [p], a.model_copy(update={"attrition": Attrition()})
     )
     [prop] = doc["proposals"]
-    # only PW-1 reaches 15 hours past MA+30: 750 a year (the new column), growing 2% a year
-    assert [v["salary_difference"] for v in prop["vs_baseline"]] == ["750.00", "765.00", "780.30"]
+    # only PW-1 reaches 15 hours past MA+30: 750 a year (the new column) on the bundled
+    # 2025-26 and 2026-27 scales, then growing 2% a year with the scale
+    assert [v["salary_difference"] for v in prop["vs_baseline"]] == ["750.00", "750.00", "765.00"]
     assert all(g["losers"] == 0 for g in prop["gains"]["by_lane"])
     assert {g["lane"] for g in prop["gains"]["by_lane"] if g["winners"]} == {"MA+30"}

@@ -103,3 +103,16 @@ def test_scenario_with_an_undeclared_unit_exits_2_at_the_overlay_line(tmp_path: 
     r = _run("evaluate", ed, "--proposal", tmp_path / "p.yaml", "--as-of", "2027-08-02")
     assert r.exit_code == 2, r.output
     assert f"{tmp_path / 'p.yaml'}:10:13:" in r.stderr
+
+
+def test_an_added_rule_naming_an_undeclared_category_is_a_located_problem(tmp_path: Path) -> None:
+    text = (
+        WIDGETS.replace("unit: widgets", "unit: pdp")
+        .replace("amount: 1", "amount: 1\n      categories: [literacyy]")
+        .replace("when: {kind: workshop}", "when: {kind: conference}")
+    )
+    problems = _problems(tmp_path, text)
+    (p,) = [p for p in problems if p.type == "proposal.unknown_category"]
+    assert p.got == "literacyy"
+    assert p.path == str(tmp_path / "p.yaml") and p.line is not None
+    assert "categories:" in p.message

@@ -97,8 +97,8 @@ def _pwcs(i: int, hours: int) -> dict[str, Any]:
             {
                 "id": "g",
                 "kind": "graduate_course",
-                "earned": "2025-08-20",
-                "submitted": "2025-09-01",
+                "earned": "2027-08-20",
+                "submitted": "2027-09-01",
                 "semester_credits": hours,
             }
         ],
@@ -106,11 +106,12 @@ def _pwcs(i: int, hours: int) -> dict[str, Any]:
 
 
 def test_cost_proposal_year_by_year_with_a_proposed_scale() -> None:
-    scale_2025 = {
+    # 2027-28: the first school year no bundled PWCS scale covers
+    scale_2027 = {
         "schedule": "teachers",
-        "title": "Proposed 2025-26 scale (example values)",
+        "title": "Proposed 2027-28 scale (example values)",
         "source": {"document": "proposal", "tag": "I"},
-        "effective": {"from": "2025-07-01", "until": "2026-06-30"},
+        "effective": {"from": "2027-07-01", "until": "2028-06-30"},
         "lanes": ["BA", "BA+15", "MA", "MA+30", "DOC"],
         "steps": {4: [64000, 65500, 70000, 72000, 73500], 5: [66000, 67500, 72000, 74000, 75500]},
         "example_values": True,
@@ -118,18 +119,18 @@ def test_cost_proposal_year_by_year_with_a_proposed_scale() -> None:
     proposal = {
         "proposal": "BA+15 at 12 hours",
         "jurisdiction": "us-va/pwcs",
-        "effective": "2025-07-01",
+        "effective": "2027-07-01",
         "set": [{"rule": "pwcs.lane.ba15", "path": "requires", "value": 12}],
-        "schedules": [scale_2025],
+        "schedules": [scale_2027],
     }
     people = [_pwcs(1, 12), _pwcs(2, 15), _pwcs(3, 6), TN_ED]
-    doc = cost_proposal(proposal, people, years=[2025], month_day="10-01")
+    doc = cost_proposal(proposal, people, years=[2027], month_day="10-01")
     [row] = doc["years"]
     assert doc["educators"] == 3 and doc["skipped_other_jurisdictions"] == 1
-    # Only the proposal has a 2025-26 scale: the baseline cannot price any of them.
+    # Only the proposal has a 2027-28 scale: the baseline cannot price any of them.
     assert row["baseline"]["unpriced"] == 3
     assert row["proposal"]["unpriced"] == 0
-    # Filed 2025-09-01 (after Aug 10, before Jan 10): half the 1,500 raise this year, for the
+    # Filed 2027-09-01 (after Aug 10, before Jan 10): half the 1,500 raise this year, for the
     # 12-hour and the 15-hour teacher.
     assert row["proposal"]["salary_changes"] == 2
     assert Decimal(row["proposal"]["this_year_cost"]) == Decimal("1500.00")

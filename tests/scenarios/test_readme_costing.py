@@ -93,6 +93,6 @@ def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
         {g["band"]: g["people"] for g in p["gains"]["bands"] if g["year"] == 2027}
         for p in doc["proposals"]
     ]
-    assert bands[0]["1000-2500"] == 155 and bands[0]["none"] == 2845
-    assert bands[1]["0-1000"] == 2890 and bands[1]["1000-2500"] == 110
+    assert bands[0]["1000-2500"] == 127 and bands[0]["none"] == 2873
+    assert bands[1]["1000-2500"] == 1048 and bands[1]["2500-5000"] == 1952
     assert all(b["loss"] == 0 for b in bands)

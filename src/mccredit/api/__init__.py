@@ -6,6 +6,8 @@ GET  /v1/jurisdictions[/{id}]                              rules, versions, sour
 POST /v1/evaluate[?store=true]                             exactly `mccredit evaluate --json`
 POST /v1/evaluate/batch                                    NDJSON, one line per educator
 POST /v1/explain                                           exactly `mccredit explain`
+POST /v1/scenarios   GET /v1/scenarios/{id}                 costing runs (background), status
+GET  /v1/scenarios/{id}/result|report|tables/{name}        aggregates; union: small groups hidden
 POST /v1/scenarios/cost                                    a proposal costed, aggregates only
 GET  /v1/educators   GET|PUT /v1/educators/{id}             stored input documents
 POST /v1/educators/{id}/credentials                        idempotent by issuer + credential id

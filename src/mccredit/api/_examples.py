@@ -77,6 +77,76 @@ def _scenario_example() -> dict[str, Any]:
     return cost_proposal(proposal, people, years=[2027], month_day="08-01")
 
 
+def _costing_examples() -> dict[tuple[str, str], tuple[str, Any]]:
+    """A costing run over five PWCS teachers (BA step 4, 15 graduate hours), one proposal."""
+    from ..reports._page import page
+    from ..scenarios.assumptions import parse_assumptions
+    from ..scenarios.costing import cost_scenarios, csv_tables
+
+    rules = _api.default_rules()
+    j = rules.get("us-va/pwcs")
+    people = [
+        _api.to_educator({**PWCS_EDUCATOR, "id": f"PW-{i:04d}"}, rules=rules) for i in range(5)
+    ]
+    proposal = {
+        "proposal": "BA+15 at 12 graduate hours",
+        "jurisdiction": "us-va/pwcs",
+        "effective": "2025-07-01",
+        "set": [{"rule": "pwcs.lane.ba15", "path": "requires", "value": 12}],
+    }
+    a = parse_assumptions(
+        {"assumptions": "PWCS example", "from_year": 2025, "years": 2, "scale_growth": "0.02"}
+    )
+    doc = cost_scenarios(j, people, [proposal], a)
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    run_id = "3f9c1e0a5b7d4c2e8a6f0b1d2c3e4f5a"
+    base = f"/v1/scenarios/{run_id}"
+    run = {
+        "id": run_id,
+        "status": "done",
+        "jurisdiction": "us-va/pwcs",
+        "roster": "uploaded",
+        "educators": 5,
+        "roster_sha256": hashlib.sha256(b"roster").hexdigest(),
+        "ruleset": doc["ruleset"],
+        "assumptions_sha256": a.sha256,
+        "proposals": [
+            {"name": p["proposal"]["name"], "sha256": p["proposal"]["sha256"]}
+            for p in doc["proposals"]
+        ],
+        "request_sha256": hashlib.sha256(b"request").hexdigest(),
+        "result_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "view": "full",
+        "created": "2025-03-01T09:30:00Z",
+        "started": "2025-03-01T09:30:01Z",
+        "finished": "2025-03-01T09:30:02Z",
+        "created_by": "key:123dfd09",
+        "error": None,
+        "links": {
+            "status": base,
+            "result": f"{base}/result",
+            "report": f"{base}/report",
+            "tables": {
+                t: f"{base}/tables/{t}"
+                for t in ("years", "scattergram", "vs_baseline", "gains_bands", "gains_by_lane")
+            },
+        },
+    }
+    queued = {**run, "status": "queued", "started": None, "finished": None, "result_sha256": None}
+    html = page(
+        "Contract costing: us-va/pwcs",
+        "<header><h1>Contract costing: us-va/pwcs</h1>…</header>…",
+    )
+    js = "application/json"
+    return {
+        ("post", "/v1/scenarios"): (js, queued),
+        ("get", "/v1/scenarios/{run_id}"): (js, run),
+        ("get", "/v1/scenarios/{run_id}/result"): (js, doc),
+        ("get", "/v1/scenarios/{run_id}/report"): ("text/html", html),
+        ("get", "/v1/scenarios/{run_id}/tables/{table}"): ("text/csv", csv_tables(doc)["years"]),
+    }
+
+
 def _examples() -> dict[tuple[str, str], tuple[str, Any]]:
     rules = _api.default_rules()
     doc = _api.evaluate(EXAMPLE_EDUCATOR, as_of=AS_OF, rules=rules)
@@ -213,6 +283,7 @@ def _examples() -> dict[tuple[str, str], tuple[str, Any]]:
         ("get", "/v1/payroll/exports"): (js, empty),
         ("get", "/v1/audit"): (js, empty),
         ("post", "/v1/payroll/exports"): ("text/csv", ",".join(EXPORT_COLUMNS) + "\n"),
+        **_costing_examples(),
     }
 
 
@@ -223,7 +294,7 @@ def add_examples(spec: dict[str, Any]) -> dict[str, Any]:
         op = paths.get(path, {}).get(method)
         if op is None:
             continue
-        for code in ("200", "201"):
+        for code in ("200", "201", "202"):
             resp = op.get("responses", {}).get(code)
             if resp is None:
                 continue

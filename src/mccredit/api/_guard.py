@@ -20,30 +20,14 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .._yaml import MAX_DEPTH
+from .._yaml import MAX_DEPTH, json_too_deep
 
 __all__ = ["MAX_DEPTH", "BodyGuard", "body_problems"]
 
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
-_INNERMOST = re.compile(rb"\[\]|\{\}")
-_ENCLOSES = re.compile(rb"[\[{].*[\]}]", re.DOTALL)
 # A \u0000 or \uD800-\uDFFF escape, or a surrogate written raw as (invalid) UTF-8 bytes.
 _SUSPECT = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})|\xed[\xa0-\xbf]")
 _BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
-
-
-def _too_deep(body: bytes) -> bool:
-    brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKET)
-    if len(brackets) <= 2 * MAX_DEPTH:
-        return False
-    for _ in range(MAX_DEPTH):
-        brackets = _INNERMOST.sub(b"", brackets)
-        if not brackets:
-            return False
-    # MAX_DEPTH levels peeled off and an opener still encloses a closer: deeper than allowed.
-    # (Openers or closers alone are left by invalid JSON, which the parser reports.)
-    return _ENCLOSES.search(brackets) is not None
+_too_deep = json_too_deep
 
 
 def _strings(data: Any) -> Iterator[tuple[list[str | int], str]]:

@@ -132,18 +132,24 @@ class Evaluator:
             educator, as_of=as_of, rules=self.rules, **self._kw(proposal, _api.explain)
         )
 
-    def to_educator(self, data: dict[str, Any]) -> Educator:
-        """Validate an educator document (badge documents become credentials)."""
-        return _api.to_educator(data, rules=self.rules)
+    def to_educator(
+        self, data: dict[str, Any], *, stored: bool = False, as_of: dt.date | None = None
+    ) -> Educator:
+        """Validate an educator document (badge documents become credentials, verified
+        against the rules' trust registry). `stored=True` only for documents read back from
+        the store, whose credentials keep the verification recorded at intake; a request's
+        own document may not declare a verification."""
+        return _api.to_educator(data, rules=self.rules, stored=stored, as_of=as_of)
 
-    def normalize(self, educator: Educator) -> Educator:
+    def normalize(self, educator: Educator, *, as_of: dt.date | None = None) -> Educator:
         """An educator validated by FastAPI, with any Open Badges / CLR documents under
         `badges` turned into credentials the way `mccredit evaluate` does; problems in them
-        raise `ApiProblem` 422 pointing into `/educator`."""
-        if not educator.badges:
+        (and a credential that declares its own `verification`) raise `ApiProblem` 422
+        pointing into `/educator`. Badges are verified on `as_of` (default today)."""
+        if not educator.badges and all(c.verification is None for c in educator.credentials):
             return educator
         try:
-            return self.to_educator(educator.model_dump(mode="json"))
+            return self.to_educator(educator.model_dump(mode="json"), as_of=as_of)
         except ProblemsError as e:
             raise ApiProblem(
                 422,

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
@@ -24,6 +26,7 @@ from ..rules import RuleSet
 from ..store._config import make_engine
 from ._docs import install_docs
 from ._guard import BodyGuard
+from ._jobs import Jobs
 from .deps import ApiSettings, Evaluator, KeyCache
 from .problems import PROBLEM_JSON, ProblemDetails, install_handlers
 from .routes import (
@@ -33,6 +36,7 @@ from .routes import (
     evaluations,
     health,
     jurisdictions,
+    notifications,
     payroll,
     scenarios,
 )
@@ -59,7 +63,7 @@ class RequestContext:
         self.settings = settings
 
     def _limit(self, path: str) -> int:
-        if path.rstrip("/").endswith(("/evaluate/batch", "/scenarios/cost")):
+        if path.rstrip("/").endswith(("/evaluate/batch", "/scenarios/cost", "/v1/scenarios")):
             return self.settings.max_batch_bytes
         return self.settings.max_body_bytes
 
@@ -167,6 +171,13 @@ def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown: finish the running background job, mark the queued ones interrupted."""
+    yield
+    await run_in_threadpool(app.state.jobs.shutdown)
+
+
 def create_app(
     *,
     url: str | None = None,
@@ -188,6 +199,7 @@ def create_app(
         description=DESCRIPTION,
         generate_unique_id_function=_operation_id,
         responses=responses,
+        lifespan=_lifespan,
         docs_url=None,  # served from local assets by install_docs: no CDN
         redoc_url=None,
     )
@@ -195,11 +207,13 @@ def create_app(
     app.state.evaluator = Evaluator(rules)
     app.state.settings = settings
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
+    app.state.jobs = Jobs(scenarios.mark_interrupted(app.state.engine))
     install_handlers(app)
     install_docs(app)
     app.include_router(health.router)
     for module in (jurisdictions, evaluate, scenarios, educators, evaluations, payroll, audit):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(notifications.router, prefix="/v1")
     app.add_middleware(BodyGuard)  # inside RequestContext: sees only size-limited bodies
     app.add_middleware(RequestContext, settings=settings)
     app.openapi = _problem_openapi(app)  # type: ignore[method-assign]

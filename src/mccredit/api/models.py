@@ -27,6 +27,9 @@ __all__ = [
     "Health",
     "JurisdictionPublic",
     "JurisdictionsPublic",
+    "NotificationCount",
+    "NotificationPublic",
+    "NotificationsPublic",
     "PayrollChangePublic",
     "PayrollChangesPublic",
     "PayrollExportPublic",
@@ -36,6 +39,10 @@ __all__ = [
     "ReplayPublic",
     "RulesetRef",
     "ScenarioCostRequest",
+    "ScenarioRosterRef",
+    "ScenarioRunLinks",
+    "ScenarioRunPublic",
+    "ScenarioRunRequest",
     "StoredEvaluationPublic",
     "TransitionRequest",
 ]
@@ -153,6 +160,92 @@ class ScenarioCostRequest(_Body):
 class ProposalRef(BaseModel):
     name: str | None = None
     sha256: str
+
+
+class ScenarioRosterRef(_Body):
+    """The stored educators of one district (or state): `GET /v1/educators?jurisdiction=`."""
+
+    jurisdiction: str = Field(min_length=1, max_length=200, examples=["us-va/pwcs"])
+
+
+class ScenarioRunRequest(_Body):
+    """A costing run: a roster (stored or uploaded), proposals and assumptions."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "roster": {"jurisdiction": "us-va/pwcs"},
+                    "proposals": [
+                        {
+                            "proposal": "BA+15 at 12 graduate hours",
+                            "jurisdiction": "us-va/pwcs",
+                            "effective": "2025-07-01",
+                            "set": [{"rule": "pwcs.lane.ba15", "path": "requires", "value": 12}],
+                        }
+                    ],
+                    "assumptions": {
+                        "assumptions": "PWCS example",
+                        "from_year": 2025,
+                        "years": 3,
+                        "scale_growth": 0.02,
+                        "attrition": {"rate": 0.08, "replace_lane": "BA", "seed": 11},
+                    },
+                }
+            ]
+        },
+    )
+
+    roster: ScenarioRosterRef | None = Field(
+        None, description="Cost the stored educators of this jurisdiction (or give `educators`)."
+    )
+    educators: list[dict[str, Any]] | None = Field(
+        None, description="An uploaded roster: educator input documents (or give `roster`)."
+    )
+    proposals: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Proposal overlays (the YAML files' content as JSON), costed against the "
+        "baseline and each other; none costs the baseline alone.",
+    )
+    assumptions: dict[str, Any] = Field(
+        description="The costing assumptions (the assumptions file's content as JSON)."
+    )
+
+
+class ScenarioRunLinks(BaseModel):
+    status: str
+    result: str
+    report: str
+    tables: dict[str, str]
+
+
+class ScenarioRunPublic(BaseModel):
+    """A costing run: where it stands and what it was computed from, by sha256."""
+
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    jurisdiction: str
+    roster: Literal["stored", "uploaded"]
+    educators: int = Field(description="Educators in the roster (stored: read at start).")
+    roster_sha256: str = Field(description="Over the roster's educator documents, by id.")
+    ruleset: RulesetRef
+    assumptions_sha256: str
+    proposals: list[ProposalRef]
+    request_sha256: str
+    result_sha256: str | None = Field(
+        None, description="Over the stored costing document's canonical JSON."
+    )
+    view: Literal["full", "union"] = Field(
+        description="`union`: small groups suppressed for this key (mccredit.scenarios.privacy)."
+    )
+    created: dt.datetime
+    started: dt.datetime | None = None
+    finished: dt.datetime | None = None
+    created_by: str
+    error: dict[str, Any] | None = None
+    links: ScenarioRunLinks
 
 
 class EvaluationDocument(Evaluation):
@@ -335,3 +428,43 @@ class Health(BaseModel):
     database: str | None = None
     schema_revision: str | None = None
     jurisdictions: int | None = None
+
+
+class NotificationPublic(BaseModel):
+    """One notification (issue 13): an event raised once per (kind, educator, subject,
+    period). `detail` holds the kind's figures (a stack's award, a renewal's remaining
+    units, a lane move's dates and amounts with its proposed `payroll_change`)."""
+
+    id: int
+    kind: str = Field(
+        description="stack_completed, renewal_at_risk, renewal_complete, "
+        "advancement_eligible, lane_eligible, credential_revoked or rule_stale."
+    )
+    educator: str
+    subject: str = Field(
+        description="What it is about: a stack, a license, a tier, a lane, "
+        "a credential or a rule id."
+    )
+    period: str = Field(description="The cycle (start/end), date or deadline it belongs to.")
+    jurisdiction: str
+    detail: dict[str, Any]
+    created: dt.datetime
+    acknowledged_at: dt.datetime | None = None
+    acknowledged_by: str | None = None
+
+
+class NotificationCount(BaseModel):
+    kind: str
+    jurisdiction: str
+    count: int
+
+
+class NotificationsPublic(BaseModel):
+    """A page of notifications, oldest first, and counts of every match by kind and
+    jurisdiction. A union key gets the counts only: `data` is empty and `aggregate_only`
+    true (no educator, subject or detail is ever shown to it)."""
+
+    data: list[NotificationPublic]
+    count: int
+    aggregates: list[NotificationCount]
+    aggregate_only: bool = False

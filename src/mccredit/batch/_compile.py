@@ -306,7 +306,7 @@ def _specific(req: Any) -> int:
     if size is None:  # an engine without specificity: the last written wins
         return 0
     n: int = req.when_educator.size() + req.when_license.size()
-    return n + (0 if req.cycles is None else 1)
+    return n + (req.cycles is not None) + (getattr(req, "renewals", None) is not None)
 
 
 def _minimums(cp: ColumnarPlan, plan: Plan, req: Any) -> dict[str, int] | None:

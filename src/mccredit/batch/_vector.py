@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any
 
 import polars as pl
 
@@ -23,6 +24,7 @@ from ..engine._evaluate import (
     REQUIREMENTS_JOIN,
     cycles_miss,
     educator_miss,
+    renewals_miss,
 )
 from ..result import WarningCode, accepted_clause, code_refusal, requirements_clause
 from ._columns import SCALE
@@ -286,6 +288,12 @@ def _no_requirement_reason(cp: ColumnarPlan) -> pl.Expr:
             if w.until is not None:
                 inside = inside & (pl.col("license_issued") <= w.until)
             misses.append(pl.when(~inside).then(pl.lit(cycles_miss(req))))
+        if req.renewals is not None:
+            misses.append(
+                pl.when(~_renews_in(req, pl.col(_renewal_col(req)))).then(
+                    pl.lit(renewals_miss(req))
+                )
+            )
         misses.append(pl.when(~r["educator"].fill_null(False)).then(pl.lit(educator_miss(req))))
         misses.append(pl.when(~r["license"].fill_null(False)).then(pl.lit(LICENSE_MISS)))
         why = pl.concat_str(misses, separator=REASON_JOIN, ignore_nulls=True).fill_null("")
@@ -300,6 +308,31 @@ def _no_requirement_reason(cp: ColumnarPlan) -> pl.Expr:
         return pl.lit(known)
     joined = pl.concat_str(each, separator=REQUIREMENTS_JOIN, ignore_nulls=True).fill_null("")
     return pl.when(joined == "").then(pl.lit(known)).otherwise(joined)
+
+
+def _renewal_col(req: Any) -> str:
+    """The column holding a license's cycle end under `req`'s cycle_years (`_with_renewals`)."""
+    return f"_rend_{req.cycle_years}"
+
+
+def _renews_in(req: Any, end: pl.Expr) -> pl.Expr:
+    """Whether the cycle end `end` is inside `req.renewals` (both ends inclusive)."""
+    w = req.renewals
+    inside: pl.Expr = pl.lit(True)
+    if w.start is not None:
+        inside = inside & (end >= w.start)
+    if w.until is not None:
+        inside = inside & (end <= w.until)
+    return inside
+
+
+def _with_renewals(lic: pl.DataFrame, cp: ColumnarPlan, as_of: dt.date) -> pl.DataFrame:
+    """A cycle-end column per cycle_years of the requirements with `renewals`: the expiry, or
+    the end of the rolling cycle around as_of (the engine's `_cycle_for`)."""
+    for y in sorted({r["rule"].cycle_years for r in cp.requirements if r["rule"].renewals}):
+        lic = lic.with_columns(pl.lit(y, pl.Int64).alias("_ry"))
+        lic = _with_cycle(lic, "_ry", as_of, "_rs", f"_rend_{y}").drop("_ry", "_rs")
+    return lic
 
 
 def _empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -560,6 +593,7 @@ def evaluate_vector(
     # of the requirements that match, the most specific wins; between equally specific ones,
     # the later written (`engine._evaluate._pick_requirement`): the chain is built from the
     # lowest priority up, so the outermost test is the highest
+    lic = _with_renewals(lic, cp, as_of)
     pick: pl.Expr = pl.lit(None, pl.Int64)
     for r in sorted(cp.requirements, key=lambda r: (r["specific"], r["index"])):
         req = r["rule"]
@@ -570,6 +604,8 @@ def evaluate_vector(
                 m = m & (pl.col("license_issued") >= w.start)
             if w.until is not None:
                 m = m & (pl.col("license_issued") <= w.until)
+        if req.renewals is not None:
+            m = m & _renews_in(req, pl.col(_renewal_col(req)))
         pick = pl.when(m).then(pl.lit(r["index"], pl.Int64)).otherwise(pick)
     lic = lic.with_columns(pick.alias("_req"))
     years = {r["index"]: r["rule"].cycle_years for r in cp.requirements}
@@ -735,6 +771,7 @@ def evaluate_vector(
                 pl.lit(None, pl.Int64).alias("row"),
             )
         )
+    lic = lic.drop(c for c in lic.columns if c.startswith("_rend_"))
     adv = _advancement(cp, edu, lic, pos, evals)
     # one row per license (or per educator without one)
     people = edu.group_by("educator_id", maintain_order=True).first()

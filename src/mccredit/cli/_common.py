@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -83,11 +84,24 @@ RulesOpt = Annotated[
 ]
 
 
+#: Problems printed one per line; the rest are counted by type (a file with one mistake
+#: repeated in 20,000 credentials should not print 20,000 lines).
+SHOWN_PROBLEMS = 50
+
+
 def fail(exc: MccreditError) -> typer.Exit:
     """Print an error the way every command does and return exit code 2."""
     if isinstance(exc, ProblemsError):
-        for p in exc.problems:
+        for p in exc.problems[:SHOWN_PROBLEMS]:
             err.print(p.one_line(), markup=False)
+        rest = exc.problems[SHOWN_PROBLEMS:]
+        if rest:
+            kinds = Counter(p.type for p in rest)
+            err.print(
+                f"... and {len(rest)} more: "
+                + ", ".join(f"{k} x{n}" for k, n in kinds.most_common()),
+                markup=False,
+            )
         err.print(f"{len(exc.problems)} problem(s); nothing was written.", markup=False)
     else:
         err.print(f"error: {exc}", markup=False)

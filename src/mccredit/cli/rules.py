@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import _api
-from ..errors import MccreditError
+from ..errors import MccreditError, RuleError
 from ..result import Evaluation
 from ..rules import load_rules
 from ..views import annual_change
@@ -41,11 +41,27 @@ def validate(
         Path | None, typer.Argument(help="A rules root, jurisdiction folder or rule file.")
     ] = None,
 ) -> None:
-    """Validate every rule file; list jurisdictions, rule counts and sha256."""
+    """Validate every rule file and payroll export layout; list jurisdictions, rule counts
+    and sha256."""
+    from ..handoff import layouts_in
+    from ..rules import default_root
+
+    root = find_root(path) if path is not None else None
     try:
-        rules = load_rules(find_root(path)) if path is not None else _api.default_rules()
+        layouts = layouts_in(root if root is not None else default_root())
+        layout_error: RuleError | None = None
+    except RuleError as e:
+        layouts, layout_error = {}, e
+    try:
+        rules = load_rules(root) if root is not None else _api.default_rules()
+    except RuleError as e:
+        raise fail(
+            RuleError(e.problems + (layout_error.problems if layout_error else []))
+        ) from None
     except MccreditError as e:
         raise fail(e) from None
+    if layout_error is not None:
+        raise fail(layout_error)
     table = Table(title=f"Rules under {rules.root}")
     for col in ("jurisdiction", "name", "rules", "schedules", "sha256"):
         table.add_column(col)
@@ -54,6 +70,7 @@ def validate(
         table.add_row(jid, j.name, str(len(j.all_rules())), str(len(j.schedules)), j.sha256[:12])
     out.print(table)
     out.print(f"OK: {len(rules.ids)} jurisdiction(s) valid.")
+    out.print(f"OK: {len(layouts)} payroll export layout(s) valid.")
 
 
 def evaluate(

@@ -57,6 +57,7 @@ __all__ = [
     "advance",
     "build_ledger",
     "cycles_miss",
+    "renewals_miss",
     "document",
     "educator_miss",
     "renew",
@@ -71,7 +72,15 @@ _LEDGER_ORDER = attrgetter("date", "credential", "rule", "unit")
 class Facts:
     """A credential as matchers see it: its own fields plus catalog-derived ones."""
 
-    __slots__ = ("cred", "categories", "contact_hours", "accepted", "in_catalog", "stack")
+    __slots__ = (
+        "cred",
+        "categories",
+        "contact_hours",
+        "accepted",
+        "in_catalog",
+        "stack",
+        "verification",
+    )
 
     def __init__(self, cred: Credential, plan: Plan) -> None:
         j = plan.jurisdiction
@@ -90,6 +99,8 @@ class Facts:
         self.accepted = cred.issuer is not None and cred.issuer in j.accepted_issuers
         self.in_catalog = entry is not None
         self.stack: tuple[str, ...] = plan.stacks_of(cred.code) if cred.code else ()
+        v = cred.verification
+        self.verification: str | None = None if v is None else v.status
 
     def get(self, name: str) -> Any:
         if name in _OWN_FIELDS:
@@ -98,7 +109,9 @@ class Facts:
 
 
 # the fields a `Facts` answers itself; every other field is the credential's
-_OWN_FIELDS = frozenset(("categories", "contact_hours", "accepted", "in_catalog", "stack"))
+_OWN_FIELDS = frozenset(
+    ("categories", "contact_hours", "accepted", "in_catalog", "stack", "verification")
+)
 
 
 def _educator_getter(ed: Educator) -> Callable[[str], Any]:
@@ -121,9 +134,42 @@ def _warn(
     return Warning.of(what, credential=credential, rule=rule, **params)
 
 
+def _verification_gate(facts: Facts, plan: Plan) -> Warning | None:
+    """Why a badge's verification result keeps it from credit here (issue 12), or None: the
+    result must be one `accept.verification` credits (default: `verified`), and a verified
+    badge's registry entry one `accept.registry` trusts (when it names any)."""
+    cred, j = facts.cred, plan.jurisdiction
+    v = cred.verification
+    if v is None:
+        return None
+    if v.status not in j.credited_verification:
+        why = "; ".join(f"{r.code}: {r.message}" for r in v.reasons) or v.status
+        return _warn(
+            WarningCode.VERIFICATION_NOT_CREDITED,
+            credential=cred.id,
+            status=v.status,
+            reasons=why,
+            jurisdiction=j.id,
+            credited=" or ".join(sorted(j.credited_verification)),
+        )
+    trusted = j.trusted_registry
+    if v.status == "verified" and trusted is not None and v.registry_entry not in trusted:
+        return _warn(
+            WarningCode.REGISTRY_ENTRY_NOT_TRUSTED,
+            credential=cred.id,
+            entry=v.registry_entry,
+            jurisdiction=j.id,
+            trusted=", ".join(sorted(trusted)),
+        )
+    return None
+
+
 def _gate(facts: Facts, plan: Plan) -> Warning | None:
     """Why a credential is not credited at all, or None when it may be."""
     cred, j = facts.cred, plan.jurisdiction
+    refused = _verification_gate(facts, plan)
+    if refused is not None:
+        return refused
     if cred.kind != "micro_credential":
         return None
     if cred.issuer is None:
@@ -216,6 +262,7 @@ def _award(
             categories=cats,
             match=facts,
             notes=list(notes),
+            verification=None if cred.verification is None else cred.verification.brief(),
         ),
         None,
     )
@@ -364,7 +411,8 @@ def _cycle_for(
 
 def _pick_requirement(plan: Plan, ed: Educator, lic: License) -> RequirementRule | None:
     """The renewal requirement for a license: of those that match, the most specific (the
-    most conditions on the educator, the license and the cycle); between equally specific
+    most conditions on the educator, the license, the cycle's issue date (`cycles`) and its
+    renewal date (`renewals`: the cycle's end, the license's expiry)); between equally specific
     ones, the later written (a district's rules come after its state's)."""
     eget, lget = _educator_getter(ed), _license_getter(lic)
     found: list[tuple[int, int, RequirementRule]] = []
@@ -373,9 +421,13 @@ def _pick_requirement(plan: Plan, ed: Educator, lic: License) -> RequirementRule
             continue
         if req.cycles is not None and not req.cycles.contains(lic.issued):
             continue
+        if req.renewals is not None and not req.renewals.contains(
+            _cycle_for(lic, req, plan.as_of)[1]
+        ):
+            continue
         if req.when_educator.test(eget) and req.when_license.test(lget):
             specific = req.when_educator.size() + req.when_license.size()
-            specific += 0 if req.cycles is None else 1
+            specific += (req.cycles is not None) + (req.renewals is not None)
             found.append((specific, index, req))
     return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
@@ -391,6 +443,8 @@ def _no_requirement_reason(plan: Plan, ed: Educator, lic: License) -> str:
         why = []
         if r.cycles is not None and not r.cycles.contains(lic.issued):
             why.append(cycles_miss(r))
+        if r.renewals is not None and not r.renewals.contains(_cycle_for(lic, r, plan.as_of)[1]):
+            why.append(renewals_miss(r))
         if not r.when_educator.test(_educator_getter(ed)):
             why.append(educator_miss(r))
         if not r.when_license.test(_license_getter(lic)):
@@ -411,6 +465,15 @@ def cycles_miss(r: RequirementRule) -> str:
     """A requirement's cycles do not include the license's issue date."""
     assert r.cycles is not None
     return f"applies to licenses issued {r.cycles.start or '…'} to {r.cycles.until or '…'}"
+
+
+def renewals_miss(r: RequirementRule) -> str:
+    """A requirement's renewals do not include the cycle's end (the license's expiry)."""
+    assert r.renewals is not None
+    return (
+        f"applies to licenses renewing (cycle ending) {r.renewals.start or '…'} to "
+        f"{r.renewals.until or '…'}"
+    )
 
 
 def educator_miss(r: RequirementRule) -> str:
@@ -628,6 +691,17 @@ def build_ledger(
         if why is not None:
             warnings.append(why)
             continue
+        v = cred.verification
+        if v is not None and v.status != "verified":
+            warnings.append(
+                _warn(
+                    WarningCode.UNVERIFIED_CREDITED,
+                    credential=cred.id,
+                    status=v.status,
+                    reason=v.reason,
+                    jurisdiction=plan.jurisdiction.id,
+                )
+            )
         matched = False
         credited.append(facts)
         get = facts.get

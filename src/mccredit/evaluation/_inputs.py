@@ -16,6 +16,7 @@ from ..result import Evaluation
 from ..rules import RuleSet
 from ..rules import load_rules as _load_rules
 from ..rules._dated import parse_date
+from ..verify import TrustRegistry
 
 __all__ = ["as_of_date", "default_rules", "load_rules", "to_educator", "to_json"]
 
@@ -38,16 +39,28 @@ def default_rules() -> RuleSet:
 
 
 def to_educator(
-    educator: Educator | dict[str, Any] | str | Path, *, rules: RuleSet | None = None
+    educator: Educator | dict[str, Any] | str | Path,
+    *,
+    rules: RuleSet | None = None,
+    as_of: dt.date | None = None,
+    registry: TrustRegistry | None = None,
+    stored: bool = False,
 ) -> Educator:
     """Validate an educator (a model, a dict, or a JSON/YAML file path); badge documents under
-    `badges` become credentials, their issuers matched against the catalogs of `rules`."""
+    `badges` become credentials, their issuers matched against the catalogs of `rules`, each
+    verified against `registry` (default: the trust registry of `rules`, rules/issuers/) on
+    `as_of` (default today). `stored=True` is for documents read back from mccredit's own
+    store, whose credentials keep the verification recorded at intake."""
     if isinstance(educator, Educator):
         return educator
-    known = (rules if rules is not None else default_rules()).issuer_aliases()
+    ruleset = rules if rules is not None else default_rules()
+    known = ruleset.issuer_aliases()
+    trust = registry if registry is not None else ruleset.registry
     if isinstance(educator, dict):
-        return parse_educator(educator, known_issuers=known)
-    return load_educator(educator, known_issuers=known)
+        return parse_educator(
+            educator, known_issuers=known, registry=trust, as_of=as_of, stored=stored
+        )
+    return load_educator(educator, known_issuers=known, registry=trust, as_of=as_of)
 
 
 def as_of_date(value: dt.date | str | None) -> dt.date:

@@ -15,8 +15,9 @@ cursor and the run's counters. A run killed anywhere loses at most its open batc
 next run does again; the outbox's unique key makes a re-derived event a no-op. So every event
 is written exactly once. Then due webhook deliveries are attempted (see `_deliver`).
 
-One run at a time per store: PostgreSQL holds an advisory lock, SQLite an OS lock on a file
-beside the database; both die with the process, so a killed run never blocks the next.
+One run at a time per store: PostgreSQL holds an advisory lock (keyed by schema), SQLite an
+OS lock on a file beside the database; both die with the process, so a killed run never
+blocks the next.
 """
 
 from __future__ import annotations
@@ -113,14 +114,21 @@ def events_lock(engine: Engine) -> Iterator[None]:
     """Hold the store's events lock, or raise `EventsBusyError` at once."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": _LOCK_ID})
+            # keyed by schema too: two stores in one database do not block each other
+            got = conn.execute(
+                sa.text("SELECT pg_try_advisory_lock(:k, hashtext(current_schema()))"),
+                {"k": _LOCK_ID},
+            )
             if not got.scalar():
                 raise EventsBusyError("another `mccredit events run` is working on this store")
             conn.commit()
             try:
                 yield
             finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK_ID})
+                conn.execute(
+                    sa.text("SELECT pg_advisory_unlock(:k, hashtext(current_schema()))"),
+                    {"k": _LOCK_ID},
+                )
                 conn.commit()
         return
     db = engine.url.database

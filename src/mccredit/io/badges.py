@@ -16,8 +16,19 @@ name (which no jurisdiction accepts until it is catalogued: the evaluation then 
 `humanCode`, else the achievement id; `tag` values become categories; `creditsAvailable`
 becomes contact hours only when the achievement says its credits are hours
 (`creditsAvailable` with `creditUnit`/`creditType` mentioning "hour"), otherwise catalog hours
-apply. Signatures (`proof`, VC-JWT) are NOT verified here: the credential is normalized and
-the caller is told (`verified: false`) so a jurisdiction that requires verification can refuse it.
+apply.
+
+Verification (issue 12): given a trust registry, every document is checked with
+`mccredit.verify.verify_credential` against the `as_of` date and the credential it becomes
+carries a `VerificationRecord` (`verified`, `unsigned`, `expired`, …, with every failed check).
+A verified document whose registry entry names its `catalog_issuer` takes that issuer id (the
+registry, not the document's self-declared name, says who signed it). A CLR bundle is checked
+as a whole and each credential inside on its own: an entry carries its own result plus every
+failure of the bundle (a bundle that fails makes each entry fail; a verified bundle does not
+make an unsigned entry verified, since the bundle's signer is not the entry's issuer). A CLR
+with more than `MAX_CLR_ENTRIES` entries is refused whole (`badge.too_many_entries`).
+Whether a result earns credit is the jurisdiction's policy (`accept.verification`), applied by
+the engine; this module only records what was found.
 """
 
 from __future__ import annotations
@@ -27,12 +38,30 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import InputError, Problem
+from ..errors import CredentialCheckError, InputError, Problem
+from ..verify import TrustRegistry, VerificationResult, verify_credential
+from ..verify._jwt import parse_jwt
+from ..verify._result import verification_of
+from .badge_files import BadgeFile
+from .educator import VerificationReason, VerificationRecord
 
-__all__ = ["badge_credentials", "is_badge", "normalize_badges"]
+__all__ = [
+    "MAX_CLR_ENTRIES",
+    "BadgeIntake",
+    "badge_credentials",
+    "intake_badges",
+    "is_badge",
+    "normalize_badges",
+    "verification_record",
+]
+
+#: the most credentials one CLR bundle may hold (a parameter: no source states a limit; real
+#: transcripts hold tens to a few hundred achievements)
+MAX_CLR_ENTRIES = 500
 
 _DEGREES = {
     "masterdegree": "masters",
@@ -201,31 +230,127 @@ def _date(value: Any) -> str | None:
         return None
 
 
+def verification_record(result: VerificationResult, checked: dt.date | None) -> VerificationRecord:
+    """The record a credential keeps of its verification result."""
+    return VerificationRecord(
+        status=result.verification,
+        reason=result.reason,
+        reasons=[
+            VerificationReason(code=r.code, message=r.message, field=r.field)
+            for r in result.reasons
+        ],
+        method=result.method,
+        issuer=result.issuer_id,
+        registry_entry=result.registry_entry,
+        checked=checked,
+    )
+
+
+def _with_bundle(own: VerificationRecord, bundle: VerificationRecord) -> VerificationRecord:
+    """A CLR entry's record: its own checks plus every failure of the bundle around it
+    (`no_proof` of the bundle excepted: an unsigned bundle says nothing against its entries)."""
+    extra = [
+        VerificationReason(
+            code=r.code,
+            message=f"the CLR bundle: {r.message}",
+            field=f"bundle.{r.field or ''}".rstrip("."),
+        )
+        for r in bundle.reasons
+        if r.code != "no_proof"
+    ]
+    if not extra:
+        return own
+    reasons = [*own.reasons, *extra]
+    codes = [r.code for r in reasons]
+    return own.model_copy(
+        update={
+            "status": verification_of(codes),
+            "reason": codes[0],
+            "reasons": reasons,
+            "registry_entry": None,
+        }
+    )
+
+
+def _payload(doc: Any) -> Any:
+    """The credential a badge document holds: a VC-JWT string gives its `vc` claim (or the
+    payload itself when it is the credential); anything else is itself."""
+    if not isinstance(doc, str):
+        return doc
+    try:
+        jwt = parse_jwt(doc)
+    except CredentialCheckError:
+        return None
+    vc = jwt.payload.get("vc", jwt.payload)
+    if isinstance(vc, dict) and "id" not in vc and isinstance(jwt.payload.get("jti"), str):
+        vc = {**vc, "id": jwt.payload["jti"]}
+    return vc
+
+
+class _Verifier:
+    def __init__(self, registry: TrustRegistry | None, as_of: dt.date | None) -> None:
+        self.registry = registry
+        self.as_of = as_of
+
+    def __call__(self, doc: Any) -> VerificationRecord | None:
+        if self.registry is None:
+            return None
+        when = self.as_of or dt.date.today()
+        result = verify_credential(doc, self.registry, when)
+        return verification_record(result, when)
+
+    def catalog_issuer(self, record: VerificationRecord | None) -> str | None:
+        if record is None or record.registry_entry is None or self.registry is None:
+            return None
+        for entry in self.registry.entries:
+            if entry.id == record.registry_entry:
+                return entry.catalog_issuer
+        return None
+
+
 def normalize_badges(
     docs: Any,
     *,
     known_issuers: dict[str, tuple[str, ...]] | None = None,
     loc: tuple[str | int, ...] = ("badges",),
+    registry: TrustRegistry | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Normalize badge documents (OB 3.0, OB 2.0, CLR 2.0) to credential dicts, with a
-    located problem for each document that cannot be read (never an exception)."""
-    known = known_issuers or {}
+    """Normalize badge documents (OB 3.0, OB 2.0, CLR 2.0; JSON objects or VC-JWT strings) to
+    credential dicts, with a located problem for each document that cannot be read (never an
+    exception). With a `registry`, each credential carries its `verification` record (checked
+    against `as_of`, default today); without one, nothing is verified."""
+    return _normalize(docs, known_issuers or {}, loc, _Verifier(registry, as_of), None)
+
+
+def _normalize(
+    docs: Any,
+    known: dict[str, tuple[str, ...]],
+    loc: tuple[str | int, ...],
+    verifier: _Verifier,
+    bundle: VerificationRecord | None,
+) -> tuple[list[dict[str, Any]], list[Problem]]:
     problems: list[Problem] = []
     out: list[dict[str, Any]] = []
     if not isinstance(docs, list):
         return [], [Problem(type="badge.list", loc=loc, message="expected a list of badges")]
-    for i, doc in enumerate(docs):
+    for i, raw in enumerate(docs):
         where = (*loc, i)
+        doc = _payload(raw)
         if not is_badge(doc):
             problems.append(
                 Problem(
                     type="badge.unknown_type",
                     loc=(*where, "type"),
                     message="not an OpenBadgeCredential, AchievementCredential, "
-                    "ClrCredential or Open Badges 2.0 Assertion",
+                    "ClrCredential or Open Badges 2.0 Assertion"
+                    + (" (an unreadable VC-JWT)" if isinstance(raw, str) and doc is None else ""),
                 )
             )
             continue
+        record = verifier(raw)
+        if record is not None and bundle is not None:
+            record = _with_bundle(record, bundle)
         if "ClrCredential" in _types(doc):
             subject = doc.get("credentialSubject")
             inner = subject.get("verifiableCredential") if isinstance(subject, dict) else None
@@ -239,16 +364,34 @@ def normalize_badges(
                     )
                 )
                 continue
-            creds, more = normalize_badges(
+            if len(inner) > MAX_CLR_ENTRIES:
+                problems.append(
+                    Problem(
+                        type="badge.too_many_entries",
+                        loc=(*where, "credentialSubject", "verifiableCredential"),
+                        message=f"a CLR bundle here holds at most {MAX_CLR_ENTRIES} credentials",
+                        expected=f"at most {MAX_CLR_ENTRIES}",
+                        got=str(len(inner)),
+                    )
+                )
+                continue
+            creds, more = _normalize(
                 inner,
-                known_issuers=known,
-                loc=(*where, "credentialSubject", "verifiableCredential"),
+                known,
+                (*where, "credentialSubject", "verifiableCredential"),
+                verifier,
+                record,
             )
             out.extend(creds)
             problems.extend(more)
             continue
         got = _one(doc, where, known, problems)
         if got is not None:
+            if record is not None:
+                got["verification"] = record.model_dump(mode="json")
+                issuer = verifier.catalog_issuer(record)
+                if issuer is not None:
+                    got["issuer"] = issuer
             out.append(got)
     return out, problems
 
@@ -264,3 +407,92 @@ def badge_credentials(
     if problems:
         raise InputError(problems)
     return out
+
+
+@dataclass(frozen=True)
+class BadgeIntake:
+    """What one badge file gave: the credentials it holds (a CLR gives several), each with its
+    `verification`, or the problems that kept it from being read; `replays` are the credential
+    ids an earlier file of the same intake already gave with the same content."""
+
+    file: BadgeFile
+    credentials: tuple[dict[str, Any], ...] = ()
+    problems: tuple[Problem, ...] = ()
+    replays: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def intake_badges(
+    files: Iterable[BadgeFile],
+    *,
+    registry: TrustRegistry,
+    as_of: dt.date | None = None,
+    known_issuers: dict[str, tuple[str, ...]] | None = None,
+) -> list[BadgeIntake]:
+    """Read, normalize and verify badge files, one `BadgeIntake` per file, in order.
+
+    Idempotent by credential id (an educator's credential ids are unique; the store keeps one
+    issuer per id). Of the credentials sharing an id, the first verified one is taken in (else
+    the first): an identical copy elsewhere is a replay (listed, not
+    repeated); a different one is a problem (`badge.conflict`, naming its own verification
+    result) for its file, which then gives nothing (never half a CLR)."""
+    read: list[tuple[BadgeFile, list[dict[str, Any]], list[Problem]]] = []
+    for f in files:
+        creds, problems = normalize_badges(
+            [f.credential], known_issuers=known_issuers, loc=(), registry=registry, as_of=as_of
+        )
+        problems = [replace(p, path=p.path or f.source, loc=p.loc[1:]) for p in problems]
+        read.append((f, creds if not problems else [], problems))
+    # the winner of each (issuer, id): the first verified occurrence, else the first
+    winner: dict[str, tuple[int, str, bool, str]] = {}
+    for n, (f, creds, _) in enumerate(read):
+        for c in creds:
+            key = str(c["id"])
+            verified = (c.get("verification") or {}).get("status") == "verified"
+            held = winner.get(key)
+            if held is None or (verified and not held[2]):
+                winner[key] = (n, f.source, verified, _digest(c))
+    out: list[BadgeIntake] = []
+    for n, (f, creds, problems) in enumerate(read):
+        fresh: list[dict[str, Any]] = []
+        replays: list[str] = []
+        for c in creds:
+            key = str(c["id"])
+            first, source, _, digest = winner[key]
+            if (
+                first == n
+                and digest == _digest(c)
+                and not any(x is not c and _same(x, c) for x in fresh)
+            ):
+                fresh.append(c)
+            elif digest == _digest(c):
+                replays.append(str(c["id"]))
+            else:
+                v = c.get("verification") or {}
+                result = " ".join(str(x) for x in (v.get("status"), v.get("reason")) if x)
+                problems.append(
+                    Problem(
+                        type="badge.conflict",
+                        message=f"credential {c['id']!r} of {c.get('issuer')!r} (verification "
+                        f"{result}) has the id of the one taken in from {source}, with different "
+                        "content; not taken in",
+                        path=f.source,
+                        loc=("id",),
+                    )
+                )
+        if problems:
+            out.append(BadgeIntake(f, problems=tuple(problems)))
+        else:
+            out.append(BadgeIntake(f, credentials=tuple(fresh), replays=tuple(replays)))
+    return out
+
+
+def _digest(c: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(c, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a["id"] == b["id"])

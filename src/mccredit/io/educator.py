@@ -7,15 +7,20 @@ was earned and duplicate credential ids are all errors, reported together with f
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .._types import Date
 from .._yaml import Located, ProblemException, load_file, load_located, pydantic_problems
 from ..errors import InputError, Problem
+from ..verify._result import Verification
+
+if TYPE_CHECKING:
+    from ..verify import TrustRegistry
 
 __all__ = [
     "CREDENTIAL_KINDS",
@@ -25,6 +30,8 @@ __all__ = [
     "Evaluation",
     "License",
     "Placement",
+    "VerificationReason",
+    "VerificationRecord",
     "load_educator",
     "parse_educator",
 ]
@@ -56,6 +63,44 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class VerificationReason(_Input):
+    """One failed check: its stable code, a sentence, and the field of the badge it is about."""
+
+    code: str
+    message: str
+    field: str | None = None
+
+
+class VerificationRecord(_Input):
+    """What checking a badge found (issue 12), kept with the credential it became: `status`
+    is one of `verified`, `unsigned`, `hosted_unverified`, `invalid_signature`,
+    `untrusted_issuer`, `expired`, `not_yet_valid`, `revoked`, `suspended`,
+    `recipient_mismatch`, `malformed`; `reason` is the first (most basic) failed check's code,
+    `reasons` every failed check; `method` the proof checked (`eddsa-rdfc-2022`,
+    `vc-jwt:RS256`, `ob2-hosted`, …); `issuer` the issuer id the document names (an IRI or
+    DID); `registry_entry` the trust-registry entry that vouched for it (verified only);
+    `checked` the date the dates and keys were checked against."""
+
+    status: Verification
+    reason: str | None = None
+    reasons: list[VerificationReason] = Field(default_factory=list)
+    method: str | None = None
+    issuer: str | None = None
+    registry_entry: str | None = None
+    checked: Date | None = None
+
+    def brief(self) -> dict[str, Any]:
+        """The record as a ledger line shows it (reasons as codes)."""
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "reasons": [r.code for r in self.reasons],
+            "method": self.method,
+            "issuer": self.issuer,
+            "registry_entry": self.registry_entry,
+        }
+
+
 class Credential(_Input):
     id: Text
     kind: CredentialKind
@@ -69,6 +114,11 @@ class Credential(_Input):
     semester_credits: Measure | None = None
     ceus: Measure | None = None
     audited: bool = False
+    verification: VerificationRecord | None = Field(
+        default=None,
+        description="Set by badge intake (mccredit.io.badges): what verifying the badge found. "
+        "A credential declared without a badge document (a district record) has none.",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> Credential:
@@ -117,10 +167,12 @@ class Educator(_Input):
     grade_band: str | None = None
     evaluations: list[Evaluation] = Field(default_factory=list)
     credentials: list[Credential] = Field(default_factory=list)
-    badges: list[dict[str, Any]] = Field(
+    badges: list[dict[str, Any] | str] = Field(
         default_factory=list,
-        description="Open Badges 3.0 / 2.0 or CLR 2.0 documents; mccredit turns each into a "
-        "credential (see mccredit.io.badges) and leaves this list empty after parsing.",
+        description="Open Badges 3.0 / 2.0 or CLR 2.0 documents (JSON objects, or VC-JWT "
+        "strings); mccredit verifies each against its trust registry, turns it into a "
+        "credential carrying the verification result (see mccredit.io.badges) and leaves this "
+        "list empty after parsing.",
     )
 
     @model_validator(mode="after")
@@ -151,21 +203,55 @@ def _duplicate_locs(data: Any) -> list[tuple[str | int, ...]]:
     return out
 
 
+def _forged_verification(data: Any, located: Located | None) -> list[Problem]:
+    """A `verification` written into a declared credential: only badge intake sets it."""
+    out: list[Problem] = []
+    creds = data.get("credentials") if isinstance(data, dict) else None
+    for i, c in enumerate(creds if isinstance(creds, list) else []):
+        if isinstance(c, dict) and c.get("verification") is not None:
+            out.append(
+                _relocate(
+                    Problem(
+                        type="educator.verification_given",
+                        message="a credential's verification is set by badge intake, never "
+                        "by the input: send the badge document itself under `badges`",
+                        loc=("credentials", i, "verification"),
+                    ),
+                    located,
+                )
+            )
+    return out
+
+
 def parse_educator(
     data: Any,
     *,
     located: Located | None = None,
     known_issuers: dict[str, tuple[str, ...]] | None = None,
+    registry: TrustRegistry | None = None,
+    as_of: dt.date | None = None,
+    stored: bool = False,
 ) -> Educator:
     """Validate raw data as an educator; raise `InputError` with every problem.
 
-    Badge documents under `badges` become credentials (issuers matched by `known_issuers`)."""
-    badge_problems: list[Problem] = []
+    Badge documents under `badges` become credentials (issuers matched by `known_issuers`),
+    each verified against `registry` (default: an empty registry, which trusts no issuer) on
+    `as_of` (default today). A credential may carry a `verification` record only when the data
+    comes from mccredit's own store (`stored=True`): anywhere else it is refused, so an input
+    file cannot declare its own badges verified."""
+    badge_problems: list[Problem] = [] if stored else _forged_verification(data, located)
     if isinstance(data, dict) and data.get("badges"):
+        from ..verify import TrustRegistry as _Registry
         from .badges import normalize_badges
 
-        extra, badge_problems = normalize_badges(data["badges"], known_issuers=known_issuers)
-        badge_problems = [_relocate(p, located) for p in badge_problems]
+        extra, more = normalize_badges(
+            data["badges"],
+            known_issuers=known_issuers,
+            registry=registry if registry is not None else _Registry(),
+            as_of=as_of,
+        )
+        badge_problems += more
+        badge_problems = [p if p.path else _relocate(p, located) for p in badge_problems]
         creds = data.get("credentials")
         creds = creds if isinstance(creds, list) else []
         data = {**data, "badges": [], "credentials": [*creds, *extra]}
@@ -214,11 +300,19 @@ def load_educator(
     *,
     text: str | None = None,
     known_issuers: dict[str, tuple[str, ...]] | None = None,
+    registry: TrustRegistry | None = None,
+    as_of: dt.date | None = None,
 ) -> Educator:
-    """Read an educator JSON or YAML file."""
+    """Read an educator JSON or YAML file (badges verified as `parse_educator` says)."""
     p = Path(path)
     try:
         located = load_located(text, path=str(p)) if text is not None else load_file(p)
     except ProblemException as e:
         raise InputError([e.problem]) from None
-    return parse_educator(located.data, located=located, known_issuers=known_issuers)
+    return parse_educator(
+        located.data,
+        located=located,
+        known_issuers=known_issuers,
+        registry=registry,
+        as_of=as_of,
+    )

@@ -81,6 +81,8 @@ class LedgerEntry:
     notes: list[str] = field(default_factory=list)
     consumed_by: str | None = None
     original: Decimal | None = None
+    # what verifying the credential's badge found (issue 12); None for a declared credential
+    verification: dict[str, Any] | None = None
 
     def as_line(self, shown: Callable[[str, Decimal], Decimal]) -> LedgerLine:
         """The entry as the evaluation document shows it; `shown(unit, amount)` quantizes an
@@ -101,4 +103,5 @@ class LedgerEntry:
             before_caps=None if self.original is None else shown(self.unit, self.original),
             notes=list(self.notes),
             consumed_by=self.consumed_by,
+            verification=None if self.verification is None else dict(self.verification),
         )

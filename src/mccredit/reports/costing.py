@@ -116,15 +116,30 @@ def _cumulative(doc: dict[str, Any]) -> str:
     )
 
 
-def _gains_chart(k: int, p: dict[str, Any], year: int) -> str:
+def _count(n: int | None, hidden: str) -> str:
+    return hidden if n is None else f"{n:,}"
+
+
+def _hidden(doc: dict[str, Any]) -> str:
+    """How a suppressed figure reads: `<5` when groups under 5 people are suppressed."""
+    sup = doc.get("suppression")
+    return f"<{sup['minimum']}" if sup else "–"
+
+
+def _gains_chart(k: int, p: dict[str, Any], year: int, hidden: str) -> str:
     title = f"P{k}: who gains in {year}"
     rows = [g for g in p["gains"]["bands"] if g["year"] == year]
     fig = new_figure(2.6)
     ax = fig.add_subplot()
     names = [g["band"] for g in rows]
-    people = [g["people"] for g in rows]
+    people = [g["people"] or 0 for g in rows]
     bars = ax.bar(range(len(names)), people, color=_color(k - 1))
-    ax.bar_label(bars, labels=[f"{n:,}" for n in people], fontsize=7, padding=2)
+    ax.bar_label(
+        bars,
+        labels=[_count(g["people"], hidden) for g in rows],
+        fontsize=7,
+        padding=2,
+    )
     ax.set_xticks(range(len(names)), [_band_label(n) for n in names])
     ax.set_ylim(0, max(people + [1]) * 1.18)
     ax.set_title(title)
@@ -150,18 +165,31 @@ def _band_label(band: str) -> str:
     )
 
 
-def _heatmap(cells: Sequence[dict[str, Any]], lanes: Sequence[str], title: str, fid: str) -> str:
+def _heatmap(
+    cells: Sequence[dict[str, Any]], lanes: Sequence[str], title: str, fid: str, hidden: str
+) -> str:
+    from matplotlib.patches import Rectangle
+
     steps = sorted({int(c["step"]) for c in cells})
     grid = [[0.0 for _ in lanes] for _ in steps]
     cost = [[0.0 for _ in lanes] for _ in steps]
+    masked: set[tuple[int, int]] = set()
     for c in cells:
         i, j = steps.index(int(c["step"])), lanes.index(c["lane"])
+        if c["fte"] is None:
+            masked.add((i, j))
+            continue
         grid[i][j] += float(c["fte"])
         cost[i][j] += float(c["cost"])
     fig = new_figure(min(1.4 + 0.28 * len(steps), 9.0), 6.4)
     ax = fig.add_subplot()
     im = ax.imshow(grid, aspect="auto", cmap="Blues", vmin=0)
     top = max((v for r in grid for v in r), default=0.0) or 1.0
+    for i, j in sorted(masked):
+        ax.add_patch(
+            Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="#eeeeee", hatch="//", edgecolor="#bbb")
+        )
+        ax.text(j, i, hidden, ha="center", va="center", fontsize=6, color="#5b6474")
     for i, r in enumerate(grid):
         for j, v in enumerate(r):
             if v:
@@ -186,7 +214,8 @@ def _heatmap(cells: Sequence[dict[str, Any]], lanes: Sequence[str], title: str, 
         fig_id=fid,
         title=title,
         caption="Each cell: FTE, and its salary cost in $ millions; the exact cost and "
-        "average per cell are in scattergram.csv.",
+        "average per cell are in scattergram.csv."
+        + (f" Hatched cells ({hidden}) are suppressed: too few people to show." if masked else ""),
     )
 
 
@@ -199,10 +228,12 @@ def _lane_order(cells: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def _lane_totals(cells: Sequence[dict[str, Any]], lanes: Sequence[str]) -> list[list[Any]]:
+    """FTE, cost and average per lane over the cells shown (suppressed cells left out)."""
     rows = []
+    shown = [c for c in cells if c["fte"] is not None]
     for lane in lanes:
-        fte = sum((Decimal(c["fte"]) for c in cells if c["lane"] == lane), Decimal(0))
-        cost = sum((Decimal(c["cost"]) for c in cells if c["lane"] == lane), Decimal(0))
+        fte = sum((Decimal(c["fte"]) for c in shown if c["lane"] == lane), Decimal(0))
+        cost = sum((Decimal(c["cost"]) for c in shown if c["lane"] == lane), Decimal(0))
         rows.append([lane, fte, cost.quantize(Decimal("0.01")), _avg(cost, fte)])
     return rows
 
@@ -314,10 +345,11 @@ def _gains(doc: dict[str, Any]) -> str:
     if not doc["proposals"]:
         return ""
     year = doc["years"][-1]
+    hidden = _hidden(doc)
     out = ["<section id=gains><h2>Who gains</h2>"]
     for k, p in enumerate(doc["proposals"], 1):
         out.append(f"<h3>P{k} {esc(p['proposal']['name'])}</h3>")
-        out.append(_gains_chart(k, p, year))
+        out.append(_gains_chart(k, p, year, hidden))
         lanes = [r for r in p["gains"]["by_lane"] if r["year"] == year]
         out.append(
             table(
@@ -325,11 +357,11 @@ def _gains(doc: dict[str, Any]) -> str:
                 [
                     [
                         r["lane"],
-                        f"{r['people']:,}",
-                        f"{r['winners']:,}",
-                        f"{r['losers']:,}",
-                        r["total_gain"],
-                        r["mean_gain"],
+                        _count(r["people"], hidden),
+                        _count(r["winners"], hidden),
+                        _count(r["losers"], hidden),
+                        r["total_gain"] if r["total_gain"] is not None else hidden,
+                        r["mean_gain"] if r["mean_gain"] is not None else hidden,
                     ]
                     for r in lanes
                 ],
@@ -342,6 +374,7 @@ def _gains(doc: dict[str, Any]) -> str:
 
 def _scattergrams(doc: dict[str, Any]) -> str:
     first, last = doc["years"][0], doc["years"][-1]
+    hidden = _hidden(doc)
     out = ["<section id=scattergram><h2>Scattergram</h2>"]
     maps = [("baseline", doc["baseline"], first)]
     if last != first:
@@ -359,13 +392,15 @@ def _scattergrams(doc: dict[str, Any]) -> str:
                 lanes,
                 f"Scattergram {year} ({label}, {when}): FTE and cost per lane and step",
                 f"chart-scattergram-{label.lower()}-{year}",
+                hidden,
             )
         )
         out.append(
             table(
                 ["lane", "FTE", "cost", "average"],
                 _lane_totals(cells, lanes),
-                caption=f"{label} {year}: by lane",
+                caption=f"{label} {year}: by lane"
+                + (" (suppressed cells left out)" if any(c["fte"] is None for c in cells) else ""),
             )
         )
     out.append("</section>")
@@ -401,6 +436,12 @@ def costing_report(doc: dict[str, Any]) -> str:
         "Every figure is reproducible from the ruleset, assumptions and proposals named here "
         "by sha256. An aid to bargaining, not a certification of cost.</p>",
         _meta(doc),
+        (
+            "<p class=note><span class=badge>aggregates only</span> "
+            f"{esc(doc['suppression']['rule'])}.</p>"
+            if doc.get("suppression")
+            else ""
+        ),
         "</header>",
         "<section id=term><h2>The contract term</h2>",
         _term(doc),

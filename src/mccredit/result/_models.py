@@ -131,6 +131,11 @@ class LedgerLine(_Part):
     before_caps: Decimal | None = Field(None, exclude_if=_is_none)
     notes: list[str] = Field(default_factory=list, exclude_if=_is_empty)
     consumed_by: str | None = Field(None, exclude_if=_is_none)
+    verification: dict[str, Any] | None = Field(
+        None,
+        exclude_if=_is_none,
+        description="What verifying the credential's badge found (a badge credential only).",
+    )
 
 
 class Cycle(_Part):

@@ -36,6 +36,10 @@ class WarningCode(StrEnum):
     DUPLICATE_CREDENTIAL = "duplicate_credential"
     MEASURE_MISSING = "measure_missing"
     NO_RULE = "no_rule"
+    # badge verification (issue 12; engine only: batch rosters carry no badges)
+    VERIFICATION_NOT_CREDITED = "verification_not_credited"
+    REGISTRY_ENTRY_NOT_TRUSTED = "registry_entry_not_trusted"
+    UNVERIFIED_CREDITED = "unverified_credited"
     # renewal and the document (engine and batch)
     NO_REQUIREMENT = "no_requirement"
     RULE_REVIEW_DUE = "rule_review_due"
@@ -79,6 +83,13 @@ TEMPLATES: dict[WarningCode, str] = {
     "has no {per}",
     WarningCode.NO_RULE: "no rule of {jurisdiction} in force on {as_of} credits {kind} "
     "'{credential}'; not credited",
+    WarningCode.VERIFICATION_NOT_CREDITED: "credential '{credential}': verification {status} "
+    "({reasons}); {jurisdiction} credits badges only when {credited}; not credited",
+    WarningCode.REGISTRY_ENTRY_NOT_TRUSTED: "credential '{credential}' verified against registry "
+    "entry '{entry}', which {jurisdiction} does not trust (accept.registry: {trusted}); "
+    "not credited",
+    WarningCode.UNVERIFIED_CREDITED: "credential '{credential}' is credited with verification "
+    "{status} ({reason}): {jurisdiction}'s accept.verification allows it; check it by hand",
     WarningCode.NO_REQUIREMENT: "{jurisdiction} has no renewal requirement in force on {as_of} "
     "for a '{license}' license ({reason})",
     WarningCode.RULE_REVIEW_DUE: "rule '{rule}' was due for review by {review_by}: it may be stale",

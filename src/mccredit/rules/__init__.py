@@ -1,7 +1,14 @@
 """The rule language: models, dated values, matchers and the loader."""
 
 from ._dated import DatedDecimal, DatedSeries
-from ._loader import Jurisdiction, RuleSet, default_root, load_rules, ruleset_sha256
+from ._loader import (
+    Jurisdiction,
+    RuleSet,
+    default_root,
+    layout_files,
+    load_rules,
+    ruleset_sha256,
+)
 from ._matchers import Matcher, parse_matcher
 
 __all__ = [
@@ -11,6 +18,7 @@ __all__ = [
     "Matcher",
     "RuleSet",
     "default_root",
+    "layout_files",
     "load_rules",
     "parse_matcher",
     "ruleset_sha256",

@@ -3,6 +3,7 @@
 Layout (relative to a rules root, by default the repository or the installed package data):
 ```
 rules/catalogs/<id>.yaml              issuer catalogs (accepted issuers, codes, stacks)
+rules/layouts/<id>.yaml               payroll export layouts (read by mccredit.handoff)
 jurisdictions/<state>/jurisdiction.yaml
 jurisdictions/<state>/rules/*.yaml    rule files (sections: awards, caps, stacks, ...)
 jurisdictions/<state>/schedules/*.yaml  salary schedules (districts)
@@ -14,6 +15,7 @@ Every problem in every file is collected and raised together as a `RuleError`.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -25,6 +27,8 @@ from pydantic import BaseModel, ValidationError
 
 from .._yaml import Located, ProblemException, load_file, locate, pydantic_problems
 from ..errors import Problem, RuleError, UnknownJurisdictionError
+from ..verify import TrustRegistry, load_registry
+from ._matchers import Matcher
 from ._models import (
     AdvancementRule,
     AwardRule,
@@ -45,7 +49,14 @@ from ._models import (
     UnitDef,
 )
 
-__all__ = ["Jurisdiction", "RuleSet", "default_root", "load_rules", "ruleset_sha256"]
+__all__ = [
+    "Jurisdiction",
+    "RuleSet",
+    "default_root",
+    "layout_files",
+    "load_rules",
+    "ruleset_sha256",
+]
 
 SECTIONS = ("awards", "caps", "stacks", "requirements", "advancement", "lanes", "base_increases")
 Rule = (
@@ -122,10 +133,19 @@ class Jurisdiction:
     files: list[str]
     sha256: str
     salary: Any = None
+    # the export layout id its payroll system imports (`payroll.layout`, nearest level wins)
+    payroll_layout: str | None = None
     overridden: dict[str, str] = field(default_factory=dict)
     proposal: dict[str, Any] | None = None
     # issuers whose catalog code list is complete (an unknown code is refused)
     complete_code_issuers: frozenset[str] = frozenset()
+    # accept.verification: the badge verification results credited (issue 12)
+    credited_verification: frozenset[str] = frozenset({"verified"})
+    # accept.registry: the trust-registry entries that vouch here (None: any)
+    trusted_registry: frozenset[str] | None = None
+    # declared by the jurisdiction and its state: what rules may name
+    license_types: tuple[str, ...] = ()
+    categories: dict[str, str] = field(default_factory=dict)
 
     def all_rules(self) -> list[Rule]:
         out: list[Rule] = []
@@ -203,6 +223,7 @@ class RuleSet:
     root: Path
     jurisdictions: dict[str, Jurisdiction]
     catalogs: dict[str, CatalogFile]
+    registry: TrustRegistry = field(default_factory=TrustRegistry)
 
     def get(self, jurisdiction_id: str) -> Jurisdiction:
         try:
@@ -237,6 +258,8 @@ class _Raw:
     schedules: list[ScheduleFile]
     files: list[Path]
     located: Located
+    # id(rule) -> (the rule file, the rule's path in it): to locate a field of a merged rule
+    where: dict[int, tuple[Located, tuple[str | int, ...]]] = field(default_factory=dict)
 
 
 class _Collector:
@@ -305,6 +328,8 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
             ]
         )
     catalogs, catalog_files = _load_catalogs(col, base / "rules" / "catalogs")
+    issuer_files = _yaml_files(base / "rules" / "issuers")
+    registry = _load_issuers(col, issuer_files)
     raws: dict[str, _Raw] = {}
     for jpath in sorted((base / "jurisdictions").rglob("jurisdiction.yaml")):
         raw = _load_jurisdiction(col, jpath, base)
@@ -318,12 +343,24 @@ def load_rules(root: Path | str | None = None) -> RuleSet:
         raws[raw.jfile.id] = raw
     resolved: dict[str, Jurisdiction] = {}
     for jid in sorted(raws, key=lambda j: j.count("/")):
-        j = _resolve(col, raws, jid, catalogs, catalog_files)
+        j = _resolve(col, raws, jid, catalogs, catalog_files, issuer_files)
         if j is not None:
             resolved[jid] = j
     if col.problems:
         raise RuleError(_dedupe(col.problems))
-    return RuleSet(root=base, jurisdictions=resolved, catalogs=catalogs)
+    return RuleSet(root=base, jurisdictions=resolved, catalogs=catalogs, registry=registry)
+
+
+def _load_issuers(col: _Collector, files: list[Path]) -> TrustRegistry:
+    """The trust registry under `rules/issuers/` (issue 12), validated like rule files. Its
+    files count in every jurisdiction's sha256: they decide which badges verify."""
+    if not files:
+        return TrustRegistry()
+    try:
+        return load_registry(*files)
+    except RuleError as e:
+        col.problems.extend(e.problems)
+        return TrustRegistry()
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -390,7 +427,10 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
             expected=expected_id,
             got=jfile.id,
         )
+    if jfile.payroll is not None:
+        _check_layout(col, located, base, jfile.payroll.layout)
     rules: dict[str, list[Any]] = {s: [] for s in SECTIONS}
+    where: dict[int, tuple[Located, tuple[str | int, ...]]] = {}
     files = [jpath]
     for rpath in _yaml_files(folder / "rules"):
         files.append(rpath)
@@ -413,11 +453,11 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
         for section in SECTIONS:
             for i, rule in enumerate(getattr(rf, section)):
                 line, c = locate(rl, (section, i))
-                rules[section].append(
-                    rule.model_copy(
-                        update={"origin": Origin(path=rl.path, line=line or 1, col=c or 1)}
-                    )
+                placed = rule.model_copy(
+                    update={"origin": Origin(path=rl.path, line=line or 1, col=c or 1)}
                 )
+                rules[section].append(placed)
+                where[id(placed)] = (rl, (section, i))
     schedules: list[ScheduleFile] = []
     lanes_seen: dict[str, tuple[list[str], str]] = {}
     for spath in _yaml_files(folder / "schedules"):
@@ -449,7 +489,27 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
         schedules=schedules,
         files=files,
         located=located,
+        where=where,
     )
+
+
+def layout_files(root: Path) -> dict[str, Path]:
+    """The payroll export layouts under a rules root (`rules/layouts/<id>.yaml`), by id. Their
+    contents are checked by `mccredit.handoff`; the loader checks only that a named one exists."""
+    return {p.stem: p for p in _yaml_files(root / "rules" / "layouts")}
+
+
+def _check_layout(col: _Collector, located: Located, base: Path, layout: str) -> None:
+    known = layout_files(base)
+    if layout not in known:
+        col.problem(
+            located,
+            ("payroll", "layout"),
+            "rule.unknown_layout",
+            "no payroll export layout of that id under rules/layouts/",
+            expected=", ".join(sorted(known)) or "a layout file rules/layouts/<id>.yaml",
+            got=layout,
+        )
 
 
 def _chain(col: _Collector, raws: dict[str, _Raw], jid: str) -> list[_Raw]:
@@ -484,6 +544,7 @@ def _resolve(
     jid: str,
     catalogs: dict[str, CatalogFile],
     catalog_files: dict[str, Path],
+    issuer_files: list[Path],
 ) -> Jurisdiction | None:
     chain = _chain(col, raws, jid)
     if not chain:
@@ -495,22 +556,37 @@ def _resolve(
     uses: list[str] = []
     files: list[Path] = []
     accept_issuers: list[str] | None = None
+    credited: list[str] | None = None
+    trusted: list[str] | None = None
     strict = False
     salary = None
+    license_types: list[str] = []
+    categories: dict[str, str] = {}
+    where: dict[int, tuple[Located, tuple[str | int, ...]]] = {}
+    payroll_layout = None
     for level in chain:
         units.update(level.jfile.units)
+        license_types.extend(t for t in level.jfile.license_types if t not in license_types)
+        categories.update(level.jfile.categories)
+        where.update(level.where)
         sources.update(level.jfile.sources)
         uses.extend(u for u in level.jfile.uses if u not in uses)
         files.extend(level.files)
         if level.jfile.accept.issuers is not None:
             accept_issuers = level.jfile.accept.issuers
         acc = level.jfile.accept
+        if acc.verification is not None:
+            credited = list(acc.verification)
+        if acc.registry is not None:
+            trusted = list(acc.registry)
         if "approved_codes_only" in acc.model_fields_set:
             strict = acc.approved_codes_only
         elif acc.strict_codes is not None:  # the older spelling
             strict = acc.strict_codes
         if level.jfile.salary is not None:
             salary = level.jfile.salary
+        if level.jfile.payroll is not None:
+            payroll_layout = level.jfile.payroll.layout
     catalog: dict[tuple[str, str], CatalogEntry] = {}
     stacks: dict[str, CatalogStack] = {}
     names: dict[str, str] = {}
@@ -537,6 +613,7 @@ def _resolve(
             catalog[(e.issuer, e.code)] = e
         for s in cat.stacks:
             stacks[s.id] = s
+    files.extend(issuer_files)
     accepted = frozenset(accept_issuers if accept_issuers is not None else names)
     for iss in sorted(accepted - set(names)):
         col.problem(
@@ -591,7 +668,8 @@ def _resolve(
                 "rule.unknown_override",
                 f"overrides {target!r}, which this jurisdiction does not have",
             )
-    _check_refs(col, merged, units, sources, stacks, me.jfile.id)
+    _check_refs(col, merged, None, sources, stacks, me.jfile.id)
+    check_declared(col, merged, where, units, license_types, categories)
     _check_conflicts(col, merged["awards"])
     if len(col.problems) > before:
         return None
@@ -633,9 +711,14 @@ def _resolve(
         },
         strict_codes=strict,
         complete_code_issuers=frozenset(complete),
+        credited_verification=frozenset(credited if credited is not None else ["verified"]),
+        trusted_registry=None if trusted is None else frozenset(trusted),
+        license_types=tuple(license_types),
+        categories=categories,
         files=rels,
         sha256=digest.hexdigest(),
         salary=salary,
+        payroll_layout=payroll_layout,
         overridden=overridden,
     )
 
@@ -674,15 +757,36 @@ def _resolve_source(rule: Any, sources: dict[str, SourceRef]) -> Any:
 def _check_refs(
     col: _Collector,
     merged: dict[str, list[Any]],
-    units: dict[str, UnitDef],
+    units: dict[str, UnitDef] | None,
     sources: dict[str, SourceRef],
     stacks: dict[str, CatalogStack],
     jid: str,
 ) -> None:
-    unit_names = ", ".join(sorted(units)) or "(none declared)"
+    """Sources, stacks, capped rules and (with `units`; the loader checks units where they are
+    written, in `check_declared`) units."""
     ids = {r.id for rs in merged.values() for r in rs}
+    unit_names = ", ".join(sorted(units or ())) or "(none declared)"
     for section, rules in merged.items():
         for rule in rules:
+            used: list[str] = []
+            if units is None:
+                pass
+            elif section in ("awards", "caps", "stacks"):
+                used = [rule.unit]
+            elif section in ("requirements", "advancement"):
+                used = list(rule.requires)
+                if section == "requirements" and rule.category_unit:
+                    used.append(rule.category_unit)
+            for u in used:
+                if units is not None and u not in units:
+                    _rule_problem(
+                        col,
+                        rule,
+                        "rule.unknown_unit",
+                        f"unit {u!r} is not declared by {jid} or the state it extends",
+                        expected=unit_names,
+                        got=u,
+                    )
             if rule.source.ref is not None and rule.source.ref not in sources:
                 _rule_problem(
                     col,
@@ -692,23 +796,6 @@ def _check_refs(
                     expected=", ".join(sorted(sources)),
                     got=rule.source.ref,
                 )
-            used: list[str] = []
-            if section in ("awards", "caps", "stacks"):
-                used = [rule.unit]
-            elif section in ("requirements", "advancement"):
-                used = list(rule.requires)
-                if section == "requirements" and rule.category_unit:
-                    used.append(rule.category_unit)
-            for u in used:
-                if u not in units:
-                    _rule_problem(
-                        col,
-                        rule,
-                        "rule.unknown_unit",
-                        f"unit {u!r} is not declared by {jid} or the state it extends",
-                        expected=unit_names,
-                        got=u,
-                    )
             if section == "stacks" and isinstance(rule.require, int):
                 count = len(stacks[rule.stack].members) if rule.stack in stacks else 0
                 if count and rule.require > count:
@@ -739,6 +826,179 @@ def _check_refs(
                             f"cap names rule {rid!r}, which does not exist",
                             got=rid,
                         )
+
+
+Loc = tuple[str | int, ...]
+
+
+def _matcher_values(raw: Any, fld: str, loc: Loc) -> list[tuple[Loc, Any]]:
+    """Where a raw `when` matcher names `fld`: (path below the rule, value) for each value."""
+    out: list[tuple[Loc, Any]] = []
+    if not isinstance(raw, dict):
+        return out
+    for key, val in raw.items():
+        here = (*loc, key)
+        if key in ("all", "any") and isinstance(val, list):
+            for i, kid in enumerate(val):
+                out.extend(_matcher_values(kid, fld, (*here, i)))
+        elif key == "not":
+            out.extend(_matcher_values(val, fld, here))
+        elif key == fld:
+            if isinstance(val, dict):
+                for op, arg in val.items():
+                    if op == "exists":
+                        continue
+                    if isinstance(arg, list):
+                        out.extend(((*here, op, i), a) for i, a in enumerate(arg))
+                    else:
+                        out.append(((*here, op), arg))
+            else:
+                out.append((here, val))
+    return out
+
+
+def _listed(raw: dict[str, Any], key: str) -> list[tuple[Loc, Any]]:
+    """A field written as a value or a list of values: (path, value) for each."""
+    val = raw.get(key)
+    if val is None:
+        return []
+    if isinstance(val, list):
+        return [((key, i), v) for i, v in enumerate(val)]
+    return [((key,), val)]
+
+
+def _keys(raw: dict[str, Any], key: str) -> list[tuple[Loc, Any]]:
+    val = raw.get(key)
+    return [((key, k), k) for k in val] if isinstance(val, dict) else []
+
+
+def _matcher_raw(m: Matcher) -> Any:
+    """A compiled matcher written back as the mapping it was parsed from."""
+    if m.op == "true":
+        return {}
+    if m.op in ("all", "any"):
+        return {m.op: [_matcher_raw(c) for c in m.children]}
+    if m.op == "not":
+        return {"not": _matcher_raw(m.children[0])}
+    value = list(m.value) if isinstance(m.value, tuple) else m.value
+    return {m.field: {m.cmp or "eq": value}}
+
+
+def _plain_data(v: Any) -> Any:
+    if isinstance(v, Matcher):
+        return _matcher_raw(v)
+    if isinstance(v, dict):
+        return {k: _plain_data(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain_data(x) for x in v]
+    return v
+
+
+def _raw_of(rule: Any) -> dict[str, Any]:
+    """A rule model as the raw mapping `_references` reads (aliases, matchers as mappings)."""
+    out: dict[str, Any] = _plain_data(rule.model_dump(by_alias=True, exclude={"origin"}))
+    return out
+
+
+def _references(section: str, raw: dict[str, Any]) -> dict[str, list[tuple[Loc, Any]]]:
+    """The units, license types and categories a raw rule names, each with its path."""
+    units: list[tuple[Loc, Any]] = []
+    types: list[tuple[Loc, Any]] = []
+    cats: list[tuple[Loc, Any]] = []
+    for w in ("when", "when_license"):
+        if w == "when_license":
+            types.extend(_matcher_values(raw.get(w), "type", (w,)))
+        else:
+            cats.extend(_matcher_values(raw.get(w), "categories", (w,)))
+    if section in ("awards", "caps", "stacks"):
+        units.extend(_listed(raw, "unit"))
+    if section in ("requirements", "advancement"):
+        units.extend(_keys(raw, "requires"))
+        units.extend(_listed(raw, "category_unit"))
+    if section == "requirements":
+        types.extend(_listed(raw, "license"))
+        cats.extend(_keys(raw, "categories"))
+        cats.extend(_listed(raw, "open_categories"))
+    if section == "advancement":
+        types.extend(_listed(raw, "from"))
+        types.extend(_listed(raw, "tier"))
+    if section == "awards":
+        cats.extend(_listed(raw, "categories"))
+    if section == "caps":
+        cats.extend(_listed(raw, "category"))
+    if section == "lanes":
+        cats.extend(_keys(raw, "category_minimums"))
+        for j, item in enumerate(raw.get("credit") or []):
+            if isinstance(item, dict):
+                cats.extend(((("credit", j, *p), v) for p, v in _listed(item, "categories")))
+                cats.extend(_matcher_values(item.get("when"), "categories", ("credit", j, "when")))
+    for k, alt in enumerate(raw.get("alternatives") or []):
+        if isinstance(alt, dict):
+            base: Loc = ("alternatives", k)
+            units.extend(((*base, *p), v) for p, v in _keys(alt, "requires"))
+    return {"unit": units, "license type": types, "category": cats}
+
+
+def check_declared(
+    col: _Collector,
+    merged: dict[str, list[Any]],
+    where: dict[int, tuple[Located, Loc]],
+    units: dict[str, UnitDef],
+    license_types: list[str],
+    categories: dict[str, str],
+) -> None:
+    """Every unit, license type and category a rule names must be declared by the
+    jurisdiction (or the state it extends): a misspelt `litercy` would otherwise make a
+    minimum no credit can ever fill. Reported at the value's own file:line:col."""
+    declared: dict[str, tuple[set[str], str, str]] = {
+        "unit": (set(units), "unit", "units"),
+        "license type": (set(license_types), "license_type", "license_types"),
+        "category": (set(categories), "category", "categories"),
+    }
+    for section, rules in merged.items():
+        for rule in rules:
+            placed = where.get(id(rule))
+            located: Located | None
+            base: Loc
+            raw: Any
+            if placed is None:  # a rule with no file (a proposal's): its model, its id
+                located, base, raw = None, (rule.id,), _raw_of(rule)
+            else:
+                located, base = placed
+                raw = located.data
+                for part in base:
+                    raw = raw[part]
+            if not isinstance(raw, dict):
+                continue
+            for what, refs in _references(section, raw).items():
+                known, slug, key = declared[what]
+                for sub, value in refs:
+                    if not isinstance(value, str) or value in known:
+                        continue
+                    if what == "unit" and placed is None:
+                        continue  # `_check_refs` reports a model's units
+                    loc = (*base, *sub)
+                    line, c = locate(located, loc)
+                    if located is None and rule.origin is not None:
+                        line, c = rule.origin.line, rule.origin.col
+                    near = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+                    hint = f"; did you mean {near[0]!r}?" if near else ""
+                    col.problems.append(
+                        Problem(
+                            type=f"rule.unknown_{slug}",
+                            message=(
+                                f"rule {rule.id!r} names {what} {value!r}, which its "
+                                f"jurisdiction does not declare: list it under `{key}:` in "
+                                f"jurisdiction.yaml (a district inherits its state's){hint}"
+                            ),
+                            path=located.path if located else None,
+                            line=line,
+                            col=c,
+                            loc=loc,
+                            expected=", ".join(sorted(known)) or "(none declared)",
+                            got=value,
+                        )
+                    )
 
 
 def _check_conflicts(col: _Collector, awards: list[AwardRule]) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..errors import FieldValueError
 from ..io.educator import CREDENTIAL_KINDS, EDUCATOR_ROLES
+from ..verify._result import VERIFICATION_STATUSES
 from ._dated import _to_decimal, parse_date
 
 __all__ = ["CLOSED_VALUES", "CONTEXTS", "Matcher", "parse_matcher"]
@@ -49,6 +50,7 @@ CREDENTIAL_FIELDS: dict[str, str] = {
     "accepted": "bool",
     "in_catalog": "bool",
     "stack": "strs",
+    "verification": "str",
 }
 EDUCATOR_FIELDS: dict[str, str] = {
     "role": "str",
@@ -69,7 +71,7 @@ CONTEXTS: dict[str, dict[str, str]] = {
 }
 # the values a field can take, where the educator model fixes them (context → field → values)
 CLOSED_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
-    "credential": {"kind": CREDENTIAL_KINDS},
+    "credential": {"kind": CREDENTIAL_KINDS, "verification": VERIFICATION_STATUSES},
     "educator": {"role": EDUCATOR_ROLES},
     "license": {},
 }

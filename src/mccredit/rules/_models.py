@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from .._types import Date
+from ..verify._result import Verification
 from ._dated import DatedDecimal
 from ._matchers import Matcher, parse_matcher
 from ._paydates import calendar_problem
@@ -279,6 +280,8 @@ class RequirementRule(_Rule):
     when_educator: EducatorMatcher = Field(default_factory=lambda: parse_matcher(None, "educator"))
     when_license: LicenseMatcher = Field(default_factory=lambda: parse_matcher(None, "license"))
     cycles: Window | None = None
+    # licenses whose cycle ends (the license expires and is renewed) in this window
+    renewals: Window | None = None
     cycle_years: int = Field(default=5, gt=0)
     window: Literal["validity_period", "none"] = "validity_period"
     requires: dict[UnitId, Decimal]
@@ -480,6 +483,17 @@ class AcceptSettings(_Model):
     issuers: list[str] | None = None
     approved_codes_only: bool = False
     strict_codes: bool | None = None
+    verification: list[Verification] | None = Field(
+        default=None,
+        description="Which verification results of a badge earn credit (issue 12); default "
+        "`[verified]`. A result other than `verified` listed here is credited with a "
+        "warning (e.g. `hosted_unverified` where staff approve pasted OB 2.0 links).",
+    )
+    registry: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]] | None = Field(
+        default=None,
+        description="Which trust-registry entries (rules/issuers/) vouch for a verified badge "
+        "here; default: any entry, the badge then passing the issuer gate as its catalog issuer.",
+    )
 
 
 class _EventDecl(_Model):
@@ -531,6 +545,16 @@ class EventSettings(_Model):
     rule_stale: RuleStaleEvent | None = None
 
 
+class PayrollSettings(_Model):
+    """`payroll:` in jurisdiction.yaml: the export layout (a file `rules/layouts/<id>.yaml`
+    under the rules root) that the district's payroll system imports. `mccredit payroll export
+    --jurisdiction ID` and `POST /v1/payroll/exports` for that jurisdiction use it when no
+    layout is named; a district inherits its state's. An id with no layout file is a located
+    load error."""
+
+    layout: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+
+
 class JurisdictionFile(_Model):
     id: str = Field(pattern=r"^[a-z]{2}-[a-z]{2}(/[a-z0-9\-]+)?$")
     name: str
@@ -542,8 +566,14 @@ class JurisdictionFile(_Model):
     units: dict[UnitId, UnitDef] = Field(default_factory=dict)
     sources: dict[str, SourceRef] = Field(default_factory=dict)
     license_types: list[str] = Field(default_factory=list)
+    # credit categories the rules may name (id: what it covers); a rule naming another is a
+    # load error. A district inherits its state's and may add its own.
+    categories: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$")], str] = Field(
+        default_factory=dict
+    )
     salary: SalarySettings | None = None
     events: EventSettings | None = None
+    payroll: PayrollSettings | None = None
 
 
 class ScheduleFile(_Model):

@@ -45,6 +45,7 @@ from ..rules._loader import (
     _check_refs,
     _Collector,
     _resolve_source,
+    check_declared,
 )
 from ..rules._models import Origin, RuleFile, ScheduleFile, Window
 
@@ -166,6 +167,7 @@ def _checked(
                 )
     col = _Collector(Path("."))
     _check_refs(col, sections, j.units, j.sources, j.catalog_stacks, j.id)
+    check_declared(col, sections, {}, j.units, list(j.license_types), j.categories)
     _check_conflicts(col, sections["awards"])
     for p in col.problems:
         rid = p.loc[0] if p.loc else None

@@ -17,6 +17,7 @@ proposal and the assumptions by sha256.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,7 +31,7 @@ from ._proposal import Proposal, apply_proposal, load_proposal, parse_proposal
 from .assumptions import Assumptions
 from .projection import YearProjection, project
 
-__all__ = ["GAIN_BANDS", "cost_scenarios", "run_costing", "write_outputs"]
+__all__ = ["GAIN_BANDS", "cost_scenarios", "csv_tables", "run_costing", "write_outputs"]
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -250,28 +251,26 @@ def cost_scenarios(
     return doc
 
 
-def _csv(path: Path, rows: list[dict[str, Any]], ids: dict[str, str]) -> None:
-    if not rows:
-        rows = [{}]
-    fields = [*ids, *rows[0]]
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({**ids, **r})
+def _csv_text(rows: list[dict[str, Any]], ids: dict[str, str]) -> str:
+    rows = rows or [{}]
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=[*ids, *rows[0]], lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({**ids, **{k: "" if v is None else v for k, v in r.items()}})
+    return buf.getvalue()
 
 
-def write_outputs(doc: dict[str, Any], out: Path) -> list[Path]:
-    """`scenario.json` plus CSV tables; each CSV row names the ruleset, scenario (with its
-    sha256) and the assumptions' sha256. Returns the files written."""
-    out.mkdir(parents=True, exist_ok=True)
+def csv_tables(doc: dict[str, Any]) -> dict[str, str]:
+    """The CSV tables of a costing document, by name (`years`, `scattergram`, and with
+    proposals `vs_baseline`, `gains_bands`, `gains_by_lane`): one row per scenario and year
+    (and cell, band or lane), each naming the ruleset, scenario (with its sha256) and the
+    assumptions' sha256. A suppressed figure (`suppress_small_groups`) is an empty cell."""
     common = {
         "ruleset": doc["ruleset"]["id"],
         "ruleset_sha256": doc["ruleset"]["sha256"],
         "assumptions_sha256": doc["assumptions"]["sha256"],
     }
-    written = [out / "scenario.json"]
-    (out / "scenario.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     scenarios = [("baseline", "", doc["baseline"])] + [
         (p["proposal"]["name"], p["proposal"]["sha256"], p) for p in doc["proposals"]
     ]
@@ -290,11 +289,21 @@ def write_outputs(doc: dict[str, Any], out: Path) -> list[Path]:
         if "gains" in s:
             tables["gains_bands"] += [{**tag, **g} for g in s["gains"]["bands"]]
             tables["gains_by_lane"] += [{**tag, **g} for g in s["gains"]["by_lane"]]
-    for t, rows in tables.items():
-        if t != "years" and t != "scattergram" and not doc["proposals"]:
-            continue
+    return {
+        t: _csv_text(rows, common)
+        for t, rows in tables.items()
+        if t in ("years", "scattergram") or doc["proposals"]
+    }
+
+
+def write_outputs(doc: dict[str, Any], out: Path) -> list[Path]:
+    """`scenario.json` plus the CSV tables (`csv_tables`). Returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "scenario.json"]
+    (out / "scenario.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    for t, text in csv_tables(doc).items():
         path = out / f"{t}.csv"
-        _csv(path, rows, common)
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 

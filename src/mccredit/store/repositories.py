@@ -36,6 +36,7 @@ from .tables import (
     PayrollChange,
     PayrollExport,
     PayrollTransition,
+    ScenarioRun,
     utcnow,
 )
 
@@ -47,17 +48,22 @@ __all__ = [
     "audit",
     "authenticate",
     "canonical_json",
+    "count_jurisdiction_educators",
     "create_api_key",
+    "create_scenario_run",
     "educator_document",
     "educator_input",
     "educator_inputs",
     "export_payroll",
+    "finish_scenario_run",
     "get_educator",
     "get_evaluation",
     "get_payroll_change",
     "get_payroll_export",
+    "get_scenario_run",
     "in_scope",
     "intake_credential",
+    "jurisdiction_educator_inputs",
     "list_api_keys",
     "list_audit",
     "list_educators",
@@ -70,6 +76,7 @@ __all__ = [
     "revoke_api_key",
     "scope_filter",
     "sha256_text",
+    "start_scenario_run",
     "store_evaluation",
     "transition_payroll_change",
 ]
@@ -771,10 +778,12 @@ def export_payroll(
     jurisdiction: str | None = None,
     effective_through: dt.date | None = None,
     request_id: str | None = None,
+    layout: str | None = None,
 ) -> PayrollExport | None:
     """Export every approved change in scope (optionally one jurisdiction, effective on or
     before a date) to a CSV, mark each exported exactly once, and keep the CSV; None when
-    nothing is approved."""
+    nothing is approved. `layout` (the id of the layout the file was delivered in) goes into
+    the audit entry."""
     conds = [scope_filter(PayrollChange.jurisdiction, scopes), PayrollChange.status == "approved"]
     if jurisdiction is not None:
         conds.append(PayrollChange.jurisdiction == jurisdiction)
@@ -853,7 +862,12 @@ def export_payroll(
         target=export_id,
         jurisdiction=jurisdiction,
         request_id=request_id,
-        detail={"count": len(changes), "sha256": export.sha256, "changes": ids},
+        detail={
+            "count": len(changes),
+            "sha256": export.sha256,
+            "changes": ids,
+            **({"layout": layout} if layout is not None else {}),
+        },
     )
     session.flush()
     return export
@@ -970,3 +984,121 @@ def revoke_api_key(*, session: Session, key_id: str, actor: str = "cli") -> ApiK
         audit(session=session, actor=actor, action="key.revoke", target=key_id)
         session.flush()
     return key
+
+
+def create_scenario_run(
+    *,
+    session: Session,
+    jurisdiction: str,
+    roster_kind: str,
+    educators: int,
+    roster_sha256: str,
+    ruleset_id: str,
+    ruleset_sha256: str,
+    assumptions_sha256: str,
+    proposals: list[dict[str, Any]],
+    request: dict[str, Any],
+    created_by: str,
+    request_id: str | None = None,
+) -> ScenarioRun:
+    """A queued costing run; `request` is what reproduces it (see `ScenarioRun`)."""
+    text = canonical_json(request)
+    run = ScenarioRun(
+        id=secrets.token_hex(16),
+        jurisdiction=jurisdiction,
+        roster_kind=roster_kind,
+        educators=educators,
+        roster_sha256=roster_sha256,
+        ruleset_id=ruleset_id,
+        ruleset_sha256=ruleset_sha256,
+        assumptions_sha256=assumptions_sha256,
+        proposals_json=canonical_json(proposals),
+        request_json=text,
+        request_sha256=sha256_text(text),
+        created_by=created_by,
+        request_id=request_id,
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def get_scenario_run(*, session: Session, run_id: str, scopes: Sequence[str]) -> ScenarioRun | None:
+    run = session.get(ScenarioRun, run_id)
+    return run if run is not None and in_scope(run.jurisdiction, scopes) else None
+
+
+def start_scenario_run(*, session: Session, run_id: str) -> bool:
+    """queued → running (compare-and-set); False when the run is not queued any more."""
+    res = session.execute(
+        sa.update(ScenarioRun)
+        .where(col(ScenarioRun.id) == run_id, col(ScenarioRun.status) == "queued")
+        .values(status="running", started=utcnow())
+    )
+    return bool(cast(Any, res).rowcount)
+
+
+def finish_scenario_run(
+    *,
+    session: Session,
+    run_id: str,
+    result: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+    roster_sha256: str | None = None,
+    educators: int | None = None,
+) -> bool:
+    """queued|running → done (with `result`, hashed over its canonical JSON) or failed (with
+    `error`, a problem document); False when the run had already finished. A stored
+    district's roster is read when the run starts: its sha256 and size are recorded here."""
+    if (result is None) == (error is None):
+        raise ValueError("finish a scenario run with a result or an error")
+    values: dict[str, Any] = {"finished": utcnow()}
+    if roster_sha256 is not None:
+        values["roster_sha256"] = roster_sha256
+    if educators is not None:
+        values["educators"] = educators
+    if result is not None:
+        text = canonical_json(result)
+        values.update(status="done", result_json=text, result_sha256=sha256_text(text))
+    else:
+        values.update(status="failed", error_json=canonical_json(error))
+    res = session.execute(
+        sa.update(ScenarioRun)
+        .where(
+            col(ScenarioRun.id) == run_id,
+            col(ScenarioRun.status).in_(["queued", "running"]),
+        )
+        .values(**values)
+    )
+    return bool(cast(Any, res).rowcount)
+
+
+def jurisdiction_educator_inputs(
+    *, session: Session, jurisdiction: str, chunk: int = 1000
+) -> Iterable[dict[str, Any]]:
+    """Every stored educator input document of `jurisdiction` (exactly it, not beneath),
+    by id, read `chunk` educators at a time."""
+    last = ""
+    while True:
+        rows = session.exec(
+            select(EducatorRecord)
+            .where(col(EducatorRecord.jurisdiction) == jurisdiction, col(EducatorRecord.id) > last)
+            .order_by(col(EducatorRecord.id))
+            .limit(chunk)
+        ).all()
+        if not rows:
+            return
+        docs = educator_inputs(session=session, records=rows)
+        for r in rows:
+            yield docs[r.id]
+        last = rows[-1].id
+
+
+def count_jurisdiction_educators(*, session: Session, jurisdiction: str) -> int:
+    return int(
+        session.exec(
+            select(sa.func.count())
+            .select_from(EducatorRecord)
+            .where(col(EducatorRecord.jurisdiction) == jurisdiction)
+        ).one()
+    )

@@ -334,3 +334,36 @@ class WebhookDelivery(SQLModel, table=True):
     last_status: int | None = None
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     delivered_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ScenarioRun(SQLModel, table=True):
+    """One costing run (`POST /v1/scenarios`): its inputs by sha256, its status and, once
+    done, the aggregate costing document exactly as computed (`result_sha256` over its
+    canonical JSON), so a figure quoted at the table can be found and re-derived later.
+
+    `request_json` holds the proposals, the assumptions and the roster reference (a stored
+    district's id, or for an uploaded roster its sha256 and size, never the people in it).
+    Status moves queued → running → done | failed, never back."""
+
+    __tablename__ = "scenario_run"
+
+    id: str = Field(primary_key=True, max_length=32)
+    status: str = Field(default="queued", index=True, max_length=20)
+    jurisdiction: str = Field(index=True, max_length=200)
+    roster_kind: str = Field(max_length=20)
+    educators: int
+    roster_sha256: str = Field(max_length=64)
+    ruleset_id: str = Field(max_length=200)
+    ruleset_sha256: str = Field(max_length=64)
+    assumptions_sha256: str = Field(max_length=64)
+    proposals_json: str = _text()
+    request_json: str = _text()
+    request_sha256: str = Field(max_length=64)
+    result_json: str | None = Field(default=None, sa_type=sa.Text)
+    result_sha256: str | None = Field(default=None, max_length=64)
+    error_json: str | None = Field(default=None, sa_type=sa.Text)
+    created: dt.datetime = _when()
+    started: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by: str = Field(max_length=100)
+    request_id: str | None = Field(default=None, max_length=100)

@@ -9,20 +9,33 @@ Layer 2: imports only `mccredit.errors`, `mccredit._types`, `mccredit._yaml` and
 
 from ._contexts import CONTEXTS, ContextLoader
 from ._credential import MAX_BYTES, verify_credential
-from ._result import Reason, Status, VerificationResult
+from ._result import (
+    VERIFICATION_STATUSES,
+    Reason,
+    Status,
+    Verification,
+    VerificationResult,
+    verification_of,
+)
+from ._sign import multikey_of, sign_credential
 from .registry import IssuerEntry, RegistryKey, TrustRegistry, load_registry, registry_from_data
 
 __all__ = [
     "CONTEXTS",
     "MAX_BYTES",
+    "VERIFICATION_STATUSES",
     "ContextLoader",
     "IssuerEntry",
     "Reason",
     "RegistryKey",
     "Status",
     "TrustRegistry",
+    "Verification",
     "VerificationResult",
     "load_registry",
+    "multikey_of",
     "registry_from_data",
+    "sign_credential",
+    "verification_of",
     "verify_credential",
 ]

@@ -71,6 +71,7 @@ class _Run:
         self.reasons: list[Reason] = []
         self.checks: list[str] = []
         self.warnings: list[str] = []
+        self.method: str | None = None
 
     def fail(self, code: str, message: str, field: str | None = None) -> None:
         if not any(r.code == code and r.field == field for r in self.reasons):
@@ -289,6 +290,7 @@ def _check_proofs(
             run.warnings.append(f"{field}: proof type {name!r} is not supported; not checked")
             continue
         supported += 1
+        run.method = run.method or name
         if proof.get("proofPurpose") != "assertionMethod":
             run.fail("malformed_proof", "proofPurpose must be assertionMethod", field)
             continue
@@ -360,6 +362,7 @@ def _result(
         registry_entry=entry if status == "verified" else None,
         key_id=key if status == "verified" else None,
         warnings=tuple(run.warnings),
+        method=run.method,
     )
 
 
@@ -418,6 +421,7 @@ def _verify_ob2(doc: dict[str, Any], now: dt.datetime, run: _Run) -> Verificatio
     if expires is not None and expires <= now:
         run.fail("expired", f"expires {doc['expires']} is past", "expires")
     run.checks.append("dates")
+    run.method = run.method or "ob2-hosted"
     run.fail("hosted_unverified", "Open Badges 2.0 verification needs the hosted assertion")
     return _result(run, "ob2", doc, None, None)
 
@@ -431,7 +435,10 @@ def _verify_jwt_text(
         run.caught(e)
         return _result(run, "vc-jwt", None, None, None)
     ctx = jwt.payload.get("@context")
+    alg = jwt.header.get("alg")
+    run.method = f"vc-jwt:{alg}" if isinstance(alg, str) else "vc-jwt"
     if (ctx[0] if isinstance(ctx, list) and ctx else ctx) in _OB2:
+        run.method = "ob2-jws"
         run.warnings.append("an Open Badges 2.0 signed assertion: its key is hosted, not pinned")
         return _verify_ob2(jwt.payload, now, run)
     vc = jwt.payload.get("vc", jwt.payload if "@context" in jwt.payload else None)

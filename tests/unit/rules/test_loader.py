@@ -45,8 +45,8 @@ CASES: dict[str, Expect] = {
     "unknown_unit": Expect(
         "rule.unknown_unit",
         AWARDS,
-        3,
-        ("field: xx.hr.workshop", "unit 'credit_hour'", "expected: hr", "got: credit_hour"),
+        7,
+        ("field: awards[0].unit", "unit 'credit_hour'", "expected: hr", "got: credit_hour"),
     ),
     "unknown_source_ref": Expect(
         "rule.unknown_source", AWARDS, 3, ("field: xx.hr.workshop", "expected: law", "lawbook")

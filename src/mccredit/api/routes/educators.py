@@ -139,7 +139,7 @@ def put_educator_route(
 
 def _check_valid(evaluator: Evaluator, doc: dict[str, Any]) -> None:
     try:
-        evaluator.to_educator(doc)
+        evaluator.to_educator(doc, stored=True)
     except ProblemsError as e:
         raise ApiProblem(
             409,
@@ -177,6 +177,21 @@ def add_credential(
     rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
     if rec is None:
         raise not_found("educator", educator_id)
+    if credential.verification is not None:
+        raise ApiProblem(
+            422,
+            "a credential's verification is set by badge intake, never by the request: "
+            "send the badge itself to POST /v1/educators/{id}/badges",
+            kind="validation",
+            errors=[
+                {
+                    "type": "educator.verification_given",
+                    "msg": "verification is not an input field",
+                    "pointer": "/verification",
+                    "loc": ["verification"],
+                }
+            ],
+        )
     cred, created = intake_credential(
         session=session, educator=rec, credential=credential, actor=key.actor, request_id=request_id
     )
@@ -217,7 +232,7 @@ def evaluate_stored(
     if rec is None:
         raise not_found("educator", educator_id)
     doc_in = educator_input(session=session, record=rec)
-    educator = evaluator.to_educator(doc_in)
+    educator = evaluator.to_educator(doc_in, stored=True)
     when = as_of or dt.datetime.now(dt.UTC).date()
     result = evaluator.evaluate(educator, as_of=when)
     ev, change = store_evaluation(

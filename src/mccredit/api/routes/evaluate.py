@@ -53,7 +53,7 @@ def _engine_problems(exc: ProblemsError) -> ApiProblem:
 
 def run(evaluator: Any, body: EvaluateRequest) -> Evaluation:
     """Evaluate, pointing engine problems at the request field they came from."""
-    body.educator = evaluator.normalize(body.educator)
+    body.educator = evaluator.normalize(body.educator, as_of=body.as_of)
     try:
         doc: Evaluation = evaluator.evaluate(
             body.educator, as_of=body.as_of, proposal=body.proposal
@@ -264,7 +264,7 @@ def explain(body: EvaluateRequest, key: KeyDep, evaluator: EvaluatorDep) -> Plai
     """Why each number: the same text as `mccredit explain`."""
     if not key.sees(body.educator.jurisdiction):
         raise out_of_scope(body.educator.jurisdiction)
-    body.educator = evaluator.normalize(body.educator)
+    body.educator = evaluator.normalize(body.educator, as_of=body.as_of)
     try:
         text = evaluator.explain(body.educator, as_of=body.as_of, proposal=body.proposal)
     except ProblemsError as e:

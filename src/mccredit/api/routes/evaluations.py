@@ -71,7 +71,7 @@ def replay_evaluation(
     try:
         proposal = json.loads(rec.proposal_json) if rec.proposal_json else None
         doc = evaluator.evaluate(
-            evaluator.to_educator(json.loads(rec.input_json)),
+            evaluator.to_educator(json.loads(rec.input_json), stored=True),
             as_of=rec.as_of,
             proposal=proposal,
             jurisdiction=rec.jurisdiction,

@@ -6,16 +6,16 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
 
-from ...handoff import Layout, bundled_layouts, render
+from ...errors import LayoutError, UnknownLayoutError
+from ...handoff import XLSX_MEDIA_TYPE, Delivery, choose_layout, deliver, export_in_layout
 from ...store.repositories import (
-    export_payroll,
     get_payroll_change,
     get_payroll_export,
     list_payroll_changes,
     list_payroll_exports,
     transition_payroll_change,
 )
-from ..deps import KeyDep, RequestIdDep, SessionDep, WriteSessionDep
+from ..deps import EvaluatorDep, KeyDep, RequestIdDep, SessionDep, WriteSessionDep
 from ..models import (
     ExportRequest,
     PayrollChangePublic,
@@ -31,7 +31,6 @@ router = APIRouter(prefix="/payroll", tags=["payroll"])
 
 ROLES = ("payroll", "admin")
 CONFLICT: Responses = {409: {"description": "The change is not in a status that allows this."}}
-CSV = "text/csv; charset=utf-8"
 
 
 @router.get("/changes", response_model=PayrollChangesPublic, responses=FORBIDDEN)
@@ -146,42 +145,52 @@ LayoutQuery = Annotated[
     str | None,
     Query(
         max_length=80,
-        description="A bundled export layout (issue 15): generic-csv (the default), "
-        "workday-comp-change, tyler-munis-personnel-action, powerschool-future-pay-rates.",
+        description="An export layout (issue 15; `rules/layouts/<id>.yaml`): generic-csv, "
+        "workday-comp-change (.xlsx), tyler-munis-personnel-action, "
+        "powerschool-future-pay-rates. Default: the layout the export's `jurisdiction` names "
+        "in its jurisdiction.yaml (`payroll.layout`), else generic-csv.",
     ),
 ]
 
 
-def _layout(name: str | None) -> Layout | None:
-    if name is None or name == "generic-csv":
-        return None
-    layouts = bundled_layouts()
-    if name not in layouts:
-        raise ApiProblem(
-            422,
-            f"unknown layout {name!r}; known layouts: {', '.join(sorted(layouts))}",
-            kind="validation",
-            errors=[{"pointer": "#/query/layout", "detail": "unknown layout"}],
-        )
-    return layouts[name]
+def _unknown_layout(e: UnknownLayoutError) -> ApiProblem:
+    return ApiProblem(
+        422,
+        str(e),
+        kind="validation",
+        errors=[{"pointer": "#/query/layout", "detail": "unknown layout", "loc": ["layout"]}],
+    )
 
 
-def _csv_response(export_id: str, text: str, status: int, layout: Layout | None = None) -> Response:
-    body = text.encode("utf-8") if layout is None else render(layout, text)
-    suffix = "" if layout is None else f".{layout.id}"
+def _layout_cannot(e: LayoutError) -> ApiProblem:
+    return ApiProblem(
+        422,
+        f"{e}; nothing was exported",
+        kind="validation",
+        errors=[{"pointer": "#/query/layout", "detail": e.message, "loc": ["layout"]}],
+    )
+
+
+def _file_response(d: Delivery, status: int) -> Response:
     return Response(
-        body,
+        d.data,
         status_code=status,
-        media_type=CSV,
+        media_type=d.media_type,
         headers={
-            "X-Export-Id": export_id,
-            "Location": f"/v1/payroll/exports/{export_id}",
-            "Content-Disposition": f'attachment; filename="{export_id}{suffix}.csv"',
+            "X-Export-Id": d.export_id,
+            "X-Export-Layout": d.layout,
+            "Location": f"/v1/payroll/exports/{d.export_id}",
+            "Content-Disposition": f'attachment; filename="{d.filename}"',
         },
     )
 
 
-_CSV_DOC: dict[str, Any] = {"content": {"text/csv": {"schema": {"type": "string"}}}}
+_CSV_DOC: dict[str, Any] = {
+    "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+    }
+}
 
 
 @router.post(
@@ -191,8 +200,9 @@ _CSV_DOC: dict[str, Any] = {"content": {"text/csv": {"schema": {"type": "string"
     responses={
         201: {
             **_CSV_DOC,
-            "description": "The export as CSV (one row per change: effective "
-            "date, retro amount, export id…); `X-Export-Id` and `Location` name it.",
+            "description": "The export in its layout (CSV, or .xlsx for Workday; one row per "
+            "change or line: effective date, retro amount, export id…); `X-Export-Id` and "
+            "`Location` name it, `X-Export-Layout` names the layout.",
         },
         204: {"description": "Nothing approved to export."},
         **FORBIDDEN,
@@ -202,28 +212,39 @@ def create_export(
     key: KeyDep,
     session: WriteSessionDep,
     request_id: RequestIdDep,
+    ev: EvaluatorDep,
     body: Annotated[ExportRequest | None, Body()] = None,
     layout: LayoutQuery = None,
 ) -> Response:
-    """Export every approved change in scope, each exactly once (in `layout` when given)."""
+    """Export every approved change in scope, each exactly once, in `layout` (default: the
+    layout the requested jurisdiction names, else generic-csv)."""
     key.require(*ROLES)
-    chosen = _layout(layout)
     req = body or ExportRequest()
     if req.jurisdiction is not None and not key.sees(req.jurisdiction):
         raise not_found("jurisdiction", req.jurisdiction)
-    export = export_payroll(
-        session=session,
-        scopes=key.scopes,
-        actor=key.actor,
-        jurisdiction=req.jurisdiction,
-        effective_through=req.effective_through,
-        request_id=request_id,
-    )
-    if export is None:
+    rules = ev.rules
+    jur = req.jurisdiction if req.jurisdiction in rules.jurisdictions else None
+    try:
+        delivery = export_in_layout(
+            session=session,
+            rules=rules,
+            scopes=key.scopes,
+            actor=key.actor,
+            layout=layout,
+            jurisdiction=jur,
+            effective_through=req.effective_through,
+            request_id=request_id,
+        )
+    except UnknownLayoutError as e:
+        raise _unknown_layout(e) from None
+    except LayoutError as e:
+        session.rollback()
+        raise _layout_cannot(e) from None
+    if delivery is None:
         session.rollback()
         return Response(status_code=204)
     session.commit()
-    return _csv_response(export.id, export.csv, 201, chosen)
+    return _file_response(delivery, 201)
 
 
 @router.get("/exports", response_model=PayrollExportsPublic, responses=FORBIDDEN)
@@ -255,12 +276,20 @@ def read_export(
     export_id: Annotated[str, Path(max_length=40, examples=["exp_0123456789abcdef"])],
     key: KeyDep,
     session: SessionDep,
+    ev: EvaluatorDep,
     layout: LayoutQuery = None,
 ) -> Response:
-    """An earlier export, byte for byte (in `layout`: the same bytes each time)."""
+    """An earlier export, byte for byte: without `layout`, the stored generic CSV (the record
+    itself); with `layout`, rendered from it (the same bytes each time)."""
     key.require(*ROLES)
-    chosen = _layout(layout)
+    try:
+        chosen = None if layout is None else choose_layout(ev.rules, layout)
+    except UnknownLayoutError as e:
+        raise _unknown_layout(e) from None
     export = get_payroll_export(session=session, export_id=export_id, scopes=key.scopes)
     if export is None:
         raise not_found("export", export_id)
-    return _csv_response(export.id, export.csv, 200, chosen)
+    try:
+        return _file_response(deliver(export, chosen, session), 200)
+    except LayoutError as e:
+        raise _layout_cannot(e) from None

@@ -1,0 +1,143 @@
+"""Reading and acknowledging notifications (the outbox as its readers see it).
+
+Keyword-only, session first, no commits (the caller owns the transaction), and scoped like the
+store's other readers: a row outside `scopes` is None, never an error, so callers answer 404.
+An acknowledgment belongs to the notification, not to one key: whoever in scope acknowledges
+it first (their key id is kept, and the audit log has the act) acknowledges it for everyone;
+acknowledging again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from mccredit.store.repositories import audit, in_scope, scope_filter
+from mccredit.store.tables import OutboxEvent, utcnow
+
+__all__ = ["ack_notification", "count_notifications", "get_notification", "list_notifications"]
+
+
+def _conds(
+    scopes: Sequence[str],
+    *,
+    kind: str | None,
+    since: dt.datetime | None,
+    acknowledged: bool | None,
+    jurisdiction: str | None,
+    educator_id: str | None,
+) -> list[Any]:
+    conds: list[Any] = [scope_filter(OutboxEvent.jurisdiction, scopes)]
+    if kind is not None:
+        conds.append(col(OutboxEvent.kind) == kind)
+    if since is not None:
+        conds.append(col(OutboxEvent.created) > since)
+    if acknowledged is not None:
+        ack = col(OutboxEvent.acknowledged_at)
+        conds.append(ack.is_not(None) if acknowledged else ack.is_(None))
+    if jurisdiction is not None:
+        conds.append(scope_filter(OutboxEvent.jurisdiction, [jurisdiction]))
+    if educator_id is not None:
+        conds.append(col(OutboxEvent.educator_id) == educator_id)
+    return conds
+
+
+def list_notifications(
+    *,
+    session: Session,
+    scopes: Sequence[str],
+    kind: str | None = None,
+    since: dt.datetime | None = None,
+    acknowledged: bool | None = None,
+    jurisdiction: str | None = None,
+    educator_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[OutboxEvent], int]:
+    """Notifications in scope matching the filters, oldest first, and how many match."""
+    conds = _conds(
+        scopes,
+        kind=kind,
+        since=since,
+        acknowledged=acknowledged,
+        jurisdiction=jurisdiction,
+        educator_id=educator_id,
+    )
+    rows = session.exec(
+        select(OutboxEvent).where(*conds).order_by(col(OutboxEvent.id)).offset(offset).limit(limit)
+    ).all()
+    total = session.exec(select(sa.func.count()).select_from(OutboxEvent).where(*conds)).one()
+    return list(rows), int(total)
+
+
+def count_notifications(
+    *,
+    session: Session,
+    scopes: Sequence[str],
+    kind: str | None = None,
+    since: dt.datetime | None = None,
+    acknowledged: bool | None = None,
+    jurisdiction: str | None = None,
+    educator_id: str | None = None,
+) -> list[tuple[str, str, int]]:
+    """(kind, jurisdiction, count) for the matching notifications in scope: the only view a
+    union key gets (no educator, subject or detail)."""
+    conds = _conds(
+        scopes,
+        kind=kind,
+        since=since,
+        acknowledged=acknowledged,
+        jurisdiction=jurisdiction,
+        educator_id=educator_id,
+    )
+    k, j = col(OutboxEvent.kind), col(OutboxEvent.jurisdiction)
+    rows = session.exec(
+        select(k, j, sa.func.count()).where(*conds).group_by(k, j).order_by(k, j)
+    ).all()
+    return [(str(a), str(b), int(n)) for a, b, n in rows]
+
+
+def get_notification(
+    *, session: Session, notification_id: int, scopes: Sequence[str]
+) -> OutboxEvent | None:
+    row = session.get(OutboxEvent, notification_id)
+    if row is None or not in_scope(row.jurisdiction, scopes):
+        return None
+    return row
+
+
+def ack_notification(
+    *,
+    session: Session,
+    notification_id: int,
+    scopes: Sequence[str],
+    actor: str,
+    request_id: str | None = None,
+    now: dt.datetime | None = None,
+) -> OutboxEvent | None:
+    """Acknowledge a notification (once: a second acknowledgment keeps the first)."""
+    row = get_notification(session=session, notification_id=notification_id, scopes=scopes)
+    if row is None or row.acknowledged_at is not None:
+        return row
+    at = now or utcnow()
+    t = OutboxEvent.__table__  # type: ignore[attr-defined]
+    session.connection().execute(
+        t.update()
+        .where(t.c.id == notification_id, t.c.acknowledged_at.is_(None))
+        .values(acknowledged_at=at, acknowledged_by=actor)
+    )
+    audit(
+        session=session,
+        actor=actor,
+        action="notification.ack",
+        target=str(notification_id),
+        jurisdiction=row.jurisdiction,
+        request_id=request_id,
+        detail={"kind": row.kind, "educator": row.educator_id},
+    )
+    session.refresh(row)
+    return row
