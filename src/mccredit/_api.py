@@ -21,6 +21,7 @@ from .evaluation import (
     as_of_date,
     default_rules,
     evaluate_plan,
+    explain_plan,
     load_rules,
     plan_for,
     to_educator,
@@ -51,9 +52,12 @@ def evaluate(
     rules: RuleSet | None = None,
     proposal: Proposal | dict[str, Any] | None = None,
     registry: TrustRegistry | None = None,
+    trace: bool = False,
 ) -> dict[str, Any]:
     """Evaluate one educator; returns the DESIGN.md §4 JSON document (amounts as strings),
-    exactly what `mccredit evaluate --json` prints. `evaluation_of` returns it typed.
+    exactly what `mccredit evaluate --json` prints (`evaluation_of` returns it typed).
+    With `trace`, the document also carries the account behind every figure under `trace`
+    (what `mccredit explain --json` prints; see `mccredit.evaluation._trace`).
 
     `jurisdiction` defaults to the educator's own; `as_of` defaults to today; `proposal` is a
     what-if overlay (see `mccredit.scenarios`), named with its sha256 in the result. Badges
@@ -67,6 +71,7 @@ def evaluate(
         rules=rules,
         proposal=proposal,
         registry=registry,
+        trace=trace,
     ).to_dict()
 
 
@@ -78,6 +83,7 @@ def evaluation_of(
     rules: RuleSet | None = None,
     proposal: Proposal | dict[str, Any] | None = None,
     registry: TrustRegistry | None = None,
+    trace: bool = False,
 ) -> Evaluation:
     """Evaluate one educator (as `evaluate`); returns the typed `Evaluation`, whose
     `to_dict()` is the JSON document."""
@@ -88,7 +94,7 @@ def evaluation_of(
     if proposal is not None:
         j = apply_proposal(j, proposal)
     plan = plan_for(ruleset, j, day)
-    return evaluate_plan(plan, ed)
+    return explain_plan(plan, ed) if trace else evaluate_plan(plan, ed)
 
 
 def explain(
@@ -99,11 +105,12 @@ def explain(
     rules: RuleSet | None = None,
     proposal: Proposal | dict[str, Any] | None = None,
 ) -> str:
-    """A readable account of every figure: its rule, title, source and file:line."""
-    from .views import render_text
+    """A readable account of every figure: its rule, title, source and file:line, then what
+    did not count and why (the `trace`)."""
+    from .views import render_text, render_trace
 
-    return render_text(
-        evaluation_of(
-            educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal
-        )
+    ev = evaluation_of(
+        educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal, trace=True
     )
+    assert ev.trace is not None
+    return render_text(ev) + render_trace(ev.trace)

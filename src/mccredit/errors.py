@@ -7,7 +7,7 @@ MccreditError
  │    └── InputError          an educator, roster row or request is wrong
  │         └── RosterError    a batch roster (or one of its files) cannot be read at all
  ├── UnknownJurisdictionError a jurisdiction id that no bundled or loaded rule tree declares
- ├── UnknownLayoutError       a payroll export layout id with no layout file
+ ├── UnknownLayoutError       a payroll export layout (or work list) id with no file
  ├── LayoutError              a layout cannot write this export (nothing is exported)
  ├── CredentialCheckError     one credential check failed (a reason code and a message)
  ├── StoreError               a store operation that cannot be done as asked
@@ -160,10 +160,12 @@ class UnknownJurisdictionError(MccreditError):
 
 
 class UnknownLayoutError(MccreditError):
-    def __init__(self, layout: str, *, known: list[str]) -> None:
+    """A payroll export layout (or licensure work list, `what`) id with no file."""
+
+    def __init__(self, layout: str, *, known: list[str], what: str = "layout") -> None:
         self.layout = layout
         self.known = known
-        super().__init__(f"unknown layout {layout!r}; known layouts: {', '.join(known)}")
+        super().__init__(f"unknown {what} {layout!r}; known {what}s: {', '.join(known)}")
 
 
 class LayoutError(MccreditError):

@@ -45,6 +45,7 @@ EDU_COLS = [
     "role",
     "grade_band",
     "experience_years",
+    "recommendations",
     "salary_lane",
     "salary_step",
     "salary_since",
@@ -54,6 +55,7 @@ EDU_COLS = [
     "license_id",
     "license_issued",
     "license_expires",
+    "license_experience_years",
 ]
 CRED_COLS = [
     "educator_id",

@@ -54,6 +54,9 @@ def roster(
                 "role": draw(st.sampled_from([None, "teacher", "administrator"])),
                 "grade_band": draw(st.sampled_from([None, "k-5", "6-12"])),
                 "experience_years": draw(st.sampled_from([None, "0", "3", "5", "7.5", "12"])),
+                "recommendations": draw(
+                    st.sampled_from([None, "director_of_schools", "principal;director_of_schools"])
+                ),
             }
             for _ in range(draw(st.integers(0, 2))):
                 issued = draw(st.integers(0, 3400))
@@ -67,6 +70,9 @@ def roster(
                         "license_expires": None
                         if span is None
                         else (_DAY0 + dt.timedelta(days=issued + span)).isoformat(),
+                        "license_experience_years": draw(
+                            st.sampled_from([None, "0", "1", "2", "2.5"])
+                        ),
                     }
                 )
             if not any(r["educator_id"] == eid for r in edu):

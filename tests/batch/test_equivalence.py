@@ -51,6 +51,7 @@ def _case_rows(
         "experience_years",
         "role",
         "grade_band",
+        "recommendations",
         "salary",
         "name",
     }
@@ -64,6 +65,7 @@ def _case_rows(
         "role": inp.get("role"),
         "grade_band": inp.get("grade_band"),
         "experience_years": inp.get("experience_years"),
+        "recommendations": ";".join(inp.get("recommendations") or []) or None,
         "salary_lane": sal.get("lane"),
         "salary_step": sal.get("step"),
         "salary_since": sal.get("since"),
@@ -79,6 +81,7 @@ def _case_rows(
             "license_id": li.get("id"),
             "license_issued": li.get("issued"),
             "license_expires": li.get("expires"),
+            "license_experience_years": li.get("experience_years"),
         }
         for li in inp.get("licenses", [])
     ] or [base]

@@ -6,13 +6,16 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 import mccredit
+from mccredit.batch import _roster as _roster_mod
 from mccredit.batch import _runner, run_batch
 from mccredit.cli import app
 
@@ -198,8 +201,19 @@ def test_an_unreadable_roster_exits_2(tmp_path: Path, damage: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_unsorted_rosters_are_read_by_hash_partitions(
-    rules: mccredit.RuleSet, tmp_path: Path, fmt: str
+    rules: mccredit.RuleSet, tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    spill_dir = tmp_path / "tmp"
+    spill_dir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill_dir))
+    spilled: list[str] = []
+    real_spill = _roster_mod._spill
+
+    def spill(f: Path, *a: Any, **kw: Any) -> Any:
+        spilled.append(f.name)
+        return real_spill(f, *a, **kw)
+
+    monkeypatch.setattr(_roster_mod, "_spill", spill)
     sorted_r = _roster(tmp_path, "parquet", bad=True)
     shuffled = tmp_path / "shuffled"
     shuffled.mkdir()
@@ -212,12 +226,24 @@ def test_unsorted_rosters_are_read_by_hash_partitions(
         else:
             df.write_parquet(shuffled / f.name)
     a = _run(rules, sorted_r, tmp_path / "a.parquet")
+    # 3 partitions: one filtered scan each; 12 (>= SPILL_FROM_PARTS): one spilling pass
+    assert 3 < _roster_mod.SPILL_FROM_PARTS <= 12
     b = _run(rules, shuffled, tmp_path / "b.parquet", partitions=3)
+    c = _run(rules, shuffled, tmp_path / "c.parquet", partitions=12)
     key = ["educator_id", "license_issued", "license_type"]
     ra = pl.read_parquet(tmp_path / "a.parquet").sort(key, nulls_last=True)
     rb = pl.read_parquet(tmp_path / "b.parquet").sort(key, nulls_last=True)
-    assert ra.equals(rb)
-    assert a.stats.rejected == b.stats.rejected == len(BAD)
+    rc = pl.read_parquet(tmp_path / "c.parquet").sort(key, nulls_last=True)
+    assert ra.equals(rb) and rb.equals(rc)
+    assert a.stats.rejected == b.stats.rejected == c.stats.rejected == len(BAD)
+    # the same rows rejected, with the same file and row numbers, on both paths
+    rej_b = pl.read_csv(tmp_path / "b.rejects.csv").sort(pl.all())
+    rej_c = pl.read_csv(tmp_path / "c.rejects.csv").sort(pl.all())
+    assert rej_b.height == len(BAD) and rej_b.equals(rej_c)
+    assert (
+        len(spilled) == 3
+    )  # each table once (educators, credentials, evaluations), 12-part run only
+    assert not list(spill_dir.iterdir())  # the spilled partitions are removed
 
 
 def test_an_interrupted_run_leaves_no_partial_file(

@@ -4,6 +4,7 @@ path (events from an evaluation document + previously raised keys, time injected
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,56 @@ def test_rule_stale_and_credential_revoked_hooks() -> None:
     assert ("rule_stale", rule) in kinds
     assert ("credential_revoked", "mc-1") in kinds
     assert ("credential_revoked", "not-credited") not in kinds
+
+
+def test_a_district_inherits_its_states_event_kinds() -> None:
+    rs = mccredit.default_rules()
+    own = settings_for(rs.get("us-va/pwcs"))
+    assert own.lane_eligible is not None and own.renewal_at_risk is None
+    merged = settings_for(rs.get("us-va/pwcs"), rs)
+    assert merged.lane_eligible == own.lane_eligible  # the district's own kind stands
+    assert merged.renewal_at_risk == settings_for(rs.get("us-va")).renewal_at_risk
+    assert merged.renewal_complete is not None
+    assert settings_for(rs.get("us-va"), rs).lane_eligible is None  # never upwards
+
+
+def test_a_district_educator_raises_state_and_district_events() -> None:
+    rs = mccredit.default_rules()
+    ed = {
+        "id": "PW-9",
+        "jurisdiction": "us-va/pwcs",
+        "licenses": [
+            {"type": "collegiate_professional", "issued": "2019-07-01", "expires": "2029-06-30"}
+        ],
+        "salary": {"lane": "BA", "step": 4},
+        "credentials": [
+            {
+                "id": f"g{i}",
+                "kind": "graduate_course",
+                "earned": "2024-05-15",
+                "semester_credits": 3,
+            }
+            for i in range(5)
+        ],
+    }
+    settings = settings_for(rs.get("us-va/pwcs"), rs)
+    doc = mccredit.evaluate(ed, as_of="2024-12-01", rules=rs)
+    kinds = [e.kind for e in derive(doc, settings, now=dt.date(2024, 12, 1))]
+    # the state's kind (15 graduate credits renew the license) and the district's (the move
+    # to BA+15 from 2024-08-15)
+    assert kinds == ["renewal_complete", "lane_eligible"]
+    own_only = derive(doc, settings_for(rs.get("us-va/pwcs")), now=dt.date(2024, 12, 1))
+    assert [e.kind for e in own_only] == ["lane_eligible"]
+
+
+def test_lane_eligible_waits_for_its_notice_window(make_tree) -> None:
+    rs = mccredit.default_rules()
+    settings = settings_for(rs.get("us-va/pwcs"), rs)
+    ed = json.loads((EXAMPLES / "pwcs-ba15.json").read_text())
+    # filed 2024-12-15 by the Jan 10 deadline: half-year pay from 2025-01-15
+    doc = mccredit.evaluate(ed, as_of="2024-12-15", rules=rs)
+    assert [c["effective_date"] for c in doc["salary"]["changes"]] == ["2025-01-15"]
+    assert derive(doc, settings, now=dt.date(2024, 12, 15)) == []  # 31 days before
+    (ev,) = derive(doc, settings, now=dt.date(2024, 12, 16))  # 30 days: raised
+    assert (ev.kind, ev.subject, ev.period) == ("lane_eligible", "BA+15", "2025-01-15")
+    assert ev.detail["pay"] == "half_year" and ev.detail["annual_delta"] == "1500.00"

@@ -139,14 +139,28 @@ def test_a_proposal_that_changes_nothing_costs_zero_everywhere() -> None:
     [p] = doc["proposals"]
     assert p["years"] == doc["baseline"]["years"]
     assert p["scattergram"] == doc["baseline"]["scattergram"]
-    for row in p["vs_baseline"]:
-        assert {k: v for k, v in row.items() if k != "year"} == dict.fromkeys(
-            [k for k in row if k != "year"], "0.00"
+    # every difference is 0; what is not a difference (the baseline's own built-in increase,
+    # the share of the year in force) is the baseline's
+    not_differences = {"year", "in_force_share", "built_in", "increase_over_prior_year"}
+    not_differences.add("increase_pct")
+    for row, b in zip(p["vs_baseline"], doc["baseline"]["years"], strict=True):
+        diffs = {k: v for k, v in row.items() if k not in not_differences}
+        assert diffs == dict.fromkeys(diffs, "0.00")
+        assert (
+            row["built_in"]
+            == row["increase_over_prior_year"]
+            == (b["increase_over_prior_year"] or "0.00")
         )
-    assert p["contract_term"]["salary_difference"] == "0.00"
-    assert p["contract_term"]["compensation_difference"] == "0.00"
+    assert set(p["contract_term"]) >= {"salary_difference", "compensation_difference"}
+    assert all(v == "0.00" for k, v in p["contract_term"].items() if "difference" in k), p[
+        "contract_term"
+    ]
     assert all(b["people"] == 0 for b in p["gains"]["bands"] if b["band"] != "none")
     assert all(g["total_gain"] == "0.00" for g in p["gains"]["by_lane"])
+    assert all(g["total_gain"] == "0.00" for g in p["gains"]["by_step_band"])
+    assert all(d["gain"] == "0.00" for d in p["gains"]["deciles"])
+    assert p["largest_gains"] == []
+    assert p["stacking"]["parts"] == []  # no provision at all
     # the baseline itself is priced, with movement, exits and replacements
     years = doc["baseline"]["years"]
     assert all(Decimal(y["total_salary"]) > 0 for y in years)
@@ -320,8 +334,9 @@ def test_bundled_new_lane_proposal_pays_only_the_movers() -> None:
         _pwcs_j(), _eds(people), [p], a.model_copy(update={"attrition": Attrition()})
     )
     [prop] = doc["proposals"]
-    # only PW-1 reaches 15 hours past MA+30: 750 a year (the new column) on the bundled
-    # 2025-26 and 2026-27 scales, then growing 2% a year with the scale
-    assert [v["salary_difference"] for v in prop["vs_baseline"]] == ["750.00", "750.00", "765.00"]
+    # only PW-1 reaches 15 hours past MA+30, with hours filed 2027-09-01: nothing before
+    # then (credit counts from its filing date), then the new column's 750 grown 2% a year
+    # past the bundled 2026-27 scale
+    assert [v["salary_difference"] for v in prop["vs_baseline"]] == ["0.00", "0.00", "765.00"]
     assert all(g["losers"] == 0 for g in prop["gains"]["by_lane"])
     assert {g["lane"] for g in prop["gains"]["by_lane"] if g["winners"]} == {"MA+30"}

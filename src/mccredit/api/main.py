@@ -36,6 +36,7 @@ from .routes import (
     evaluations,
     health,
     jurisdictions,
+    licensure,
     notifications,
     payroll,
     scenarios,
@@ -211,7 +212,16 @@ def create_app(
     install_handlers(app)
     install_docs(app)
     app.include_router(health.router)
-    for module in (jurisdictions, evaluate, scenarios, educators, evaluations, payroll, audit):
+    for module in (
+        jurisdictions,
+        evaluate,
+        scenarios,
+        educators,
+        evaluations,
+        payroll,
+        licensure,
+        audit,
+    ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(notifications.router, prefix="/v1")
     app.add_middleware(BodyGuard)  # inside RequestContext: sees only size-limited bodies

@@ -3,6 +3,7 @@ per-educator fallback, atomic outputs, and the same computation on Dask (docs/BA
 
 from ._chunk import ChunkOut, Stats, process_chunk, results_schema
 from ._compile import ColumnarPlan, compile_columnar
+from ._educators import roster_educators
 from ._roster import Roster, RosterError, open_roster
 from ._runner import BatchSummary, run_batch
 
@@ -17,5 +18,6 @@ __all__ = [
     "open_roster",
     "process_chunk",
     "results_schema",
+    "roster_educators",
     "run_batch",
 ]

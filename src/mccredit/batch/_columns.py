@@ -51,6 +51,7 @@ CREDENTIAL_COLUMNS: tuple[Column, ...] = (
     Column("title", "text"),
     Column("earned", "date", True, "YYYY-MM-DD"),
     Column("submitted", "date", doc="YYYY-MM-DD, not before earned"),
+    Column("approved", "date", doc="YYYY-MM-DD, the district's prior approval (if any)"),
     Column("categories", "categories", doc="';'-separated in CSV, list<string> in Parquet"),
     Column("contact_hours", "measure", doc="decimal >= 0, at most 4 decimal places"),
     Column("semester_credits", "measure"),
@@ -64,6 +65,11 @@ EDUCATOR_COLUMNS: tuple[Column, ...] = (
     Column("role", "role", doc="teacher or administrator"),
     Column("grade_band", "text"),
     Column("experience_years", "years", doc="decimal 0..80"),
+    Column(
+        "recommendations",
+        "categories",
+        doc="who recommends the educator, e.g. director_of_schools (';'-separated in CSV)",
+    ),
     Column("salary_schedule", "text", doc="default: teachers"),
     Column("salary_lane", "text", doc="with salary_step"),
     Column("salary_step", "int", lo=0, hi=60),
@@ -73,6 +79,11 @@ EDUCATOR_COLUMNS: tuple[Column, ...] = (
     Column("license_id", "text"),
     Column("license_issued", "date", doc="required with license_type"),
     Column("license_expires", "date", doc="after license_issued; empty = rolling cycles"),
+    Column(
+        "license_experience_years",
+        "years",
+        doc="years of qualifying experience within this license's validity, decimal 0..80",
+    ),
 )
 EVALUATION_COLUMNS: tuple[Column, ...] = (
     Column("educator_id", "id", True),

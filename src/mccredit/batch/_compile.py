@@ -376,6 +376,10 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
                     "categories": bool(req.categories),
                     "minimums": _minimums(cp, plan, req),
                     "specific": _specific(req),
+                    # another way to renew: the engine decides when the credit falls short
+                    "alternatives": any(
+                        a.in_force(plan.as_of) for a in getattr(req, "alternatives", ())
+                    ),
                 }
             )
         for i, adv in enumerate(plan.advancement):
@@ -385,7 +389,9 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
                 if v is None:
                     raise Unsupported(f"{adv.id}: {u} {a} is finer than the unit")
                 need[u] = v
-            exp = adv.conditions.experience_years
+            cond = adv.conditions
+            exp = cond.experience_years
+            cexp = getattr(cond, "cycle_experience_years", None)
             cp.advancement.append(
                 {
                     "index": i,
@@ -393,6 +399,12 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
                     "need": need,
                     "educator": matcher_expr(adv.when_educator, EDUCATOR_MAP),
                     "experience": None if exp is None else math.ceil(_frac(exp) * SCALE),
+                    "cycle_experience": None if cexp is None else math.ceil(_frac(cexp) * SCALE),
+                    "recommendation": getattr(cond, "recommendation", None),
+                    # another way than the credit: the engine decides when the credit falls short
+                    "alternatives": any(
+                        a.in_force(plan.as_of) for a in getattr(adv, "alternatives", ())
+                    ),
                 }
             )
         for cap in plan.caps:

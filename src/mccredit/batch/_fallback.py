@@ -60,7 +60,7 @@ def educators_from_rows(
             "categories": list(r["categories"] or ()),
             "audited": bool(r["audited"]),
         }
-        for k in ("issuer", "code", "title", "submitted"):
+        for k in ("issuer", "code", "title", "submitted", "approved"):
             if r[k] is not None:
                 c[k] = r[k]
         for k in ("contact_hours", "semester_credits", "ceus"):
@@ -87,6 +87,8 @@ def educators_from_rows(
                     d[k] = r[k]
             if r["experience_years"] is not None:
                 d["experience_years"] = _dec(r["experience_years"])
+            if r.get("recommendations"):
+                d["recommendations"] = list(r["recommendations"])
             if r["salary_lane"] is not None:
                 d["salary"] = {"lane": r["salary_lane"], "step": r["salary_step"]}
                 if r["salary_schedule"] is not None:
@@ -103,6 +105,8 @@ def educators_from_rows(
             ):
                 if r[src] is not None:
                     lic[k] = r[src]
+            if r.get("license_experience_years") is not None:
+                lic["experience_years"] = _dec(r["license_experience_years"])
             people[eid]["licenses"].append(lic)
     out: list[tuple[str, Educator, dict[str, int]]] = []
     rejects: list[dict[str, Any]] = []

@@ -7,9 +7,11 @@ keeping every educator's rows together:
 * **merge** (tables sorted by `educator_id`, as `benchmarks/roster.py` and most exports write
   them): stream record batches of every table side by side (pyarrow `iter_batches` /
   `open_csv`), cutting after a whole educator. Memory holds one chunk.
-* **hash** (any order): `K` passes over each table with polars' streaming engine, keeping the
-  rows whose `hash(educator_id) % K == k`. Chosen automatically when a table turns out not to
-  be sorted.
+* **hash** (any order): rows go to partition `hash(educator_id) % K`. Few partitions: one
+  filtered polars scan of each table per partition. Many (`SPILL_FROM_PARTS`): one pass over
+  each table spills every row to a temporary Arrow file for its partition, each then read
+  back and sorted, so reading stays linear in the roster's size. Chosen automatically when a
+  table turns out not to be sorted.
 
 Row numbers (`_row`) are 1-based data rows (a CSV's header is row 0, so CSV line = row + 1).
 """
@@ -17,6 +19,7 @@ Row numbers (`_row`) are 1-based data rows (a CSV's header is row 0, so CSV line
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -271,10 +274,99 @@ def hash_parts(roster: Roster, target_rows: int) -> int:
     return max(1, math.ceil(max(sizes) / max(1, target_rows)))
 
 
-def hash_chunks(roster: Roster, parts: int) -> Iterator[Chunk]:
-    """`parts` passes over each table, one per hash partition of educator_id."""
+def _keyed(df: pl.DataFrame, offset: int) -> pl.DataFrame:
+    """`_row` (1-based data row) and `_key` (educator_id as trimmed text) added."""
+    key = pl.col("educator_id").cast(pl.String).str.strip_chars()
+    return df.with_columns(
+        pl.int_range(offset + 1, offset + 1 + df.height, dtype=pl.Int64).alias("_row"),
+        key.alias("_key"),
+    )
 
-    def part(f: Path, k: int) -> pl.DataFrame:
+
+def _part_of(parts: int) -> pl.Expr:
+    return (pl.col("_key").hash(HASH_SEED) % parts).fill_null(0)
+
+
+def _spill(f: Path, parts: int, folder: Path, batch_rows: int) -> pl.DataFrame:
+    """Read `f` once, appending each row to `folder/<k>.arrow` (Arrow IPC: written and read
+    back at memory speed) for its hash partition `k`;
+    returns an empty frame with the table's columns (for partitions no row falls into)."""
+    folder.mkdir(parents=True)
+    writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
+    schema: pa.Schema | None = None
+    empty: pl.DataFrame | None = None
+    offset = 0
+    try:
+        for batch in _batches(f, batch_rows):
+            df = pl.from_arrow(batch)
+            assert isinstance(df, pl.DataFrame)
+            if "educator_id" not in df.columns:
+                raise _fail(f, f"{f}: no educator_id column")
+            df = _keyed(df, offset)
+            offset += df.height
+            if empty is None:
+                empty = df.clear()
+            for (k,), sub in (
+                df.with_columns(_part_of(parts).alias("_p"))
+                .partition_by("_p", as_dict=True, include_key=False)
+                .items()
+            ):
+                table = sub.to_arrow()
+                w = writers.get(int(k))
+                if w is None:
+                    schema = schema or table.schema
+                    w = writers[int(k)] = pa.ipc.new_file(folder / f"{k}.arrow", schema)
+                w.write_table(table.cast(schema))
+    except (pl.exceptions.PolarsError, OSError) as e:
+        raise _fail(f, f"{f}: cannot read: {e}") from None
+    finally:
+        for w in writers.values():
+            w.close()
+    if empty is None:  # no rows at all: the columns from the file itself
+        empty = _keyed(_scan(f).head(0).collect(), 0)
+    return empty
+
+
+#: From this many partitions on, one pass spills every table to per-partition files; below it,
+#: one filtered polars scan per partition is faster (measured by benchmarks/hash_partition.py:
+#: at 3 partitions the scans take a third of the spill's time; at 25, the spill takes half the
+#: scans'). Either way the cost stays linear in the roster: at most this many passes.
+SPILL_FROM_PARTS = 9
+
+
+def hash_chunks(roster: Roster, parts: int, batch_rows: int = 500_000) -> Iterator[Chunk]:
+    """Every educator's rows together, in `parts` hash partitions of educator_id, for tables in
+    any order. With few partitions, one filtered scan of each table per partition; with many
+    (`SPILL_FROM_PARTS`), one pass reads each table once and spills its rows to one temporary
+    Arrow file per partition, each then read back and sorted, so the cost is linear in the
+    roster's size rather than `parts` reads of it. The temporary folder is removed
+    afterwards, also when the run stops half-way."""
+    if parts < SPILL_FROM_PARTS:
+        for k in range(parts):
+            yield _scanned(roster, parts, k)
+        return
+    with tempfile.TemporaryDirectory(prefix="mccredit-hash-") as tmp:
+        empties = {
+            name: _spill(f, parts, Path(tmp) / name, batch_rows) for name, f in roster.files.items()
+        }
+        for k in range(parts):
+            tables = {}
+            for name, empty in empties.items():
+                spilled = Path(tmp) / name / f"{k}.arrow"
+                df = pl.read_ipc(spilled) if spilled.exists() else empty
+                tables[name] = df.sort("_key", "_row", nulls_last=True)
+            yield Chunk(
+                tables["educators"],
+                tables.get("credentials"),
+                tables.get("evaluations"),
+                roster.single,
+            )
+
+
+def _scanned(roster: Roster, parts: int, k: int) -> Chunk:
+    """Partition `k` of `parts` by one filtered streaming scan of each table."""
+
+    def read(f: Path) -> pl.DataFrame:
         key = pl.col("educator_id").cast(pl.String).str.strip_chars()
         lf = (
             _scan(f)
@@ -287,11 +379,7 @@ def hash_chunks(roster: Roster, parts: int) -> Iterator[Chunk]:
         except (pl.exceptions.PolarsError, OSError) as e:
             raise _fail(f, f"{f}: cannot read: {e}") from None
 
-    for k in range(parts):
-        tables = {name: part(f, k) for name, f in roster.files.items()}
-        yield Chunk(
-            tables["educators"],
-            tables.get("credentials"),
-            tables.get("evaluations"),
-            roster.single,
-        )
+    tables = {name: read(f) for name, f in roster.files.items()}
+    return Chunk(
+        tables["educators"], tables.get("credentials"), tables.get("evaluations"), roster.single
+    )

@@ -740,6 +740,14 @@ def evaluate_vector(
         .otherwise(pl.lit("on_track"))
     )
     rule_ids = {r["index"]: r["rule"].id for r in cp.requirements}
+    # a requirement with another way to renew (`alternatives`): where the credit falls short,
+    # the engine decides (its conditions, e.g. qualifying experience, and `satisfied_by`)
+    alt_reqs = [r["index"] for r in cp.requirements if r["alternatives"]]
+    if alt_reqs:
+        hand_back(
+            lic.filter(pl.col("_req").is_in(alt_reqs) & ~complete).get_column("educator_id"),
+            "alternatives",
+        )
     lic = lic.with_columns(
         pl.when(has_req).then(complete).alias("complete"),
         status.alias("status"),
@@ -772,7 +780,8 @@ def evaluate_vector(
             )
         )
     lic = lic.drop(c for c in lic.columns if c.startswith("_rend_"))
-    adv = _advancement(cp, edu, lic, pos, evals)
+    adv, adv_back = _advancement(cp, edu, lic, pos, evals)
+    hand_back(adv_back, "alternatives")
     # one row per license (or per educator without one)
     people = edu.group_by("educator_id", maintain_order=True).first()
     rows = people.select("educator_id").join(
@@ -833,7 +842,10 @@ def _with_cycle(
 
 def _advancement(
     cp: ColumnarPlan, edu: pl.DataFrame, lic: pl.DataFrame, pos: pl.DataFrame, evals: pl.DataFrame
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Tiers considered and those the educator is eligible for; and the educators the engine
+    must decide (an advancement with `alternatives` whose credit path falls short)."""
+    back: list[pl.Series] = []
     out_schema = {
         "educator_id": pl.String,
         "advance_tiers": pl.String,
@@ -852,7 +864,11 @@ def _advancement(
             .first()
         )
         h = h.select(
-            "educator_id", "license_issued", "license_expires", pl.lit(5, pl.Int64).alias("_y5")
+            "educator_id",
+            "license_issued",
+            "license_expires",
+            "license_experience_years",
+            pl.lit(5, pl.Int64).alias("_y5"),
         )
         # no advancement to a tier the educator already holds (issued on or after)
         held = lic.filter(pl.col("license_type") == adv.tier).select(
@@ -868,7 +884,9 @@ def _advancement(
             h = h.join(skip, on="educator_id", how="anti")
         h = _with_cycle(h, "_y5", cp.plan.as_of, "_as", "_ae")
         h = h.join(
-            people.filter(a["educator"]).select("educator_id", "experience_years"),
+            people.filter(a["educator"]).select(
+                "educator_id", "experience_years", "recommendations"
+            ),
             on="educator_id",
             how="inner",
         )
@@ -893,6 +911,10 @@ def _advancement(
                 ok = ok & (pl.col(f"_got_{u}").fill_null(0) >= need)
         if a["experience"] is not None:
             ok = ok & (pl.col("experience_years").fill_null(-1) >= a["experience"])
+        if a["cycle_experience"] is not None:
+            ok = ok & (pl.col("license_experience_years").fill_null(-1) >= a["cycle_experience"])
+        if a["recommendation"] is not None:
+            ok = ok & pl.col("recommendations").list.contains(pl.lit(a["recommendation"]))
         cond = adv.conditions
         if cond.evaluation_min_score is not None:
             n = cond.evaluation_years
@@ -907,16 +929,18 @@ def _advancement(
                 & (pl.col("_n").fill_null(0) >= n)
                 & (pl.col("_min").fill_null(0) >= cond.evaluation_min_score)
             )
-        parts.append(
-            h.select(
-                "educator_id",
-                pl.lit(a["index"]).alias("_i"),
-                pl.lit(adv.tier).alias("tier"),
-                ok.alias("eligible"),
-            )
+        part = h.select(
+            "educator_id",
+            pl.lit(a["index"]).alias("_i"),
+            pl.lit(adv.tier).alias("tier"),
+            ok.alias("eligible"),
         )
+        if a["alternatives"]:
+            back.append(part.filter(~pl.col("eligible")).get_column("educator_id"))
+        parts.append(part)
+    ids = pl.concat(back) if back else pl.Series("educator_id", [], dtype=pl.String)
     if not parts:
-        return pl.DataFrame(schema=out_schema)
+        return pl.DataFrame(schema=out_schema), ids
     allp = pl.concat(parts).sort("educator_id", "_i")
     return (
         allp.group_by("educator_id", maintain_order=True)
@@ -924,5 +948,6 @@ def _advancement(
             pl.col("tier").str.join(";").alias("advance_tiers"),
             pl.col("tier").filter(pl.col("eligible")).str.join(";").alias("advance_eligible"),
         )
-        .cast(pl.Schema(out_schema))
+        .cast(pl.Schema(out_schema)),
+        ids,
     )

@@ -2,9 +2,9 @@
 
 One module per command group, each importing downward only and adding its commands with
 `register(app)`: `rules` (validate, evaluate, explain, test, schema, demo), `salary`,
-`scenario`, `batch`, `store` (db, keys), `payroll` (export, show, layouts), `serve`, `events`.
-The heavy stacks (SQLAlchemy, FastAPI, polars) load inside the command functions, so
-`mccredit --help` starts fast.
+`scenario`, `batch`, `store` (db, keys), `payroll` (export, show, layouts), `licensure`
+(worklist), `edfi` (check, pd), `serve`, `events`. The heavy stacks (SQLAlchemy, FastAPI,
+polars) load inside the command functions, so `mccredit --help` starts fast.
 
 Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
 rules (each problem on its own line as `file:line:col: type: message (field, expected, got)`).
@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UnknownJurisdictionError
-from . import batch, events, payroll, rules, salary, scenario, serve, store
+from . import batch, edfi, events, licensure, payroll, rules, salary, scenario, serve, store
 from ._common import (
     AsOf,
     JurisdictionOpt,
@@ -92,7 +92,18 @@ def _root(
         go_wide()
 
 
-for _group in (rules, salary, serve, store, batch, scenario, events, payroll):
+for _group in (
+    rules,
+    salary,
+    serve,
+    store,
+    batch,
+    scenario,
+    events,
+    payroll,
+    licensure,
+    edfi,
+):
     _group.register(app)
 
 

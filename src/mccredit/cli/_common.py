@@ -133,6 +133,7 @@ def evaluate_file(
     as_of: str | None,
     rules: Path | None,
     proposal: Path | None = None,
+    trace: bool = False,
 ) -> Evaluation:
     from ..scenarios import load_proposal
 
@@ -142,6 +143,7 @@ def evaluate_file(
         as_of=as_of,
         rules=get_rules(find_root(rules)),
         proposal=load_proposal(proposal) if proposal is not None else None,
+        trace=trace,
     )
 
 

@@ -43,15 +43,19 @@ def validate(
 ) -> None:
     """Validate every rule file and payroll export layout; list jurisdictions, rule counts
     and sha256."""
-    from ..handoff import layouts_in
+    from ..handoff import layouts_in, worklists_in
     from ..rules import default_root
 
     root = find_root(path) if path is not None else None
-    try:
-        layouts = layouts_in(root if root is not None else default_root())
-        layout_error: RuleError | None = None
-    except RuleError as e:
-        layouts, layout_error = {}, e
+    base = root if root is not None else default_root()
+    layout_error: RuleError | None = None
+    layouts: dict[str, object] = {}
+    shapes: dict[str, object] = {}
+    for read, into in ((layouts_in, layouts), (worklists_in, shapes)):
+        try:
+            into.update(read(base))
+        except RuleError as e:
+            layout_error = RuleError((layout_error.problems if layout_error else []) + e.problems)
     try:
         rules = load_rules(root) if root is not None else _api.default_rules()
     except RuleError as e:
@@ -70,7 +74,7 @@ def validate(
         table.add_row(jid, j.name, str(len(j.all_rules())), str(len(j.schedules)), j.sha256[:12])
     out.print(table)
     out.print(f"OK: {len(rules.ids)} jurisdiction(s) valid.")
-    out.print(f"OK: {len(layouts)} payroll export layout(s) valid.")
+    out.print(f"OK: {len(layouts)} payroll export layout(s), {len(shapes)} work list(s) valid.")
 
 
 def evaluate(
@@ -171,15 +175,26 @@ def explain(
     as_of: AsOf = None,
     rules: RulesOpt = None,
     proposal: ProposalOpt = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="The evaluation document with the account under `trace`, as JSON."
+        ),
+    ] = False,
 ) -> None:
-    """Explain every figure: rule, title, source and file:line."""
-    from ..views import render_text
+    """Explain every figure: rule, title, source and file:line; then what did not count
+    toward each figure and why (outside the window, capped, not accepted, ...)."""
+    from ..evaluation import to_json
+    from ..views import render_text, render_trace
 
     try:
-        doc = evaluate_file(file, jurisdiction, as_of, rules, proposal)
+        doc = evaluate_file(file, jurisdiction, as_of, rules, proposal, trace=True)
     except MccreditError as e:
         raise fail(e) from None
-    sys.stdout.write(render_text(doc))
+    if as_json:
+        sys.stdout.write(to_json(doc))
+        return
+    sys.stdout.write(render_text(doc) + render_trace(doc.trace or {}))
 
 
 def test_cases(

@@ -30,7 +30,10 @@ UrlOpt = Annotated[
 ]
 
 db_app = typer.Typer(
-    name="db", help="Database schema: upgrade, downgrade, current.", no_args_is_help=True
+    name="db",
+    help="Database schema: upgrade, downgrade, current; grant (the server's least-privilege "
+    "PostgreSQL role).",
+    no_args_is_help=True,
 )
 keys_app = typer.Typer(name="keys", help="API keys: create, list, revoke.", no_args_is_help=True)
 
@@ -80,6 +83,39 @@ def db_downgrade(
     finally:
         engine.dispose()
     out.print(f"{display_url(database_url(url))}: {before} → {state.current or 'empty'}")
+
+
+@db_app.command("grant")
+def db_grant(
+    role: Annotated[str, typer.Argument(help="An existing PostgreSQL role the server logs in as.")],
+    url: UrlOpt = None,
+    print_only: Annotated[
+        bool, typer.Option("--print", help="Print the statements instead of running them.")
+    ] = False,
+) -> None:
+    """Give a PostgreSQL role exactly what `mccredit serve` needs: read and write the tables,
+    insert-only on the append-only ones (audit log, payroll transitions and exports), no
+    TRUNCATE, no DDL. Run as the schema's owner after `db upgrade`; then serve with a URL that
+    logs in as that role."""
+    from ..store._config import database_url, display_url, make_engine
+    from ..store._roles import grant_server_role, grant_statements
+
+    engine = make_engine(url)
+    try:
+        stmts = grant_statements(engine, role) if print_only else grant_server_role(engine, role)
+    except ValueError as e:
+        raise _fail(str(e), 2) from None
+    finally:
+        engine.dispose()
+    if print_only:
+        for stmt in stmts:
+            out.print(f"{stmt};", markup=False, soft_wrap=True)
+        return
+    out.print(
+        f"{display_url(database_url(url))}: {role} may now serve ({len(stmts)} grants; "
+        "append-only tables insert-only, no TRUNCATE, no DDL)",
+        markup=False,
+    )
 
 
 @db_app.command("current")

@@ -29,6 +29,7 @@ from ..ledger import LedgerEntry, allocate, cite
 from ..result import (
     Advancement,
     Allocation,
+    AlternativeResult,
     CategoryProgress,
     Cycle,
     CycleCap,
@@ -44,7 +45,7 @@ from ..result import (
     code_refusal,
     requirements_clause,
 )
-from ..rules._models import CapRule, RequirementRule
+from ..rules._models import Alternative, CapRule, Conditions, RequirementRule
 from ._plan import CompiledAward, Plan
 
 __all__ = [
@@ -484,7 +485,127 @@ def educator_miss(r: RequirementRule) -> str:
     return f"needs educator {', '.join(fields) or 'conditions'} to match"
 
 
-def _renewal(plan: Plan, lic: License, req: RequirementRule, ledger: list[LedgerEntry]) -> Renewal:
+def _condition_checks(
+    cond: Conditions, ed: Educator | None, lic: License | None
+) -> list[dict[str, Any]]:
+    """Each non-credit condition with what it requires, what was found and whether it holds
+    (`message` says what is missing)."""
+    out: list[dict[str, Any]] = []
+    if cond.experience_years is not None:
+        have = ed.experience_years if ed is not None else None
+        out.append(
+            {
+                "condition": "experience_years",
+                "required": str(cond.experience_years),
+                "found": None if have is None else str(have),
+                "met": have is not None and have >= cond.experience_years,
+                "message": f"at least {cond.experience_years} years of experience",
+            }
+        )
+    if cond.cycle_experience_years is not None:
+        got = lic.experience_years if lic is not None else None
+        out.append(
+            {
+                "condition": "cycle_experience_years",
+                "required": str(cond.cycle_experience_years),
+                "found": None if got is None else str(got),
+                "met": got is not None and got >= cond.cycle_experience_years,
+                "message": f"at least {cond.cycle_experience_years} years of qualifying "
+                "experience within the license's validity period",
+            }
+        )
+    if cond.recommendation is not None:
+        recs = list(ed.recommendations) if ed is not None else []
+        out.append(
+            {
+                "condition": "recommendation",
+                "required": cond.recommendation,
+                "found": ", ".join(recs) or None,
+                "met": cond.recommendation in recs,
+                "message": f"the recommendation of {cond.recommendation.replace('_', ' ')}",
+            }
+        )
+    if cond.evaluation_min_score is not None:
+        evs = ed.evaluations if ed is not None else []
+        recent = sorted(evs, key=lambda ev: ev.year, reverse=True)[: cond.evaluation_years]
+        ok = len(recent) == cond.evaluation_years and all(
+            ev.score >= cond.evaluation_min_score for ev in recent
+        )
+        out.append(
+            {
+                "condition": "evaluations",
+                "required": f"last {cond.evaluation_years} scores >= {cond.evaluation_min_score}",
+                "found": ", ".join(f"{ev.year}: {ev.score}" for ev in recent) or None,
+                "met": ok,
+                "message": f"the last {cond.evaluation_years} evaluation(s) must "
+                f"score at least {cond.evaluation_min_score}",
+            }
+        )
+    return out
+
+
+def _alternatives(
+    plan: Plan,
+    alts: list[Alternative],
+    ed: Educator | None,
+    lic: License | None,
+    earned: dict[str, Decimal],
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The alternatives in force on as_of, each with its checks and whether it is met, and the
+    id of the first met one (None: none is)."""
+    out: list[dict[str, Any]] = []
+    first: str | None = None
+    for alt in alts:
+        if not alt.in_force(plan.as_of):
+            continue
+        checks: list[dict[str, Any]] = [
+            {
+                "condition": unit,
+                "required": plan.show(unit, need),
+                "found": plan.show(unit, earned.get(unit, ZERO)),
+                "met": earned.get(unit, ZERO) >= need,
+                "message": f"{plan.show(unit, max(ZERO, need - earned.get(unit, ZERO)))} more "
+                f"{unit} needed",
+            }
+            for unit, need in alt.requires.items()
+        ]
+        checks.extend(_condition_checks(alt.conditions, ed, lic))
+        met = all(c["met"] for c in checks)
+        if met and first is None:
+            first = alt.id
+        out.append(
+            {
+                "id": alt.id,
+                "title": alt.title,
+                "source": alt.source.cite() if alt.source is not None else None,
+                "effective": None
+                if alt.effective is None
+                else {
+                    "from": None
+                    if alt.effective.start is None
+                    else alt.effective.start.isoformat(),
+                    "until": None
+                    if alt.effective.until is None
+                    else alt.effective.until.isoformat(),
+                },
+                "met": met,
+                "conditions": checks,
+            }
+        )
+    return out, first
+
+
+def _renewal(
+    plan: Plan,
+    lic: License,
+    req: RequirementRule,
+    ledger: list[LedgerEntry],
+    ed: Educator | None = None,
+    account: dict[str, Any] | None = None,
+) -> Renewal:
+    """One license's renewal. With `account` (for `explain`), it is filled with how each
+    ledger entry fared: outside the window, counted, cut by a cycle cap (and which), and every
+    part of the category allocation."""
     start, end = _cycle_for(lic, req, plan.as_of)
     show = plan.shown
     in_window = [
@@ -509,6 +630,7 @@ def _renewal(plan: Plan, lic: License, req: RequirementRule, ledger: list[Ledger
     # all cycle caps at once, entry by entry in date order (independent of the caps' order)
     spent: dict[str, Decimal] = defaultdict(Decimal)
     excluded: dict[str, Decimal] = defaultdict(Decimal)
+    bound: dict[int, CapRule] = {}
     for e in in_window:
         hits = [c for c in caps if _cap_matches(c, e)]
         if not hits:
@@ -517,6 +639,8 @@ def _renewal(plan: Plan, lic: License, req: RequirementRule, ledger: list[Ledger
             ((max(ZERO, limits[c.id] - spent[c.id]), c) for c in hits), key=lambda r: r[0]
         )
         take = min(counted[id(e)], room)
+        if take < counted[id(e)]:
+            bound[id(e)] = binding
         excluded[binding.id] += counted[id(e)] - take
         counted[id(e)] = take
         for c in hits:
@@ -538,6 +662,7 @@ def _renewal(plan: Plan, lic: License, req: RequirementRule, ledger: list[Ledger
     remaining = {u: max(ZERO, a - earned[u]) for u, a in required.items()}
     categories: dict[str, CategoryProgress] = {}
     allocation: list[Allocation] = []
+    parts: list[tuple[LedgerEntry, str, Decimal]] = []
     if req.categories:
         cu = req.cat_unit
         items = [
@@ -552,6 +677,7 @@ def _renewal(plan: Plan, lic: License, req: RequirementRule, ledger: list[Ledger
         for key, cat, amt in allocate(items, req.categories, req.open_categories, scale):
             got[cat] += amt
             e = index[key]
+            parts.append((e, cat, amt))
             allocation.append(
                 Allocation(credential=e.credential, rule=e.rule, category=cat, amount=show(cu, amt))
             )
@@ -565,6 +691,10 @@ def _renewal(plan: Plan, lic: License, req: RequirementRule, ledger: list[Ledger
     complete = all(v == 0 for v in remaining.values()) and all(
         c.remaining == 0 for c in categories.values()
     )
+    # another way to renew (e.g. qualifying experience) completes it when the credit does not
+    alternatives, satisfied = _alternatives(plan, req.alternatives, ed, lic, earned)
+    satisfied_by = None if complete else satisfied
+    complete = complete or satisfied is not None
     if complete:
         status = "complete"
     elif plan.as_of < start:
@@ -575,6 +705,22 @@ def _renewal(plan: Plan, lic: License, req: RequirementRule, ledger: list[Ledger
         status = "at_risk"
     else:
         status = "on_track"
+    short = [c for c, v in categories.items() if v.remaining > 0]
+    if account is not None:
+        units = set(required) | ({req.cat_unit} if req.categories else set())
+        account.update(
+            {
+                "requirement": req,
+                "cycle": (start, end),
+                "entries": [
+                    (e, id(e) in counted, counted.get(id(e), ZERO), bound.get(id(e)))
+                    for e in ledger
+                    if e.amount > 0 and e.unit in units
+                ],
+                "parts": parts,
+                "category_unit": req.cat_unit if req.categories else None,
+            }
+        )
     return Renewal(
         license=lic.type,
         license_id=lic.id,
@@ -585,14 +731,24 @@ def _renewal(plan: Plan, lic: License, req: RequirementRule, ledger: list[Ledger
         categories=categories,
         complete=complete,
         status=status,
-        short_categories=[c for c, v in categories.items() if v.remaining > 0],
+        short_categories=short,
         **cite(req),
         capped=capped,
         allocation=allocation,
+        satisfied_by=satisfied_by,
+        alternatives=[AlternativeResult.model_validate(a) for a in alternatives],
     )
 
 
-def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[Advancement]:
+def _advancement(
+    plan: Plan,
+    ed: Educator,
+    ledger: list[LedgerEntry],
+    accounts: list[dict[str, Any]] | None = None,
+) -> list[Advancement]:
+    """Each reachable tier, eligible or not, with its unmet conditions. With `accounts` (for
+    `explain`), one account per tier lists every condition, met or not, with required / found
+    (and each alternative's)."""
     out: list[Advancement] = []
     eget = _educator_getter(ed)
     for adv in plan.advancement:
@@ -603,53 +759,61 @@ def _advancement(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[Ad
         if any(h.type == adv.tier and h.issued >= lic.issued for h in ed.licenses):
             continue  # already holds the tier this advancement leads to
         start, end = _cycle_for(lic, None, plan.as_of)
-        unmet: list[Unmet] = []
+        unmet: list[dict[str, Any]] = []
         earned: dict[str, Decimal] = defaultdict(Decimal)
         for e in ledger:
             if e.amount > 0 and (adv.window == "none" or start <= e.date <= end):
                 earned[e.unit] += e.amount
+        credit: list[dict[str, Any]] = []
         for unit, need in adv.requires.items():
             if earned[unit] < need:
-                unmet.append(
-                    Unmet(
-                        condition=unit,
-                        required=plan.show(unit, need),
-                        found=plan.show(unit, earned[unit]),
-                        message=f"{plan.show(unit, need - earned[unit])} more {unit} needed",
-                    )
+                credit.append(
+                    {
+                        "condition": unit,
+                        "required": plan.show(unit, need),
+                        "found": plan.show(unit, earned[unit]),
+                        "message": f"{plan.show(unit, need - earned[unit])} more {unit} needed",
+                    }
                 )
-        cond = adv.conditions
-        if cond.experience_years is not None:
-            have = ed.experience_years
-            if have is None or have < cond.experience_years:
-                unmet.append(
-                    Unmet(
-                        condition="experience_years",
-                        required=str(cond.experience_years),
-                        found=None if have is None else str(have),
-                        message=f"at least {cond.experience_years} years of experience",
-                    )
-                )
-        if cond.evaluation_min_score is not None:
-            recent = sorted(ed.evaluations, key=lambda ev: ev.year, reverse=True)[
-                : cond.evaluation_years
+        # `conditions` hold on every path; an alternative stands in for the credit
+        alternatives, satisfied = _alternatives(plan, adv.alternatives, ed, lic, earned)
+        satisfied_by = None if not credit else satisfied
+        if satisfied_by is None:
+            unmet.extend(credit)
+        checks = _condition_checks(adv.conditions, ed, lic)
+        for check in checks:
+            if not check["met"]:
+                unmet.append({k: v for k, v in check.items() if k != "met"})
+        if accounts is not None:
+            credit_checks = [
+                {
+                    "condition": unit,
+                    "required": plan.show(unit, need),
+                    "found": plan.show(unit, earned[unit]),
+                    "met": earned[unit] >= need,
+                    "message": f"{plan.show(unit, earned[unit])} {unit} earned from {start} to "
+                    f"{end}",
+                }
+                for unit, need in adv.requires.items()
             ]
-            ok = len(recent) == cond.evaluation_years and all(
-                ev.score >= cond.evaluation_min_score for ev in recent
+            accounts.append(
+                {
+                    "rule": adv,
+                    "window": (start, end) if adv.window != "none" else None,
+                    "conditions": credit_checks + checks,
+                    "satisfied_by": satisfied_by,
+                }
             )
-            if not ok:
-                unmet.append(
-                    Unmet(
-                        condition="evaluations",
-                        required=f"last {cond.evaluation_years} scores "
-                        f">= {cond.evaluation_min_score}",
-                        found=", ".join(f"{ev.year}: {ev.score}" for ev in recent) or None,
-                        message=f"the last {cond.evaluation_years} evaluation(s) must "
-                        f"score at least {cond.evaluation_min_score}",
-                    )
-                )
         out.append(
-            Advancement(tier=adv.tier, from_=lic.type, eligible=not unmet, unmet=unmet, **cite(adv))
+            Advancement(
+                tier=adv.tier,
+                from_=lic.type,
+                eligible=not unmet,
+                unmet=[Unmet(**u) for u in unmet],
+                **cite(adv),
+                satisfied_by=satisfied_by,
+                alternatives=[AlternativeResult.model_validate(a) for a in alternatives],
+            )
         )
     return out
 
@@ -756,10 +920,15 @@ def build_ledger(
 
 
 def renew(
-    plan: Plan, ed: Educator, ledger: list[LedgerEntry], warnings: list[Warning]
+    plan: Plan,
+    ed: Educator,
+    ledger: list[LedgerEntry],
+    warnings: list[Warning],
+    accounts: list[dict[str, Any]] | None = None,
 ) -> list[Renewal]:
     """The renewal step: one status per license with a requirement in force (a license with
-    neither a requirement nor an advancement path adds a `no_requirement` warning)."""
+    neither a requirement nor an advancement path adds a `no_requirement` warning). With
+    `accounts`, one account per renewal (see `_renewal`)."""
     renewal: list[Renewal] = []
     for lic in sorted(ed.licenses, key=lambda li: (li.issued, li.type)):
         req = _pick_requirement(plan, ed, lic)
@@ -775,13 +944,22 @@ def renew(
                     )
                 )
             continue
-        renewal.append(_renewal(plan, lic, req, ledger))
+        acc: dict[str, Any] | None = None
+        if accounts is not None:
+            acc = {}
+            accounts.append(acc)
+        renewal.append(_renewal(plan, lic, req, ledger, ed, acc))
     return renewal
 
 
-def advance(plan: Plan, ed: Educator, ledger: list[LedgerEntry]) -> list[Advancement]:
+def advance(
+    plan: Plan,
+    ed: Educator,
+    ledger: list[LedgerEntry],
+    accounts: list[dict[str, Any]] | None = None,
+) -> list[Advancement]:
     """The advancement step: each tier reachable from a license held, eligible or not."""
-    return _advancement(plan, ed, ledger)
+    return _advancement(plan, ed, ledger, accounts)
 
 
 def document(

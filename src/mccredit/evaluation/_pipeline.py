@@ -8,14 +8,16 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, fields
 from threading import Lock
+from typing import Any
 
 from ..engine import Plan, advance, build_ledger, compile_plan, document, renew
 from ..io.educator import Educator
 from ..result import Evaluation
 from ..rules import Jurisdiction, RuleSet
 from ..salary import SalaryPlan, compile_salary, evaluate_salary
+from ._trace import build_trace
 
-__all__ = ["EvaluationPlan", "evaluate_plan", "plan_for"]
+__all__ = ["EvaluationPlan", "evaluate_plan", "explain_plan", "plan_for"]
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,33 @@ def plan_for(ruleset: RuleSet, jurisdiction: str | Jurisdiction, as_of: dt.date)
 
 def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> Evaluation:
     """The evaluation (DESIGN.md §4) of one educator: typed; `to_dict()` is its JSON."""
+    return _run(plan, ed, None)
+
+
+def explain_plan(plan: EvaluationPlan, ed: Educator) -> Evaluation:
+    """The evaluation document with the account behind every figure under `trace` (what
+    `mccredit explain --json` prints; see `evaluation._trace`). The other keys are exactly
+    `evaluate_plan`'s."""
+    account: dict[str, Any] = {}
+    ev = _run(plan, ed, account)
+    trace = build_trace(
+        plan,
+        ed,
+        ev.to_dict(),
+        account["ledger"],
+        account["renewal"],
+        account["advancement"],
+        account["claimed"],
+    )
+    return ev.model_copy(update={"trace": trace})
+
+
+def _run(plan: EvaluationPlan, ed: Educator, account: dict[str, Any] | None) -> Evaluation:
     ledger, warnings, credited, unmatched = build_ledger(plan, ed)
-    renewal = renew(plan, ed, ledger, warnings)
-    advancement = advance(plan, ed, ledger)
+    renewal_accounts: list[dict[str, Any]] | None = None if account is None else []
+    advancement_accounts: list[dict[str, Any]] | None = None if account is None else []
+    renewal = renew(plan, ed, ledger, warnings, renewal_accounts)
+    advancement = advance(plan, ed, ledger, advancement_accounts)
     salary = None
     claimed: set[str] = set()
     rules_used: set[str] = set()
@@ -73,6 +99,13 @@ def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> Evaluation:
         warnings.extend(salary_warnings)
         if salary is not None:
             rules_used = {c.rule for c in salary.changes}
+    if account is not None:
+        account.update(
+            ledger=ledger,
+            renewal=renewal_accounts,
+            advancement=advancement_accounts,
+            claimed=claimed,
+        )
     return document(
         plan,
         ed,

@@ -7,8 +7,9 @@ together or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from mccredit.events._plain import Event
 from mccredit.store import write_session
 from mccredit.store.repositories import in_scope
-from mccredit.store.tables import OutboxEvent, Webhook, WebhookDelivery, utcnow
+from mccredit.store.tables import ApiKey, OutboxEvent, Webhook, WebhookDelivery, utcnow
 
 __all__ = ["active_webhooks", "outbox_keys", "write_events", "write_events_in"]
 
@@ -39,10 +40,25 @@ def _insert(conn: Connection, table: sa.Table, keys: list[str]) -> sa.Insert:
 
 
 def active_webhooks(conn: Connection) -> list[Webhook]:
-    """Webhooks not disabled, oldest first."""
-    t = _table(Webhook)
-    rows = conn.execute(sa.select(t).where(t.c.disabled_at.is_(None)).order_by(t.c.id))
-    return [Webhook(**r._mapping) for r in rows]
+    """Webhooks not disabled, oldest first; one that follows a key takes the key's scope now
+    (and is left out while the key is revoked)."""
+    t, k = _table(Webhook), _table(ApiKey)
+    rows = conn.execute(
+        sa.select(t, k.c.scope.label("key_scope"), k.c.revoked_at.label("key_revoked"))
+        .select_from(t.outerjoin(k, k.c.key_id == t.c.key_id))
+        .where(t.c.disabled_at.is_(None))
+        .order_by(t.c.id)
+    )
+    out = []
+    for r in rows:
+        m = dict(r._mapping)
+        key_scope, revoked = m.pop("key_scope"), m.pop("key_revoked")
+        if m["key_id"] is not None:
+            if key_scope is None or revoked is not None:
+                continue
+            m["scope"] = key_scope
+        out.append(Webhook(**m))
+    return out
 
 
 def _wants(hook: Webhook, event: Event) -> bool:
@@ -51,17 +67,22 @@ def _wants(hook: Webhook, event: Event) -> bool:
 
 
 def write_events_in(
-    conn: Connection, events: Iterable[Event], *, webhooks: Sequence[Webhook] = ()
+    conn: Connection,
+    events: Iterable[Event],
+    *,
+    webhooks: Sequence[Webhook] = (),
+    now: Callable[[], dt.datetime] = utcnow,
 ) -> list[tuple[int, Event]]:
     """Insert `events` on `conn` (the caller's transaction); a key already in the outbox is
     skipped (never doubled, never an error). Returns (outbox id, event) for each row actually
-    written, and queues each for the `webhooks` that want it."""
+    written, and queues each for the `webhooks` that want it (due at once). `now` stamps
+    the rows (the run's clock)."""
     table = _table(OutboxEvent)
     stmt = _insert(conn, table, _KEYS).returning(table.c.id)
     deliveries = _insert(conn, _table(WebhookDelivery), ["webhook_id", "outbox_id"])
     written: list[tuple[int, Event]] = []
     for e in events:
-        now = utcnow()
+        at = now()
         row = {
             "kind": e.kind,
             "educator_id": e.educator,
@@ -69,7 +90,7 @@ def write_events_in(
             "period": e.period,
             "jurisdiction": e.jurisdiction,
             "detail": json.dumps(dict(e.detail), sort_keys=True, default=str),
-            "created": now,
+            "created": at,
         }
         got = conn.execute(stmt, row).first()
         if got is None:
@@ -85,7 +106,7 @@ def write_events_in(
                         "outbox_id": outbox_id,
                         "status": "pending",
                         "attempts": 0,
-                        "next_attempt": now,
+                        "next_attempt": at,
                     },
                 )
     return written

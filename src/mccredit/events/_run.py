@@ -155,6 +155,7 @@ def events_lock(engine: Engine) -> Iterator[None]:
 class _Context:
     rules: RuleSet
     today: dt.date
+    now: Callable[[], dt.datetime] = utcnow
     plans: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, EventSettings] = field(default_factory=dict)
     reviews: dict[str, dict[str, dt.date]] = field(default_factory=dict)
@@ -267,7 +268,7 @@ def _batch(
                 if any(ev.kind == "lane_eligible" for ev in events):
                     events, n = _propose(session, ed, doc, events)
                     proposed += n
-                new = write_events_in(conn, events, webhooks=hooks)
+                new = write_events_in(conn, events, webhooks=hooks, now=ctx.now)
                 written += len(new)
                 kinds.update(ev.kind for _, ev in new)
             except MccreditError as e:  # an educator the rules cannot evaluate: reported
@@ -343,7 +344,7 @@ def run_events(
     """One run: every changed educator in batches of `batch_size` (at most `max_batches`
     batches: the run then stays open and the next run resumes it), then the due webhook
     deliveries (`send` defaults to `http_sender()`). `today` is the day evaluated for; `now`
-    the clock deliveries are signed and scheduled by. `on_batch` is called after each
+    the clock that stamps events and signs and schedules deliveries. `on_batch` is called after each
     committed batch."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -351,7 +352,7 @@ def run_events(
         run_id, resumed = _start_run(engine, today)
         report = RunReport(run_id=run_id, today=today, resumed=resumed)
         shas = {jid: j.sha256 for jid, j in rules.jurisdictions.items()}
-        ctx = _Context(rules=rules, today=today)
+        ctx = _Context(rules=rules, today=today, now=now)
         after: str | None = None
         done = True
         while True:

@@ -213,12 +213,27 @@ def _one(
         "title": None if ach.get("name") is None else str(ach.get("name")),
         "earned": earned,
         "categories": list(tags),
+        "evidence": _evidence(doc),
     }
     credits = _num(ach.get("creditsAvailable"))
     unit = str(ach.get("creditUnit") or ach.get("creditType") or "").lower()
     if credits is not None and "hour" in unit:
         out["contact_hours"] = credits
     return {k: v for k, v in out.items() if v is not None}
+
+
+def _evidence(doc: dict[str, Any]) -> str | None:
+    """The documentation link of a badge: its first `evidence` address, else its own id when
+    that is a web address (a hosted assertion or credential)."""
+    ev = doc.get("evidence")
+    for item in ev if isinstance(ev, list) else [ev]:
+        ref = item.get("id") if isinstance(item, dict) else item
+        if isinstance(ref, str) and ref.startswith(("https://", "http://")):
+            return ref[:2000]
+    own = doc.get("id")
+    if isinstance(own, str) and own.startswith(("https://", "http://")):
+        return own[:2000]
+    return None
 
 
 def _date(value: Any) -> str | None:

@@ -109,11 +109,17 @@ class Credential(_Input):
     title: str | None = None
     earned: Date
     submitted: Date | None = None
+    approved: Date | None = None
     categories: list[Text] = Field(default_factory=list)
     contact_hours: Measure | None = None
     semester_credits: Measure | None = None
     ceus: Measure | None = None
     audited: bool = False
+    evidence: Annotated[str, Field(min_length=1, max_length=2000)] | None = Field(
+        default=None,
+        description="Where the credential can be checked (a badge or transcript address); "
+        "licensure work lists show it as the documentation link.",
+    )
     verification: VerificationRecord | None = Field(
         default=None,
         description="Set by badge intake (mccredit.io.badges): what verifying the badge found. "
@@ -136,6 +142,8 @@ class License(_Input):
     id: str | None = None
     issued: Date
     expires: Date | None = None
+    # years of qualifying experience within this license's validity period (e.g. TN renewal)
+    experience_years: Annotated[Decimal, Field(ge=0, le=80)] | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> License:
@@ -165,6 +173,8 @@ class Educator(_Input):
     experience_years: Annotated[Decimal, Field(ge=0, le=80)] | None = None
     role: EducatorRole | None = None
     grade_band: str | None = None
+    # who recommends the educator (e.g. `director_of_schools`: TN advancement)
+    recommendations: list[Text] = Field(default_factory=list)
     evaluations: list[Evaluation] = Field(default_factory=list)
     credentials: list[Credential] = Field(default_factory=list)
     badges: list[dict[str, Any] | str] = Field(

@@ -341,6 +341,124 @@ def _years_tables(doc: dict[str, Any]) -> str:
     )
 
 
+def _money_sources(doc: dict[str, Any]) -> str:
+    """Where the baseline's increase comes from; built-in vs new money; in-year cost."""
+    base = [
+        [
+            str(y["year"]),
+            y["increase_over_prior_year"],
+            y["from_schedule"],
+            y["from_steps"],
+            y["from_lanes"],
+            y["from_turnover"],
+        ]
+        for y in doc["baseline"]["years"][1:]
+    ]
+    out = []
+    if base:
+        out.append(
+            table(
+                ["year", "increase", "schedule", "steps", "lanes", "turnover"],
+                base,
+                caption="Where the baseline's increase over the year before comes from "
+                "(built in: the rules as they are)",
+            )
+        )
+    rows = []
+    for k, p in enumerate(doc["proposals"], 1):
+        for v in p["vs_baseline"]:
+            rows.append(
+                [
+                    f"P{k}",
+                    str(v["year"]),
+                    v["built_in"],
+                    v["new_money"],
+                    v["increase_over_prior_year"],
+                    f"{v['increase_pct']}%",
+                    v["salary_difference"],
+                    v["in_year_difference"],
+                ]
+            )
+    if rows:
+        out.append(
+            table(
+                [
+                    "",
+                    "year",
+                    "built in",
+                    "new money",
+                    "increase",
+                    "increase %",
+                    "Δ annualised",
+                    "Δ in-year",
+                ],
+                rows,
+                text_cols=2,
+                caption="Salary increase over the year before = built in + new money (the "
+                f"first year, {doc['years'][0]}, is the base); Δ in-year counts only the "
+                "share of the school year a proposal is in force",
+            )
+        )
+    return "".join(out)
+
+
+def _stacks(doc: dict[str, Any]) -> str:
+    out = []
+    for k, p in enumerate(doc["proposals"], 1):
+        st = p.get("stacking") or {}
+        if len(st.get("provisions", [])) < 2:
+            continue
+        if st.get("unavailable"):
+            out.append(f"<p class=note>P{k}: {esc(st['unavailable'])}</p>")
+            continue
+        out.append(
+            table(
+                ["", "provision", "year", "Δ salary", "Δ compensation"],
+                [
+                    [
+                        f"P{k}.{r['provision']}",
+                        r["name"],
+                        str(r["year"]),
+                        r["salary_difference"],
+                        r["compensation_difference"],
+                    ]
+                    for r in st["parts"]
+                ],
+                text_cols=3,
+                caption=f"P{k} provision by provision, each on top of the ones before: "
+                "the parts add up to the proposal's difference",
+            )
+        )
+    if doc.get("comparisons"):
+        names = {p["proposal"]["sha256"]: f"P{k}" for k, p in enumerate(doc["proposals"], 1)}
+        out.append(
+            table(
+                ["", "against", "year", "Δ salary", "Δ compensation", "cumulative Δ salary"],
+                [
+                    [
+                        names[c["proposal"]["sha256"]],
+                        names[c["against"]["sha256"]],
+                        str(r["year"]),
+                        r["salary_difference"],
+                        r["compensation_difference"],
+                        r["cumulative_salary_difference"],
+                    ]
+                    for c in doc["comparisons"]
+                    for r in c["years"]
+                ],
+                text_cols=3,
+                caption="Proposals against each other",
+            )
+        )
+    if not out:
+        return ""
+    return (
+        "<section id=stacking><h2>Provisions and proposals compared</h2>"
+        + "".join(out)
+        + "</section>"
+    )
+
+
 def _gains(doc: dict[str, Any]) -> str:
     if not doc["proposals"]:
         return ""
@@ -368,6 +486,34 @@ def _gains(doc: dict[str, Any]) -> str:
                 caption=f"{year}, by each educator's lane under the baseline",
             )
         )
+        steps = [r for r in p["gains"].get("by_step_band", []) if r["year"] == year]
+        if steps:
+            out.append(
+                table(
+                    ["steps (baseline)", "educators", "gain", "lose", "total gain", "mean gain"],
+                    [
+                        [
+                            r["steps"],
+                            _count(r["people"], hidden),
+                            _count(r["winners"], hidden),
+                            _count(r["losers"], hidden),
+                            r["total_gain"] if r["total_gain"] is not None else hidden,
+                            r["mean_gain"] if r["mean_gain"] is not None else hidden,
+                        ]
+                        for r in steps
+                    ],
+                    caption=f"{year}, by step band (a stand-in for years of service)",
+                )
+            )
+        dec = [d for d in p["gains"].get("deciles", []) if d["year"] == year]
+        if dec:
+            out.append(
+                table(
+                    ["", *[f"{d['decile']}%" for d in dec]],
+                    [["gain", *[d["gain"] for d in dec]]],
+                    caption=f"{year}: deciles of the yearly gain per educator",
+                )
+            )
     out.append("</section>")
     return "".join(out)
 
@@ -450,11 +596,13 @@ def costing_report(doc: dict[str, Any]) -> str:
         _cost_by_year(doc),
         _cumulative(doc) if doc["proposals"] else "",
         _years_tables(doc),
+        _money_sources(doc),
         "<p class=note>Cost of 1%: 1% of the year's salary total. Cost of a step: what one "
         "more step would add for everyone below the top of the year's scale. Lane movement: "
         "the lane differential of the year's movers. Breakage: what turnover saves against "
         "the same people staying.</p>",
         "</section>",
+        _stacks(doc),
         _gains(doc),
         _scattergrams(doc),
         _assumptions(doc),

@@ -5,7 +5,9 @@ fill it; everything above reads it; it becomes JSON once, at the edge (`to_dict`
 from ._models import (
     Advancement,
     Allocation,
+    AlternativeResult,
     CategoryProgress,
+    Check,
     Cycle,
     CycleCap,
     Evaluation,
@@ -19,6 +21,7 @@ from ._models import (
     Salary,
     SalaryChange,
     SalaryStep,
+    Span,
     Unmet,
     Warning,
 )
@@ -32,8 +35,10 @@ from ._warnings import (
 
 __all__ = [
     "Advancement",
+    "AlternativeResult",
     "Allocation",
     "CategoryProgress",
+    "Check",
     "Cycle",
     "CycleCap",
     "Evaluation",
@@ -47,6 +52,7 @@ __all__ = [
     "Salary",
     "SalaryChange",
     "SalaryStep",
+    "Span",
     "Unmet",
     "Warning",
     "WarningCode",

@@ -28,8 +28,10 @@ from ._warnings import WarningCode, placeholders
 
 __all__ = [
     "Advancement",
+    "AlternativeResult",
     "Allocation",
     "CategoryProgress",
+    "Check",
     "Cycle",
     "CycleCap",
     "Evaluation",
@@ -43,6 +45,7 @@ __all__ = [
     "Salary",
     "SalaryChange",
     "SalaryStep",
+    "Span",
     "Unmet",
     "Warning",
 ]
@@ -171,6 +174,34 @@ class Allocation(_Part):
     amount: Decimal
 
 
+class Check(_Part):
+    """One condition of an alternative: what it requires, what was found, whether it holds."""
+
+    condition: str
+    required: str
+    found: str | None
+    met: bool
+    message: str
+
+
+class Span(_Part):
+    """When an alternative is in force (either end open)."""
+
+    from_: dt.date | None = Field(alias="from")
+    until: dt.date | None
+
+
+class AlternativeResult(_Part):
+    """Another way to meet a requirement or advancement than its credit, checked."""
+
+    id: str
+    title: str
+    source: str | None
+    effective: Span | None
+    met: bool
+    conditions: list[Check]
+
+
 class Renewal(_Part):
     """One license's renewal: its cycle, what is required, earned and remaining."""
 
@@ -191,6 +222,10 @@ class Renewal(_Part):
     line: int | None
     capped: list[CycleCap]
     allocation: list[Allocation]
+    satisfied_by: str | None = Field(
+        description="The alternative that completes the renewal when the credit does not."
+    )
+    alternatives: list[AlternativeResult]
 
 
 class Unmet(_Part):
@@ -214,6 +249,8 @@ class Advancement(_Part):
     source: str
     file: str | None
     line: int | None
+    satisfied_by: str | None
+    alternatives: list[AlternativeResult]
 
 
 class PayPeriod(_Part):
@@ -227,6 +264,9 @@ class SalaryChange(_Part):
     kind: Literal["lane_move", "base_increase"]
     from_lane: str | None = Field(None, exclude_if=_is_none)
     to_lane: str | None = Field(None, exclude_if=_is_none)
+    step_on_move: str | None = Field(
+        None, exclude_if=_is_none, description="A lane move's step rule (`lateral`, `advance`)."
+    )
     credential: str | None = Field(None, exclude_if=_is_none)
     rule: str
     title: str
@@ -294,3 +334,9 @@ class Evaluation(_Part):
     salary: Salary | None
     ledger: list[LedgerLine]
     warnings: list[Warning]
+    trace: dict[str, Any] | None = Field(
+        None,
+        exclude_if=_is_none,
+        description="The account behind every figure (`mccredit explain --json` only; see "
+        "`mccredit.evaluation._trace`).",
+    )

@@ -54,6 +54,9 @@ class WarningCode(StrEnum):
     BASE_INCREASE_CAPPED = "base_increase_capped"
     RETRO_EARLIER_YEARS = "retro_earlier_years"
     TOP_STEP = "top_step"
+    PRIOR_APPROVAL_MISSING = "prior_approval_missing"
+    SALARY_CREDIT_CAPPED = "salary_credit_capped"
+    SALARY_CREDIT_EXPIRED = "salary_credit_expired"
 
     @property
     def template(self) -> str:
@@ -112,6 +115,14 @@ TEMPLATES: dict[WarningCode, str] = {
     "year: this year's figures are priced on {schedule}; pay owed for school years before "
     "{school_year} is not computed here",
     WarningCode.TOP_STEP: "step {target} is not in {schedule}; the step stays {step}",
+    WarningCode.PRIOR_APPROVAL_MISSING: "credential '{credential}' has {found}; {rule} counts a "
+    "credential toward salary only with the district's approval before it is earned: not "
+    "counted toward salary",
+    WarningCode.SALARY_CREDIT_CAPPED: "credential '{credential}': {rule} counts at most {most} "
+    "salary credit a year (the year from {year}); {over} of its {full} not counted",
+    WarningCode.SALARY_CREDIT_EXPIRED: "credential '{credential}': {amount} salary credit of "
+    "{rule} left the bank on {until} ({years} years after it was earned) unused by a lane move; "
+    "not counted",
 }
 
 

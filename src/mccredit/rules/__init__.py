@@ -8,6 +8,7 @@ from ._loader import (
     layout_files,
     load_rules,
     ruleset_sha256,
+    worklist_files,
 )
 from ._matchers import Matcher, parse_matcher
 
@@ -22,4 +23,5 @@ __all__ = [
     "load_rules",
     "parse_matcher",
     "ruleset_sha256",
+    "worklist_files",
 ]

@@ -4,6 +4,7 @@ Layout (relative to a rules root, by default the repository or the installed pac
 ```
 rules/catalogs/<id>.yaml              issuer catalogs (accepted issuers, codes, stacks)
 rules/layouts/<id>.yaml               payroll export layouts (read by mccredit.handoff)
+rules/worklists/<id>.yaml             licensure work list shapes (read by mccredit.handoff)
 jurisdictions/<state>/jurisdiction.yaml
 jurisdictions/<state>/rules/*.yaml    rule files (sections: awards, caps, stacks, ...)
 jurisdictions/<state>/schedules/*.yaml  salary schedules (districts)
@@ -55,6 +56,7 @@ __all__ = [
     "default_root",
     "layout_files",
     "load_rules",
+    "worklist_files",
     "ruleset_sha256",
 ]
 
@@ -135,6 +137,8 @@ class Jurisdiction:
     salary: Any = None
     # the export layout id its payroll system imports (`payroll.layout`, nearest level wins)
     payroll_layout: str | None = None
+    # the licensure work list shape its state portal asks for (`licensure.worklist`)
+    worklist: str | None = None
     overridden: dict[str, str] = field(default_factory=dict)
     proposal: dict[str, Any] | None = None
     # issuers whose catalog code list is complete (an unknown code is refused)
@@ -428,7 +432,11 @@ def _load_jurisdiction(col: _Collector, jpath: Path, base: Path) -> _Raw | None:
             got=jfile.id,
         )
     if jfile.payroll is not None:
-        _check_layout(col, located, base, jfile.payroll.layout)
+        _check_named(col, located, base, "layouts", ("payroll", "layout"), jfile.payroll.layout)
+    if jfile.licensure is not None:
+        _check_named(
+            col, located, base, "worklists", ("licensure", "worklist"), jfile.licensure.worklist
+        )
     rules: dict[str, list[Any]] = {s: [] for s in SECTIONS}
     where: dict[int, tuple[Located, tuple[str | int, ...]]] = {}
     files = [jpath]
@@ -499,16 +507,30 @@ def layout_files(root: Path) -> dict[str, Path]:
     return {p.stem: p for p in _yaml_files(root / "rules" / "layouts")}
 
 
-def _check_layout(col: _Collector, located: Located, base: Path, layout: str) -> None:
-    known = layout_files(base)
-    if layout not in known:
+def worklist_files(root: Path) -> dict[str, Path]:
+    """The licensure work list shapes under a rules root (`rules/worklists/<id>.yaml`), by id;
+    checked by `mccredit.handoff`."""
+    return {p.stem: p for p in _yaml_files(root / "rules" / "worklists")}
+
+
+def _check_named(
+    col: _Collector,
+    located: Located,
+    base: Path,
+    folder: str,
+    loc: tuple[str, str],
+    name: str,
+) -> None:
+    known = {p.stem for p in _yaml_files(base / "rules" / folder)}
+    if name not in known:
+        what = "payroll export layout" if folder == "layouts" else "licensure work list"
         col.problem(
             located,
-            ("payroll", "layout"),
-            "rule.unknown_layout",
-            "no payroll export layout of that id under rules/layouts/",
-            expected=", ".join(sorted(known)) or "a layout file rules/layouts/<id>.yaml",
-            got=layout,
+            loc,
+            "rule.unknown_layout" if folder == "layouts" else "rule.unknown_worklist",
+            f"no {what} of that id under rules/{folder}/",
+            expected=", ".join(sorted(known)) or f"a file rules/{folder}/<id>.yaml",
+            got=name,
         )
 
 
@@ -564,6 +586,7 @@ def _resolve(
     categories: dict[str, str] = {}
     where: dict[int, tuple[Located, tuple[str | int, ...]]] = {}
     payroll_layout = None
+    worklist = None
     for level in chain:
         units.update(level.jfile.units)
         license_types.extend(t for t in level.jfile.license_types if t not in license_types)
@@ -587,6 +610,8 @@ def _resolve(
             salary = level.jfile.salary
         if level.jfile.payroll is not None:
             payroll_layout = level.jfile.payroll.layout
+        if level.jfile.licensure is not None:
+            worklist = level.jfile.licensure.worklist
     catalog: dict[tuple[str, str], CatalogEntry] = {}
     stacks: dict[str, CatalogStack] = {}
     names: dict[str, str] = {}
@@ -719,6 +744,7 @@ def _resolve(
         sha256=digest.hexdigest(),
         salary=salary,
         payroll_layout=payroll_layout,
+        worklist=worklist,
         overridden=overridden,
     )
 
@@ -751,7 +777,14 @@ def _resolve_src(src: Source, sources: dict[str, SourceRef]) -> Source:
 
 
 def _resolve_source(rule: Any, sources: dict[str, SourceRef]) -> Any:
-    return rule.model_copy(update={"source": _resolve_src(rule.source, sources)})
+    update: dict[str, Any] = {"source": _resolve_src(rule.source, sources)}
+    alts = getattr(rule, "alternatives", None)
+    if alts:
+        update["alternatives"] = [
+            a.model_copy(update={"source": _resolve_src(a.source or rule.source, sources)})
+            for a in alts
+        ]
+    return rule.model_copy(update=update)
 
 
 def _check_refs(
@@ -766,6 +799,41 @@ def _check_refs(
     written, in `check_declared`) units."""
     ids = {r.id for rs in merged.values() for r in rs}
     unit_names = ", ".join(sorted(units or ())) or "(none declared)"
+    alt_ids: set[str] = set()
+    for rules in merged.values():
+        for rule in rules:
+            for alt in getattr(rule, "alternatives", None) or ():
+                if alt.id in ids or alt.id in alt_ids:
+                    _rule_problem(
+                        col,
+                        rule,
+                        "rule.duplicate_id",
+                        f"alternative id {alt.id!r} is already used by a rule or alternative",
+                        got=alt.id,
+                    )
+                alt_ids.add(alt.id)
+                if alt.source is not None and alt.source.ref is not None:
+                    if alt.source.ref not in sources:
+                        _rule_problem(
+                            col,
+                            rule,
+                            "rule.unknown_source",
+                            f"alternative {alt.id!r}: source.ref {alt.source.ref!r} is not a "
+                            f"source of {jid}",
+                            expected=", ".join(sorted(sources)),
+                            got=alt.source.ref,
+                        )
+                if units is not None:
+                    for u in alt.requires:
+                        if u not in units:
+                            _rule_problem(
+                                col,
+                                rule,
+                                "rule.unknown_unit",
+                                f"alternative {alt.id!r}: unit {u!r} is not declared by {jid}",
+                                expected=unit_names,
+                                got=u,
+                            )
     for section, rules in merged.items():
         for rule in rules:
             used: list[str] = []

@@ -32,6 +32,7 @@ from ._paydates import calendar_problem
 
 __all__ = [
     "AdvancementRule",
+    "Alternative",
     "AwardRule",
     "BaseIncreaseRule",
     "CapRule",
@@ -290,6 +291,8 @@ class RequirementRule(_Rule):
     open_categories: list[str] = Field(default_factory=list)
     allocation: Literal["split"] = "split"
     at_risk_days: int = Field(default=365, ge=0)
+    # other ways to renew (e.g. two years of qualifying experience instead of the credit)
+    alternatives: list[Alternative] = Field(default_factory=list)
 
     @field_validator("license", mode="before")
     @classmethod
@@ -312,12 +315,50 @@ class RequirementRule(_Rule):
 
 
 class Conditions(_Model):
-    """Non-credit conditions: years of experience; the last `evaluation_years` evaluations
-    all scored at least `evaluation_min_score`."""
+    """Non-credit conditions, all of which must hold:
+    - `experience_years`: the educator's `experience_years` are at least this;
+    - `cycle_experience_years`: the license's `experience_years` (years of qualifying
+      experience within its validity period) are at least this;
+    - `recommendation`: the educator's `recommendations` include this id (e.g.
+      `director_of_schools`);
+    - `evaluation_min_score`: the last `evaluation_years` evaluations all scored at least it."""
 
     experience_years: Decimal | None = Field(default=None, ge=0)
+    cycle_experience_years: Decimal | None = Field(default=None, ge=0)
+    recommendation: str | None = Field(default=None, min_length=1)
     evaluation_min_score: int | None = Field(default=None, ge=1, le=5)
     evaluation_years: int = Field(default=1, ge=1)
+
+
+class Alternative(_Model):
+    """Another way to meet a requirement or an advancement than its credit (`requires`): met
+    when all of its own `requires` (credit in the same window) and `conditions` hold. Dated by
+    `effective` (the evaluation date, like a rule's); `source` defaults to the rule's."""
+
+    id: RuleId
+    title: str
+    source: Source | None = None
+    effective: Window | None = None
+    requires: dict[UnitId, Decimal] = Field(default_factory=dict)
+    conditions: Conditions = Field(default_factory=Conditions)
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective is None or self.effective.contains(day)
+
+    @model_validator(mode="after")
+    def _something(self) -> Alternative:
+        c = self.conditions
+        if not self.requires and all(
+            v is None
+            for v in (
+                c.experience_years,
+                c.cycle_experience_years,
+                c.recommendation,
+                c.evaluation_min_score,
+            )
+        ):
+            raise ValueError("an alternative needs `requires` or at least one condition")
+        return self
 
 
 class AdvancementRule(_Rule):
@@ -327,6 +368,9 @@ class AdvancementRule(_Rule):
     window: Literal["validity_period", "none"] = "validity_period"
     requires: dict[UnitId, Decimal] = Field(default_factory=dict)
     conditions: Conditions = Field(default_factory=Conditions)
+    # other ways to meet `requires` (e.g. a director's recommendation instead of 30 PDPs);
+    # `conditions` hold on every path
+    alternatives: list[Alternative] = Field(default_factory=list)
 
     @field_validator("from_", mode="before")
     @classmethod
@@ -335,12 +379,44 @@ class AdvancementRule(_Rule):
 
 
 class LaneCredit(_Model):
-    """How a credential earns `salary_credit` toward lanes."""
+    """How a credential earns `salary_credit` toward lanes.
+
+    Contract clauses (issue 10), each optional:
+    - `hours_per_credit: N` ("N hours of non-college work = 1 salary credit"): the measure of
+      the credentials this spec matches is pooled in earned order and every full N of it earns
+      `amount` credit, credited to the credential that completes the N; the rest stays banked
+      toward the next credit (never a fraction of a credit).
+    - `prior_approval: true`: a credential counts only when it carries an `approved` date on or
+      before its `earned` date (the district approved the course before it was taken); else a
+      `prior_approval_missing` warning and nothing toward salary.
+    - `max_per_year: X` (an annual cap, in salary credit): at most X credit from this spec per
+      year, the year starting on `year_start` (MM-DD; default the school year start), by the
+      credential's earned date; the excess is not counted (`salary_credit_capped`).
+    - `expires_after_years: N`: credit not used by a lane move within N years of its earned
+      date leaves the bank: it cannot complete a move qualifying later, and what is left at
+      `as_of` is reported (`salary_credit_expired`), not carried.
+    """
 
     when: CredentialMatcher
     per: Literal["credential", "contact_hours", "semester_credits", "ceus"]
     amount: Dated
     categories: list[str] | None = None
+    hours_per_credit: Decimal | None = Field(default=None, gt=0)
+    prior_approval: bool = False
+    max_per_year: Decimal | None = Field(default=None, gt=0)
+    year_start: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    expires_after_years: int | None = Field(default=None, gt=0, le=50)
+
+    @model_validator(mode="after")
+    def _clauses(self) -> LaneCredit:
+        if self.hours_per_credit is not None and self.per == "credential":
+            raise ValueError(
+                "hours_per_credit pools a measure: use per: contact_hours, semester_credits "
+                "or ceus, not per: credential"
+            )
+        if self.year_start is not None and self.max_per_year is None:
+            raise ValueError("year_start goes with max_per_year (the cap's year)")
+        return self
 
 
 class Deadline(_Model):
@@ -371,6 +447,9 @@ class LaneRule(_Rule):
     earned_after: Literal["placement", "none"] = "none"
     evidence_within_days: int | None = Field(default=None, gt=0)
     deadlines: list[Deadline] = Field(default_factory=list)
+    #: `lateral` (default): the move keeps the step (a mid-year move gains no step);
+    #: `advance`: the move also gains one step, where the schedule has it (issue 10)
+    step_on_move: Literal["lateral", "advance"] = "lateral"
 
 
 class BaseIncreaseRule(_Rule):
@@ -555,6 +634,14 @@ class PayrollSettings(_Model):
     layout: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
 
 
+class LicensureSettings(_Model):
+    """`licensure:` in jurisdiction.yaml: the work list shape (`rules/worklists/<id>.yaml`)
+    the state's licensure portal asks for; `mccredit licensure worklist` and
+    `GET /v1/licensure/worklist` use it. An id with no file is a located load error."""
+
+    worklist: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+
+
 class JurisdictionFile(_Model):
     id: str = Field(pattern=r"^[a-z]{2}-[a-z]{2}(/[a-z0-9\-]+)?$")
     name: str
@@ -574,6 +661,7 @@ class JurisdictionFile(_Model):
     salary: SalarySettings | None = None
     events: EventSettings | None = None
     payroll: PayrollSettings | None = None
+    licensure: LicensureSettings | None = None
 
 
 class ScheduleFile(_Model):

@@ -151,6 +151,9 @@ class _Credit:
     rule: LaneRule
     spec: LaneCredit
     basis: str
+    #: the last day the credit stays in the bank (`expires_after_years`), else None
+    until: dt.date | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _warn(
@@ -356,6 +359,16 @@ def _evaluate_salary(
             return None
         return filed
 
+    # a clause that refuses or caps a credential's salary credit says so once per credential,
+    # however many lane rules weigh it
+    said: set[tuple[str, str | None]] = set()
+
+    def once(w: Warning) -> None:
+        key = (w.code.value, w.credential)
+        if key not in said:
+            said.add(key)
+            warnings.append(w)
+
     # --- lane moves -------------------------------------------------------------------------
     consumed: dict[str, Decimal] = {}
     last_move: dict[str, str] = {}
@@ -377,7 +390,7 @@ def _evaluate_salary(
                     )
                 )
                 continue
-            credits = _credits_for(rule, eligible, sp, counts, consumed, used_ids)
+            credits = _credits_for(rule, eligible, sp, counts, consumed, used_ids, once)
             got = _qualify(rule, credits)
             if got is None:
                 continue
@@ -394,11 +407,24 @@ def _evaluate_salary(
             # (options from the current lane first, then any lane rule that counts it)
             listed: set[str] = set()
             for rule in [*options, *(r for r in sp.lanes if r not in options)]:
-                for c in _credits_for(rule, eligible, sp, counts, consumed, used_ids):
+                for c in _credits_for(rule, eligible, sp, counts, consumed, used_ids, once):
                     cid = c.facts.cred.id
                     if cid in listed:
                         continue
                     listed.add(cid)
+                    if c.until is not None and c.until < as_of:
+                        spec = c.spec
+                        once(
+                            _warn(
+                                WarningCode.SALARY_CREDIT_EXPIRED,
+                                credential=cid,
+                                rule=rule.id,
+                                amount=c.amount,
+                                until=c.until,
+                                years=spec.expires_after_years,
+                            )
+                        )
+                        continue
                     note = (
                         f"left over after {last_move[cid]}; carries to the next lane"
                         if cid in last_move
@@ -538,21 +564,25 @@ def _evaluate_salary(
     )
     last_eff = max(e[1] for e in events)
     price_day = max(last_eff, as_of)  # the rate after every change, in the year it is paid
-    new_step = _step_at(place.step, as_of, price_day, sp, warnings, place.schedule)
     sched_new = sp.schedule_on(price_day, place.schedule)
     base_added = ZERO
     final_lane = lane
     cur_lane = place.lane
     unpriced: list[str] = []
+    gained = 0  # steps gained by lane moves whose rule says `step_on_move: advance`
     for kind, eff, ev in events:
         earlier = ev["sy"] < current  # took effect in an earlier school year
         day = as_of if earlier else eff
         sched = sp.schedule_on(day, place.schedule)
-        step = _step_at(place.step, as_of, day, sp, [], place.schedule)
+        step = _step_at(place.step, as_of, day, sp, [], place.schedule) + gained
         rule = ev["rule"]
         if kind == "lane":
             label = f"lane {ev['from']} → {ev['to']}"
-            extra: dict[str, Any] = {"from_lane": ev["from"], "to_lane": ev["to"]}
+            extra: dict[str, Any] = {
+                "from_lane": ev["from"],
+                "to_lane": ev["to"],
+                "step_on_move": rule.step_on_move,
+            }
         else:
             label = f"base increase for {ev['credential']}"
             extra = {"credential": ev["credential"]}
@@ -580,6 +610,7 @@ def _evaluate_salary(
             )
             if kind == "lane":
                 cur_lane = ev["to"]
+                gained += 1 if rule.step_on_move == "advance" else 0
             # what is known without a price: a change that starts in a later school year adds
             # nothing to this one, and one that starts after `as_of` owes no retro
             changes.append(
@@ -595,10 +626,20 @@ def _evaluate_salary(
             )
             continue
         if kind == "lane":
+            to_step = step
+            if rule.step_on_move == "advance":
+                if step + 1 in sched.steps:
+                    to_step, gained = step + 1, gained + 1
+                else:
+                    warnings.append(
+                        _warn(
+                            WarningCode.TOP_STEP, target=step + 1, schedule=sched.title, step=step
+                        )
+                    )
             old = sched.amount(cur_lane, step)
-            new = sched.amount(ev["to"], step)
+            new = sched.amount(ev["to"], to_step)
             if old is None or new is None:
-                raise _sched_problem(sched, ev["to"], step, ev["to"] not in sched.lanes)
+                raise _sched_problem(sched, ev["to"], to_step, ev["to"] not in sched.lanes)
             delta = new - old
             cur_lane = ev["to"]
         else:
@@ -640,6 +681,17 @@ def _evaluate_salary(
                 **cite(rule),
             }
         )
+    new_step = _step_at(place.step, as_of, price_day, sp, warnings, place.schedule) + gained
+    if sched_new is not None and new_step not in sched_new.steps:
+        warnings.append(
+            _warn(
+                WarningCode.TOP_STEP,
+                target=new_step,
+                schedule=sched_new.title,
+                step=new_step - gained,
+            )
+        )
+        new_step -= gained
     doc.update(
         {
             "new_lane": final_lane,
@@ -716,6 +768,13 @@ def _step_at(
 _EARNED_ID = attrgetter("cred.earned", "cred.id")
 
 
+def _plus_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # Feb 29 in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
 def _credits_for(
     rule: LaneRule,
     eligible: list[Any],
@@ -723,16 +782,26 @@ def _credits_for(
     counts: Any,
     consumed: dict[str, Decimal],
     used_ids: set[str],
+    warn: Any = None,
 ) -> list[_Credit]:
+    """The salary credit each credential still offers `rule`, in filing order.
+
+    A credential is credited by the first credit spec that matches it, with the spec's clauses
+    applied in this order: filed and evidence (`counts`), prior approval, pooled hours
+    (`hours_per_credit`), the annual cap (`max_per_year`), then what earlier moves consumed.
+    The pool and the cap run over every counting credential in (earned, id) order, consumed or
+    not, so each call gives each credential the same credit."""
     out: list[_Credit] = []
     # a spec's matcher never matches a credential of a kind it does not name: skip the call
     specs = [
-        (spec, spec.when.kinds, spec.when.check, sp.lane_rates.get((rule.id, k)))
+        (k, spec, spec.when.kinds, spec.when.check, sp.lane_rates.get((rule.id, k)))
         for k, spec in enumerate(rule.credit)
     ]
+    pools: dict[int, Decimal] = {}
+    capped: dict[tuple[int, dt.date], Decimal] = {}
     for f in sorted(eligible, key=_EARNED_ID):
         get, kind = f.get, f.cred.kind
-        for spec, kinds, check, rate in specs:
+        for k, spec, kinds, check, rate in specs:
             if (kinds is not None and kind not in kinds) or not check(get):
                 continue
             used_ids.add(f.cred.id)
@@ -742,30 +811,97 @@ def _credits_for(
             filed = counts(f, rule, rule.evidence_within_days)
             if filed is None:
                 break
-            amount = measure * rate - consumed.get(f.cred.id, ZERO)
-            if amount > 0:
-                cats = tuple(spec.categories) if spec.categories is not None else f.categories
+            cid = f.cred.id
+            if spec.prior_approval and (f.cred.approved is None or f.cred.approved > f.cred.earned):
+                if warn is not None:
+                    found = (
+                        "no `approved` date"
+                        if f.cred.approved is None
+                        else f"an approval dated {f.cred.approved}, after it was earned "
+                        f"({f.cred.earned})"
+                    )
+                    warn(
+                        _warn(
+                            WarningCode.PRIOR_APPROVAL_MISSING,
+                            credential=cid,
+                            rule=rule.id,
+                            found=found,
+                        )
+                    )
+                break
+            notes: list[str] = []
+            unit = spec.per.replace("_", " ")
+            if spec.hours_per_credit is not None:
+                n = spec.hours_per_credit
+                before = pools.get(k, ZERO)
+                pools[k] = before + measure
+                blocks = int((before + measure) // n) - int(before // n)
+                full = blocks * rate
+                banked = (before + measure) % n
+                basis = (
+                    f"{measure} {unit} pooled ({before % n} banked before): every {n} = "
+                    f"{rate} credit, {blocks} full; {banked} banked toward the next"
+                )
+            else:
+                full = measure * rate
                 basis = (
                     f"1 credential × {rate}"
                     if spec.per == "credential"
-                    else f"{measure} {spec.per.replace('_', ' ')} × {rate}"
+                    else f"{measure} {unit} × {rate}"
                 )
-                out.append(_Credit(f, filed, amount, cats, rule, spec, basis))
+            if spec.max_per_year is not None and full > 0:
+                assert sp.settings is not None
+                year = _cap_year(f.cred.earned, spec.year_start or sp.settings.school_year_start)
+                room = max(ZERO, spec.max_per_year - capped.get((k, year), ZERO))
+                if full > room:
+                    note = (
+                        f"capped: {room} of {full} counted (at most {spec.max_per_year} a year "
+                        f"from {year}; {full - room} over the cap)"
+                    )
+                    notes.append(note)
+                    if warn is not None:
+                        warn(
+                            _warn(
+                                WarningCode.SALARY_CREDIT_CAPPED,
+                                credential=cid,
+                                rule=rule.id,
+                                most=spec.max_per_year,
+                                year=year,
+                                over=full - room,
+                                full=full,
+                            )
+                        )
+                    full = room
+                capped[(k, year)] = capped.get((k, year), ZERO) + full
+            amount = full - consumed.get(cid, ZERO)
+            if amount > 0:
+                cats = tuple(spec.categories) if spec.categories is not None else f.categories
+                until = (
+                    _plus_years(f.cred.earned, spec.expires_after_years)
+                    if spec.expires_after_years is not None
+                    else None
+                )
+                out.append(_Credit(f, filed, amount, cats, rule, spec, basis, until, tuple(notes)))
             break
     out.sort(key=lambda c: (c.filed, c.facts.cred.earned, c.facts.cred.id))
     return out
 
 
+def _cap_year(day: dt.date, start: str) -> dt.date:
+    """The start of the cap year (from `start`, MM-DD) holding `day`."""
+    first = _mmdd(start, day.year)
+    return first if day >= first else _mmdd(start, day.year - 1)
+
+
 def _qualify(
     rule: LaneRule, credits: list[_Credit]
 ) -> tuple[list[_Credit], list[tuple[str, str, Decimal]]] | None:
-    """The earliest-filed prefix of credits that meets the rule, with its category allocation."""
-    total = ZERO
-    for i, c in enumerate(credits):
-        total += c.amount
-        if total < rule.requires:
+    """The earliest-filed prefix of credits that meets the rule, with its category allocation;
+    credit that has left the bank (`until` before the day the prefix completes) is skipped."""
+    for i, last in enumerate(credits):
+        prefix = [c for c in credits[: i + 1] if c.until is None or c.until >= last.filed]
+        if sum((c.amount for c in prefix), ZERO) < rule.requires:
             continue
-        prefix = credits[: i + 1]
         if not rule.category_minimums:
             return prefix, []
         items = [(str(j), x.amount, x.categories) for j, x in enumerate(prefix)]
@@ -821,6 +957,7 @@ def _entry(
         categories=c.categories,
         consumed_by=consumed_by,
     )
+    e.notes.extend(c.notes)
     if note:
         e.notes.append(note)
     return e

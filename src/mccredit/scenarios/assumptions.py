@@ -5,6 +5,9 @@ assumptions: PWCS costing, example values
 from_year: 2025            # first school year costed (the year its start date falls in)
 years: 3                   # years to cost (the contract term)
 effective: "10-01"         # MM-DD within each year where placements are priced
+school_year_start: "07-01" # MM-DD a school year starts (in-year cost of a mid-year proposal)
+contract_days: 195         # days the scale's annual amounts pay for (with a roster's
+                           # `contract_days`: pay × FTE × days ÷ contract_days)
 scale_growth: 0.02         # baseline scale growth per year where no published scale covers it
 steps: automatic           # automatic: +1 step each year (to the schedule's top) | frozen
 accrual:                   # salary credit (graduate semester hours) per educator per year
@@ -117,6 +120,10 @@ class Benefits(_M):
         return fica + (self.medicare_rate + self.retirement_rate + self.other_rate) * salary
 
 
+#: Fields added after the first assumptions files were hashed, with their defaults.
+_LATER: dict[str, Any] = {"school_year_start": "07-01", "contract_days": None}
+
+
 class Assumptions(_M):
     """What a costing assumes; each figure is reproducible from the file's sha256."""
 
@@ -125,6 +132,10 @@ class Assumptions(_M):
     from_year: int = Field(ge=1990, le=2100)
     years: int = Field(default=3, ge=1, le=30)
     effective: str = Field(default="10-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+    school_year_start: str = Field(
+        default="07-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+    )
+    contract_days: int | None = Field(default=None, ge=1, le=366)
     scale_growth: Decimal = Field(default=Decimal(0), ge=-1, le=1)
     steps: Literal["automatic", "frozen"] = "automatic"
     accrual: Accrual = Field(default_factory=Accrual)
@@ -132,7 +143,7 @@ class Assumptions(_M):
     benefits: Benefits = Field(default_factory=Benefits)
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @field_validator("effective")
+    @field_validator("effective", "school_year_start")
     @classmethod
     def _real_day(cls, v: str) -> str:
         month, day = (int(x) for x in v.split("-"))
@@ -148,7 +159,12 @@ class Assumptions(_M):
 
     @property
     def sha256(self) -> str:
+        """Over the canonical JSON of every field; fields added later are left out while
+        they hold their defaults, so an unchanged assumptions file keeps its sha256."""
         raw = self.model_dump(mode="json", by_alias=True)
+        for k, default in _LATER.items():
+            if raw.get(k) == default:
+                del raw[k]
         return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
 
 

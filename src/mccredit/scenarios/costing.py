@@ -17,9 +17,10 @@ proposal and the assumptions by sha256.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,14 @@ from ._proposal import Proposal, apply_proposal, load_proposal, parse_proposal
 from .assumptions import Assumptions
 from .projection import YearProjection, project
 
-__all__ = ["GAIN_BANDS", "cost_scenarios", "csv_tables", "run_costing", "write_outputs"]
+__all__ = [
+    "GAIN_BANDS",
+    "cost_scenarios",
+    "csv_tables",
+    "provisions",
+    "run_costing",
+    "write_outputs",
+]
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -64,7 +72,36 @@ def _band(g: Decimal) -> str:
     return "5000+"
 
 
-def _year_figures(yp: YearProjection, a: Assumptions) -> dict[str, Any]:
+def _sources(yp: YearProjection, prev: YearProjection | None) -> dict[str, str | None]:
+    """Where this year's salary change over last year comes from (None in the first year,
+    the base year): the schedule, steps, lanes (stayers) and turnover (hires − leavers)."""
+    if prev is None:
+        return dict.fromkeys(
+            (
+                "increase_over_prior_year",
+                "from_schedule",
+                "from_steps",
+                "from_lanes",
+                "from_turnover",
+            )
+        )
+    here = {p.key for p in yp.people}
+    stay = [p for p in yp.people if p.stayed]
+    hires = sum((p.salary for p in yp.people if not p.stayed), ZERO)
+    leavers = sum((p.salary for p in prev.people if p.key not in here), ZERO)
+    total = sum((p.salary for p in yp.people), ZERO) - sum((p.salary for p in prev.people), ZERO)
+    return {
+        "increase_over_prior_year": _m(total),
+        "from_schedule": _m(sum((p.from_schedule for p in stay), ZERO)),
+        "from_steps": _m(sum((p.from_step for p in stay), ZERO)),
+        "from_lanes": _m(sum((p.from_lane for p in stay), ZERO)),
+        "from_turnover": _m(hires - leavers),
+    }
+
+
+def _year_figures(
+    yp: YearProjection, a: Assumptions, prev: YearProjection | None = None
+) -> dict[str, Any]:
     fte = sum((p.fte for p in yp.people), ZERO)
     salary = sum((p.salary for p in yp.people), ZERO)
     roll = sum((a.benefits.rolled_up(p.salary) for p in yp.people), ZERO)
@@ -84,6 +121,7 @@ def _year_figures(yp: YearProjection, a: Assumptions) -> dict[str, Any]:
         "lane_moves": sum(1 for p in yp.people if p.lane_from is not None),
         "cost_of_lane_movement": _m(sum((p.lane_move_cost for p in yp.people), ZERO)),
         "new_hires": sum(1 for p in yp.people if p.hired == yp.year),
+        **_sources(yp, prev),
     }
 
 
@@ -118,7 +156,7 @@ def _gains(base: YearProjection, prop: YearProjection) -> dict[str, Any]:
         b = before.get(p.key)
         if b is None:
             continue
-        g = (p.salary - b.salary) * p.fte
+        g = p.salary - b.salary  # salaries are FTE-weighted already
         counts[_band(g)] += 1
         sums[_band(g)] += g
         lane = lanes.setdefault(b.lane, [0, ZERO, 0, 0])
@@ -149,8 +187,234 @@ def _gains(base: YearProjection, prop: YearProjection) -> dict[str, Any]:
     }
 
 
+#: Step bands for the distribution of gains (a stand-in for years of service: the roster
+#: layout carries no service dates, and a step is a year of credited service on most scales).
+STEP_BANDS = ((0, 5), (6, 10), (11, 15), (16, 20), (21, 99))
+LARGEST = 10
+
+
+def _more_gains(base: YearProjection, prop: YearProjection) -> dict[str, Any]:
+    """Deciles of the yearly gain, gains by step band, and the largest gains (by person)."""
+    before = {p.key: p for p in base.people}
+    rows = [(p.salary - before[p.key].salary, p) for p in prop.people if p.key in before]
+    gains = sorted(g for g, _ in rows)
+    deciles = []
+    for k in range(1, 10):
+        if gains:
+            deciles.append({"year": prop.year, "decile": k * 10, "gain": _m(_quantile(gains, k))})
+    bands = []
+    for lo, hi in STEP_BANDS:
+        inside = [g for g, p in rows if lo <= before[p.key].step <= hi]
+        if not inside:
+            continue
+        total = sum(inside, ZERO)
+        bands.append(
+            {
+                "year": prop.year,
+                "steps": f"{lo}-{hi}" if hi < 99 else f"{lo}+",
+                "people": len(inside),
+                "winners": sum(1 for g in inside if g > 0),
+                "losers": sum(1 for g in inside if g < 0),
+                "total_gain": _m(total),
+                "mean_gain": _m(total / len(inside)),
+            }
+        )
+    top = sorted((r for r in rows if r[0] != 0), key=lambda r: (-abs(r[0]), r[1].key))[:LARGEST]
+    largest = [
+        {
+            "year": prop.year,
+            "educator": p.educator,
+            "lane": before[p.key].lane,
+            "step": before[p.key].step,
+            "proposal_lane": p.lane,
+            "gain": _m(g),
+        }
+        for g, p in top
+    ]
+    return {"deciles": deciles, "by_step_band": bands, "largest": largest}
+
+
+def _quantile(xs: list[Decimal], k: int) -> Decimal:
+    """The k-th decile (nearest rank) of sorted `xs`."""
+    i = max(0, -(-len(xs) * k // 10) - 1)
+    return xs[i]
+
+
+def _share(p: Proposal, year: int, a: Assumptions) -> Decimal:
+    """The share of school year `year` (from `school_year_start`) with `p` in force."""
+    mm, dd = (int(x) for x in a.school_year_start.split("-"))
+    start, end = dt.date(year, mm, dd), dt.date(year + 1, mm, dd)
+    on = max(p.effective, start)
+    if on >= end:
+        return ZERO
+    return Decimal((end - on).days) / Decimal((end - start).days)
+
+
 def _diff(a: dict[str, Any], b: dict[str, Any], key: str) -> Decimal:
     return Decimal(a[key]) - Decimal(b[key])
+
+
+def _vs_baseline(
+    p: Proposal,
+    years: list[dict[str, Any]],
+    base_years: list[dict[str, Any]],
+    a: Assumptions,
+) -> list[dict[str, Any]]:
+    """Per year: the difference to the baseline (annualised, and in-year: the share of the
+    school year the proposal is in force), cumulative, and built-in vs new money: the
+    year-over-year increase under the proposal = the baseline's own increase (built in: steps,
+    lanes, schedule growth, turnover under the rules as they are) + the growth of the
+    proposal's difference (new money). The first costed year is the base year: its increase is
+    the proposal's difference over the baseline that year."""
+    out = []
+    cum_s = cum_c = cum_in = ZERO
+    prev_ds = ZERO
+    for k, (b, q) in enumerate(zip(base_years, years, strict=True)):
+        ds, dc = _diff(q, b, "total_salary"), _diff(q, b, "total_compensation")
+        in_year = (ds * _share(p, q["year"], a)).quantize(CENT, ROUND_HALF_UP)
+        cum_s += ds
+        cum_c += dc
+        cum_in += in_year
+        built_in = Decimal(b["increase_over_prior_year"]) if k else ZERO
+        new_money = ds - prev_ds
+        prior = Decimal(years[k - 1]["total_salary"]) if k else Decimal(b["total_salary"])
+        out.append(
+            {
+                "year": q["year"],
+                "salary_difference": _m(ds),
+                "compensation_difference": _m(dc),
+                "cumulative_salary_difference": _m(cum_s),
+                "cumulative_compensation_difference": _m(cum_c),
+                "cost_of_1pct_difference": _m(_diff(q, b, "cost_of_1pct")),
+                "cost_of_lane_movement_difference": _m(_diff(q, b, "cost_of_lane_movement")),
+                "in_force_share": str(_share(p, q["year"], a).quantize(Decimal("0.0001"))),
+                "in_year_difference": _m(in_year),
+                "cumulative_in_year_difference": _m(cum_in),
+                "built_in": _m(built_in),
+                "new_money": _m(new_money),
+                "increase_over_prior_year": _m(built_in + new_money),
+                "increase_pct": str(
+                    ((built_in + new_money) / prior * 100).quantize(Decimal("0.01"))
+                )
+                if prior
+                else "0.00",
+            }
+        )
+        prev_ds = ds
+    return out
+
+
+def provisions(p: Proposal) -> list[tuple[str, dict[str, Any]]]:
+    """A proposal's provisions in stacking order, each (label, the overlay fields it adds):
+    its salary scales (together: one provision), then each added rule, each `set`, each
+    `remove`. Applying the first k together is the proposal's first k provisions."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    if p.schedules:
+        titles = ", ".join(str(s.get("title", s.get("schedule", "?"))) for s in p.schedules)
+        out.append((f"scales: {titles}", {"schedules": list(p.schedules)}))
+    for section, items in p.add.items():
+        for item in items:
+            out.append((f"add {section}: {item.get('id', '?')}", {"add": {section: [item]}}))
+    for op in p.set:
+        out.append(
+            (
+                f"set {op.rule} {op.path} = {op.value}",
+                {"set": [op.model_dump(mode="json")]},
+            )
+        )
+    for rid in p.remove:
+        out.append((f"remove {rid}", {"remove": [rid]}))
+    return out
+
+
+def _first(p: Proposal, parts: list[tuple[str, dict[str, Any]]], k: int) -> Proposal:
+    raw: dict[str, Any] = {
+        "proposal": f"{p.name} (provisions 1-{k})",
+        "jurisdiction": p.jurisdiction,
+        "effective": p.effective.isoformat(),
+        "schedules": [],
+        "add": {},
+        "set": [],
+        "remove": [],
+    }
+    for _, piece in parts[:k]:
+        raw["schedules"] += piece.get("schedules", [])
+        raw["set"] += piece.get("set", [])
+        raw["remove"] += piece.get("remove", [])
+        for section, items in piece.get("add", {}).items():
+            raw["add"].setdefault(section, []).extend(items)
+    return parse_proposal(raw)
+
+
+Run = Callable[[Jurisdiction], tuple[list[YearProjection], list[dict[str, Any]]]]
+
+
+def _stacking(
+    j: Jurisdiction,
+    p: Proposal,
+    years: list[dict[str, Any]],
+    base_years: list[dict[str, Any]],
+    run: Run,
+) -> dict[str, Any]:
+    """Per-provision stacking: provision k costs (first k provisions) − (first k−1), so the
+    parts add up to the proposal's total in every year. A first-k overlay that cannot be
+    applied on its own (a provision that needs a later one) is reported, not guessed."""
+    parts = provisions(p)
+    rows: list[dict[str, Any]] = []
+    prev = base_years
+    for k, (label, _) in enumerate(parts, 1):
+        if k == len(parts):
+            cur = years
+        else:
+            try:
+                cur = run(apply_proposal(j, _first(p, parts, k)))[1]
+            except InputError as e:
+                return {
+                    "provisions": [name for name, _ in parts],
+                    "parts": [],
+                    "unavailable": f"provisions 1-{k} cannot be costed without the rest: "
+                    + "; ".join(x.message for x in e.problems[:3]),
+                }
+        for a, b in zip(prev, cur, strict=True):
+            rows.append(
+                {
+                    "provision": k,
+                    "name": label,
+                    "year": b["year"],
+                    "salary_difference": _m(_diff(b, a, "total_salary")),
+                    "compensation_difference": _m(_diff(b, a, "total_compensation")),
+                }
+            )
+        prev = cur
+    return {"provisions": [name for name, _ in parts], "parts": rows, "unavailable": None}
+
+
+def _compare(
+    p: Proposal, py: list[dict[str, Any]], q: Proposal, qy: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Proposal `q` against the earlier-listed proposal `p` (q − p), year by year and over
+    the term."""
+    rows = []
+    cum_s = cum_c = ZERO
+    for a, b in zip(py, qy, strict=True):
+        ds, dc = _diff(b, a, "total_salary"), _diff(b, a, "total_compensation")
+        cum_s += ds
+        cum_c += dc
+        rows.append(
+            {
+                "year": a["year"],
+                "salary_difference": _m(ds),
+                "compensation_difference": _m(dc),
+                "cumulative_salary_difference": _m(cum_s),
+                "cumulative_compensation_difference": _m(cum_c),
+            }
+        )
+    return {
+        "proposal": q.summary(),
+        "against": p.summary(),
+        "years": rows,
+        "contract_term": {"salary_difference": _m(cum_s), "compensation_difference": _m(cum_c)},
+    }
 
 
 def cost_scenarios(
@@ -158,8 +422,11 @@ def cost_scenarios(
     educators: Sequence[Educator],
     proposals: Iterable[Proposal | dict[str, Any]],
     assumptions: Assumptions,
+    *,
+    weights: Mapping[str, Decimal] | None = None,
 ) -> dict[str, Any]:
-    """Cost every proposal against the baseline of `j` for `educators` (see module doc)."""
+    """Cost every proposal against the baseline of `j` for `educators` (see module doc);
+    `weights` (by educator id) are FTE × contract days ÷ the scale's days (default 1)."""
     eds = [e for e in educators if e.jurisdiction == j.id]
     if not any(e.salary is not None for e in eds):
         raise InputError(
@@ -174,11 +441,14 @@ def cost_scenarios(
     still = assumptions.model_copy(
         update={"attrition": assumptions.attrition.model_copy(update={"rate": Decimal(0)})}
     )
+    w = dict(weights or {})
 
     def run(jur: Jurisdiction) -> tuple[list[YearProjection], list[dict[str, Any]]]:
-        proj = project(jur, eds, assumptions)
-        years = [_year_figures(y, assumptions) for y in proj]
-        kept = proj if assumptions.attrition.rate == 0 else project(jur, eds, still)
+        proj = project(jur, eds, assumptions, weights=w)
+        years = [
+            _year_figures(y, assumptions, proj[i - 1] if i else None) for i, y in enumerate(proj)
+        ]
+        kept = proj if assumptions.attrition.rate == 0 else project(jur, eds, still, weights=w)
         for y, k in zip(years, kept, strict=True):
             without = sum((p.salary for p in k.people), ZERO)
             y["total_salary_without_breakage"] = _m(without)
@@ -204,28 +474,15 @@ def cost_scenarios(
             else _scattergram(base[0]),
         },
         "proposals": [],
+        "comparisons": [],
     }
+    costed: list[tuple[Proposal, list[dict[str, Any]]]] = []
     for raw in proposals:
         p = parse_proposal(raw)
         proj, years = run(apply_proposal(j, p))
-        cum_s = cum_c = ZERO
-        vs = []
-        for b, q in zip(base_years, years, strict=True):
-            ds, dc = _diff(q, b, "total_salary"), _diff(q, b, "total_compensation")
-            cum_s += ds
-            cum_c += dc
-            vs.append(
-                {
-                    "year": q["year"],
-                    "salary_difference": _m(ds),
-                    "compensation_difference": _m(dc),
-                    "cumulative_salary_difference": _m(cum_s),
-                    "cumulative_compensation_difference": _m(cum_c),
-                    "cost_of_1pct_difference": _m(_diff(q, b, "cost_of_1pct")),
-                    "cost_of_lane_movement_difference": _m(_diff(q, b, "cost_of_lane_movement")),
-                }
-            )
-        gains = [_gains(b, q) for b, q in zip(base, proj, strict=True)]
+        vs = _vs_baseline(p, years, base_years, assumptions)
+        gains = [_gains(b, q) | _more_gains(b, q) for b, q in zip(base, proj, strict=True)]
+        costed.append((p, years))
         doc["proposals"].append(
             {
                 "proposal": p.summary(),
@@ -236,18 +493,24 @@ def cost_scenarios(
                     "total_compensation": _m(
                         sum((Decimal(y["total_compensation"]) for y in years), ZERO)
                     ),
-                    "salary_difference": _m(cum_s),
-                    "compensation_difference": _m(cum_c),
+                    "salary_difference": vs[-1]["cumulative_salary_difference"],
+                    "compensation_difference": vs[-1]["cumulative_compensation_difference"],
+                    "in_year_salary_difference": vs[-1]["cumulative_in_year_difference"],
                 },
                 "scattergram": _scattergram(proj[0]) + _scattergram(proj[-1])
                 if len(proj) > 1
                 else _scattergram(proj[0]),
                 "gains": {
-                    "bands": [r for g in gains for r in g["bands"]],
-                    "by_lane": [r for g in gains for r in g["by_lane"]],
+                    k: [r for g in gains for r in g[k]]
+                    for k in ("bands", "by_lane", "deciles", "by_step_band")
                 },
+                "largest_gains": [r for g in gains for r in g["largest"]],
+                "stacking": _stacking(j, p, years, base_years, run),
             }
         )
+    for i, (p, py) in enumerate(costed):
+        for q, qy in costed[i + 1 :]:
+            doc["comparisons"].append(_compare(p, py, q, qy))
     return doc
 
 
@@ -263,9 +526,11 @@ def _csv_text(rows: list[dict[str, Any]], ids: dict[str, str]) -> str:
 
 def csv_tables(doc: dict[str, Any]) -> dict[str, str]:
     """The CSV tables of a costing document, by name (`years`, `scattergram`, and with
-    proposals `vs_baseline`, `gains_bands`, `gains_by_lane`): one row per scenario and year
-    (and cell, band or lane), each naming the ruleset, scenario (with its sha256) and the
-    assumptions' sha256. A suppressed figure (`suppress_small_groups`) is an empty cell."""
+    proposals `vs_baseline`, `stacking`, `gains_bands`, `gains_by_lane`,
+    `gains_by_step_band`, `gains_deciles`, `largest_gains` (not in the union view), with two
+    or more `vs_proposals`): one row per scenario and year (and cell, band, lane, provision),
+    each naming the ruleset, scenario (with its sha256) and the assumptions' sha256. A
+    suppressed figure (`suppress_small_groups`) is an empty cell."""
     common = {
         "ruleset": doc["ruleset"]["id"],
         "ruleset_sha256": doc["ruleset"]["sha256"],
@@ -278,22 +543,46 @@ def csv_tables(doc: dict[str, Any]) -> dict[str, str]:
         "years": [],
         "scattergram": [],
         "vs_baseline": [],
+        "vs_proposals": [],
+        "stacking": [],
         "gains_bands": [],
         "gains_by_lane": [],
+        "gains_by_step_band": [],
+        "gains_deciles": [],
+        "largest_gains": [],
     }
     for name, sha, s in scenarios:
         tag = {"scenario": name, "scenario_sha256": sha}
         tables["years"] += [{**tag, **y} for y in s["years"]]
         tables["scattergram"] += [{**tag, **c} for c in s["scattergram"]]
         tables["vs_baseline"] += [{**tag, **v} for v in s.get("vs_baseline", [])]
+        if "stacking" in s:
+            tables["stacking"] += [{**tag, **r} for r in s["stacking"]["parts"]]
         if "gains" in s:
-            tables["gains_bands"] += [{**tag, **g} for g in s["gains"]["bands"]]
-            tables["gains_by_lane"] += [{**tag, **g} for g in s["gains"]["by_lane"]]
-    return {
-        t: _csv_text(rows, common)
-        for t, rows in tables.items()
-        if t in ("years", "scattergram") or doc["proposals"]
-    }
+            g = s["gains"]
+            tables["gains_bands"] += [{**tag, **r} for r in g["bands"]]
+            tables["gains_by_lane"] += [{**tag, **r} for r in g["by_lane"]]
+            tables["gains_by_step_band"] += [{**tag, **r} for r in g.get("by_step_band", [])]
+            tables["gains_deciles"] += [{**tag, **r} for r in g.get("deciles", [])]
+        if "largest_gains" in s:
+            tables["largest_gains"] += [{**tag, **r} for r in s["largest_gains"]]
+    for c in doc.get("comparisons", []):
+        tag = {
+            "scenario": c["proposal"]["name"],
+            "scenario_sha256": c["proposal"]["sha256"],
+            "against": c["against"]["name"],
+            "against_sha256": c["against"]["sha256"],
+        }
+        tables["vs_proposals"] += [{**tag, **r} for r in c["years"]]
+    keep = {"years", "scattergram"}
+    if doc["proposals"]:
+        keep |= {"vs_baseline", "stacking", "gains_bands", "gains_by_lane"}
+        keep |= {"gains_by_step_band", "gains_deciles"}
+        if any("largest_gains" in p for p in doc["proposals"]):
+            keep.add("largest_gains")
+    if doc.get("comparisons"):
+        keep.add("vs_proposals")
+    return {t: _csv_text(rows, common) for t, rows in tables.items() if t in keep}
 
 
 def write_outputs(doc: dict[str, Any], out: Path) -> list[Path]:
@@ -320,12 +609,13 @@ def run_costing(
     and assumptions; cost; write the outputs into `out`. Every bad input is one `InputError`
     naming each file:line:col."""
     from .assumptions import load_assumptions
-    from .roster import load_roster
+    from .roster import load_costing_roster
 
     problems: list[Problem] = []
     a: Assumptions | None = None
     props: list[Proposal] = []
     eds: list[Educator] = []
+    weights: dict[str, Decimal] = {}
     try:
         a = load_assumptions(assumptions)
     except InputError as e:
@@ -336,11 +626,28 @@ def run_costing(
         except InputError as e:
             problems.extend(e.problems)
     try:
-        eds = load_roster(roster, known_issuers=rules.issuer_aliases())
+        eds, fte, days = load_costing_roster(roster, known_issuers=rules.issuer_aliases())
     except InputError as e:
         problems.extend(e.problems)
     if problems or a is None:
         raise InputError(problems)
+    if days and a.contract_days is None:
+        raise InputError(
+            [
+                Problem(
+                    type="scenario.contract_days",
+                    message=f"{assumptions}: the roster gives contract_days for {len(days)} "
+                    "educator(s): state the days the scale pays for (contract_days) in the "
+                    "assumptions",
+                    path=str(assumptions),
+                    loc=("assumptions", "contract_days"),
+                )
+            ]
+        )
+    for eid in set(fte) | set(days):
+        weights[eid] = fte.get(eid, Decimal(1)) * (
+            Decimal(days[eid]) / Decimal(a.contract_days or 1) if eid in days else Decimal(1)
+        )
     wanted = {p.jurisdiction for p in props if p.jurisdiction} or {e.jurisdiction for e in eds}
     if len(wanted) != 1:
         raise InputError(
@@ -354,6 +661,6 @@ def run_costing(
             ]
         )
     j = rules.get(wanted.pop())
-    doc = cost_scenarios(j, eds, props, a)
+    doc = cost_scenarios(j, eds, props, a, weights=weights)
     doc["files"] = [str(p.name) for p in write_outputs(doc, out)]
     return doc

@@ -8,10 +8,13 @@ has its figures blanked (`null` in JSON, an empty CSV cell) and is marked `suppr
 
 - scattergram cells (`fte`, `cost`, `average`), per scenario and year;
 - gain bands (`people`, `total_gain`), per proposal and year;
-- gains by lane (`people`, `winners`, `losers`, `total_gain`, `mean_gain`), per proposal
-  and year; a lane with enough people but fewer than `minimum` winners (or losers) keeps its
-  head count and blanks the winners (losers) and the gain figures, which would otherwise be
-  those few people's own gains.
+- gains by lane and by step band (`people`, `winners`, `losers`, `total_gain`,
+  `mean_gain`), per proposal and year; a lane with enough people but fewer than `minimum`
+  winners (or losers) keeps its head count and blanks the winners (losers) and the gain
+  figures, which would otherwise be those few people's own gains;
+- deciles of gain: each is one person's gain (nearest rank), so they are dropped for a year
+  with fewer than 10 × `minimum` people (then every decile spans at least `minimum`);
+- the largest gains (one row per person) are never in the union view.
 
 Complementary suppression: where a group (one scenario's cells in one year, one proposal's
 bands or lanes in one year) has exactly one suppressed row, the next smallest non-empty row
@@ -92,10 +95,18 @@ def suppress_small_groups(doc: dict[str, Any], minimum: int) -> dict[str, Any]:
         _suppress(s["scattergram"], "fte", ("fte", "cost", "average"), minimum, lambda r: r["year"])
         gains = s.get("gains")
         if gains:
+            people: dict[int, int] = {}
+            for band in gains["bands"]:
+                people[band["year"]] = people.get(band["year"], 0) + int(band["people"])
             _suppress(
                 gains["bands"], "people", ("people", "total_gain"), minimum, lambda r: r["year"]
             )
             _lanes(gains["by_lane"], minimum)
+            _lanes(gains.get("by_step_band", []), minimum)
+            if "deciles" in gains:
+                gains["deciles"] = [
+                    d for d in gains["deciles"] if people.get(d["year"], 0) >= 10 * minimum
+                ]
         for k in [k for k in s if k.startswith("largest_")]:
             del s[k]  # rows about one person each: never in the union view
     out["suppression"] = {"minimum": minimum, "rule": RULE.format(n=minimum, m=minimum - 1)}

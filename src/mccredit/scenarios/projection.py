@@ -19,7 +19,10 @@ differences between scenarios come only from the rules and scales. Each year:
    lanes a year (the district's salary settings). Degree lanes (`per: credential`) are not
    projected: nobody is assumed to earn a degree.
    The roster's history: `semester_credits` of the educator's `graduate_course` credentials
-   filed after the placement's `since` date (all of them when it has none) start the pool.
+   filed (`submitted`, else `earned`) after the placement's `since` date (all of them when it
+   has none) join the pool in the year whose pricing day they were filed by, as the engine
+   counts only credit filed on or before its `as_of` (a roster can hold credentials filed
+   after the first costed day).
 4. **Pricing** on the year's scale at `effective` (MM-DD) in the year: the scale in force that
    day under the scenario's rules (a proposal's own scale wins, as in evaluation); where none
    is in force, the latest earlier scale grown by `scale_growth` per year since it took effect
@@ -28,13 +31,21 @@ differences between scenarios come only from the rules and scales. Each year:
    Growth compounds year by year, each year's cells rounded to the cent as a published scale
    is, so a proposal carrying exactly the baseline's grown scale for a year costs 0 in every
    later year too.
+5. **FTE weighting**: a person's salary is the cell × their weight (`weights`, by educator
+   id: FTE × contract days ÷ the scale's days, from the roster; 1 when not given), rounded to
+   the cent; a replacement takes the leaver's weight.
+6. **Where the change comes from** (from the second year on), for each person who stayed:
+   `from_schedule` (last year's cell repriced on this year's scale), `from_step` (the step
+   gained, in last year's lane) and `from_lane` (the rest: the lane move), weighted as the
+   salary is; they add up exactly to the person's salary change (`from_lane` takes the
+   cents of rounding). New hires' pay and leavers' last pay are the turnover.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -118,6 +129,10 @@ class _State:
     rate: Decimal
     schedule: str = "teachers"
     hired: int | None = None
+    weight: Decimal = Decimal(1)
+    last_pay: Decimal | None = None  # last year's cell (unweighted)
+    last_salary: Decimal | None = None  # last year's salary (weighted)
+    filed: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # history not yet pooled
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,10 @@ class PersonYear:
     lane_from: str | None  # the lane moved from this year, if any
     lane_move_cost: Decimal
     hired: int | None
+    from_schedule: Decimal = ZERO  # this year's change for a stayer, in three parts
+    from_step: Decimal = ZERO
+    from_lane: Decimal = ZERO
+    stayed: bool = False  # here last year too (the parts above apply)
 
 
 @dataclass
@@ -147,10 +166,11 @@ def _draw(seed: int, year: int, key: str) -> float:
     return int.from_bytes(h[:8], "big") / 2**64
 
 
-def _history(ed: Educator, a: Assumptions) -> tuple[Decimal, Decimal]:
-    """(credit pool at the start, the educator's own yearly rate) from the roster's history."""
+def _history(ed: Educator, a: Assumptions) -> tuple[list[tuple[dt.date, Decimal]], Decimal]:
+    """(the credit that joins the pool, by filing date; the educator's own yearly rate) from
+    the roster's history."""
     since = ed.salary.since if ed.salary else None
-    pool = ZERO
+    filed_credit: list[tuple[dt.date, Decimal]] = []
     recent = ZERO
     first = dt.date(a.from_year - a.accrual.history_years, 1, 1)
     for c in ed.credentials:
@@ -158,22 +178,31 @@ def _history(ed: Educator, a: Assumptions) -> tuple[Decimal, Decimal]:
             continue
         filed = c.submitted or c.earned
         if since is None or filed > since:
-            pool += c.semester_credits
+            filed_credit.append((filed, c.semester_credits))
         if c.earned >= first:
             recent += c.semester_credits
-    return pool, recent / a.accrual.history_years
+    return sorted(filed_credit), recent / a.accrual.history_years
 
 
-def _start(educators: Sequence[Educator], a: Assumptions) -> list[_State]:
+def _start(
+    educators: Sequence[Educator], a: Assumptions, weights: Mapping[str, Decimal]
+) -> list[_State]:
     out = []
     for ed in educators:
         if ed.salary is None:
             continue
-        pool, own = _history(ed, a)
+        filed, own = _history(ed, a)
         lane = ed.salary.lane
         rate = own if a.accrual.source == "history" else a.accrual.rate(lane)
-        out.append(_State(ed.id, ed.id, lane, ed.salary.step, pool, rate, ed.salary.schedule))
+        st = _State(ed.id, ed.id, lane, ed.salary.step, ZERO, rate, ed.salary.schedule)
+        st.filed = filed
+        st.weight = weights.get(ed.id, Decimal(1))
+        out.append(st)
     return out
+
+
+def _w(x: Decimal, weight: Decimal) -> Decimal:
+    return x if weight == 1 else (x * weight).quantize(CENT, ROUND_HALF_UP)
 
 
 def _hour_lanes(j: Jurisdiction, day: dt.date) -> tuple[dict[str, list[LaneRule]], int]:
@@ -202,9 +231,15 @@ def _lane_moves(lanes: tuple[dict[str, list[LaneRule]], int], st: _State) -> str
     return moved_from
 
 
-def project(j: Jurisdiction, educators: Sequence[Educator], a: Assumptions) -> list[YearProjection]:
+def project(
+    j: Jurisdiction,
+    educators: Sequence[Educator],
+    a: Assumptions,
+    *,
+    weights: Mapping[str, Decimal] | None = None,
+) -> list[YearProjection]:
     """Project and price `educators` of `j` over the assumptions' years (see module doc)."""
-    states = _start(educators, a)
+    states = _start(educators, a, weights or {})
     mm, dd = (int(x) for x in a.effective.split("-"))
     out: list[YearProjection] = []
     for t, year in enumerate(a.year_list):
@@ -226,28 +261,31 @@ def project(j: Jurisdiction, educators: Sequence[Educator], a: Assumptions) -> l
                 elif a.attrition.replace:
                     sc = scale(st.schedule)
                     lane = a.attrition.replace_lane or sc.lanes[0]
-                    nxt.append(
-                        _State(
-                            f"{st.key}>{year}",
-                            f"new:{st.key}>{year}",
-                            lane,
-                            a.attrition.replace_step,
-                            ZERO,
-                            a.accrual.rate(lane),
-                            st.schedule,
-                            year,
-                        )
+                    new = _State(
+                        f"{st.key}>{year}",
+                        f"new:{st.key}>{year}",
+                        lane,
+                        a.attrition.replace_step,
+                        ZERO,
+                        a.accrual.rate(lane),
+                        st.schedule,
+                        year,
                     )
+                    new.weight = st.weight
+                    nxt.append(new)
             states = nxt
         lanes = _hour_lanes(j, day)
         yp = YearProjection(year, day, scale("teachers") if states else _empty())
         for st in states:
             sc = scale(st.schedule)
             new_hire = st.hired == year
+            prev_lane, prev_step = st.lane, st.step
             if t > 0 and not new_hire:
                 if a.steps == "automatic" and sc.amount(st.lane, st.step + 1) is not None:
                     st.step += 1
                 st.pool += st.rate
+            while st.filed and st.filed[0][0] <= day:
+                st.pool += st.filed.pop(0)[1]
             before = st.lane
             moved = _lane_moves(lanes, st)
             pay = sc.amount(st.lane, st.step)
@@ -264,18 +302,37 @@ def project(j: Jurisdiction, educators: Sequence[Educator], a: Assumptions) -> l
                 )
             up = sc.amount(st.lane, st.step + 1)
             old = sc.amount(before, st.step) if moved else None
+            w = st.weight
+            salary = _w(pay, w)
+            stayed = t > 0 and not new_hire and st.last_pay is not None
+            parts = (ZERO, ZERO, ZERO)
+            if stayed and st.last_pay is not None and st.last_salary is not None:
+                repriced = sc.amount(prev_lane, prev_step)
+                repriced = repriced if repriced is not None else st.last_pay
+                stepped = sc.amount(prev_lane, st.step)
+                stepped = stepped if stepped is not None else repriced
+                from_schedule = _w(repriced, w) - st.last_salary
+                from_step = _w(stepped, w) - _w(repriced, w)
+                parts = (
+                    from_schedule,
+                    from_step,
+                    salary - st.last_salary - from_schedule - from_step,
+                )
+            st.last_pay, st.last_salary = pay, salary
             yp.people.append(
                 PersonYear(
                     st.key,
                     st.educator,
                     st.lane,
                     st.step,
-                    Decimal(1),
-                    pay,
-                    (up - pay) if up is not None else ZERO,
+                    w,
+                    salary,
+                    _w(up - pay, w) if up is not None else ZERO,
                     moved,
-                    (pay - old) if old is not None else ZERO,
+                    _w(pay - old, w) if old is not None else ZERO,
                     st.hired,
+                    *parts,
+                    stayed=stayed,
                 )
             )
         out.append(yp)

@@ -4,12 +4,15 @@ From a batch roster folder (`educators` and `credentials` tables, CSV or Parquet
 reads what the projection needs: each educator's id, jurisdiction and salary placement
 (`salary_schedule`, `salary_lane`, `salary_step`, `salary_since`; the educator's first row) and
 the credentials' `kind`, `earned`, `submitted` and `semester_credits` (the roster's history of
-graduate hours). A row that is not a valid educator is an `InputError` naming file and row.
+graduate hours), and where given the costing columns `fte` (0 < fte ≤ 1) and `contract_days`
+(1–366) of the educators table. A row that is not a valid educator (or a bad FTE or days
+value) is an `InputError` naming file, row and column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +24,7 @@ from ..io.educator import Educator, load_educator
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["educator_files", "is_batch_roster", "load_roster"]
+__all__ = ["educator_files", "is_batch_roster", "load_costing_roster", "load_roster"]
 
 _EDU = ("educator_id", "jurisdiction", "salary_schedule", "salary_lane", "salary_step")
 _CRED = ("educator_id", "credential_id", "kind", "earned", "submitted", "semester_credits")
@@ -65,7 +68,8 @@ def _read(f: Path, cols: Sequence[str]) -> pl.DataFrame:
     missing = [
         c
         for c in cols
-        if c not in df.columns and c not in ("submitted", "salary_since", "salary_schedule")
+        if c not in df.columns
+        and c not in ("submitted", "salary_since", "salary_schedule", "fte", "contract_days")
     ]
     if missing:
         raise InputError(
@@ -84,9 +88,43 @@ def _str(v: Any) -> str | None:
     return None if v is None or v == "" else str(v)
 
 
-def _batch(folder: Path) -> list[Educator]:
+Weights = tuple[dict[str, Decimal], dict[str, int]]
+
+
+def _weights(ef: Path, r: dict[str, Any], eid: str, w: Weights, problems: list[Problem]) -> None:
+    for col, lo, hi in (
+        ("fte", Decimal(0), Decimal(1)),
+        ("contract_days", Decimal(1), Decimal(366)),
+    ):
+        raw = _str(r.get(col))
+        if raw is None:
+            continue
+        try:
+            v = Decimal(raw)
+            ok = v.is_finite() and (lo < v <= hi if col == "fte" else lo <= v <= hi)
+            ok = ok and (col == "fte" or v == v.to_integral_value())
+        except ArithmeticError:
+            ok = False
+        if not ok:
+            want = "a number > 0 and ≤ 1" if col == "fte" else "a whole number of days, 1-366"
+            problems.append(
+                Problem(
+                    type="roster.invalid",
+                    message=f"educator {eid}: {col} {raw!r} is not {want}",
+                    path=str(ef),
+                    line=int(r["_row"]),
+                    loc=("educators", eid, col),
+                )
+            )
+        elif col == "fte":
+            w[0][eid] = v
+        else:
+            w[1][eid] = int(v)
+
+
+def _batch(folder: Path, w: Weights) -> list[Educator]:
     ef, cf = _table(folder, "educators"), _table(folder, "credentials")
-    edu = _read(ef, (*_EDU, "salary_since"))
+    edu = _read(ef, (*_EDU, "salary_since", "fte", "contract_days"))
     cred = _read(cf, _CRED)
     creds: dict[str, list[dict[str, Any]]] = {}
     for r in cred.iter_rows(named=True):
@@ -110,6 +148,7 @@ def _batch(folder: Path) -> list[Educator]:
                 if _str(r.get(f"salary_{k}")) is not None:
                     d["salary"][k] = _str(r[f"salary_{k}"])
         d["credentials"] = creds.get(eid, [])
+        _weights(ef, r, eid, w, problems)
         try:
             out.append(Educator.model_validate(d))
         except ValidationError as e:
@@ -134,13 +173,22 @@ def load_roster(
     paths: Sequence[Path], *, known_issuers: dict[str, tuple[str, ...]] | None = None
 ) -> list[Educator]:
     """Educators from batch roster folders and/or educator files (each problem reported)."""
+    return load_costing_roster(paths, known_issuers=known_issuers)[0]
+
+
+def load_costing_roster(
+    paths: Sequence[Path], *, known_issuers: dict[str, tuple[str, ...]] | None = None
+) -> tuple[list[Educator], dict[str, Decimal], dict[str, int]]:
+    """`load_roster`, plus each educator's `fte` and `contract_days` where the batch roster's
+    educators table gives them (by educator id)."""
+    w: Weights = ({}, {})
     out: list[Educator] = []
     problems: list[Problem] = []
     files: list[Path] = []
     for p in paths:
         if is_batch_roster(p):
             try:
-                out.extend(_batch(p))
+                out.extend(_batch(p, w))
             except InputError as e:
                 problems.extend(e.problems)
         else:
@@ -152,4 +200,4 @@ def load_roster(
             problems.extend(e.problems)
     if problems:
         raise InputError(problems)
-    return out
+    return out, w[0], w[1]

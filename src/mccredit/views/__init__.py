@@ -2,5 +2,6 @@
 (named `views` so the package never shadows the `mccredit.explain` function)."""
 
 from ._text import annual_change, render_text
+from ._trace import render_trace
 
-__all__ = ["annual_change", "render_text"]
+__all__ = ["annual_change", "render_text", "render_trace"]

@@ -70,6 +70,7 @@ def test_advancement_counts_only_inside_the_practitioner_license(rules) -> None:
         ws("before", "2019-12-31", 20),
         ws("in", "2020-06-01", 25),
         licenses=[{"type": "practitioner", "issued": "2020-01-01", "expires": "2023-12-31"}],
+        experience_years=3,  # Policy 5.502 p.14: three years of experience on every path
     )
     (a,) = mccredit.evaluate(ed, as_of="2022-01-01", rules=rules)["advancement"]
     assert (a["tier"], a["from"], a["eligible"]) == ("professional", "practitioner", False)
