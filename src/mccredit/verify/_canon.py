@@ -8,11 +8,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import rfc8785
-from pyld import jsonld  # type: ignore[import-untyped]
-from pyld.canon import URDNA2015  # type: ignore[import-untyped]
 
 from ..errors import CredentialCheckError
 from ._contexts import ContextLoader, context_urls
@@ -21,22 +20,31 @@ __all__ = ["DEFAULT_BUDGET", "jcs", "rdfc"]
 
 DEFAULT_BUDGET = 2_000
 # pyld resolves a relative IRI against this base when the document has none: a type that
-# expands under it is one no context defines
-_BASE: str = jsonld.DEFAULT_BASE_IRI
+# expands under it is one no context defines. (= pyld's `jsonld.DEFAULT_BASE_IRI`; written out
+# so that importing mccredit does not import pyld and requests: a test checks they agree.)
+_BASE = "http://example.org/base/"
 
 
-class _Budgeted(URDNA2015):  # type: ignore[misc]
-    def __init__(self, budget: int) -> None:
-        super().__init__()
-        self._left = budget
+@functools.cache
+def _budgeted() -> type[Any]:
+    """URDNA2015 with a budget on its n-degree hashing (pyld loads on first use only)."""
+    from pyld.canon import URDNA2015  # type: ignore[import-untyped]
 
-    def hash_n_degree_quads(self, id_: Any, issuer: Any) -> Any:
-        self._left -= 1
-        if self._left < 0:
-            raise CredentialCheckError(
-                "canonicalization_budget", "canonicalization exceeded its budget (crafted graph?)"
-            )
-        return super().hash_n_degree_quads(id_, issuer)
+    class _Budgeted(URDNA2015):  # type: ignore[misc]
+        def __init__(self, budget: int) -> None:
+            super().__init__()
+            self._left = budget
+
+        def hash_n_degree_quads(self, id_: Any, issuer: Any) -> Any:
+            self._left -= 1
+            if self._left < 0:
+                raise CredentialCheckError(
+                    "canonicalization_budget",
+                    "canonicalization exceeded its budget (crafted graph?)",
+                )
+            return super().hash_n_degree_quads(id_, issuer)
+
+    return _Budgeted
 
 
 def _relative_types(node: Any, out: list[str]) -> None:
@@ -55,6 +63,8 @@ def _relative_types(node: Any, out: list[str]) -> None:
 
 def rdfc(doc: dict[str, Any], loader: ContextLoader, *, budget: int = DEFAULT_BUDGET) -> str:
     """The canonical N-Quads of a JSON-LD document (RDFC-1.0 / URDNA2015)."""
+    from pyld import jsonld  # type: ignore[import-untyped]
+
     for url in context_urls(doc):
         if not loader.knows(url):
             raise CredentialCheckError(
@@ -83,7 +93,7 @@ def rdfc(doc: dict[str, Any], loader: ContextLoader, *, budget: int = DEFAULT_BU
         dataset = proc.to_rdf(expanded, {**options, "produceGeneralizedRdf": False})
     except jsonld.JsonLdError as e:
         raise CredentialCheckError("malformed_jsonld", f"JSON-LD to RDF failed: {e}") from None
-    out: str = _Budgeted(budget).main(dataset, {"format": "application/n-quads"})
+    out: str = _budgeted()(budget).main(dataset, {"format": "application/n-quads"})
     return out
 
 
