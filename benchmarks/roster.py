@@ -228,6 +228,22 @@ def generate(
         )
         dup = cred[np.sort(groups[4]).tolist()]
         cred = pl.concat([cred, dup]).sort("educator_id", maintain_order=True)
+    # schools last, from their own stream, so every other column is what this seed always gave
+    srng = np.random.default_rng(seed + 7919)
+    n_schools = max(2, min(12, n // 40))
+    school_of = srng.integers(0, n_schools, n)
+    if "educator_id" in edu.columns and edu.height:
+        idx = {e: i for i, e in enumerate(ids)}
+        edu = edu.with_columns(
+            pl.Series(
+                "school",
+                [
+                    f"School {school_of[idx[e]] + 1:02d}" if e in idx else None
+                    for e in edu["educator_id"].to_list()
+                ],
+                dtype=pl.String,
+            )
+        )
     out.mkdir(parents=True, exist_ok=True)
     for name, df in (("educators", edu), ("credentials", cred), ("evaluations", evals)):
         for old in out.glob(f"{name}.*"):

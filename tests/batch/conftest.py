@@ -12,6 +12,7 @@ import pytest
 
 import mccredit
 from mccredit.batch._chunk import ChunkOut, process_chunk
+from mccredit.batch._columns import TABLES
 from mccredit.batch._compile import ColumnarPlan, compile_columnar
 from mccredit.batch._roster import Chunk
 from mccredit.evaluation import plan_for
@@ -39,39 +40,10 @@ def frame(rows: list[dict[str, Any]], columns: list[str]) -> pl.DataFrame:
     )
 
 
-EDU_COLS = [
-    "educator_id",
-    "jurisdiction",
-    "role",
-    "grade_band",
-    "experience_years",
-    "recommendations",
-    "salary_lane",
-    "salary_step",
-    "salary_since",
-    "salary_schedule",
-    "license_type",
-    "license_tier",
-    "license_id",
-    "license_issued",
-    "license_expires",
-    "license_experience_years",
-]
-CRED_COLS = [
-    "educator_id",
-    "credential_id",
-    "kind",
-    "issuer",
-    "code",
-    "earned",
-    "submitted",
-    "categories",
-    "contact_hours",
-    "semester_credits",
-    "ceus",
-    "audited",
-]
-EVAL_COLS = ["educator_id", "year", "score"]
+# the roster's own column lists (batch/_columns.py), so a column added there is tested here
+EDU_COLS = [c.name for c in TABLES["educators"]]
+CRED_COLS = [c.name for c in TABLES["credentials"]]
+EVAL_COLS = [c.name for c in TABLES["evaluations"]]
 
 
 def chunk_of(

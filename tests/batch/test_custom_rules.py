@@ -261,3 +261,76 @@ def test_renewals_choose_by_the_cycle_end_on_both_paths(tmp_path: Path) -> None:
     }
     ends = {row["educator_id"]: str(row["cycle_end"]) for row in v.results.to_pylist()}
     assert ends["C"] == "2028-12-31" and ends["D"] == "2026-06-30"
+
+
+ALTERNATIVES = RULES.replace(
+    """    license: professional
+    requires: {pdp: 60, ceu: "2.5"}
+""",
+    """    license: professional
+    requires: {pdp: 60, ceu: "2.5"}
+    alternatives:
+      - id: zz.renew.all.hours
+        title: or 3 hours and one year within the license
+        requires: {hr: 3}
+        conditions: {cycle_experience_years: 1}
+      - id: zz.renew.all.veteran
+        title: or twelve years and a recommendation
+        effective: {from: 2020-01-01}
+        conditions: {experience_years: 12, recommendation: director_of_schools}
+      - id: zz.renew.all.later
+        title: not yet in force
+        effective: {from: 2030-01-01}
+        conditions: {experience_years: 0}
+advancement:
+  - id: zz.adv.master
+    title: master with 20 points and 3 years, or a recommendation, or good evaluations
+    source: {ref: test}
+    tier: master
+    from: professional
+    requires: {pdp: 20}
+    conditions: {experience_years: 3}
+    alternatives:
+      - id: zz.adv.master.recommended
+        title: recommended
+        conditions: {recommendation: director_of_schools, cycle_experience_years: 2}
+""",
+)
+
+
+@pytest.mark.parametrize("with_evaluations", [False, True])
+def test_generated_rosters_agree_on_alternatives(tmp_path: Path, with_evaluations: bool) -> None:
+    """Alternatives the columns test (credit, experience, recommendation) and, with an
+    evaluation-score alternative, those handed to the engine, agree with it."""
+    rules = ALTERNATIVES
+    if with_evaluations:
+        rules += """\
+      - id: zz.adv.master.rated
+        title: or two good evaluations
+        conditions: {evaluation_min_score: 4, evaluation_years: 2}
+"""
+    folder = tmp_path / "jurisdictions" / "us-zz"
+    (folder / "rules").mkdir(parents=True)
+    (tmp_path / "rules" / "catalogs").mkdir(parents=True)
+    (folder / "jurisdiction.yaml").write_text(
+        JURISDICTION.replace(
+            "license_types: [professional]", "license_types: [professional, master]"
+        )
+    )
+    (folder / "rules" / "all.yaml").write_text(rules)
+    zz = mccredit.load_rules(tmp_path)
+    cp = compiled(zz, "us-zz")
+    assert cp.reason is None
+    assert (cp.advancement[0]["alternatives"] is None) is with_evaluations
+
+    @settings(
+        max_examples=25,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(roster(zz.get("us-zz")))
+    def check(data: Any) -> None:
+        v, r = both(cp, chunk_of(*data))
+        assert_same(v, r)
+
+    check()

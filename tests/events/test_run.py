@@ -160,7 +160,8 @@ def test_kill_9_inside_a_batch_then_run_again_writes_every_event_once(
 
 def test_one_run_at_a_time(db, rules) -> None:
     with events_lock(db), pytest.raises(EventsBusyError):
-        run(db, rules, "2025-01-01")
+        with events_lock(db, wait_seconds=0.001):
+            pass
     assert run(db, rules, "2025-01-01").finished  # released with the holder
 
 
@@ -191,3 +192,15 @@ def test_cli_events_run_json(db, url, rules, tmp_path) -> None:
     assert body["finished"] is True and body["educators"] == 1
     bad = CliRunner().invoke(app, ["events", "run", "--today", "2025-13-01", "--url", url])
     assert bad.exit_code == 2 and "--today" in bad.stderr
+
+
+@pytest.mark.parametrize("engine_name", ["plain", "durable"])
+def test_both_engines_write_the_same_outbox(db, rules, tmp_path, engine_name) -> None:
+    from mccredit.events import durable_available
+
+    if engine_name == "durable" and not durable_available():
+        pytest.skip("durable_rules is not installed")
+    _population(db, rules)
+    r = run(db, rules, "2025-01-01", batch_size=3, engine_name=engine_name)
+    assert r.finished
+    assert outbox(db) == _reference(rules, tmp_path)

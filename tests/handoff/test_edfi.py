@@ -127,9 +127,10 @@ def csv_roster(tmp_path: Path) -> Path:
     folder = tmp_path / "csv"
     folder.mkdir()
     (folder / "educators.csv").write_text(
-        "educator_id,name,jurisdiction,license_type,license_id,license_issued,license_expires\n"
-        "S-1,Ann Lee,us-tn,professional,TN-100,2021-09-01,2027-08-31\n"
-        "S-2,Bo Ray,us-tn,practitioner,TN-200,2023-08-01,2026-07-31\n"
+        "educator_id,name,jurisdiction,school,license_type,license_id,license_issued,"
+        "license_expires\n"
+        "S-1,Ann Lee,us-tn,255901001,professional,TN-100,2021-09-01,2027-08-31\n"
+        "S-2,Bo Ray,us-tn,255901044,practitioner,TN-200,2023-08-01,2026-07-31\n"
     )
     rows = [
         f"{s},{cid},{kind},{issuer or ''},{code or ''},{earned},{hours or ''}"

@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from badge_support import bake_png, bake_svg
 
 from mccredit.errors import InputError
 from mccredit.io.badge_files import read_badge, read_badge_file
 from mccredit.verify import MAX_BYTES
-
-from .conftest import bake_png, bake_svg
 
 ONE = Path(__file__).resolve().parents[1] / "fixtures" / "credentials" / "1edtech"
 IMAGE = (ONE / "ob20" / "assets" / "robotics-badge.png").read_bytes()

@@ -8,13 +8,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from badge_support import OTHER_KEY, sign
 
 import mccredit
 from mccredit.evaluation import evaluate_plan, plan_for
 from mccredit.evaluation._pipeline import compile_evaluation_plan
 from mccredit.verify import TrustRegistry
-
-from .conftest import OTHER_KEY, sign
 
 OB3: dict[str, Any] = {
     "@context": [

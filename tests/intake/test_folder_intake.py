@@ -5,14 +5,13 @@ and everything else is reported with its reason."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
+from badge_support import bake_png, bake_svg, dp_badge, dp_registry
 
 import mccredit
 from mccredit.io.badge_files import read_badge_paths
@@ -20,37 +19,9 @@ from mccredit.io.badges import intake_badges
 from mccredit.io.educator import Educator
 from mccredit.verify import TrustRegistry, load_registry
 
-from .conftest import bake_png, bake_svg, dp_registry, sign
-
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "credentials"
 ONE = FIXTURES / "1edtech"
 AS_OF = dt.date(2026, 6, 30)
-
-DP_BADGE: dict[str, Any] = {
-    "@context": [
-        "https://www.w3.org/ns/credentials/v2",
-        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-    ],
-    "type": ["VerifiableCredential", "OpenBadgeCredential"],
-    "issuer": {"id": "https://digitalpromise.org", "type": ["Profile"], "name": "Digital Promise"},
-    "credentialSubject": {
-        "type": ["AchievementSubject"],
-        "achievement": {
-            "type": ["Achievement"],
-            "achievementType": "MicroCredential",
-            "criteria": {"narrative": "Submit evidence of practice"},
-        },
-    },
-}
-
-
-def dp_badge(n: int, code: str, name: str, day: str) -> dict[str, Any]:
-    doc = copy.deepcopy(DP_BADGE)
-    doc["id"] = f"urn:uuid:6a1f0000-0000-4000-8000-{n:012d}"
-    doc["validFrom"] = f"{day}T00:00:00Z"
-    ach = doc["credentialSubject"]["achievement"]
-    ach.update({"id": f"https://digitalpromise.org/mc/{code}", "humanCode": code, "name": name})
-    return sign(doc)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ ALL = {
     "webhook",
     "webhook_delivery",
     "scenario_run",
+    "badge_document",
 }
 EVENTS = {"event_run", "event_state", "webhook", "webhook_delivery"}
 PAYROLL = {"payroll_change", "payroll_transition", "payroll_export"}
@@ -40,20 +41,27 @@ def test_upgrade_from_empty_downgrade_one_upgrade_again(engine: Engine) -> None:
     assert state.current == head_revision() and not state.pending
     assert tables(engine) == ALL
     state = downgrade(engine)
+    assert state.pending and state.current == "0006_scenario_runs"
+    assert tables(engine) == ALL - {"badge_document"}
+    assert "badge_sha256" not in {c["name"] for c in sa.inspect(engine).get_columns("credential")}
+    state = downgrade(engine)
     assert state.pending and state.current == "0005_events"
-    assert tables(engine) == ALL - {"scenario_run"}
+    assert tables(engine) == ALL - {"scenario_run", "badge_document"}
     state = downgrade(engine, "0004_no_overwrite")
     assert state.pending and state.current == "0004_no_overwrite"
-    assert tables(engine) == ALL - EVENTS - {"scenario_run"}
+    assert tables(engine) == ALL - EVENTS - {"scenario_run", "badge_document"}
     assert "acknowledged_by" not in {c["name"] for c in sa.inspect(engine).get_columns("outbox")}
     state = downgrade(engine, "0003_outbox")
-    assert tables(engine) == ALL - EVENTS - {"scenario_run"}  # 0004 only adds triggers
+    assert tables(engine) == ALL - EVENTS - {
+        "scenario_run",
+        "badge_document",
+    }  # 0004 only adds triggers
     state = downgrade(engine, "0002_payroll")
     assert state.pending and state.current == "0002_payroll"
-    assert tables(engine) == ALL - EVENTS - {"outbox", "scenario_run"}
+    assert tables(engine) == ALL - EVENTS - {"outbox", "scenario_run", "badge_document"}
     state = downgrade(engine, "0001_initial")
     assert state.pending and state.current == "0001_initial"
-    assert tables(engine) == ALL - EVENTS - PAYROLL - {"outbox", "scenario_run"}
+    assert tables(engine) == ALL - EVENTS - PAYROLL - {"outbox", "scenario_run", "badge_document"}
     state = upgrade(engine)
     assert not state.pending
     assert tables(engine) == ALL

@@ -21,7 +21,9 @@ scalars = (
     st.none()
     | st.booleans()
     | st.integers(-(10**12), 10**12)
-    | st.decimals(allow_nan=False, allow_infinity=False, places=3).map(
+    # written as JSON numbers with a fraction and no exponent (json.dumps of a float below
+    # 1e16): see test_an_exponent_without_a_fraction_is_a_number_in_json for the other kind
+    | st.decimals(min_value=-(10**12), max_value=10**12, places=3).map(
         lambda d: d if d != d.to_integral_value() else d + Decimal("0.5")
     )
     | st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
@@ -80,3 +82,13 @@ def test_depth_is_measured_outside_strings() -> None:
     assert not json_too_deep(b'{"a": "' + b"[" * 500 + b'"}')
     assert json_too_deep(b"[" * 65 + b"]" * 65)
     assert not json_too_deep(b"[" * 64 + b"]" * 64)
+
+
+def test_an_exponent_without_a_fraction_is_a_number_in_json() -> None:
+    """`1e+16` is a JSON number; PyYAML (YAML 1.1) reads it as text. A JSON file is read as
+    JSON, so the fast path is right where the two differ."""
+    assert load_located('{"a": 1e+16, "b": 2.5E-3}', path="f.json").data == {
+        "a": Decimal("1e+16"),
+        "b": Decimal("0.0025"),
+    }
+    assert _load_yaml('{"a": 1e+16}', path="f.json").data == {"a": "1e+16"}

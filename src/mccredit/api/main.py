@@ -31,6 +31,7 @@ from .deps import ApiSettings, Evaluator, KeyCache
 from .problems import PROBLEM_JSON, ProblemDetails, install_handlers
 from .routes import (
     audit,
+    badges,
     educators,
     evaluate,
     evaluations,
@@ -40,6 +41,7 @@ from .routes import (
     notifications,
     payroll,
     scenarios,
+    workforce,
 )
 
 __all__ = ["create_app"]
@@ -217,9 +219,11 @@ def create_app(
         evaluate,
         scenarios,
         educators,
+        badges,
         evaluations,
         payroll,
         licensure,
+        workforce,
         audit,
     ):
         app.include_router(module.router, prefix="/v1")

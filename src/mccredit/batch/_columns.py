@@ -64,6 +64,7 @@ EDUCATOR_COLUMNS: tuple[Column, ...] = (
     Column("name", "text"),
     Column("role", "role", doc="teacher or administrator"),
     Column("grade_band", "text"),
+    Column("school", "text", doc="the school the educator is assigned to (workforce view)"),
     Column("experience_years", "years", doc="decimal 0..80"),
     Column(
         "recommendations",

@@ -309,6 +309,38 @@ def _specific(req: Any) -> int:
     return n + (req.cycles is not None) + (getattr(req, "renewals", None) is not None)
 
 
+def _alternative_specs(cp: ColumnarPlan, plan: Plan, rule: Any) -> list[dict[str, Any]] | None:
+    """A rule's alternatives in force, as scaled integers the columnar path can test
+    (`_vector._alternatives_met`); None when one of them cannot be (an evaluation score
+    condition, an amount finer than its unit): the engine then decides."""
+    out: list[dict[str, Any]] = []
+    for alt in getattr(rule, "alternatives", ()):
+        if not alt.in_force(plan.as_of):
+            continue
+        c = alt.conditions
+        if c.evaluation_min_score is not None:
+            return None
+        need: dict[str, int] = {}
+        for u, a in alt.requires.items():
+            v = cp.rounding[u].exact(a) if u in cp.rounding else None
+            if v is None:
+                return None
+            need[u] = v
+        out.append(
+            {
+                "need": need,
+                "experience": None
+                if c.experience_years is None
+                else math.ceil(_frac(c.experience_years) * SCALE),
+                "cycle_experience": None
+                if c.cycle_experience_years is None
+                else math.ceil(_frac(c.cycle_experience_years) * SCALE),
+                "recommendation": c.recommendation,
+            }
+        )
+    return out
+
+
 def _minimums(cp: ColumnarPlan, plan: Plan, req: Any) -> dict[str, int] | None:
     """A requirement's category minimums as scaled integers, when the columnar path can
     prove them met (see `_vector`); None leaves the allocation to the engine."""
@@ -376,10 +408,9 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
                     "categories": bool(req.categories),
                     "minimums": _minimums(cp, plan, req),
                     "specific": _specific(req),
-                    # another way to renew: the engine decides when the credit falls short
-                    "alternatives": any(
-                        a.in_force(plan.as_of) for a in getattr(req, "alternatives", ())
-                    ),
+                    # other ways to renew, tested in columns (None: the engine decides
+                    # where the credit falls short)
+                    "alternatives": _alternative_specs(cp, plan, req),
                 }
             )
         for i, adv in enumerate(plan.advancement):
@@ -401,10 +432,8 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
                     "experience": None if exp is None else math.ceil(_frac(exp) * SCALE),
                     "cycle_experience": None if cexp is None else math.ceil(_frac(cexp) * SCALE),
                     "recommendation": getattr(cond, "recommendation", None),
-                    # another way than the credit: the engine decides when the credit falls short
-                    "alternatives": any(
-                        a.in_force(plan.as_of) for a in getattr(adv, "alternatives", ())
-                    ),
+                    # other ways than the credit (None: the engine decides where it falls short)
+                    "alternatives": _alternative_specs(cp, plan, adv),
                 }
             )
         for cap in plan.caps:

@@ -82,7 +82,7 @@ def educators_from_rows(
                 "jurisdiction": r["jurisdiction"] or jurisdiction,
                 "licenses": [],
             }
-            for k in ("name", "role", "grade_band"):
+            for k in ("name", "role", "grade_band", "school"):
                 if r[k] is not None:
                     d[k] = r[k]
             if r["experience_years"] is not None:

@@ -335,6 +335,26 @@ def _with_renewals(lic: pl.DataFrame, cp: ColumnarPlan, as_of: dt.date) -> pl.Da
     return lic
 
 
+def _alternatives_met(specs: list[dict[str, Any]], got: dict[str, pl.Expr]) -> pl.Expr:
+    """Whether any alternative holds: its credit (`got`: scaled amounts per unit in the
+    window) and its conditions on the row's educator and license columns."""
+    any_met: pl.Expr = pl.lit(False)
+    for spec in specs:
+        ok: pl.Expr = pl.lit(True)
+        for u, need in spec["need"].items():
+            ok = ok & (got[u] >= need) if u in got else pl.lit(False)
+        if spec["experience"] is not None:
+            ok = ok & (pl.col("experience_years").fill_null(-1) >= spec["experience"])
+        if spec["cycle_experience"] is not None:
+            ok = ok & (pl.col("license_experience_years").fill_null(-1) >= spec["cycle_experience"])
+        if spec["recommendation"] is not None:
+            ok = ok & pl.col("recommendations").list.contains(
+                pl.lit(spec["recommendation"])
+            ).fill_null(False)
+        any_met = any_met | ok
+    return any_met
+
+
 def _empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
@@ -719,6 +739,17 @@ def evaluate_vector(
         [pl.col(f"remaining_{u}").fill_null(0) == 0 for u in units],
         pl.lit(True),
     )
+    # another way to renew (`alternatives`) completes the license when the credit does not
+    alt_met: pl.Expr = pl.lit(False)
+    for r in cp.requirements:
+        if r["alternatives"]:
+            in_window = {u: pl.col(f"_e_{u}").fill_null(0) for u in units}
+            alt_met = (
+                pl.when(pl.col("_req") == r["index"])
+                .then(_alternatives_met(r["alternatives"], in_window))
+                .otherwise(alt_met)
+            )
+    complete = complete | alt_met.fill_null(False)
     risk: pl.Expr = pl.lit(None, pl.Int64)
     for r in cp.requirements:
         risk = (
@@ -740,9 +771,14 @@ def evaluate_vector(
         .otherwise(pl.lit("on_track"))
     )
     rule_ids = {r["index"]: r["rule"].id for r in cp.requirements}
-    # a requirement with another way to renew (`alternatives`): where the credit falls short,
-    # the engine decides (its conditions, e.g. qualifying experience, and `satisfied_by`)
-    alt_reqs = [r["index"] for r in cp.requirements if r["alternatives"]]
+    # alternatives the columns cannot test (an evaluation score): where the credit falls
+    # short, the engine decides
+    alt_reqs = [
+        r["index"]
+        for r in cp.requirements
+        if r["alternatives"] is None
+        and any(a.in_force(as_of) for a in getattr(r["rule"], "alternatives", ()))
+    ]
     if alt_reqs:
         hand_back(
             lic.filter(pl.col("_req").is_in(alt_reqs) & ~complete).get_column("educator_id"),
@@ -892,8 +928,10 @@ def _advancement(
         )
         if not h.height:
             continue
-        ok: pl.Expr = pl.lit(True)
-        if a["need"]:
+        credit: pl.Expr = pl.lit(True)
+        specs = a["alternatives"] or []
+        wanted = set(a["need"]) | {u for sp in specs for u in sp["need"]}
+        if wanted:
             got = (
                 pos.join(h.select("educator_id", "_as", "_ae"), on="educator_id")
                 .filter(
@@ -903,12 +941,19 @@ def _advancement(
                 .group_by("educator_id", "unit")
                 .agg(pl.col("amount").sum())
             )
-            for u, need in a["need"].items():
+            for u in sorted(wanted):
                 gu = got.filter(pl.col("unit") == u).select(
                     "educator_id", pl.col("amount").alias(f"_got_{u}")
                 )
                 h = h.join(gu, on="educator_id", how="left")
-                ok = ok & (pl.col(f"_got_{u}").fill_null(0) >= need)
+            for u, need in a["need"].items():
+                credit = credit & (pl.col(f"_got_{u}").fill_null(0) >= need)
+        # an alternative stands in for the credit; the conditions below hold on every path
+        if specs:
+            credit = credit | _alternatives_met(
+                specs, {u: pl.col(f"_got_{u}").fill_null(0) for u in wanted}
+            )
+        ok: pl.Expr = credit
         if a["experience"] is not None:
             ok = ok & (pl.col("experience_years").fill_null(-1) >= a["experience"])
         if a["cycle_experience"] is not None:
@@ -935,7 +980,9 @@ def _advancement(
             pl.lit(adv.tier).alias("tier"),
             ok.alias("eligible"),
         )
-        if a["alternatives"]:
+        if a["alternatives"] is None and any(
+            alt.in_force(cp.plan.as_of) for alt in getattr(adv, "alternatives", ())
+        ):
             back.append(part.filter(~pl.col("eligible")).get_column("educator_id"))
         parts.append(part)
     ids = pl.concat(back) if back else pl.Series("educator_id", [], dtype=pl.String)

@@ -3,8 +3,9 @@
 One module per command group, each importing downward only and adding its commands with
 `register(app)`: `rules` (validate, evaluate, explain, test, schema, demo), `salary`,
 `scenario`, `batch`, `store` (db, keys), `payroll` (export, show, layouts), `licensure`
-(worklist), `edfi` (check, pd), `serve`, `events`. The heavy stacks (SQLAlchemy, FastAPI,
-polars) load inside the command functions, so `mccredit --help` starts fast.
+(worklist), `edfi` (check, pd), `workforce`, `serve`, `events`, `badges` (verify, ingest). The
+heavy stacks (SQLAlchemy, FastAPI, polars) load inside the command functions, so `mccredit
+--help` starts fast.
 
 Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
 rules (each problem on its own line as `file:line:col: type: message (field, expected, got)`).
@@ -17,7 +18,20 @@ from typing import Annotated
 import typer
 
 from ..errors import UnknownJurisdictionError
-from . import batch, edfi, events, licensure, payroll, rules, salary, scenario, serve, store
+from . import (
+    badges,
+    batch,
+    edfi,
+    events,
+    licensure,
+    payroll,
+    rules,
+    salary,
+    scenario,
+    serve,
+    store,
+    workforce,
+)
 from ._common import (
     AsOf,
     JurisdictionOpt,
@@ -103,6 +117,8 @@ for _group in (
     payroll,
     licensure,
     edfi,
+    workforce,
+    badges,
 ):
     _group.register(app)
 

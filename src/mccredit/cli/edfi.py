@@ -10,8 +10,6 @@ written).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +17,7 @@ import typer
 
 from ..errors import MccreditError
 from ._common import AsOf, RulesOpt, err, fail, find_root, get_rules, out
+from ._files import write_files
 
 __all__ = ["register"]
 
@@ -74,21 +73,11 @@ def pd(
         "professionalDevelopmentEvents.jsonl": jsonl(events),
         "professionalDevelopmentEventAttendances.jsonl": jsonl(atts),
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmps = []
     try:
-        for name, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-            tmps.append((Path(tmp), out_dir / name))
+        write_files(out_dir, files)
     except OSError as e:
-        for t, _ in tmps:
-            t.unlink(missing_ok=True)
         err.print(f"error: cannot write to {out_dir}: {e}; nothing written")
         raise typer.Exit(2) from None
-    for t, target in tmps:
-        os.replace(t, target)
     err.print(
         f"{len(atts)} attendance(s) of {len(events)} event(s) for {len(read.educators)} "
         f"educator(s) → {out_dir}"

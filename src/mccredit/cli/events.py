@@ -56,6 +56,13 @@ def events_run(
         int,
         typer.Option("--max-attempts", min=1, max=100, help="Failed attempts before dead."),
     ] = 6,
+    engine_name: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="durable (durable_rules), plain, or auto: durable_rules where installed.",
+        ),
+    ] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
     rules: RulesOpt = None,
     url: UrlOpt = None,
@@ -80,9 +87,13 @@ def events_run(
             max_batches=max_batches,
             deliver=deliver,
             policy=DeliveryPolicy(max_attempts=max_attempts),
+            engine_name=engine_name,
         )
     except MccreditError as e:
         raise fail(e) from None
+    except (RuntimeError, ValueError) as e:  # an unknown or uninstalled --engine
+        err.print(f"error: --engine: {e}")
+        raise typer.Exit(2) from None
     finally:
         engine.dispose()
     if as_json:

@@ -12,9 +12,7 @@ first, renamed once all are written.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -23,29 +21,13 @@ from rich.table import Table
 
 from ..errors import MccreditError
 from ._common import AsOf, RulesOpt, err, fail, find_root, get_rules, out
+from ._files import write_files
 
 __all__ = ["register"]
 
 licensure_app = typer.Typer(
     name="licensure", help="Licensure office hand-offs: the work list.", no_args_is_help=True
 )
-
-
-def _write_all(folder: Path, files: dict[str, str]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    tmps: list[tuple[Path, Path]] = []
-    try:
-        for name, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-            tmps.append((Path(tmp), folder / name))
-    except BaseException:
-        for done, _ in tmps:
-            done.unlink(missing_ok=True)
-        raise
-    for done, target in tmps:
-        os.replace(done, target)
 
 
 @licensure_app.command("worklist")
@@ -102,7 +84,7 @@ def worklist(
             files[f"{section}.csv"] = to_csv(data[section], cols)
         files["worklist.json"] = text
         try:
-            _write_all(out_dir, files)
+            write_files(out_dir, files)
         except OSError as e:
             err.print(f"error: cannot write the work list to {out_dir}: {e}; nothing written")
             raise typer.Exit(2) from None

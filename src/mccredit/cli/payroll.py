@@ -15,7 +15,6 @@ import datetime as dt
 import getpass
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,6 +23,7 @@ from rich.table import Table
 
 from ..errors import MccreditError
 from ._common import RulesOpt, err, fail, find_root, get_rules, out
+from ._files import temp_file
 
 if TYPE_CHECKING:
     from ..handoff import Delivery
@@ -69,16 +69,7 @@ OutOpt = Annotated[
 
 def _write_atomically(path: Path, data: bytes) -> Path:
     """A temporary file beside `path` holding `data`, flushed to disk; the caller renames it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+    return temp_file(path, data)
 
 
 def _stdout(data: bytes) -> None:

@@ -143,7 +143,8 @@ def _verification_gate(facts: Facts, plan: Plan) -> Warning | None:
     v = cred.verification
     if v is None:
         return None
-    if v.status not in j.credited_verification:
+    refusal = j.verification_refusal(v.status, v.registry_entry)
+    if refusal == "status":
         why = "; ".join(f"{r.code}: {r.message}" for r in v.reasons) or v.status
         return _warn(
             WarningCode.VERIFICATION_NOT_CREDITED,
@@ -153,14 +154,13 @@ def _verification_gate(facts: Facts, plan: Plan) -> Warning | None:
             jurisdiction=j.id,
             credited=" or ".join(sorted(j.credited_verification)),
         )
-    trusted = j.trusted_registry
-    if v.status == "verified" and trusted is not None and v.registry_entry not in trusted:
+    if refusal == "registry":
         return _warn(
             WarningCode.REGISTRY_ENTRY_NOT_TRUSTED,
             credential=cred.id,
             entry=v.registry_entry,
             jurisdiction=j.id,
-            trusted=", ".join(sorted(trusted)),
+            trusted=", ".join(sorted(j.trusted_registry or ())),
         )
     return None
 

@@ -1,11 +1,13 @@
 """The account behind every figure (issue 10): what `mccredit explain` prints and what
 `mccredit explain --json` gives under `trace`.
 
-Built from the same run as the evaluation document (the engine's ledger entries and the
+The typed form is `mccredit.result._trace.Trace` (what `build_trace` returns). Built from
+the same run as the evaluation document (the engine's ledger entries and the
 accounts its renewal and advancement steps fill), never recomputed, so the account and the
 figures cannot disagree. It lists:
 
-- `credentials`: every credential of the input, with each amount that counted toward a figure
+- `credentials`: every credential of the input (then every award standing for none: a
+  completed stack, an evaluation year), with each amount that counted toward a figure
   and each that did not, with a stable `reason` and the detail:
   `outside_window` (credited on a date outside the renewal's cycle), `capped` (a cap cut it, by
   how much), `not_accepted` (issuer or catalog refused it), `not_verified`, `duplicate`,
@@ -34,6 +36,7 @@ from typing import Any
 from ..engine._plan import Plan
 from ..io.educator import Educator
 from ..ledger import LedgerEntry
+from ..result._trace import Trace
 
 __all__ = ["REASONS", "build_trace"]
 
@@ -96,7 +99,8 @@ def build_trace(
     renewal_accounts: list[dict[str, Any]],
     advancement_accounts: list[dict[str, Any]],
     salary_claimed: set[str],
-) -> dict[str, Any]:
+) -> Trace:
+    """The account of one run (see the module docstring), as the typed `Trace`."""
     show = plan.show
     as_of = plan.as_of
     counted: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -289,7 +293,9 @@ def build_trace(
             reason = "already_in_placement"
             detail = f"filed {filed}, on or before the placement's date ({since})"
         else:
-            continue
+            # e.g. hours pooled toward a whole credit (`hours_per_credit`) not yet reached
+            reason = "banked"
+            detail = "matched a salary rule but earned no whole salary credit yet"
         missed[cred.id].append(
             {
                 "figure": "salary",
@@ -312,6 +318,21 @@ def build_trace(
                 "not_counted": missed.get(cred.id, []),
             }
         )
+    # awards that stand for no single input credential (a completed stack, an evaluation year)
+    known = {c.id for c in ed.credentials}
+    for e in ledger:
+        if e.credential in known:
+            continue
+        known.add(e.credential)
+        credentials.append(
+            {
+                "credential": e.credential,
+                "kind": e.kind,
+                "earned": e.date.isoformat(),
+                "counted": counted.get(e.credential, []),
+                "not_counted": missed.get(e.credential, []),
+            }
+        )
 
     advancement = []
     for a, acc in zip(doc["advancement"], advancement_accounts, strict=True):
@@ -331,13 +352,15 @@ def build_trace(
             }
         )
 
-    return {
-        "credentials": credentials,
-        "renewal": renewals,
-        "advancement": advancement,
-        "salary": salary_lines,
-        "notes": _notes(plan, doc, ledger),
-    }
+    return Trace.model_validate(
+        {
+            "credentials": credentials,
+            "renewal": renewals,
+            "advancement": advancement,
+            "salary": salary_lines,
+            "notes": _notes(plan, doc, ledger),
+        }
+    )
 
 
 _SALARY_CODES = {

@@ -17,6 +17,8 @@ from mccredit.events._deliver import (
     sign,
     verify_signature,
 )
+from mccredit.events._durable import DurableEvents
+from mccredit.events._durable import available as durable_available
 from mccredit.events._outbox import outbox_keys, write_events
 from mccredit.events._plain import KINDS, Event, derive, review_dates, settings_for
 from mccredit.events._run import RunReport, run_events
@@ -25,11 +27,13 @@ __all__ = [
     "KINDS",
     "DeliveryPolicy",
     "DeliveryReport",
+    "DurableEvents",
     "Event",
     "RunReport",
     "Sender",
     "deliver_due",
     "derive",
+    "durable_available",
     "http_sender",
     "notification_body",
     "outbox_keys",

@@ -44,6 +44,8 @@ from mccredit.events._deliver import (
     Sender,
     deliver_due,
 )
+from mccredit.events._durable import DurableEvents
+from mccredit.events._durable import available as durable_available
 from mccredit.events._outbox import active_webhooks, outbox_keys, write_events_in
 from mccredit.events._plain import Event, derive, review_dates, settings_for
 from mccredit.result import Evaluation
@@ -110,17 +112,29 @@ def _t(model: object) -> sa.Table:
 
 
 @contextlib.contextmanager
-def events_lock(engine: Engine) -> Iterator[None]:
-    """Hold the store's events lock, or raise `EventsBusyError` at once."""
+def events_lock(engine: Engine, *, wait_seconds: float = 10.0) -> Iterator[None]:
+    """Hold the store's events lock, or raise `EventsBusyError`.
+
+    PostgreSQL waits up to `wait_seconds` for it (the server's `lock_timeout`, no polling):
+    a run killed a moment ago holds it until the server notices its connection is gone.
+    SQLite's file lock is released by the kernel with the process, so it never waits."""
     if engine.dialect.name == "postgresql":
+        from sqlalchemy.exc import OperationalError
+
         with engine.connect() as conn:
-            # keyed by schema too: two stores in one database do not block each other
-            got = conn.execute(
-                sa.text("SELECT pg_try_advisory_lock(:k, hashtext(current_schema()))"),
-                {"k": _LOCK_ID},
-            )
-            if not got.scalar():
-                raise EventsBusyError("another `mccredit events run` is working on this store")
+            ms = max(int(wait_seconds * 1000), 1)
+            conn.execute(sa.text(f"SET lock_timeout = {ms}"))
+            try:
+                # keyed by schema too: two stores in one database do not block each other
+                conn.execute(
+                    sa.text("SELECT pg_advisory_lock(:k, hashtext(current_schema()))"),
+                    {"k": _LOCK_ID},
+                )
+            except OperationalError:
+                raise EventsBusyError(
+                    "another `mccredit events run` is working on this store"
+                ) from None
+            conn.execute(sa.text("RESET lock_timeout"))
             conn.commit()
             try:
                 yield
@@ -156,6 +170,7 @@ class _Context:
     rules: RuleSet
     today: dt.date
     now: Callable[[], dt.datetime] = utcnow
+    durable: DurableEvents | None = None
     plans: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, EventSettings] = field(default_factory=dict)
     reviews: dict[str, dict[str, dt.date]] = field(default_factory=dict)
@@ -258,13 +273,24 @@ def _batch(
                 sha = ctx.rules.get(jid).sha256
                 ed = to_educator(docs[educator_id], rules=ctx.rules)
                 doc = evaluate_plan(ctx.plans[jid], ed)
-                events = derive(
-                    doc.to_dict(),
-                    ctx.settings[jid],
-                    now=ctx.today,
-                    previous=previous,
-                    review_by=ctx.reviews[jid],
-                )
+                data = doc.to_dict()  # event rules read the JSON document
+                if ctx.durable is not None:
+                    events = ctx.durable.derive(
+                        data,
+                        ctx.settings[jid],
+                        ruleset_sha256=sha,
+                        now=ctx.today,
+                        previous=previous,
+                        review_by=ctx.reviews[jid],
+                    )
+                else:
+                    events = derive(
+                        data,
+                        ctx.settings[jid],
+                        now=ctx.today,
+                        previous=previous,
+                        review_by=ctx.reviews[jid],
+                    )
                 if any(ev.kind == "lane_eligible" for ev in events):
                     events, n = _propose(session, ed, doc, events)
                     proposed += n
@@ -328,6 +354,16 @@ def _propose(
     return out, 1
 
 
+def _engine_for(name: str) -> DurableEvents | None:
+    if name == "plain":
+        return None
+    if name == "durable" or (name == "auto" and durable_available()):
+        return DurableEvents()  # raises a clear error where durable_rules is missing
+    if name != "auto":
+        raise ValueError(f"unknown events engine {name!r}: durable, plain or auto")
+    return None
+
+
 def run_events(
     engine: Engine,
     *,
@@ -340,19 +376,22 @@ def run_events(
     now: Callable[[], dt.datetime] = utcnow,
     policy: DeliveryPolicy = DEFAULT_POLICY,
     on_batch: Callable[[RunReport], None] | None = None,
+    engine_name: str = "auto",
 ) -> RunReport:
     """One run: every changed educator in batches of `batch_size` (at most `max_batches`
     batches: the run then stays open and the next run resumes it), then the due webhook
     deliveries (`send` defaults to `http_sender()`). `today` is the day evaluated for; `now`
     the clock that stamps events and signs and schedules deliveries. `on_batch` is called after each
-    committed batch."""
+    committed batch. `engine_name`: `durable` (durable_rules, see `_durable`), `plain` (the
+    plain evaluator) or `auto` (durable_rules where it is installed); both raise the same
+    events."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     with events_lock(engine):
         run_id, resumed = _start_run(engine, today)
         report = RunReport(run_id=run_id, today=today, resumed=resumed)
         shas = {jid: j.sha256 for jid, j in rules.jurisdictions.items()}
-        ctx = _Context(rules=rules, today=today, now=now)
+        ctx = _Context(rules=rules, today=today, now=now, durable=_engine_for(engine_name))
         after: str | None = None
         done = True
         while True:

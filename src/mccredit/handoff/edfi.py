@@ -269,6 +269,9 @@ def read_edfi(folder: Path, *, jurisdiction: str) -> EdfiRoster:
             "licenses": sorted(licenses, key=lambda x: (x["issued"], x["type"])),
             "credentials": sorted(earned.get(sid, []), key=lambda c: (c["earned"], c["id"])),
         }
+        current = sorted(out.schools.get(sid, []), key=lambda a: (a[2] == "", a[1]))
+        if current:  # the open (or latest) assignment
+            doc["school"] = str(current[-1][0])
         if s.get("yearsOfPriorProfessionalExperience") is not None:
             doc["experience_years"] = str(s["yearsOfPriorProfessionalExperience"])
         try:

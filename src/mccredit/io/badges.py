@@ -57,6 +57,7 @@ __all__ = [
     "is_badge",
     "normalize_badges",
     "verification_record",
+    "verify_badge",
 ]
 
 #: the most credentials one CLR bundle may hold (a parameter: no source states a limit; real
@@ -511,3 +512,53 @@ def _digest(c: dict[str, Any]) -> str:
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return bool(a["id"] == b["id"])
+
+
+def verify_badge(
+    file: BadgeFile, *, registry: TrustRegistry, as_of: dt.date | None = None
+) -> list[tuple[str | None, str | None, VerificationRecord]]:
+    """(credential id, issuer id, verification) for the credential in `file` and, for a CLR
+    bundle, for each credential inside it after the bundle (each entry with the bundle's
+    failures added, as intake records it). Never raises for a bad credential."""
+    verifier = _Verifier(registry, as_of)
+    out: list[tuple[str | None, str | None, VerificationRecord]] = []
+
+    def walk(raw: Any, bundle: VerificationRecord | None) -> None:
+        record = verifier(raw)
+        assert record is not None
+        if bundle is not None:
+            record = _with_bundle(record, bundle)
+        doc = _payload(raw)
+        cid = doc.get("id") if isinstance(doc, dict) else None
+        out.append((cid if isinstance(cid, str) else None, record.issuer, record))
+        subject = doc.get("credentialSubject") if isinstance(doc, dict) else None
+        inner = subject.get("verifiableCredential") if isinstance(subject, dict) else None
+        if "ClrCredential" in _types(doc if isinstance(doc, dict) else {}) and isinstance(
+            inner, list
+        ):
+            if len(inner) > MAX_CLR_ENTRIES:
+                reason = VerificationReason(
+                    code="too_many_entries",
+                    message=f"a CLR bundle here holds at most {MAX_CLR_ENTRIES} credentials, "
+                    f"this one {len(inner)}",
+                    field="credentialSubject.verifiableCredential",
+                )
+                reasons = [*record.reasons, reason]
+                out[-1] = (
+                    out[-1][0],
+                    out[-1][1],
+                    record.model_copy(
+                        update={
+                            "status": verification_of(r.code for r in reasons),
+                            "reason": reasons[0].code,
+                            "reasons": reasons,
+                            "registry_entry": None,
+                        }
+                    ),
+                )
+                return
+            for item in inner:
+                walk(item, record)
+
+    walk(file.credential, None)
+    return out

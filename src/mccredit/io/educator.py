@@ -173,6 +173,11 @@ class Educator(_Input):
     experience_years: Annotated[Decimal, Field(ge=0, le=80)] | None = None
     role: EducatorRole | None = None
     grade_band: str | None = None
+    school: Text | None = Field(
+        default=None,
+        description="The school (building) the educator is assigned to, e.g. an Ed-Fi "
+        "educationOrganizationId; the workforce view groups by it.",
+    )
     # who recommends the educator (e.g. `director_of_schools`: TN advancement)
     recommendations: list[Text] = Field(default_factory=list)
     evaluations: list[Evaluation] = Field(default_factory=list)

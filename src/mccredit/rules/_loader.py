@@ -151,6 +151,17 @@ class Jurisdiction:
     license_types: tuple[str, ...] = ()
     categories: dict[str, str] = field(default_factory=dict)
 
+    def verification_refusal(self, status: str, registry_entry: str | None) -> str | None:
+        """Why a badge with this verification result earns nothing here (issue 12), or None:
+        `status` when `accept.verification` does not credit it, `registry` when the badge
+        verified against a registry entry `accept.registry` does not trust."""
+        if status not in self.credited_verification:
+            return "status"
+        trusted = self.trusted_registry
+        if status == "verified" and trusted is not None and registry_entry not in trusted:
+            return "registry"
+        return None
+
     def all_rules(self) -> list[Rule]:
         out: list[Rule] = []
         for name in SECTIONS:

@@ -30,7 +30,7 @@ from ..io.educator import Educator
 from ..rules._loader import Jurisdiction, RuleSet
 from ._proposal import Proposal, apply_proposal, load_proposal, parse_proposal
 from .assumptions import Assumptions
-from .projection import YearProjection, project
+from .projection import ProjectionCache, YearProjection, project
 
 __all__ = [
     "GAIN_BANDS",
@@ -442,13 +442,18 @@ def cost_scenarios(
         update={"attrition": assumptions.attrition.model_copy(update={"rate": Decimal(0)})}
     )
     w = dict(weights or {})
+    shared, shared_still = ProjectionCache(), ProjectionCache()
 
     def run(jur: Jurisdiction) -> tuple[list[YearProjection], list[dict[str, Any]]]:
-        proj = project(jur, eds, assumptions, weights=w)
+        proj = project(jur, eds, assumptions, weights=w, cache=shared)
         years = [
             _year_figures(y, assumptions, proj[i - 1] if i else None) for i, y in enumerate(proj)
         ]
-        kept = proj if assumptions.attrition.rate == 0 else project(jur, eds, still, weights=w)
+        kept = (
+            proj
+            if assumptions.attrition.rate == 0
+            else project(jur, eds, still, weights=w, cache=shared_still)
+        )
         for y, k in zip(years, kept, strict=True):
             without = sum((p.salary for p in k.people), ZERO)
             y["total_salary_without_breakage"] = _m(without)

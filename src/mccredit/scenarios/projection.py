@@ -56,7 +56,14 @@ from ..rules._models import LaneRule, ScheduleFile
 from ..salary import compile_salary
 from .assumptions import Assumptions
 
-__all__ = ["PersonYear", "PricedScale", "YearProjection", "priced_scale", "project"]
+__all__ = [
+    "PersonYear",
+    "PricedScale",
+    "ProjectionCache",
+    "YearProjection",
+    "priced_scale",
+    "project",
+]
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -166,6 +173,23 @@ def _draw(seed: int, year: int, key: str) -> float:
     return int.from_bytes(h[:8], "big") / 2**64
 
 
+@dataclass
+class ProjectionCache:
+    """What every scenario of one costing shares, computed once: each person's draw per year
+    (who leaves) and each educator's history (credit by filing date, own accrual rate).
+    Both depend on the people and the assumptions only, never on the rules."""
+
+    draws: dict[tuple[int, int, str], float] = field(default_factory=dict)
+    history: dict[str, tuple[list[tuple[dt.date, Decimal]], Decimal]] = field(default_factory=dict)
+
+    def draw(self, seed: int, year: int, key: str) -> float:
+        k = (seed, year, key)
+        v = self.draws.get(k)
+        if v is None:
+            v = self.draws[k] = _draw(seed, year, key)
+        return v
+
+
 def _history(ed: Educator, a: Assumptions) -> tuple[list[tuple[dt.date, Decimal]], Decimal]:
     """(the credit that joins the pool, by filing date; the educator's own yearly rate) from
     the roster's history."""
@@ -185,13 +209,19 @@ def _history(ed: Educator, a: Assumptions) -> tuple[list[tuple[dt.date, Decimal]
 
 
 def _start(
-    educators: Sequence[Educator], a: Assumptions, weights: Mapping[str, Decimal]
+    educators: Sequence[Educator],
+    a: Assumptions,
+    weights: Mapping[str, Decimal],
+    cache: ProjectionCache,
 ) -> list[_State]:
     out = []
     for ed in educators:
         if ed.salary is None:
             continue
-        filed, own = _history(ed, a)
+        got = cache.history.get(ed.id)
+        if got is None:
+            got = cache.history[ed.id] = _history(ed, a)
+        filed, own = got[0][:], got[1]
         lane = ed.salary.lane
         rate = own if a.accrual.source == "history" else a.accrual.rate(lane)
         st = _State(ed.id, ed.id, lane, ed.salary.step, ZERO, rate, ed.salary.schedule)
@@ -237,9 +267,12 @@ def project(
     a: Assumptions,
     *,
     weights: Mapping[str, Decimal] | None = None,
+    cache: ProjectionCache | None = None,
 ) -> list[YearProjection]:
-    """Project and price `educators` of `j` over the assumptions' years (see module doc)."""
-    states = _start(educators, a, weights or {})
+    """Project and price `educators` of `j` over the assumptions' years (see module doc).
+    Pass one `cache` to every scenario of a costing (same educators and assumptions)."""
+    cache = cache if cache is not None else ProjectionCache()
+    states = _start(educators, a, weights or {}, cache)
     mm, dd = (int(x) for x in a.effective.split("-"))
     out: list[YearProjection] = []
     for t, year in enumerate(a.year_list):
@@ -256,7 +289,7 @@ def project(
         if t > 0 and a.attrition.rate > 0:
             nxt: list[_State] = []
             for st in states:
-                if _draw(a.attrition.seed, year, st.key) >= a.attrition.rate:
+                if cache.draw(a.attrition.seed, year, st.key) >= a.attrition.rate:
                     nxt.append(st)
                 elif a.attrition.replace:
                     sc = scale(st.schedule)

@@ -17,12 +17,15 @@ from ._config import (
     write_session,
 )
 from ._demo import prepare_demo_database, save_demo_results
+from ._ingest import CredentialOutcome, FileOutcome, ingest_badges
 from ._migrate import MigrationState, SchemaError, downgrade, migration_state, upgrade
 from .repositories import ConflictError, StoreError
 
 __all__ = [
     "ENV_URL",
     "ConflictError",
+    "CredentialOutcome",
+    "FileOutcome",
     "MigrationState",
     "SchemaError",
     "StoreError",
@@ -30,6 +33,7 @@ __all__ = [
     "default_url",
     "display_url",
     "downgrade",
+    "ingest_badges",
     "make_engine",
     "migration_state",
     "read_session",

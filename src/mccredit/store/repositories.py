@@ -30,6 +30,7 @@ from ..result import Evaluation, Salary
 from .tables import (
     ApiKey,
     AuditEntry,
+    BadgeDocument,
     CredentialRecord,
     EducatorRecord,
     EvaluationRecord,
@@ -56,6 +57,7 @@ __all__ = [
     "educator_inputs",
     "export_payroll",
     "finish_scenario_run",
+    "get_credential",
     "get_educator",
     "get_evaluation",
     "get_payroll_change",
@@ -77,6 +79,7 @@ __all__ = [
     "scope_filter",
     "sha256_text",
     "start_scenario_run",
+    "store_badge_document",
     "store_evaluation",
     "transition_payroll_change",
 ]
@@ -355,8 +358,10 @@ def intake_credential(
     credential: Credential,
     actor: str,
     request_id: str | None = None,
+    badge_sha256: str | None = None,
 ) -> tuple[CredentialRecord, bool]:
-    """Take in one credential, idempotently: (record, created).
+    """Take in one credential, idempotently: (record, created). `badge_sha256` names the
+    stored badge file it came from (`store_badge_document`).
 
     A replay (same issuer, id and content) returns the stored row; the same id with a different
     issuer or content raises `ConflictError`. Safe under concurrency: the unique constraint
@@ -402,6 +407,7 @@ def intake_credential(
         document=text,
         sha256=digest,
         created_by=actor,
+        badge_sha256=badge_sha256,
     )
     try:
         with session.begin_nested():
@@ -421,6 +427,58 @@ def intake_credential(
         detail={"issuer": credential.issuer, "sha256": digest},
     )
     return rec, True
+
+
+def get_credential(
+    *, session: Session, educator_id: str, credential_id: str
+) -> CredentialRecord | None:
+    return session.exec(
+        select(CredentialRecord).where(
+            CredentialRecord.educator_id == educator_id,
+            CredentialRecord.credential_id == credential_id,
+        )
+    ).first()
+
+
+def store_badge_document(
+    *,
+    session: Session,
+    educator: EducatorRecord,
+    content: bytes,
+    source: str,
+    container: str,
+    actor: str,
+) -> BadgeDocument:
+    """Keep a badge file byte for byte, once per educator and content (issue 12)."""
+    digest = hashlib.sha256(content).hexdigest()
+
+    def existing() -> BadgeDocument | None:
+        return session.exec(
+            select(BadgeDocument).where(
+                BadgeDocument.educator_id == educator.id, BadgeDocument.sha256 == digest
+            )
+        ).first()
+
+    found = existing()
+    if found is not None:
+        return found
+    rec = BadgeDocument(
+        educator_id=educator.id,
+        sha256=digest,
+        source=source[-500:],
+        container=container,
+        content=content,
+        created_by=actor,
+    )
+    try:
+        with session.begin_nested():
+            session.add(rec)
+    except IntegrityError:
+        found = existing()
+        if found is None:
+            raise
+        return found
+    return rec
 
 
 # ── evaluations ────────────────────────────────────────────────────────────────────────────

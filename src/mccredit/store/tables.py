@@ -28,6 +28,7 @@ from sqlmodel import Field, SQLModel
 __all__ = [
     "ApiKey",
     "AuditEntry",
+    "BadgeDocument",
     "CredentialRecord",
     "EducatorRecord",
     "EvaluationRecord",
@@ -105,6 +106,27 @@ class CredentialRecord(SQLModel, table=True):
     issuer: str | None = Field(default=None, max_length=200)
     document: str = _text()
     sha256: str = Field(max_length=64)
+    created: dt.datetime = _when()
+    created_by: str = Field(max_length=100)
+    # the badge file it came from (`badge_document.sha256`), when it came from one (issue 12)
+    badge_sha256: str | None = Field(default=None, max_length=64)
+
+
+class BadgeDocument(SQLModel, table=True):
+    """A badge file exactly as received (issue 12): its bytes, once per educator and content,
+    append-only. The credentials it gave point at it by `sha256`."""
+
+    __tablename__ = "badge_document"
+    __table_args__ = (
+        sa.UniqueConstraint("educator_id", "sha256", name="uq_badge_document_educator_sha256"),
+    )
+
+    pk: int | None = Field(default=None, primary_key=True)
+    educator_id: str = Field(foreign_key="educator.id", index=True, max_length=200)
+    sha256: str = Field(max_length=64)
+    source: str = Field(max_length=500)
+    container: str = Field(max_length=10)
+    content: bytes = Field(sa_type=sa.LargeBinary)
     created: dt.datetime = _when()
     created_by: str = Field(max_length=100)
 

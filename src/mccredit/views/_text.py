@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..result import Evaluation, Salary, SalaryChange
+from ..result import Advancement, Evaluation, Renewal, Salary, SalaryChange
 
 __all__ = ["annual_change", "render_text"]
 
@@ -39,6 +39,24 @@ def _where(file: str | None, line: int | None) -> str:
 
 def _units(d: Mapping[str, object]) -> str:
     return ", ".join(f"{v} {k}" for k, v in d.items()) or "nothing"
+
+
+def _alternatives(item: Renewal | Advancement, used_by: str) -> list[str]:
+    """The alternatives of a renewal or advancement in force (rule `alternatives`): each with
+    met / not met and its conditions' required and found; the one used is marked."""
+    out: list[str] = []
+    for alt in item.alternatives:
+        used = item.satisfied_by == alt.id
+        verdict = f"met: {used_by}" if used else ("met" if alt.met else "not met")
+        out.append(f"  alternative {alt.id}: {alt.title}: {verdict}")
+        if alt.source:
+            out.append(f"    source: {alt.source}")
+        for c in alt.conditions:
+            out.append(
+                f"    {c.condition}: required {c.required}, found {c.found}"
+                f"{'' if c.met else ' (' + c.message + ')'}"
+            )
+    return out
 
 
 def render_text(doc: Evaluation | Mapping[str, Any]) -> str:
@@ -99,6 +117,8 @@ def render_text(doc: Evaluation | Mapping[str, Any]) -> str:
                 f"  capped by {cap.cap} ({cap.title}): limit {cap.limit} {cap.unit}, "
                 f"{cap.excluded} not counted; at {_where(cap.file, cap.line)}"
             )
+        for line in _alternatives(r, "the renewal is complete by it"):
+            w(line)
     for adv in ev.advancement:
         w("")
         verdict = "eligible" if adv.eligible else "not yet eligible"
@@ -108,6 +128,8 @@ def render_text(doc: Evaluation | Mapping[str, Any]) -> str:
         w(f"  at {_where(adv.file, adv.line)}")
         for u in adv.unmet:
             w(f"  unmet {u.condition}: {u.message} (required {u.required}, found {u.found})")
+        for line in _alternatives(adv, "in place of the credit"):
+            w(line)
     s = ev.salary
     if s is not None:
         w("")

@@ -169,3 +169,26 @@ def test_the_account_adds_up_for_every_bundled_case(case: dict[str, Any], jid: s
             # the ledger, less what fell outside the cycle and what the cycle caps cut, is
             # exactly what the renewal counts
             assert ledger - outside - cut == Decimal(earned), (unit, acct)
+
+
+def test_pooled_hours_short_of_a_credit_are_listed_as_banked() -> None:
+    rules = mccredit.load_rules(REPO / "tests" / "fixtures" / "contract-clauses")
+    ed = {
+        "id": "XX",
+        "jurisdiction": "xx-ex",
+        "salary": {"lane": "BA", "step": 4},
+        "credentials": [
+            {
+                "id": "w-1",
+                "kind": "workshop",
+                "earned": "2024-09-10",
+                "contact_hours": 6,
+                "submitted": "2024-09-12",
+            },
+            {"id": "c-1", "kind": "conference", "earned": "2024-09-11", "submitted": "2024-09-12"},
+        ],
+    }
+    doc = mccredit.evaluate(ed, as_of="2024-12-01", rules=rules, trace=True)
+    by_id = {c["credential"]: c["not_counted"] for c in doc["trace"]["credentials"]}
+    assert [m["reason"] for m in by_id["w-1"]] == ["banked"]
+    assert [m["reason"] for m in by_id["c-1"]] == ["not_approved"]
