@@ -212,23 +212,31 @@ def test_a_run_that_cannot_be_costed_fails_with_the_reason(as_: As) -> None:
     assert r.status_code == 409 and r.json()["type"] == "/problems/scenario-not-done"
 
 
-def test_a_queued_run_answers_409_until_done(as_: As, engine: Engine) -> None:
+def _queued(engine: Engine, n: int) -> list[str]:
+    """`n` runs queued straight in the store (no job behind them)."""
     with write_session(engine) as s:
-        run = create_scenario_run(
-            session=s,
-            jurisdiction="us-va/pwcs",
-            roster_kind="uploaded",
-            educators=0,
-            roster_sha256="",
-            ruleset_id="x",
-            ruleset_sha256="y",
-            assumptions_sha256="z",
-            proposals=[],
-            request={},
-            created_by="test",
-        )
+        ids = [
+            create_scenario_run(
+                session=s,
+                jurisdiction="us-va/pwcs",
+                roster_kind="uploaded",
+                educators=0,
+                roster_sha256="",
+                ruleset_id="x",
+                ruleset_sha256="y",
+                assumptions_sha256="z",
+                proposals=[],
+                request={},
+                created_by="test",
+            ).id
+            for _ in range(n)
+        ]
         s.commit()
-        run_id = run.id
+    return ids
+
+
+def test_a_queued_run_answers_409_until_done(as_: As, engine: Engine) -> None:
+    [run_id] = _queued(engine, 1)
     st = as_["payroll"].get(f"/v1/scenarios/{run_id}").json()
     assert st["status"] == "queued" and st["started"] is None
     for tail in ("result", "report", "tables/years"):
@@ -238,25 +246,7 @@ def test_a_queued_run_answers_409_until_done(as_: As, engine: Engine) -> None:
 
 
 def test_queued_jobs_are_marked_interrupted_on_shutdown(engine: Engine, app: FastAPI) -> None:
-    ids = []
-    with write_session(engine) as s:
-        for _ in range(2):
-            ids.append(
-                create_scenario_run(
-                    session=s,
-                    jurisdiction="us-va/pwcs",
-                    roster_kind="uploaded",
-                    educators=1,
-                    roster_sha256="",
-                    ruleset_id="x",
-                    ruleset_sha256="y",
-                    assumptions_sha256="z",
-                    proposals=[],
-                    request={},
-                    created_by="test",
-                ).id
-            )
-        s.commit()
+    ids = _queued(engine, 2)
     jobs = Jobs(mark_interrupted(engine))
     started, release = threading.Event(), threading.Event()
 

@@ -11,19 +11,12 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "handoff"))
-from test_workforce import educator  # noqa: E402
+from test_workforce import write_roster  # noqa: E402
 
 
 @pytest.fixture
 def roster(tmp_path: Path) -> Path:
-    folder = tmp_path / "roster"
-    folder.mkdir()
-    for i in range(6):
-        cats = [["literacy"]] * (3 if i == 0 else 1)
-        (folder / f"n{i}.json").write_text(json.dumps(educator(i, "North", cats)))
-    for i in range(6, 11):
-        (folder / f"s{i}.json").write_text(json.dumps(educator(i, "South", [["general"]])))
-    return folder
+    return write_roster(tmp_path / "roster")
 
 
 def test_the_api_gives_union_keys_aggregates_only(as_: Any, roster: Path) -> None:

@@ -48,10 +48,7 @@ def server(tmp_path: Path) -> Iterator[str]:
         engine.dispose()
 
 
-@pytest.mark.parametrize(
-    ("path", "rendered"), [("/docs", ".opblock"), ("/redoc", "[data-section-id]")]
-)
-def test_docs_render_without_a_cdn(browser: Browser, server: str, path: str, rendered: str) -> None:
+def test_docs_render_without_a_cdn(browser: Browser, server: str) -> None:
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     external: list[str] = []
     errors: list[str] = []
@@ -67,8 +64,10 @@ def test_docs_render_without_a_cdn(browser: Browser, server: str, path: str, ren
     page = ctx.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        page.goto(server + "/docs", wait_until="load")
-        page.wait_for_selector(".opblock", timeout=30_000)
+        page.goto(server + "/docs", wait_until="load", timeout=120_000)
+        # generous: Swagger UI renders ~60 operations from a large schema; on a loaded CI
+        # machine that has taken over 30 s. It is a wait, not a speed check.
+        page.wait_for_selector(".opblock", timeout=120_000)
         assert page.locator(".opblock").count() > 5  # the operations are listed
         assert "/v1/evaluate" in page.content()
         assert external == [] and errors == []

@@ -40,9 +40,9 @@ def educator(i: int, school: str, cats: list[list[str]]) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def roster(tmp_path: Path) -> Path:
-    folder = tmp_path / "roster"
+def write_roster(folder: Path) -> Path:
+    """North: 6 educators with literacy (T-00 with three literacy credentials); South: 5 with
+    general only."""
     folder.mkdir()
     # North: 6 educators with literacy (one with three literacy credentials); South: 5, none
     for i in range(6):
@@ -51,6 +51,11 @@ def roster(tmp_path: Path) -> Path:
     for i in range(6, 11):
         (folder / f"s{i}.json").write_text(json.dumps(educator(i, "South", [["general"]])))
     return folder
+
+
+@pytest.fixture
+def roster(tmp_path: Path) -> Path:
+    return write_roster(tmp_path / "roster")
 
 
 def _view(roster: Path, *extra: str) -> dict[str, Any]:

@@ -202,3 +202,31 @@ def test_unreadable_badge_names_the_field() -> None:
     locs = [p.loc for p in info.value.problems]
     assert ("badges", 1, "credentialSubject") in locs
     assert ("badges", 2, "type") in locs
+
+
+def test_a_clr_with_thousands_of_entries_is_refused_whole(registry: TrustRegistry) -> None:
+    from mccredit.io.badge_files import read_badge
+    from mccredit.io.badges import MAX_CLR_ENTRIES, intake_badges, verify_badge
+
+    entry = sign(OB3)
+    clr = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:clr-big",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": "https://digitalpromise.org", "type": ["Profile"], "name": "DP"},
+        "validFrom": "2024-04-01T00:00:00Z",
+        "credentialSubject": {
+            "type": ["ClrSubject"],
+            "verifiableCredential": [entry] * (MAX_CLR_ENTRIES + 1),
+        },
+    }
+    import json
+
+    f = read_badge(json.dumps(clr).encode(), source="big.json")
+    (intake,) = intake_badges([f], registry=registry, as_of=dt.date(2025, 1, 1))
+    assert intake.credentials == ()
+    assert [p.type for p in intake.problems] == ["badge.too_many_entries"]
+    assert intake.problems[0].got == str(MAX_CLR_ENTRIES + 1)
+    [(cid, _, record)] = verify_badge(f, registry=registry, as_of=dt.date(2025, 1, 1))
+    assert cid == "urn:uuid:clr-big"
+    assert record.status == "malformed" and "too_many_entries" in [r.code for r in record.reasons]

@@ -249,3 +249,49 @@ def test_fte_and_contract_days_weight_the_cost(tmp_path: Path, rules: Any) -> No
     msgs = [p.message for p in e.value.problems]
     assert len(msgs) == 3 and all("fte" in m for m in msgs)
     assert [p.line for p in e.value.problems] == [2, 3, 4]
+
+
+def _km(n: int) -> list[mccredit.Educator]:
+    return [
+        mccredit.to_educator(
+            {
+                "id": f"K-{i:03d}",
+                "jurisdiction": "us-wi/kettle-moraine",
+                "salary": {"lane": "BA", "step": 1 + i % 10},
+            }
+        )
+        for i in range(n)
+    ]
+
+
+def test_forms_multiyear_table_and_wisconsin_base_wages_against_cpi() -> None:
+    j = mccredit.default_rules().get("us-wi/kettle-moraine")
+    a = parse_assumptions(
+        {
+            "assumptions": "KM forms (example values)",
+            "from_year": 2025,
+            "years": 3,
+            "scale_growth": "0.03",
+            "steps": "frozen",
+            "cpi": {2026: "0.029", 2027: "0.035"},
+        }
+    )
+    nothing = {"proposal": "nothing", "jurisdiction": j.id, "effective": "2025-07-01"}
+    doc = cost_scenarios(j, _km(20), [nothing], a)
+    multi = doc["forms"]["multiyear"]
+    assert "not a certification" in multi["label"]
+    assert [r["year"] for r in multi["rows"]] == [2025, 2026, 2027]
+    assert [r["current_year"] for r in multi["rows"]] == [True, False, False]
+    wi = {(r["scenario"], r["year"]): r for r in doc["forms"]["wi_base_wages"]["rows"]}
+    # the 2025-26 grid grown 3% a year with steps frozen: the base rises 3% (to the cent)
+    base26, base27 = wi[("baseline", 2026)], wi[("baseline", 2027)]
+    assert base26["base_wage_increase_pct"] == "3.00" and base26["cpi_pct"] == "2.90"
+    assert base26["exceeds_cpi"] is True and base27["exceeds_cpi"] is False
+    assert _d(base26["base_wage_increase"]) == _d(doc["baseline"]["years"][1]["total_salary"]) - _d(
+        doc["baseline"]["years"][0]["total_salary"]
+    )
+    tables = csv_tables(doc)
+    assert "form_wi_base_wages" in tables and "form_multiyear" in tables
+    # elsewhere: the multiyear table only
+    pw = cost_scenarios(_j(), _eds(10), [BA12], parse_assumptions(ASSUME))
+    assert set(pw["forms"]) == {"multiyear"}

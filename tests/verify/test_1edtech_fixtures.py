@@ -16,7 +16,6 @@ from .conftest import AS_OF, ONE
 
 VERIFIED = [
     "ob30/complete.json",
-    "ob30/credential-status-revoked.json",  # signature and trust only: status lists come later
     "ob30/endorsement-valid.json",
     "ob30/simple-context-alias.json",
     "ob30/simple-context-version.json",
@@ -80,6 +79,12 @@ REJECTED = {
     "ob30/endorsement-err-schema-status-refresh.json": ("invalid_signature", "proof[0]"),
     # expirationDate 2020-01-01; its `#key-1` key is published nowhere in the fixtures
     "ob30/complete_v1.json": ("expired", "expirationDate"),
+    # 1EdTech's own bitstring status list (pinned in the TEST registry) sets index 23
+    "ob30/bit-string-list/credential-status-revoked.json": ("revoked", "credentialStatus"),
+    "ob30/bit-string-list/credential-status-revoked-blank-nodes.json": (
+        "revoked",
+        "credentialStatus",
+    ),
     # contexts outside the vendored set are refused, never fetched
     "ob30/velocity.jwt": ("unknown_context", "@context"),
     "clr20/simple_old_safesigned.json": ("unknown_context", "@context"),
@@ -89,6 +94,8 @@ REJECTED = {
 
 UNVERIFIED = {
     "ob30/simple-noproof.json": "no_proof",
+    # signature and trust verify; its 1EdTechRevocationList is published nowhere offline
+    "ob30/credential-status-revoked.json": "status_unavailable",
     "ob20/basic-assertion.json": "hosted_unverified",
     "ob20/simple.jwt": "hosted_unverified",
 }

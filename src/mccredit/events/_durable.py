@@ -202,45 +202,55 @@ class DurableEvents:
         types: set[str] = set()
         with lang.ruleset(name):
             if settings.stack_completed is not None:
-                lang.when_all(m.t == "stack")(action("stack_completed"))
+                lang.when_all(lang.pri(1), m.t == "stack")(action("stack_completed"))
                 types.add("stack")
             if settings.renewal_complete is not None:
-                lang.when_all((m.t == "renewal") & (m.complete == True))(  # noqa: E712
+                lang.when_all(lang.pri(1), (m.t == "renewal") & (m.complete == True))(  # noqa: E712
                     action("renewal_complete", "done_detail")
                 )
                 types.add("renewal")
             risk = settings.renewal_at_risk
             if risk is not None:
                 lang.when_all(
+                    lang.pri(1),
                     (m.t == "renewal")
                     & (m.complete == False)  # noqa: E712 (a durable_rules expression)
                     & (m.has_end == True)  # noqa: E712
                     & (m.days_left >= 0)
                     & (m.days_left <= risk.days_before_end)
-                    & (m.remaining >= float(Decimal(risk.min_remaining)))
+                    & (m.remaining >= float(Decimal(risk.min_remaining))),
                 )(action("renewal_at_risk", "risk_detail"))
                 types.add("renewal")
             if settings.advancement_eligible is not None:
-                lang.when_all((m.t == "advancement") & (m.eligible == True))(  # noqa: E712
+                lang.when_all(lang.pri(1), (m.t == "advancement") & (m.eligible == True))(  # noqa: E712
                     action("advancement_eligible")
                 )
                 types.add("advancement")
             lane = settings.lane_eligible
             if lane is not None:
-                lang.when_all((m.t == "lane") & (m.days <= lane.before_deadline_days))(
+                lang.when_all(lang.pri(1), (m.t == "lane") & (m.days <= lane.before_deadline_days))(
                     action("lane_eligible")
                 )
                 types.add("lane")
             if settings.credential_revoked is not None:
-                lang.when_all((m.t == "credited") & (m.revoked == True))(  # noqa: E712
+                lang.when_all(lang.pri(1), (m.t == "credited") & (m.revoked == True))(  # noqa: E712
                     action("credential_revoked")
                 )
                 types.add("credited")
             if settings.rule_stale is not None:
-                lang.when_all((m.t == "rule_used") & (m.overdue_days > 0))(action("rule_stale"))
+                lang.when_all(lang.pri(1), (m.t == "rule_used") & (m.overdue_days > 0))(
+                    action("rule_stale")
+                )
                 types.add("rule_used")
-            if not types:  # durable_rules needs a rule in a ruleset
-                lang.when_all(m.t == "__never__")(lambda _c: None)
+            # Every message is consumed: by its kind's rule when it matches, else by this one
+            # (a lower priority). An unmatched message would stay in the session's state, and
+            # deleting the state of a session whose last message went unhandled corrupts
+            # durable_rules 2.0.28's heap (seen as a segfault).
+
+            def unmatched(_c: Any) -> None:
+                pass
+
+            lang.when_all(lang.pri(100), m.t != "")(unmatched)
         self._rulesets[name] = frozenset(types)
         return self._rulesets[name]
 
@@ -263,27 +273,21 @@ class DurableEvents:
             types = self._ensure(name, settings)
             if not types:
                 return []
+            opened = False
             sid = f"{educator}#{next(self._sids)}"
             self._raised[sid] = []
             self._context[sid] = (educator, jurisdiction)
-            handled = False
             try:
                 for fact in facts(doc, now=now, review_by=review_by, revoked=revoked):
                     if fact["t"] not in types:
                         continue
-                    try:
-                        _lang.post(name, {**fact, "sid": sid})
-                        handled = True
-                    except _engine.MessageNotHandledException:
-                        pass  # no rule matched: nothing raised
+                    _lang.post(name, {**fact, "sid": sid})
+                    opened = True
                 raised = self._raised[sid]
             finally:
                 self._raised.pop(sid, None)
                 self._context.pop(sid, None)
-                # Only a handled message opens session state. Deleting a session that never
-                # opened is an error in durable_rules 2.0.28 and, after an unhandled message,
-                # can corrupt its heap (seen as a segfault): so only opened ones are deleted.
-                if handled:
+                if opened:  # a session with no message has no state (deleting it is an error)
                     _lang.delete_state(name, sid)
         seen = set(previous)
         out = []

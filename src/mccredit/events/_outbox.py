@@ -78,12 +78,18 @@ def write_events_in(
     written, and queues each for the `webhooks` that want it (due at once). `now` stamps
     the rows (the run's clock)."""
     table = _table(OutboxEvent)
-    stmt = _insert(conn, table, _KEYS).returning(table.c.id)
+    stmt = _insert(conn, table, _KEYS).returning(
+        table.c.id, table.c.kind, table.c.educator_id, table.c.subject, table.c.period
+    )
     deliveries = _insert(conn, _table(WebhookDelivery), ["webhook_id", "outbox_id"])
-    written: list[tuple[int, Event]] = []
+    pending: dict[tuple[str, str, str, str], Event] = {}
     for e in events:
-        at = now()
-        row = {
+        pending.setdefault(e.key, e)
+    if not pending:
+        return []
+    at = now()
+    rows = [
+        {
             "kind": e.kind,
             "educator_id": e.educator,
             "subject": e.subject,
@@ -92,23 +98,26 @@ def write_events_in(
             "detail": json.dumps(dict(e.detail), sort_keys=True, default=str),
             "created": at,
         }
-        got = conn.execute(stmt, row).first()
-        if got is None:
-            continue
-        outbox_id = int(got[0])
-        written.append((outbox_id, e))
-        for hook in webhooks:
-            if _wants(hook, e):
-                conn.execute(
-                    deliveries,
-                    {
-                        "webhook_id": hook.id,
-                        "outbox_id": outbox_id,
-                        "status": "pending",
-                        "attempts": 0,
-                        "next_attempt": at,
-                    },
-                )
+        for e in pending.values()
+    ]
+    # one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: the keys it returns are the
+    # rows actually written (a key already in the outbox returns nothing)
+    got = {(r[1], r[2], r[3], r[4]): int(r[0]) for r in conn.execute(stmt, rows)}
+    written = [(got[k], e) for k, e in pending.items() if k in got]
+    queued = [
+        {
+            "webhook_id": hook.id,
+            "outbox_id": outbox_id,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt": at,
+        }
+        for outbox_id, e in written
+        for hook in webhooks
+        if _wants(hook, e)
+    ]
+    if queued:
+        conn.execute(deliveries, queued)
     return written
 
 

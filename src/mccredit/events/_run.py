@@ -215,15 +215,23 @@ def _changed(
         return [(r[0], r[1], r[2], int(r[3])) for r in conn.execute(q)]
 
 
-def _upsert_state(conn: sa.Connection, values: dict[str, Any]) -> None:
+_STATE_COLUMNS = ("profile_sha256", "credential_pk", "ruleset_sha256", "checked_on", "run_id")
+
+
+def _upsert_states(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """Move the cursor of every educator of a batch (one executemany upsert)."""
+    if not rows:
+        return
     t = _t(EventState)
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    stmt = insert(t).values(**values)
-    keep = {k: stmt.excluded[k] for k in values if k != "educator_id"}
-    conn.execute(stmt.on_conflict_do_update(index_elements=["educator_id"], set_=keep))
+    stmt = insert(t)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["educator_id"], set_={k: stmt.excluded[k] for k in _STATE_COLUMNS}
+    )
+    conn.execute(stmt, rows)
 
 
 def _start_run(engine: Engine, today: dt.date) -> tuple[int, bool]:
@@ -265,13 +273,15 @@ def _batch(
         previous = outbox_keys(conn, ids)
         hooks = active_webhooks(conn)
         kinds: Counter[str] = Counter()
-        written = proposed = 0
+        states: list[dict[str, Any]] = []
+        derived: list[Event] = []
+        proposed = 0
         for educator_id, jid, profile_sha, newest in todo:
             sha = ""
             try:
                 ctx.prepare(jid)
                 sha = ctx.rules.get(jid).sha256
-                ed = to_educator(docs[educator_id], rules=ctx.rules)
+                ed = to_educator(docs[educator_id], rules=ctx.rules, stored=True)
                 doc = evaluate_plan(ctx.plans[jid], ed)
                 data = doc.to_dict()  # event rules read the JSON document
                 if ctx.durable is not None:
@@ -294,13 +304,10 @@ def _batch(
                 if any(ev.kind == "lane_eligible" for ev in events):
                     events, n = _propose(session, ed, doc, events)
                     proposed += n
-                new = write_events_in(conn, events, webhooks=hooks, now=ctx.now)
-                written += len(new)
-                kinds.update(ev.kind for _, ev in new)
+                derived.extend(events)
             except MccreditError as e:  # an educator the rules cannot evaluate: reported
                 report.skipped[educator_id] = f"{type(e).__name__}: {e}"[:300]
-            _upsert_state(
-                conn,
+            states.append(
                 {
                     "educator_id": educator_id,
                     "profile_sha256": profile_sha,
@@ -308,8 +315,12 @@ def _batch(
                     "ruleset_sha256": sha,
                     "checked_on": ctx.today,
                     "run_id": run_id,
-                },
+                }
             )
+        new = write_events_in(conn, derived, webhooks=hooks, now=ctx.now)
+        written = len(new)
+        kinds.update(ev.kind for _, ev in new)
+        _upsert_states(conn, states)
         r = _t(EventRun)
         conn.execute(
             r.update()

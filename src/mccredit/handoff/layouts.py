@@ -26,12 +26,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .._yaml import ProblemException, load_file, locate, pydantic_problems
-from ..errors import LayoutError, Problem, RuleError, UnknownLayoutError
+from ..errors import LayoutError, UnknownLayoutError
 from ..rules import RuleSet, default_root, layout_files
 from ..store.repositories import EXPORT_COLUMNS
+from ._data import load_all, load_named
 
 __all__ = [
     "CSV_MEDIA_TYPE",
@@ -133,51 +133,14 @@ class Layout(BaseModel):
 def load_layout(path: Path, *, display: str | None = None) -> Layout:
     """The layout in `path`; RuleError with file:line:col for each problem. A layout's id is
     its file name (without `.yaml`)."""
-    try:
-        located = load_file(path, display=display)
-    except ProblemException as e:
-        raise RuleError([e.problem]) from None
-    try:
-        layout = Layout.model_validate(located.data)
-    except ValidationError as e:
-        raise RuleError(pydantic_problems(e, located=located, kind="layout")) from None
-    if layout.id != path.stem:
-        line, col = locate(located, ("id",))
-        raise RuleError(
-            [
-                Problem(
-                    type="layout.id",
-                    message="a layout's id must be its file name",
-                    path=located.path,
-                    line=line,
-                    col=col,
-                    loc=("id",),
-                    expected=path.stem,
-                    got=layout.id,
-                )
-            ]
-        )
-    return layout
+    return load_named(path, Layout, kind="layout", what="a layout", display=display)
 
 
 @functools.cache
 def layouts_in(root: Path) -> dict[str, Layout]:
     """Every layout under the rules root `root` (`rules/layouts/*.yaml`), by id; a RuleError
     lists the problems of every file at once."""
-    out: dict[str, Layout] = {}
-    problems: list[Problem] = []
-    for lid, path in sorted(layout_files(root).items()):
-        try:
-            rel = path.relative_to(root).as_posix()
-        except ValueError:
-            rel = str(path)
-        try:
-            out[lid] = load_layout(path, display=rel)
-        except RuleError as e:
-            problems.extend(e.problems)
-    if problems:
-        raise RuleError(problems)
-    return out
+    return load_all(root, layout_files(root), lambda p, rel: load_layout(p, display=rel))
 
 
 def bundled_layouts() -> dict[str, Layout]:

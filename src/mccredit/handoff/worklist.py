@@ -28,13 +28,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .._yaml import ProblemException, load_file, locate, pydantic_problems
-from ..errors import Problem, RuleError
 from ..evaluation import evaluate_plan, plan_for
 from ..io.educator import CREDENTIAL_KINDS, Educator
 from ..rules import RuleSet, worklist_files
+from ._data import load_all, load_named
 
 __all__ = [
     "DEFAULT_WORKLIST",
@@ -122,50 +121,13 @@ class Worklist(BaseModel):
 
 def load_worklist(path: Path, *, display: str | None = None) -> Worklist:
     """The work list shape in `path`; RuleError with file:line:col for each problem."""
-    try:
-        located = load_file(path, display=display)
-    except ProblemException as e:
-        raise RuleError([e.problem]) from None
-    try:
-        wl = Worklist.model_validate(located.data)
-    except ValidationError as e:
-        raise RuleError(pydantic_problems(e, located=located, kind="worklist")) from None
-    if wl.id != path.stem:
-        line, col = locate(located, ("id",))
-        raise RuleError(
-            [
-                Problem(
-                    type="worklist.id",
-                    message="a work list's id must be its file name",
-                    path=located.path,
-                    line=line,
-                    col=col,
-                    loc=("id",),
-                    expected=path.stem,
-                    got=wl.id,
-                )
-            ]
-        )
-    return wl
+    return load_named(path, Worklist, kind="worklist", what="a work list", display=display)
 
 
 @functools.cache
 def worklists_in(root: Path) -> dict[str, Worklist]:
     """Every work list shape under the rules root (`rules/worklists/*.yaml`), by id."""
-    out: dict[str, Worklist] = {}
-    problems: list[Problem] = []
-    for wid, path in sorted(worklist_files(root).items()):
-        try:
-            rel = path.relative_to(root).as_posix()
-        except ValueError:
-            rel = str(path)
-        try:
-            out[wid] = load_worklist(path, display=rel)
-        except RuleError as e:
-            problems.extend(e.problems)
-    if problems:
-        raise RuleError(problems)
-    return out
+    return load_all(root, worklist_files(root), lambda p, rel: load_worklist(p, display=rel))
 
 
 def choose_worklist(rules: RuleSet, jurisdiction: str, name: str | None = None) -> Worklist:

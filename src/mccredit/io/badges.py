@@ -262,6 +262,116 @@ def verification_record(result: VerificationResult, checked: dt.date | None) -> 
     )
 
 
+def _add_reasons(record: VerificationRecord, extra: list[VerificationReason]) -> VerificationRecord:
+    reasons = [*record.reasons, *extra]
+    codes = [r.code for r in reasons]
+    return record.model_copy(
+        update={
+            "status": verification_of(codes),
+            "reason": codes[0],
+            "reasons": reasons,
+            "registry_entry": None,
+        }
+    )
+
+
+_IDENTITY_TYPES = {
+    "email": "email",
+    "emailaddress": "email",
+    "mailto": "email",
+    "license_number": "license_number",
+    "licensenumber": "license_number",
+    "educator_id": "educator_id",
+    "sourcedid": "sourced_id",
+    "sourced_id": "sourced_id",
+    "studentid": "sourced_id",
+    "did": "did",
+    "url": "url",
+}
+
+
+def _hash_matches(claimed: str, value: str, salt: str) -> bool:
+    algo, _, digest = claimed.partition("$")
+    if algo.lower() not in ("sha256", "md5") or not digest:
+        return False
+    h = hashlib.new(algo.lower(), (value + salt).encode()).hexdigest()
+    return secrets_compare(h, digest.lower())
+
+
+def secrets_compare(a: str, b: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def _claims(doc: dict[str, Any]) -> list[tuple[str | None, str, bool, str]]:
+    """The recipient identities a badge claims: (type, identity or hash, hashed, salt)."""
+    out: list[tuple[str | None, str, bool, str]] = []
+    subject = doc.get("credentialSubject")
+    if isinstance(subject, dict):
+        sid = subject.get("id")
+        if isinstance(sid, str) and sid:
+            if sid.startswith("mailto:"):
+                out.append(("email", sid[7:], False, ""))
+            else:
+                out.append((None, sid, False, ""))
+        ids = subject.get("identifier")
+        for item in ids if isinstance(ids, list) else [ids] if isinstance(ids, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("identityHash"), str):
+                out.append(
+                    (
+                        str(item.get("identityType") or ""),
+                        item["identityHash"],
+                        bool(item.get("hashed")),
+                        str(item.get("salt") or ""),
+                    )
+                )
+    recipient = doc.get("recipient")  # Open Badges 2.0 IdentityObject
+    if isinstance(recipient, dict) and isinstance(recipient.get("identity"), str):
+        out.append(
+            (
+                str(recipient.get("type") or ""),
+                recipient["identity"],
+                bool(recipient.get("hashed")),
+                str(recipient.get("salt") or ""),
+            )
+        )
+    return out
+
+
+def recipient_reason(
+    doc: dict[str, Any], identities: list[tuple[str, str]]
+) -> VerificationReason | None:
+    """`recipient_mismatch` when the badge names a recipient (OB 3.0 `credentialSubject.id` /
+    `identifier[]`, OB 2.0 `recipient`) and none of the educator's identities is it: a plain
+    identity compares equal (emails case-insensitively), a hashed one (`sha256$…`, `md5$…`,
+    salted) compares by hashing each identity of the same type. A badge naming no recipient
+    is not refused here (there is nothing to bind)."""
+    claims = _claims(doc)
+    if not claims:
+        return None
+    for ctype, claimed, hashed, salt in claims:
+        kind = _IDENTITY_TYPES.get((ctype or "").lower().replace("_", "")) if ctype else None
+        if ctype and kind is None:
+            kind = _IDENTITY_TYPES.get((ctype or "").lower())
+        for itype, value in identities:
+            if kind is not None and itype != kind and not (itype == "other"):
+                continue
+            if hashed:
+                variants = {value, value.lower()} if itype == "email" else {value}
+                if any(_hash_matches(claimed, v, salt) for v in variants):
+                    return None
+            elif (claimed.lower() == value.lower()) if itype == "email" else claimed == value:
+                return None
+    return VerificationReason(
+        code="recipient_mismatch",
+        message="the badge's recipient is none of the educator's declared identifiers",
+        field="credentialSubject"
+        if isinstance(doc.get("credentialSubject"), dict)
+        else "recipient",
+    )
+
+
 def _with_bundle(own: VerificationRecord, bundle: VerificationRecord) -> VerificationRecord:
     """A CLR entry's record: its own checks plus every failure of the bundle around it
     (`no_proof` of the bundle excepted: an unsigned bundle says nothing against its entries)."""
@@ -274,18 +384,7 @@ def _with_bundle(own: VerificationRecord, bundle: VerificationRecord) -> Verific
         for r in bundle.reasons
         if r.code != "no_proof"
     ]
-    if not extra:
-        return own
-    reasons = [*own.reasons, *extra]
-    codes = [r.code for r in reasons]
-    return own.model_copy(
-        update={
-            "status": verification_of(codes),
-            "reason": codes[0],
-            "reasons": reasons,
-            "registry_entry": None,
-        }
-    )
+    return _add_reasons(own, extra) if extra else own
 
 
 def _payload(doc: Any) -> Any:
@@ -304,16 +403,27 @@ def _payload(doc: Any) -> Any:
 
 
 class _Verifier:
-    def __init__(self, registry: TrustRegistry | None, as_of: dt.date | None) -> None:
+    def __init__(
+        self,
+        registry: TrustRegistry | None,
+        as_of: dt.date | None,
+        recipient: list[tuple[str, str]] | None = None,
+    ) -> None:
         self.registry = registry
         self.as_of = as_of
+        self.recipient = recipient
 
     def __call__(self, doc: Any) -> VerificationRecord | None:
         if self.registry is None:
             return None
         when = self.as_of or dt.date.today()
-        result = verify_credential(doc, self.registry, when)
-        return verification_record(result, when)
+        record = verification_record(verify_credential(doc, self.registry, when), when)
+        payload = _payload(doc)
+        if self.recipient is not None and isinstance(payload, dict):
+            reason = recipient_reason(payload, self.recipient)
+            if reason is not None:
+                record = _add_reasons(record, [reason])
+        return record
 
     def catalog_issuer(self, record: VerificationRecord | None) -> str | None:
         if record is None or record.registry_entry is None or self.registry is None:
@@ -331,12 +441,15 @@ def normalize_badges(
     loc: tuple[str | int, ...] = ("badges",),
     registry: TrustRegistry | None = None,
     as_of: dt.date | None = None,
+    recipient: list[tuple[str, str]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Normalize badge documents (OB 3.0, OB 2.0, CLR 2.0; JSON objects or VC-JWT strings) to
     credential dicts, with a located problem for each document that cannot be read (never an
     exception). With a `registry`, each credential carries its `verification` record (checked
-    against `as_of`, default today); without one, nothing is verified."""
-    return _normalize(docs, known_issuers or {}, loc, _Verifier(registry, as_of), None)
+    against `as_of`, default today); without one, nothing is verified. `recipient`, the
+    educator's (type, value) identities, binds each badge to them: a badge naming a recipient
+    none of them matches is `recipient_mismatch` (see `recipient_reason`)."""
+    return _normalize(docs, known_issuers or {}, loc, _Verifier(registry, as_of, recipient), None)
 
 
 def _normalize(
@@ -447,6 +560,7 @@ def intake_badges(
     registry: TrustRegistry,
     as_of: dt.date | None = None,
     known_issuers: dict[str, tuple[str, ...]] | None = None,
+    recipient: list[tuple[str, str]] | None = None,
 ) -> list[BadgeIntake]:
     """Read, normalize and verify badge files, one `BadgeIntake` per file, in order.
 
@@ -458,7 +572,12 @@ def intake_badges(
     read: list[tuple[BadgeFile, list[dict[str, Any]], list[Problem]]] = []
     for f in files:
         creds, problems = normalize_badges(
-            [f.credential], known_issuers=known_issuers, loc=(), registry=registry, as_of=as_of
+            [f.credential],
+            known_issuers=known_issuers,
+            loc=(),
+            registry=registry,
+            as_of=as_of,
+            recipient=recipient,
         )
         problems = [replace(p, path=p.path or f.source, loc=p.loc[1:]) for p in problems]
         read.append((f, creds if not problems else [], problems))
@@ -543,19 +662,7 @@ def verify_badge(
                     f"this one {len(inner)}",
                     field="credentialSubject.verifiableCredential",
                 )
-                reasons = [*record.reasons, reason]
-                out[-1] = (
-                    out[-1][0],
-                    out[-1][1],
-                    record.model_copy(
-                        update={
-                            "status": verification_of(r.code for r in reasons),
-                            "reason": reasons[0].code,
-                            "reasons": reasons,
-                            "registry_entry": None,
-                        }
-                    ),
-                )
+                out[-1] = (out[-1][0], out[-1][1], _add_reasons(record, [reason]))
                 return
             for item in inner:
                 walk(item, record)

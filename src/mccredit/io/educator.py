@@ -27,6 +27,7 @@ __all__ = [
     "EDUCATOR_ROLES",
     "Credential",
     "Educator",
+    "Identifier",
     "Evaluation",
     "License",
     "Placement",
@@ -34,6 +35,7 @@ __all__ = [
     "VerificationRecord",
     "load_educator",
     "parse_educator",
+    "recipient_of",
 ]
 
 CredentialKind = Literal[
@@ -164,6 +166,16 @@ class Evaluation(_Input):
     score: int = Field(ge=1, le=5)
 
 
+class Identifier(_Input):
+    """One of the educator's identities, for recipient binding (issue 12): `type` is `email`,
+    `license_number`, `educator_id`, `did`, `url`, `sourced_id` or `other` (OB 3.0
+    `identityType` values such as `emailAddress` are read as the same), `value` the identity
+    itself (never hashed here: badges carry salted hashes, mccredit hashes to compare)."""
+
+    type: Literal["email", "license_number", "educator_id", "did", "url", "sourced_id", "other"]
+    value: Text
+
+
 class Educator(_Input):
     id: Text
     jurisdiction: Text
@@ -182,6 +194,12 @@ class Educator(_Input):
     recommendations: list[Text] = Field(default_factory=list)
     evaluations: list[Evaluation] = Field(default_factory=list)
     credentials: list[Credential] = Field(default_factory=list)
+    identifiers: list[Identifier] = Field(
+        default_factory=list,
+        description="The educator's identities (email, license number, …): a badge whose "
+        "recipient matches none of them is `recipient_mismatch`. With none declared, badges "
+        "are not checked against a recipient.",
+    )
     badges: list[dict[str, Any] | str] = Field(
         default_factory=list,
         description="Open Badges 3.0 / 2.0 or CLR 2.0 documents (JSON objects, or VC-JWT "
@@ -215,6 +233,26 @@ def _duplicate_locs(data: Any) -> list[tuple[str | int, ...]]:
                 if c["id"] in seen:
                     out.append(("credentials", i, "id"))
                 seen.add(c["id"])
+    return out
+
+
+def recipient_of(data: Any) -> list[tuple[str, str]] | None:
+    """The (type, value) identities an educator document declares (its `identifiers`, and
+    with them its id and license numbers), or None when it declares none (no binding)."""
+    if not isinstance(data, dict) or not isinstance(data.get("identifiers"), list):
+        return None
+    out = [
+        (str(i.get("type")), str(i.get("value")))
+        for i in data["identifiers"]
+        if isinstance(i, dict) and isinstance(i.get("value"), str)
+    ]
+    if not out:
+        return None
+    if isinstance(data.get("id"), str):
+        out.append(("educator_id", data["id"]))
+    for lic in data.get("licenses") or []:
+        if isinstance(lic, dict) and isinstance(lic.get("id"), str):
+            out.append(("license_number", lic["id"]))
     return out
 
 
@@ -264,6 +302,7 @@ def parse_educator(
             known_issuers=known_issuers,
             registry=registry if registry is not None else _Registry(),
             as_of=as_of,
+            recipient=recipient_of(data),
         )
         badge_problems += more
         badge_problems = [p if p.path else _relocate(p, located) for p in badge_problems]

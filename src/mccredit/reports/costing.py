@@ -402,6 +402,65 @@ def _money_sources(doc: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _forms(doc: dict[str, Any]) -> str:
+    forms = doc.get("forms") or {}
+    out = []
+    multi = forms.get("multiyear", {}).get("rows") or []
+    names = {p["proposal"]["sha256"]: f"P{k}" for k, p in enumerate(doc["proposals"], 1)}
+    if multi:
+        out.append(
+            table(
+                [
+                    "",
+                    "year",
+                    "baseline compensation",
+                    "proposal compensation",
+                    "Δ",
+                    "cumulative Δ",
+                ],
+                [
+                    [
+                        names.get(r["proposal_sha256"], r["proposal"]),
+                        f"{r['year']}{' (current)' if r['current_year'] else ''}",
+                        r["baseline_compensation"],
+                        r["proposal_compensation"],
+                        r["compensation_difference"],
+                        r["cumulative_compensation_difference"],
+                    ]
+                    for r in multi
+                ],
+                text_cols=2,
+                caption="Multiyear cost, current and subsequent years (the shape of a "
+                "California Gov. Code §3547.5 disclosure): " + forms["multiyear"]["label"],
+            )
+        )
+    wi = forms.get("wi_base_wages", {}).get("rows") or []
+    if wi:
+        out.append(
+            table(
+                ["scenario", "year", "base wage increase", "%", "CPI %", "over CPI"],
+                [
+                    [
+                        names.get(r["scenario_sha256"], r["scenario"]),
+                        str(r["year"]),
+                        r["base_wage_increase"],
+                        f"{r['base_wage_increase_pct']}%",
+                        f"{r['cpi_pct']}%" if r["cpi_pct"] is not None else "not stated",
+                        {True: "YES", False: "no", None: "–"}[r["exceeds_cpi"]],
+                    ]
+                    for r in wi
+                ],
+                text_cols=2,
+                caption="Wisconsin (2011 Act 10): the increase in total base wages against the "
+                "stated CPI; steps, lanes and supplemental pay sit outside the base: "
+                + forms["wi_base_wages"]["label"],
+            )
+        )
+    if not out:
+        return ""
+    return "<section id=forms><h2>Forms the law asks for</h2>" + "".join(out) + "</section>"
+
+
 def _stacks(doc: dict[str, Any]) -> str:
     out = []
     for k, p in enumerate(doc["proposals"], 1):
@@ -459,6 +518,29 @@ def _stacks(doc: dict[str, Any]) -> str:
     )
 
 
+def _group_table(rows: list[dict[str, Any]], label: str, hidden: str, caption: str) -> str:
+    """Gains by group (lane or step band): head counts and gains, suppressed ones as `hidden`."""
+
+    def money_or(v: str | None) -> str:
+        return v if v is not None else hidden
+
+    return table(
+        [f"{label} (baseline)", "educators", "gain", "lose", "total gain", "mean gain"],
+        [
+            [
+                r[label],
+                _count(r["people"], hidden),
+                _count(r["winners"], hidden),
+                _count(r["losers"], hidden),
+                money_or(r["total_gain"]),
+                money_or(r["mean_gain"]),
+            ]
+            for r in rows
+        ],
+        caption=caption,
+    )
+
+
 def _gains(doc: dict[str, Any]) -> str:
     if not doc["proposals"]:
         return ""
@@ -468,43 +550,13 @@ def _gains(doc: dict[str, Any]) -> str:
     for k, p in enumerate(doc["proposals"], 1):
         out.append(f"<h3>P{k} {esc(p['proposal']['name'])}</h3>")
         out.append(_gains_chart(k, p, year, hidden))
-        lanes = [r for r in p["gains"]["by_lane"] if r["year"] == year]
-        out.append(
-            table(
-                ["lane (baseline)", "educators", "gain", "lose", "total gain", "mean gain"],
-                [
-                    [
-                        r["lane"],
-                        _count(r["people"], hidden),
-                        _count(r["winners"], hidden),
-                        _count(r["losers"], hidden),
-                        r["total_gain"] if r["total_gain"] is not None else hidden,
-                        r["mean_gain"] if r["mean_gain"] is not None else hidden,
-                    ]
-                    for r in lanes
-                ],
-                caption=f"{year}, by each educator's lane under the baseline",
-            )
-        )
-        steps = [r for r in p["gains"].get("by_step_band", []) if r["year"] == year]
-        if steps:
-            out.append(
-                table(
-                    ["steps (baseline)", "educators", "gain", "lose", "total gain", "mean gain"],
-                    [
-                        [
-                            r["steps"],
-                            _count(r["people"], hidden),
-                            _count(r["winners"], hidden),
-                            _count(r["losers"], hidden),
-                            r["total_gain"] if r["total_gain"] is not None else hidden,
-                            r["mean_gain"] if r["mean_gain"] is not None else hidden,
-                        ]
-                        for r in steps
-                    ],
-                    caption=f"{year}, by step band (a stand-in for years of service)",
-                )
-            )
+        for key, label, caption in (
+            ("by_lane", "lane", "by each educator's lane under the baseline"),
+            ("by_step_band", "steps", "by step band (a stand-in for years of service)"),
+        ):
+            rows = [r for r in p["gains"].get(key, []) if r["year"] == year]
+            if rows:
+                out.append(_group_table(rows, label, hidden, f"{year}, {caption}"))
         dec = [d for d in p["gains"].get("deciles", []) if d["year"] == year]
         if dec:
             out.append(
@@ -605,6 +657,7 @@ def costing_report(doc: dict[str, Any]) -> str:
         _stacks(doc),
         _gains(doc),
         _scattergrams(doc),
+        _forms(doc),
         _assumptions(doc),
     ]
     return page(title, "".join(body))

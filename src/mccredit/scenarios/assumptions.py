@@ -8,6 +8,7 @@ effective: "10-01"         # MM-DD within each year where placements are priced
 school_year_start: "07-01" # MM-DD a school year starts (in-year cost of a mid-year proposal)
 contract_days: 195         # days the scale's annual amounts pay for (with a roster's
                            # `contract_days`: pay × FTE × days ÷ contract_days)
+cpi: {2026: 0.029}         # Wisconsin: the CPI cap on the total base wage increase, per year
 scale_growth: 0.02         # baseline scale growth per year where no published scale covers it
 steps: automatic           # automatic: +1 step each year (to the schedule's top) | frozen
 accrual:                   # salary credit (graduate semester hours) per educator per year
@@ -121,7 +122,7 @@ class Benefits(_M):
 
 
 #: Fields added after the first assumptions files were hashed, with their defaults.
-_LATER: dict[str, Any] = {"school_year_start": "07-01", "contract_days": None}
+_LATER: dict[str, Any] = {"school_year_start": "07-01", "contract_days": None, "cpi": {}}
 
 
 class Assumptions(_M):
@@ -136,6 +137,11 @@ class Assumptions(_M):
         default="07-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
     )
     contract_days: int | None = Field(default=None, ge=1, le=366)
+    cpi: dict[int, Decimal] = Field(
+        default_factory=dict,
+        description="The CPI change a Wisconsin district's total base wages may rise by, per "
+        "costed year (e.g. {2026: 0.029}): stated by whoever costs, from the WERC's figure",
+    )
     scale_growth: Decimal = Field(default=Decimal(0), ge=-1, le=1)
     steps: Literal["automatic", "frozen"] = "automatic"
     accrual: Accrual = Field(default_factory=Accrual)

@@ -389,6 +389,70 @@ def _stacking(
     return {"provisions": [name for name, _ in parts], "parts": rows, "unavailable": None}
 
 
+AID = "an aid to preparing the form, not a certification of cost"
+
+
+def _forms(jid: str, doc: dict[str, Any], a: Assumptions) -> dict[str, Any]:
+    """Where the law asks for a form (FACTS.md §8), the figures it asks for, labelled as aids.
+
+    - `multiyear` (every jurisdiction; the shape of a California Gov. Code §3547.5
+      disclosure): per proposal, the current (first costed) and each subsequent year's total
+      salary and compensation under the baseline and the proposal, the difference and its
+      cumulative sum.
+    - `wi_base_wages` (Wisconsin districts, `us-wi/…`, 2011 Act 10, Wis. Stat. §111.70(4)(mb)):
+      per scenario and year from the second on, the increase in total base wages over the
+      year before, as a % of it, against the stated CPI (`cpi` in the assumptions) with
+      `exceeds_cpi`. Base wages here are the schedule's own raise for the same people
+      (`from_schedule`): step and lane movement and supplemental pay (such as a
+      micro-credential's base increase) sit outside the base; with no CPI stated for a year
+      the flag is null."""
+    rows = []
+    for p in doc["proposals"]:
+        for y, b, v in zip(p["years"], doc["baseline"]["years"], p["vs_baseline"], strict=True):
+            rows.append(
+                {
+                    "proposal": p["proposal"]["name"],
+                    "proposal_sha256": p["proposal"]["sha256"],
+                    "year": y["year"],
+                    "current_year": y["year"] == doc["years"][0],
+                    "baseline_salary": b["total_salary"],
+                    "proposal_salary": y["total_salary"],
+                    "baseline_compensation": b["total_compensation"],
+                    "proposal_compensation": y["total_compensation"],
+                    "compensation_difference": v["compensation_difference"],
+                    "cumulative_compensation_difference": v["cumulative_compensation_difference"],
+                }
+            )
+    forms: dict[str, Any] = {"multiyear": {"label": AID, "rows": rows}}
+    if jid.startswith("us-wi/"):
+        wi = []
+        named = [("baseline", "", doc["baseline"])] + [
+            (p["proposal"]["name"], p["proposal"]["sha256"], p) for p in doc["proposals"]
+        ]
+        for name, sha, s in named:
+            for prev, y in zip(s["years"], s["years"][1:], strict=False):
+                base = Decimal(prev["total_salary"])
+                inc = Decimal(y["from_schedule"] or 0)
+                pct = (inc / base * 100).quantize(Decimal("0.01")) if base else ZERO
+                cpi = a.cpi.get(y["year"])
+                wi.append(
+                    {
+                        "scenario": name,
+                        "scenario_sha256": sha,
+                        "year": y["year"],
+                        "prior_total_salary": prev["total_salary"],
+                        "base_wage_increase": y["from_schedule"],
+                        "base_wage_increase_pct": str(pct),
+                        "cpi_pct": str((cpi * 100).quantize(Decimal("0.01")))
+                        if cpi is not None
+                        else None,
+                        "exceeds_cpi": (pct > cpi * 100) if cpi is not None else None,
+                    }
+                )
+        forms["wi_base_wages"] = {"label": AID, "rows": wi}
+    return forms
+
+
 def _compare(
     p: Proposal, py: list[dict[str, Any]], q: Proposal, qy: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -516,6 +580,7 @@ def cost_scenarios(
     for i, (p, py) in enumerate(costed):
         for q, qy in costed[i + 1 :]:
             doc["comparisons"].append(_compare(p, py, q, qy))
+    doc["forms"] = _forms(j.id, doc, assumptions)
     return doc
 
 
@@ -579,7 +644,12 @@ def csv_tables(doc: dict[str, Any]) -> dict[str, str]:
             "against_sha256": c["against"]["sha256"],
         }
         tables["vs_proposals"] += [{**tag, **r} for r in c["years"]]
-    keep = {"years", "scattergram"}
+    forms = doc.get("forms", {})
+    if forms.get("multiyear", {}).get("rows"):
+        tables["form_multiyear"] = forms["multiyear"]["rows"]
+    if forms.get("wi_base_wages", {}).get("rows"):
+        tables["form_wi_base_wages"] = forms["wi_base_wages"]["rows"]
+    keep = {"years", "scattergram", "form_multiyear", "form_wi_base_wages"}
     if doc["proposals"]:
         keep |= {"vs_baseline", "stacking", "gains_bands", "gains_by_lane"}
         keep |= {"gains_by_step_band", "gains_deciles"}
@@ -587,7 +657,7 @@ def csv_tables(doc: dict[str, Any]) -> dict[str, str]:
             keep.add("largest_gains")
     if doc.get("comparisons"):
         keep.add("vs_proposals")
-    return {t: _csv_text(rows, common) for t, rows in tables.items() if t in keep}
+    return {t: _csv_text(rows, common) for t, rows in tables.items() if t in keep and rows}
 
 
 def write_outputs(doc: dict[str, Any], out: Path) -> list[Path]:

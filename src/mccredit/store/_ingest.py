@@ -2,7 +2,7 @@
 
 `ingest_badges` takes badge files for one stored educator and, per file:
 1. reads, normalizes and verifies it (`mccredit.io.badges.intake_badges`, against the trust
-   registry, on `as_of`);
+   registry, on `as_of`, bound to the educator's declared `identifiers`);
 2. decides each credential in it: `accepted` when the educator's jurisdiction credits its
    verification result (`accept.verification`, `accept.registry`: the same test the engine
    applies), `replay` when the store already holds it from the same file (or the same
@@ -34,7 +34,7 @@ from ..errors import InputError, Problem
 from ..evaluation import evaluate_plan, plan_for, to_educator
 from ..io.badge_files import BadgeFile
 from ..io.badges import intake_badges
-from ..io.educator import Credential
+from ..io.educator import Credential, recipient_of
 from ..rules import RuleSet
 from ..verify import TrustRegistry
 from .repositories import (
@@ -152,6 +152,7 @@ def ingest_badges(
         registry=registry if registry is not None else rules.registry,
         as_of=day,
         known_issuers=rules.issuer_aliases(),
+        recipient=recipient_of(educator_input(session=session, record=rec)),
     )
     outcomes: list[FileOutcome] = [
         FileOutcome(

@@ -13,7 +13,9 @@ Checks, in this order (every failure is reported, the most basic first):
    controller is the issuer (`issuer_mismatch`); unsupported proof types beside a verified one
    are noted, not fatal;
 6. trust: the issuer is in the registry (`untrusted_issuer`) and the signing key is one the
-   registry holds for it, in force (`untrusted_key`).
+   registry holds for it, in force (`untrusted_key`);
+7. status: each `credentialStatus` against the registry's pinned status lists (`revoked`,
+   `suspended`, `status_unavailable` when the list is not pinned; see `_status`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from ._contexts import ContextLoader, context_urls
 from ._jwt import parse_jwt, verify_jwt
 from ._multibase import ed25519_multikey
 from ._result import UNVERIFIED_CODES, Reason, VerificationResult
+from ._status import check_status
 from ._suites import SUITES, hash_data, verify_ed25519
 from .registry import IssuerEntry, TrustRegistry
 
@@ -110,7 +113,11 @@ def _instant(value: Any, field: str, run: _Run) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):  # JWT NumericDate
-        return dt.datetime.fromtimestamp(value, dt.UTC)
+        try:
+            return dt.datetime.fromtimestamp(value, dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            run.fail("malformed", f"{field} is not a date-time: {value!r}", field)
+            return None
     if isinstance(value, str):
         try:
             when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -186,6 +193,15 @@ def _check_dates(doc: dict[str, Any], now: dt.datetime, run: _Run) -> None:
         if end is not None and end <= now:
             run.fail("expired", f"{key} {doc[key]} is not after {now.isoformat()}", key)
     run.checks.append("dates")
+
+
+def _check_status(doc: dict[str, Any], registry: TrustRegistry, run: _Run) -> None:
+    issuer_id = _issuer_id(doc)
+    entry = registry.issuer(issuer_id) if issuer_id else None
+    for code, message, field in check_status(doc, registry, entry):
+        run.fail(code, message, field)
+    if "credentialStatus" in doc:
+        run.checks.append("status")
 
 
 def _issuer_id(doc: dict[str, Any]) -> str | None:
@@ -407,6 +423,7 @@ def verify_credential(
     entry, key = _check_proofs(
         document, registry, loader, when, run, canonicalize=ok, budget=budget
     )
+    _check_status(document, registry, run)
     return _result(run, "json-ld", document, entry, key)
 
 
@@ -448,6 +465,7 @@ def _verify_jwt_text(
     _check_context(vc, loader, run)
     _check_types(vc, run)
     _check_dates(vc, now, run)
+    _check_status(vc, registry, run)
     nbf = _instant(jwt.payload.get("nbf"), "nbf", run)
     if nbf is not None and nbf > now:
         run.fail("not_yet_valid", "the JWT nbf is in the future", "nbf")

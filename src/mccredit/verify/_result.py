@@ -18,7 +18,9 @@ __all__ = [
 Status = Literal["verified", "unverified", "rejected"]
 
 #: reason codes that leave a credential `unverified` (nothing wrong found, authenticity unknown)
-UNVERIFIED_CODES = frozenset({"no_proof", "key_unavailable", "hosted_unverified"})
+UNVERIFIED_CODES = frozenset(
+    {"no_proof", "key_unavailable", "hosted_unverified", "status_unavailable"}
+)
 
 #: The one result per credential of issue 12 (`verification` on ledger lines, a matcher field,
 #: `mccredit verify --json` `status`). Several checks can fail at once: the value is the first
@@ -90,6 +92,7 @@ _CODE_STATUS: dict[str, Verification] = {
     "not_yet_valid": "not_yet_valid",
     "recipient_mismatch": "recipient_mismatch",
     "hosted_unverified": "hosted_unverified",
+    "status_unavailable": "hosted_unverified",
     "no_proof": "unsigned",
 }
 

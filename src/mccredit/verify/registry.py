@@ -19,6 +19,9 @@ issuers:
         valid_from: 2010-01-01
       - id: "https://example.edu/issuers/565049#rsa-1"
         jwk: {kty: RSA, e: AQAB, n: "…"}    # for VC-JWT
+    status_lists:               # pinned status lists (revocation / suspension), never fetched
+      - id: "https://example.com/status/3"  # the statusListCredential URL credentials name
+        file: status/example-3.json         # beside this file (or `document:` inline)
 ```
 Files are validated like rule files: every problem at once, with `file:line:col` and field.
 """
@@ -26,6 +29,7 @@ Files are validated like rule files: every problem at once, with `file:line:col`
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -36,7 +40,7 @@ from .._yaml import ProblemException, load_file, pydantic_problems
 from ..errors import CredentialCheckError, Problem, RuleError
 from ._multibase import ed25519_multikey
 
-__all__ = ["IssuerEntry", "RegistryKey", "TrustRegistry", "load_registry"]
+__all__ = ["IssuerEntry", "RegistryKey", "StatusListPin", "TrustRegistry", "load_registry"]
 
 
 class RegistryKey(BaseModel):
@@ -69,6 +73,26 @@ class RegistryKey(BaseModel):
         )
 
 
+class StatusListPin(BaseModel):
+    """A status list pinned for an issuer (issue 12): `id` is the URL credentials name
+    (`statusListCredential` of a `BitstringStatusListEntry` / `StatusList2021Entry`, or the `id`
+    of a `1EdTechRevocationList` status); the list itself is `document` (inline) or `file` (a
+    JSON file beside the registry file). Pinned means trusted: it is the registry author's
+    copy, checked when pinned, never fetched."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    file: str | None = None
+    document: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> StatusListPin:
+        if (self.file is None) == (self.document is None):
+            raise ValueError("a status list has exactly one of file or document")
+        return self
+
+
 class IssuerEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -79,6 +103,7 @@ class IssuerEntry(BaseModel):
     jurisdictions: tuple[str, ...] = ()
     ids: tuple[str, ...] = Field(min_length=1)
     keys: tuple[RegistryKey, ...] = ()
+    status_lists: tuple[StatusListPin, ...] = ()
     note: str | None = None
 
 
@@ -95,11 +120,19 @@ class TrustRegistry:
         self.entries: tuple[IssuerEntry, ...] = tuple(entries)
         self._by_id: dict[str, IssuerEntry] = {}
         self._keys: dict[str, tuple[IssuerEntry, RegistryKey]] = {}
+        self._status: dict[str, tuple[IssuerEntry, dict[str, Any]]] = {}
         for e in self.entries:
             for i in e.ids:
                 self._by_id[i] = e
             for k in e.keys:
                 self._keys[k.id] = (e, k)
+            for sl in e.status_lists:
+                if sl.document is not None:
+                    self._status[sl.id] = (e, sl.document)
+
+    def status_list(self, url: str) -> tuple[IssuerEntry, dict[str, Any]] | None:
+        """The pinned status list at `url` and the entry it is pinned under."""
+        return self._status.get(url)
 
     def issuer(self, issuer_id: str) -> IssuerEntry | None:
         return self._by_id.get(issuer_id)
@@ -166,7 +199,31 @@ def load_registry(*paths: Path) -> TrustRegistry:
                 if k.id in seen_keys:
                     problems.append(dup("key", k.id, seen_keys[k.id], ("issuers", n, "keys")))
                 seen_keys.setdefault(k.id, where)
-            entries.append(entry)
+            pins = []
+            for m, pin in enumerate(entry.status_lists):
+                if pin.file is None:
+                    pins.append(pin)
+                    continue
+                target = located.path and Path(located.path).parent / pin.file
+                try:
+                    doc = json.loads(Path(str(target)).read_text(encoding="utf-8"))
+                except (OSError, ValueError) as e:
+                    line, col = located.marks.get(("issuers", n), (None, None))
+                    problems.append(
+                        Problem(
+                            type="registry.status_list",
+                            message=f"status list file {pin.file!r} cannot be read: {e}",
+                            path=located.path,
+                            line=line,
+                            col=col,
+                            loc=("issuers", n, "status_lists", m, "file"),
+                        )
+                    )
+                    continue
+                pins.append(
+                    pin.model_copy(update={"document": doc if isinstance(doc, dict) else {}})
+                )
+            entries.append(entry.model_copy(update={"status_lists": tuple(pins)}))
     if problems:
         raise RuleError(problems)
     return TrustRegistry(entries)

@@ -8,7 +8,13 @@ from typing import Annotated, Any
 from fastapi import Path
 from sqlmodel import Session
 
-from ...store.repositories import educator_input, list_transitions
+from ...io.educator import Educator
+from ...store.repositories import (
+    educator_input,
+    educator_inputs,
+    list_educators,
+    list_transitions,
+)
 from ...store.tables import EducatorRecord, EvaluationRecord, PayrollChange
 from ..deps import Evaluator
 from ..models import (
@@ -108,3 +114,24 @@ def stored_public(
         payroll_change=change_public(session, change) if change is not None else None,
         result=json.loads(rec.result_json),
     )
+
+
+def stored_educators(
+    session: Session, scopes: tuple[str, ...], jurisdiction: str, evaluator: Evaluator
+) -> list[Educator]:
+    """Every stored educator of `jurisdiction` (or beneath it) within `scopes`, validated, in
+    pages of 1000 (for the hand-off views: work list, workforce)."""
+    out: list[Educator] = []
+    offset = 0
+    while True:
+        rows, count = list_educators(session=session, scopes=scopes, limit=1000, offset=offset)
+        mine = [
+            r
+            for r in rows
+            if r.jurisdiction == jurisdiction or r.jurisdiction.startswith(jurisdiction + "/")
+        ]
+        docs = educator_inputs(session=session, records=mine)
+        out.extend(evaluator.to_educator(d) for d in docs.values())
+        offset += 1000
+        if offset >= count:
+            return out

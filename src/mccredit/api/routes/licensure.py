@@ -10,17 +10,14 @@ from fastapi import APIRouter, Query, Response
 
 from ...errors import ProblemsError, UnknownJurisdictionError, UnknownLayoutError
 from ...handoff import SECTION_COLUMNS, build_worklist, choose_worklist, entries_csv, section_csv
-from ...io.educator import Educator
-from ...store.repositories import educator_inputs, list_educators
 from ..deps import EvaluatorDep, KeyDep, SessionDep
 from ..models import IsoDate
 from ..problems import ApiProblem
-from ._shared import FORBIDDEN, NOT_FOUND, not_found
+from ._shared import FORBIDDEN, NOT_FOUND, not_found, stored_educators
 
 router = APIRouter(prefix="/licensure", tags=["licensure"])
 
 ROLES = ("licensure", "admin")
-PAGE = 1000
 
 _ENTRY = {
     "educator_id": "TN-0001",
@@ -103,23 +100,6 @@ _DOC: dict[str, Any] = {
 }
 
 
-def _stored(session: Any, key: Any, jurisdiction: str, ev: Any) -> list[Educator]:
-    out: list[Educator] = []
-    offset = 0
-    while True:
-        rows, count = list_educators(session=session, scopes=key.scopes, limit=PAGE, offset=offset)
-        mine = [
-            r
-            for r in rows
-            if r.jurisdiction == jurisdiction or r.jurisdiction.startswith(jurisdiction + "/")
-        ]
-        for doc in educator_inputs(session=session, records=mine).values():
-            out.append(ev.to_educator(doc))
-        offset += PAGE
-        if offset >= count:
-            return out
-
-
 @router.get("/worklist", response_class=Response, responses={200: _DOC, **NOT_FOUND, **FORBIDDEN})
 def worklist(
     key: KeyDep,
@@ -156,7 +136,7 @@ def worklist(
         ) from None
     try:
         doc = build_worklist(
-            _stored(session, key, jurisdiction, ev),
+            stored_educators(session, key.scopes, jurisdiction, ev),
             rules=rules,
             jurisdiction=jurisdiction,
             as_of=as_of or dt.date.today(),

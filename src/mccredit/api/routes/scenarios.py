@@ -125,6 +125,16 @@ def _roster_sha256(eds: list[Educator]) -> str:
     return sha256_text(canonical_json(docs))
 
 
+def _out_of_scope(jurisdiction: str, where: str) -> ApiProblem:
+    """404 for a jurisdiction outside the key's scope (exactly as for an unknown one)."""
+    return ApiProblem(
+        404,
+        f"no jurisdiction {jurisdiction!r} in this key's scope",
+        kind="not-found",
+        errors=[{"type": "jurisdiction.not_found", "msg": "not in scope", "pointer": where}],
+    )
+
+
 def _too_small(n: int, where: str) -> ApiProblem:
     return ApiProblem(
         422,
@@ -174,18 +184,7 @@ def _validate(
                 errors += problems_from(e, prefix=["educators", i])
                 continue
             if not key.sees(ed.jurisdiction):
-                raise ApiProblem(
-                    404,
-                    f"no jurisdiction {ed.jurisdiction!r} in this key's scope",
-                    kind="not-found",
-                    errors=[
-                        {
-                            "type": "jurisdiction.not_found",
-                            "msg": "not in scope",
-                            "pointer": f"/educators/{i}/jurisdiction",
-                        }
-                    ],
-                )
+                raise _out_of_scope(ed.jurisdiction, f"/educators/{i}/jurisdiction")
             eds.append(ed)
     if errors or assumptions is None:
         raise _problem(422, f"{len(errors)} problem(s) in the request", errors)
@@ -512,18 +511,7 @@ def cost_scenario(
             errors.extend(problems_from(e, prefix=["educators", i]))
             continue
         if not key.sees(ed.jurisdiction):
-            raise ApiProblem(
-                404,
-                f"no jurisdiction {ed.jurisdiction!r} in this key's scope",
-                kind="not-found",
-                errors=[
-                    {
-                        "type": "jurisdiction.not_found",
-                        "msg": "not in scope",
-                        "pointer": f"/educators/{i}/jurisdiction",
-                    }
-                ],
-            )
+            raise _out_of_scope(ed.jurisdiction, f"/educators/{i}/jurisdiction")
         educators.append(ed)
     if errors:
         raise ApiProblem(

@@ -12,19 +12,16 @@ from fastapi import APIRouter, Query, Response
 
 from ...errors import ProblemsError, UnknownJurisdictionError
 from ...evaluation import evaluate_plan, plan_for
-from ...io.educator import Educator
 from ...reports import workforce_csv, workforce_html, workforce_view
-from ...store.repositories import educator_inputs, list_educators
 from ..deps import EvaluatorDep, KeyDep, SessionDep
 from ..models import IsoDate
 from ..problems import ApiProblem
-from ._shared import FORBIDDEN, NOT_FOUND, not_found
+from ._shared import FORBIDDEN, NOT_FOUND, not_found, stored_educators
 
 router = APIRouter(prefix="/workforce", tags=["workforce"])
 
 ROLES = ("union", "licensure", "payroll", "admin")
 UNION_MIN_BUCKET = 5
-PAGE = 1000
 
 _EXAMPLE: dict[str, Any] = {
     "jurisdiction": "us-va/pwcs",
@@ -79,21 +76,7 @@ def workforce(
         raise not_found("jurisdiction", jurisdiction) from None
     day = as_of or dt.date.today()
     plan = plan_for(rules, j, day)
-    eds: list[Educator] = []
-    offset = 0
-    while True:
-        rows, count = list_educators(session=session, scopes=key.scopes, limit=PAGE, offset=offset)
-        mine = [
-            r
-            for r in rows
-            if r.jurisdiction == jurisdiction or r.jurisdiction.startswith(jurisdiction + "/")
-        ]
-        eds.extend(
-            ev.to_educator(d) for d in educator_inputs(session=session, records=mine).values()
-        )
-        offset += PAGE
-        if offset >= count:
-            break
+    eds = stored_educators(session, key.scopes, jurisdiction, ev)
     try:
         view = workforce_view(
             ((e, evaluate_plan(plan, e).to_dict()) for e in eds),
