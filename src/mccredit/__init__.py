@@ -1,6 +1,14 @@
 """mccredit: a licensure and salary-credit rules engine for K-12 educators."""
 
-from ._api import default_rules, evaluate, explain, load_rules, to_educator, to_json
+from ._api import (
+    default_rules,
+    evaluate,
+    evaluation_of,
+    explain,
+    load_rules,
+    to_educator,
+    to_json,
+)
 from .errors import (
     InputError,
     MccreditError,
@@ -10,6 +18,7 @@ from .errors import (
     UnknownJurisdictionError,
 )
 from .io.educator import Credential, Educator, License
+from .result import Evaluation
 from .rules import Jurisdiction, RuleSet
 
 __version__ = "0.1.0"
@@ -17,6 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Credential",
     "Educator",
+    "Evaluation",
     "InputError",
     "Jurisdiction",
     "License",
@@ -28,6 +38,7 @@ __all__ = [
     "UnknownJurisdictionError",
     "default_rules",
     "evaluate",
+    "evaluation_of",
     "explain",
     "load_rules",
     "to_educator",

@@ -4,7 +4,9 @@
 import mccredit
 rules = mccredit.load_rules()                      # bundled jurisdictions
 doc = mccredit.evaluate("educator.json", jurisdiction="us-tn", as_of="2026-06-30")
-print(doc["totals"], doc["renewal"][0]["remaining"])
+print(doc["totals"], doc["renewal"][0]["remaining"])   # the JSON document
+ev = mccredit.evaluation_of("educator.json", jurisdiction="us-tn", as_of="2026-06-30")
+print(ev.totals, ev.renewal[0].remaining)              # the same, typed (Decimal, date)
 print(mccredit.explain("educator.json", jurisdiction="us-tn"))
 ```
 """
@@ -26,11 +28,20 @@ from .evaluation import (
     to_json,
 )
 from .io.educator import Educator
+from .result import Evaluation
 from .rules import RuleSet
 from .scenarios import Proposal, apply_proposal
 from .verify import TrustRegistry
 
-__all__ = ["default_rules", "evaluate", "explain", "load_rules", "to_educator", "to_json"]
+__all__ = [
+    "default_rules",
+    "evaluate",
+    "evaluation_of",
+    "explain",
+    "load_rules",
+    "to_educator",
+    "to_json",
+]
 
 
 def evaluate(
@@ -43,7 +54,8 @@ def evaluate(
     registry: TrustRegistry | None = None,
     trace: bool = False,
 ) -> dict[str, Any]:
-    """Evaluate one educator; returns the DESIGN.md §4 document (amounts as strings).
+    """Evaluate one educator; returns the DESIGN.md §4 JSON document (amounts as strings),
+    exactly what `mccredit evaluate --json` prints (`evaluation_of` returns it typed).
     With `trace`, the document also carries the account behind every figure under `trace`
     (what `mccredit explain --json` prints; see `mccredit.evaluation._trace`).
 
@@ -52,6 +64,29 @@ def evaluate(
     under the educator's `badges` are verified on `as_of` against `registry` (default: the
     rules' trust registry, rules/issuers/).
     """
+    return evaluation_of(
+        educator,
+        jurisdiction=jurisdiction,
+        as_of=as_of,
+        rules=rules,
+        proposal=proposal,
+        registry=registry,
+        trace=trace,
+    ).to_dict()
+
+
+def evaluation_of(
+    educator: Educator | dict[str, Any] | str | Path,
+    *,
+    jurisdiction: str | None = None,
+    as_of: dt.date | str | None = None,
+    rules: RuleSet | None = None,
+    proposal: Proposal | dict[str, Any] | None = None,
+    registry: TrustRegistry | None = None,
+    trace: bool = False,
+) -> Evaluation:
+    """Evaluate one educator (as `evaluate`); returns the typed `Evaluation`, whose
+    `to_dict()` is the JSON document."""
     ruleset = rules if rules is not None else default_rules()
     day = as_of_date(as_of)
     ed = to_educator(educator, rules=ruleset, as_of=day, registry=registry)
@@ -74,7 +109,8 @@ def explain(
     did not count and why (the `trace`)."""
     from .views import render_text, render_trace
 
-    doc = evaluate(
+    ev = evaluation_of(
         educator, jurisdiction=jurisdiction, as_of=as_of, rules=rules, proposal=proposal, trace=True
     )
-    return render_text(doc) + render_trace(doc["trace"])
+    assert ev.trace is not None
+    return render_text(ev) + render_trace(ev.trace)

@@ -167,7 +167,7 @@ def test_edfi_in_evaluate_edfi_out_round_trips(edfi: Path, tmp_path: Path) -> No
     rules = load_rules(REPO)
     plan = plan_for(rules, rules.get("us-tn"), __import__("datetime").date(2026, 6, 30))
     eds = read_edfi(edfi, jurisdiction="us-tn").educators
-    results = [(e, evaluate_plan(plan, e)) for e in eds]
+    results = [(e, evaluate_plan(plan, e).to_dict()) for e in eds]
     events, atts = earned_pd(results)
     assert all(validate_resource("professionalDevelopmentEvents", e) == [] for e in events)
     assert all(validate_resource("professionalDevelopmentEventAttendances", a) == [] for a in atts)
@@ -191,7 +191,7 @@ def test_edfi_in_evaluate_edfi_out_round_trips(edfi: Path, tmp_path: Path) -> No
     (back / "professionalDevelopmentEventAttendances.jsonl").write_text(jsonl(atts))
     again = read_edfi(back, jurisdiction="us-tn")
     assert again.problems == [] and _norm(again.educators) == _norm(eds)
-    again_results = [evaluate_plan(plan, e) for e in again.educators]
+    again_results = [evaluate_plan(plan, e).to_dict() for e in again.educators]
     assert [r["totals"] for r in again_results] == [r["totals"] for _, r in results]
 
 

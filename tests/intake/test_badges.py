@@ -158,7 +158,7 @@ def test_open_badges_2_assertion_is_hosted_unverified(registry: TrustRegistry) -
         rules.get("us-tn"), credited_verification=frozenset({"verified", "hosted_unverified"})
     )
     ed = mccredit.to_educator(educator([assertion]), rules=rules, registry=registry)
-    doc = evaluate_plan(compile_evaluation_plan(tn, dt.date(2025, 1, 1)), ed)
+    doc = evaluate_plan(compile_evaluation_plan(tn, dt.date(2025, 1, 1)), ed).to_dict()
     assert doc["totals"] == {"pdp": "6.00"}
     assert doc["ledger"][0]["verification"]["status"] == "hosted_unverified"
     assert [w["code"] for w in doc["warnings"]] == ["unverified_credited"]

@@ -34,6 +34,7 @@ from sqlmodel import Session
 from .. import _api
 from ..errors import ProblemsError
 from ..io.educator import Educator
+from ..result import Evaluation
 from ..rules import RuleSet
 from ..store._config import read_session, write_session
 from ..store.repositories import authenticate, in_scope
@@ -110,14 +111,14 @@ class Evaluator:
         as_of: dt.date | None,
         proposal: dict[str, Any] | None = None,
         jurisdiction: str | None = None,
-    ) -> dict[str, Any]:
-        """The evaluation document; `jurisdiction` defaults to the educator's own."""
-        return _api.evaluate(
+    ) -> Evaluation:
+        """The evaluation; `jurisdiction` defaults to the educator's own."""
+        return _api.evaluation_of(
             educator,
             jurisdiction=jurisdiction,
             as_of=as_of,
             rules=self.rules,
-            **self._kw(proposal, _api.evaluate),
+            **self._kw(proposal, _api.evaluation_of),
         )
 
     def explain(

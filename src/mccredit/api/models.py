@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..io.educator import Educator
+from ..result import Evaluation, RulesetRef
 
 __all__ = [
     "EXAMPLE_EDUCATOR",
@@ -156,11 +157,6 @@ class ScenarioCostRequest(_Body):
     )
 
 
-class RulesetRef(BaseModel):
-    id: str
-    sha256: str
-
-
 class ProposalRef(BaseModel):
     name: str | None = None
     sha256: str
@@ -252,21 +248,9 @@ class ScenarioRunPublic(BaseModel):
     links: ScenarioRunLinks
 
 
-class EvaluationDocument(BaseModel):
-    """The evaluation document: exactly `mccredit evaluate --json` (DESIGN.md §4)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    educator: str
-    jurisdiction: str
-    as_of: str
-    ruleset: RulesetRef
-    totals: dict[str, str]
-    renewal: list[dict[str, Any]]
-    advancement: list[dict[str, Any]]
-    salary: dict[str, Any] | None
-    ledger: list[dict[str, Any]]
-    warnings: list[dict[str, Any]]
+class EvaluationDocument(Evaluation):
+    """The evaluation document: exactly `mccredit evaluate --json` (DESIGN.md §4), the typed
+    `mccredit.result.Evaluation` (amounts are decimal strings, dates `YYYY-MM-DD`)."""
 
 
 class JurisdictionPublic(BaseModel):

@@ -8,7 +8,6 @@ oracle of the equivalence tests.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -18,8 +17,11 @@ from pydantic import ValidationError
 
 from ..evaluation import evaluate_plan
 from ..io.educator import Educator
+from ..result import WarningCode
 from ._columns import SCALE_DIGITS
 from ._compile import ColumnarPlan
+
+ZERO = Decimal(0)
 
 __all__ = ["FallbackOut", "educators_from_rows", "evaluate_fallback"]
 
@@ -129,30 +131,14 @@ def educators_from_rows(
     return out, rejects
 
 
-def _scaled(text: Any, scale: int) -> int | None:
-    if text is None:
-        return None
-    return int(Decimal(str(text)).scaleb(scale))
+def _scaled(amount: Decimal | None, scale: int) -> int | None:
+    """A document amount as the columnar path's scaled integer."""
+    return None if amount is None else int(amount.scaleb(scale))
 
 
-def _money(v: Any) -> int | None:
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        return int(Decimal(str(v)).quantize(Decimal("0.01")).scaleb(2))
-    except ArithmeticError:
-        return None
-
-
-def _date(v: Any) -> dt.date | None:
-    if v is None:
-        return None
-    if isinstance(v, dt.date):
-        return v
-    try:
-        return dt.date.fromisoformat(str(v))
-    except ValueError:
-        return None
+def _money(amount: Decimal | None) -> int | None:
+    """Money as integer cents."""
+    return None if amount is None else int(amount.quantize(Decimal("0.01")).scaleb(2))
 
 
 class FallbackOut:
@@ -182,61 +168,61 @@ def evaluate_fallback(
         lic_rows[r["educator_id"]].append(r)
     for eid, ed, rows_of in people:
         doc = evaluate_plan(plan, ed)
-        totals = {u: _scaled(doc["totals"].get(u, "0"), scale[u]) or 0 for u in units}
-        adv = doc.get("advancement") or []
+        totals = {u: _scaled(doc.totals.get(u, ZERO), scale[u]) or 0 for u in units}
+        adv = doc.advancement
         base: dict[str, Any] = {"educator_id": eid}
         base.update({f"total_{u}": totals[u] for u in units})
-        base["advance_tiers"] = ";".join(a["tier"] for a in adv)
-        base["advance_eligible"] = ";".join(a["tier"] for a in adv if a["eligible"])
-        sal = doc.get("salary")
-        if isinstance(sal, dict):
+        base["advance_tiers"] = ";".join(a.tier for a in adv)
+        base["advance_eligible"] = ";".join(a.tier for a in adv if a.eligible)
+        sal = doc.salary
+        if sal is not None:
             base.update(
                 {
-                    "salary_lane": sal.get("lane"),
-                    "salary_step": sal.get("step"),
-                    "salary_annual": _money(sal.get("annual")),
-                    "new_lane": sal.get("new_lane"),
-                    "new_step": sal.get("new_step"),
-                    "new_annual": _money(sal.get("new_annual")),
-                    "annual_delta": _money(sal.get("annual_delta")),
-                    "effective_date": _date(sal.get("effective_date")),
-                    "this_year_delta": _money(sal.get("this_year_delta")),
-                    "retro": _money(sal.get("retro")),
+                    "salary_lane": sal.lane,
+                    "salary_step": sal.step,
+                    "salary_annual": _money(sal.annual),
+                    "new_lane": sal.new_lane,
+                    "new_step": sal.new_step,
+                    "new_annual": _money(sal.new_annual),
+                    "annual_delta": _money(sal.annual_delta),
+                    "effective_date": sal.effective_date,
+                    "this_year_delta": _money(sal.this_year_delta),
+                    "retro": _money(sal.retro),
                 }
             )
-        warnings = [w for w in doc["warnings"] if w.get("code") != "rule_review_due"]
+        warnings = [w for w in doc.warnings if w.code != WarningCode.RULE_REVIEW_DUE]
         base["warnings"] = len(warnings)
         for w in warnings:
-            c = w.get("credential")
+            c = w.credential
             out.warnings.append(
                 {
                     "educator_id": eid,
                     "credential": c,
-                    "code": w.get("code"),
-                    "rule": w.get("rule"),
-                    "message": w.get("message"),
+                    "code": w.code.value,
+                    "rule": w.rule,
+                    "message": w.message,
                     "table": "credentials" if c in rows_of else None,
-                    "row": rows_of.get(c),
+                    "row": rows_of.get(c) if c is not None else None,
                 }
             )
         if with_ledger:
-            for e in doc["ledger"]:
+            for e in doc.ledger:
                 out.ledger.append(
                     {
                         "educator_id": eid,
-                        "credential": e["credential"],
-                        "unit": e["unit"],
-                        "amount": _scaled(e["amount"], scale.get(e["unit"], 4)),
-                        "rule": e["rule"],
-                        "date": dt.date.fromisoformat(e["date"]),
-                        "kind": e.get("kind", "award"),
+                        "credential": e.credential,
+                        "unit": e.unit,
+                        "amount": _scaled(e.amount, scale.get(e.unit, 4)),
+                        "rule": e.rule,
+                        "date": e.date,
+                        "kind": e.kind,
                     }
                 )
         lics = sorted(
             enumerate(lic_rows.get(eid, [])),
             key=lambda p: (p[1]["license_issued"], p[1]["license_type"], p[0]),
         )
-        renewal = list(doc["renewal"])
+        renewal = list(doc.renewal)
         if not lics:
             out.results.append(base)
             continue
@@ -258,20 +244,20 @@ def evaluate_fallback(
             ren = renewal[0] if renewal else None
             if (
                 ren is not None
-                and ren["license"] == lr["license_type"]
-                and (ren.get("license_id") == lr["license_id"])
+                and ren.license == lr["license_type"]
+                and ren.license_id == lr["license_id"]
             ):
                 renewal.pop(0)
-                row["requirement"] = ren["rule"]
-                row["cycle_start"] = dt.date.fromisoformat(ren["cycle"]["start"])
-                row["cycle_end"] = dt.date.fromisoformat(ren["cycle"]["end"])
+                row["requirement"] = ren.rule
+                row["cycle_start"] = ren.cycle.start
+                row["cycle_end"] = ren.cycle.end
                 for u in units:
-                    row[f"required_{u}"] = _scaled(ren["required"].get(u), scale[u])
-                    row[f"earned_{u}"] = _scaled(ren["earned"].get(u), scale[u])
-                    row[f"remaining_{u}"] = _scaled(ren["remaining"].get(u), scale[u])
-                row["complete"] = bool(ren["complete"])
-                row["status"] = ren["status"]
-                short = ren.get("short_categories") or []
+                    row[f"required_{u}"] = _scaled(ren.required.get(u), scale[u])
+                    row[f"earned_{u}"] = _scaled(ren.earned.get(u), scale[u])
+                    row[f"remaining_{u}"] = _scaled(ren.remaining.get(u), scale[u])
+                row["complete"] = ren.complete
+                row["status"] = ren.status
+                short = ren.short_categories
                 row["short_categories"] = ";".join(short) if short else None
             out.results.append(row)
     return out

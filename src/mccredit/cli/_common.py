@@ -18,6 +18,7 @@ from rich.console import Console
 
 from .. import _api
 from ..errors import MccreditError, ProblemsError
+from ..result import Evaluation
 from ..rules import RuleSet, load_rules
 
 # markup=False: educator ids, case names and messages are data, never rich markup; colour
@@ -133,10 +134,10 @@ def evaluate_file(
     rules: Path | None,
     proposal: Path | None = None,
     trace: bool = False,
-) -> dict[str, Any]:
+) -> Evaluation:
     from ..scenarios import load_proposal
 
-    return _api.evaluate(
+    return _api.evaluation_of(
         file,
         jurisdiction=jurisdiction,
         as_of=as_of,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import BaseModel
@@ -14,6 +16,7 @@ from rich.text import Text
 
 from .. import _api
 from ..errors import MccreditError, RuleError
+from ..result import Evaluation
 from ..rules import load_rules
 from ..views import annual_change
 from ._common import (
@@ -95,26 +98,24 @@ def evaluate(
     print_summary(doc)
 
 
-def print_summary(doc: dict[str, Any]) -> None:
+def print_summary(doc: Evaluation) -> None:
     out.print(
         Text.assemble(
-            (str(doc["educator"]), "bold"),
-            f" in {doc['jurisdiction']} as of {doc['as_of']} "
-            f"(ruleset {doc['ruleset']['id']}, {doc['ruleset']['sha256'][:12]})",
+            (doc.educator, "bold"),
+            f" in {doc.jurisdiction} as of {doc.as_of} "
+            f"(ruleset {doc.ruleset.id}, {doc.ruleset.sha256[:12]})",
         )
     )
-    if doc.get("proposal"):
-        p = doc["proposal"]
-        out.print(
-            f"Proposal: {p['name']} (effective {p['effective']}, {p['sha256'][:12]})", markup=False
-        )
+    if doc.proposal is not None:
+        p = doc.proposal
+        out.print(f"Proposal: {p.name} (effective {p.effective}, {p.sha256[:12]})", markup=False)
     t = Table(title="Totals")
     t.add_column("unit")
     t.add_column("amount", justify="right")
-    for u, a in doc["totals"].items():
-        t.add_row(u, a)
+    for u, a in doc.totals.items():
+        t.add_row(u, str(a))
     out.print(t)
-    if doc["renewal"]:
+    if doc.renewal:
         r = Table(title="Renewal")
         for c in (
             "license",
@@ -126,46 +127,45 @@ def print_summary(doc: dict[str, Any]) -> None:
             "status",
         ):
             r.add_column(c)
-        for x in doc["renewal"]:
+        for x in doc.renewal:
             r.add_row(
-                x["license"],
-                f"{x['cycle']['start']} – {x['cycle']['end']}",
-                _fmt(x["required"]),
-                _fmt(x["earned"]),
-                _fmt(x["remaining"]),
-                ", ".join(f"{c} {x['categories'][c]['remaining']}" for c in x["short_categories"])
-                or "-",
-                x["status"],
+                x.license,
+                f"{x.cycle.start} – {x.cycle.end}",
+                _fmt(x.required),
+                _fmt(x.earned),
+                _fmt(x.remaining),
+                ", ".join(f"{c} {x.categories[c].remaining}" for c in x.short_categories) or "-",
+                x.status,
             )
         out.print(r)
-    for a in doc["advancement"]:
-        unmet = "; ".join(u["message"] for u in a["unmet"]) or "all conditions met"
+    for adv in doc.advancement:
+        unmet = "; ".join(u.message for u in adv.unmet) or "all conditions met"
         out.print(
             Text.assemble(
-                f"Advancement {a['from']} → {a['tier']}: ",
-                ("eligible", "green") if a["eligible"] else "not yet",
+                f"Advancement {adv.from_} → {adv.tier}: ",
+                ("eligible", "green") if adv.eligible else "not yet",
                 f" ({unmet})",
             )
         )
-    s = doc.get("salary")
-    if s:
-        if s.get("new_lane") is not None:
-            ty, retro = s["this_year_delta"], s["retro"]
+    s = doc.salary
+    if s is not None:
+        if s.new_lane is not None:
+            ty, retro = s.this_year_delta, s.retro
             out.print(
-                f"Salary: {s['lane']} step {s['step']} {s['annual']} → {s['new_lane']} step "
-                f"{s['new_step']}{' ' + s['new_annual'] if s['new_annual'] else ''} "
+                f"Salary: {s.lane} step {s.step} {s.annual} → {s.new_lane} step "
+                f"{s.new_step}{'' if s.new_annual is None else f' {s.new_annual}'} "
                 f"({annual_change(s)}) from "
-                f"{s['effective_date']}; this year {'unknown' if ty is None else '+' + ty}, "
+                f"{s.effective_date}; this year {'unknown' if ty is None else f'+{ty}'}, "
                 f"retro {'unknown' if retro is None else retro}",
                 markup=False,
             )
         else:
-            out.print(f"Salary: {s['lane']} step {s['step']} {s['annual']} (no change)")
-    for w in doc["warnings"]:
-        out.print(Text.assemble(("warning", "yellow"), f" {w['code']}: {w['message']}"))
+            out.print(f"Salary: {s.lane} step {s.step} {s.annual} (no change)")
+    for w in doc.warnings:
+        out.print(Text.assemble(("warning", "yellow"), f" {w.code.value}: {w.message}"))
 
 
-def _fmt(d: dict[str, str]) -> str:
+def _fmt(d: Mapping[str, Decimal]) -> str:
     return ", ".join(f"{v} {k}" for k, v in d.items())
 
 
@@ -194,7 +194,7 @@ def explain(
     if as_json:
         sys.stdout.write(to_json(doc))
         return
-    sys.stdout.write(render_text(doc) + render_trace(doc["trace"]))
+    sys.stdout.write(render_text(doc) + render_trace(doc.trace or {}))
 
 
 def test_cases(

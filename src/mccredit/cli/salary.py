@@ -37,66 +37,63 @@ def register(app: typer.Typer) -> None:
             doc = cli.evaluate_file(file, jurisdiction, as_of, rules)
         except MccreditError as e:
             raise cli.fail(e) from None
-        s = doc.get("salary")
+        s = doc.salary
         if as_json:
-            sys.stdout.write(json.dumps(s, indent=2) + "\n")
+            sys.stdout.write(json.dumps(None if s is None else s.to_dict(), indent=2) + "\n")
             return
         out = cli.out
-        if not s:
-            out.print(
-                f"No salary for {doc['educator']} in {doc['jurisdiction']} on {doc['as_of']}."
-            )
-            for w in doc["warnings"]:
-                out.print(f"warning {w['code']}: {w['message']}", markup=False)
+        if s is None:
+            out.print(f"No salary for {doc.educator} in {doc.jurisdiction} on {doc.as_of}.")
+            for w in doc.warnings:
+                out.print(f"warning {w.code.value}: {w.message}", markup=False)
             raise typer.Exit(0)
         out.print(
             Text.assemble(
-                (str(doc["educator"]), "bold"),
-                f" in {doc['jurisdiction']} as of {doc['as_of']} ({s['schedule_title']})",
+                (doc.educator, "bold"),
+                f" in {doc.jurisdiction} as of {doc.as_of} ({s.schedule_title})",
             )
         )
         t = Table(show_header=True)
         for c in ("", "lane", "step", "annual"):
             t.add_column(c)
-        t.add_row("now", s["lane"], str(s["step"]), s["annual"])
-        if s["new_lane"] is not None:
-            t.add_row("new", s["new_lane"], str(s["new_step"]), s["new_annual"] or "unpriced")
+        t.add_row("now", s.lane, str(s.step), str(s.annual))
+        if s.new_lane is not None:
+            new_annual = "unpriced" if s.new_annual is None else str(s.new_annual)
+            t.add_row("new", s.new_lane, str(s.new_step), new_annual)
         out.print(t)
-        if s["new_lane"] is None:
+        if s.new_lane is None:
             out.print("No change.")
         else:
-            this_year = s["this_year_delta"]
-            retro = s["retro"]
+            this_year = s.this_year_delta
+            retro = s.retro
             out.print(
-                f"Change: {annual_change(s)} from {s['effective_date']}; "
-                f"this school year {'unknown' if this_year is None else '+' + this_year}; "
+                f"Change: {annual_change(s)} from {s.effective_date}; "
+                f"this school year {'unknown' if this_year is None else f'+{this_year}'}; "
                 f"retro owed {'unknown' if retro is None else retro}",
                 markup=False,
             )
-            for c in s["changes"]:
+            for ch in s.changes:
                 out.print(
-                    f"  {c['kind']} ({c['rule']}): filed {c['filed']}, pay {c['pay']} "
-                    f"from {c['effective_date']}, {annual_change(c)}",
+                    f"  {ch.kind} ({ch.rule}): filed {ch.filed}, pay {ch.pay} "
+                    f"from {ch.effective_date}, {annual_change(ch)}",
                     markup=False,
                 )
-                out.print(
-                    f"    {c['title']} — {c['source']} at {c['file']}:{c['line']}", markup=False
-                )
-        lines = [e for e in doc["ledger"] if e.get("kind") == "salary"]
+                out.print(f"    {ch.title} — {ch.source} at {ch.file}:{ch.line}", markup=False)
+        lines = [e for e in doc.ledger if e.kind == "salary"]
         if lines:
             lt = Table(title="Ledger lines behind it")
             for c in ("date", "credential", "amount", "unit", "rule", "consumed by", "at"):
                 lt.add_column(c)
             for line in lines:
                 lt.add_row(
-                    line["date"],
-                    line["credential"],
-                    line["amount"],
-                    line["unit"],
-                    line["rule"],
-                    line.get("consumed_by") or "available",
-                    f"{line['file']}:{line['line']}",
+                    str(line.date),
+                    line.credential,
+                    str(line.amount),
+                    line.unit,
+                    line.rule,
+                    line.consumed_by or "available",
+                    f"{line.file}:{line.line}",
                 )
             out.print(lt)
-        for w in doc["warnings"]:
-            out.print(f"warning {w['code']}: {w['message']}", markup=False)
+        for w in doc.warnings:
+            out.print(f"warning {w.code.value}: {w.message}", markup=False)

@@ -26,7 +26,25 @@ from typing import Any
 
 from ..io.educator import Credential, Educator, License
 from ..ledger import LedgerEntry, allocate, cite
-from ..result import WarningCode, accepted_clause, code_refusal, requirements_clause
+from ..result import (
+    Advancement,
+    Allocation,
+    AlternativeResult,
+    CategoryProgress,
+    Cycle,
+    CycleCap,
+    Evaluation,
+    ProposalApplied,
+    Renewal,
+    RulesetRef,
+    Salary,
+    Unmet,
+    Warning,
+    WarningCode,
+    accepted_clause,
+    code_refusal,
+    requirements_clause,
+)
 from ..rules._models import Alternative, CapRule, Conditions, RequirementRule
 from ._plan import CompiledAward, Plan
 
@@ -112,12 +130,12 @@ def _warn(
     credential: str | None = None,
     rule: str | None = None,
     **params: object,
-) -> dict[str, Any]:
+) -> Warning:
     """A warning: its code, what it is about, and the code's message filled with `params`."""
-    return what.warn(credential=credential, rule=rule, **params)
+    return Warning.of(what, credential=credential, rule=rule, **params)
 
 
-def _verification_gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
+def _verification_gate(facts: Facts, plan: Plan) -> Warning | None:
     """Why a badge's verification result keeps it from credit here (issue 12), or None: the
     result must be one `accept.verification` credits (default: `verified`), and a verified
     badge's registry entry one `accept.registry` trusts (when it names any)."""
@@ -158,7 +176,7 @@ def _verification_gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
     return None
 
 
-def _gate(facts: Facts, plan: Plan) -> dict[str, Any] | None:
+def _gate(facts: Facts, plan: Plan) -> Warning | None:
     """Why a credential is not credited at all, or None when it may be."""
     cred, j = facts.cred, plan.jurisdiction
     refused = _verification_gate(facts, plan)
@@ -216,7 +234,7 @@ def _measure(facts: Facts, per: str) -> Decimal | None:
 
 def _award(
     facts: Facts, ca: CompiledAward, plan: Plan, memo: dict[Any, Any]
-) -> tuple[LedgerEntry | None, dict[str, Any] | None]:
+) -> tuple[LedgerEntry | None, Warning | None]:
     rule, cred = ca.rule, facts.cred
     measure = _measure(facts, rule.per)
     if measure is None:
@@ -595,12 +613,12 @@ def _renewal(
     ledger: list[LedgerEntry],
     ed: Educator | None = None,
     account: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> Renewal:
     """One license's renewal. With `account` (for `explain`), it is filled with how each
     ledger entry fared: outside the window, counted, cut by a cycle cap (and which), and every
     part of the category allocation."""
     start, end = _cycle_for(lic, req, plan.as_of)
-    show = plan.show
+    show = plan.shown
     in_window = [
         e for e in ledger if e.amount > 0 and (req.window == "none" or start <= e.date <= end)
     ]
@@ -638,13 +656,13 @@ def _renewal(
         counted[id(e)] = take
         for c in hits:
             spent[c.id] += take
-    capped: list[dict[str, Any]] = [
-        {
+    capped = [
+        CycleCap(
             **cite(cap, "cap"),
-            "unit": cap.unit,
-            "limit": show(cap.unit, limits[cap.id]),
-            "excluded": show(cap.unit, excluded[cap.id]),
-        }
+            unit=cap.unit,
+            limit=show(cap.unit, limits[cap.id]),
+            excluded=show(cap.unit, excluded[cap.id]),
+        )
         for cap in caps
         if excluded[cap.id] > 0
     ]
@@ -653,8 +671,8 @@ def _renewal(
         earned[e.unit] += counted[id(e)]
     required = dict(req.requires)
     remaining = {u: max(ZERO, a - earned[u]) for u, a in required.items()}
-    categories: dict[str, Any] = {}
-    allocation: list[dict[str, Any]] = []
+    categories: dict[str, CategoryProgress] = {}
+    allocation: list[Allocation] = []
     parts: list[tuple[LedgerEntry, str, Decimal]] = []
     if req.categories:
         cu = req.cat_unit
@@ -672,22 +690,17 @@ def _renewal(
             e = index[key]
             parts.append((e, cat, amt))
             allocation.append(
-                {
-                    "credential": e.credential,
-                    "rule": e.rule,
-                    "category": cat,
-                    "amount": show(cu, amt),
-                }
+                Allocation(credential=e.credential, rule=e.rule, category=cat, amount=show(cu, amt))
             )
-        allocation.sort(key=lambda a: (a["category"], a["credential"], a["rule"]))
+        allocation.sort(key=lambda a: (a.category, a.credential, a.rule))
         for cat, need in req.categories.items():
-            categories[cat] = {
-                "required": show(cu, need),
-                "earned": show(cu, got[cat]),
-                "remaining": show(cu, max(ZERO, need - got[cat])),
-            }
+            categories[cat] = CategoryProgress(
+                required=show(cu, need),
+                earned=show(cu, got[cat]),
+                remaining=show(cu, max(ZERO, need - got[cat])),
+            )
     complete = all(v == 0 for v in remaining.values()) and all(
-        Decimal(c["remaining"]) == 0 for c in categories.values()
+        c.remaining == 0 for c in categories.values()
     )
     # another way to renew (e.g. qualifying experience) completes it when the credit does not
     alternatives, satisfied = _alternatives(plan, req.alternatives, ed, lic, earned)
@@ -703,7 +716,7 @@ def _renewal(
         status = "at_risk"
     else:
         status = "on_track"
-    short = [c for c, v in categories.items() if Decimal(v["remaining"]) > 0]
+    short = [c for c, v in categories.items() if v.remaining > 0]
     if account is not None:
         units = set(required) | ({req.cat_unit} if req.categories else set())
         account.update(
@@ -719,24 +732,23 @@ def _renewal(
                 "category_unit": req.cat_unit if req.categories else None,
             }
         )
-    out: dict[str, Any] = {
-        "license": lic.type,
-        "license_id": lic.id,
-        "cycle": {"start": start.isoformat(), "end": end.isoformat()},
-        "required": {u: show(u, a) for u, a in required.items()},
-        "earned": {u: show(u, earned[u]) for u in required},
-        "remaining": {u: show(u, a) for u, a in remaining.items()},
-        "categories": categories,
-        "complete": complete,
-        "status": status,
-        "short_categories": short,
+    return Renewal(
+        license=lic.type,
+        license_id=lic.id,
+        cycle=Cycle(start=start, end=end),
+        required={u: show(u, a) for u, a in required.items()},
+        earned={u: show(u, earned[u]) for u in required},
+        remaining={u: show(u, a) for u, a in remaining.items()},
+        categories=categories,
+        complete=complete,
+        status=status,
+        short_categories=short,
         **cite(req),
-        "capped": capped,
-        "allocation": allocation,
-        "satisfied_by": satisfied_by,
-        "alternatives": alternatives,
-    }
-    return out
+        capped=capped,
+        allocation=allocation,
+        satisfied_by=satisfied_by,
+        alternatives=[AlternativeResult.model_validate(a) for a in alternatives],
+    )
 
 
 def _advancement(
@@ -744,11 +756,11 @@ def _advancement(
     ed: Educator,
     ledger: list[LedgerEntry],
     accounts: list[dict[str, Any]] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Advancement]:
     """Each reachable tier, eligible or not, with its unmet conditions. With `accounts` (for
     `explain`), one account per tier lists every condition, met or not, with required / found
     (and each alternative's)."""
-    out: list[dict[str, Any]] = []
+    out: list[Advancement] = []
     eget = _educator_getter(ed)
     for adv in plan.advancement:
         holders = [lic for lic in ed.licenses if lic.type in adv.from_]
@@ -804,25 +816,25 @@ def _advancement(
                 }
             )
         out.append(
-            {
-                "tier": adv.tier,
-                "from": lic.type,
-                "eligible": not unmet,
-                "unmet": unmet,
+            Advancement(
+                tier=adv.tier,
+                from_=lic.type,
+                eligible=not unmet,
+                unmet=[Unmet(**u) for u in unmet],
                 **cite(adv),
-                "satisfied_by": satisfied_by,
-                "alternatives": alternatives,
-            }
+                satisfied_by=satisfied_by,
+                alternatives=[AlternativeResult.model_validate(a) for a in alternatives],
+            )
         )
     return out
 
 
 def build_ledger(
     plan: Plan, ed: Educator
-) -> tuple[list[LedgerEntry], list[dict[str, Any]], list[Facts], list[Facts]]:
+) -> tuple[list[LedgerEntry], list[Warning], list[Facts], list[Facts]]:
     """The award ledger (sorted by date, credential, rule), warnings, the credentials that
     passed the issuer gate, and those no award rule matched."""
-    warnings: list[dict[str, Any]] = []
+    warnings: list[Warning] = []
     ledger: list[LedgerEntry] = []
     credited: list[Facts] = []
     unmatched: list[Facts] = []
@@ -922,13 +934,13 @@ def renew(
     plan: Plan,
     ed: Educator,
     ledger: list[LedgerEntry],
-    warnings: list[dict[str, Any]],
+    warnings: list[Warning],
     accounts: list[dict[str, Any]] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Renewal]:
     """The renewal step: one status per license with a requirement in force (a license with
     neither a requirement nor an advancement path adds a `no_requirement` warning). With
     `accounts`, one account per renewal (see `_renewal`)."""
-    renewal: list[dict[str, Any]] = []
+    renewal: list[Renewal] = []
     for lic in sorted(ed.licenses, key=lambda li: (li.issued, li.type)):
         req = _pick_requirement(plan, ed, lic)
         if req is None:
@@ -956,7 +968,7 @@ def advance(
     ed: Educator,
     ledger: list[LedgerEntry],
     accounts: list[dict[str, Any]] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Advancement]:
     """The advancement step: each tier reachable from a license held, eligible or not."""
     return _advancement(plan, ed, ledger, accounts)
 
@@ -966,14 +978,14 @@ def document(
     ed: Educator,
     *,
     ledger: list[LedgerEntry],
-    warnings: list[dict[str, Any]],
+    warnings: list[Warning],
     unmatched: list[Facts],
-    renewal: list[dict[str, Any]],
-    advancement: list[dict[str, Any]],
-    salary: dict[str, Any] | None = None,
+    renewal: list[Renewal],
+    advancement: list[Advancement],
+    salary: Salary | None = None,
     claimed: set[str] | frozenset[str] = frozenset(),
     rules_used: set[str] | frozenset[str] = frozenset(),
-) -> dict[str, Any]:
+) -> Evaluation:
     """The evaluation document (DESIGN.md §4) from the steps' results: `claimed` are the ids
     of credentials a later step (salary) matched, so they get no `no_rule` warning;
     `rules_used` are the rules that step applied (for the review-due warnings)."""
@@ -992,11 +1004,9 @@ def document(
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ledger:
         totals[e.unit] += e.amount
-    used = (
-        {e.rule for e in ledger} | {r["rule"] for r in renewal} | {a["rule"] for a in advancement}
-    )
+    used = {e.rule for e in ledger} | {r.rule for r in renewal} | {a.rule for a in advancement}
     # every cap on a unit in play (a capped entry's unit is always in totals)
-    units_in_play = set(totals) | {u for r in renewal for u in r["required"]}
+    units_in_play = set(totals) | {u for r in renewal for u in r.required}
     used |= {c.id for c in plan.caps if c.unit in units_in_play}
     used |= rules_used
     for rule_id, review_by in plan.stale:
@@ -1004,22 +1014,16 @@ def document(
             continue
         warnings.append(_warn(WarningCode.RULE_REVIEW_DUE, rule=rule_id, review_by=review_by))
     j = plan.jurisdiction
-    doc: dict[str, Any] = {
-        "educator": ed.id,
-        "jurisdiction": j.id,
-        "as_of": plan.as_of.isoformat(),
-        "ruleset": {"id": f"{j.id}@{j.version}", "sha256": plan.sha256},
-    }
-    if j.proposal is not None:
-        doc["proposal"] = j.proposal
-    doc.update(
-        {
-            "totals": {u: plan.show(u, totals[u]) for u in sorted(totals)},
-            "renewal": renewal,
-            "advancement": advancement,
-            "salary": salary,
-            "ledger": [e.as_dict(plan.show) for e in ledger],
-            "warnings": warnings,
-        }
+    return Evaluation(
+        educator=ed.id,
+        jurisdiction=j.id,
+        as_of=plan.as_of,
+        ruleset=RulesetRef(id=f"{j.id}@{j.version}", sha256=plan.sha256),
+        proposal=None if j.proposal is None else ProposalApplied.model_validate(j.proposal),
+        totals={u: plan.shown(u, totals[u]) for u in sorted(totals)},
+        renewal=renewal,
+        advancement=advancement,
+        salary=salary,
+        ledger=[e.as_line(plan.shown) for e in ledger],
+        warnings=warnings,
     )
-    return doc

@@ -77,13 +77,18 @@ class Plan:
             object.__setattr__(self, "_stacks_by_code", by_code)
         return by_code.get(code, ())
 
-    def show(self, unit: str, amount: Decimal) -> str:
+    def shown(self, unit: str, amount: Decimal) -> Decimal:
+        """An amount as results show it: quantized to its unit's places (as `Rounder.show`)."""
         places: dict[str, Decimal] | None = self.__dict__.get("_places")
         if places is None:
             places = {u: r.places for u, r in self.rounders.items()}
             object.__setattr__(self, "_places", places)
         p = places.get(unit)
-        return str(amount.quantize(p)) if p is not None else str(amount)  # as `Rounder.show`
+        return amount.quantize(p) if p is not None else amount
+
+    def show(self, unit: str, amount: Decimal) -> str:
+        """`shown` as text: the amount's JSON form."""
+        return str(self.shown(unit, amount))
 
     def __getstate__(self) -> dict[str, Any]:
         # caches are rebuilt on use, never pickled (the award memo is keyed by object ids)

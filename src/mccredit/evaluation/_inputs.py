@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from threading import Lock
 from typing import Any
 
 from ..errors import InputError, Problem
 from ..io.educator import Educator, load_educator, parse_educator
+from ..result import Evaluation
 from ..rules import RuleSet
 from ..rules import load_rules as _load_rules
 from ..rules._dated import parse_date
@@ -84,6 +86,8 @@ def as_of_date(value: dt.date | str | None) -> dt.date:
         ) from None
 
 
-def to_json(doc: dict[str, Any]) -> str:
-    """Deterministic JSON: the same input and ruleset give byte-identical text."""
-    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+def to_json(doc: Evaluation | Mapping[str, Any]) -> str:
+    """Deterministic JSON of an evaluation (or of its JSON document): the same input and
+    ruleset give byte-identical text."""
+    data = doc.to_dict() if isinstance(doc, Evaluation) else doc
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

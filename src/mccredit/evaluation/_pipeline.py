@@ -12,6 +12,7 @@ from typing import Any
 
 from ..engine import Plan, advance, build_ledger, compile_plan, document, renew
 from ..io.educator import Educator
+from ..result import Evaluation
 from ..rules import Jurisdiction, RuleSet
 from ..salary import SalaryPlan, compile_salary, evaluate_salary
 from ._trace import build_trace
@@ -58,30 +59,30 @@ def plan_for(ruleset: RuleSet, jurisdiction: str | Jurisdiction, as_of: dt.date)
     return plan
 
 
-def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> dict[str, Any]:
-    """The evaluation document (DESIGN.md §4) for one educator."""
+def evaluate_plan(plan: EvaluationPlan, ed: Educator) -> Evaluation:
+    """The evaluation (DESIGN.md §4) of one educator: typed; `to_dict()` is its JSON."""
     return _run(plan, ed, None)
 
 
-def explain_plan(plan: EvaluationPlan, ed: Educator) -> dict[str, Any]:
+def explain_plan(plan: EvaluationPlan, ed: Educator) -> Evaluation:
     """The evaluation document with the account behind every figure under `trace` (what
     `mccredit explain --json` prints; see `evaluation._trace`). The other keys are exactly
     `evaluate_plan`'s."""
     account: dict[str, Any] = {}
-    doc = _run(plan, ed, account)
-    doc["trace"] = build_trace(
+    ev = _run(plan, ed, account)
+    trace = build_trace(
         plan,
         ed,
-        doc,
+        ev.to_dict(),
         account["ledger"],
         account["renewal"],
         account["advancement"],
         account["claimed"],
     ).to_dict()
-    return doc
+    return ev.model_copy(update={"trace": trace})
 
 
-def _run(plan: EvaluationPlan, ed: Educator, account: dict[str, Any] | None) -> dict[str, Any]:
+def _run(plan: EvaluationPlan, ed: Educator, account: dict[str, Any] | None) -> Evaluation:
     ledger, warnings, credited, unmatched = build_ledger(plan, ed)
     renewal_accounts: list[dict[str, Any]] | None = None if account is None else []
     advancement_accounts: list[dict[str, Any]] | None = None if account is None else []
@@ -96,8 +97,8 @@ def _run(plan: EvaluationPlan, ed: Educator, account: dict[str, Any] | None) -> 
         )
         ledger = ledger + salary_entries
         warnings.extend(salary_warnings)
-        if salary:
-            rules_used = {c["rule"] for c in salary.get("changes", [])}
+        if salary is not None:
+            rules_used = {c.rule for c in salary.changes}
     if account is not None:
         account.update(
             ledger=ledger,

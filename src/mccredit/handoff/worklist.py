@@ -228,7 +228,7 @@ def build_worklist(
     )
     for ed in sorted(educators, key=lambda e: e.id):
         doc.educators += 1
-        result = evaluate_plan(plan, ed)
+        result = evaluate_plan(plan, ed).to_dict()  # the handoff reads the JSON document
         _sections(doc, ed, result, j.catalog)
     return doc
 

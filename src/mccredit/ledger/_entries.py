@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
+from ..result import LedgerKind, LedgerLine
 from ..rules._models import UnitDef
 
 __all__ = ["LedgerEntry", "Rounder", "cite", "fmt", "money"]
@@ -73,7 +75,7 @@ class LedgerEntry:
     line: int
     date: dt.date
     basis: str
-    kind: str = "award"
+    kind: LedgerKind = "award"
     categories: tuple[str, ...] = ()
     match: Any = None
     notes: list[str] = field(default_factory=list)
@@ -82,28 +84,24 @@ class LedgerEntry:
     # what verifying the credential's badge found (issue 12); None for a declared credential
     verification: dict[str, Any] | None = None
 
-    def as_dict(self, show: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "credential": self.credential,
-            "unit": self.unit,
-            "amount": show(self.unit, self.amount),
-            "rule": self.rule,
-            "title": self.title,
-            "source": self.source,
-            "file": self.file,
-            "line": self.line,
-            "date": self.date.isoformat(),
-            "basis": self.basis,
-            "categories": list(self.categories),
-        }
-        if self.kind != "award":
-            out["kind"] = self.kind
-        if self.original is not None:
-            out["before_caps"] = show(self.unit, self.original)
-        if self.notes:
-            out["notes"] = list(self.notes)
-        if self.consumed_by is not None:
-            out["consumed_by"] = self.consumed_by
-        if self.verification is not None:
-            out["verification"] = dict(self.verification)
-        return out
+    def as_line(self, shown: Callable[[str, Decimal], Decimal]) -> LedgerLine:
+        """The entry as the evaluation document shows it; `shown(unit, amount)` quantizes an
+        amount to its unit's increment (`Plan.shown`)."""
+        return LedgerLine(
+            credential=self.credential,
+            unit=self.unit,
+            amount=shown(self.unit, self.amount),
+            rule=self.rule,
+            title=self.title,
+            source=self.source,
+            file=self.file,
+            line=self.line,
+            date=self.date,
+            basis=self.basis,
+            categories=list(self.categories),
+            kind=self.kind,
+            before_caps=None if self.original is None else shown(self.unit, self.original),
+            notes=list(self.notes),
+            consumed_by=self.consumed_by,
+            verification=None if self.verification is None else dict(self.verification),
+        )

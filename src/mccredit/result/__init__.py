@@ -1,6 +1,30 @@
-"""The evaluation result: warning codes with their message templates (and, built on them,
-the typed evaluation document). Below the ledger, the engine and salary, which all fill it."""
+"""The evaluation result: the typed evaluation document (`Evaluation` and its parts) and the
+warning codes with their message templates. Below the ledger, the engine and salary, which
+fill it; everything above reads it; it becomes JSON once, at the edge (`to_dict`)."""
 
+from ._models import (
+    Advancement,
+    Allocation,
+    AlternativeResult,
+    CategoryProgress,
+    Check,
+    Cycle,
+    CycleCap,
+    Evaluation,
+    LedgerKind,
+    LedgerLine,
+    PayPeriod,
+    ProposalApplied,
+    Renewal,
+    RenewalStatus,
+    RulesetRef,
+    Salary,
+    SalaryChange,
+    SalaryStep,
+    Span,
+    Unmet,
+    Warning,
+)
 from ._warnings import (
     WarningCode,
     accepted_clause,
@@ -10,6 +34,27 @@ from ._warnings import (
 )
 
 __all__ = [
+    "Advancement",
+    "AlternativeResult",
+    "Allocation",
+    "CategoryProgress",
+    "Check",
+    "Cycle",
+    "CycleCap",
+    "Evaluation",
+    "LedgerKind",
+    "LedgerLine",
+    "PayPeriod",
+    "ProposalApplied",
+    "Renewal",
+    "RenewalStatus",
+    "RulesetRef",
+    "Salary",
+    "SalaryChange",
+    "SalaryStep",
+    "Span",
+    "Unmet",
+    "Warning",
     "WarningCode",
     "accepted_clause",
     "code_refusal",

@@ -70,23 +70,6 @@ class WarningCode(StrEnum):
             raise ValueError(f"{self.value}: no placeholder {', '.join(sorted(extra))}")
         return self.template.format_map(params)
 
-    def warn(
-        self, *, credential: str | None = None, rule: str | None = None, **params: object
-    ) -> dict[str, object]:
-        """The warning as the document carries it: code, credential, rule, message. The
-        `credential` and `rule` fill placeholders of those names too."""
-        names = placeholders(self)
-        if "credential" in names:
-            params["credential"] = credential
-        if "rule" in names:
-            params["rule"] = rule
-        return {
-            "code": self.value,
-            "credential": credential,
-            "rule": rule,
-            "message": self.render(**params),
-        }
-
 
 TEMPLATES: dict[WarningCode, str] = {
     WarningCode.ISSUER_MISSING: "micro-credential '{credential}' names no issuer; {jurisdiction} "

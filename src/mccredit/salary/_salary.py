@@ -48,7 +48,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..ledger import LedgerEntry, allocate, cite
-from ..result import WarningCode
+from ..result import Salary, Warning, WarningCode
 from ..rules._loader import Jurisdiction
 from ..rules._models import (
     BaseIncreaseRule,
@@ -163,9 +163,9 @@ def _warn(
     credential: str | None = None,
     rule: str | None = None,
     **params: object,
-) -> dict[str, Any]:
+) -> Warning:
     """A warning: its code, what it is about, and the code's message filled with `params`."""
-    return what.warn(credential=credential, rule=rule, **params)
+    return Warning.of(what, credential=credential, rule=rule, **params)
 
 
 def _input_error(loc: tuple[str | int, ...], message: str, **kw: Any) -> InputError:
@@ -267,26 +267,21 @@ def _sched_problem(sched: ScheduleFile, lane: str, step: int, loc_lane: bool) ->
 
 def evaluate_salary(
     sp: SalaryPlan, ed: Educator, eligible: list[Any]
-) -> tuple[dict[str, Any] | None, list[LedgerEntry], list[dict[str, Any]], set[str]]:
+) -> tuple[Salary | None, list[LedgerEntry], list[Warning], set[str]]:
     """Salary placement and change for one educator.
 
-    Returns (salary document or None, salary ledger entries, warnings (each once), ids of
+    Returns (salary result or None, salary ledger entries, warnings (each once), ids of
     credentials the salary rules matched)."""
     doc, entries, warnings, used = _evaluate_salary(sp, ed, eligible)
-    once: list[dict[str, Any]] = []
-    seen: set[tuple[Any, ...]] = set()
-    for w in warnings:
-        key = (w["code"], w["credential"], w["rule"], w["message"])
-        if key not in seen:
-            seen.add(key)
-            once.append(w)
-    return doc, entries, once, used
+    # the steps below assemble the salary part as JSON-shaped data; it is typed here, once
+    salary = None if doc is None else Salary.model_validate(doc)
+    return salary, entries, list(dict.fromkeys(warnings)), used
 
 
 def _evaluate_salary(
     sp: SalaryPlan, ed: Educator, eligible: list[Any]
-) -> tuple[dict[str, Any] | None, list[LedgerEntry], list[dict[str, Any]], set[str]]:
-    warnings: list[dict[str, Any]] = []
+) -> tuple[dict[str, Any] | None, list[LedgerEntry], list[Warning], set[str]]:
+    warnings: list[Warning] = []
     used_ids: set[str] = set()
     if ed.salary is None:
         if sp.schedules:
@@ -368,8 +363,8 @@ def _evaluate_salary(
     # however many lane rules weigh it
     said: set[tuple[str, str | None]] = set()
 
-    def once(w: dict[str, Any]) -> None:
-        key = (w["code"], w["credential"])
+    def once(w: Warning) -> None:
+        key = (w.code.value, w.credential)
         if key not in said:
             said.add(key)
             warnings.append(w)
@@ -744,7 +739,7 @@ def _step_at(
     as_of: dt.date,
     when: dt.date,
     sp: SalaryPlan,
-    warnings: list[dict[str, Any]],
+    warnings: list[Warning],
     schedule: str,
 ) -> int:
     assert sp.settings is not None

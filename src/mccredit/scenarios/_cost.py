@@ -18,6 +18,7 @@ from typing import Any
 
 from ..evaluation import default_rules, evaluate_plan, plan_for, to_educator
 from ..io.educator import Educator
+from ..result import Evaluation, WarningCode
 from ..rules import RuleSet
 from ._proposal import Proposal, apply_proposal, parse_proposal
 
@@ -26,24 +27,25 @@ __all__ = ["cost_proposal"]
 ZERO = Decimal(0)
 
 
-def _figures(docs: Iterable[dict[str, Any]]) -> dict[str, Any]:
+def _figures(docs: Iterable[Evaluation]) -> dict[str, Any]:
     complete = eligible = changes = unpriced = 0
     payroll = this_year = ZERO
     totals: dict[str, Decimal] = {}
     for d in docs:
-        complete += sum(1 for r in d["renewal"] if r["complete"])
-        eligible += sum(1 for a in d["advancement"] if a["eligible"])
-        s = d.get("salary")
-        if (s is None and any(w["code"] == "no_schedule" for w in d["warnings"])) or (
-            s is not None and s.get("unpriced")
+        complete += sum(1 for r in d.renewal if r.complete)
+        eligible += sum(1 for a in d.advancement if a.eligible)
+        s = d.salary
+        if (s is None and any(w.code == WarningCode.NO_SCHEDULE for w in d.warnings)) or (
+            s is not None and (s.unpriced or s.this_year_delta is None)
         ):
             unpriced += 1
-        elif s:
-            payroll += Decimal(s["new_annual"] or s["annual"])
-            this_year += Decimal(s["this_year_delta"])
-            changes += 1 if s["new_lane"] is not None or s["changes"] else 0
-        for unit, amount in d["totals"].items():
-            totals[unit] = totals.get(unit, ZERO) + Decimal(amount)
+        elif s is not None:
+            assert s.this_year_delta is not None
+            payroll += s.new_annual if s.new_annual is not None else s.annual
+            this_year += s.this_year_delta
+            changes += 1 if s.new_lane is not None or s.changes else 0
+        for unit, amount in d.totals.items():
+            totals[unit] = totals.get(unit, ZERO) + amount
     return {
         "renewals_complete": complete,
         "eligible_to_advance": eligible,
@@ -106,7 +108,7 @@ def cost_proposal(
 
 def _evaluate(
     ruleset: RuleSet, ed: Educator, as_of: dt.date, proposal: Proposal | None
-) -> dict[str, Any]:
+) -> Evaluation:
     j = ruleset.get(ed.jurisdiction)
     if proposal is not None:
         j = apply_proposal(j, proposal)

@@ -312,13 +312,11 @@ def _credits(
         for each in wanted.values():
             each.warnings = [_problem_dict(p) for p in e.problems]
         return
-    for line in doc["ledger"]:
-        hit = wanted.get(line["credential"])
+    for line in doc.ledger:
+        hit = wanted.get(line.credential)
         if hit is not None:
-            hit.credited.append(
-                {"unit": line["unit"], "amount": line["amount"], "rule": line["rule"]}
-            )
-    for w in doc["warnings"]:
-        hit = wanted.get(w.get("credential"))
+            hit.credited.append({"unit": line.unit, "amount": str(line.amount), "rule": line.rule})
+    for w in doc.warnings:
+        hit = wanted.get(w.credential) if w.credential is not None else None
         if hit is not None:
-            hit.warnings.append({"code": w["code"], "message": w["message"]})
+            hit.warnings.append({"code": w.code.value, "message": w.message})

@@ -17,7 +17,7 @@ import hashlib
 import io
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, cast
 
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from ..errors import ConflictError, DigestMismatchError, StoreError
 from ..io.educator import Credential, Educator
+from ..result import Evaluation, Salary
 from .tables import (
     ApiKey,
     AuditEntry,
@@ -512,7 +513,7 @@ def store_evaluation(
     *,
     session: Session,
     educator_input: dict[str, Any],
-    result: dict[str, Any],
+    result: Evaluation | Mapping[str, Any],
     result_json: str,
     proposal: dict[str, Any] | None = None,
     actor: str,
@@ -527,29 +528,31 @@ def store_evaluation(
     Payroll changes come only from evaluations of stored educators without a proposal: pass
     `propose_payroll=False` for input a caller supplied ad hoc.
     """
+    doc = result if isinstance(result, Evaluation) else Evaluation.model_validate(result)
     input_text = canonical_json(educator_input)
     input_sha = sha256_text(input_text)
-    prop = result.get("proposal") or {}
-    prop_sha = str(
-        prop.get("sha256") or (sha256_text(canonical_json(proposal)) if proposal else "")
+    prop = doc.proposal
+    prop_sha = (
+        prop.sha256
+        if prop is not None
+        else (sha256_text(canonical_json(proposal)) if proposal else "")
     )
-    as_of = dt.date.fromisoformat(result["as_of"])
     key = (
-        EvaluationRecord.educator_id == result["educator"],
-        EvaluationRecord.as_of == as_of,
+        EvaluationRecord.educator_id == doc.educator,
+        EvaluationRecord.as_of == doc.as_of,
         EvaluationRecord.input_sha256 == input_sha,
-        EvaluationRecord.ruleset_sha256 == result["ruleset"]["sha256"],
+        EvaluationRecord.ruleset_sha256 == doc.ruleset.sha256,
         EvaluationRecord.proposal_sha256 == prop_sha,
     )
     values: dict[str, Any] = {
-        "educator_id": result["educator"],
-        "jurisdiction": result["jurisdiction"],
-        "as_of": as_of,
+        "educator_id": doc.educator,
+        "jurisdiction": doc.jurisdiction,
+        "as_of": doc.as_of,
         "input_json": input_text,
         "input_sha256": input_sha,
-        "ruleset_id": result["ruleset"]["id"],
-        "ruleset_sha256": result["ruleset"]["sha256"],
-        "proposal_name": prop.get("name"),
+        "ruleset_id": doc.ruleset.id,
+        "ruleset_sha256": doc.ruleset.sha256,
+        "proposal_name": None if prop is None else prop.name,
         "proposal_sha256": prop_sha,
         "proposal_json": canonical_json(proposal) if proposal is not None else None,
         "result_json": result_json,
@@ -580,7 +583,7 @@ def store_evaluation(
         change = propose_payroll_change(
             session=session,
             evaluation=rec,
-            salary=result.get("salary"),
+            salary=doc.salary,
             actor=actor,
             request_id=request_id,
         )
@@ -630,7 +633,7 @@ def propose_payroll_change(
     *,
     session: Session,
     evaluation: EvaluationRecord,
-    salary: dict[str, Any] | None,
+    salary: Salary | Mapping[str, Any] | None,
     actor: str,
     request_id: str | None = None,
 ) -> PayrollChange | None:
@@ -640,6 +643,8 @@ def propose_payroll_change(
     An unpriced move (`unpriced: true`: no scale in force to price it) is not proposed: payroll
     gets no change without an amount; it is proposed once a scale prices it.
     """
+    if isinstance(salary, Salary):
+        salary = salary.to_dict()  # the change keeps the figures as the JSON shows them
     if not salary or not salary.get("new_lane") or not salary.get("effective_date"):
         return None
     if salary.get("unpriced"):

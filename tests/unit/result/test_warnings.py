@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from mccredit.batch._warnings import message_expr
-from mccredit.result import WarningCode, placeholders
+from mccredit.result import Warning, WarningCode, placeholders
 from mccredit.result._warnings import TEMPLATES
 
 
@@ -26,11 +26,15 @@ def test_render_refuses_a_missing_or_unknown_placeholder() -> None:
         WarningCode.RULE_REVIEW_DUE.render(rule="tn.x", review_by="d", reviewed="d")
 
 
-def test_warn_fills_credential_and_rule_placeholders() -> None:
-    w = WarningCode.MEASURE_MISSING.warn(
-        credential="c-1", rule="r.1", measure="contact hours", per="contact_hours"
+def test_a_warning_fills_credential_and_rule_placeholders() -> None:
+    w = Warning.of(
+        WarningCode.MEASURE_MISSING,
+        credential="c-1",
+        rule="r.1",
+        measure="contact hours",
+        per="contact_hours",
     )
-    assert w == {
+    assert w.to_dict() == {
         "code": "measure_missing",
         "credential": "c-1",
         "rule": "r.1",

@@ -12,6 +12,7 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from ... import _api
 from ...errors import InputError, MccreditError, ProblemsError, UnknownJurisdictionError
+from ...result import Evaluation
 from ...store._config import write_session
 from ...store.repositories import educator_document, store_evaluation
 from ...store.tables import EducatorRecord
@@ -50,11 +51,11 @@ def _engine_problems(exc: ProblemsError) -> ApiProblem:
     )
 
 
-def run(evaluator: Any, body: EvaluateRequest) -> dict[str, Any]:
+def run(evaluator: Any, body: EvaluateRequest) -> Evaluation:
     """Evaluate, pointing engine problems at the request field they came from."""
     body.educator = evaluator.normalize(body.educator, as_of=body.as_of)
     try:
-        doc: dict[str, Any] = evaluator.evaluate(
+        doc: Evaluation = evaluator.evaluate(
             body.educator, as_of=body.as_of, proposal=body.proposal
         )
     except ProblemsError as e:
@@ -115,7 +116,7 @@ async def evaluate(
 def _store(
     engine: Any,
     body: EvaluateRequest,
-    doc: dict[str, Any],
+    doc: Evaluation,
     text: str,
     key: Principal,
     request_id: str,
@@ -212,7 +213,7 @@ def _batch_lines(body: BatchRequest, key: Principal, evaluator: Any) -> Iterator
         except MccreditError as e:
             yield _error_line(i, ed_id, 422, str(e), "invalid", [])
             continue
-        yield _line(doc)
+        yield _line(doc.to_dict())
 
 
 @router.post(
