@@ -194,7 +194,8 @@ def explain(
     if as_json:
         sys.stdout.write(to_json(doc))
         return
-    sys.stdout.write(render_text(doc) + render_trace(doc.trace or {}))
+    assert doc.trace is not None  # evaluated with trace=True
+    sys.stdout.write(render_text(doc) + render_trace(doc.trace))
 
 
 def test_cases(

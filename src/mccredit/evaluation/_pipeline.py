@@ -78,7 +78,7 @@ def explain_plan(plan: EvaluationPlan, ed: Educator) -> Evaluation:
         account["renewal"],
         account["advancement"],
         account["claimed"],
-    ).to_dict()
+    )
     return ev.model_copy(update={"trace": trace})
 
 

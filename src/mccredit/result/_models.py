@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._trace import Trace
 from ._warnings import WarningCode, placeholders
 
 __all__ = [
@@ -334,7 +335,7 @@ class Evaluation(_Part):
     salary: Salary | None
     ledger: list[LedgerLine]
     warnings: list[Warning]
-    trace: dict[str, Any] | None = Field(
+    trace: Trace | None = Field(
         None,
         exclude_if=_is_none,
         description="The account behind every figure (`mccredit explain --json` only; see "

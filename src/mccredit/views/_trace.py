@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..result._trace import Trace
+
 __all__ = ["render_trace"]
 
 
@@ -13,7 +15,9 @@ def _amount(x: dict[str, Any]) -> str:
     return f"{x['amount']} {x['unit']}" if x.get("amount") is not None else "all of it"
 
 
-def render_trace(trace: dict[str, Any]) -> str:
+def render_trace(account: Trace | dict[str, Any]) -> str:
+    """The account as text (a `Trace`, or its JSON form)."""
+    trace = account.to_dict() if isinstance(account, Trace) else account
     out: list[str] = []
     w = out.append
     w("")
