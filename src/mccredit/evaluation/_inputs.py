@@ -10,6 +10,8 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+import orjson
+
 from ..errors import InputError, Problem
 from ..io.educator import Educator, load_educator, parse_educator
 from ..result import Evaluation
@@ -88,6 +90,16 @@ def as_of_date(value: dt.date | str | None) -> dt.date:
 
 def to_json(doc: Evaluation | Mapping[str, Any]) -> str:
     """Deterministic JSON of an evaluation (or of its JSON document): the same input and
-    ruleset give byte-identical text."""
+    ruleset give byte-identical text.
+
+    Written by orjson (about 20x faster than the standard library on an evaluation, issue 14),
+    whose 2-space indentation, separators and UTF-8 output are byte-identical to
+    `json.dumps(indent=2, ensure_ascii=False)` for these documents (strings, decimal strings,
+    ints, booleans, null: the result models have no floats); a test compares the two on every
+    bundled case. A document orjson refuses (a key that is not a string, an int over 64 bits,
+    a lone surrogate) falls back to the standard library, so the text never changes."""
     data = doc.to_dict() if isinstance(doc, Evaluation) else doc
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except (orjson.JSONEncodeError, UnicodeDecodeError):
+        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
