@@ -19,12 +19,12 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules import RuleSet
 from ..store._config import make_engine
-from ._docs import install_docs
 from ._guard import BodyGuard
 from ._jobs import Jobs
 from .deps import ApiSettings, Evaluator, KeyCache
@@ -196,15 +196,19 @@ def create_app(
         422: {"description": "Invalid request; `errors` points at each field."},
         500: {"description": "Unexpected error; the body quotes the request id."},
     }
-    app = FastAPI(
+    # /docs without a CDN: Swagger UI from fastapi-offline's bundled assets under /docs/assets
+    # (FastAPI's own page loads them from jsDelivr and stays blank offline). No ReDoc: its
+    # standalone bundle still fetches its logo from cdn.redoc.ly.
+    app = FastAPIOffline(
+        docs_url="/docs",
+        redoc_url=None,
+        static_url="/docs/assets",
         title="mccredit",
         version="1",
         description=DESCRIPTION,
         generate_unique_id_function=_operation_id,
         responses=responses,
         lifespan=_lifespan,
-        docs_url=None,  # served from local assets by install_docs: no CDN
-        redoc_url=None,
     )
     app.state.engine = engine if engine is not None else make_engine(url)
     app.state.evaluator = Evaluator(rules)
@@ -212,7 +216,6 @@ def create_app(
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
     app.state.jobs = Jobs(scenarios.mark_interrupted(app.state.engine))
     install_handlers(app)
-    install_docs(app)
     app.include_router(health.router)
     for module in (
         jurisdictions,
