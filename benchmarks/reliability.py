@@ -39,31 +39,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TN: dict[str, Any] = {
-    "id": "E-TN",
-    "jurisdiction": "us-tn",
-    "licenses": [{"type": "professional", "issued": "2021-09-01", "expires": "2027-08-31"}],
-    "credentials": [
-        {"id": "m1", "kind": "micro_credential", "issuer": "nea", "earned": "2023-01-01"}
-    ],
-}
+# the API tests' own educators (one TN, one PWCS with five graduate courses), under ids of
+# their own so a stored educator is never confused with a request's
+sys.path.insert(0, str(ROOT / "tests" / "api"))
+import api_support  # noqa: E402
+
+TN: dict[str, Any] = dict(api_support.TN, id="E-TN")
 
 
 def pwcs(educator_id: str = "E-PWCS") -> dict[str, Any]:
-    return {
-        "id": educator_id,
-        "jurisdiction": "us-va/pwcs",
-        "salary": {"lane": "BA", "step": 4},
-        "credentials": [
-            {
-                "id": f"g{i}",
-                "kind": "graduate_course",
-                "earned": f"2024-0{i % 9 + 1}-15",
-                "semester_credits": 3,
-            }
-            for i in range(5)
-        ],
-    }
+    return api_support.pwcs(educator_id)
 
 
 KEYS = {
