@@ -28,10 +28,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import roster as synth  # noqa: E402
 
 from mccredit.batch._roster import (  # noqa: E402
-    HASH_SEED,
     Chunk,
     Roster,
-    _scan,
+    _scanned,
     hash_chunks,
     hash_parts,
     open_roster,
@@ -39,19 +38,10 @@ from mccredit.batch._roster import (  # noqa: E402
 
 
 def per_partition_scans(roster: Roster, parts: int) -> Iterator[Chunk]:
-    """The earlier reader: one filtered scan of every table per partition."""
+    """The earlier reader at every size: one filtered scan of every table per partition (what
+    `hash_chunks` still does below `SPILL_FROM_PARTS`)."""
     for k in range(parts):
-        tables = {}
-        for name, f in roster.files.items():
-            key = pl.col("educator_id").cast(pl.String).str.strip_chars()
-            lf = (
-                _scan(f)
-                .with_row_index("_row", offset=1)
-                .with_columns(pl.col("_row").cast(pl.Int64), key.alias("_key"))
-                .filter((key.hash(HASH_SEED) % parts).fill_null(0) == k)
-            )
-            tables[name] = lf.collect(engine="streaming").sort("_key", "_row", nulls_last=True)
-        yield Chunk(tables["educators"], tables.get("credentials"), tables.get("evaluations"), True)
+        yield _scanned(roster, parts, k)
 
 
 def shuffle(folder: Path) -> None:

@@ -172,10 +172,7 @@ class _Stream:
             return False
         df = pl.from_arrow(rb)
         assert isinstance(df, pl.DataFrame)
-        df = df.with_columns(
-            pl.int_range(self.rows + 1, self.rows + 1 + df.height, dtype=pl.Int64).alias("_row"),
-            pl.col("educator_id").cast(pl.String).str.strip_chars().alias("_key"),
-        )
+        df = _keyed(df, self.rows)
         self.rows += df.height
         keys = df.get_column("_key").drop_nulls().replace("", None).drop_nulls()
         if keys.len():
@@ -274,12 +271,14 @@ def hash_parts(roster: Roster, target_rows: int) -> int:
     return max(1, math.ceil(max(sizes) / max(1, target_rows)))
 
 
+#: An educator's key: educator_id as trimmed text.
+_KEY = pl.col("educator_id").cast(pl.String).str.strip_chars().alias("_key")
+
+
 def _keyed(df: pl.DataFrame, offset: int) -> pl.DataFrame:
-    """`_row` (1-based data row) and `_key` (educator_id as trimmed text) added."""
-    key = pl.col("educator_id").cast(pl.String).str.strip_chars()
+    """`_row` (1-based data row, counting from `offset`) and `_key` added."""
     return df.with_columns(
-        pl.int_range(offset + 1, offset + 1 + df.height, dtype=pl.Int64).alias("_row"),
-        key.alias("_key"),
+        pl.int_range(offset + 1, offset + 1 + df.height, dtype=pl.Int64).alias("_row"), _KEY
     )
 
 
@@ -367,12 +366,11 @@ def _scanned(roster: Roster, parts: int, k: int) -> Chunk:
     """Partition `k` of `parts` by one filtered streaming scan of each table."""
 
     def read(f: Path) -> pl.DataFrame:
-        key = pl.col("educator_id").cast(pl.String).str.strip_chars()
         lf = (
             _scan(f)
             .with_row_index("_row", offset=1)
-            .with_columns(pl.col("_row").cast(pl.Int64), key.alias("_key"))
-            .filter((key.hash(HASH_SEED) % parts).fill_null(0) == k)
+            .with_columns(pl.col("_row").cast(pl.Int64), _KEY)
+            .filter(_part_of(parts) == k)
         )
         try:
             return lf.collect(engine="streaming").sort("_key", "_row", nulls_last=True)
