@@ -180,7 +180,7 @@ def test_a_declared_verification_is_refused() -> None:
 
 
 def test_rules_can_match_on_verification(registry: TrustRegistry) -> None:
-    from mccredit.engine._evaluate import Facts
+    from mccredit.engine import Facts
     from mccredit.rules._matchers import parse_matcher
 
     rules = mccredit.default_rules()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import mccredit
 from mccredit import InputError
 from mccredit.engine import build_ledger
-from mccredit.engine._evaluate import _cap_matches
+from mccredit.engine._caps import _cap_matches
 from mccredit.evaluation import plan_for
 from mccredit.io.educator import parse_educator
 from mccredit.views import render_text

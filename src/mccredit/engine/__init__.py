@@ -2,8 +2,12 @@
 advancement and the evaluation document. `mccredit.evaluation` composes them with salary."""
 
 from ..ledger import LedgerEntry
-from ._evaluate import Facts, advance, build_ledger, document, renew
+from ._advancement import advance
+from ._credits import build_ledger
+from ._document import document
+from ._facts import Facts
 from ._plan import Plan, compile_plan
+from ._renewal import renew
 
 __all__ = [
     "Facts",

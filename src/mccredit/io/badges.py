@@ -29,6 +29,10 @@ make an unsigned entry verified, since the bundle's signer is not the entry's is
 with more than `MAX_CLR_ENTRIES` entries is refused whole (`badge.too_many_entries`).
 Whether a result earns credit is the jurisdiction's policy (`accept.verification`), applied by
 the engine; this module only records what was found.
+
+Reading one document (shapes, mapping) is `_badge_mapping`; the verification record, the
+recipient binding and the registry check are `_badge_verify`; this module walks lists and CLR
+bundles and takes files in.
 """
 
 from __future__ import annotations
@@ -36,16 +40,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import CredentialCheckError, InputError, Problem
-from ..verify import TrustRegistry, VerificationResult, verify_credential
-from ..verify._jwt import parse_jwt
-from ..verify._result import verification_of
+from ..errors import InputError, Problem
+from ..verify import TrustRegistry
+from ._badge_mapping import badge_types, credential_of, is_badge, payload_of
+from ._badge_verify import Verifier, add_reasons, recipient_reason, verification_record, with_bundle
 from .badge_files import BadgeFile
 from .educator import VerificationReason, VerificationRecord
 
@@ -56,6 +58,7 @@ __all__ = [
     "intake_badges",
     "is_badge",
     "normalize_badges",
+    "recipient_reason",
     "verification_record",
     "verify_badge",
 ]
@@ -63,393 +66,6 @@ __all__ = [
 #: the most credentials one CLR bundle may hold (a parameter: no source states a limit; real
 #: transcripts hold tens to a few hundred achievements)
 MAX_CLR_ENTRIES = 500
-
-_DEGREES = {
-    "masterdegree": "masters",
-    "doctoraldegree": "doctorate",
-    "bachelordegree": "bachelors",
-    "associatedegree": "associate",
-}
-
-
-def _types(doc: dict[str, Any]) -> set[str]:
-    t = doc.get("type", [])
-    return {t} if isinstance(t, str) else {str(x) for x in t} if isinstance(t, list) else set()
-
-
-def is_badge(doc: Any) -> bool:
-    if not isinstance(doc, dict):
-        return False
-    t = _types(doc)
-    return bool(t & {"OpenBadgeCredential", "AchievementCredential", "ClrCredential", "Assertion"})
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
-
-
-def _issuer_id(issuer: Any, known: dict[str, tuple[str, ...]]) -> str | None:
-    if isinstance(issuer, str):
-        keys = {issuer.lower()}
-        name = issuer
-    elif isinstance(issuer, dict):
-        keys = {str(issuer.get(k, "")).lower() for k in ("id", "name", "url")} - {""}
-        name = str(issuer.get("name") or issuer.get("id") or "")
-    else:
-        return None
-    for iid, aliases in known.items():
-        if keys & {a.lower() for a in aliases}:
-            return iid
-        if any(
-            k.startswith(a.lower().rstrip("/"))
-            for a in aliases
-            if a.startswith("http")
-            for k in keys
-        ):
-            return iid
-    return _slug(name) if name else None
-
-
-def _num(value: Any) -> Decimal | None:
-    try:
-        return None if value is None or isinstance(value, bool) else Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _one(
-    doc: dict[str, Any],
-    where: tuple[str | int, ...],
-    known: dict[str, tuple[str, ...]],
-    problems: list[Problem],
-) -> dict[str, Any] | None:
-    t = _types(doc)
-    if "Assertion" in t:
-        badge = _dict(doc.get("badge"))
-        issuer = badge.get("issuer")
-        date_field = "issuedOn"
-        ach: dict[str, Any] = {
-            "id": badge.get("id"),
-            "name": badge.get("name"),
-            "achievementType": "Badge",
-            "tag": badge.get("tags", []),
-        }
-    else:
-        issuer = doc.get("issuer")
-        date_field = next(
-            (f for f in ("validFrom", "issuanceDate", "awardedDate") if doc.get(f)), "validFrom"
-        )
-        found = _dict(doc.get("credentialSubject")).get("achievement")
-        if not isinstance(found, dict):
-            problems.append(
-                Problem(
-                    type="badge.no_achievement",
-                    loc=(*where, "credentialSubject"),
-                    message="an OpenBadgeCredential needs credentialSubject.achievement "
-                    "(an object)",
-                )
-            )
-            return None
-        ach = found
-    raw_date = doc.get(date_field)
-    earned = _date(raw_date)
-    if earned is None:
-        problems.append(
-            Problem(
-                type="badge.date",
-                loc=(*where, date_field),
-                message="the badge needs a real date (validFrom / issuanceDate / issuedOn)",
-                expected="YYYY-MM-DD or an ISO date-time",
-                got=None if raw_date is None else repr(raw_date),
-            )
-        )
-        return None
-    if issuer is not None and not isinstance(issuer, (str, dict)):
-        problems.append(
-            Problem(
-                type="badge.issuer",
-                loc=(*where, "issuer"),
-                message="issuer must be a profile object or an IRI string",
-                got=repr(issuer),
-            )
-        )
-        return None
-    low = str(ach.get("achievementType") or "").replace("ext:", "").lower()
-    code = ach.get("humanCode") or ach.get("id")
-    if low in ("microcredential", "badge"):
-        kind = "micro_credential"
-    elif low == "course":
-        kind = "workshop"
-    elif low in _DEGREES:
-        kind, code = "degree", _DEGREES[low]
-    else:
-        kind = "other"
-    tags = ach.get("tag", [])
-    if not isinstance(tags, list) or not all(isinstance(x, str) for x in tags):
-        tag_loc = (
-            ("badge", "tags") if "Assertion" in t else ("credentialSubject", "achievement", "tag")
-        )
-        problems.append(
-            Problem(
-                type="badge.tag",
-                loc=(*where, *tag_loc),
-                message="tags must be a list of strings",
-                got=repr(tags),
-            )
-        )
-        return None
-    out: dict[str, Any] = {
-        "id": str(
-            doc.get("id")
-            or "badge-"
-            + hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        ),
-        "kind": kind,
-        "issuer": _issuer_id(issuer, known),
-        "code": None if code is None else str(code),
-        "title": None if ach.get("name") is None else str(ach.get("name")),
-        "earned": earned,
-        "categories": list(tags),
-        "evidence": _evidence(doc),
-    }
-    credits = _num(ach.get("creditsAvailable"))
-    unit = str(ach.get("creditUnit") or ach.get("creditType") or "").lower()
-    if credits is not None and "hour" in unit:
-        out["contact_hours"] = credits
-    return {k: v for k, v in out.items() if v is not None}
-
-
-def _evidence(doc: dict[str, Any]) -> str | None:
-    """The documentation link of a badge: its first `evidence` address, else its own id when
-    that is a web address (a hosted assertion or credential)."""
-    ev = doc.get("evidence")
-    for item in ev if isinstance(ev, list) else [ev]:
-        ref = item.get("id") if isinstance(item, dict) else item
-        if isinstance(ref, str) and ref.startswith(("https://", "http://")):
-            return ref[:2000]
-    own = doc.get("id")
-    if isinstance(own, str) and own.startswith(("https://", "http://")):
-        return own[:2000]
-    return None
-
-
-def _date(value: Any) -> str | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        return None
-
-
-def verification_record(result: VerificationResult, checked: dt.date | None) -> VerificationRecord:
-    """The record a credential keeps of its verification result."""
-    return VerificationRecord(
-        status=result.verification,
-        reason=result.reason,
-        reasons=[
-            VerificationReason(code=r.code, message=r.message, field=r.field)
-            for r in result.reasons
-        ],
-        method=result.method,
-        issuer=result.issuer_id,
-        registry_entry=result.registry_entry,
-        checked=checked,
-    )
-
-
-def _add_reasons(record: VerificationRecord, extra: list[VerificationReason]) -> VerificationRecord:
-    reasons = [*record.reasons, *extra]
-    codes = [r.code for r in reasons]
-    return record.model_copy(
-        update={
-            "status": verification_of(codes),
-            "reason": codes[0],
-            "reasons": reasons,
-            "registry_entry": None,
-        }
-    )
-
-
-_IDENTITY_TYPES = {
-    "email": "email",
-    "emailaddress": "email",
-    "mailto": "email",
-    "license_number": "license_number",
-    "licensenumber": "license_number",
-    "educator_id": "educator_id",
-    "sourcedid": "sourced_id",
-    "sourced_id": "sourced_id",
-    "studentid": "sourced_id",
-    "did": "did",
-    "url": "url",
-}
-
-
-def _hash_matches(claimed: str, value: str, salt: str) -> bool:
-    algo, _, digest = claimed.partition("$")
-    if algo.lower() not in ("sha256", "md5") or not digest:
-        return False
-    h = hashlib.new(algo.lower(), (value + salt).encode()).hexdigest()
-    return secrets_compare(h, digest.lower())
-
-
-def secrets_compare(a: str, b: str) -> bool:
-    import hmac
-
-    return hmac.compare_digest(a.encode(), b.encode())
-
-
-def _claims(doc: dict[str, Any]) -> list[tuple[str | None, str, bool, str]]:
-    """The recipient identities a badge claims: (type, identity or hash, hashed, salt)."""
-    out: list[tuple[str | None, str, bool, str]] = []
-    subject = doc.get("credentialSubject")
-    if isinstance(subject, dict):
-        sid = subject.get("id")
-        if isinstance(sid, str) and sid:
-            if sid.startswith("mailto:"):
-                out.append(("email", sid[7:], False, ""))
-            else:
-                out.append((None, sid, False, ""))
-        ids = subject.get("identifier")
-        for item in ids if isinstance(ids, list) else [ids] if isinstance(ids, dict) else []:
-            if isinstance(item, dict) and isinstance(item.get("identityHash"), str):
-                out.append(
-                    (
-                        str(item.get("identityType") or ""),
-                        item["identityHash"],
-                        bool(item.get("hashed")),
-                        str(item.get("salt") or ""),
-                    )
-                )
-    recipient = doc.get("recipient")  # Open Badges 2.0 IdentityObject
-    if isinstance(recipient, dict) and isinstance(recipient.get("identity"), str):
-        out.append(
-            (
-                str(recipient.get("type") or ""),
-                recipient["identity"],
-                bool(recipient.get("hashed")),
-                str(recipient.get("salt") or ""),
-            )
-        )
-    return out
-
-
-def recipient_reason(
-    doc: dict[str, Any], identities: list[tuple[str, str]]
-) -> VerificationReason | None:
-    """`recipient_mismatch` when the badge names a recipient (OB 3.0 `credentialSubject.id` /
-    `identifier[]`, OB 2.0 `recipient`) and none of the educator's identities is it: a plain
-    identity compares equal (emails case-insensitively), a hashed one (`sha256$…`, `md5$…`,
-    salted) compares by hashing each identity of the same type. A badge naming no recipient
-    is not refused here (there is nothing to bind)."""
-    claims = _claims(doc)
-    if not claims:
-        return None
-    for ctype, claimed, hashed, salt in claims:
-        kind = _IDENTITY_TYPES.get((ctype or "").lower().replace("_", "")) if ctype else None
-        if ctype and kind is None:
-            kind = _IDENTITY_TYPES.get((ctype or "").lower())
-        for itype, value in identities:
-            if kind is not None and itype != kind and not (itype == "other"):
-                continue
-            if hashed:
-                variants = {value, value.lower()} if itype == "email" else {value}
-                if any(_hash_matches(claimed, v, salt) for v in variants):
-                    return None
-            elif (claimed.lower() == value.lower()) if itype == "email" else claimed == value:
-                return None
-    return VerificationReason(
-        code="recipient_mismatch",
-        message="the badge's recipient is none of the educator's declared identifiers",
-        field="credentialSubject"
-        if isinstance(doc.get("credentialSubject"), dict)
-        else "recipient",
-    )
-
-
-def _with_bundle(own: VerificationRecord, bundle: VerificationRecord) -> VerificationRecord:
-    """A CLR entry's record: its own checks plus every failure of the bundle around it
-    (`no_proof` of the bundle excepted: an unsigned bundle says nothing against its entries)."""
-    extra = [
-        VerificationReason(
-            code=r.code,
-            message=f"the CLR bundle: {r.message}",
-            field=f"bundle.{r.field or ''}".rstrip("."),
-        )
-        for r in bundle.reasons
-        if r.code != "no_proof"
-    ]
-    return _add_reasons(own, extra) if extra else own
-
-
-def _payload(doc: Any) -> Any:
-    """The credential a badge document holds: a VC-JWT string gives its `vc` claim (or the
-    payload itself when it is the credential); anything else is itself."""
-    if not isinstance(doc, str):
-        return doc
-    try:
-        jwt = parse_jwt(doc)
-    except CredentialCheckError:
-        return None
-    vc = jwt.payload.get("vc", jwt.payload)
-    if isinstance(vc, dict) and "id" not in vc and isinstance(jwt.payload.get("jti"), str):
-        vc = {**vc, "id": jwt.payload["jti"]}
-    return vc
-
-
-def _valid_until(doc: Any) -> dt.datetime | None:
-    """The end of a credential's validity (`validUntil`, VC 1.1 `expirationDate`), in UTC."""
-    if not isinstance(doc, dict):
-        return None
-    for key in ("validUntil", "expirationDate"):
-        value = doc.get(key)
-        if isinstance(value, str):
-            try:
-                end = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            return end if end.tzinfo else end.replace(tzinfo=dt.UTC)
-    return None
-
-
-class _Verifier:
-    def __init__(
-        self,
-        registry: TrustRegistry | None,
-        as_of: dt.date | None,
-        recipient: list[tuple[str, str]] | None = None,
-    ) -> None:
-        self.registry = registry
-        self.as_of = as_of
-        self.recipient = recipient
-
-    def __call__(self, doc: Any) -> VerificationRecord | None:
-        if self.registry is None:
-            return None
-        when = self.as_of or dt.date.today()
-        record = verification_record(verify_credential(doc, self.registry, when), when)
-        payload = _payload(doc)
-        end = _valid_until(payload)
-        if end is not None:
-            record = record.model_copy(update={"valid_until": end})
-        if self.recipient is not None and isinstance(payload, dict):
-            reason = recipient_reason(payload, self.recipient)
-            if reason is not None:
-                record = _add_reasons(record, [reason])
-        return record
-
-    def catalog_issuer(self, record: VerificationRecord | None) -> str | None:
-        if record is None or record.registry_entry is None or self.registry is None:
-            return None
-        for entry in self.registry.entries:
-            if entry.id == record.registry_entry:
-                return entry.catalog_issuer
-        return None
 
 
 def normalize_badges(
@@ -467,14 +83,14 @@ def normalize_badges(
     against `as_of`, default today); without one, nothing is verified. `recipient`, the
     educator's (type, value) identities, binds each badge to them: a badge naming a recipient
     none of them matches is `recipient_mismatch` (see `recipient_reason`)."""
-    return _normalize(docs, known_issuers or {}, loc, _Verifier(registry, as_of, recipient), None)
+    return _normalize(docs, known_issuers or {}, loc, Verifier(registry, as_of, recipient), None)
 
 
 def _normalize(
     docs: Any,
     known: dict[str, tuple[str, ...]],
     loc: tuple[str | int, ...],
-    verifier: _Verifier,
+    verifier: Verifier,
     bundle: VerificationRecord | None,
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
     problems: list[Problem] = []
@@ -483,7 +99,7 @@ def _normalize(
         return [], [Problem(type="badge.list", loc=loc, message="expected a list of badges")]
     for i, raw in enumerate(docs):
         where = (*loc, i)
-        doc = _payload(raw)
+        doc = payload_of(raw)
         if not is_badge(doc):
             problems.append(
                 Problem(
@@ -497,8 +113,8 @@ def _normalize(
             continue
         record = verifier(raw)
         if record is not None and bundle is not None:
-            record = _with_bundle(record, bundle)
-        if "ClrCredential" in _types(doc):
+            record = with_bundle(record, bundle)
+        if "ClrCredential" in badge_types(doc):
             subject = doc.get("credentialSubject")
             inner = subject.get("verifiableCredential") if isinstance(subject, dict) else None
             if not isinstance(inner, list):
@@ -532,7 +148,7 @@ def _normalize(
             out.extend(creds)
             problems.extend(more)
             continue
-        got = _one(doc, where, known, problems)
+        got = credential_of(doc, where, known, problems)
         if got is not None:
             if record is not None:
                 got["verification"] = record.model_dump(mode="json")
@@ -657,20 +273,20 @@ def verify_badge(
     """(credential id, issuer id, verification) for the credential in `file` and, for a CLR
     bundle, for each credential inside it after the bundle (each entry with the bundle's
     failures added, as intake records it). Never raises for a bad credential."""
-    verifier = _Verifier(registry, as_of)
+    verifier = Verifier(registry, as_of)
     out: list[tuple[str | None, str | None, VerificationRecord]] = []
 
     def walk(raw: Any, bundle: VerificationRecord | None) -> None:
         record = verifier(raw)
         assert record is not None
         if bundle is not None:
-            record = _with_bundle(record, bundle)
-        doc = _payload(raw)
+            record = with_bundle(record, bundle)
+        doc = payload_of(raw)
         cid = doc.get("id") if isinstance(doc, dict) else None
         out.append((cid if isinstance(cid, str) else None, record.issuer, record))
         subject = doc.get("credentialSubject") if isinstance(doc, dict) else None
         inner = subject.get("verifiableCredential") if isinstance(subject, dict) else None
-        if "ClrCredential" in _types(doc if isinstance(doc, dict) else {}) and isinstance(
+        if "ClrCredential" in badge_types(doc if isinstance(doc, dict) else {}) and isinstance(
             inner, list
         ):
             if len(inner) > MAX_CLR_ENTRIES:
@@ -680,7 +296,7 @@ def verify_badge(
                     f"this one {len(inner)}",
                     field="credentialSubject.verifiableCredential",
                 )
-                out[-1] = (out[-1][0], out[-1][1], _add_reasons(record, [reason]))
+                out[-1] = (out[-1][0], out[-1][1], add_reasons(record, [reason]))
                 return
             for item in inner:
                 walk(item, record)

@@ -1,0 +1,86 @@
+"""What every step shares: `Facts` (a credential as matchers see it), the educator and license
+getters of the requirement/advancement conditions, `_warn`, and the sort orders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from operator import attrgetter
+from typing import Any
+
+from ..io.educator import Credential, Educator, License
+from ..result import (
+    Warning,
+    WarningCode,
+)
+from ._plan import Plan
+
+ZERO = Decimal(0)
+# sort keys: credentials by earned date then id; the ledger by date, credential, rule, unit
+_EARNED_ID = attrgetter("earned", "id")
+_LEDGER_ORDER = attrgetter("date", "credential", "rule", "unit")
+
+
+class Facts:
+    """A credential as matchers see it: its own fields plus catalog-derived ones."""
+
+    __slots__ = (
+        "cred",
+        "categories",
+        "contact_hours",
+        "accepted",
+        "in_catalog",
+        "stack",
+        "verification",
+    )
+
+    def __init__(self, cred: Credential, plan: Plan) -> None:
+        j = plan.jurisdiction
+        self.cred = cred
+        entry = j.catalog.get((cred.issuer, cred.code)) if cred.issuer and cred.code else None
+        if entry is not None:
+            cats = list(cred.categories)
+            cats.extend(c for c in entry.categories if c not in cats)
+            self.categories: tuple[str, ...] = tuple(cats)
+        else:
+            self.categories = tuple(cred.categories)
+        hours = cred.contact_hours
+        if hours is None and entry is not None:
+            hours = entry.contact_hours
+        self.contact_hours = hours
+        self.accepted = cred.issuer is not None and cred.issuer in j.accepted_issuers
+        self.in_catalog = entry is not None
+        self.stack: tuple[str, ...] = plan.stacks_of(cred.code) if cred.code else ()
+        v = cred.verification
+        self.verification: str | None = None if v is None else v.status
+
+    def get(self, name: str) -> Any:
+        if name in _OWN_FIELDS:
+            return getattr(self, name)
+        return getattr(self.cred, name)
+
+
+# the fields a `Facts` answers itself; every other field is the credential's
+_OWN_FIELDS = frozenset(
+    ("categories", "contact_hours", "accepted", "in_catalog", "stack", "verification")
+)
+
+
+def _educator_getter(ed: Educator) -> Callable[[str], Any]:
+    return lambda name: getattr(ed, name)
+
+
+def _license_getter(lic: License) -> Callable[[str], Any]:
+    return lambda name: getattr(lic, name)
+
+
+def _warn(
+    what: WarningCode,
+    /,
+    *,
+    credential: str | None = None,
+    rule: str | None = None,
+    **params: object,
+) -> Warning:
+    """A warning: its code, what it is about, and the code's message filled with `params`."""
+    return Warning.of(what, credential=credential, rule=rule, **params)
