@@ -22,6 +22,9 @@ micro_credentials:         # micro-credentials earned per educator per year (exa
   issuer: nea              # who issues them (the district's `accept` gate applies)
   categories: {foundational: 0.5, elective: 0.5}   # share of each year's in each category
   approved: true           # earned with prior approval (lane rules with `prior_approval`)
+service_bands:             # the step bands gains are reported by, and the years of service
+  - {steps: [0, 5], service_years: "0-5"}          # each stands for (example values)
+  - {steps: [6, 99], service_years: "6+"}
 attrition: {rate: 0.08, replace_lane: BA, replace_step: 1, seed: 11}
 benefits:
   fica_rate: 0.062          # Social Security, up to `wage_base`
@@ -59,6 +62,7 @@ __all__ = [
     "Accrual",
     "Assumptions",
     "MicroCredentials",
+    "ServiceBand",
     "Attrition",
     "Benefits",
     "load_assumptions",
@@ -175,6 +179,21 @@ class MicroCredentials(_M):
         return [(c, x) for c, x in out if x]
 
 
+class ServiceBand(_M):
+    """A band of steps and the years of service it stands for (the roster carries no service
+    dates: whoever costs states what a step band means on the district's scale)."""
+
+    steps: tuple[int, int]
+    service_years: str = Field(min_length=1, max_length=40)
+
+    @field_validator("steps")
+    @classmethod
+    def _ordered(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if not 0 <= v[0] <= v[1] <= 99:
+            raise ValueError("steps are [first, last], 0 ≤ first ≤ last ≤ 99")
+        return v
+
+
 class Attrition(_M):
     """A flat share of educators leaving each year, replaced at `replace_lane`/`replace_step`;
     who leaves is drawn deterministically from `seed`. An assumption (example values)."""
@@ -211,6 +230,7 @@ _LATER: dict[str, Any] = {
     "contract_days": None,
     "cpi": {},
     "micro_credentials": None,
+    "service_bands": None,
 }
 
 
@@ -235,6 +255,11 @@ class Assumptions(_M):
     steps: Literal["automatic", "frozen"] = "automatic"
     accrual: Accrual = Field(default_factory=Accrual)
     micro_credentials: MicroCredentials | None = None
+    service_bands: list[ServiceBand] | None = Field(
+        default=None,
+        description="The step bands gains are reported by, each with the years of service "
+        "it stands for (default: steps 0-5, 6-10, 11-15, 16-20, 21+, unlabelled)",
+    )
     attrition: Attrition = Field(default_factory=Attrition)
     benefits: Benefits = Field(default_factory=Benefits)
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

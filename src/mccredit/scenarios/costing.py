@@ -19,17 +19,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction, RuleSet
+from ._columns import NotColumnar, YearColumns, columns_of, project_columns
 from ._compare import compare, legal_forms, provisions, stacking, vs_baseline
+from ._credit import late_cuts
 from ._figures import GAIN_BANDS, ZERO, band_gains, money, scattergram, spread_gains, year_figures
 from ._proposal import Proposal, apply_proposal, load_proposal, parse_proposal
 from ._tables import csv_tables, write_outputs
 from .assumptions import Assumptions
-from .projection import ProjectionCache, YearProjection, project
+from .projection import ProjectionCache, project
 
 __all__ = [
     "GAIN_BANDS",
@@ -48,9 +50,13 @@ def cost_scenarios(
     assumptions: Assumptions,
     *,
     weights: Mapping[str, Decimal] | None = None,
+    path: Literal["columns", "person"] = "columns",
 ) -> dict[str, Any]:
     """Cost every proposal against the baseline of `j` for `educators` (see module doc);
-    `weights` (by educator id) are FTE × contract days ÷ the scale's days (default 1)."""
+    `weights` (by educator id) are FTE × contract days ÷ the scale's days (default 1).
+    `path` picks the projection: over columns (`_columns`, the default; it hands a costing it
+    cannot carry exactly to the other) or person by person (`projection.project`, the
+    reference); both give the same document."""
     eds = [e for e in educators if e.jurisdiction == j.id]
     if not any(e.salary is not None for e in eds):
         raise InputError(
@@ -67,19 +73,26 @@ def cost_scenarios(
     )
     w = dict(weights or {})
     shared, shared_still = ProjectionCache(), ProjectionCache()
+    parsed = [parse_proposal(raw) for raw in proposals]
+    applied = [apply_proposal(j, p) for p in parsed]
+    cuts = late_cuts([j, *applied])
 
-    def run(jur: Jurisdiction) -> tuple[list[YearProjection], list[dict[str, Any]]]:
-        proj = project(jur, eds, assumptions, weights=w, cache=shared)
+    def years_of(jur: Jurisdiction, a: Assumptions, cache: ProjectionCache) -> list[YearColumns]:
+        if path == "columns":
+            try:
+                return project_columns(jur, eds, a, weights=w, cache=cache, cuts=cuts)
+            except NotColumnar:
+                pass
+        return [columns_of(y) for y in project(jur, eds, a, weights=w, cache=cache, cuts=cuts)]
+
+    def run(jur: Jurisdiction) -> tuple[list[YearColumns], list[dict[str, Any]]]:
+        proj = years_of(jur, assumptions, shared)
         years = [
             year_figures(y, assumptions, proj[i - 1] if i else None) for i, y in enumerate(proj)
         ]
-        kept = (
-            proj
-            if assumptions.attrition.rate == 0
-            else project(jur, eds, still, weights=w, cache=shared_still)
-        )
+        kept = proj if assumptions.attrition.rate == 0 else years_of(jur, still, shared_still)
         for y, k in zip(years, kept, strict=True):
-            without = sum((p.salary for p in k.people), ZERO)
+            without = Decimal(int(k.salary.sum())) / 100
             y["total_salary_without_breakage"] = money(without)
             y["breakage"] = money(without - Decimal(y["total_salary"]))
         return proj, years
@@ -106,11 +119,13 @@ def cost_scenarios(
         "comparisons": [],
     }
     costed: list[tuple[Proposal, list[dict[str, Any]]]] = []
-    for raw in proposals:
-        p = parse_proposal(raw)
-        proj, years = run(apply_proposal(j, p))
+    for p, jp in zip(parsed, applied, strict=True):
+        proj, years = run(jp)
         vs = vs_baseline(p, years, base_years, assumptions)
-        gains = [band_gains(b, q) | spread_gains(b, q) for b, q in zip(base, proj, strict=True)]
+        gains = [
+            band_gains(b, q) | spread_gains(b, q, assumptions)
+            for b, q in zip(base, proj, strict=True)
+        ]
         costed.append((p, years))
         doc["proposals"].append(
             {

@@ -291,7 +291,7 @@ class _Year:
     bases: list[tuple[BaseIncreaseRule, Decimal, frozenset[CreditClass]]]
 
     def lane(self, lane: str) -> LaneCredit | None:
-        return self.valuer.lane_credit(self.day, lane, self.classes)
+        return self.valuer.lane_credit(self.day, lane)
 
 
 def _add(y: _Year, st: _State, cls: CreditClass, units: Decimal, pooled: bool) -> None:
@@ -405,7 +405,7 @@ def project(
     states = _start(educators, a, weights or {}, cache, cuts)
     hours_cls, micro_cls = accrual_classes(a)
     classes = known_classes(cache, a)
-    valuer = Valuer(j, cache.values)
+    valuer = Valuer(j, cache.values, classes)
     mm, dd = (int(x) for x in a.effective.split("-"))
     out: list[YearProjection] = []
     for t, year in enumerate(a.year_list):
@@ -442,7 +442,7 @@ def project(
             states = nxt
         plan = compile_salary(j, day)
         limit = (plan.settings.max_lanes_per_year if plan and plan.settings else 1) or 1
-        y = _Year(valuer, day, classes, limit, valuer.base_increases(day, classes))
+        y = _Year(valuer, day, classes, limit, valuer.base_increases(day))
         yp = YearProjection(year, day, scale("teachers") if states else _empty())
         for st in states:
             sc = scale(st.schedule)
