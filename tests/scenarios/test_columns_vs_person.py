@@ -44,10 +44,10 @@ def test_columns_equal_person_by_person(tmp_path: Path, jid: str, proposals: lis
             "scale_growth": "0.021",
             "accrual": {"per_lane": {"BA": "3.5", "MA": 2}, "default": "0.5"},
             "micro_credentials": {
-                "per_lane": {"BA": "6.5", "MA": 3},
+                "per_lane": {"BA": 8, "MA": 3},
                 "default": 1,
                 "issuer": "nea" if jid != "us-wi/muskego-norway" else "digital-promise",
-                "categories": {"foundational": "0.6", "elective": "0.4"},
+                "categories": {"foundational": "0.5", "elective": "0.5"},
             },
             "attrition": {"rate": "0.12", "replace_step": 1, "seed": 3},
             "benefits": {"retirement_rate": "0.1", "fixed_per_fte": 5000},
