@@ -41,8 +41,15 @@ def _assumptions(tmp: Path, micro: dict[str, Any]) -> Path:
     return p
 
 
-def _mc(n: int, prefix: str, issuer: str, *, approved: bool = True, cat: str | None = None,
-        start: dt.date = dt.date(2025, 1, 10)) -> list[dict[str, Any]]:
+def _mc(
+    n: int,
+    prefix: str,
+    issuer: str,
+    *,
+    approved: bool = True,
+    cat: str | None = None,
+    start: dt.date = dt.date(2025, 1, 10),
+) -> list[dict[str, Any]]:
     out = []
     for k in range(n):
         earned = start + dt.timedelta(days=k)

@@ -38,6 +38,7 @@ __all__ = [
     "cost_scenarios",
     "csv_tables",
     "provisions",
+    "roster_weights",
     "run_costing",
     "write_outputs",
 ]
@@ -53,7 +54,8 @@ def cost_scenarios(
     path: Literal["columns", "person"] = "columns",
 ) -> dict[str, Any]:
     """Cost every proposal against the baseline of `j` for `educators` (see module doc);
-    `weights` (by educator id) are FTE × contract days ÷ the scale's days (default 1).
+    `weights` (by educator id) are FTE × contract days ÷ the scale's days (default: from each
+    educator's placement, `roster_weights`).
     `path` picks the projection: over columns (`_columns`, the default; it hands a costing it
     cannot carry exactly to the other) or person by person (`projection.project`, the
     reference); both give the same document."""
@@ -71,7 +73,7 @@ def cost_scenarios(
     still = assumptions.model_copy(
         update={"attrition": assumptions.attrition.model_copy(update={"rate": Decimal(0)})}
     )
-    w = dict(weights or {})
+    w = dict(weights) if weights is not None else roster_weights(eds, assumptions)
     shared, shared_still = ProjectionCache(), ProjectionCache()
     parsed = [parse_proposal(raw) for raw in proposals]
     applied = [apply_proposal(j, p) for p in parsed]
@@ -159,6 +161,47 @@ def cost_scenarios(
     return doc
 
 
+def roster_weights(
+    eds: Sequence[Educator],
+    a: Assumptions,
+    fte: Mapping[str, Decimal] | None = None,
+    days: Mapping[str, int] | None = None,
+    *,
+    where: str = "assumptions",
+) -> dict[str, Decimal]:
+    """Each educator's pay weight: FTE × contract days ÷ the assumptions' `contract_days`,
+    from the batch roster's columns (`fte`, `days`, by id) or else the salary placement's
+    `fte` and `contract_days` (an uploaded or stored roster); only where not 1. Days without
+    the assumptions' `contract_days` are an `InputError`."""
+    fte, days = dict(fte or {}), dict(days or {})
+    for e in eds:
+        if e.salary is None:
+            continue
+        if e.salary.fte is not None and e.id not in fte:
+            fte[e.id] = e.salary.fte
+        if e.salary.contract_days is not None and e.id not in days:
+            days[e.id] = e.salary.contract_days
+    if days and a.contract_days is None:
+        raise InputError(
+            [
+                Problem(
+                    type="scenario.contract_days",
+                    message=f"{where}: the roster gives contract_days for {len(days)} "
+                    "educator(s): state the days the scale pays for (contract_days) in the "
+                    "assumptions",
+                    path=where if where != "assumptions" else None,
+                    loc=("assumptions", "contract_days"),
+                )
+            ]
+        )
+    out: dict[str, Decimal] = {}
+    for eid in set(fte) | set(days):
+        out[eid] = fte.get(eid, Decimal(1)) * (
+            Decimal(days[eid]) / Decimal(a.contract_days or 1) if eid in days else Decimal(1)
+        )
+    return out
+
+
 def run_costing(
     roster: Sequence[Path],
     proposals: Sequence[Path],
@@ -177,7 +220,6 @@ def run_costing(
     a: Assumptions | None = None
     props: list[Proposal] = []
     eds: list[Educator] = []
-    weights: dict[str, Decimal] = {}
     try:
         a = load_assumptions(assumptions)
     except InputError as e:
@@ -193,23 +235,7 @@ def run_costing(
         problems.extend(e.problems)
     if problems or a is None:
         raise InputError(problems)
-    if days and a.contract_days is None:
-        raise InputError(
-            [
-                Problem(
-                    type="scenario.contract_days",
-                    message=f"{assumptions}: the roster gives contract_days for {len(days)} "
-                    "educator(s): state the days the scale pays for (contract_days) in the "
-                    "assumptions",
-                    path=str(assumptions),
-                    loc=("assumptions", "contract_days"),
-                )
-            ]
-        )
-    for eid in set(fte) | set(days):
-        weights[eid] = fte.get(eid, Decimal(1)) * (
-            Decimal(days[eid]) / Decimal(a.contract_days or 1) if eid in days else Decimal(1)
-        )
+    weights = roster_weights(eds, a, fte, days, where=str(assumptions))
     wanted = {p.jurisdiction for p in props if p.jurisdiction} or {e.jurisdiction for e in eds}
     if len(wanted) != 1:
         raise InputError(
