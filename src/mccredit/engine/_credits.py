@@ -211,7 +211,8 @@ def build_ledger(
         credited.append(facts)
         get = facts.get
         for ca in plan.by_kind.get(cred.kind, ()):
-            if not ca.rule.when.check(get):
+            left = ca.residual  # the kind index decided the rest of `when`
+            if left is not None and not left.check(get):
                 continue
             matched = True
             entry, warning = _award(facts, ca, plan, memo)
