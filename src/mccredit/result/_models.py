@@ -66,19 +66,24 @@ def _is_empty(value: object) -> bool:
 
 
 _set = object.__setattr__
-_DEFAULTS: dict[type, tuple[tuple[str, Any, bool], ...]] = {}
+_DEFAULTS: dict[type, tuple[int, tuple[tuple[str, Any, bool], ...]]] = {}
 
 
-def _defaults(cls: type[BaseModel]) -> tuple[tuple[str, Any, bool], ...]:
-    """(name, default or factory, is a factory) of each field of `cls` with a default."""
+def _defaults(cls: type[BaseModel]) -> tuple[int, tuple[tuple[str, Any, bool], ...]]:
+    """How many fields `cls` has, and (name, default or factory, is a factory) of each field
+    with a default."""
     found = _DEFAULTS.get(cls)
     if found is None:
-        found = tuple(
-            (name, f.default_factory, True)
-            if f.default_factory is not None
-            else (name, f.default, False)
-            for name, f in cls.model_fields.items()
-            if not f.is_required()
+        fields = cls.model_fields
+        found = (
+            len(fields),
+            tuple(
+                (name, f.default_factory, True)
+                if f.default_factory is not None
+                else (name, f.default, False)
+                for name, f in fields.items()
+                if not f.is_required()
+            ),
         )
         _DEFAULTS[cls] = found
     return found
@@ -106,9 +111,11 @@ class _Part(BaseModel):
         re-validates every part of every bundled case's result and finds the same values of
         the same types (so the same JSON)."""
         given = set(values)
-        for name, default, factory in _defaults(cls):
-            if name not in values:
-                values[name] = default() if factory else default
+        count, defaults = _defaults(cls)
+        if len(values) < count:
+            for name, default, factory in defaults:
+                if name not in values:
+                    values[name] = default() if factory else default
         part = cls.__new__(cls)
         _set(part, "__dict__", values)
         _set(part, "__pydantic_fields_set__", given)
