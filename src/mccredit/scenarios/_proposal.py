@@ -16,7 +16,7 @@ its id; the baseline version ends the day before `effective` and the proposed ve
 it, so evaluating at dates before and after the proposal costs it year by year. Results carry the
 proposal's name and sha256 beside the ruleset's.
 
-The result passes the loader's own reference checks (`_check_refs`, `_check_conflicts`: unknown
+The result passes the loader's own reference checks (`check_refs`, `check_conflicts`: unknown
 unit, source, stack or capped rule, awards colliding with no precedence) besides the proposal's
 (a `set`/`remove`/`overrides` target not in force, an added id already in force). Every problem
 is an `InputError` located in the overlay: file:line:col when it was read from a file, else its
@@ -38,16 +38,11 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from .._types import Date
 from .._yaml import Located, ProblemException, load_file, locate, pydantic_problems
 from ..errors import InputError, Problem
-from ..rules._loader import (
-    SECTIONS,
-    Jurisdiction,
-    _check_conflicts,
-    _check_refs,
-    _Collector,
-    _resolve_source,
-    check_declared,
-)
+from ..rules._checks import check_conflicts, check_declared, check_refs
+from ..rules._collect import Collector
+from ..rules._merge import resolve_source
 from ..rules._models import Origin, RuleFile, ScheduleFile, Window
+from ..rules._ruleset import SECTIONS, Jurisdiction
 
 __all__ = ["Proposal", "apply_proposal", "load_proposal", "parse_proposal"]
 
@@ -165,10 +160,10 @@ def _checked(
                         got=b.id,
                     )
                 )
-    col = _Collector(Path("."))
-    _check_refs(col, sections, j.units, j.sources, j.catalog_stacks, j.id)
+    col = Collector(Path("."))
+    check_refs(col, sections, j.units, j.sources, j.catalog_stacks, j.id)
     check_declared(col, sections, {}, j.units, list(j.license_types), j.categories)
-    _check_conflicts(col, sections["awards"])
+    check_conflicts(col, sections["awards"])
     for p in col.problems:
         rid = p.loc[0] if p.loc else None
         if rid not in written:
@@ -302,7 +297,7 @@ def apply_proposal(j: Jurisdiction, proposal: Proposal | dict[str, Any]) -> Juri
                             until=r.effective.until if r.effective else None,
                         )
                         sections[s].append(
-                            _resolve_source(
+                            resolve_source(
                                 r.model_copy(update={"effective": win, "origin": origin}), j.sources
                             )
                         )
