@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 import mccredit
 from mccredit.rules._models import Deadline, SalarySettings, Source
-from mccredit.salary import pay_dates, split_amount
-from mccredit.salary._salary import _Calendar, school_year_of
+from mccredit.salary import Calendar, pay_dates, school_year_of, split_amount
 
 PWCS = "us-va/pwcs"
 
@@ -138,7 +137,7 @@ def test_effective_date_is_never_before_the_submission_date(
         first_pay_date="07-15",
     )
     deadlines = [Deadline(pay=mode)] if mode else []  # type: ignore[arg-type]
-    eff, _, _ = _Calendar(s).effective(filed, deadlines)
+    eff, _, _ = Calendar(s).effective(filed, deadlines)
     assert eff >= filed
 
 

@@ -11,7 +11,8 @@ What compiles:
 * evaluation tables, requirement and advancement amounts, cap limits → scaled integers.
 
 What does not (the runner evaluates those educators one by one with `evaluate_plan`):
-category allocation, stacks that may complete, caps that bind, salary. `ColumnarPlan.reason`
+category allocations only a solver's choice decides (`_categories`), stacks that may
+complete, caps that bind, salary. `ColumnarPlan.reason`
 says when nothing at all can be vectorised for a plan (e.g. a rate below zero, an amount finer
 than its unit's increment).
 """
@@ -227,7 +228,7 @@ def _specific(req: Any) -> int:
 
 def _alternative_specs(cp: ColumnarPlan, plan: Plan, rule: Any) -> list[dict[str, Any]] | None:
     """A rule's alternatives in force, as scaled integers the columnar path can test
-    (`_vector._alternatives_met`); None when one of them cannot be (an evaluation score
+    (`_renewal.alternatives_met`); None when one of them cannot be (an evaluation score
     condition, an amount finer than its unit): the engine then decides."""
     out: list[dict[str, Any]] = []
     for alt in getattr(rule, "alternatives", ()):
@@ -259,7 +260,7 @@ def _alternative_specs(cp: ColumnarPlan, plan: Plan, rule: Any) -> list[dict[str
 
 def _minimums(cp: ColumnarPlan, plan: Plan, req: Any) -> dict[str, int] | None:
     """A requirement's category minimums as scaled integers, when the columnar path can
-    prove them met (see `_vector`); None leaves the allocation to the engine."""
+    decide them (see `_categories`); None leaves the allocation to the engine."""
     if not req.categories:
         return None
     cu = req.cat_unit

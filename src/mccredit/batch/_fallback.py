@@ -1,9 +1,9 @@
 """The per-educator path: build an `Educator` from typed roster rows, call the reference
 engine (`evaluate_plan`), and turn its document into the same rows as the columnar path.
 
-Used for what the columnar path hands back (category allocation, stacks that may complete,
-caps that bind, salary) and, with `--engine reference`, for everyone: the baseline and the
-oracle of the equivalence tests.
+Used for what the columnar path hands back (category allocations a solver decides, stacks
+that may complete, caps that bind, salary) and, with `--engine reference`, for everyone: the
+baseline and the oracle of the equivalence tests.
 """
 
 from __future__ import annotations

@@ -1,5 +1,16 @@
-"""Salary placement: schedules, lane moves, base increases, effective dates and pay."""
+"""Salary placement and change (see `_salary` for the steps)."""
 
-from ._salary import SalaryPlan, compile_salary, evaluate_salary, pay_dates, split_amount
+from ..rules._paydates import pay_dates, school_year_of
+from ._calendar import Calendar, split_amount
+from ._placement import SalaryPlan, compile_salary
+from ._salary import evaluate_salary
 
-__all__ = ["SalaryPlan", "compile_salary", "evaluate_salary", "pay_dates", "split_amount"]
+__all__ = [
+    "Calendar",
+    "SalaryPlan",
+    "compile_salary",
+    "evaluate_salary",
+    "pay_dates",
+    "school_year_of",
+    "split_amount",
+]
