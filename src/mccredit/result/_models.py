@@ -19,6 +19,7 @@ An amount is kept as the engine shows it: quantized to its unit's increment
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Literal, Self
 
@@ -388,3 +389,9 @@ class Evaluation(_Part):
         description="The account behind every figure (`mccredit explain --json` only; see "
         "`mccredit.evaluation._trace`).",
     )
+
+    @classmethod
+    def read(cls, doc: Evaluation | Mapping[str, Any]) -> Evaluation:
+        """`doc` itself, or the evaluation its JSON document (`to_dict()`, e.g. a stored one)
+        holds: consumers take either and read typed fields."""
+        return doc if isinstance(doc, Evaluation) else cls.model_validate(doc)
