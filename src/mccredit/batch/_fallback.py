@@ -19,7 +19,7 @@ import polars as pl
 from pydantic import BaseModel, ValidationError
 
 from ..evaluation import evaluate_plan
-from ..io.educator import Credential, Educator, Evaluation, License, Placement
+from ..io.educator import Credential, Educator, License, PerformanceEvaluation, Placement
 from ..result import WarningCode
 from ._columns import SCALE_DIGITS
 from ._compile import ColumnarPlan
@@ -190,7 +190,7 @@ class _Trusted:
 _EDUCATOR = _Trusted(Educator)
 _LICENSE = _Trusted(License)
 _CREDENTIAL = _Trusted(Credential)
-_EVALUATION = _Trusted(Evaluation)
+_EVALUATION = _Trusted(PerformanceEvaluation)
 _PLACEMENT = _Trusted(Placement)
 
 
