@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ..io.educator import CREDENTIAL_KINDS
+from ..io.educator import CREDENTIAL_KINDS, EDUCATOR_ROLES
 
 __all__ = [
     "CREDENTIAL_COLUMNS",
@@ -62,7 +62,7 @@ EDUCATOR_COLUMNS: tuple[Column, ...] = (
     Column("educator_id", "id", True, "one row per educator and license"),
     Column("jurisdiction", "text", doc="default: the --jurisdiction of the run"),
     Column("name", "text"),
-    Column("role", "role", doc="teacher or administrator"),
+    Column("role", "role", doc=" or ".join(EDUCATOR_ROLES)),
     Column("grade_band", "text"),
     Column("school", "text", doc="the school the educator is assigned to (workforce view)"),
     Column("experience_years", "years", doc="decimal 0..80"),
@@ -187,8 +187,8 @@ def _parse(col: Column, dtype: pl.DataType, clean: bool = False) -> tuple[pl.Exp
         if t == "role":
             checks.append(
                 (
-                    v.is_not_null() & ~v.is_in(["teacher", "administrator"]),
-                    pl.format("role '{}' is not teacher or administrator", v),
+                    v.is_not_null() & ~v.is_in(list(EDUCATOR_ROLES)),
+                    pl.format("role '{}' is not " + " or ".join(EDUCATOR_ROLES), v),
                 )
             )
         return v, checks
@@ -315,7 +315,7 @@ def _fast(
         if t == "kind":
             conds.append(~v.is_in(list(CREDENTIAL_KINDS)))
         if t == "role":
-            conds.append(v.is_not_null() & ~v.is_in(["teacher", "administrator"]))
+            conds.append(v.is_not_null() & ~v.is_in(list(EDUCATOR_ROLES)))
         return flags, conds
     native = (
         dtype == pl.Date
