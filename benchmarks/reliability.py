@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # the API tests' own educators (one TN, one PWCS with five graduate courses), under ids of
 # their own so a stored educator is never confused with a request's
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "api"))
 import api_support  # noqa: E402
 

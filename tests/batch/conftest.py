@@ -76,6 +76,19 @@ def assert_same(v: ChunkOut, r: ChunkOut) -> None:
     assert v.rejects.to_pylist() == r.rejects.to_pylist()
 
 
+def generate_roster(out: Path, **kw: Any) -> Path:
+    """A roster folder written by `benchmarks/roster.py`'s `generate` (keyword arguments
+    as there: educators, seed, jurisdiction, bad_rate, ...)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.generate(out=out, **kw)
+    return out
+
+
 def write_roster(folder: Path, chunk: Chunk, fmt: str) -> Path:
     """Write a chunk's raw tables as a roster folder (CSV or Parquet)."""
     if folder.exists():

@@ -95,3 +95,46 @@ def test_fast_flags_reject_exactly_the_bad_rows(case: tuple[str, pl.DataFrame]) 
     reasons = rejects.get_column("reason")
     assert all(reasons.str.len_chars() > 0)
     assert not any(reasons.str.contains(r"^\d"))  # a reason names the column, never the row
+
+
+_CATEGORY_TEXT = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", "a", "a;b", " a ; b ", "a;;b ;", ";", "x" * 201, "b;" + "y" * 201]),
+    st.lists(st.sampled_from(["a", "b", " c", "", "d "]), max_size=3).map(";".join),
+)
+
+
+def _by_hand(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").strip().split(";") if p.strip()]
+
+
+@settings(max_examples=60, derandomize=True)
+@given(st.lists(_CATEGORY_TEXT, min_size=1, max_size=30))
+def test_categories_parsed_once_per_value_as_per_row(texts: list[str | None]) -> None:
+    """Text categories are split once per distinct value and joined back; every row gets
+    the list a per-row split gives, rows keep their order, and an over-long item is a
+    located reject. The same values as Parquet `list<string>` give the same lists."""
+    n = len(texts)
+    base = {
+        "educator_id": ["E1"] * n,
+        "credential_id": [f"C{i}" for i in range(n)],
+        "kind": ["workshop"] * n,
+        "earned": ["2024-01-31"] * n,
+        "_row": list(range(1, n + 1)),
+    }
+    df = pl.DataFrame({**base, "categories": texts}, schema_overrides={"_row": pl.Int64})
+    good, rejects = prepare(df, "credentials")
+    long = {i + 1 for i, t in enumerate(texts) if any(len(p) > 200 for p in _by_hand(t))}
+    assert set(rejects.get_column("row")) == long
+    assert all("a category is longer than 200" in r for r in rejects.get_column("reason"))
+    want = [_by_hand(t) for i, t in enumerate(texts) if i + 1 not in long]
+    assert good.get_column("categories").to_list() == want
+    assert good.get_column("_row").to_list() == sorted(set(range(1, n + 1)) - long)
+    lists = [None if t is None else t.split(";") for t in texts]
+    df_list = pl.DataFrame(
+        {**base, "categories": lists},
+        schema_overrides={"_row": pl.Int64, "categories": pl.List(pl.String)},
+    )
+    good_l, rejects_l = prepare(df_list, "credentials")
+    assert good_l.get_column("categories").to_list() == want
+    assert set(rejects_l.get_column("row")) == long

@@ -11,7 +11,7 @@ import pytest
 import mccredit
 from mccredit.batch import run_batch
 
-from .conftest import AS_OF, REPO
+from .conftest import AS_OF, generate_roster
 
 distributed = pytest.importorskip("distributed")
 
@@ -26,15 +26,8 @@ def cluster() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
     out = tmp_path_factory.mktemp("roster") / "tn"
-    mod.generate(educators=300, seed=3, jurisdiction="us-tn", out=out, bad_rate=0.01)
-    return out
+    return generate_roster(out, educators=300, seed=3, jurisdiction="us-tn", bad_rate=0.01)
 
 
 @pytest.mark.parametrize("jid", ["us-tn", "us-tx"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -179,6 +178,3 @@ def test_bundled_cases_agree(rules: mccredit.RuleSet, case: dict[str, Any], jid:
             if x["requirement"] == ren["rule"] and x["license_type"] == ren["license"]
         ]
         assert match and match[0]["status"] == ren["status"]
-
-
-_ = Path

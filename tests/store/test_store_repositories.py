@@ -16,6 +16,7 @@ from sqlmodel import select
 import mccredit
 from mccredit.store import ConflictError, read_session, write_session
 from mccredit.store import repositories as repo
+from mccredit.store.repositories._payroll import _cell
 from mccredit.store.tables import CredentialRecord, EvaluationRecord, PayrollChange
 
 TN: dict[str, Any] = {
@@ -380,5 +381,5 @@ def test_save_demo_results(url: str) -> None:
 
 
 def test_export_cells_cannot_start_formulas() -> None:
-    assert repo._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert repo._cell("@x") == "'@x" and repo._cell("E-1") == "E-1" and repo._cell(None) == ""
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _cell("@x") == "'@x" and _cell("E-1") == "E-1" and _cell(None) == ""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from educator_support import pwcs
 from fastapi.testclient import TestClient
 from pg_support import postgres_url_or_skip
 from typer.testing import CliRunner
@@ -17,20 +18,7 @@ from mccredit.cli import app as cli
 from mccredit.store import make_engine, upgrade, write_session
 from mccredit.store.repositories import create_api_key
 
-PWCS = {
-    "id": "P-1",
-    "jurisdiction": "us-va/pwcs",
-    "salary": {"lane": "BA", "step": 4},
-    "credentials": [
-        {
-            "id": f"g{i}",
-            "kind": "graduate_course",
-            "earned": f"2024-0{i + 1}-15",
-            "semester_credits": 3,
-        }
-        for i in range(5)
-    ],
-}
+PWCS = pwcs("P-1")
 
 
 @pytest.fixture

@@ -51,11 +51,7 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
         masks.append((pl.col("kind").is_in(list(op.kinds)) & op.when).alias(f"_m{i}"))
     cap_cols: list[str] = []
     for k, cap in enumerate(cp.caps):
-        rule = cap["rule"]
-        e = cap["when"]
-        if rule.category is not None:
-            e = e & pl.col("categories").list.contains(pl.lit(rule.category))
-        masks.append(e.alias(f"_c{k}"))
+        masks.append(cap["when"].alias(f"_c{k}"))
         cap_cols.append(f"_c{k}")
     narrow = [
         "educator_id",
@@ -69,12 +65,10 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
         "hours",
         "semester_credits",
         "ceus",
-        "_code_unknown",
     ]
     with_cats = any(r["minimums"] for r in cp.requirements)
-    if with_cats:
+    if with_cats or any(cap["rule"].category is not None for cap in cp.caps):
         narrow.append("categories")
-    cat_col = [pl.col("categories")] if with_cats else []
     f = f.select(*narrow, *masks, ok.alias("_ok")).filter(pl.col("_ok")).drop("_ok")
     matched = reduce(
         lambda a, b: a | b, [pl.col(f"_m{i}") for i in range(len(cp.awards))], pl.lit(False)
@@ -109,10 +103,13 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
             )
         got = sel.filter(has)
         caps_here = [
-            pl.col(c)
-            & pl.lit(
-                cap["rule"].unit == rule.unit
-                and (cap["rule"].rules is None or rule.id in cap["rule"].rules)
+            (
+                pl.col(c)
+                & pl.lit(
+                    cap["rule"].unit == rule.unit
+                    and (cap["rule"].rules is None or rule.id in cap["rule"].rules)
+                )
+                & _in_category(cap["rule"].category, rule.categories)
             ).alias(c)
             for c, cap in zip(cap_cols, cp.caps, strict=True)
         ]
@@ -125,7 +122,15 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
                 pl.lit(rule.id).alias("rule"),
                 pl.col("earned").alias("date"),
                 pl.lit("award").alias("kind"),
-                *cat_col,
+                # the entry's categories: the rule's where it names some, else the
+                # credential's (the engine's `_award`)
+                *(
+                    []
+                    if not with_cats
+                    else [pl.col("categories")]
+                    if rule.categories is None
+                    else [pl.lit(list(rule.categories), pl.List(pl.String)).alias("categories")]
+                ),
                 *caps_here,
             )
         )
@@ -218,12 +223,8 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
     )
     # stacks that may complete: enough distinct member codes among credited credentials
     credited = f.filter(pl.col("_matched"))
-    # credited on the issuer's acceptance with a code not in the catalog: the ledger line
-    # names that basis, which the per-educator path writes
-    out.hand_back(
-        credited.filter(pl.col("_code_unknown")).get_column("educator_id"),
-        "code_not_in_catalog",
-    )
+    # (credited on the issuer's acceptance with a code not in the catalog: only the ledger
+    # line's basis says so, which the batch ledger does not carry)
     for cs in plan.stacks:
         hit = credited.filter(pl.col("code").is_in(sorted(cs.members)))
         if cs.issuer is not None:
@@ -257,3 +258,13 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
         "educator_id", *[pl.col(u).fill_null(0).cast(pl.Int64).alias(f"total_{u}") for u in units]
     )
     return Credits(ledger=ledger, cap_cols=cap_cols, totals=totals, evals=evals)
+
+
+def _in_category(category: str | None, rule_categories: list[str] | None) -> pl.Expr:
+    """Whether a cap on `category` may apply to an award's entry: the entry's categories are
+    the rule's where it names some, else the credential's (the engine's `_cap_matches`)."""
+    if category is None:
+        return pl.lit(True)
+    if rule_categories is not None:
+        return pl.lit(category in rule_categories)
+    return pl.col("categories").list.contains(pl.lit(category)).fill_null(False)

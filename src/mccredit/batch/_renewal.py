@@ -98,7 +98,8 @@ def renewal(
                 .agg(pl.col("amount").sum())
             )
             out.hand_back(s.filter(pl.col("amount") > limit).get_column("educator_id"), "cap")
-    check_categories(cp, lic, inw, out)
+    cats = check_categories(cp, lic, inw, out)
+    lic = lic.join(cats, on=["educator_id", "_lic"], how="left")
     earned = inw.group_by("educator_id", "_lic", "unit").agg(pl.col("amount").sum())
     earned = earned.with_columns(pl.format("_e_{}", pl.col("unit")).alias("unit")).pivot(
         on="unit", index=["educator_id", "_lic"], values="amount"
@@ -131,7 +132,7 @@ def renewal(
     complete = reduce(
         lambda a, b: a & b,
         [pl.col(f"remaining_{u}").fill_null(0) == 0 for u in units],
-        pl.lit(True),
+        pl.col("_cats_met").fill_null(True),
     )
     # another way to renew (`alternatives`) completes the license when the credit does not
     alt_met: pl.Expr = pl.lit(False)
@@ -186,7 +187,7 @@ def renewal(
         .alias("requirement"),
         pl.when(has_req).then(pl.col("cycle_start")).alias("cycle_start"),
         pl.when(has_req).then(pl.col("cycle_end")).alias("cycle_end"),
-        pl.lit(None, pl.String).alias("short_categories"),
+        pl.when(has_req).then(pl.col("short_categories")).alias("short_categories"),
     )
     # no requirement for a license type nobody advances from
     adv_from = sorted({t for a in plan.advancement for t in a.from_})
@@ -209,7 +210,7 @@ def renewal(
                 pl.lit(None, pl.Int64).alias("row"),
             )
         )
-    lic = lic.drop(c for c in lic.columns if c.startswith("_rend_"))
+    lic = lic.drop(c for c in lic.columns if c.startswith("_rend_") or c == "_cats_met")
     return lic, pos
 
 

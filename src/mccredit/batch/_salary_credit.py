@@ -28,7 +28,7 @@ from ..rules._models import BaseIncreaseRule, LaneCredit, LaneRule
 from ..salary import SalaryPlan
 from ..salary._lanes import not_before
 from ._columns import SCALE
-from ._compile import CREDENTIAL_MAP, ColumnarPlan, Unsupported, matcher_expr
+from ._compile import ColumnarPlan, Unsupported, matcher_expr
 from ._warnings import message_expr
 
 __all__ = ["IncreaseCol", "RuleCol", "SalaryColumns", "SpecCol", "credit_rows", "salary_columns"]
@@ -83,7 +83,7 @@ def _spec(sp: SalaryPlan, rule: LaneRule, k: int, spec: LaneCredit, lcm: int) ->
             raise Unsupported(f"{rule.id}: rate {rate}")
         units = int(f)
     kinds = spec.when.kinds
-    mask = matcher_expr(spec.when, CREDENTIAL_MAP)
+    mask = matcher_expr(spec.when, "credential")
     if kinds is not None:
         mask = pl.col("kind").is_in(sorted(kinds)) & mask
     feature = None
@@ -125,7 +125,7 @@ def compile_salary(sp: SalaryPlan) -> SalaryColumns:
         feature = "salary: base increase total (max_total)" if b.max_total is not None else None
         if cents.denominator != 1:
             feature = "salary: base increase finer than a cent"
-        mask = matcher_expr(b.when, CREDENTIAL_MAP)
+        mask = matcher_expr(b.when, "credential")
         incs.append(IncreaseCol(b, math.floor(cents), mask, feature))
     return SalaryColumns(sp, den, tuple(rules), tuple(incs))
 

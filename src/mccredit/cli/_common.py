@@ -74,6 +74,15 @@ ProposalOpt = Annotated[
     Path | None,
     typer.Option("--proposal", help="A what-if proposal overlay (YAML/JSON) to apply."),
 ]
+UrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--url",
+        help="Database URL (default: $MCCREDIT_DATABASE_URL, else the SQLite "
+        "file in the user data dir).",
+        show_default=False,
+    ),
+]
 RulesOpt = Annotated[
     Path | None,
     typer.Option(

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import InputError, MccreditError
-from ._common import AsOf, RulesOpt, err, fail, find_root, get_rules, out
+from ._common import AsOf, RulesOpt, UrlOpt, err, fail, find_root, get_rules, out
 
 if TYPE_CHECKING:
     from ..verify import TrustRegistry
@@ -122,15 +122,7 @@ def ingest(
         str | None,
         typer.Option("--actor", help="Who takes them in, for the audit log (default: cli:$USER)."),
     ] = None,
-    url: Annotated[
-        str | None,
-        typer.Option(
-            "--url",
-            help="Database URL (default: $MCCREDIT_DATABASE_URL, else the SQLite file in the "
-            "user data dir).",
-            show_default=False,
-        ),
-    ] = None,
+    url: UrlOpt = None,
     rules: RulesOpt = None,
 ) -> None:
     """Take badges into the store for an educator; per file: accepted (and credited where),

@@ -64,7 +64,7 @@ def pd(
         ruleset = get_rules(find_root(rules))
         plan = plan_for(ruleset, ruleset.get(jurisdiction), as_of_date(as_of))
         read = read_roster(roster, rules=ruleset, jurisdiction=jurisdiction)
-        events, atts = earned_pd((ed, evaluate_plan(plan, ed).to_dict()) for ed in read.educators)
+        events, atts = earned_pd((ed, evaluate_plan(plan, ed)) for ed in read.educators)
     except MccreditError as e:
         raise fail(e) from None
     for r in read.rejected:

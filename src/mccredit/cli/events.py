@@ -12,8 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import RulesOpt, err, fail, find_root, get_rules, out
-from .store import UrlOpt
+from ._common import RulesOpt, UrlOpt, err, fail, find_root, get_rules, out
 
 __all__ = ["register"]
 

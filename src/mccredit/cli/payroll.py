@@ -22,7 +22,7 @@ import typer
 from rich.table import Table
 
 from ..errors import MccreditError
-from ._common import RulesOpt, err, fail, find_root, get_rules, out
+from ._common import RulesOpt, UrlOpt, err, fail, find_root, get_rules, out
 from ._files import temp_file
 
 if TYPE_CHECKING:
@@ -36,15 +36,6 @@ payroll_app = typer.Typer(
     no_args_is_help=True,
 )
 
-UrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--url",
-        help="Database URL (default: $MCCREDIT_DATABASE_URL, else the SQLite "
-        "file in the user data dir).",
-        show_default=False,
-    ),
-]
 LayoutOpt = Annotated[
     str | None,
     typer.Option(

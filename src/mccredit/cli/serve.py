@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ._common import console
+from ._common import UrlOpt, console
 
 __all__ = ["register", "serve"]
 
@@ -19,16 +19,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
-    url: Annotated[
-        str | None,
-        typer.Option(
-            "--url",
-            help="Database URL (default: "
-            "$MCCREDIT_DATABASE_URL, else the SQLite file in "
-            "the user data dir).",
-            show_default=False,
-        ),
-    ] = None,
+    url: UrlOpt = None,
     migrate: Annotated[
         bool,
         typer.Option(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ._common import console
+from ._common import UrlOpt, console
 
 # The store's modules (SQLAlchemy, Alembic) load inside each command, so that `mccredit
 # --help` and the engine commands start fast.
@@ -19,15 +19,6 @@ __all__ = ["register"]
 out = console(markup=True)
 err = console(stderr=True, markup=True)
 
-UrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--url",
-        help="Database URL (default: $MCCREDIT_DATABASE_URL, else the SQLite "
-        "file in the user data dir).",
-        show_default=False,
-    ),
-]
 
 db_app = typer.Typer(
     name="db",

@@ -54,7 +54,7 @@ def workforce(
         plan = plan_for(ruleset, j, day)
         read = read_roster(roster, rules=ruleset, jurisdiction=jurisdiction)
         view = workforce_view(
-            ((ed, evaluate_plan(plan, ed).to_dict()) for ed in read.educators),
+            ((ed, evaluate_plan(plan, ed)) for ed in read.educators),
             jurisdiction=jurisdiction,
             as_of=day,
             catalog=j.catalog,

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from mccredit.store.repositories import audit, in_scope, scope_filter
+from mccredit.store.repositories import audit, scope_filter, scoped_get
 from mccredit.store.tables import OutboxEvent, utcnow
 
 __all__ = ["ack_notification", "count_notifications", "get_notification", "list_notifications"]
@@ -104,10 +104,7 @@ def count_notifications(
 def get_notification(
     *, session: Session, notification_id: int, scopes: Sequence[str]
 ) -> OutboxEvent | None:
-    row = session.get(OutboxEvent, notification_id)
-    if row is None or not in_scope(row.jurisdiction, scopes):
-        return None
-    return row
+    return scoped_get(session, OutboxEvent, notification_id, scopes)
 
 
 def ack_notification(

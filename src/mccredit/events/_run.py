@@ -33,7 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from mccredit.errors import EventsBusyError, MccreditError
 from mccredit.evaluation import evaluate_plan, plan_for, to_educator, to_json
@@ -48,6 +48,7 @@ from mccredit.events._durable import DurableEvents
 from mccredit.events._durable import available as durable_available
 from mccredit.events._outbox import active_webhooks, outbox_keys, write_events_in
 from mccredit.events._plain import Event, derive, review_dates, settings_for
+from mccredit.io.educator import Educator
 from mccredit.result import Evaluation
 from mccredit.rules import RuleSet
 from mccredit.rules._models import EventSettings
@@ -283,10 +284,9 @@ def _batch(
                 sha = ctx.rules.get(jid).sha256
                 ed = to_educator(docs[educator_id], rules=ctx.rules, stored=True)
                 doc = evaluate_plan(ctx.plans[jid], ed)
-                data = doc.to_dict()  # event rules read the JSON document
                 if ctx.durable is not None:
                     events = ctx.durable.derive(
-                        data,
+                        doc,
                         ctx.settings[jid],
                         ruleset_sha256=sha,
                         now=ctx.today,
@@ -295,7 +295,7 @@ def _batch(
                     )
                 else:
                     events = derive(
-                        data,
+                        doc,
                         ctx.settings[jid],
                         now=ctx.today,
                         previous=previous,
@@ -342,7 +342,7 @@ def _batch(
 
 
 def _propose(
-    session: Any, ed: Any, doc: Evaluation, events: list[Event]
+    session: Session, ed: Educator, doc: Evaluation, events: list[Event]
 ) -> tuple[list[Event], int]:
     """Store the evaluation behind a `lane_eligible` event and propose its payroll change
     (the existing workflow: proposed → approved → exported); the event names the change."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import Depends, Path, Query
 from sqlmodel import Session
 
 from ...io.educator import Educator
@@ -41,6 +42,47 @@ EducatorId = Annotated[
         examples=["E-1"],
     ),
 ]
+
+Limit = Annotated[int, Query(ge=1, le=1000)]
+"""A listing's page size (`?limit=`, default 100 where used)."""
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+"""How many rows a listing skips (`?offset=`)."""
+JurisdictionFilter = Annotated[str | None, Query(max_length=200)]
+"""`?jurisdiction=`: only rows of this jurisdiction."""
+EducatorFilter = Annotated[str | None, Query(max_length=200)]
+"""`?educator_id=`: only rows of this educator."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The filters and the page of a listing of rows that name an educator (payroll changes,
+    notifications): `?jurisdiction=&educator_id=&limit=&offset=`."""
+
+    jurisdiction: str | None
+    educator_id: str | None
+    limit: int
+    offset: int
+
+    def arguments(self) -> dict[str, Any]:
+        """As keyword arguments of the store's listing functions."""
+        return {
+            "jurisdiction": self.jurisdiction,
+            "educator_id": self.educator_id,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
+
+
+def listing(
+    jurisdiction: JurisdictionFilter = None,
+    educator_id: EducatorFilter = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Listing:
+    return Listing(jurisdiction, educator_id, limit, offset)
+
+
+ListingDep = Annotated[Listing, Depends(listing)]
 
 Responses = dict[int | str, dict[str, Any]]
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from ...store.repositories import list_audit
 from ..deps import KeyDep, SessionDep
 from ..models import AuditEntriesPublic, AuditEntryPublic
-from ._shared import FORBIDDEN
+from ._shared import FORBIDDEN, Limit, Offset
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -20,8 +20,8 @@ def list_audit_entries(
     key: KeyDep,
     session: SessionDep,
     action: Annotated[str | None, Query(max_length=60)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> AuditEntriesPublic:
     """Who did what, when, in which request; newest first. An admin key scoped to some
     jurisdictions sees only their rows; only `*` sees rows without a jurisdiction."""

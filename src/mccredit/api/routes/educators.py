@@ -37,6 +37,9 @@ from ._shared import (
     FORBIDDEN,
     NOT_FOUND,
     EducatorId,
+    JurisdictionFilter,
+    Limit,
+    Offset,
     Responses,
     educator_public,
     evaluation_public,
@@ -56,9 +59,9 @@ CONFLICT: Responses = {409: {"description": "Conflicts with what is stored."}}
 def list_educators_route(
     key: KeyDep,
     session: SessionDep,
-    jurisdiction: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    jurisdiction: JurisdictionFilter = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> EducatorsPublic:
     """Educators in this key's scope."""
     key.require(*ROLES)
@@ -258,8 +261,8 @@ def list_educator_evaluations(
     key: KeyDep,
     session: SessionDep,
     evaluator: EvaluatorDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> EvaluationsPublic:
     """Stored evaluations of one educator, newest first (without result bodies)."""
     key.require(*ROLES)

@@ -22,7 +22,13 @@ from ...store.tables import OutboxEvent
 from ..deps import KeyDep, RequestIdDep, SessionDep, WriteSessionDep
 from ..models import NotificationCount, NotificationPublic, NotificationsPublic
 from ..problems import ApiProblem
-from ._shared import FORBIDDEN, NOT_FOUND, RowId, not_found
+from ._shared import (
+    FORBIDDEN,
+    NOT_FOUND,
+    ListingDep,
+    RowId,
+    not_found,
+)
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
@@ -95,6 +101,7 @@ def public(row: OutboxEvent) -> NotificationPublic:
 def list_all(
     key: KeyDep,
     session: SessionDep,
+    page: ListingDep,
     kind: Kind | None = None,
     since: Annotated[
         dt.datetime | None,
@@ -103,15 +110,11 @@ def list_all(
     acknowledged: Annotated[
         bool | None, Query(description="true: acknowledged only; false: not yet.")
     ] = None,
-    jurisdiction: Annotated[str | None, Query(max_length=200)] = None,
-    educator_id: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> NotificationsPublic:
     """Notifications of this key's jurisdictions, oldest first (poll with `since`). A union
     key gets only the counts by kind and jurisdiction."""
     key.require(*READERS, "union")
-    if key.role == "union" and educator_id is not None:
+    if key.role == "union" and page.educator_id is not None:
         raise ApiProblem(
             403,
             "a union key sees aggregate counts only; it may not filter by educator",
@@ -127,8 +130,8 @@ def list_all(
             kind=kind,
             since=since,
             acknowledged=acknowledged,
-            jurisdiction=jurisdiction,
-            educator_id=educator_id,
+            jurisdiction=page.jurisdiction,
+            educator_id=page.educator_id,
         )
     ]
     if key.role == "union":
@@ -141,10 +144,7 @@ def list_all(
         kind=kind,
         since=since,
         acknowledged=acknowledged,
-        jurisdiction=jurisdiction,
-        educator_id=educator_id,
-        limit=limit,
-        offset=offset,
+        **page.arguments(),
     )
     return NotificationsPublic(data=[public(r) for r in rows], count=total, aggregates=counts)
 

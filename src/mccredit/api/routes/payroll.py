@@ -25,7 +25,17 @@ from ..models import (
     TransitionRequest,
 )
 from ..problems import ApiProblem
-from ._shared import FORBIDDEN, NOT_FOUND, Responses, RowId, change_public, not_found
+from ._shared import (
+    FORBIDDEN,
+    NOT_FOUND,
+    Limit,
+    ListingDep,
+    Offset,
+    Responses,
+    RowId,
+    change_public,
+    not_found,
+)
 
 router = APIRouter(prefix="/payroll", tags=["payroll"])
 
@@ -37,22 +47,13 @@ CONFLICT: Responses = {409: {"description": "The change is not in a status that 
 def list_changes(
     key: KeyDep,
     session: SessionDep,
+    page: ListingDep,
     status: Literal["proposed", "approved", "rejected", "exported"] | None = None,
-    jurisdiction: Annotated[str | None, Query(max_length=200)] = None,
-    educator_id: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> PayrollChangesPublic:
     """Payroll changes of this key's districts, oldest first."""
     key.require(*ROLES)
     rows, count = list_payroll_changes(
-        session=session,
-        scopes=key.scopes,
-        status=status,
-        jurisdiction=jurisdiction,
-        educator_id=educator_id,
-        limit=limit,
-        offset=offset,
+        session=session, scopes=key.scopes, status=status, **page.arguments()
     )
     return PayrollChangesPublic(
         data=[change_public(session, r, history=False) for r in rows], count=count
@@ -251,8 +252,8 @@ def create_export(
 def list_exports(
     key: KeyDep,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> PayrollExportsPublic:
     """Earlier exports of this key's districts, newest first (the CSV itself: by id)."""
     key.require(*ROLES)

@@ -1,0 +1,111 @@
+"""What every resource's data access shares: canonical JSON and its hashes, the normalized
+educator document, scope tests (in Python and in SQL), the scoped read by primary key, and
+the one-statement idempotent insert."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, TypeVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from ...io.educator import Educator
+
+__all__ = [
+    "canonical_json",
+    "educator_document",
+    "in_scope",
+    "insert_or_nothing",
+    "scope_filter",
+    "scoped_get",
+    "sha256_text",
+]
+
+
+# ── hashing and documents ──────────────────────────────────────────────────────────────────
+
+
+def canonical_json(obj: Any) -> str:
+    """Sorted keys, no spaces, UTF-8: the text every stored hash is taken over."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def educator_document(educator: Educator) -> dict[str, Any]:
+    """The normalized input document (every field, JSON types) that re-parses to `educator`."""
+    doc: dict[str, Any] = educator.model_dump(mode="json")
+    return doc
+
+
+# ── scopes ─────────────────────────────────────────────────────────────────────────────────
+
+
+def in_scope(jurisdiction: str, scopes: Iterable[str]) -> bool:
+    """Whether `jurisdiction` is one of `scopes` or beneath one of them."""
+    return any(s == "*" or jurisdiction == s or jurisdiction.startswith(s + "/") for s in scopes)
+
+
+def scope_filter(column: Any, scopes: Sequence[str]) -> Any:
+    """A SQL condition equivalent to `in_scope(column, scopes)`."""
+    if "*" in scopes:
+        return sa.true()
+    parts = []
+    for s in scopes:
+        esc = s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        parts.append(column == s)
+        parts.append(column.like(esc + "/%", escape="\\"))
+    return sa.or_(*parts) if parts else sa.false()
+
+
+class _Scoped(Protocol):
+    jurisdiction: str
+
+
+_Row = TypeVar("_Row", bound=_Scoped)
+
+
+def scoped_get(
+    session: Session, model: type[_Row], ident: object, scopes: Sequence[str]
+) -> _Row | None:
+    """The row of `model` whose primary key is `ident`, or None when there is none or its
+    jurisdiction is outside `scopes` (the caller answers 404 either way: existence never
+    leaks)."""
+    row = session.get(model, ident)
+    if row is None or not in_scope(row.jurisdiction, scopes):
+        return None
+    return row
+
+
+# ── writing ────────────────────────────────────────────────────────────────────────────────
+
+
+def insert_or_nothing(session: Session, model: Any, values: dict[str, Any]) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the new id, or None when a unique
+    constraint already holds the row (one statement, no savepoint, safe under concurrency)."""
+    table = model.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table).on_conflict_do_nothing()
+    else:  # pragma: no cover - other databases: a savepoint catches the conflict
+        try:
+            with session.begin_nested():
+                res = session.execute(sa.insert(table).values(**values))
+            return int(cast(Any, res).inserted_primary_key[0])
+        except IntegrityError:
+            return None
+    # values as parameters, not literals in the statement: it is compiled once and cached
+    row = session.execute(stmt.returning(table.c.id), values).first()
+    return None if row is None else int(row[0])
