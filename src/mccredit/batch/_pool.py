@@ -1,6 +1,6 @@
 """The per-educator path on every core: slices of handed-back educators evaluated by worker
 processes, results taken back in slice order, so the output is the serial path's byte for
-byte (`tests/batch/test_pool.py`).
+byte (`tests/unit/batch/test_pool.py`).
 
 Workers are started (`spawn`: no fork of a process running polars threads) the first time a
 chunk hands back enough educators to be worth it, get the compiled plan once, and stay for
