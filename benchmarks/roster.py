@@ -21,7 +21,6 @@ import numpy as np
 import polars as pl
 
 import mccredit
-from mccredit.io.educator import CREDENTIAL_KINDS
 
 __all__ = ["generate"]
 
@@ -304,8 +303,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {a.out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0
 
-
-_ = CREDENTIAL_KINDS
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ..io.educator import CREDENTIAL_KINDS
+from ..io.educator import CREDENTIAL_KINDS, EDUCATOR_ROLES
 
 __all__ = [
     "CREDENTIAL_COLUMNS",
@@ -62,7 +62,7 @@ EDUCATOR_COLUMNS: tuple[Column, ...] = (
     Column("educator_id", "id", True, "one row per educator and license"),
     Column("jurisdiction", "text", doc="default: the --jurisdiction of the run"),
     Column("name", "text"),
-    Column("role", "role", doc="teacher or administrator"),
+    Column("role", "role", doc=" or ".join(EDUCATOR_ROLES)),
     Column("grade_band", "text"),
     Column("school", "text", doc="the school the educator is assigned to (workforce view)"),
     Column("experience_years", "years", doc="decimal 0..80"),
@@ -113,8 +113,58 @@ def _text(name: str, dtype: pl.DataType) -> pl.Expr:
 Check = tuple[pl.Expr, pl.Expr]  # (row is bad, message), the message built for bad rows only
 
 
-def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
-    """(value expression, checks) for one column."""
+def _list_values(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A categories column as clean lists: `;`-split text (or a list), items trimmed, empty
+    items dropped, a missing value an empty list."""
+    if isinstance(dtype, pl.List):
+        lst = raw.cast(pl.List(pl.String))
+    elif dtype == pl.Null:
+        lst = pl.lit([], pl.List(pl.String))
+    else:
+        lst = raw.cast(pl.String).str.strip_chars().str.split(";")
+    return (
+        lst.list.eval(pl.element().str.strip_chars())
+        .list.eval(
+            pl.element().filter(pl.element().is_not_null() & (pl.element().str.len_chars() > 0))
+        )
+        .fill_null(pl.lit([], pl.List(pl.String)))
+    )
+
+
+def _long_item(lst: pl.Expr) -> pl.Expr:
+    return lst.list.eval(pl.element().str.len_chars() > MAX_TEXT).list.any()
+
+
+def _lists_once(df: pl.DataFrame, cols: tuple[Column, ...]) -> tuple[pl.DataFrame, set[str]]:
+    """Text categories columns parsed once per distinct value, not once per row: a roster
+    repeats a few combinations (`subject;literacy`) over millions of rows, so the distinct
+    values are split and cleaned and joined back as a list column, with `_long_<name>`
+    (an item is longer than `MAX_TEXT`). Returns the frame and the columns so prepared."""
+    done: set[str] = set()
+    for c in cols:
+        if c.type != "categories" or c.name not in df.columns:
+            continue
+        dtype = df.schema[c.name]
+        if isinstance(dtype, pl.List) or dtype == pl.Null:
+            continue
+        n = c.name
+        key = pl.col(n).cast(pl.String)
+        uniq = df.select(key.unique().alias("_k"))
+        lst = _list_values(pl.col("_k"), pl.String())
+        parsed = uniq.with_columns(lst.alias("_lst"), _long_item(lst).alias(f"_long_{n}"))
+        df = (
+            df.with_columns(key.alias("_k"))
+            .join(parsed, on="_k", how="left", nulls_equal=True, maintain_order="left")
+            .with_columns(pl.col("_lst").alias(n))
+            .drop("_k", "_lst")
+        )
+        done.add(n)
+    return df, done
+
+
+def _parse(col: Column, dtype: pl.DataType, clean: bool = False) -> tuple[pl.Expr, list[Check]]:
+    """(value expression, checks) for one column; `clean`: a categories column already made
+    clean lists by `_lists_once`."""
     n = col.name
     raw = pl.col(n)
     rs = raw.cast(pl.String)
@@ -137,8 +187,8 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
         if t == "role":
             checks.append(
                 (
-                    v.is_not_null() & ~v.is_in(["teacher", "administrator"]),
-                    pl.format("role '{}' is not teacher or administrator", v),
+                    v.is_not_null() & ~v.is_in(list(EDUCATOR_ROLES)),
+                    pl.format("role '{}' is not " + " or ".join(EDUCATOR_ROLES), v),
                 )
             )
         return v, checks
@@ -237,26 +287,19 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
             )
         return v, checks
     if t == "categories":
-        if isinstance(dtype, pl.List):
-            lst = raw.cast(pl.List(pl.String))
-        elif dtype == pl.Null:
-            lst = pl.lit([], pl.List(pl.String))
+        if clean:
+            lst, long = raw, pl.col(f"_long_{n}")
         else:
-            lst = _text(n, dtype).str.split(";")
-        lst = (
-            lst.list.eval(pl.element().str.strip_chars())
-            .list.eval(
-                pl.element().filter(pl.element().is_not_null() & (pl.element().str.len_chars() > 0))
-            )
-            .fill_null(pl.lit([], pl.List(pl.String)))
-        )
-        long = lst.list.eval(pl.element().str.len_chars() > MAX_TEXT).list.any()
+            lst = _list_values(raw, dtype)
+            long = _long_item(lst)
         checks.append((long, pl.lit(f"a category is longer than {MAX_TEXT} characters")))
         return lst, checks
     raise AssertionError(t)
 
 
-def _fast(col: Column, dtype: pl.DataType) -> tuple[list[pl.Expr], list[pl.Expr]]:
+def _fast(
+    col: Column, dtype: pl.DataType, clean: bool = False
+) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """(flag columns computed with the values, conditions on the typed frame) that flag a
     superset of the rows `_parse`'s checks reject; the exact checks then run on those rows
     only."""
@@ -272,7 +315,7 @@ def _fast(col: Column, dtype: pl.DataType) -> tuple[list[pl.Expr], list[pl.Expr]
         if t == "kind":
             conds.append(~v.is_in(list(CREDENTIAL_KINDS)))
         if t == "role":
-            conds.append(v.is_not_null() & ~v.is_in(["teacher", "administrator"]))
+            conds.append(v.is_not_null() & ~v.is_in(list(EDUCATOR_ROLES)))
         return flags, conds
     native = (
         dtype == pl.Date
@@ -302,7 +345,10 @@ def _fast(col: Column, dtype: pl.DataType) -> tuple[list[pl.Expr], list[pl.Expr]
             conds.append(p)
         return flags, conds
     if t == "categories":
-        if isinstance(dtype, pl.List):
+        if clean:
+            flags.append(pl.col(f"_long_{n}").alias(f"_p_{n}"))
+            conds.append(p)
+        elif isinstance(dtype, pl.List):
             conds.append(v.list.eval(pl.element().str.len_chars() > MAX_TEXT).list.any())
         elif dtype != pl.Null:
             flags.append((_text(n, dtype).str.len_chars() > MAX_TEXT).alias(f"_p_{n}"))
@@ -354,15 +400,16 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     add = [pl.lit(None, pl.String).alias(c.name) for c in cols if c.name not in present]
     if add:
         df = df.with_columns(add)
+    df, clean = _lists_once(df, cols)
     values: list[pl.Expr] = []
     checks: list[Check] = []
     flags: list[pl.Expr] = []
     conds: list[pl.Expr] = []
     for c in cols:
-        v, ch = _parse(c, df.schema[c.name])
+        v, ch = _parse(c, df.schema[c.name], c.name in clean)
         values.append(v.alias(c.name))
         checks.extend(ch)
-        fl, co = _fast(c, df.schema[c.name])
+        fl, co = _fast(c, df.schema[c.name], c.name in clean)
         flags.extend(fl)
         conds.extend(co)
     typed = df.select(pl.col("_row"), *values, *flags)
