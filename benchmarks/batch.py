@@ -2,10 +2,13 @@
 
     python benchmarks/batch.py                       # 10^5 TN educators, ~2·10^6 credentials
     python benchmarks/batch.py --educators 20000 --big 60000 --skip-dask   # a quick look
+    python benchmarks/batch.py --local-only --jurisdictions us-tn us-nc     # issue 14.3's two
 
 Every measurement runs in its own child process, so peak RSS is that run's alone. Measured in
 the same run:
-* `local`: Parquet roster → results Parquet + payroll CSV (`mccredit batch`, columnar path);
+* `local`: Parquet roster → results Parquet + payroll CSV (`mccredit batch`, columnar path),
+  for each of `--jurisdictions` (default us-tn and us-nc), with its CPU time (workers
+  included), the load average and how many educators took the per-educator path and why;
 * `dask`: the same on a 2-worker `LocalCluster` (processes);
 * `reference`: the per-educator engine loop (`--engine reference`) on a 10^4-educator sample;
 * `durable_rules`: the TN conversion rules as a durable_rules ruleset, facts posted per
@@ -30,35 +33,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
 AS_OF = "2026-06-30"
 
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _roster(work: Path, jid: str, n: int, seed: int) -> Path:
-    out = work / f"{jid.replace('/', '_')}-{n}-{seed}"
-    stamp = out / ".complete"
-    if not stamp.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "roster.py"),
-                "--educators",
-                str(n),
-                "--seed",
-                str(seed),
-                "--jurisdiction",
-                jid,
-                "--out",
-                str(out),
-            ],
-            check=True,
-        )
-        stamp.write_text("ok")
-    return out
 
 
 # ---------------------------------------------------------------- children (one measurement)
@@ -70,6 +49,7 @@ def child_batch(spec: dict[str, Any]) -> dict[str, Any]:
 
     rules = mccredit.default_rules()
     out = Path(spec["out"])
+    load = os.getloadavg()[0]
     t = time.perf_counter()
     s = run_batch(
         spec["roster"],
@@ -80,14 +60,21 @@ def child_batch(spec: dict[str, Any]) -> dict[str, Any]:
         payroll_out=out / "payroll.csv",
         engine=spec["engine"],
         partitions=spec.get("partitions"),
+        workers=spec.get("workers") or 1,
     )
     secs = time.perf_counter() - t
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": secs,
+        # user + system CPU of the whole child (start-up included) and its worker processes
+        "cpu_seconds": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+        "load": max(load, os.getloadavg()[0]),
         "rss_mb": _rss_mb(),
         "educators": s.stats.educators,
         "credentials": s.stats.credentials,
         "fallback": s.stats.fallback,
+        "fallback_reasons": s.stats.fallback_reasons,
         "rejected": s.stats.rejected,
     }
 
@@ -389,6 +376,11 @@ def _line(name: str, r: dict[str, Any], n_creds: int | None = None) -> str:
     proc = f"  ({r['process_seconds']:.2f} s with start-up)" if "process_seconds" in r else ""
     if r.get("errors"):
         proc += f"  [{r['errors']} failed batches: {r.get('first_error')}]"
+    if "cpu_seconds" in r:
+        proc += f"  cpu {r['cpu_seconds']:.2f} s, load {r['load']:.1f}"
+    if r.get("fallback"):
+        why = ", ".join(f"{k} {v}" for k, v in sorted(r.get("fallback_reasons", {}).items()))
+        proc += f"  per-educator {r['fallback']:,} ({why})"
     return (
         f"{name:<34} {r['seconds']:8.2f} s {rate:14,.0f} credentials/s "
         f"{r['rss_mb']:8.0f} MiB peak RSS{proc}"
@@ -410,22 +402,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--district-educators", type=int, default=None)
     ap.add_argument("--work", type=Path, default=Path("/tmp/mccredit-bench"))
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument(
+        "--local-only",
+        action="store_true",
+        help="only the local columnar runs of --jurisdictions (no Dask, baselines, district, "
+        "memory)",
+    )
+    ap.add_argument("--jurisdictions", nargs="+", default=["us-tn", "us-nc"])
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
         print(json.dumps(CHILDREN[a.child[0]](json.loads(a.child[1]))))
         return 0
+    import roster as synth  # benchmarks/roster.py (here, so the children never load it)
+
     import mccredit
 
     rules = mccredit.default_rules()
     work: Path = a.work
     work.mkdir(parents=True, exist_ok=True)
     print(f"mccredit batch benchmark: {os.cpu_count()} cores, python {sys.version.split()[0]}")
-    tn = _roster(work, "us-tn", a.educators, a.seed)
-    sample = _roster(work, "us-tn", a.sample, a.seed)
     res: dict[str, dict[str, Any]] = {}
 
     def batch(name: str, roster: Path, jid: str, engine: str, **kw: Any) -> dict[str, Any]:
+        kw.setdefault("workers", a.workers)
         r = run_child(
             "batch", roster=str(roster), jid=jid, engine=engine, out=str(work / f"out-{name}"), **kw
         )
@@ -433,12 +434,22 @@ def main(argv: list[str] | None = None) -> int:
         print(_line(name, r), flush=True)
         return r
 
-    print(f"\nus-tn, {a.educators:,} educators (Parquet in → results Parquet + payroll CSV)")
-    local = batch("local (columnar)", tn, "us-tn", "local")
+    for jid in a.jurisdictions:
+        roster = synth.cached(work, jurisdiction=jid, educators=a.educators, seed=a.seed)
+        print(f"\n{jid}, {a.educators:,} educators (Parquet in → results Parquet + payroll CSV)")
+        batch(f"local (columnar), {jid}", roster, jid, "local")
+    if a.local_only:
+        (work / "results.json").write_text(json.dumps(res, indent=2))
+        return 0
+    tn = synth.cached(work, jurisdiction="us-tn", educators=a.educators, seed=a.seed)
+    sample = synth.cached(work, jurisdiction="us-tn", educators=a.sample, seed=a.seed)
+    local = res.get("local (columnar), us-tn") or batch(
+        "local (columnar), us-tn", tn, "us-tn", "local"
+    )
     if not a.skip_dask:
         batch("dask LocalCluster (2 workers)", tn, "us-tn", "dask", partitions=4)
     print(f"\nbaselines on a {a.sample:,}-educator sample")
-    ref = batch("per-educator engine loop", sample, "us-tn", "reference")
+    ref = batch("per-educator engine loop", sample, "us-tn", "reference", workers=1)
     small = batch("local (columnar), sample", sample, "us-tn", "local")
     dr = run_child("durable", roster=str(sample))
     res["durable_rules"] = dr
@@ -464,13 +475,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     if district:
         dn = a.district_educators or a.educators
-        droster = _roster(work, district, dn, a.seed)
+        droster = synth.cached(work, jurisdiction=district, educators=dn, seed=a.seed)
         print(f"\n{district} (salary), {dn:,} educators")
         batch(f"local, {district}", droster, district, "local")
         if not a.skip_dask:
             batch(f"dask, {district}", droster, district, "dask", partitions=4)
     print(f"\nmemory flatness: us-tn at {a.educators:,} and {a.big:,} educators")
-    big = _roster(work, "us-tn", a.big, a.seed)
+    big = synth.cached(work, jurisdiction="us-tn", educators=a.big, seed=a.seed)
     bigr = batch(f"local (columnar), {a.big:,}", big, "us-tn", "local")
     print("\nratios")
 

@@ -15,19 +15,35 @@ salary schedule) run. For each jurisdiction, on the same seeded synthetic educat
 with educators/s, µs/educator and the ratio of `full` to `parse`. A sha256 of the JSON of every
 evaluation (input errors included, as their text) is printed per jurisdiction and overall:
 the same seed must give the same hash before and after a change to the engine.
+
+Then, per request (issue 14.1), on `--requests` of those educators, each timed alone in CPU
+time (`time.thread_time_ns`, so other processes on a shared machine count less), best of
+`--repeat`: p50/p99 of `evaluate_plan` and of the full request (JSON bytes → educator →
+evaluation → JSON text, what `POST /v1/evaluate` does), and of the baseline, a bare Decimal
+loop over the same credentials (each measure's text → `Decimal` × a rate, summed). The ratios
+stage p99 ÷ loop p50 are printed with the targets of issue 14: full within 30×, evaluate_plan
+within 15×, and NC within 2× of TN.
+
+    python benchmarks/engine.py --profile us-tn      # cProfile of the per-request stages
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import gc
 import hashlib
+import io
+import pstats
 import random
 import sys
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
+
+import orjson
 
 import mccredit
 from mccredit.errors import InputError
@@ -180,6 +196,125 @@ def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return best, result
 
 
+# issue 14.1's targets: stage p99 ÷ the bare Decimal loop's p50, and NC ÷ TN
+TARGETS = {"full": 30.0, "engine": 15.0}
+NC_OVER_TN = 2.0
+_RATE = Decimal("0.1")
+
+
+def _measure_texts(doc: dict[str, Any]) -> list[str]:
+    """Each credential's measure as its input text (1 for a credential counted per credential)."""
+    out = []
+    for c in doc.get("credentials", ()):
+        out.append(c.get("contact_hours") or c.get("semester_credits") or c.get("ceus") or "1")
+    return out
+
+
+def bare_loop(texts: list[str]) -> Decimal:
+    """The baseline: what any evaluation must at least do per credential."""
+    total = Decimal(0)
+    for text in texts:
+        total += Decimal(text) * _RATE
+    return total
+
+
+def parse_request(body: bytes, known: dict[str, tuple[str, ...]]) -> Educator:
+    """A request body (JSON bytes) to an educator, as the API and the CLI read JSON."""
+    return parse_educator(orjson.loads(body), known_issuers=known)
+
+
+def _per_call(fn: Callable[[Any], Any], args: list[Any], repeat: int) -> list[int]:
+    """CPU ns of `fn(arg)` for each arg, best of `repeat` (each call timed alone)."""
+    best = [1 << 62] * len(args)
+    clock = time.thread_time_ns
+    for _ in range(repeat):
+        for i, arg in enumerate(args):
+            t = clock()
+            fn(arg)
+            d = clock() - t
+            if d < best[i]:
+                best[i] = d
+    return best
+
+
+def _pct(values: list[int], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(q * len(s)))] / 1000.0  # µs
+
+
+def per_request(
+    rules: RuleSet, jid: str, n: int, seed: int, credentials: float, repeat: int
+) -> dict[str, tuple[float, float]]:
+    """p50/p99 (µs, CPU) of the loop, evaluate_plan and the full request for `jid`."""
+    known = rules.issuer_aliases()
+    plan = plan_for(rules, jid, AS_OF)
+    docs = make_educators(rules, jid, n, seed, credentials)
+    bodies = [orjson.dumps(d) for d in docs]
+    texts = [_measure_texts(d) for d in docs]
+    parsed = []
+    for b in bodies:
+        try:
+            parsed.append(parse_request(b, known))
+        except InputError:
+            continue
+    for ed in parsed[:50]:  # warm every cache the evaluation keeps
+        evaluate_plan(plan, ed)
+
+    def full(body: bytes) -> str:
+        try:
+            return mccredit.to_json(evaluate_plan(plan, parse_request(body, known)))
+        except InputError as e:
+            return str(e)
+
+    gc.collect()
+    gc.freeze()
+    out = {
+        "loop": _per_call(bare_loop, texts, repeat),
+        "engine": _per_call(lambda ed: evaluate_plan(plan, ed), parsed, repeat),
+        "full": _per_call(full, bodies, repeat),
+    }
+    gc.unfreeze()
+    return {k: (_pct(v, 0.50), _pct(v, 0.99)) for k, v in out.items()}
+
+
+def profile(rules: RuleSet, jid: str, n: int, seed: int, credentials: float, top: int) -> None:
+    """cProfile of the warm evaluate_plan and of the full request on `n` educators of `jid`."""
+    known = rules.issuer_aliases()
+    plan = plan_for(rules, jid, AS_OF)
+    bodies = [orjson.dumps(d) for d in make_educators(rules, jid, n, seed, credentials)]
+    parsed = []
+    for b in bodies:
+        try:
+            parsed.append(parse_request(b, known))
+        except InputError:
+            continue
+    for ed in parsed:
+        evaluate_plan(plan, ed)
+
+    def engine() -> None:
+        for ed in parsed:
+            evaluate_plan(plan, ed)
+
+    def full() -> None:
+        for b in bodies:
+            try:
+                mccredit.to_json(evaluate_plan(plan, parse_request(b, known)))
+            except InputError:
+                pass
+
+    for name, fn in (("evaluate_plan", engine), ("full request", full)):
+        prof = cProfile.Profile()
+        prof.runcall(fn)
+        buf = io.StringIO()
+        stats = pstats.Stats(prof, stream=buf)
+        total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
+        print(f"\n## {jid} {name}: {n} educators, {total / n * 1e6:,.0f} µs each under cProfile")
+        stats.sort_stats("tottime").print_stats(top)
+        lines = buf.getvalue().splitlines()
+        start = next(i for i, line in enumerate(lines) if "ncalls" in line)
+        print("\n".join(lines[start : start + top + 1]))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--educators", type=int, default=5000)
@@ -187,10 +322,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     ap.add_argument("--credentials", type=float, default=20.0)
     ap.add_argument("--jurisdictions", nargs="+", default=list(DEFAULT_JURISDICTIONS))
+    ap.add_argument(
+        "--requests", type=int, default=500, help="educators timed one by one (p50/p99)"
+    )
+    ap.add_argument("--profile", metavar="JURISDICTION", help="print cProfile tables and stop")
+    ap.add_argument("--top", type=int, default=25, help="rows of each --profile table")
     a = ap.parse_args(argv)
     rules = mccredit.default_rules()
     known = rules.issuer_aliases()
     n = a.educators
+    if a.profile:
+        profile(rules, a.profile, min(n, 500), a.seed, a.credentials, a.top)
+        return 0
     print(
         f"per-educator engine, {n} educators per jurisdiction, seed {a.seed}, "
         f"~{a.credentials:g} credentials each, as_of {AS_OF}, best of {a.repeat}"
@@ -270,7 +413,45 @@ def main(argv: list[str] | None = None) -> int:
             f"{t_full / n * 1e6:>8,.0f} {t_full / t_parse:>10.1f}  {h.hexdigest()[:16]}"
         )
     print(f"overall sha256 of every evaluation's JSON: {overall.hexdigest()}")
+    print_per_request(rules, a)
     return 0
+
+
+def print_per_request(rules: RuleSet, a: argparse.Namespace) -> None:
+    print(
+        f"\nper request: {a.requests} educators each timed alone, CPU µs, best of {a.repeat}; "
+        "ratio = stage p99 ÷ loop p50"
+    )
+    print(
+        f"{'jurisdiction':<16} {'loop p50':>9} {'engine p50/p99':>15} {'full p50/p99':>15} "
+        f"{'engine×':>8} {'full×':>7}"
+    )
+    seen: dict[str, dict[str, tuple[float, float]]] = {}
+    for jid in a.jurisdictions:
+        r = per_request(rules, jid, a.requests, a.seed, a.credentials, a.repeat)
+        seen[jid] = r
+        loop = r["loop"][0]
+        e50, e99 = r["engine"]
+        f50, f99 = r["full"]
+        print(
+            f"{jid:<16} {loop:>9.1f} {e50:>7,.0f}/{e99:<7,.0f} {f50:>7,.0f}/{f99:<7,.0f} "
+            f"{e99 / loop:>8.1f} {f99 / loop:>7.1f}"
+        )
+    tn = seen.get("us-tn")
+    if tn is None:
+        return
+    loop = tn["loop"][0]
+    print("\ntargets (issue 14.1), TN:")
+    for stage, label in (("full", "full request p99"), ("engine", "evaluate_plan p99")):
+        ratio = tn[stage][1] / loop
+        ok = "met" if ratio <= TARGETS[stage] else "NOT met"
+        print(f"  {label:<18} {ratio:>6.1f}× the loop   target ≤ {TARGETS[stage]:g}×   {ok}")
+    nc = seen.get("us-nc")
+    if nc is not None:
+        for stage, label in (("full", "NC÷TN full p99"), ("engine", "NC÷TN engine p99")):
+            ratio = nc[stage][1] / tn[stage][1]
+            ok = "met" if ratio <= NC_OVER_TN else "NOT met"
+            print(f"  {label:<18} {ratio:>6.2f}×            target ≤ {NC_OVER_TN:g}×    {ok}")
 
 
 if __name__ == "__main__":

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from . import _api
 from ._yaml import load_file
+from .result import Evaluation, Renewal
 from .views import annual_change
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 __all__ = ["example_educators", "run_demo"]
 
@@ -34,18 +39,48 @@ def example_educators() -> list[tuple[str, str, dict[str, Any]]]:
     return found
 
 
+def _renewals(doc: Evaluation) -> str:
+    def left(r: Renewal) -> str:
+        return "" if r.complete else f" ({_units(r.remaining)} left)"
+
+    return "; ".join(f"{r.license}: {r.status}{left(r)}" for r in doc.renewal) or "-"
+
+
+def _units(amounts: dict[str, Decimal]) -> str:
+    return ", ".join(f"{v} {u}" for u, v in amounts.items())
+
+
+def _salary(doc: Evaluation) -> str:
+    s = doc.salary
+    if s is None:
+        return "-"
+    if s.new_lane:
+        return f"{s.lane}→{s.new_lane} {annual_change(s)} from {s.effective_date}"
+    return f"{s.lane} step {s.step}: {s.annual}"
+
+
 def run_demo(
     console: Console, *, as_json: bool = False, store: bool = True, database_url: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Evaluation]:
     """Evaluate the examples, print them, and (unless `store` is false) save the educators and
-    their evaluations in the database (`MCCREDIT_DATABASE_URL`, default the embedded SQLite)."""
+    their evaluations in the database (`MCCREDIT_DATABASE_URL`, default the embedded SQLite),
+    which is reached and migrated once, before any work is done."""
+    database = None
     if store:
         from .store import prepare_demo_database
 
-        prepare_demo_database(database_url)
+        database = prepare_demo_database(database_url)
+    try:
+        return _run(console, as_json=as_json, database=database)
+    finally:
+        if database is not None:
+            database.dispose()
+
+
+def _run(console: Console, *, as_json: bool, database: Engine | None) -> list[Evaluation]:
     rules = _api.default_rules()
-    docs: list[dict[str, Any]] = []
-    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    docs: list[Evaluation] = []
+    pairs: list[tuple[dict[str, Any], Evaluation]] = []
     table = Table(title=f"Bundled example educators ({len(rules.ids)} jurisdictions, rules valid)")
     for col in (
         "jurisdiction",
@@ -59,54 +94,30 @@ def run_demo(
     ):
         table.add_column(col)
     for jur, as_of, inp in example_educators():
-        doc = _api.evaluate(inp, jurisdiction=jur, as_of=as_of, rules=rules)
+        doc = _api.evaluation_of(inp, jurisdiction=jur, as_of=as_of, rules=rules)
         docs.append(doc)
         pairs.append((inp, doc))
         if as_json:
-            console.print(json.dumps(doc, separators=(",", ":")), markup=False, soft_wrap=True)
+            line = json.dumps(doc.to_dict(), separators=(",", ":"))
+            console.print(line, markup=False, soft_wrap=True)
             continue
-        ren = (
-            "; ".join(
-                f"{r['license']}: {r['status']}"
-                + (
-                    ""
-                    if r["complete"]
-                    else f" ({', '.join(f'{v} {u}' for u, v in r['remaining'].items())} left)"
-                )
-                for r in doc["renewal"]
-            )
-            or "-"
-        )
-        adv = (
-            "; ".join(
-                f"{a['tier']}: {'eligible' if a['eligible'] else 'no'}" for a in doc["advancement"]
-            )
-            or "-"
-        )
-        s = doc.get("salary")
-        sal = "-"
-        if s:
-            sal = (
-                f"{s['lane']}→{s['new_lane']} {annual_change(s)} from {s['effective_date']}"
-                if s.get("new_lane")
-                else f"{s['lane']} step {s['step']}: {s['annual']}"
-            )
+        adv = "; ".join(f"{a.tier}: {'eligible' if a.eligible else 'no'}" for a in doc.advancement)
         table.add_row(
             jur,
-            doc["educator"],
+            doc.educator,
             as_of,
-            ", ".join(f"{v} {u}" for u, v in doc["totals"].items()) or "-",
-            ren,
-            adv,
-            sal,
-            str(len(doc["warnings"])),
+            _units(doc.totals) or "-",
+            _renewals(doc),
+            adv or "-",
+            _salary(doc),
+            str(len(doc.warnings)),
         )
     if not as_json:
         console.print(table)
-    if store:
+    if database is not None:
         from .store import save_demo_results
 
-        where = save_demo_results(pairs, database_url)
+        where = save_demo_results(pairs, engine=database)
         if not as_json:
             console.print(
                 f"Saved {len(pairs)} evaluations of the example educators in {where}\n"

@@ -19,6 +19,16 @@ from hypothesis import strategies as st
 import mccredit
 from mccredit.events import derive, review_dates, settings_for
 from mccredit.events._durable import DurableEvents, available
+from mccredit.result import (
+    Advancement,
+    Cycle,
+    Evaluation,
+    LedgerLine,
+    Renewal,
+    RulesetRef,
+    Salary,
+    SalaryChange,
+)
 from mccredit.rules._models import EventSettings
 
 from .strategies import AS_OF, educator
@@ -45,7 +55,9 @@ ALL_KINDS = EventSettings.model_validate(
 )
 
 
-def same(doc: dict[str, Any], settings: EventSettings, sha: str, **kw: Any) -> list[Any]:
+def same(
+    doc: Evaluation | dict[str, Any], settings: EventSettings, sha: str, **kw: Any
+) -> list[Any]:
     plain = derive(doc, settings, **kw)
     durable = ENGINE.derive(doc, settings, ruleset_sha256=sha, **kw)
     assert [(e.key, e.jurisdiction, dict(e.detail)) for e in durable] == [
@@ -85,61 +97,128 @@ def test_both_paths_agree_on_generated_evaluations(case, now, declared, stale_by
 DAYS = st.integers(-5, 400)
 
 
+_WHERE = {"title": "t", "source": "s", "file": "f.yaml", "line": 1}
+
+
+def _salary(changes: list[SalaryChange]) -> Salary:
+    return Salary(
+        schedule="teachers",
+        schedule_title="Teachers",
+        lane="BA",
+        step=3,
+        annual=Decimal("50000.00"),
+        new_lane=None,
+        new_step=None,
+        new_annual=None,
+        annual_delta=None,
+        effective_date=None,
+        this_year_delta=None,
+        retro=None,
+        pay_periods=24,
+        unpriced=False,
+        changes=changes,
+        trace=[],
+    )
+
+
+def _evaluation(educator: str, jurisdiction: str, as_of: dt.date, **parts: Any) -> Evaluation:
+    """A whole evaluation document with only the given parts filled (the rest empty)."""
+    fields: dict[str, Any] = {"ledger": [], "renewal": [], "advancement": [], "salary": None}
+    return Evaluation(
+        educator=educator,
+        jurisdiction=jurisdiction,
+        as_of=as_of,
+        ruleset=RulesetRef(id=f"{jurisdiction}@1", sha256="0" * 64),
+        totals={},
+        warnings=[],
+        **{**fields, **parts},
+    )
+
+
 @st.composite
-def synthetic(draw: st.DrawFn) -> dict[str, Any]:
+def synthetic(draw: st.DrawFn) -> Evaluation:
     now = dt.date(2026, 1, 1)
     renewals = []
     for i in range(draw(st.integers(0, 3))):
         end = now + dt.timedelta(days=draw(DAYS))
         left = draw(st.sampled_from(["0.00", "0.49", "0.50", "0.51", "12.25"]))
+        remaining = {"pdp": Decimal(left), "hr": Decimal(draw(st.sampled_from(["0.00", "0.01"])))}
+        complete = draw(st.booleans())
         renewals.append(
-            {
-                "license": f"l{i}",
-                "cycle": {"start": "2020-01-01", "end": end.isoformat()},
-                "remaining": {"pdp": left, "hr": draw(st.sampled_from(["0.00", "0.01"]))},
-                "complete": draw(st.booleans()),
-                "rule": f"r.renew.{i}",
-            }
+            Renewal(
+                license=f"l{i}",
+                license_id=None,
+                cycle=Cycle(start=dt.date(2020, 1, 1), end=end),
+                required=remaining,
+                earned={u: Decimal("0.00") for u in remaining},
+                remaining=remaining,
+                categories={},
+                complete=complete,
+                status="complete" if complete else "at_risk",
+                short_categories=[],
+                rule=f"r.renew.{i}",
+                capped=[],
+                allocation=[],
+                satisfied_by=None,
+                alternatives=[],
+                **_WHERE,
+            )
         )
     changes = [
-        {
-            "kind": "lane_move",
-            "from_lane": "BA",
-            "to_lane": f"L{i}",
-            "effective_date": (now + dt.timedelta(days=draw(DAYS))).isoformat(),
-            "pay": "half_year",
-            "annual_delta": "100.00",
-            "rule": "r.lane",
-        }
+        SalaryChange(
+            kind="lane_move",
+            from_lane="BA",
+            to_lane=f"L{i}",
+            rule="r.lane",
+            filed=now,
+            effective_date=now + dt.timedelta(days=draw(DAYS)),
+            pay="half_year",
+            annual_delta=Decimal("100.00"),
+            this_year_delta=None,
+            retro=None,
+            periods=[],
+            **_WHERE,
+        )
         for i in range(draw(st.integers(0, 2)))
     ]
+    line = {"unit": "pdp", "date": dt.date(2025, 5, 5), "basis": "b", "categories": []}
     ledger = [
-        {"credential": f"c{i}", "unit": "pdp", "amount": "1.00", "rule": f"r.{i % 3}"}
+        LedgerLine(credential=f"c{i}", amount=Decimal("1.00"), rule=f"r.{i % 3}", **line, **_WHERE)
         for i in range(draw(st.integers(0, 4)))
     ]
     if draw(st.booleans()):
         ledger.append(
-            {
-                "credential": "stack:s",
-                "kind": "stack",
-                "date": "2025-05-05",
-                "rule": "r.s",
-                "amount": "10.00",
-                "unit": "pdp",
-            }
+            LedgerLine(
+                credential="stack:s",
+                kind="stack",
+                rule="r.s",
+                amount=Decimal("10.00"),
+                **line,
+                **_WHERE,
+            )
         )
-    return {
-        "educator": "E-s",
-        "jurisdiction": "xx-yy",
-        "as_of": now.isoformat(),
-        "ledger": ledger,
-        "renewal": renewals,
-        "advancement": [
-            {"tier": f"t{i}", "eligible": draw(st.booleans()), "rule": "r.adv"}
-            for i in range(draw(st.integers(0, 2)))
-        ],
-        "salary": {"changes": changes} if changes or draw(st.booleans()) else None,
-    }
+    advancement = [
+        Advancement(
+            tier=f"t{i}",
+            from_="professional",
+            eligible=draw(st.booleans()),
+            unmet=[],
+            rule="r.adv",
+            satisfied_by=None,
+            alternatives=[],
+            **_WHERE,
+        )
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    return _evaluation(
+        "E-s",
+        "xx-yy",
+        now,
+        ledger=ledger,
+        renewal=renewals,
+        advancement=advancement,
+        salary=_salary(changes) if changes or draw(st.booleans()) else None,
+    )
 
 
 @given(
@@ -172,7 +251,7 @@ def test_one_ruleset_per_jurisdiction_version_and_sessions_are_deleted() -> None
     tn = RULES.get("us-tn")
     settings = settings_for(tn, RULES)
     engine.derive(
-        {"educator": "E", "jurisdiction": "us-tn"},
+        _evaluation("E", "us-tn", dt.date(2027, 6, 1)),
         settings,
         ruleset_sha256=tn.sha256,
         now=dt.date(2027, 6, 1),

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules import RuleSet
 from ..store._config import make_engine
+from ._fast import EvaluateFastPath
 from ._guard import BodyGuard
 from ._jobs import Jobs
 from .deps import ApiSettings, Evaluator, KeyCache
@@ -232,6 +233,8 @@ def create_app(
     ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(notifications.router, prefix="/v1")
+    # innermost: answers a plain POST /v1/evaluate itself, on bodies BodyGuard has let through
+    app.add_middleware(EvaluateFastPath, fastapi=app)
     app.add_middleware(BodyGuard)  # inside RequestContext: sees only size-limited bodies
     app.add_middleware(RequestContext, settings=settings)
     app.openapi = _problem_openapi(app)  # type: ignore[method-assign]

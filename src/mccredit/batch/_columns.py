@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ..io.educator import CREDENTIAL_KINDS
+from ..io.educator import CREDENTIAL_KINDS, EDUCATOR_ROLES
+from ._lists import MAX_TEXT, list_values, lists_once, long_item
 
 __all__ = [
     "CREDENTIAL_COLUMNS",
@@ -27,7 +28,6 @@ __all__ = [
 
 SCALE_DIGITS = 4
 SCALE = 10**SCALE_DIGITS
-MAX_TEXT = 200
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ EDUCATOR_COLUMNS: tuple[Column, ...] = (
     Column("educator_id", "id", True, "one row per educator and license"),
     Column("jurisdiction", "text", doc="default: the --jurisdiction of the run"),
     Column("name", "text"),
-    Column("role", "role", doc="teacher or administrator"),
+    Column("role", "role", doc=" or ".join(EDUCATOR_ROLES)),
     Column("grade_band", "text"),
     Column("school", "text", doc="the school the educator is assigned to (workforce view)"),
     Column("experience_years", "years", doc="decimal 0..80"),
@@ -113,8 +113,9 @@ def _text(name: str, dtype: pl.DataType) -> pl.Expr:
 Check = tuple[pl.Expr, pl.Expr]  # (row is bad, message), the message built for bad rows only
 
 
-def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
-    """(value expression, checks) for one column."""
+def _parse(col: Column, dtype: pl.DataType, clean: bool = False) -> tuple[pl.Expr, list[Check]]:
+    """(value expression, checks) for one column; `clean`: a categories column already made
+    clean lists by `lists_once`."""
     n = col.name
     raw = pl.col(n)
     rs = raw.cast(pl.String)
@@ -137,8 +138,8 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
         if t == "role":
             checks.append(
                 (
-                    v.is_not_null() & ~v.is_in(["teacher", "administrator"]),
-                    pl.format("role '{}' is not teacher or administrator", v),
+                    v.is_not_null() & ~v.is_in(list(EDUCATOR_ROLES)),
+                    pl.format("role '{}' is not " + " or ".join(EDUCATOR_ROLES), v),
                 )
             )
         return v, checks
@@ -237,26 +238,19 @@ def _parse(col: Column, dtype: pl.DataType) -> tuple[pl.Expr, list[Check]]:
             )
         return v, checks
     if t == "categories":
-        if isinstance(dtype, pl.List):
-            lst = raw.cast(pl.List(pl.String))
-        elif dtype == pl.Null:
-            lst = pl.lit([], pl.List(pl.String))
+        if clean:
+            lst, long = raw, pl.col(f"_long_{n}")
         else:
-            lst = _text(n, dtype).str.split(";")
-        lst = (
-            lst.list.eval(pl.element().str.strip_chars())
-            .list.eval(
-                pl.element().filter(pl.element().is_not_null() & (pl.element().str.len_chars() > 0))
-            )
-            .fill_null(pl.lit([], pl.List(pl.String)))
-        )
-        long = lst.list.eval(pl.element().str.len_chars() > MAX_TEXT).list.any()
+            lst = list_values(raw, dtype)
+            long = long_item(lst)
         checks.append((long, pl.lit(f"a category is longer than {MAX_TEXT} characters")))
         return lst, checks
     raise AssertionError(t)
 
 
-def _fast(col: Column, dtype: pl.DataType) -> tuple[list[pl.Expr], list[pl.Expr]]:
+def _fast(
+    col: Column, dtype: pl.DataType, clean: bool = False
+) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """(flag columns computed with the values, conditions on the typed frame) that flag a
     superset of the rows `_parse`'s checks reject; the exact checks then run on those rows
     only."""
@@ -272,7 +266,7 @@ def _fast(col: Column, dtype: pl.DataType) -> tuple[list[pl.Expr], list[pl.Expr]
         if t == "kind":
             conds.append(~v.is_in(list(CREDENTIAL_KINDS)))
         if t == "role":
-            conds.append(v.is_not_null() & ~v.is_in(["teacher", "administrator"]))
+            conds.append(v.is_not_null() & ~v.is_in(list(EDUCATOR_ROLES)))
         return flags, conds
     native = (
         dtype == pl.Date
@@ -302,7 +296,10 @@ def _fast(col: Column, dtype: pl.DataType) -> tuple[list[pl.Expr], list[pl.Expr]
             conds.append(p)
         return flags, conds
     if t == "categories":
-        if isinstance(dtype, pl.List):
+        if clean:
+            flags.append(pl.col(f"_long_{n}").alias(f"_p_{n}"))
+            conds.append(p)
+        elif isinstance(dtype, pl.List):
             conds.append(v.list.eval(pl.element().str.len_chars() > MAX_TEXT).list.any())
         elif dtype != pl.Null:
             flags.append((_text(n, dtype).str.len_chars() > MAX_TEXT).alias(f"_p_{n}"))
@@ -354,15 +351,16 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     add = [pl.lit(None, pl.String).alias(c.name) for c in cols if c.name not in present]
     if add:
         df = df.with_columns(add)
+    df, clean = lists_once(df, [c.name for c in cols if c.type == "categories"])
     values: list[pl.Expr] = []
     checks: list[Check] = []
     flags: list[pl.Expr] = []
     conds: list[pl.Expr] = []
     for c in cols:
-        v, ch = _parse(c, df.schema[c.name])
+        v, ch = _parse(c, df.schema[c.name], c.name in clean)
         values.append(v.alias(c.name))
         checks.extend(ch)
-        fl, co = _fast(c, df.schema[c.name])
+        fl, co = _fast(c, df.schema[c.name], c.name in clean)
         flags.extend(fl)
         conds.extend(co)
     typed = df.select(pl.col("_row"), *values, *flags)

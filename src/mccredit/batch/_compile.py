@@ -1,9 +1,9 @@
 """Compile a `Plan` into columnar (polars) operations.
 
 What compiles:
-* `when` matchers over credential, educator and license fields → boolean expressions, with
-  exactly the semantics of `rules/_matchers.py` (a missing value matches only `ne`/`not_in`;
-  a list field matches `eq`/`contains` by membership);
+* `when` matchers over credential, educator and license fields → boolean expressions: each
+  operator's polars half, written beside its Python predicate in the one table
+  (`rules/_fields.py`), over the roster column the table names for the field;
 * award amounts → `measure × rate`, `max_per_credential`, then the unit's `Rounder`
   (increment and mode), all in integer arithmetic: measures are scaled by 10^4, rates by the
   least common denominator of the rule's values, and rounding is integer division with the
@@ -12,9 +12,9 @@ What compiles:
 
 What does not (the runner evaluates those educators one by one with `evaluate_plan`):
 category allocations only a solver's choice decides (`_categories`), stacks that may
-complete, caps that bind, salary. `ColumnarPlan.reason`
-says when nothing at all can be vectorised for a plan (e.g. a rate below zero, an amount finer
-than its unit's increment).
+complete, caps that bind (salary: see `_salary`). `ColumnarPlan.reason` says when nothing at
+all can be vectorised for a plan (e.g. a rate below zero, an amount finer than its unit's
+increment).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import polars as pl
 
 from ..engine._plan import CompiledAward, Plan
 from ..evaluation import EvaluationPlan
+from ..rules._fields import FIELDS, OPERATORS, ColumnRef
 from ..rules._matchers import Matcher
 from ._columns import SCALE
 
@@ -41,104 +42,23 @@ class Unsupported(Exception):
     """A part of a plan the columnar path does not compile."""
 
 
-# field -> (column, type)
-FieldMap = dict[str, tuple[str, str]]
-CREDENTIAL_MAP: FieldMap = {
-    "kind": ("kind", "str"),
-    "issuer": ("issuer", "str"),
-    "code": ("code", "str"),
-    "categories": ("categories", "strs"),
-    "contact_hours": ("hours", "num"),
-    "semester_credits": ("semester_credits", "num"),
-    "ceus": ("ceus", "num"),
-    "earned": ("earned", "date"),
-    "submitted": ("submitted", "date"),
-    "audited": ("audited", "bool"),
-    "accepted": ("accepted", "bool"),
-    "in_catalog": ("in_catalog", "bool"),
-    "stack": ("stack", "strs"),
-}
-EDUCATOR_MAP: FieldMap = {
-    "role": ("role", "str"),
-    "grade_band": ("grade_band", "str"),
-    "experience_years": ("experience_years", "num"),
-    "jurisdiction": ("jurisdiction", "str"),
-}
-LICENSE_MAP: FieldMap = {
-    "type": ("license_type", "str"),
-    "tier": ("license_tier", "str"),
-    "issued": ("license_issued", "date"),
-    "expires": ("license_expires", "date"),
-}
-
-
-def _frac(x: Decimal | int) -> Fraction:
-    return Fraction(x)
-
-
-def _scaled_values(ftype: str, values: Any) -> list[Any]:
-    out: list[Any] = []
-    for v in values:
-        if ftype == "num":
-            f = _frac(v) * SCALE
-            if f.denominator == 1:
-                out.append(int(f))
-        else:
-            out.append(v)
-    return out
-
-
-def matcher_expr(m: Matcher, fields: FieldMap) -> pl.Expr:
-    """A boolean polars expression with the semantics of `Matcher.test`."""
+def matcher_expr(m: Matcher, context: str) -> pl.Expr:
+    """A boolean polars expression with the semantics of `Matcher.test`: each operator's
+    polars half from the one table (`rules._fields.OPERATORS`), over the roster column the
+    table names for the field (`Unsupported` where it names none)."""
     op = m.op
     if op == "true":
         return pl.lit(True)
     if op in ("all", "any"):
-        kids = [matcher_expr(c, fields) for c in m.children]
+        kids = [matcher_expr(c, context) for c in m.children]
         return reduce(lambda a, b: a & b, kids) if op == "all" else reduce(lambda a, b: a | b, kids)
     if op == "not":
-        return ~matcher_expr(m.children[0], fields)
-    if op != "field" or m.field not in fields:
+        return ~matcher_expr(m.children[0], context)
+    spec = FIELDS[context].get(m.field or "")
+    if op != "field" or spec is None or spec.column is None:
         raise Unsupported(f"matcher {op} on {m.field!r}")
-    col, ftype = fields[m.field]
-    cmp, want = m.cmp or "eq", m.value
-    c = pl.col(col)
-    if cmp == "exists":
-        present = c.list.len() > 0 if ftype == "strs" else c.is_not_null()
-        return present if want else ~present
-    if ftype == "strs":
-        if cmp in ("eq", "contains"):
-            return c.list.contains(pl.lit(str(want)))
-        if cmp in ("any_of", "in"):
-            return c.list.eval(pl.element().is_in(list(want))).list.any()
-        if cmp == "ne":
-            return ~c.list.contains(pl.lit(str(want)))
-        if cmp == "not_in":
-            return ~c.list.eval(pl.element().is_in(list(want))).list.any()
-        return pl.lit(False)
-    if cmp in ("eq", "ne", "in", "not_in"):
-        vals = _scaled_values(ftype, want if cmp in ("in", "not_in") else (want,))
-        if ftype == "date":
-            hit = c.is_in(pl.Series(vals, dtype=pl.Date))
-        elif vals:
-            hit = c.is_in(vals)
-        else:
-            hit = pl.lit(False)
-        hit = hit & c.is_not_null()
-        return hit if cmp in ("eq", "in") else ~hit
-    if cmp in ("gte", "gt", "lte", "lt"):
-        if ftype == "num":
-            f = _frac(want) * SCALE
-            lo, hi = math.floor(f), math.ceil(f)
-            e = {"gte": c >= hi, "gt": c > lo, "lte": c <= lo, "lt": c < hi}[cmp]
-        elif ftype == "date":
-            d = pl.lit(want, pl.Date)
-            e = {"gte": c >= d, "gt": c > d, "lte": c <= d, "lt": c < d}[cmp]
-        else:
-            raise Unsupported(f"{cmp} on {ftype}")
-        out: pl.Expr = e.fill_null(False)
-        return out
-    raise Unsupported(f"operator {cmp}")
+    column = ColumnRef(pl.col(spec.column), spec.type, SCALE)
+    return OPERATORS[m.cmp or "eq"].expr(column, m.value)
 
 
 def matcher_fields(m: Matcher) -> set[str]:
@@ -175,14 +95,14 @@ class Rounding:
             "ROUND_HALF_EVEN": "half_even",
         }[r.mode]
         scale = _digits(r.places) if r.places < 1 else 0
-        inc = _frac(r.inc)
+        inc = Fraction(r.inc)
         step = inc * 10**scale
         if step.denominator != 1:
             raise Unsupported(f"unit {unit!r}: increment finer than its places")
         return cls(scale=scale, inc=inc, mode=mode, step=int(step))
 
     def exact(self, d: Decimal) -> int | None:
-        f = _frac(d) * 10**self.scale
+        f = Fraction(d) * 10**self.scale
         return int(f) if f.denominator == 1 else None
 
 
@@ -271,30 +191,26 @@ def _award_op(plan: Plan, ca: CompiledAward, kinds: tuple[str, ...]) -> AwardOp:
     rate = ca.amount
     if rate is None:
         raise Unsupported(f"{rule.id}: no amount")
-    vals = [_frac(rate)]
+    vals = [Fraction(rate)]
     if ca.audited_amount is not None:
-        vals.append(_frac(ca.audited_amount))
+        vals.append(Fraction(ca.audited_amount))
     if any(v < 0 for v in vals):
         raise Unsupported(f"{rule.id}: a negative amount")
     den = math.lcm(*(v.denominator for v in vals))
     cap = None
     if rule.max_per_credential is not None:
-        mf = _frac(rule.max_per_credential) * SCALE * den
+        mf = Fraction(rule.max_per_credential) * SCALE * den
         den *= mf.denominator
-        cap = int(_frac(rule.max_per_credential) * SCALE * den)
-    measure = {
-        "credential": None,
-        "contact_hours": "hours",
-        "semester_credits": "semester_credits",
-        "ceus": "ceus",
-    }[rule.per]
+        cap = int(Fraction(rule.max_per_credential) * SCALE * den)
+    # the measure's roster column, as the field table names it (contact_hours: hours)
+    measure = None if rule.per == "credential" else FIELDS["credential"][rule.per].column
     return AwardOp(
         ca=ca,
         kinds=kinds,
-        when=matcher_expr(rule.when, CREDENTIAL_MAP),
+        when=matcher_expr(rule.when, "credential"),
         measure=measure,
-        rate=int(_frac(rate) * den),
-        audited_rate=None if ca.audited_amount is None else int(_frac(ca.audited_amount) * den),
+        rate=int(Fraction(rate) * den),
+        audited_rate=None if ca.audited_amount is None else int(Fraction(ca.audited_amount) * den),
         den=den,
         cap=cap,
         rounding=rounding,
@@ -332,10 +248,10 @@ def _alternative_specs(cp: ColumnarPlan, plan: Plan, rule: Any) -> list[dict[str
                 "need": need,
                 "experience": None
                 if c.experience_years is None
-                else math.ceil(_frac(c.experience_years) * SCALE),
+                else math.ceil(Fraction(c.experience_years) * SCALE),
                 "cycle_experience": None
                 if c.cycle_experience_years is None
-                else math.ceil(_frac(c.cycle_experience_years) * SCALE),
+                else math.ceil(Fraction(c.cycle_experience_years) * SCALE),
                 "recommendation": c.recommendation,
             }
         )
@@ -370,8 +286,6 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
         for u in units:
             if u in plan.rounders:
                 cp.rounding[u] = Rounding.of(plan, u)
-        if plan.salary is not None:
-            raise Unsupported("salary placement is evaluated per educator")
         order: list[CompiledAward] = []
         kinds: dict[int, list[str]] = {}
         for kind, cas in plan.by_kind.items():
@@ -404,8 +318,8 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
                     "index": i,
                     "rule": req,
                     "need": need,
-                    "educator": matcher_expr(req.when_educator, EDUCATOR_MAP),
-                    "license": matcher_expr(req.when_license, LICENSE_MAP),
+                    "educator": matcher_expr(req.when_educator, "educator"),
+                    "license": matcher_expr(req.when_license, "license"),
                     "categories": bool(req.categories),
                     "minimums": _minimums(cp, plan, req),
                     "specific": _specific(req),
@@ -429,9 +343,9 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
                     "index": i,
                     "rule": adv,
                     "need": need,
-                    "educator": matcher_expr(adv.when_educator, EDUCATOR_MAP),
-                    "experience": None if exp is None else math.ceil(_frac(exp) * SCALE),
-                    "cycle_experience": None if cexp is None else math.ceil(_frac(cexp) * SCALE),
+                    "educator": matcher_expr(adv.when_educator, "educator"),
+                    "experience": None if exp is None else math.ceil(Fraction(exp) * SCALE),
+                    "cycle_experience": None if cexp is None else math.ceil(Fraction(cexp) * SCALE),
                     "recommendation": getattr(cond, "recommendation", None),
                     # other ways than the credit (None: the engine decides where it falls short)
                     "alternatives": _alternative_specs(cp, plan, adv),
@@ -440,7 +354,7 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
         for cap in plan.caps:
             if cap.unit not in cp.rounding:
                 raise Unsupported(f"{cap.id}: unit {cap.unit!r} has no definition")
-            cp.caps.append({"rule": cap, "when": matcher_expr(cap.when, CREDENTIAL_MAP)})
+            cp.caps.append({"rule": cap, "when": matcher_expr(cap.when, "credential")})
         fields: set[str] = set()
         for op in cp.awards:
             fields |= matcher_fields(op.ca.rule.when)
@@ -450,6 +364,12 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
                 fields.add("categories")
         if any(r["minimums"] for r in cp.requirements):
             fields.add("categories")
+        if plan.salary is not None:  # salary rules run in columns too (`_salary`)
+            for lane in plan.salary.lanes:
+                for spec in lane.credit:
+                    fields |= matcher_fields(spec.when)
+            for inc, _amount in plan.salary.base_increases:
+                fields |= matcher_fields(inc.when)
         cp.credential_fields = frozenset(fields)
     except Unsupported as e:
         cp.reason = str(e)

@@ -8,15 +8,19 @@ baseline and the oracle of the equivalence tests.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from ..errors import InputError
 from ..evaluation import evaluate_plan
-from ..io.educator import Educator
+from ..io.educator import Credential, Educator, License, PerformanceEvaluation, Placement
 from ..result import WarningCode
 from ._columns import SCALE_DIGITS
 from ._compile import ColumnarPlan
@@ -47,9 +51,21 @@ def _dec(v: int | None) -> Decimal | None:
 
 
 def educators_from_rows(
-    edu: pl.DataFrame, cred: pl.DataFrame, evals: pl.DataFrame, jurisdiction: str
+    edu: pl.DataFrame,
+    cred: pl.DataFrame,
+    evals: pl.DataFrame,
+    jurisdiction: str,
+    *,
+    validate: bool = False,
 ) -> tuple[list[tuple[str, Educator, dict[str, int]]], list[dict[str, Any]]]:
-    """(educator id, Educator, credential id -> row) for each educator; and rejects."""
+    """(educator id, Educator, credential id -> row) for each educator; and rejects.
+
+    The rows come from `_columns.prepare`, which has already checked every constraint of the
+    input models (text lengths, kinds, roles, dates and their order, measures, ranges,
+    duplicate credential ids and evaluation years), so the models are built from the typed
+    values without validating them again (`model_construct`). `validate=True` validates as
+    `Educator.model_validate` does (an educator failing it is a reject), for rows that did
+    not come through `prepare`; `tests/unit/batch/test_fallback.py` shows both give equal models."""
     creds: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rows_of: dict[str, dict[str, int]] = defaultdict(dict)
     for r in cred.sort("_row").iter_rows(named=True):
@@ -113,6 +129,9 @@ def educators_from_rows(
     for eid, d in people.items():
         d["credentials"] = creds.get(eid, [])
         d["evaluations"] = evs.get(eid, [])
+        if not validate:
+            out.append((eid, _construct(d), rows_of.get(eid, {})))
+            continue
         try:
             out.append((eid, Educator.model_validate(d), rows_of.get(eid, {})))
         except ValidationError as e:
@@ -129,6 +148,65 @@ def educators_from_rows(
                 }
             )
     return out, rejects
+
+
+class _Trusted:
+    """Builds one model class from values already checked, without validating them: what
+    `model_construct` does, with the defaults worked out once per class rather than for every
+    instance (pydantic's own `model_construct` walks aliases and defaults each time and is
+    slower than validating)."""
+
+    def __init__(self, cls: type[BaseModel]) -> None:
+        if cls.__pydantic_post_init__ or cls.__private_attributes__:
+            raise TypeError(f"{cls.__name__}: post-init or private attributes to set up")
+        self.cls = cls
+        self.names = list(cls.model_fields)
+        self.static: dict[str, Any] = {}
+        self.factory: dict[str, Callable[[], Any]] = {}
+        for name, f in cls.model_fields.items():
+            if f.default_factory is not None:
+                if f.default_factory_takes_validated_data:
+                    raise TypeError(f"{cls.__name__}.{name}: a default that reads the data")
+                self.factory[name] = f.default_factory  # type: ignore[assignment]
+            elif not f.is_required():
+                self.static[name] = f.default
+
+    def __call__(self, values: dict[str, Any]) -> Any:
+        d: dict[str, Any] = {}
+        for name in self.names:
+            if name in values:
+                d[name] = values[name]
+            elif name in self.factory:
+                d[name] = self.factory[name]()
+            else:
+                d[name] = self.static[name]  # a required field is always given
+        m = self.cls.__new__(self.cls)
+        object.__setattr__(m, "__dict__", d)
+        object.__setattr__(m, "__pydantic_fields_set__", set(values))
+        object.__setattr__(m, "__pydantic_extra__", None)
+        object.__setattr__(m, "__pydantic_private__", None)
+        return m
+
+
+_EDUCATOR = _Trusted(Educator)
+_LICENSE = _Trusted(License)
+_CREDENTIAL = _Trusted(Credential)
+_EVALUATION = _Trusted(PerformanceEvaluation)
+_PLACEMENT = _Trusted(Placement)
+
+
+def _construct(d: dict[str, Any]) -> Educator:
+    """The `Educator` of `d` (as built above from checked rows), without validation."""
+    fields = {
+        **d,
+        "licenses": [_LICENSE(x) for x in d["licenses"]],
+        "credentials": [_CREDENTIAL(x) for x in d["credentials"]],
+        "evaluations": [_EVALUATION(x) for x in d["evaluations"]],
+    }
+    if d.get("salary") is not None:
+        fields["salary"] = _PLACEMENT(d["salary"])
+    out: Educator = _EDUCATOR(fields)
+    return out
 
 
 def _scaled(amount: Decimal | None, scale: int) -> int | None:
@@ -149,7 +227,35 @@ class FallbackOut:
         self.rejects: list[dict[str, Any]] = []
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: the per-educator loop allocates many short-lived
+    acyclic objects (rows, models, ledger entries), and collections triggered by them scanned
+    everything alive again and again (a third of the loop's time on generated rosters).
+    Reference counting still frees them; the collector runs again when the slice is done."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def evaluate_fallback(
+    cp: ColumnarPlan,
+    edu: pl.DataFrame,
+    cred: pl.DataFrame,
+    evals: pl.DataFrame,
+    *,
+    with_ledger: bool,
+) -> FallbackOut:
+    """The engine's rows for every educator of these (checked) roster rows."""
+    with _no_gc():
+        return _evaluate_fallback(cp, edu, cred, evals, with_ledger=with_ledger)
+
+
+def _evaluate_fallback(
     cp: ColumnarPlan,
     edu: pl.DataFrame,
     cred: pl.DataFrame,
@@ -166,8 +272,22 @@ def evaluate_fallback(
     lic_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in edu.filter(pl.col("license_type").is_not_null()).sort("_row").iter_rows(named=True):
         lic_rows[r["educator_id"]].append(r)
+    first = dict(edu.group_by("educator_id").agg(pl.col("_row").min()).iter_rows())
     for eid, ed, rows_of in people:
-        doc = evaluate_plan(plan, ed)
+        try:
+            doc = evaluate_plan(plan, ed)
+        except InputError as err:  # e.g. a salary placement its schedule lacks
+            why = "; ".join(f"{'.'.join(map(str, p.loc))}: {p.message}" for p in err.problems)
+            out.rejects.append(
+                {
+                    "table": "educators",
+                    "row": first.get(eid),
+                    "educator_id": eid,
+                    "item": None,
+                    "reason": f"educator rejected by the engine: {why}",
+                }
+            )
+            continue
         totals = {u: _scaled(doc.totals.get(u, ZERO), scale[u]) or 0 for u in units}
         adv = doc.advancement
         base: dict[str, Any] = {"educator_id": eid}

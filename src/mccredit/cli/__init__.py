@@ -1,7 +1,8 @@
 """The `mccredit` command line (Typer + rich), the top layer over the Python API.
 
 One module per command group, each importing downward only and adding its commands with
-`register(app)`: `rules` (validate, evaluate, explain, test, schema, demo), `salary`,
+`register(app)`: `rules` (validate, evaluate, explain, test, demo), `schema` (the matcher
+table, JSON Schemas), `salary`,
 `scenario`, `batch`, `store` (db, keys), `payroll` (export, show, layouts), `licensure`
 (worklist), `edfi` (check, pd), `workforce`, `serve`, `events`, `badges` (verify, ingest). The
 heavy stacks (SQLAlchemy, FastAPI, polars) load inside the command functions, so `mccredit
@@ -28,6 +29,7 @@ from . import (
     rules,
     salary,
     scenario,
+    schema,
     serve,
     store,
     workforce,
@@ -108,6 +110,7 @@ def _root(
 
 for _group in (
     rules,
+    schema,
     salary,
     serve,
     store,

@@ -1,8 +1,7 @@
-"""`mccredit validate | evaluate | explain | test | schema | demo`: the rules and one educator."""
+"""`mccredit validate | evaluate | explain | test | demo`: the rules and one educator."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
@@ -10,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import BaseModel
 from rich.table import Table
 from rich.text import Text
 
@@ -236,43 +234,6 @@ def test_cases(
     raise typer.Exit(1 if failed else 0)
 
 
-def schema(
-    what: Annotated[
-        str, typer.Argument(help="rules | educator | schedule | catalog | jurisdiction | all")
-    ] = "all",
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Write <name>.schema.json files here.")
-    ] = None,
-) -> None:
-    """Print (or write) the JSON Schema of rule files and of educator input, for editors."""
-    from ..io.educator import Educator
-    from ..rules._models import CatalogFile, JurisdictionFile, RuleFile, ScheduleFile
-
-    models: dict[str, type[BaseModel]] = {
-        "rules": RuleFile,
-        "educator": Educator,
-        "schedule": ScheduleFile,
-        "catalog": CatalogFile,
-        "jurisdiction": JurisdictionFile,
-    }
-    if what != "all" and what not in models:
-        err.print(f"error: unknown schema {what!r}; choose one of: all, {', '.join(models)}")
-        raise typer.Exit(2)
-    chosen = models if what == "all" else {what: models[what]}
-    docs = {name: m.model_json_schema(mode="validation") for name, m in chosen.items()}
-    if out_dir is not None:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            err.print(f"error: --out {out_dir}: cannot make a folder there ({e.strerror})")
-            raise typer.Exit(2) from None
-        for name, d in docs.items():
-            (out_dir / f"{name}.schema.json").write_text(json.dumps(d, indent=2) + "\n")
-            out.print(f"wrote {out_dir / f'{name}.schema.json'}")
-        return
-    sys.stdout.write(json.dumps(docs if what == "all" else docs[what], indent=2) + "\n")
-
-
 def demo(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON line per evaluation.")
@@ -296,5 +257,4 @@ def register(app: typer.Typer) -> None:
     app.command()(evaluate)
     app.command()(explain)
     app.command("test")(test_cases)
-    app.command()(schema)
     app.command()(store_errors(demo))

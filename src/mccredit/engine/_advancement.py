@@ -85,11 +85,11 @@ def _advancement(
                 }
             )
         out.append(
-            Advancement(
+            Advancement.build(
                 tier=adv.tier,
                 from_=lic.type,
                 eligible=not unmet,
-                unmet=[Unmet(**u) for u in unmet],
+                unmet=[Unmet.build(**u) for u in unmet],
                 **cite(adv),
                 satisfied_by=satisfied_by,
                 alternatives=[AlternativeResult.model_validate(a) for a in alternatives],

@@ -16,7 +16,7 @@ from ..result import (
 )
 from ._caps import _apply_caps
 from ._facts import _EARNED_ID, _LEDGER_ORDER, ZERO, Facts, _warn
-from ._gate import UNKNOWN_CODE_BASIS, _code_unknown, _gate
+from ._gate import UNKNOWN_CODE_BASIS, _gate
 from ._plan import CompiledAward, Plan
 
 
@@ -44,38 +44,53 @@ def _award(
             per=rule.per,
         )
     audited = cred.audited and ca.audited_amount is not None
-    # the amount, basis and notes depend only on the rule and the measure (its exact text):
-    # worked out once per plan (`memo`) and reused
-    key = (id(ca), audited, str(measure))
-    priced = memo.get(key)
-    if priced is None:
-        priced = _price(ca, measure, audited, plan)
+    unknown = facts.unknown_code
+    # the entry's fields but the credential's own (amount, basis, notes, the rule's cite)
+    # depend only on the rule, the measure (its exact text) and whether the code is unknown:
+    # rendered once per plan (`memo`) and reused
+    key = (id(ca), audited, unknown, str(measure))
+    rendered = memo.get(key)
+    if rendered is None:
+        rendered = _render(ca, measure, audited, unknown, plan)
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
-        memo[key] = priced
-    amount, basis, notes = priced
-    if _code_unknown(facts, plan):
-        basis = f"{UNKNOWN_CODE_BASIS}; {basis}"
+        memo[key] = rendered
+    fields, notes = rendered
     cats = tuple(rule.categories) if rule.categories is not None else facts.categories
+    v = cred.verification
     return (
         LedgerEntry(
             credential=cred.id,
-            unit=rule.unit,
-            amount=amount,
-            rule=rule.id,
-            title=ca.title,
-            source=ca.cite,
-            file=ca.file,
-            line=ca.line,
             date=cred.earned,
-            basis=basis,
             categories=cats,
             match=facts,
             notes=list(notes),
-            verification=None if cred.verification is None else cred.verification.brief(),
+            verification=None if v is None else v.brief(),
+            **fields,
         ),
         None,
     )
+
+
+def _render(
+    ca: CompiledAward, measure: Decimal, audited: bool, unknown: bool, plan: Plan
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """An award's ledger fields for this measure (unit, amount, rule, title, source, file,
+    line, basis) and its notes."""
+    amount, basis, notes = _price(ca, measure, audited, plan)
+    if unknown:
+        basis = f"{UNKNOWN_CODE_BASIS}; {basis}"
+    fields = {
+        "unit": ca.rule.unit,
+        "amount": amount,
+        "rule": ca.rule.id,
+        "title": ca.title,
+        "source": ca.cite,
+        "file": ca.file,
+        "line": ca.line,
+        "basis": basis,
+    }
+    return fields, notes
 
 
 _MEMO_SIZE = 4096
@@ -211,7 +226,8 @@ def build_ledger(
         credited.append(facts)
         get = facts.get
         for ca in plan.by_kind.get(cred.kind, ()):
-            if not ca.rule.when.check(get):
+            left = ca.residual  # the kind index decided the rest of `when`
+            if left is not None and not left.check(get):
                 continue
             matched = True
             entry, warning = _award(facts, ca, plan, memo)

@@ -63,11 +63,11 @@ def document(
             continue
         warnings.append(_warn(WarningCode.RULE_REVIEW_DUE, rule=rule_id, review_by=review_by))
     j = plan.jurisdiction
-    return Evaluation(
+    return Evaluation.build(
         educator=ed.id,
         jurisdiction=j.id,
         as_of=plan.as_of,
-        ruleset=RulesetRef(id=f"{j.id}@{j.version}", sha256=plan.sha256),
+        ruleset=RulesetRef.build(id=f"{j.id}@{j.version}", sha256=plan.sha256),
         proposal=None if j.proposal is None else ProposalApplied.model_validate(j.proposal),
         totals={u: plan.shown(u, totals[u]) for u in sorted(totals)},
         renewal=renewal,

@@ -32,6 +32,7 @@ class Facts:
         "in_catalog",
         "stack",
         "verification",
+        "unknown_code",
     )
 
     def __init__(self, cred: Credential, plan: Plan) -> None:
@@ -53,6 +54,11 @@ class Facts:
         self.stack: tuple[str, ...] = plan.stacks_of(cred.code) if cred.code else ()
         v = cred.verification
         self.verification: str | None = None if v is None else v.status
+        # a micro-credential whose code its issuer's catalog (which lists codes) does not list
+        self.unknown_code = False
+        if cred.kind == "micro_credential" and cred.code is not None and cred.issuer is not None:
+            codes = j.catalog_codes_by_issuer.get(cred.issuer)
+            self.unknown_code = codes is not None and bool(codes) and cred.code not in codes
 
     def get(self, name: str) -> Any:
         if name in _OWN_FIELDS:

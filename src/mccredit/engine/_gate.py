@@ -79,7 +79,7 @@ def _gate(facts: Facts, plan: Plan) -> Warning | None:
             jurisdiction=j.id,
             accepted=accepted_clause(j.accepted_issuers),
         )
-    if _code_unknown(facts, plan) and (j.strict_codes or cred.issuer in j.complete_code_issuers):
+    if facts.unknown_code and (j.strict_codes or cred.issuer in j.complete_code_issuers):
         return _warn(
             WarningCode.CODE_NOT_IN_CATALOG,
             credential=cred.id,
@@ -88,15 +88,6 @@ def _gate(facts: Facts, plan: Plan) -> Warning | None:
             why=code_refusal(j.id, j.strict_codes),
         )
     return None
-
-
-def _code_unknown(facts: Facts, plan: Plan) -> bool:
-    """A micro-credential whose code its issuer's catalog (which lists codes) does not list."""
-    cred = facts.cred
-    if cred.kind != "micro_credential" or cred.code is None or cred.issuer is None:
-        return False
-    codes = plan.jurisdiction.catalog_codes_by_issuer.get(cred.issuer, frozenset())
-    return bool(codes) and cred.code not in codes
 
 
 UNKNOWN_CODE_BASIS = "issuer accepted; code not in catalog"

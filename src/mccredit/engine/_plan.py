@@ -15,6 +15,7 @@ from typing import Any
 from ..io.educator import CREDENTIAL_KINDS
 from ..ledger import Rounder
 from ..rules._loader import Jurisdiction
+from ..rules._matchers import Matcher
 from ..rules._models import (
     AdvancementRule,
     AwardRule,
@@ -35,6 +36,32 @@ class CompiledAward:
     cite: str
     file: str
     line: int
+    # what of `rule.when` is left to check for a credential found under its kind in
+    # `Plan.by_kind` (None: the kind decides it, no matcher runs)
+    residual: Matcher | None = None
+
+
+def _decides_kind(m: Matcher) -> bool:
+    """A `kind` eq/in condition: the ones `values_for("kind")` builds the index from."""
+    return m.op == "field" and m.field == "kind" and m.cmp in ("eq", "in")
+
+
+def residual(when: Matcher) -> Matcher | None:
+    """`when` less the kind conditions the index decides: the award is listed under
+    `when.values_for("kind")` only, and every `kind` eq/in condition of the matcher itself or
+    of its top-level conjunction holds for each of those kinds. None when nothing is left."""
+    if when.values_for("kind") is None:
+        return when
+    if _decides_kind(when):
+        return None
+    if when.op != "all":
+        return when
+    rest = tuple(c for c in when.children if not _decides_kind(c))
+    if not rest:
+        return None
+    if len(rest) == len(when.children):
+        return when
+    return rest[0] if len(rest) == 1 else Matcher(op="all", children=rest)
 
 
 @dataclass(frozen=True)
@@ -117,6 +144,7 @@ def _compile_award(rule: AwardRule, as_of: dt.date) -> CompiledAward | None:
         cite=rule.source.cite(),
         file=origin.path if origin else "",
         line=origin.line if origin else 0,
+        residual=residual(rule.when),
     )
 
 

@@ -173,7 +173,7 @@ def _renewal(
         for c in hits:
             spent[c.id] += take
     capped = [
-        CycleCap(
+        CycleCap.build(
             **cite(cap, "cap"),
             unit=cap.unit,
             limit=show(cap.unit, limits[cap.id]),
@@ -206,11 +206,13 @@ def _renewal(
             e = index[key]
             parts.append((e, cat, amt))
             allocation.append(
-                Allocation(credential=e.credential, rule=e.rule, category=cat, amount=show(cu, amt))
+                Allocation.build(
+                    credential=e.credential, rule=e.rule, category=cat, amount=show(cu, amt)
+                )
             )
         allocation.sort(key=lambda a: (a.category, a.credential, a.rule))
         for cat, need in req.categories.items():
-            categories[cat] = CategoryProgress(
+            categories[cat] = CategoryProgress.build(
                 required=show(cu, need),
                 earned=show(cu, got[cat]),
                 remaining=show(cu, max(ZERO, need - got[cat])),
@@ -248,10 +250,10 @@ def _renewal(
                 "category_unit": req.cat_unit if req.categories else None,
             }
         )
-    return Renewal(
+    return Renewal.build(
         license=lic.type,
         license_id=lic.id,
-        cycle=Cycle(start=start, end=end),
+        cycle=Cycle.build(start=start, end=end),
         required={u: show(u, a) for u, a in required.items()},
         earned={u: show(u, earned[u]) for u in required},
         remaining={u: show(u, a) for u, a in remaining.items()},

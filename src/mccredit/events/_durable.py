@@ -29,7 +29,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from mccredit.events._plain import Event, _remaining
+from mccredit.events._plain import (
+    Event,
+    lane_detail,
+    lane_moves,
+    remaining,
+    renewal_period,
+    renewal_subject,
+    risk_detail,
+    rules_used,
+    stack_detail,
+)
+from mccredit.result import Evaluation
 from mccredit.rules._models import EventSettings
 
 __all__ = ["DurableEvents", "available", "facts"]
@@ -52,75 +63,52 @@ def _json(detail: Mapping[str, Any]) -> str:
 
 
 def facts(
-    doc: Mapping[str, Any],
+    doc: Evaluation | Mapping[str, Any],
     *,
     now: dt.date,
     review_by: Mapping[str, dt.date] | None = None,
     revoked: Iterable[str] = (),
 ) -> Iterator[dict[str, Any]]:
-    """The messages one evaluation document posts, in the plain path's order."""
-    ledger: list[Mapping[str, Any]] = list(doc.get("ledger") or [])
-    for e in ledger:
-        if e.get("kind") == "stack":
+    """The messages one evaluation (or its JSON document) posts, in the plain path's order."""
+    ev = Evaluation.read(doc)
+    for e in ev.ledger:
+        if e.kind == "stack":
             yield {
                 "t": "stack",
-                "subject": str(e["credential"]),
-                "period": str(e.get("date") or ""),
-                "detail": _json(
-                    {"rule": e.get("rule"), "amount": e.get("amount"), "unit": e.get("unit")}
-                ),
+                "subject": e.credential,
+                "period": e.date.isoformat(),
+                "detail": _json(stack_detail(e)),
             }
-    for r in doc.get("renewal") or []:
-        cycle = r.get("cycle") or {}
-        end = dt.date.fromisoformat(str(cycle["end"])) if cycle.get("end") else None
+    for r in ev.renewal:
         yield {
             "t": "renewal",
-            "subject": str(r.get("license_id") or r.get("license")),
-            "period": f"{cycle.get('start')}/{cycle.get('end')}",
-            "complete": bool(r.get("complete")),
-            "has_end": end is not None,
-            "days_left": (end - now).days if end is not None else 0,
-            "remaining": float(_remaining(r)),
-            "rule": r.get("rule"),
-            "done_detail": _json({"rule": r.get("rule")}),
-            "risk_detail": _json(
-                {"cycle_end": str(end), "remaining": r.get("remaining"), "rule": r.get("rule")}
-            ),
+            "subject": renewal_subject(r),
+            "period": renewal_period(r),
+            "complete": r.complete,
+            "days_left": (r.cycle.end - now).days,
+            "remaining": float(remaining(r)),
+            "rule": r.rule,
+            "done_detail": _json({"rule": r.rule}),
+            "risk_detail": _json(risk_detail(r)),
         }
-    for a in doc.get("advancement") or []:
+    for a in ev.advancement:
         yield {
             "t": "advancement",
-            "subject": str(a.get("tier")),
-            "period": str(doc.get("as_of")),
-            "eligible": bool(a.get("eligible")),
-            "detail": _json({"rule": a.get("rule")}),
+            "subject": a.tier,
+            "period": ev.as_of.isoformat(),
+            "eligible": a.eligible,
+            "detail": _json({"rule": a.rule}),
         }
-    salary: Mapping[str, Any] = doc.get("salary") or {}
-    for ch in salary.get("changes") or []:
-        if ch.get("kind") != "lane_move" or not ch.get("effective_date"):
-            continue
-        eff = dt.date.fromisoformat(str(ch["effective_date"]))
+    for ch in lane_moves(ev):
         yield {
             "t": "lane",
-            "subject": str(ch.get("to_lane")),
-            "period": str(eff),
-            "days": (eff - now).days,
-            "detail": _json(
-                {
-                    "from_lane": ch.get("from_lane"),
-                    "to_lane": ch.get("to_lane"),
-                    "effective_date": str(eff),
-                    "filed": ch.get("filed"),
-                    "pay": ch.get("pay"),
-                    "annual_delta": ch.get("annual_delta"),
-                    "this_year_delta": ch.get("this_year_delta"),
-                    "retro": ch.get("retro"),
-                    "rule": ch.get("rule"),
-                }
-            ),
+            "subject": str(ch.to_lane),
+            "period": str(ch.effective_date),
+            "days": (ch.effective_date - now).days,
+            "detail": _json(lane_detail(ch)),
         }
     gone = set(revoked)
-    for cid in sorted({str(e["credential"]) for e in ledger}):
+    for cid in sorted({e.credential for e in ev.ledger}):
         yield {
             "t": "credited",
             "subject": cid,
@@ -129,11 +117,7 @@ def facts(
             "detail": _json({"credential": cid}),
         }
     if review_by:
-        used = sorted(
-            {str(e["rule"]) for e in ledger if e.get("rule")}
-            | {str(r["rule"]) for r in doc.get("renewal") or [] if r.get("rule")}
-        )
-        for rid in used:
+        for rid in rules_used(ev):
             due = review_by.get(rid)
             if due is not None:
                 yield {
@@ -215,7 +199,6 @@ class DurableEvents:
                     lang.pri(1),
                     (m.t == "renewal")
                     & (m.complete == False)  # noqa: E712 (a durable_rules expression)
-                    & (m.has_end == True)  # noqa: E712
                     & (m.days_left >= 0)
                     & (m.days_left <= risk.days_before_end)
                     & (m.remaining >= float(Decimal(risk.min_remaining))),
@@ -256,7 +239,7 @@ class DurableEvents:
 
     def derive(
         self,
-        doc: Mapping[str, Any],
+        doc: Evaluation | Mapping[str, Any],
         settings: EventSettings,
         *,
         ruleset_sha256: str,
@@ -267,7 +250,8 @@ class DurableEvents:
     ) -> list[Event]:
         """What `mccredit.events.derive` returns, computed by durable_rules."""
         assert _lang is not None and _engine is not None
-        educator, jurisdiction = str(doc["educator"]), str(doc["jurisdiction"])
+        doc = Evaluation.read(doc)
+        educator, jurisdiction = doc.educator, doc.jurisdiction
         name = self.ruleset_name(jurisdiction, ruleset_sha256, settings)
         with self._lock:
             types = self._ensure(name, settings)

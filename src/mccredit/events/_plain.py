@@ -1,4 +1,5 @@
-"""The plain evaluator path: events from an evaluation document + previously raised keys."""
+"""The plain evaluator path: events from an evaluation + previously raised keys; and the
+readings of an evaluation both paths share (`_durable` posts the same subjects and details)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
+from mccredit.result import Evaluation, LedgerLine, Renewal, SalaryChange
 from mccredit.rules import Jurisdiction, RuleSet
 from mccredit.rules._models import EventSettings
 
-KINDS: tuple[str, ...] = (
+#: the kinds of event a jurisdiction may declare (`events:`), in derivation order
+EventKind = Literal[
     "stack_completed",
     "renewal_at_risk",
     "renewal_complete",
@@ -19,7 +22,8 @@ KINDS: tuple[str, ...] = (
     "lane_eligible",
     "credential_revoked",
     "rule_stale",
-)
+]
+KINDS: tuple[str, ...] = get_args(EventKind)
 
 
 @dataclass(frozen=True)
@@ -64,12 +68,62 @@ def review_dates(j: Jurisdiction) -> dict[str, dt.date]:
     return out
 
 
-def _remaining(r: Mapping[str, Any]) -> Decimal:
-    return sum((Decimal(str(v)) for v in (r.get("remaining") or {}).values()), Decimal(0))
+def remaining(r: Renewal) -> Decimal:
+    """What a renewal still needs, summed over its units."""
+    return sum(r.remaining.values(), Decimal(0))
+
+
+def renewal_subject(r: Renewal) -> str:
+    return r.license_id or r.license
+
+
+def renewal_period(r: Renewal) -> str:
+    return f"{r.cycle.start}/{r.cycle.end}"
+
+
+def _text(v: Decimal | dt.date | None) -> str | None:
+    """A figure as an event's detail keeps it: the JSON document's text (None stays None)."""
+    return None if v is None else str(v)
+
+
+def stack_detail(line: LedgerLine) -> dict[str, Any]:
+    return {"rule": line.rule, "amount": _text(line.amount), "unit": line.unit}
+
+
+def risk_detail(r: Renewal) -> dict[str, Any]:
+    return {
+        "cycle_end": _text(r.cycle.end),
+        "remaining": {u: _text(a) for u, a in r.remaining.items()},
+        "rule": r.rule,
+    }
+
+
+def lane_moves(ev: Evaluation) -> list[SalaryChange]:
+    """The salary result's lane moves (a base increase raises no `lane_eligible`)."""
+    return [] if ev.salary is None else [c for c in ev.salary.changes if c.kind == "lane_move"]
+
+
+def lane_detail(ch: SalaryChange) -> dict[str, Any]:
+    return {
+        "from_lane": ch.from_lane,
+        "to_lane": ch.to_lane,
+        "effective_date": _text(ch.effective_date),
+        "filed": _text(ch.filed),
+        "pay": ch.pay,
+        "annual_delta": _text(ch.annual_delta),
+        "this_year_delta": _text(ch.this_year_delta),
+        "retro": _text(ch.retro),
+        "rule": ch.rule,
+    }
+
+
+def rules_used(ev: Evaluation) -> list[str]:
+    """The rules behind the ledger and the renewals, sorted (for `rule_stale`)."""
+    return sorted({e.rule for e in ev.ledger if e.rule} | {r.rule for r in ev.renewal if r.rule})
 
 
 def derive(
-    doc: Mapping[str, Any],
+    doc: Evaluation | Mapping[str, Any],
     settings: EventSettings,
     *,
     now: dt.date,
@@ -77,7 +131,8 @@ def derive(
     review_by: Mapping[str, dt.date] | None = None,
     revoked: Iterable[str] = (),
 ) -> list[Event]:
-    """New events for one evaluation document, in a stable order, minus keys already raised.
+    """New events for one evaluation (the `Evaluation`, or its JSON document), in a stable
+    order, minus keys already raised.
 
     `review_by` maps rule id to its review date (for `rule_stale`); `revoked` lists credential ids
     whose status list now says revoked (for `credential_revoked`; a hook: no status data is read
@@ -87,90 +142,45 @@ def derive(
     date (its first pay date at the new lane: the date payroll must meet) is at most
     `before_deadline_days` away, or already past (a retro move); subject the new lane, period
     the effective date."""
+    ev = Evaluation.read(doc)
     seen = set(previous)
-    ed = str(doc["educator"])
-    jur = str(doc["jurisdiction"])
     out: list[Event] = []
 
     def add(kind: str, subject: str, period: str, **detail: Any) -> None:
-        ev = Event(kind, ed, subject, period, jur, detail)
-        if ev.key not in seen:
-            seen.add(ev.key)
-            out.append(ev)
+        event = Event(kind, ev.educator, subject, period, ev.jurisdiction, detail)
+        if event.key not in seen:
+            seen.add(event.key)
+            out.append(event)
 
-    ledger: list[Mapping[str, Any]] = list(doc.get("ledger") or [])
     if settings.stack_completed is not None:
-        for e in ledger:
-            if e.get("kind") == "stack":
-                add(
-                    "stack_completed",
-                    str(e["credential"]),
-                    str(e.get("date") or ""),
-                    rule=e.get("rule"),
-                    amount=e.get("amount"),
-                    unit=e.get("unit"),
-                )
-    for r in doc.get("renewal") or []:
-        cycle = r.get("cycle") or {}
-        period = f"{cycle.get('start')}/{cycle.get('end')}"
-        subject = str(r.get("license_id") or r.get("license"))
-        if settings.renewal_complete is not None and r.get("complete"):
-            add("renewal_complete", subject, period, rule=r.get("rule"))
+        for e in ev.ledger:
+            if e.kind == "stack":
+                add("stack_completed", e.credential, e.date.isoformat(), **stack_detail(e))
+    for r in ev.renewal:
+        subject, period = renewal_subject(r), renewal_period(r)
+        if settings.renewal_complete is not None and r.complete:
+            add("renewal_complete", subject, period, rule=r.rule)
         risk = settings.renewal_at_risk
-        if risk is not None and not r.get("complete") and cycle.get("end"):
-            end = dt.date.fromisoformat(str(cycle["end"]))
-            left = _remaining(r)
-            if 0 <= (end - now).days <= risk.days_before_end and left >= risk.min_remaining:
-                add(
-                    "renewal_at_risk",
-                    subject,
-                    period,
-                    cycle_end=str(end),
-                    remaining=r.get("remaining"),
-                    rule=r.get("rule"),
-                )
+        if risk is not None and not r.complete:
+            days_left = (r.cycle.end - now).days
+            if 0 <= days_left <= risk.days_before_end and remaining(r) >= risk.min_remaining:
+                add("renewal_at_risk", subject, period, **risk_detail(r))
     if settings.advancement_eligible is not None:
-        for a in doc.get("advancement") or []:
-            if a.get("eligible"):
-                add(
-                    "advancement_eligible",
-                    str(a.get("tier")),
-                    str(doc.get("as_of")),
-                    rule=a.get("rule"),
-                )
+        for a in ev.advancement:
+            if a.eligible:
+                add("advancement_eligible", a.tier, ev.as_of.isoformat(), rule=a.rule)
     lane = settings.lane_eligible
     if lane is not None:
-        salary: Mapping[str, Any] = doc.get("salary") or {}
-        for ch in salary.get("changes") or []:
-            if ch.get("kind") != "lane_move" or not ch.get("effective_date"):
-                continue
-            eff = dt.date.fromisoformat(str(ch["effective_date"]))
+        for ch in lane_moves(ev):
             # the payroll deadline is the move's first pay date at the new lane
-            if (eff - now).days <= lane.before_deadline_days:
-                add(
-                    "lane_eligible",
-                    str(ch.get("to_lane")),
-                    str(eff),
-                    from_lane=ch.get("from_lane"),
-                    to_lane=ch.get("to_lane"),
-                    effective_date=str(eff),
-                    filed=ch.get("filed"),
-                    pay=ch.get("pay"),
-                    annual_delta=ch.get("annual_delta"),
-                    this_year_delta=ch.get("this_year_delta"),
-                    retro=ch.get("retro"),
-                    rule=ch.get("rule"),
-                )
+            if (ch.effective_date - now).days <= lane.before_deadline_days:
+                add("lane_eligible", str(ch.to_lane), str(ch.effective_date), **lane_detail(ch))
     if settings.credential_revoked is not None:
-        credited = {str(e["credential"]) for e in ledger}
+        credited = {e.credential for e in ev.ledger}
         for cid in sorted(set(revoked) & credited):
             add("credential_revoked", cid, "", credential=cid)
     if settings.rule_stale is not None and review_by:
-        used = sorted(
-            {str(e["rule"]) for e in ledger if e.get("rule")}
-            | {str(r["rule"]) for r in doc.get("renewal") or [] if r.get("rule")}
-        )
-        for rid in used:
+        for rid in rules_used(ev):
             due = review_by.get(rid)
             if due is not None and due < now:
                 add("rule_stale", rid, str(due), review_by=str(due))

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
@@ -39,6 +39,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..io.educator import Educator, parse_educator
+from ..result import Evaluation
 
 __all__ = [
     "RESOURCES",
@@ -298,20 +299,19 @@ def _num(text: str) -> float | int:
 
 
 def earned_pd(
-    pairs: Iterable[tuple[Educator, dict[str, Any]]],
+    pairs: Iterable[tuple[Educator, Evaluation | Mapping[str, Any]]],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(events, attendances) for every credential the engine credited, from (educator, its
-    evaluation document) pairs; each document checked against the bundled schema (a failure
-    is a bug here, raised as InputError)."""
+    evaluation) pairs (the `Evaluation`, or its JSON document); each Ed-Fi document checked
+    against the bundled schema (a failure is a bug here, raised as InputError)."""
     events: dict[tuple[str, str], dict[str, Any]] = {}
     attendances: list[dict[str, Any]] = []
     for ed, result in pairs:
         credit: dict[str, dict[str, Decimal]] = {}
-        for entry in result.get("ledger") or []:
-            cid = entry.get("credential")
-            if cid:
-                u = credit.setdefault(cid, {})
-                u[entry["unit"]] = u.get(entry["unit"], Decimal(0)) + Decimal(entry["amount"])
+        for entry in Evaluation.read(result).ledger:
+            if entry.credential:
+                u = credit.setdefault(entry.credential, {})
+                u[entry.unit] = u.get(entry.unit, Decimal(0)) + entry.amount
         for c in ed.credentials:
             if c.id not in credit:
                 continue

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from ..result import Salary, SalaryChange
 from ..rules import RuleSet
 from ..store.repositories import export_payroll
 from ..store.tables import EvaluationRecord, PayrollChange, PayrollExport
@@ -50,19 +51,26 @@ def pay_periods(session: Session, export_id: str) -> PayPeriods:
     ).all()
     out: dict[str, list[tuple[str, str, bool]]] = {}
     for change_id, ev in pairs:
-        try:
-            salary = json.loads(ev.result_json).get("salary") or {}
-            totals: dict[str, Decimal] = {}
-            for change in salary.get("changes") or []:
-                for p in change.get("periods") or []:
-                    totals[p["date"]] = totals.get(p["date"], Decimal(0)) + Decimal(p["amount"])
-        except (ValueError, TypeError, KeyError, AttributeError):
-            totals = {}  # not a result with pay periods: the layout says so
+        totals: dict[dt.date, Decimal] = {}
+        for change in _stored_salary(ev.result_json):
+            for p in change.periods:
+                totals[p.date] = totals.get(p.date, Decimal(0)) + p.amount
         out[str(change_id)] = [
-            (day, str(amount), dt.date.fromisoformat(day) <= ev.as_of)
+            (day.isoformat(), str(amount), day <= ev.as_of)
             for day, amount in sorted(totals.items())
         ]
     return out
+
+
+def _stored_salary(result_json: str) -> list[SalaryChange]:
+    """The salary changes a stored evaluation document holds; none when it is not a result
+    with a salary part of today's shape (the layout then says the change has no pay-period
+    lines)."""
+    try:
+        salary = json.loads(result_json).get("salary")
+        return [] if salary is None else Salary.model_validate(salary).changes
+    except (ValueError, AttributeError):  # not JSON, not an object, not a salary part
+        return []
 
 
 def deliver(

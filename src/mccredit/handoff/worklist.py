@@ -32,8 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..evaluation import evaluate_plan, plan_for
 from ..io.educator import CREDENTIAL_KINDS, Educator
+from ..result import Evaluation
 from ..rules import RuleSet, worklist_files
-from ._data import load_all, load_named
+from ._data import Shape, load_all, load_named
 
 __all__ = [
     "DEFAULT_WORKLIST",
@@ -98,12 +99,7 @@ class WorklistColumn(BaseModel):
         return source
 
 
-class Worklist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
-    title: str
-    system: str
-    sourced: str
+class Worklist(Shape):
     batch_by: Literal["none", "license_expiration"] = "none"
     activity_types: dict[str, str] = {}
     columns: list[WorklistColumn] = Field(min_length=1)
@@ -203,9 +199,6 @@ def _measure(v: Decimal | None) -> str:
     return "" if v is None else format(v.normalize(), "f")
 
 
-Verifier = Any  # (document) -> VerificationResult-like with .status and .reason
-
-
 def build_worklist(
     educators: Iterable[Educator],
     *,
@@ -228,32 +221,34 @@ def build_worklist(
     )
     for ed in sorted(educators, key=lambda e: e.id):
         doc.educators += 1
-        result = evaluate_plan(plan, ed).to_dict()  # the handoff reads the JSON document
-        _sections(doc, ed, result, j.catalog)
+        _sections(doc, ed, evaluate_plan(plan, ed), j.catalog)
     return doc
+
+
+def _amounts(amounts: dict[str, Decimal]) -> dict[str, str]:
+    """A unit → amount map as the work list's JSON shows it (decimal strings)."""
+    return {u: str(a) for u, a in amounts.items()}
 
 
 def _sections(
     doc: WorklistDocument,
     ed: Educator,
-    result: dict[str, Any],
+    result: Evaluation,
     catalog: dict[tuple[str, str], Any],
 ) -> None:
     creds = {c.id: c for c in ed.credentials}
-    renewals = result.get("renewal") or []
+    renewals = result.renewal
     kinds = doc.worklist.activity_types
     credited: set[str] = set()
-    for entry in result.get("ledger") or []:
-        cred = creds.get(entry.get("credential") or "")
+    for entry in result.ledger:
+        cred = creds.get(entry.credential)
         if cred is None:
             continue  # a stack or an evaluation-derived award: nothing for the portal to key
-        day = dt.date.fromisoformat(entry["date"]) if entry.get("date") else cred.earned
         lic = next(
             (
                 r
                 for r in renewals
-                if r["cycle"]["start"] <= day.isoformat() <= r["cycle"]["end"]
-                and entry["unit"] in r["required"]
+                if r.cycle.start <= entry.date <= r.cycle.end and entry.unit in r.required
             ),
             None,
         )
@@ -261,7 +256,7 @@ def _sections(
             continue  # outside every renewal cycle: it counts for nothing a clerk approves
         credited.add(cred.id)
         status = cred.verification.status if cred.verification is not None else "no badge"
-        expires = lic["cycle"]["end"] if lic else ""
+        expires = lic.cycle.end.isoformat() if lic else ""
         known = catalog.get((cred.issuer or "", cred.code or ""))  # the catalog's title, hours
         hours = (
             cred.contact_hours
@@ -272,8 +267,8 @@ def _sections(
             {
                 "educator_id": ed.id,
                 "educator_name": ed.name or "",
-                "license": lic["license"] if lic else "",
-                "license_id": (lic.get("license_id") or "") if lic else "",
+                "license": lic.license if lic else "",
+                "license_id": (lic.license_id or "") if lic else "",
                 "license_expires": expires,
                 "cohort": expires,
                 "credential_id": cred.id,
@@ -286,17 +281,17 @@ def _sections(
                 "clock_hours": _measure(hours),
                 "ceus": _measure(cred.ceus),
                 "semester_hours": _measure(cred.semester_credits),
-                "credit": entry["amount"],
-                "credit_unit": entry["unit"],
-                "categories": ";".join(entry.get("categories") or cred.categories),
+                "credit": str(entry.amount),
+                "credit_unit": entry.unit,
+                "categories": ";".join(entry.categories or cred.categories),
                 "documentation": cred.evidence or "",
                 "verification": status,
-                "rule": entry["rule"],
-                "source": entry.get("source") or "",
+                "rule": entry.rule,
+                "source": entry.source,
             }
         )
-    for w in result.get("warnings") or []:
-        cid = w.get("credential")
+    for w in result.warnings:
+        cid = w.credential
         if cid and cid in creds and cid not in credited:
             doc.held.append(
                 {
@@ -304,37 +299,37 @@ def _sections(
                     "credential_id": cid,
                     "title": creds[cid].title or "",
                     "date_completed": creds[cid].earned.isoformat(),
-                    "code": w["code"],
-                    "message": w["message"],
+                    "code": w.code.value,
+                    "message": w.message,
                 }
             )
     for r in renewals:
-        if r["status"] in AT_RISK:
+        if r.status in AT_RISK:
             doc.at_risk.append(
                 {
                     "educator_id": ed.id,
                     "educator_name": ed.name or "",
-                    "license": r["license"],
-                    "license_id": r.get("license_id") or "",
-                    "cycle_start": r["cycle"]["start"],
-                    "cycle_end": r["cycle"]["end"],
-                    "status": r["status"],
-                    "required": r["required"],
-                    "earned": r["earned"],
-                    "remaining": r["remaining"],
-                    "short_categories": r.get("short_categories") or [],
-                    "rule": r.get("rule") or "",
+                    "license": r.license,
+                    "license_id": r.license_id or "",
+                    "cycle_start": r.cycle.start.isoformat(),
+                    "cycle_end": r.cycle.end.isoformat(),
+                    "status": r.status,
+                    "required": _amounts(r.required),
+                    "earned": _amounts(r.earned),
+                    "remaining": _amounts(r.remaining),
+                    "short_categories": list(r.short_categories),
+                    "rule": r.rule,
                 }
             )
-    for a in result.get("advancement") or []:
-        if a.get("eligible"):
+    for a in result.advancement:
+        if a.eligible:
             doc.advancement_eligible.append(
                 {
                     "educator_id": ed.id,
                     "educator_name": ed.name or "",
-                    "from": a.get("from") or "",
-                    "tier": a.get("tier") or "",
-                    "rule": a.get("rule") or "",
+                    "from": a.from_,
+                    "tier": a.tier,
+                    "rule": a.rule,
                 }
             )
 

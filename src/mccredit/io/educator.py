@@ -28,8 +28,8 @@ __all__ = [
     "Credential",
     "Educator",
     "Identifier",
-    "Evaluation",
     "License",
+    "PerformanceEvaluation",
     "Placement",
     "VerificationReason",
     "VerificationRecord",
@@ -172,7 +172,12 @@ class Placement(_Input):
     contract_days: Annotated[int, Field(ge=1, le=366)] | None = None
 
 
-class Evaluation(_Input):
+class PerformanceEvaluation(_Input):
+    """One school year's performance evaluation of the educator (input key `evaluations`):
+    the overall score, 1-5 (e.g. Tennessee's level of overall effectiveness), which awards
+    `per: evaluation` and the `evaluation_min_score` conditions read. Not the evaluation
+    result (`mccredit.result.Evaluation`)."""
+
     year: int = Field(ge=1990, le=2100)
     score: int = Field(ge=1, le=5)
 
@@ -203,7 +208,7 @@ class Educator(_Input):
     )
     # who recommends the educator (e.g. `director_of_schools`: TN advancement)
     recommendations: list[Text] = Field(default_factory=list)
-    evaluations: list[Evaluation] = Field(default_factory=list)
+    evaluations: list[PerformanceEvaluation] = Field(default_factory=list)
     credentials: list[Credential] = Field(default_factory=list)
     identifiers: list[Identifier] = Field(
         default_factory=list,

@@ -87,7 +87,7 @@ class LedgerEntry:
     def as_line(self, shown: Callable[[str, Decimal], Decimal]) -> LedgerLine:
         """The entry as the evaluation document shows it; `shown(unit, amount)` quantizes an
         amount to its unit's increment (`Plan.shown`)."""
-        return LedgerLine(
+        return LedgerLine.build(
             credential=self.credential,
             unit=self.unit,
             amount=shown(self.unit, self.amount),

@@ -21,10 +21,11 @@ import csv
 import datetime as dt
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from ..io.educator import Educator
+from ..result import Evaluation
 from ._page import esc, figure, new_figure, page, table
 
 __all__ = ["Grouping", "workforce_csv", "workforce_html", "workforce_view"]
@@ -40,7 +41,7 @@ def _school_year(day: dt.date, start_month: int = 7) -> int:
 
 
 def workforce_view(
-    results: Iterable[tuple[Any, dict[str, Any]]],
+    results: Iterable[tuple[Educator, Evaluation | Mapping[str, Any]]],
     *,
     jurisdiction: str,
     as_of: dt.date,
@@ -49,12 +50,12 @@ def workforce_view(
     min_bucket: int = 5,
     named: bool = False,
 ) -> dict[str, Any]:
-    """The view from (educator, evaluation document) pairs. Keys: `jurisdiction`, `as_of`,
-    `by`, `min_bucket`, `educators`, `schools` (school → educators), `holders` (rows of
-    `group`, `key`, `school`, `educators`), `short` (renewal categories: `category`,
-    `short`, `required_of`, `share`), `gaps` (`school`, `category`), `coaches` (`category`,
-    `educator_id`, `name`, `school`, `depth`; empty unless `named`), `trend` (`school_year`,
-    `category`, `credentials`, `educators`)."""
+    """The view from (educator, evaluation) pairs (the `Evaluation`, or its JSON document).
+    Keys: `jurisdiction`, `as_of`, `by`, `min_bucket`, `educators`, `schools` (school →
+    educators), `holders` (rows of `group`, `key`, `school`, `educators`), `short` (renewal
+    categories: `category`, `short`, `required_of`, `share`), `gaps` (`school`, `category`),
+    `coaches` (`category`, `educator_id`, `name`, `school`, `depth`; empty unless `named`),
+    `trend` (`school_year`, `category`, `credentials`, `educators`)."""
     staff: dict[str, str] = {}  # educator -> school
     names: dict[str, str] = {}
     held: dict[tuple[str, str], set[str]] = defaultdict(set)  # (group, key) -> educators
@@ -63,12 +64,13 @@ def workforce_view(
     short: Counter[str] = Counter()
     required_of: Counter[str] = Counter()
     titles: dict[str, str] = {}
-    for ed, result in results:
+    for ed, doc in results:
+        result = Evaluation.read(doc)
         school = ed.school or NO_SCHOOL
         staff[ed.id] = school
         names[ed.id] = ed.name or ""
-        credited = {e.get("credential") for e in result.get("ledger") or []}
-        warned = {w.get("credential") for w in result.get("warnings") or [] if w.get("credential")}
+        credited = {e.credential for e in result.ledger}
+        warned = {w.credential for w in result.warnings if w.credential}
         for c in ed.credentials:
             if c.id in warned and c.id not in credited:
                 continue  # not accepted (issuer, code, verification): not a skill on record
@@ -82,14 +84,14 @@ def workforce_view(
                 held[("competency", c.code)].add(ed.id)
                 if known is not None:
                     titles[c.code] = known.title
-        for r in result.get("renewal") or []:
-            for cat in r.get("categories") or {}:
+        for r in result.renewal:
+            for cat in r.categories:
                 required_of[cat] += 1
-            for cat in r.get("short_categories") or []:
+            for cat in r.short_categories:
                 short[cat] += 1
-            for unit, amount in (r.get("remaining") or {}).items():  # the cycle's total
+            for unit, amount in r.remaining.items():  # the cycle's total
                 required_of[f"{unit} (total)"] += 1
-                short[f"{unit} (total)"] += Decimal(amount) > 0
+                short[f"{unit} (total)"] += amount > 0
 
     def cap(n: int) -> int | None:
         return n if n >= min_bucket else None

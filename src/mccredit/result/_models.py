@@ -19,8 +19,9 @@ An amount is kept as the engine shows it: quantized to its unit's increment
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,6 +66,30 @@ def _is_empty(value: object) -> bool:
     return not value
 
 
+_set = object.__setattr__
+_DEFAULTS: dict[type, tuple[int, tuple[tuple[str, Any, bool], ...]]] = {}
+
+
+def _defaults(cls: type[BaseModel]) -> tuple[int, tuple[tuple[str, Any, bool], ...]]:
+    """How many fields `cls` has, and (name, default or factory, is a factory) of each field
+    with a default."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        fields = cls.model_fields
+        found = (
+            len(fields),
+            tuple(
+                (name, f.default_factory, True)
+                if f.default_factory is not None
+                else (name, f.default, False)
+                for name, f in fields.items()
+                if not f.is_required()
+            ),
+        )
+        _DEFAULTS[cls] = found
+    return found
+
+
 class _Part(BaseModel):
     """A part of the document: immutable, no unknown keys, JSON keys by alias."""
 
@@ -75,6 +100,29 @@ class _Part(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """This part as JSON data (decimals as strings, dates as `YYYY-MM-DD`)."""
         return self.model_dump(mode="json")
+
+    @classmethod
+    def build(cls, **values: Any) -> Self:
+        """The part from values that already have its fields' types (the engine's own:
+        `Decimal`, `date`, `list`, parts built the same way), by field name, without
+        validating them again. What `model_construct` does for these models (no extra keys,
+        no private attributes): defaults filled, the values set as they are; without its
+        per-field alias lookups, which cost as much as the validation they skip. Validation
+        added about half of an evaluation's time (issue 14); tests/unit/result/test_build.py
+        re-validates every part of every bundled case's result and finds the same values of
+        the same types (so the same JSON)."""
+        given = set(values)
+        count, defaults = _defaults(cls)
+        if len(values) < count:
+            for name, default, factory in defaults:
+                if name not in values:
+                    values[name] = default() if factory else default
+        part = cls.__new__(cls)
+        _set(part, "__dict__", values)
+        _set(part, "__pydantic_fields_set__", given)
+        _set(part, "__pydantic_extra__", None)
+        _set(part, "__pydantic_private__", None)
+        return part
 
 
 class RulesetRef(_Part):
@@ -114,7 +162,7 @@ class Warning(_Part):
             params["credential"] = credential
         if "rule" in names:
             params["rule"] = rule
-        return cls(code=code, credential=credential, rule=rule, message=code.render(**params))
+        return cls.build(code=code, credential=credential, rule=rule, message=code.render(**params))
 
 
 class LedgerLine(_Part):
@@ -341,3 +389,9 @@ class Evaluation(_Part):
         description="The account behind every figure (`mccredit explain --json` only; see "
         "`mccredit.evaluation._trace`).",
     )
+
+    @classmethod
+    def read(cls, doc: Evaluation | Mapping[str, Any]) -> Evaluation:
+        """`doc` itself, or the evaluation its JSON document (`to_dict()`, e.g. a stored one)
+        holds: consumers take either and read typed fields."""
+        return doc if isinstance(doc, Evaluation) else cls.model_validate(doc)

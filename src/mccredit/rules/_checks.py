@@ -12,6 +12,7 @@ from typing import Any
 from .._yaml import Located, locate
 from ..errors import Problem
 from ._collect import Collector, rule_problem
+from ._fields import FIELDS
 from ._matchers import Matcher
 from ._models import AwardRule, CatalogStack, SourceRef, UnitDef
 
@@ -199,16 +200,29 @@ def _raw_of(rule: Any) -> dict[str, Any]:
     return out
 
 
+#: where a rule writes a matcher, and the context it matches in
+_MATCHER_KEYS = {"when": "credential", "when_educator": "educator", "when_license": "license"}
+#: a `declared` list of the field table (a jurisdiction.yaml key) → what its values are called
+_DECLARED = {"license_types": "license type", "categories": "category"}
+
+
+def _matcher_refs(refs: dict[str, list[tuple[Loc, Any]]], raw: dict[str, Any], base: Loc) -> None:
+    """The values the matchers of `raw` give the fields whose values a jurisdiction declares
+    (`FieldSpec.declared`: a license `type`, a credential's `categories`), into `refs`."""
+    for key, context in _MATCHER_KEYS.items():
+        for spec in FIELDS[context].values():
+            if spec.declared is not None and key in raw:
+                found = _matcher_values(raw[key], spec.name, (*base, key))
+                refs[_DECLARED[spec.declared]].extend(found)
+
+
 def _references(section: str, raw: dict[str, Any]) -> dict[str, list[tuple[Loc, Any]]]:
     """The units, license types and categories a raw rule names, each with its path."""
     units: list[tuple[Loc, Any]] = []
     types: list[tuple[Loc, Any]] = []
     cats: list[tuple[Loc, Any]] = []
-    for w in ("when", "when_license"):
-        if w == "when_license":
-            types.extend(_matcher_values(raw.get(w), "type", (w,)))
-        else:
-            cats.extend(_matcher_values(raw.get(w), "categories", (w,)))
+    refs = {"unit": units, "license type": types, "category": cats}
+    _matcher_refs(refs, raw, ())
     if section in ("awards", "caps", "stacks"):
         units.extend(_listed(raw, "unit"))
     if section in ("requirements", "advancement"):
@@ -230,12 +244,12 @@ def _references(section: str, raw: dict[str, Any]) -> dict[str, list[tuple[Loc, 
         for j, item in enumerate(raw.get("credit") or []):
             if isinstance(item, dict):
                 cats.extend(((("credit", j, *p), v) for p, v in _listed(item, "categories")))
-                cats.extend(_matcher_values(item.get("when"), "categories", ("credit", j, "when")))
+                _matcher_refs(refs, item, ("credit", j))
     for k, alt in enumerate(raw.get("alternatives") or []):
         if isinstance(alt, dict):
             base: Loc = ("alternatives", k)
             units.extend(((*base, *p), v) for p, v in _keys(alt, "requires"))
-    return {"unit": units, "license type": types, "category": cats}
+    return refs
 
 
 def check_declared(

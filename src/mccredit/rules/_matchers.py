@@ -7,76 +7,32 @@ when: {any: [{kind: graduate_course}, {categories: {contains: literacy}}]}
 when: {not: {issuer: unknown-vendor}}
 ```
 A mapping is a conjunction of its entries. A field's value is a literal (equality; for a
-list field, membership) or an operator mapping: `eq`, `ne`, `in`, `not_in`, `gte`, `gt`,
-`lte`, `lt`, `contains` (list field holds the value), `any_of` (list field shares a value),
-`exists` (field present or absent). `all`, `any` and `not` combine matchers.
+list field, membership) or an operator mapping; `all`, `any` and `not` combine matchers. The
+fields of each context (credential, educator, license), their types and closed values, and the
+operators with their meanings are the one table in `_fields.py` (`mccredit schema matchers`
+prints it).
 
-Each context (credential, educator, license) declares its fields and their types; an unknown
-field or operator is a load-time error naming the field and the allowed ones. A field with a
-closed set of values (`CLOSED_VALUES`: a credential's `kind`, an educator's `role`) also refuses a
-value outside it, wherever it is written (`eq`, `in`/`not_in` lists, inside all/any/not), with
-the value's file:line:col and the nearest allowed value ("did you mean 'national_board'").
+An unknown field or operator is a load-time error naming the field and the allowed ones. A
+field with a closed set of values (a credential's `kind` and `verification`, an educator's
+`role`) also refuses a value outside it, wherever it is written (`eq`, `in`/`not_in` lists,
+inside all/any/not), with the value's file:line:col and the nearest allowed value ("did you
+mean 'national_board'").
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from ..errors import FieldValueError
-from ..io.educator import CREDENTIAL_KINDS, EDUCATOR_ROLES
-from ..verify._result import VERIFICATION_STATUSES
 from ._dated import _to_decimal, parse_date
+from ._fields import CLOSED_VALUES, COMBINATORS, FIELDS, OPERATORS, TYPE_TEXT, FieldSpec
 
-__all__ = ["CLOSED_VALUES", "CONTEXTS", "Matcher", "parse_matcher"]
+__all__ = ["CLOSED_VALUES", "Matcher", "matcher_schema", "parse_matcher"]
 
 Getter = Callable[[str], Any]
-
-CREDENTIAL_FIELDS: dict[str, str] = {
-    "kind": "str",
-    "issuer": "str",
-    "code": "str",
-    "categories": "strs",
-    "contact_hours": "num",
-    "semester_credits": "num",
-    "ceus": "num",
-    "earned": "date",
-    "submitted": "date",
-    "audited": "bool",
-    "accepted": "bool",
-    "in_catalog": "bool",
-    "stack": "strs",
-    "verification": "str",
-}
-EDUCATOR_FIELDS: dict[str, str] = {
-    "role": "str",
-    "grade_band": "str",
-    "experience_years": "num",
-    "jurisdiction": "str",
-}
-LICENSE_FIELDS: dict[str, str] = {
-    "type": "str",
-    "tier": "str",
-    "issued": "date",
-    "expires": "date",
-}
-CONTEXTS: dict[str, dict[str, str]] = {
-    "credential": CREDENTIAL_FIELDS,
-    "educator": EDUCATOR_FIELDS,
-    "license": LICENSE_FIELDS,
-}
-# the values a field can take, where the educator model fixes them (context → field → values)
-CLOSED_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
-    "credential": {"kind": CREDENTIAL_KINDS, "verification": VERIFICATION_STATUSES},
-    "educator": {"role": EDUCATOR_ROLES},
-    "license": {},
-}
-_OPS = ("eq", "ne", "in", "not_in", "gte", "gt", "lte", "lt", "contains", "any_of", "exists")
-_ORDERED = {"num", "date"}
 
 
 @dataclass(frozen=True)
@@ -163,41 +119,6 @@ class Matcher:
 TRUE = Matcher(op="true")
 
 
-def _compare(cmp: str, got: Any, want: Any) -> bool:
-    if cmp == "exists":
-        present = got is not None and got != ()
-        return present == bool(want)
-    if isinstance(got, tuple):  # list field
-        if cmp in ("eq", "contains"):
-            return want in got
-        if cmp == "any_of" or cmp == "in":
-            return any(g in want for g in got)
-        if cmp == "ne":
-            return want not in got
-        if cmp == "not_in":
-            return not any(g in want for g in got)
-        return False
-    if got is None:
-        return cmp in ("ne", "not_in")
-    if cmp == "eq":
-        return bool(got == want)
-    if cmp == "ne":
-        return bool(got != want)
-    if cmp == "in":
-        return got in want
-    if cmp == "not_in":
-        return got not in want
-    if cmp == "gte":
-        return bool(got >= want)
-    if cmp == "gt":
-        return bool(got > want)
-    if cmp == "lte":
-        return bool(got <= want)
-    if cmp == "lt":
-        return bool(got < want)
-    return False
-
-
 def _always(_get: Getter) -> bool:
     return True
 
@@ -229,89 +150,34 @@ def _compile(m: Matcher) -> Callable[[Getter], bool]:
         inner = m.children[0].check
         return lambda get: not inner(get)
     assert m.field is not None
-    field, want, cmp = m.field, m.value, m.cmp or "eq"
-    compare = _COMPARE.get(cmp)
-    if compare is None:
-        return lambda get: _compare(cmp, get(field), want)
-    return lambda get: compare(get(field), want)
+    field, want = m.field, m.value
+    test = OPERATORS[m.cmp or "eq"].test
+    return lambda get: test(get(field), want)
 
 
-def _eq(got: Any, want: Any) -> bool:
-    if isinstance(got, tuple):
-        return want in got
-    return got is not None and bool(got == want)
-
-
-def _ne(got: Any, want: Any) -> bool:
-    if isinstance(got, tuple):
-        return want not in got
-    return got is None or bool(got != want)
-
-
-def _in(got: Any, want: Any) -> bool:
-    if isinstance(got, tuple):
-        return any(g in want for g in got)
-    return got is not None and got in want
-
-
-def _not_in(got: Any, want: Any) -> bool:
-    if isinstance(got, tuple):
-        return not any(g in want for g in got)
-    return got is None or got not in want
-
-
-def _gte(got: Any, want: Any) -> bool:
-    if got is None or isinstance(got, tuple):
-        return False
-    return bool(got >= want)
-
-
-def _lte(got: Any, want: Any) -> bool:
-    if got is None or isinstance(got, tuple):
-        return False
-    return bool(got <= want)
-
-
-# the common operators, each `_compare` for that operator; the rest go through `_compare`
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": _eq,
-    "ne": _ne,
-    "in": _in,
-    "not_in": _not_in,
-    "gte": _gte,
-    "lte": _lte,
-}
-
-
-def _coerce(
-    ftype: str,
-    value: Any,
-    where: str,
-    closed: tuple[str, ...] | None = None,
-    loc: tuple[str | int, ...] = (),
-) -> Any:
-    if ftype in ("str", "strs"):
+def _coerce(spec: FieldSpec, value: Any, where: str, loc: tuple[str | int, ...]) -> Any:
+    """One operand as a value of the field's type; a closed field refuses a value outside it."""
+    ftype = spec.type
+    if ftype in ("string", "strings"):
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             raise ValueError(f"{where}: expected a string, got {value!r}")
         text = str(value)
-        if closed is not None and text not in closed:
-            _unknown_value(text, closed, where, loc)
+        if spec.values is not None and text not in spec.values:
+            _unknown_value(text, spec.values, where, loc)
         return text
-    if ftype == "num":
+    if ftype == "number":
         return _to_decimal(value)
     if ftype == "date":
         return parse_date(value)
-    if ftype == "bool":
-        if not isinstance(value, bool):
-            raise ValueError(f"{where}: expected true or false, got {value!r}")
-        return value
-    raise AssertionError(ftype)
+    if not isinstance(value, bool):
+        raise ValueError(f"{where}: expected true or false, got {value!r}")
+    return value
 
 
 def _unknown_value(
     value: str, closed: tuple[str, ...], where: str, loc: tuple[str | int, ...]
 ) -> None:
-    name = next((p for p in reversed(loc) if isinstance(p, str) and p not in _OPS), "value")
+    name = next((p for p in reversed(loc) if isinstance(p, str) and p not in OPERATORS), "value")
     near = difflib.get_close_matches(value, closed, n=1, cutoff=0.6)
     hint = f"; did you mean {near[0]!r}?" if near else f"; allowed: {', '.join(closed)}"
     raise FieldValueError(
@@ -328,8 +194,7 @@ def parse_matcher(
 ) -> Matcher:
     """Parse a raw `when` mapping for a context; raise `ValueError` naming the bad part (a
     `FieldValueError` carrying `loc`, the path below `when`, for a value outside a closed set)."""
-    fields = CONTEXTS[context]
-    closed = CLOSED_VALUES[context]
+    fields = FIELDS[context]
     if raw is None:
         return TRUE
     if not isinstance(raw, Mapping):
@@ -348,9 +213,9 @@ def parse_matcher(
             kid = parse_matcher(val, context, here, (*loc, key))
             parts.append(Matcher(op="not", children=(kid,)))
         elif key in fields:
-            parts.extend(_parse_field(key, fields[key], val, here, closed.get(key), (*loc, key)))
+            parts.extend(_parse_field(fields[key], val, here, (*loc, key)))
         else:
-            allowed = ", ".join(sorted([*fields, "all", "any", "not"]))
+            allowed = ", ".join(sorted([*fields, *COMBINATORS]))
             raise ValueError(f"{here}: unknown field {key!r} for a {context}; allowed: {allowed}")
     if len(parts) == 1:
         return parts[0]
@@ -358,44 +223,83 @@ def parse_matcher(
 
 
 def _parse_field(
-    name: str,
-    ftype: str,
-    val: Any,
-    where: str,
-    closed: tuple[str, ...] | None = None,
-    loc: tuple[str | int, ...] = (),
+    spec: FieldSpec, val: Any, where: str, loc: tuple[str | int, ...]
 ) -> list[Matcher]:
+    name = spec.name
     if not isinstance(val, Mapping):
         if isinstance(val, list):
             raise ValueError(f"{where}: to match one of several values write {{in: [...]}}")
-        literal = _coerce(ftype, val, where, closed, loc)
+        literal = _coerce(spec, val, where, loc)
         return [Matcher(op="field", field=name, cmp="eq", value=literal)]
     out: list[Matcher] = []
     for op, arg in val.items():
         here = f"{where}.{op}"
-        if op not in _OPS:
-            raise ValueError(f"{here}: unknown operator {op!r}; allowed: {', '.join(_OPS)}")
-        if op in ("gte", "gt", "lte", "lt") and ftype not in _ORDERED:
-            raise ValueError(f"{here}: {op} needs a number or date field, {name!r} is {ftype}")
-        if op in ("contains", "any_of") and ftype != "strs":
-            raise ValueError(f"{here}: {op} needs a list field such as categories")
-        if op == "exists":
+        operator = OPERATORS.get(op)
+        if operator is None:
+            raise ValueError(f"{here}: unknown operator {op!r}; allowed: {', '.join(OPERATORS)}")
+        if not operator.fits(spec.type):
+            raise ValueError(
+                f"{here}: {op} needs {operator.needs}; {name!r} is {TYPE_TEXT[spec.type]}"
+            )
+        value: Any
+        if operator.operand == "boolean":
             if not isinstance(arg, bool):
                 raise ValueError(f"{here}: expected true or false")
-            value: Any = arg
-        elif op in ("in", "not_in", "any_of"):
+            value = arg
+        elif operator.operand == "values":
             if not isinstance(arg, list) or not arg:
                 raise ValueError(f"{here}: expected a non-empty list")
-            value = tuple(_coerce(ftype, a, here, closed, (*loc, op, i)) for i, a in enumerate(arg))
+            value = tuple(_coerce(spec, a, here, (*loc, op, i)) for i, a in enumerate(arg))
         else:
-            value = _coerce(ftype, arg, here, closed, (*loc, op))
+            value = _coerce(spec, arg, here, (*loc, op))
         out.append(Matcher(op="field", field=name, cmp=op, value=value))
     return out
 
 
-def date_or_none(value: Any) -> dt.date | None:
-    return None if value is None else parse_date(value)
+_TYPE_SCHEMA: dict[str, dict[str, Any]] = {
+    "string": {"type": ["string", "integer"]},
+    "strings": {"type": ["string", "integer"]},
+    "number": {"type": ["number", "string"]},
+    "date": {"type": "string", "format": "date"},
+    "boolean": {"type": "boolean"},
+}
 
 
-def decimal_or_none(value: Any) -> Decimal | None:
-    return None if value is None else _to_decimal(value)
+def _value_schema(spec: FieldSpec) -> dict[str, Any]:
+    if spec.values is not None:
+        return {"enum": list(spec.values)}
+    return dict(_TYPE_SCHEMA[spec.type])
+
+
+def matcher_schema(context: str) -> dict[str, Any]:
+    """The JSON Schema of a `when` for `context`, from the field and operator table: each
+    field a literal or a mapping of the operators that fit its type; all/any/not nest."""
+    props: dict[str, Any] = {}
+    for spec in FIELDS[context].values():
+        value = _value_schema(spec)
+        ops: dict[str, Any] = {}
+        for op in OPERATORS.values():
+            if not op.fits(spec.type):
+                continue
+            if op.operand == "boolean":
+                operand: dict[str, Any] = {"type": "boolean"}
+            elif op.operand == "values":
+                operand = {"type": "array", "items": value, "minItems": 1}
+            else:
+                operand = dict(value)
+            ops[op.name] = {**operand, "description": op.meaning}
+        props[spec.name] = {
+            "description": spec.description,
+            "anyOf": [value, {"type": "object", "properties": ops, "additionalProperties": False}],
+        }
+    nested = {"type": "object"}
+    for name, meaning in COMBINATORS.items():
+        many = {"type": "array", "items": nested, "minItems": 1}
+        props[name] = {**(nested if name == "not" else many), "description": meaning}
+    return {
+        "type": ["object", "null"],
+        "description": f"A {context} matcher: field: value | field: {{operator: operand}} | "
+        "all/any: [matchers] | not: matcher (`mccredit schema matchers`)",
+        "properties": props,
+        "additionalProperties": False,
+    }

@@ -1,8 +1,14 @@
 """Closed field values in a rule's `when`: a credential `kind` (or an educator `role`) outside
 the educator model's values is a load error at the value's own file:line:col, with the nearest
-allowed value suggested; a rule that could never match never loads."""
+allowed value suggested; a rule that could never match never loads. Every closed field of the
+field table refuses a misspelling, also through `mccredit validate` (exit 2, one located line)."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +97,109 @@ def test_bundled_rules_use_only_known_kinds(rules: mccredit.RuleSet) -> None:
         for award in rules.get(jid).awards:
             kinds = award.when.values_for("kind")
             assert kinds is None or kinds <= set(CREDENTIAL_KINDS), award.id
+
+
+def _validate(root: Path) -> subprocess.CompletedProcess[str]:
+    """`mccredit validate ROOT` through the real entry point."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    code = "from mccredit.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, "validate", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+_REQUIREMENT = """\
+requirements:
+  - id: xx.renew
+    title: renew
+    source: {{ref: law}}
+    license: professional
+    requires: {{hr: 10}}
+    when_educator: {{{field}: {{in: [{value}]}}}}
+"""
+# every closed field of the table, at a place its context's matchers are written
+CLOSED = [(c, f, v[0]) for c, fields in CLOSED_VALUES.items() for f, v in fields.items()]
+
+
+def _misspelt(value: str) -> str:
+    return value[:-1] if len(value) > 4 else value + "x"
+
+
+@pytest.mark.parametrize(("context", "field", "good"), CLOSED, ids=[f for _, f, _ in CLOSED])
+def test_validate_refuses_every_misspelt_closed_value_at_its_place(
+    make_tree, context: str, field: str, good: str
+) -> None:
+    bad = _misspelt(good)
+    if context == "credential":
+        text, loc = _award(f"      {field}: {bad}\n"), "awards[0].when"
+    else:
+        assert context == "educator", f"a closed {context} field needs a place in this test"
+        text, loc = _REQUIREMENT.format(field=field, value=bad), "requirements[0].when_educator"
+    r = _validate(make_tree({"rules/a.yaml": text}))
+    assert r.returncode == 2, r.stdout
+    line = r.stderr.splitlines()[0]
+    lines = text.splitlines()
+    col = lines[-1].index(bad) + 1
+    assert line.startswith(f"{FILE}:{len(lines)}:{col}: rule.unknown_value: ")
+    assert f"did you mean {good!r}" in line and f"field: {loc}.{field}" in line
+    assert r.stdout == ""
+
+
+def test_validate_refuses_a_misspelt_kind_in_a_lane_credit(make_tree) -> None:
+    text = """\
+lanes:
+  - id: xx.lane.ba
+    title: lane
+    source: {ref: law}
+    from: BA
+    to: MA
+    requires: 15
+    credit:
+      - when: {kind: national_bord}
+        per: semester_credits
+        amount: 1
+"""
+    r = _validate(make_tree({"rules/a.yaml": text}))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"{FILE}:9:22: rule.unknown_value")
+    assert "did you mean 'national_board'" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "bad", "good"),
+    [
+        ("    per: contact_hour\n", "contact_hour", "contact_hours"),
+        ("    per: evalutaion\n", "evalutaion", "evaluation"),
+    ],
+)
+def test_a_misspelt_closed_rule_field_suggests_the_nearest(
+    make_tree, line: str, bad: str, good: str
+) -> None:
+    """The closed fields of the rule models themselves (`per`, `scope`, `window`, `mode`, ...:
+    pydantic Literals) are located and suggest the nearest allowed value too."""
+    text = _award("      kind: workshop\n").replace("    per: contact_hours\n", line)
+    with pytest.raises(RuleError) as info:
+        mccredit.load_rules(make_tree({"rules/a.yaml": text}))
+    (p,) = info.value.problems
+    assert (p.path, p.line, p.col) == (FILE, 6, 10)
+    assert p.type == "rule.literal_error" and p.got == repr(bad)
+    assert p.message.endswith(f"; did you mean {good!r}?")
+
+
+def test_a_misspelt_kind_in_educator_input_suggests_the_nearest(tmp_path: Path) -> None:
+    from mccredit.io.educator import load_educator
+
+    f = tmp_path / "e.json"
+    f.write_text(
+        '{"id": "E", "jurisdiction": "us-tn", "credentials": [\n'
+        '  {"id": "c", "kind": "workshp", "earned": "2024-01-01"}]}\n'
+    )
+    with pytest.raises(mccredit.InputError) as info:
+        load_educator(f)
+    (p,) = info.value.problems
+    assert p.field == "credentials[0].kind" and p.line == 2
+    assert "did you mean 'workshop'?" in p.message

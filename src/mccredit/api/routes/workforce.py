@@ -79,7 +79,7 @@ def workforce(
     eds = stored_educators(session, key.scopes, jurisdiction, ev)
     try:
         view = workforce_view(
-            ((e, evaluate_plan(plan, e).to_dict()) for e in eds),
+            ((e, evaluate_plan(plan, e)) for e in eds),
             jurisdiction=jurisdiction,
             as_of=day,
             catalog=j.catalog,

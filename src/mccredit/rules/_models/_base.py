@@ -5,6 +5,7 @@ common rule fields (`_Rule`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -20,7 +21,7 @@ from pydantic import (
 
 from ..._types import Date
 from .._dated import DatedDecimal
-from .._matchers import Matcher, parse_matcher
+from .._matchers import Matcher, matcher_schema, parse_matcher
 
 __all__ = [
     "CredentialMatcher",
@@ -38,33 +39,25 @@ __all__ = [
 
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*(\.[a-z0-9_\-+]+)+$")]
 UnitId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-_MATCHER_SCHEMA = {
-    "type": "object",
-    "description": "field: value | {eq|ne|in|not_in|gte|gt|lte|lt|contains|any_of|exists: ...}"
-    " | all/any: [matchers] | not: matcher",
-}
 
 
-def _credential_matcher(v: Any) -> Any:
-    return v if isinstance(v, Matcher) else parse_matcher(v, "credential")
+def _parser(context: str) -> Callable[[Any], Any]:
+    def parse(v: Any) -> Any:
+        return v if isinstance(v, Matcher) else parse_matcher(v, context)
+
+    return parse
 
 
-def _educator_matcher(v: Any) -> Any:
-    return v if isinstance(v, Matcher) else parse_matcher(v, "educator")
-
-
-def _license_matcher(v: Any) -> Any:
-    return v if isinstance(v, Matcher) else parse_matcher(v, "license")
-
-
+# a `when` of each context: parsed by `parse_matcher`; its JSON Schema (for editors) lists the
+# context's fields, their allowed values and the operators, from the one table
 CredentialMatcher = Annotated[
-    Matcher, BeforeValidator(_credential_matcher), WithJsonSchema(_MATCHER_SCHEMA)
+    Matcher, BeforeValidator(_parser("credential")), WithJsonSchema(matcher_schema("credential"))
 ]
 EducatorMatcher = Annotated[
-    Matcher, BeforeValidator(_educator_matcher), WithJsonSchema(_MATCHER_SCHEMA)
+    Matcher, BeforeValidator(_parser("educator")), WithJsonSchema(matcher_schema("educator"))
 ]
 LicenseMatcher = Annotated[
-    Matcher, BeforeValidator(_license_matcher), WithJsonSchema(_MATCHER_SCHEMA)
+    Matcher, BeforeValidator(_parser("license")), WithJsonSchema(matcher_schema("license"))
 ]
 Dated = Annotated[
     DatedDecimal,

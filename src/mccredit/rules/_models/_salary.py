@@ -91,7 +91,6 @@ class LaneRule(_Rule):
     requires: Decimal = Field(gt=0)
     category_minimums: dict[str, Decimal] = Field(default_factory=dict)
     credit: list[LaneCredit]
-    earned_after: Literal["placement", "none"] = "none"
     evidence_within_days: int | None = Field(default=None, gt=0)
     deadlines: list[Deadline] = Field(default_factory=list)
     #: `lateral` (default): the move keeps the step (a mid-year move gains no step);

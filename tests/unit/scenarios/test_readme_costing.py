@@ -1,0 +1,98 @@
+"""The README's costing example: run as written, every figure it quotes comes from the run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mccredit.cli import app
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def _section() -> str:
+    text = (REPO / "README.md").read_text("utf-8")
+    return text[text.index("## Costing a contract") : text.index("## Benchmarks")]
+
+
+def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
+    sec = _section()
+    gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
+    assert gen is not None
+    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    roster = tmp_path / "pwcs"
+    mod.generate(
+        educators=int(gen[1]),
+        seed=int(gen[2]),
+        jurisdiction=gen[3],
+        out=roster,
+        fmt="csv",
+        bad_rate=0.0,
+    )
+    cmd = re.search(r"mccredit scenario /tmp/pwcs (.*?)--out", sec, re.S)
+    assert cmd is not None
+    args = cmd[1].replace("\\\n", " ").split()
+    out = tmp_path / "cost"
+    r = CliRunner().invoke(
+        app,
+        [
+            "scenario",
+            str(roster),
+            *[str(REPO / a) if a.endswith(".yaml") else a for a in args],
+            "--out",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "scenario.json").read_text("utf-8"))
+    got: dict[tuple[str, int], list[str]] = {}
+    for y in doc["baseline"]["years"]:
+        got[("baseline", y["year"])] = [
+            y["total_salary"],
+            y["total_compensation"],
+            y["cost_of_1pct"],
+            y["cost_of_a_step"],
+            y["cost_of_lane_movement"],
+        ]
+    for k, p in enumerate(doc["proposals"], 1):
+        for y, v in zip(p["years"], p["vs_baseline"], strict=True):
+            got[(f"P{k}", y["year"])] = [
+                y["total_salary"],
+                y["total_compensation"],
+                v["salary_difference"],
+                v["compensation_difference"],
+                y["cost_of_1pct"],
+                y["cost_of_a_step"],
+                y["cost_of_lane_movement"],
+            ]
+    rows = re.findall(r"^ +(baseline|P\d) +(\d{4}) +(.+)$", sec, re.M)
+    assert len(rows) == len(got) == 9
+    for name, year, figures in rows:
+        assert figures.split() == got[(name, int(year))], (name, year)
+        assert all(float(x) != 0 for x in figures.split())
+    for k, p in enumerate(doc["proposals"], 1):
+        ct = p["contract_term"]
+        assert (
+            f"P{k} {p['proposal']['name']} ({p['proposal']['sha256'][:12]}): contract term "
+            f"Δ salary {ct['salary_difference']}, Δ compensation {ct['compensation_difference']}"
+        ) in sec
+    assert f"assumptions {doc['assumptions']['sha256'][:12]}" in sec
+    base = {y["year"]: y for y in doc["baseline"]["years"]}
+    assert (
+        f"saves the baseline {base[2026]['breakage']} in 2026 and\n{base[2027]['breakage']} in 2027"
+        in sec
+    )
+    bands = [
+        {g["band"]: g["people"] for g in p["gains"]["bands"] if g["year"] == 2027}
+        for p in doc["proposals"]
+    ]
+    assert bands[0]["1000-2500"] == 127 and bands[0]["none"] == 2873
+    assert bands[1]["1000-2500"] == 1048 and bands[1]["2500-5000"] == 1952
+    assert all(b["loss"] == 0 for b in bands)
