@@ -24,12 +24,13 @@ from typing import Any, Literal
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction, RuleSet
-from ._columns import NotColumnar, YearColumns, columns_of, project_columns
+from ._columns import NotColumnar, YearColumns, columns_of
 from ._compare import compare, legal_forms, provisions, stacking, vs_baseline
 from ._credit import late_cuts
 from ._figures import GAIN_BANDS, ZERO, band_gains, money, scattergram, spread_gains, year_figures
 from ._proposal import Proposal, apply_proposal, load_proposal, parse_proposal
 from ._tables import csv_tables, write_outputs
+from ._vector import project_columns
 from .assumptions import Assumptions
 from .projection import ProjectionCache, project
 

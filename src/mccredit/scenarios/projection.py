@@ -10,19 +10,23 @@ differences between scenarios come only from the rules and scales. Each year:
    `replace_step`.
 2. **Steps** advance by one (from the second year on) when `steps: automatic` and the year's
    scale has the next step; `frozen` keeps them.
-3. **Lane moves**: each person's pool of salary credit grows by the accrual assumption (from
-   the second year on; the first year's pool is the roster's history, below) and the lane rules
-   in force that day under the scenario's rules (`mccredit.salary.compile_salary`) move them:
-   a rule from the current lane whose credit is counted in hours (`semester_credits`,
-   `contact_hours`, `ceus`) moves the person when the pool reaches its `requires`; the move
-   consumes `requires` and the rest carries to the next lane, at most `max_lanes_per_year`
-   lanes a year (the district's salary settings). Degree lanes (`per: credential`) are not
-   projected: nobody is assumed to earn a degree.
-   The roster's history: `semester_credits` of the educator's `graduate_course` credentials
-   filed (`submitted`, else `earned`) after the placement's `since` date (all of them when it
-   has none) join the pool in the year whose pricing day they were filed by, as the engine
-   counts only credit filed on or before its `as_of` (a roster can hold credentials filed
-   after the first costed day).
+3. **Credit and lane moves**: credentials the projection carries (graduate courses by
+   semester hours, micro-credentials by count; `_credit`) are grouped in classes and each
+   class is valued by the scenario's own rules through the engine's gate and the salary
+   package (`_credit.Valuer`: the rule's rate and unit, `prior_approval`, evidence windows,
+   issuers and catalog codes). From the second year on each person accrues the assumed
+   graduate hours (`accrual`, by starting lane, with or without prior approval) and
+   micro-credentials (`micro_credentials`, split over categories); the roster's history joins
+   in the year whose pricing day it was filed by (the engine counts only credit filed on or
+   before its `as_of`), lane credit only when filed after the placement's `since`. Credit
+   goes into the person's pool under the rule moving people from their lane that day (the
+   first by `requires`, then id, that credits any class), by category where the rule has
+   `category_minimums`; a move needs `requires` in all and each minimum, consumes the
+   minimums from their categories and the rest in pool order (uncategorised first, graduate
+   hours before micro-credentials), carries the remainder to the next lane, and at most
+   `max_lanes_per_year` lanes a year (the district's salary settings). Degrees are not
+   projected: nobody is assumed to earn one. The part of a move's cost micro-credentials
+   paid is its cost × their share of the credit it used.
 4. **Pricing** on the year's scale at `effective` (MM-DD) in the year: the scale in force that
    day under the scenario's rules (a proposal's own scale wins, as in evaluation); where none
    is in force, the latest earlier scale grown by `scale_growth` per year since it took effect
@@ -31,14 +35,18 @@ differences between scenarios come only from the rules and scales. Each year:
    Growth compounds year by year, each year's cells rounded to the cent as a published scale
    is, so a proposal carrying exactly the baseline's grown scale for a year costs 0 in every
    later year too.
+   Base increases (`base_increases` rules) add, per rule, each counted credential filed by
+   that day (all of them: those before `since` are in the placement's pay already) × its
+   amount, at most `max_count` credentials and `max_total`, rounded to the cent.
 5. **FTE weighting**: a person's salary is the cell × their weight (`weights`, by educator
    id: FTE × contract days ÷ the scale's days, from the roster; 1 when not given), rounded to
    the cent; a replacement takes the leaver's weight.
 6. **Where the change comes from** (from the second year on), for each person who stayed:
    `from_schedule` (last year's cell repriced on this year's scale), `from_step` (the step
-   gained, in last year's lane) and `from_lane` (the rest: the lane move), weighted as the
-   salary is; they add up exactly to the person's salary change (`from_lane` takes the
-   cents of rounding). New hires' pay and leavers' last pay are the turnover.
+   gained, in last year's lane), `from_base` (the change in base increases) and `from_lane`
+   (the rest: the lane move), weighted as the salary is; they add up exactly to the person's
+   salary change (`from_lane` takes the cents of rounding). New hires' pay and leavers'
+   last pay are the turnover.
 """
 
 from __future__ import annotations
@@ -52,9 +60,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction
-from ..rules._models import BaseIncreaseRule, ScheduleFile
+from ..rules._models import BaseIncreaseRule
 from ..salary import compile_salary
 from ._credit import CreditClass, LaneCredit, Valuer, class_of, late_cuts
+from ._scales import PricedScale, _empty, priced_scale
 from .assumptions import Assumptions
 
 __all__ = [
@@ -69,62 +78,6 @@ __all__ = [
 CENT = Decimal("0.01")
 Q4 = Decimal("0.0001")
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class PricedScale:
-    """The scale a year is priced on: `grown_years` > 0 when grown from `base`."""
-
-    title: str
-    lanes: tuple[str, ...]
-    cells: dict[tuple[str, int], Decimal]
-    base_title: str
-    grown_years: int
-
-    def amount(self, lane: str, step: int) -> Decimal | None:
-        return self.cells.get((lane, step))
-
-    @property
-    def top_step(self) -> int:
-        return max(s for _, s in self.cells)
-
-
-def _years_between(start: dt.date, day: dt.date) -> int:
-    return day.year - start.year - (1 if (day.month, day.day) < (start.month, start.day) else 0)
-
-
-def priced_scale(j: Jurisdiction, day: dt.date, name: str, growth: Decimal) -> PricedScale:
-    """The `name` scale of `j` on `day`: the one in force, else the latest earlier one grown."""
-    plan = compile_salary(j, day)
-    sched: ScheduleFile | None = plan.schedule_on(day, name) if plan else None
-    n = 0
-    if sched is None:
-        earlier = [
-            (s.effective.start, i, s)
-            for i, s in enumerate(j.schedules)
-            if s.schedule == name and s.effective.start is not None and s.effective.start <= day
-        ]
-        if not earlier:
-            raise InputError(
-                [
-                    Problem(
-                        type="scenario.no_scale",
-                        message=f"{j.id} has no {name!r} salary scale on or before {day}",
-                        loc=("assumptions", "from_year"),
-                    )
-                ]
-            )
-        start, _, sched = max(earlier, key=lambda e: (e[0], e[1]))
-        n = _years_between(start, day)
-    cells = {
-        (lane, step): row[k].quantize(CENT, ROUND_HALF_UP)
-        for step, row in sched.steps.items()
-        for k, lane in enumerate(sched.lanes)
-    }
-    for _ in range(n):  # year by year, each year's scale rounded like a published one
-        cells = {c: (v * (1 + growth)).quantize(CENT, ROUND_HALF_UP) for c, v in cells.items()}
-    title = sched.title if n == 0 else f"{sched.title} grown {growth:%} a year × {n}"
-    return PricedScale(title, tuple(sched.lanes), cells, sched.title, n)
 
 
 @dataclass
@@ -522,7 +475,3 @@ def known_classes(cache: ProjectionCache, a: Assumptions) -> tuple[CreditClass, 
 
 def _class_order(c: CreditClass) -> tuple[object, ...]:
     return (c.kind, c.issuer or "", c.code or "", c.categories, c.approved, c.late)
-
-
-def _empty() -> PricedScale:
-    return PricedScale("none", (), {(" ", 0): ZERO}, "none", 0)
