@@ -424,9 +424,9 @@ def process_chunk(
     ledger_t = None
     if with_ledger:
         led = pl.concat(led_parts) if led_parts else pl.DataFrame(schema=LEDGER_SCHEMA)
-        led = led.sort("educator_id", "date", "credential", "rule", "unit").with_columns(
-            _amount_text(cp).alias("amount")
-        )
+        led = led.sort(
+            "educator_id", "date", "credential", "rule", "unit", maintain_order=True
+        ).with_columns(_amount_text(cp).alias("amount"))
         ledger_t = led.to_arrow().cast(ledger_schema())
     people = res.get_column("educator_id").n_unique()
     stats.educators = people
