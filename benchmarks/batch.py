@@ -2,10 +2,13 @@
 
     python benchmarks/batch.py                       # 10^5 TN educators, ~2·10^6 credentials
     python benchmarks/batch.py --educators 20000 --big 60000 --skip-dask   # a quick look
+    python benchmarks/batch.py --local-only --jurisdictions us-tn us-nc     # issue 14.3's two
 
 Every measurement runs in its own child process, so peak RSS is that run's alone. Measured in
 the same run:
-* `local`: Parquet roster → results Parquet + payroll CSV (`mccredit batch`, columnar path);
+* `local`: Parquet roster → results Parquet + payroll CSV (`mccredit batch`, columnar path),
+  for each of `--jurisdictions` (default us-tn and us-nc), with its CPU time (workers
+  included), the load average and how many educators took the per-educator path and why;
 * `dask`: the same on a 2-worker `LocalCluster` (processes);
 * `reference`: the per-educator engine loop (`--engine reference`) on a 10^4-educator sample;
 * `durable_rules`: the TN conversion rules as a durable_rules ruleset, facts posted per
@@ -70,6 +73,7 @@ def child_batch(spec: dict[str, Any]) -> dict[str, Any]:
 
     rules = mccredit.default_rules()
     out = Path(spec["out"])
+    load = os.getloadavg()[0]
     t = time.perf_counter()
     s = run_batch(
         spec["roster"],
@@ -80,14 +84,21 @@ def child_batch(spec: dict[str, Any]) -> dict[str, Any]:
         payroll_out=out / "payroll.csv",
         engine=spec["engine"],
         partitions=spec.get("partitions"),
+        workers=spec.get("workers") or 1,
     )
     secs = time.perf_counter() - t
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": secs,
+        # user + system CPU of the whole child (start-up included) and its worker processes
+        "cpu_seconds": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+        "load": max(load, os.getloadavg()[0]),
         "rss_mb": _rss_mb(),
         "educators": s.stats.educators,
         "credentials": s.stats.credentials,
         "fallback": s.stats.fallback,
+        "fallback_reasons": s.stats.fallback_reasons,
         "rejected": s.stats.rejected,
     }
 
@@ -389,6 +400,11 @@ def _line(name: str, r: dict[str, Any], n_creds: int | None = None) -> str:
     proc = f"  ({r['process_seconds']:.2f} s with start-up)" if "process_seconds" in r else ""
     if r.get("errors"):
         proc += f"  [{r['errors']} failed batches: {r.get('first_error')}]"
+    if "cpu_seconds" in r:
+        proc += f"  cpu {r['cpu_seconds']:.2f} s, load {r['load']:.1f}"
+    if r.get("fallback"):
+        why = ", ".join(f"{k} {v}" for k, v in sorted(r.get("fallback_reasons", {}).items()))
+        proc += f"  per-educator {r['fallback']:,} ({why})"
     return (
         f"{name:<34} {r['seconds']:8.2f} s {rate:14,.0f} credentials/s "
         f"{r['rss_mb']:8.0f} MiB peak RSS{proc}"
@@ -410,6 +426,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--district-educators", type=int, default=None)
     ap.add_argument("--work", type=Path, default=Path("/tmp/mccredit-bench"))
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument(
+        "--local-only",
+        action="store_true",
+        help="only the local columnar runs of --jurisdictions (no Dask, baselines, district, "
+        "memory)",
+    )
+    ap.add_argument("--jurisdictions", nargs="+", default=["us-tn", "us-nc"])
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
@@ -421,11 +445,10 @@ def main(argv: list[str] | None = None) -> int:
     work: Path = a.work
     work.mkdir(parents=True, exist_ok=True)
     print(f"mccredit batch benchmark: {os.cpu_count()} cores, python {sys.version.split()[0]}")
-    tn = _roster(work, "us-tn", a.educators, a.seed)
-    sample = _roster(work, "us-tn", a.sample, a.seed)
     res: dict[str, dict[str, Any]] = {}
 
     def batch(name: str, roster: Path, jid: str, engine: str, **kw: Any) -> dict[str, Any]:
+        kw.setdefault("workers", a.workers)
         r = run_child(
             "batch", roster=str(roster), jid=jid, engine=engine, out=str(work / f"out-{name}"), **kw
         )
@@ -433,12 +456,22 @@ def main(argv: list[str] | None = None) -> int:
         print(_line(name, r), flush=True)
         return r
 
-    print(f"\nus-tn, {a.educators:,} educators (Parquet in → results Parquet + payroll CSV)")
-    local = batch("local (columnar)", tn, "us-tn", "local")
+    for jid in a.jurisdictions:
+        roster = _roster(work, jid, a.educators, a.seed)
+        print(f"\n{jid}, {a.educators:,} educators (Parquet in → results Parquet + payroll CSV)")
+        batch(f"local (columnar), {jid}", roster, jid, "local")
+    if a.local_only:
+        (work / "results.json").write_text(json.dumps(res, indent=2))
+        return 0
+    tn = _roster(work, "us-tn", a.educators, a.seed)
+    sample = _roster(work, "us-tn", a.sample, a.seed)
+    local = res.get("local (columnar), us-tn") or batch(
+        "local (columnar), us-tn", tn, "us-tn", "local"
+    )
     if not a.skip_dask:
         batch("dask LocalCluster (2 workers)", tn, "us-tn", "dask", partitions=4)
     print(f"\nbaselines on a {a.sample:,}-educator sample")
-    ref = batch("per-educator engine loop", sample, "us-tn", "reference")
+    ref = batch("per-educator engine loop", sample, "us-tn", "reference", workers=1)
     small = batch("local (columnar), sample", sample, "us-tn", "local")
     dr = run_child("durable", roster=str(sample))
     res["durable_rules"] = dr

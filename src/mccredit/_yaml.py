@@ -21,6 +21,7 @@ a located problem, before any recursion or expansion happens):
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -366,6 +367,8 @@ def pydantic_problems(
         if etype == "extra_forbidden":
             message = f"unknown field {str(full[-1])!r}" if full else "unknown field"
             shown = None
+        if etype == "literal_error" and isinstance(got, str) and expected is not None:
+            message += _nearest(got, re.findall(r"'([^']*)'", expected))
         out.append(
             Problem(
                 type=f"{kind}.{etype}",
@@ -379,6 +382,12 @@ def pydantic_problems(
             )
         )
     return out
+
+
+def _nearest(value: str, allowed: list[str]) -> str:
+    """ "; did you mean 'x'?" for a misspelt value of a closed set (a `Literal`), else ""."""
+    near = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    return f"; did you mean {near[0]!r}?" if near else ""
 
 
 def _is_union_tag(part: Any) -> bool:

@@ -13,7 +13,8 @@ MccreditError
  ├── StoreError               a store operation that cannot be done as asked
  │    ├── ConflictError       the request conflicts with what is stored
  │    ├── DigestMismatchError stored data no longer matches the digest stored with it
- │    └── EventsBusyError     another `mccredit events run` holds the store's events lock
+ │    ├── EventsBusyError     another `mccredit events run` holds the store's events lock
+ │    └── PostgresUnavailable the PostgreSQL server a test was pointed at cannot be reached
  └── SchemaError              the database schema is not one this version knows how to use
 ValueError
  └── FieldValueError          a rule's `when` value is wrong; carries where in `when` it is, so
@@ -24,8 +25,9 @@ Exception
 ```
 
 Private control-flow signals that never leave their module stay beside it (`_yaml._Refused`,
-`_yaml._DuplicateKey`, `batch._compile.Unsupported`, `batch._roster.Unsorted`); the HTTP layer's
-`api.problems.ApiProblem` is a response, not an error of the engine.
+`_yaml._DuplicateKey`, `_yaml._NotPlainJson`, `batch._compile.Unsupported`,
+`batch._roster.Unsorted`); the HTTP layer's `api.problems.ApiProblem` is a response, not an
+error of the engine. `tests/unit/test_errors.py` checks both lists against the code.
 
 Every problem is reported at once, never just the first: a `ProblemsError` carries the list.
 """
@@ -41,10 +43,11 @@ __all__ = [
     "CredentialCheckError",
     "EventsBusyError",
     "FieldValueError",
+    "DigestMismatchError",
     "InputError",
     "LayoutError",
-    "DigestMismatchError",
     "MccreditError",
+    "PostgresUnavailable",
     "Problem",
     "ProblemException",
     "ProblemsError",
@@ -234,6 +237,11 @@ class DigestMismatchError(StoreError):
 class EventsBusyError(StoreError):
     """Another `mccredit events run` is working on this store; wait for it to finish (a
     killed run releases the lock with its process)."""
+
+
+class PostgresUnavailable(StoreError):
+    """The PostgreSQL server a test run was pointed at (`mccredit.store._testing`) cannot be
+    reached; callers skip, or fail under CI."""
 
 
 class SchemaError(MccreditError):

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from api_support import TN
 from fastapi.testclient import TestClient
 from pg_support import postgres_url_or_skip
 
 from mccredit.api import create_app
-from mccredit.api.deps import Principal
+from mccredit.api.deps import ApiSettings, Principal
 from mccredit.store import make_engine
 
 REFUSED = "postgresql+psycopg://postgres@127.0.0.1:1/none"
@@ -27,7 +29,10 @@ ROUTES = [
 
 @pytest.fixture
 def client() -> TestClient:
-    app = create_app(engine=make_engine(REFUSED))
+    # The cached key must outlive the test however slow the machine: a cache entry that expires
+    # mid-test sends the request to the (refused) database through another path.
+    settings = replace(ApiSettings.from_env(), key_cache_seconds=3600.0)
+    app = create_app(engine=make_engine(REFUSED), settings=settings)
     app.state.key_cache.put("cached", Principal(key_id="k", role="admin", scopes=("*",)))
     return TestClient(app, raise_server_exceptions=False)
 

@@ -4,14 +4,11 @@ at least 5); district keys also get the candidate coaches; CSV and HTML."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "handoff"))
-from test_workforce import write_roster  # noqa: E402
+from workforce_support import write_roster
 
 
 @pytest.fixture

@@ -108,3 +108,41 @@ def test_the_docstring_tree_draws_every_class_under_its_parent() -> None:
     assert set(drawn) - {"Exception", "ValueError"} == set(classes)
     for name, cls in classes.items():
         assert cls.__bases__[0].__name__ == drawn[name], name
+
+
+#: exceptions allowed outside errors.py: the private control-flow signals and the HTTP
+#: response the errors.py docstring names (module, class)
+OUTSIDE = {
+    ("mccredit._yaml", "_Refused"),
+    ("mccredit._yaml", "_DuplicateKey"),
+    ("mccredit._yaml", "_NotPlainJson"),
+    ("mccredit.batch._compile", "Unsupported"),
+    ("mccredit.batch._roster", "Unsorted"),
+    ("mccredit.api.problems", "ApiProblem"),
+}
+
+
+def test_every_exception_lives_in_errors_or_is_a_named_private_signal() -> None:
+    import importlib
+    import pkgutil
+
+    import mccredit
+    from mccredit import errors
+
+    found: set[tuple[str, str]] = set()
+    for info in pkgutil.walk_packages(mccredit.__path__, "mccredit."):
+        if ".alembic" in info.name:
+            continue  # migration scripts run inside alembic, never imported on their own
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, BaseException)
+                and obj.__module__ == info.name
+            ):
+                found.add((info.name, name))
+    outside = {(m, n) for m, n in found if m != errors.__name__}
+    assert outside == OUTSIDE
+    doc = errors.__doc__ or ""
+    for m, n in OUTSIDE:
+        assert f"{m.removeprefix('mccredit.')}.{n}" in doc, n

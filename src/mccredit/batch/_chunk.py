@@ -16,6 +16,7 @@ import pyarrow as pa
 from ._columns import TABLES, prepare
 from ._compile import ColumnarPlan
 from ._fallback import SALARY_COLUMNS, evaluate_fallback
+from ._pool import FallbackPool
 from ._roster import Chunk
 from ._vector import LEDGER_SCHEMA, WARNING_SCHEMA, catalog_frames, evaluate_vector
 
@@ -275,7 +276,10 @@ def process_chunk(
     mode: Mode = "vector",
     with_ledger: bool = False,
     frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None = None,
+    pool: FallbackPool | None = None,
 ) -> ChunkOut:
+    """`pool`: worker processes for the per-educator path (none: this process alone); the
+    outputs are the same either way."""
     stats = Stats()
     if chunk.single:
         chunk = _split_wide(chunk)
@@ -329,12 +333,17 @@ def process_chunk(
     fb_rejected = 0
     # the per-educator path in slices, so its Python objects stay few at any time
     fb_sorted = fb_ids.sort()
-    for lo in range(0, fb_sorted.len(), FALLBACK_SLICE):
-        ids = fb_sorted.slice(lo, FALLBACK_SLICE).implode()
-        sel = pl.col("educator_id").is_in(ids)
-        fo = evaluate_fallback(
-            cp, edu.filter(sel), cred.filter(sel), evals.filter(sel), with_ledger=with_ledger
-        )
+    size = FALLBACK_SLICE if pool is None else pool.slice_size(fb_sorted.len(), FALLBACK_SLICE)
+    slices = []
+    for lo in range(0, fb_sorted.len(), size):
+        sel = pl.col("educator_id").is_in(fb_sorted.slice(lo, size).implode())
+        slices.append((edu.filter(sel), cred.filter(sel), evals.filter(sel)))
+    outs = (
+        (evaluate_fallback(cp, *s, with_ledger=with_ledger) for s in slices)
+        if pool is None
+        else pool.run(slices, with_ledger=with_ledger)
+    )
+    for fo in outs:
         internal = _internal(cp)
         if fo.results:
             res_parts.append(

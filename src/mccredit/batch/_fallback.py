@@ -64,7 +64,7 @@ def educators_from_rows(
     duplicate credential ids and evaluation years), so the models are built from the typed
     values without validating them again (`model_construct`). `validate=True` validates as
     `Educator.model_validate` does (an educator failing it is a reject), for rows that did
-    not come through `prepare`; `tests/batch/test_fallback.py` shows both give equal models."""
+    not come through `prepare`; `tests/unit/batch/test_fallback.py` shows both give equal models."""
     creds: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rows_of: dict[str, dict[str, int]] = defaultdict(dict)
     for r in cred.sort("_row").iter_rows(named=True):

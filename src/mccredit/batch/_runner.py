@@ -45,6 +45,7 @@ from ._chunk import (
     warning_schema,
 )
 from ._compile import ColumnarPlan, compile_columnar
+from ._pool import FallbackPool
 from ._roster import Chunk, Unsorted, hash_chunks, hash_parts, merge_chunks, open_roster
 from ._vector import catalog_frames
 
@@ -295,9 +296,15 @@ def run_batch(
     scheduler: str | None = None,
     chunk_educators: int = 10_000,
     partitions: int | None = None,
+    workers: int | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> BatchSummary:
     """Evaluate every educator of `roster`; write the outputs atomically; return a summary.
+
+    `workers`: processes for the per-educator path of the local and reference engines
+    (default 1: this process alone; `mccredit batch` passes every core). Results are the
+    same. Workers start with `spawn`, which imports the calling script again in each
+    worker: a script passing `workers > 1` keeps its work under `if __name__ == "__main__":`.
 
     Raises `RosterError` (exit code 2) when the roster or one of its files cannot be read.
     """
@@ -321,6 +328,7 @@ def run_batch(
     )
     total = r.rows("educators")
     mode: Mode = "reference" if engine == "reference" else "vector"
+    pool = FallbackPool(cp, 1 if engine == "dask" else workers or 1)
     if engine == "dask":
         from ._dask import dask_chunks
 
@@ -343,7 +351,13 @@ def run_batch(
             def gen() -> Iterator[ChunkOut]:
                 for ch in prefetch(chunks()):
                     yield process_chunk(
-                        cp, ch, files=files, mode=mode, with_ledger=with_ledger, frames=frames
+                        cp,
+                        ch,
+                        files=files,
+                        mode=mode,
+                        with_ledger=with_ledger,
+                        frames=frames,
+                        pool=pool,
                     )
 
             return gen
@@ -352,17 +366,27 @@ def run_batch(
             local(lambda: merge_chunks(r, chunk_educators, max(chunk_educators, 65_536))),
             local(lambda: hash_chunks(r, partitions or hash_parts(r, chunk_educators * 20))),
         ]
-    for attempt, source in enumerate(sources):
-        stats = Stats()
-        try:
-            _write_all(
-                source, cp, out_p, ofmt, payroll_out, ledger_out, stats, summary, progress, total
-            )
-        except Unsorted:
-            if attempt + 1 == len(sources):
-                raise
-            continue
-        break
+    with pool:
+        for attempt, source in enumerate(sources):
+            stats = Stats()
+            try:
+                _write_all(
+                    source,
+                    cp,
+                    out_p,
+                    ofmt,
+                    payroll_out,
+                    ledger_out,
+                    stats,
+                    summary,
+                    progress,
+                    total,
+                )
+            except Unsorted:
+                if attempt + 1 == len(sources):
+                    raise
+                continue
+            break
     summary.stats = stats
     summary.seconds = time.perf_counter() - t0
     return summary

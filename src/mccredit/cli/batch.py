@@ -69,6 +69,14 @@ def register(app: typer.Typer) -> None:
             int | None,
             typer.Option("--partitions", help="Hash partitions (Dask, or unsorted rosters)."),
         ] = None,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                "--workers",
+                min=1,
+                help="Processes for the per-educator path (default: every core; 1: none).",
+            ),
+        ] = None,
         rules_root: Annotated[
             Path | None,
             typer.Option("--rules", help="Rules root (default: bundled).", envvar="MCCREDIT_RULES"),
@@ -87,6 +95,7 @@ def register(app: typer.Typer) -> None:
         )
 
         from .._api import default_rules
+        from ..batch._pool import default_workers
         from ..batch._roster import RosterError
         from ..batch._runner import run_batch
         from ..errors import MccreditError
@@ -140,6 +149,7 @@ def register(app: typer.Typer) -> None:
                     scheduler=scheduler,
                     chunk_educators=chunk_size,
                     partitions=partitions,
+                    workers=workers or default_workers(),
                     progress=tick,
                 )
         except ImportError as e:

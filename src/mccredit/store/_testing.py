@@ -14,6 +14,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, pool
 
+from ..errors import PostgresUnavailable
+
 __all__ = ["POSTGRES_URL", "PostgresUnavailable", "postgres_schema_url", "require_postgres"]
 
 POSTGRES_URL = (
@@ -21,10 +23,6 @@ POSTGRES_URL = (
     or os.environ.get("MCCREDIT_TEST_POSTGRES")
     or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-
-
-class PostgresUnavailable(RuntimeError):
-    pass
 
 
 def require_postgres() -> bool:

@@ -167,3 +167,39 @@ lanes:
     assert r.returncode == 2
     assert r.stderr.startswith(f"{FILE}:9:22: rule.unknown_value")
     assert "did you mean 'national_board'" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "bad", "good"),
+    [
+        ("    per: contact_hour\n", "contact_hour", "contact_hours"),
+        ("    per: evalutaion\n", "evalutaion", "evaluation"),
+    ],
+)
+def test_a_misspelt_closed_rule_field_suggests_the_nearest(
+    make_tree, line: str, bad: str, good: str
+) -> None:
+    """The closed fields of the rule models themselves (`per`, `scope`, `window`, `mode`, ...:
+    pydantic Literals) are located and suggest the nearest allowed value too."""
+    text = _award("      kind: workshop\n").replace("    per: contact_hours\n", line)
+    with pytest.raises(RuleError) as info:
+        mccredit.load_rules(make_tree({"rules/a.yaml": text}))
+    (p,) = info.value.problems
+    assert (p.path, p.line, p.col) == (FILE, 6, 10)
+    assert p.type == "rule.literal_error" and p.got == repr(bad)
+    assert p.message.endswith(f"; did you mean {good!r}?")
+
+
+def test_a_misspelt_kind_in_educator_input_suggests_the_nearest(tmp_path: Path) -> None:
+    from mccredit.io.educator import load_educator
+
+    f = tmp_path / "e.json"
+    f.write_text(
+        '{"id": "E", "jurisdiction": "us-tn", "credentials": [\n'
+        '  {"id": "c", "kind": "workshp", "earned": "2024-01-01"}]}\n'
+    )
+    with pytest.raises(mccredit.InputError) as info:
+        load_educator(f)
+    (p,) = info.value.problems
+    assert p.field == "credentials[0].kind" and p.line == 2
+    assert "did you mean 'workshop'?" in p.message

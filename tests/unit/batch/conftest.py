@@ -18,7 +18,7 @@ from mccredit.batch._roster import Chunk
 from mccredit.evaluation import plan_for
 
 AS_OF = dt.date(2026, 6, 30)
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from mccredit.errors import InputError
 from mccredit.io.badge_files import read_badge, read_badge_file
 from mccredit.verify import MAX_BYTES
 
-ONE = Path(__file__).resolve().parents[1] / "fixtures" / "credentials" / "1edtech"
+ONE = Path(__file__).resolve().parents[2] / "fixtures" / "credentials" / "1edtech"
 IMAGE = (ONE / "ob20" / "assets" / "robotics-badge.png").read_bytes()
 SIMPLE = (ONE / "ob30" / "simple.json").read_text()
 JWT = (ONE / "ob30" / "simple.jwt").read_text().strip()

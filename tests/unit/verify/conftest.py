@@ -9,7 +9,7 @@ import pytest
 
 from mccredit.verify import ContextLoader, TrustRegistry, load_registry
 
-CRED = Path(__file__).resolve().parents[1] / "fixtures" / "credentials"
+CRED = Path(__file__).resolve().parents[2] / "fixtures" / "credentials"
 ONE = CRED / "1edtech"
 W3C = CRED / "w3c-vc-di-eddsa"
 VECTORS = W3C / "TestVectors"

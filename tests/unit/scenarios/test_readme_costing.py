@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from mccredit.cli import app
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _section() -> str:

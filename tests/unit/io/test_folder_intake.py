@@ -19,7 +19,7 @@ from mccredit.io.badges import intake_badges
 from mccredit.io.educator import Educator
 from mccredit.verify import TrustRegistry, load_registry
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "credentials"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "credentials"
 ONE = FIXTURES / "1edtech"
 AS_OF = dt.date(2026, 6, 30)
 

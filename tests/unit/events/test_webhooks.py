@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from webhook_receiver import receiver
 
 from mccredit.errors import StoreError
 from mccredit.events import DeliveryPolicy, deliver_due, http_sender, run_events, verify_signature
@@ -22,10 +23,9 @@ from mccredit.events._webhooks import create_webhook, list_deliveries
 from mccredit.store import read_session, write_session
 from mccredit.store.repositories import create_api_key
 
-from ._receiver import receiver
 from ._support import TRIO, educator, ingest, outbox, tree
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SECRET = "s3cret-for-tests-0123456789"
 T0 = dt.datetime(2025, 1, 1, 6, 0, tzinfo=dt.UTC)
 

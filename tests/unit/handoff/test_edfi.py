@@ -18,7 +18,7 @@ from mccredit.evaluation import evaluate_plan, plan_for
 from mccredit.handoff import earned_pd, jsonl, read_edfi, validate_resource
 from mccredit.rules import load_rules
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 TN = "uri://ed-fi.org/StateAbbreviationDescriptor#TN"
 IN_ATTENDANCE = "uri://ed-fi.org/AttendanceEventCategoryDescriptor#In Attendance"
 

@@ -13,7 +13,7 @@ import mccredit
 from mccredit import RuleError
 from mccredit.events import derive, settings_for
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 BASE = """\
 id: xx-yy
 name: Test jurisdiction

@@ -8,8 +8,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from events._receiver import receiver  # tests/events/_receiver.py
 from fastapi.testclient import TestClient
+from webhook_receiver import receiver
 
 import mccredit
 from mccredit.api import create_app

@@ -20,7 +20,7 @@ from mccredit.errors import RuleError
 from mccredit.handoff import load_worklist
 from mccredit.rules import load_rules
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def run(*args: str | Path) -> Result:

@@ -23,7 +23,7 @@ from mccredit.scenarios.assumptions import parse_assumptions
 from mccredit.scenarios.costing import cost_scenarios
 from mccredit.scenarios.roster import load_roster
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

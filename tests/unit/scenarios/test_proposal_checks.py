@@ -16,7 +16,7 @@ import mccredit
 from mccredit.cli import app
 from mccredit.scenarios import load_proposal, parse_proposal
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 WIDGETS = """\
 proposal: Widgets for workshops
 jurisdiction: us-tn

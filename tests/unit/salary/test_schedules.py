@@ -9,7 +9,7 @@ import pytest
 
 import mccredit
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCHED = "jurisdictions/us-va/pwcs/schedules"
 
 

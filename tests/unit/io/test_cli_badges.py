@@ -16,7 +16,7 @@ from mccredit.store import make_engine, upgrade, write_session
 from mccredit.store.repositories import put_educator
 from mccredit.store.tables import BadgeDocument, CredentialRecord
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "credentials"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "credentials"
 ONE = FIXTURES / "1edtech"
 REGISTRY = FIXTURES / "trust-registry.yaml"
 runner = CliRunner()

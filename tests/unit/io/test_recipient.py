@@ -14,7 +14,7 @@ import mccredit
 from mccredit.io.badges import recipient_reason
 from mccredit.verify import TrustRegistry, load_registry
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "credentials"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "credentials"
 COMPLETE = json.loads((FIXTURES / "1edtech" / "ob30" / "complete.json").read_text())
 SALT = "s3cr3t"
 HASHED = {

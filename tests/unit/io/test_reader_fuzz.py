@@ -19,7 +19,7 @@ from mccredit.io.badge_files import BadgeFile, read_badge
 from mccredit.io.badges import intake_badges, normalize_badges, verify_badge
 from mccredit.verify import VERIFICATION_STATUSES, verify_credential
 
-ONE = Path(__file__).resolve().parents[1] / "fixtures" / "credentials" / "1edtech"
+ONE = Path(__file__).resolve().parents[2] / "fixtures" / "credentials" / "1edtech"
 REGISTRY = dp_registry()
 AS_OF = dt.date(2026, 6, 30)
 SIGNED = dp_badge(1, "DP-LIT-201", "Close reading", "2025-01-10")

@@ -14,7 +14,7 @@ import mccredit
 from mccredit.rules._models import LaneCredit
 from mccredit.testing import collect_case_files, run_case_file
 
-ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "contract-clauses"
+ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "contract-clauses"
 
 
 @cache

@@ -14,7 +14,7 @@ import pytest
 import mccredit
 from mccredit.scenarios import apply_proposal, cost_proposal, load_proposal
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _mcs(

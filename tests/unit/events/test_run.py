@@ -23,7 +23,7 @@ from mccredit.store.tables import EventRun
 
 from ._support import TRIO, educator, ingest, mc, outbox, tree
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

@@ -326,7 +326,7 @@ def test_bundled_new_lane_proposal_pays_only_the_movers() -> None:
     from mccredit.scenarios import load_proposal
     from mccredit.scenarios.assumptions import Attrition, load_assumptions
 
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     p = load_proposal(repo / "proposals/pwcs-ma45.yaml")
     a = load_assumptions(repo / "proposals/pwcs-assumptions.yaml")
     people = [_pwcs(1, 15, "MA+30", 3), _pwcs(2, 14, "MA+30", 3), _pwcs(3, 20, "MA", 5)]

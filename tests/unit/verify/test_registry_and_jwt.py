@@ -23,7 +23,7 @@ def test_fixture_registry_entries_are_all_labelled_test(registry: TrustRegistry)
 
 
 def test_bundled_registry_folder_loads_empty() -> None:
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     assert load_registry(root / "rules" / "issuers").entries == ()
 
 
