@@ -33,35 +33,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
 AS_OF = "2026-06-30"
 
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _roster(work: Path, jid: str, n: int, seed: int) -> Path:
-    out = work / f"{jid.replace('/', '_')}-{n}-{seed}"
-    stamp = out / ".complete"
-    if not stamp.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "roster.py"),
-                "--educators",
-                str(n),
-                "--seed",
-                str(seed),
-                "--jurisdiction",
-                jid,
-                "--out",
-                str(out),
-            ],
-            check=True,
-        )
-        stamp.write_text("ok")
-    return out
 
 
 # ---------------------------------------------------------------- children (one measurement)
@@ -439,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.child:
         print(json.dumps(CHILDREN[a.child[0]](json.loads(a.child[1]))))
         return 0
+    import roster as synth  # benchmarks/roster.py (here, so the children never load it)
+
     import mccredit
 
     rules = mccredit.default_rules()
@@ -457,14 +435,14 @@ def main(argv: list[str] | None = None) -> int:
         return r
 
     for jid in a.jurisdictions:
-        roster = _roster(work, jid, a.educators, a.seed)
+        roster = synth.cached(work, jurisdiction=jid, educators=a.educators, seed=a.seed)
         print(f"\n{jid}, {a.educators:,} educators (Parquet in → results Parquet + payroll CSV)")
         batch(f"local (columnar), {jid}", roster, jid, "local")
     if a.local_only:
         (work / "results.json").write_text(json.dumps(res, indent=2))
         return 0
-    tn = _roster(work, "us-tn", a.educators, a.seed)
-    sample = _roster(work, "us-tn", a.sample, a.seed)
+    tn = synth.cached(work, jurisdiction="us-tn", educators=a.educators, seed=a.seed)
+    sample = synth.cached(work, jurisdiction="us-tn", educators=a.sample, seed=a.seed)
     local = res.get("local (columnar), us-tn") or batch(
         "local (columnar), us-tn", tn, "us-tn", "local"
     )
@@ -497,13 +475,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     if district:
         dn = a.district_educators or a.educators
-        droster = _roster(work, district, dn, a.seed)
+        droster = synth.cached(work, jurisdiction=district, educators=dn, seed=a.seed)
         print(f"\n{district} (salary), {dn:,} educators")
         batch(f"local, {district}", droster, district, "local")
         if not a.skip_dask:
             batch(f"dask, {district}", droster, district, "dask", partitions=4)
     print(f"\nmemory flatness: us-tn at {a.educators:,} and {a.big:,} educators")
-    big = _roster(work, "us-tn", a.big, a.seed)
+    big = synth.cached(work, jurisdiction="us-tn", educators=a.big, seed=a.seed)
     bigr = batch(f"local (columnar), {a.big:,}", big, "us-tn", "local")
     print("\nratios")
 

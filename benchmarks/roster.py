@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import polars as pl
 
 import mccredit
 
-__all__ = ["generate"]
+__all__ = ["cached", "generate"]
 
 _KINDS = [
     "micro_credential",
@@ -279,6 +280,41 @@ def _categories(j: object) -> list[str]:
         pool.extend(e.categories)
     pool.extend(["literacy", "general"])
     return sorted(set(pool))
+
+
+def cached(
+    work: Path,
+    *,
+    jurisdiction: str,
+    educators: int,
+    seed: int,
+    credentials: float = 20.0,
+    bad_rate: float = 0.0005,
+) -> Path:
+    """The roster `generate` writes for these settings, under `work`: generated once (by this
+    script in a child process, so the caller's memory and time figures never include the
+    generator's) and reused while its `.complete` stamp is there."""
+    name = f"{jurisdiction.replace('/', '_')}-{educators}-{seed}"
+    if credentials != 20.0:
+        name += f"-c{credentials}"
+    if bad_rate != 0.0005:
+        name += f"-b{bad_rate}"
+    out = work / name
+    stamp = out / ".complete"
+    if not stamp.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                *("--educators", str(educators), "--seed", str(seed)),
+                *("--jurisdiction", jurisdiction, "--out", str(out)),
+                *("--credentials", str(credentials), "--bad-rate", str(bad_rate)),
+            ],
+            check=True,
+            stdout=sys.stderr,
+        )
+        stamp.write_text("ok")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

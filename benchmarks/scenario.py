@@ -45,34 +45,6 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _roster(work: Path, n: int, seed: int, credentials: float) -> Path:
-    out = work / f"pwcs-{n}-{seed}-{credentials}"
-    stamp = out / ".complete"
-    if not stamp.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "roster.py"),
-                "--educators",
-                str(n),
-                "--seed",
-                str(seed),
-                "--jurisdiction",
-                "us-va/pwcs",
-                "--credentials",
-                str(credentials),
-                "--bad-rate",
-                "0",
-                "--out",
-                str(out),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        stamp.write_text("ok")
-    return out
-
-
 def _child(kind: str, roster: str, work: str) -> dict[str, Any]:
     import datetime as dt
 
@@ -155,7 +127,16 @@ def main() -> None:
         return
     args.work.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    roster = _roster(args.work, args.educators, args.seed, args.credentials)
+    import roster as synth  # benchmarks/roster.py (here, so the children never load it)
+
+    roster = synth.cached(
+        args.work,
+        jurisdiction="us-va/pwcs",
+        educators=args.educators,
+        seed=args.seed,
+        credentials=args.credentials,
+        bad_rate=0,
+    )
     print(
         f"roster: {args.educators} PWCS educators, seed {args.seed} "
         f"({time.perf_counter() - t0:.1f} s)"

@@ -19,6 +19,18 @@ OTHER_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
 VM = f"{DP}#{multikey_of(KEY)}"
 
 
+#: the verification record a credential keeps of a badge `sign` signed, checked against
+#: `dp_registry()`
+DP_VERIFIED: dict[str, Any] = {
+    "status": "verified",
+    "reason": None,
+    "reasons": [],
+    "method": "eddsa-rdfc-2022",
+    "issuer": DP,
+    "registry_entry": "test-digital-promise",
+}
+
+
 def dp_registry() -> TrustRegistry:
     return registry_from_data(
         {

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from mccredit.store import write_session
 from mccredit.store.repositories import create_api_key
-from mccredit.store.tables import EvaluationRecord, PayrollChange
+from mccredit.store.tables import EducatorRecord, EvaluationRecord, PayrollChange
 
 
 def scoped_admin(client: TestClient, engine: Engine, scope: str) -> As:
@@ -36,21 +36,55 @@ def test_a_scoped_admin_reads_only_its_jurisdictions_audit_rows(
     assert {e["jurisdiction"] for e in va["data"]} == {"us-va/pwcs"}
 
 
-def test_an_out_of_scope_key_cannot_store_an_evaluation_under_a_stored_educators_id(
+def test_put_of_an_id_held_in_another_scope_answers_as_for_a_free_id(
     as_: As, engine: Engine
 ) -> None:
+    """Issue 14: `PUT /v1/educators/{id}` answered 201 for a free id and 404 for an id held
+    in another jurisdiction, so any key could probe for educators outside its scope. Ids are
+    namespaced by jurisdiction now: both are 201, and the other jurisdiction's educator is
+    untouched."""
+    assert as_["payroll"].put("/v1/educators/P-1", json=pwcs()).status_code == 201
+    before = as_["payroll"].get("/v1/educators/P-1").json()
+    held = as_["licensure"].put("/v1/educators/P-1", json={**TN, "id": "P-1"})
+    free = as_["licensure"].put("/v1/educators/Z-9", json={**TN, "id": "Z-9"})
+    assert held.status_code == free.status_code == 201, held.text
+    assert set(held.json()) == set(free.json())
+    assert held.json()["jurisdiction"] == "us-tn" and held.json()["credentials"] == 1
+    assert held.headers["location"] == "/v1/educators/P-1"
+    # a replay is a replace for both, and the PWCS educator is as it was
+    assert as_["licensure"].put("/v1/educators/P-1", json={**TN, "id": "P-1"}).status_code == 200
+    assert as_["payroll"].get("/v1/educators/P-1").json() == before
+    assert as_["licensure"].get("/v1/educators/P-1").json()["jurisdiction"] == "us-tn"
+    # a key that sees both names one; without it, a 409 naming those it sees
+    both = as_["admin"].get("/v1/educators/P-1")
+    assert both.status_code == 409 and "us-tn, us-va/pwcs" in both.json()["detail"]
+    one = as_["admin"].get("/v1/educators/P-1?jurisdiction=us-va/pwcs")
+    assert one.status_code == 200 and one.json()["sha256"] == before["sha256"]
+    with write_session(engine) as s:
+        rows = s.exec(select(EducatorRecord).where(EducatorRecord.id == "P-1")).all()
+        assert sorted(r.jurisdiction for r in rows) == ["us-tn", "us-va/pwcs"]
+
+
+def test_an_evaluation_stored_under_a_held_id_stays_in_its_own_jurisdiction(
+    as_: As, engine: Engine
+) -> None:
+    """Issue 14: a `us-tn` key could store an evaluation under a PWCS educator's id. With ids
+    namespaced by jurisdiction, it is the `us-tn` educator P-1's evaluation: stored (as for
+    any id, so nothing tells the key P-1 is held elsewhere) and never among the PWCS
+    educator's."""
     assert as_["payroll"].put("/v1/educators/P-1", json=pwcs()).status_code == 201
     squatter = {**TN, "id": "P-1"}
     r = as_["licensure"].post("/v1/evaluate?store=true", json={"educator": squatter})
-    assert r.status_code == 404, r.text
-    # the refusal reads like any jurisdiction outside the scope
-    other = as_["licensure"].post("/v1/evaluate?store=true", json={"educator": pwcs("Q-1")})
-    assert r.json()["type"] == other.json()["type"] == "/problems/not-found"
+    free = as_["licensure"].post("/v1/evaluate?store=true", json={"educator": {**TN, "id": "E-7"}})
+    assert r.status_code == free.status_code == 200 and r.headers["x-evaluation-id"], r.text
     with Session(engine) as s:
-        assert s.exec(select(EvaluationRecord)).all() == []
-    # an unheld id, and the owner's own, still store
-    ok = as_["licensure"].post("/v1/evaluate?store=true", json={"educator": {**TN, "id": "E-7"}})
-    assert ok.status_code == 200 and ok.headers["x-evaluation-id"]
+        (row,) = s.exec(select(EvaluationRecord).where(EvaluationRecord.educator_id == "P-1"))
+        assert row.jurisdiction == "us-tn"
+    theirs = as_["admin"].get("/v1/educators/P-1/evaluations?jurisdiction=us-va/pwcs").json()
+    assert theirs["count"] == 0 and theirs["data"] == []
+    # a body outside the key's scope is still refused like any jurisdiction outside it
+    other = as_["licensure"].post("/v1/evaluate?store=true", json={"educator": pwcs("Q-1")})
+    assert other.status_code == 404 and other.json()["type"] == "/problems/not-found"
 
 
 def test_a_licensure_key_evaluating_a_stored_educator_proposes_no_payroll_change(

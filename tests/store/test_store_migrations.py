@@ -41,6 +41,10 @@ def test_upgrade_from_empty_downgrade_one_upgrade_again(engine: Engine) -> None:
     assert state.current == head_revision() and not state.pending
     assert tables(engine) == ALL
     state = downgrade(engine)
+    assert state.pending and state.current == "0007_badge_documents"
+    assert tables(engine) == ALL
+    assert "jurisdiction" not in {c["name"] for c in sa.inspect(engine).get_columns("credential")}
+    state = downgrade(engine)
     assert state.pending and state.current == "0006_scenario_runs"
     assert tables(engine) == ALL - {"badge_document"}
     assert "badge_sha256" not in {c["name"] for c in sa.inspect(engine).get_columns("credential")}

@@ -3,6 +3,7 @@ however often the same event is re-derived, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -28,3 +29,18 @@ def test_rederived_event_is_written_once(db: Engine) -> None:
     # knowing the outbox, nothing new is derived at all
     later = derive(doc, settings, now=dt.date(2027, 7, 1), previous=outbox_keys(db))
     assert later == []
+
+
+def test_the_same_event_of_the_same_id_in_two_jurisdictions_is_written_for_each(
+    db: Engine,
+) -> None:
+    """Educator ids are namespaced by jurisdiction (issue 14): the same id elsewhere is another
+    educator, whose events are its own (not taken as already written)."""
+    rs = mccredit.default_rules()
+    doc = mccredit.evaluate(EXAMPLES / "tn-renewal.json", as_of="2027-06-01", rules=rs)
+    (event,) = derive(doc, settings_for(rs.get("us-tn")), now=dt.date(2027, 6, 1))
+    other = dataclasses.replace(event, jurisdiction="us-tn/elsewhere")
+    assert write_events(db, [event, other]) == 2
+    assert write_events(db, [other]) == 0
+    assert outbox_keys(db, jurisdiction="us-tn/elsewhere") == {other.key}
+    assert outbox_keys(db, jurisdiction="us-va") == set()

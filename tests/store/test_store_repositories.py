@@ -90,13 +90,31 @@ def test_put_educator_creates_then_replaces_and_keeps_credentials(db: Engine) ->
 
 def test_put_educator_outside_scope_is_none(db: Engine) -> None:
     assert put(db, TN, scopes=("us-va",)) is None
-    put(db, TN)
-    moved = {**TN, "jurisdiction": "us-va/pwcs"}
-    assert put(db, moved, scopes=("us-va",)) is None  # exists in us-tn: not theirs
     with read_session(db) as s:
-        assert repo.get_educator(session=s, educator_id="E-1", scopes=("us-va",)) is None
+        assert repo.get_educator(session=s, educator_id="E-1", scopes=ALL) is None
+
+
+def test_ids_are_namespaced_by_jurisdiction(db: Engine) -> None:
+    """Issue 14: the same id in another jurisdiction is another educator. Storing it neither
+    depends on nor touches the one outside the key's scope (before: None, a 404 that told a
+    `us-va` key that E-1 existed elsewhere)."""
+    put(db, TN)
+    elsewhere = {**TN, "jurisdiction": "us-va/pwcs", "credentials": [], "experience_years": 2}
+    got = put(db, elsewhere, scopes=("us-va",))
+    assert got is not None and got[1] and got[0].jurisdiction == "us-va/pwcs"
+    with read_session(db) as s:
+        tn = repo.get_educator(session=s, educator_id="E-1", scopes=("us-tn",))
+        va = repo.get_educator(session=s, educator_id="E-1", scopes=("us-va",))
+        assert tn is not None and va is not None and tn.sha256 != va.sha256
+        assert [c["id"] for c in repo.educator_input(session=s, record=tn)["credentials"]] == ["m1"]
+        assert repo.educator_input(session=s, record=va)["credentials"] == []
         assert repo.get_educator(session=s, educator_id="E-1", scopes=("us",)) is None
-        assert repo.get_educator(session=s, educator_id="E-1", scopes=("us-tn",)) is not None
+        with pytest.raises(repo.ConflictError, match="more than one jurisdiction"):
+            repo.get_educator(session=s, educator_id="E-1", scopes=ALL)
+        one = repo.get_educator(session=s, educator_id="E-1", scopes=ALL, jurisdiction="us-tn")
+        assert one is not None and one.sha256 == tn.sha256
+        docs = repo.educator_inputs(session=s, records=[tn, va])
+        assert set(docs) == {("E-1", "us-tn"), ("E-1", "us-va/pwcs")}
 
 
 def intake(engine: Engine, cred: dict[str, Any], educator_id: str = "E-1") -> tuple[Any, bool]:

@@ -8,7 +8,7 @@ worker call it, so both give identical results.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 import pyarrow as pa
@@ -16,9 +16,11 @@ import pyarrow as pa
 from ._columns import TABLES, prepare
 from ._compile import ColumnarPlan
 from ._fallback import SALARY_COLUMNS, evaluate_fallback
-from ._pool import FallbackPool
 from ._roster import Chunk
 from ._vector import LEDGER_SCHEMA, WARNING_SCHEMA, catalog_frames, evaluate_vector
+
+if TYPE_CHECKING:
+    from ._pool import WorkerPool
 
 __all__ = [
     "ChunkOut",
@@ -276,7 +278,7 @@ def process_chunk(
     mode: Mode = "vector",
     with_ledger: bool = False,
     frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None = None,
-    pool: FallbackPool | None = None,
+    pool: WorkerPool | None = None,
 ) -> ChunkOut:
     """`pool`: worker processes for the per-educator path (none: this process alone); the
     outputs are the same either way."""
@@ -424,9 +426,9 @@ def process_chunk(
     ledger_t = None
     if with_ledger:
         led = pl.concat(led_parts) if led_parts else pl.DataFrame(schema=LEDGER_SCHEMA)
-        led = led.sort("educator_id", "date", "credential", "rule", "unit").with_columns(
-            _amount_text(cp).alias("amount")
-        )
+        led = led.sort(
+            "educator_id", "date", "credential", "rule", "unit", maintain_order=True
+        ).with_columns(_amount_text(cp).alias("amount"))
         ledger_t = led.to_arrow().cast(ledger_schema())
     people = res.get_column("educator_id").n_unique()
     stats.educators = people

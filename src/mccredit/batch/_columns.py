@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ..io.educator import CREDENTIAL_KINDS, EDUCATOR_ROLES
+from ._lists import MAX_TEXT, list_values, lists_once, long_item
 
 __all__ = [
     "CREDENTIAL_COLUMNS",
@@ -27,7 +28,6 @@ __all__ = [
 
 SCALE_DIGITS = 4
 SCALE = 10**SCALE_DIGITS
-MAX_TEXT = 200
 
 
 @dataclass(frozen=True)
@@ -113,58 +113,9 @@ def _text(name: str, dtype: pl.DataType) -> pl.Expr:
 Check = tuple[pl.Expr, pl.Expr]  # (row is bad, message), the message built for bad rows only
 
 
-def _list_values(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """A categories column as clean lists: `;`-split text (or a list), items trimmed, empty
-    items dropped, a missing value an empty list."""
-    if isinstance(dtype, pl.List):
-        lst = raw.cast(pl.List(pl.String))
-    elif dtype == pl.Null:
-        lst = pl.lit([], pl.List(pl.String))
-    else:
-        lst = raw.cast(pl.String).str.strip_chars().str.split(";")
-    return (
-        lst.list.eval(pl.element().str.strip_chars())
-        .list.eval(
-            pl.element().filter(pl.element().is_not_null() & (pl.element().str.len_chars() > 0))
-        )
-        .fill_null(pl.lit([], pl.List(pl.String)))
-    )
-
-
-def _long_item(lst: pl.Expr) -> pl.Expr:
-    return lst.list.eval(pl.element().str.len_chars() > MAX_TEXT).list.any()
-
-
-def _lists_once(df: pl.DataFrame, cols: tuple[Column, ...]) -> tuple[pl.DataFrame, set[str]]:
-    """Text categories columns parsed once per distinct value, not once per row: a roster
-    repeats a few combinations (`subject;literacy`) over millions of rows, so the distinct
-    values are split and cleaned and joined back as a list column, with `_long_<name>`
-    (an item is longer than `MAX_TEXT`). Returns the frame and the columns so prepared."""
-    done: set[str] = set()
-    for c in cols:
-        if c.type != "categories" or c.name not in df.columns:
-            continue
-        dtype = df.schema[c.name]
-        if isinstance(dtype, pl.List) or dtype == pl.Null:
-            continue
-        n = c.name
-        key = pl.col(n).cast(pl.String)
-        uniq = df.select(key.unique().alias("_k"))
-        lst = _list_values(pl.col("_k"), pl.String())
-        parsed = uniq.with_columns(lst.alias("_lst"), _long_item(lst).alias(f"_long_{n}"))
-        df = (
-            df.with_columns(key.alias("_k"))
-            .join(parsed, on="_k", how="left", nulls_equal=True, maintain_order="left")
-            .with_columns(pl.col("_lst").alias(n))
-            .drop("_k", "_lst")
-        )
-        done.add(n)
-    return df, done
-
-
 def _parse(col: Column, dtype: pl.DataType, clean: bool = False) -> tuple[pl.Expr, list[Check]]:
     """(value expression, checks) for one column; `clean`: a categories column already made
-    clean lists by `_lists_once`."""
+    clean lists by `lists_once`."""
     n = col.name
     raw = pl.col(n)
     rs = raw.cast(pl.String)
@@ -290,8 +241,8 @@ def _parse(col: Column, dtype: pl.DataType, clean: bool = False) -> tuple[pl.Exp
         if clean:
             lst, long = raw, pl.col(f"_long_{n}")
         else:
-            lst = _list_values(raw, dtype)
-            long = _long_item(lst)
+            lst = list_values(raw, dtype)
+            long = long_item(lst)
         checks.append((long, pl.lit(f"a category is longer than {MAX_TEXT} characters")))
         return lst, checks
     raise AssertionError(t)
@@ -400,7 +351,7 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     add = [pl.lit(None, pl.String).alias(c.name) for c in cols if c.name not in present]
     if add:
         df = df.with_columns(add)
-    df, clean = _lists_once(df, cols)
+    df, clean = lists_once(df, [c.name for c in cols if c.type == "categories"])
     values: list[pl.Expr] = []
     checks: list[Check] = []
     flags: list[pl.Expr] = []

@@ -12,9 +12,9 @@ What compiles:
 
 What does not (the runner evaluates those educators one by one with `evaluate_plan`):
 category allocations only a solver's choice decides (`_categories`), stacks that may
-complete, caps that bind, salary. `ColumnarPlan.reason`
-says when nothing at all can be vectorised for a plan (e.g. a rate below zero, an amount finer
-than its unit's increment).
+complete, caps that bind (salary: see `_salary`). `ColumnarPlan.reason` says when nothing at
+all can be vectorised for a plan (e.g. a rate below zero, an amount finer than its unit's
+increment).
 """
 
 from __future__ import annotations
@@ -286,8 +286,6 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
         for u in units:
             if u in plan.rounders:
                 cp.rounding[u] = Rounding.of(plan, u)
-        if plan.salary is not None:
-            raise Unsupported("salary placement is evaluated per educator")
         order: list[CompiledAward] = []
         kinds: dict[int, list[str]] = {}
         for kind, cas in plan.by_kind.items():
@@ -366,6 +364,12 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
                 fields.add("categories")
         if any(r["minimums"] for r in cp.requirements):
             fields.add("categories")
+        if plan.salary is not None:  # salary rules run in columns too (`_salary`)
+            for lane in plan.salary.lanes:
+                for spec in lane.credit:
+                    fields |= matcher_fields(spec.when)
+            for inc, _amount in plan.salary.base_increases:
+                fields |= matcher_fields(inc.when)
         cp.credential_fields = frozenset(fields)
     except Unsupported as e:
         cp.reason = str(e)

@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, ValidationError
 
+from ..errors import InputError
 from ..evaluation import evaluate_plan
 from ..io.educator import Credential, Educator, License, PerformanceEvaluation, Placement
 from ..result import WarningCode
@@ -271,8 +272,22 @@ def _evaluate_fallback(
     lic_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in edu.filter(pl.col("license_type").is_not_null()).sort("_row").iter_rows(named=True):
         lic_rows[r["educator_id"]].append(r)
+    first = dict(edu.group_by("educator_id").agg(pl.col("_row").min()).iter_rows())
     for eid, ed, rows_of in people:
-        doc = evaluate_plan(plan, ed)
+        try:
+            doc = evaluate_plan(plan, ed)
+        except InputError as err:  # e.g. a salary placement its schedule lacks
+            why = "; ".join(f"{'.'.join(map(str, p.loc))}: {p.message}" for p in err.problems)
+            out.rejects.append(
+                {
+                    "table": "educators",
+                    "row": first.get(eid),
+                    "educator_id": eid,
+                    "item": None,
+                    "reason": f"educator rejected by the engine: {why}",
+                }
+            )
+            continue
         totals = {u: _scaled(doc.totals.get(u, ZERO), scale[u]) or 0 for u in units}
         adv = doc.advancement
         base: dict[str, Any] = {"educator_id": eid}

@@ -3,9 +3,10 @@
 The steps and their order are the engine's: facts and the gate (`_facts`), credit: awards,
 evaluations, stacks and caps detected and handed to the per-educator path when they could
 change anything, totals (`_credits`), renewal per license with category minimums
-(`_renewal`, `_categories`), advancement (`_advancement`). Amounts are integers scaled per
-unit (`Rounding.scale`). `evaluate_vector` returns the results, warnings and ledger frames of
-the educators it could evaluate and the ids of those it hands back (`fallback`).
+(`_renewal`, `_categories`), advancement (`_advancement`), salary (`_salary`). Amounts are
+integers scaled per unit (`Rounding.scale`). `evaluate_vector` returns the results, warnings
+and ledger frames of the educators it could evaluate and the ids of those it hands back
+(`fallback`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ._compile import ColumnarPlan
 from ._credits import credits
 from ._facts import catalog_frames, facts
 from ._renewal import renewal
+from ._salary import salary_step, with_salary
 from ._steps import LEDGER_SCHEMA, WARNING_SCHEMA, Collected
 
 __all__ = [
@@ -48,7 +50,9 @@ def evaluate_vector(
     frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame],
 ) -> VectorOut:
     out = Collected()
-    cr = credits(cp, facts(cp, cred, frames), evals, out)
+    fa = facts(cp, cred, frames)
+    cr = credits(cp, fa, evals, out)
+    sal = salary_step(cp, edu, fa, out)
     lic, pos = renewal(cp, edu, cr.ledger, cr.cap_cols, out)
     adv, adv_back = advancement(cp, edu, lic, pos, cr.evals)
     out.hand_back(adv_back, "alternatives")
@@ -68,6 +72,9 @@ def evaluate_vector(
         + [pl.col("advance_tiers").fill_null(""), pl.col("advance_eligible").fill_null("")]
     )
     warnings = out.warning_frame()
+    ledger = cr.ledger.select(list(LEDGER_SCHEMA))
+    if sal is not None:
+        rows, warnings, ledger = with_salary(rows, warnings, ledger, sal)
     nwarn = warnings.group_by("educator_id").agg(pl.len().cast(pl.Int64).alias("warnings"))
     rows = rows.join(nwarn, on="educator_id", how="left").with_columns(
         pl.col("warnings").fill_null(0)
@@ -75,7 +82,7 @@ def evaluate_vector(
     return VectorOut(
         results=rows,
         warnings=warnings,
-        ledger=cr.ledger.select(list(LEDGER_SCHEMA)),
+        ledger=ledger,
         fallback=out.fallback_ids(),
         reasons=out.reasons,
     )

@@ -8,7 +8,11 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["temp_file", "write_files"]
+import typer
+
+from ._common import err
+
+__all__ = ["temp_file", "write_files", "write_or_exit"]
 
 
 def _mode() -> int:
@@ -45,3 +49,15 @@ def write_files(folder: Path, files: dict[str, str]) -> None:
         raise
     for tmp, target in done:
         os.replace(tmp, target)
+
+
+def write_or_exit(folder: Path, files: dict[str, str], *, what: str = "") -> None:
+    """`write_files`, or a one-line error and exit 2 when the folder cannot take them (nothing
+    is written then). `what` names the output in the message ("the work list")."""
+    try:
+        write_files(folder, files)
+    except OSError as e:
+        err.print(
+            f"error: cannot write {what + ' ' if what else ''}to {folder}: {e}; nothing written"
+        )
+        raise typer.Exit(2) from None

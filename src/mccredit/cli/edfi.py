@@ -17,7 +17,7 @@ import typer
 
 from ..errors import MccreditError
 from ._common import AsOf, RulesOpt, err, fail, find_root, get_rules, out
-from ._files import write_files
+from ._files import write_or_exit
 
 __all__ = ["register"]
 
@@ -73,11 +73,7 @@ def pd(
         "professionalDevelopmentEvents.jsonl": jsonl(events),
         "professionalDevelopmentEventAttendances.jsonl": jsonl(atts),
     }
-    try:
-        write_files(out_dir, files)
-    except OSError as e:
-        err.print(f"error: cannot write to {out_dir}: {e}; nothing written")
-        raise typer.Exit(2) from None
+    write_or_exit(out_dir, files)
     err.print(
         f"{len(atts)} attendance(s) of {len(events)} event(s) for {len(read.educators)} "
         f"educator(s) → {out_dir}"

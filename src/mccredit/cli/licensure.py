@@ -21,7 +21,7 @@ from rich.table import Table
 
 from ..errors import MccreditError
 from ._common import AsOf, RulesOpt, err, fail, find_root, get_rules, out
-from ._files import write_files
+from ._files import write_or_exit
 
 __all__ = ["register"]
 
@@ -83,11 +83,7 @@ def worklist(
         for section, cols in SECTION_COLUMNS.items():
             files[f"{section}.csv"] = to_csv(data[section], cols)
         files["worklist.json"] = text
-        try:
-            write_files(out_dir, files)
-        except OSError as e:
-            err.print(f"error: cannot write the work list to {out_dir}: {e}; nothing written")
-            raise typer.Exit(2) from None
+        write_or_exit(out_dir, files, what="the work list")
         err.print(f"wrote {len(files)} files to {out_dir}")
     if as_json:
         sys.stdout.write(text)

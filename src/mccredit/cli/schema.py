@@ -150,7 +150,9 @@ def _allowed(f: dict[str, Any]) -> str:
     if f["values"] is not None:  # one a line: a closed set is read down, never cut mid-name
         return "\n".join(f["values"])
     if f["declared_in"] is not None:
-        return f"declared under {f['declared_in']}: in jurisdiction.yaml"
+        from ..rules._fields import DECLARED
+
+        return "declared " + DECLARED[f["declared_in"]][1].replace("`", "")
     return "any"
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ..errors import MccreditError
 from ._common import AsOf, RulesOpt, err, fail, find_root, get_rules, out
-from ._files import write_files
+from ._files import write_or_exit
 
 __all__ = ["register"]
 
@@ -70,11 +70,7 @@ def workforce(
     if out_dir is not None:
         files = {"workforce.json": text, "workforce.html": workforce_html(view)}
         files.update({f"{s}.csv": workforce_csv(view, s) for s in SECTIONS})
-        try:
-            write_files(out_dir, files)
-        except OSError as e:
-            err.print(f"error: cannot write to {out_dir}: {e}; nothing written")
-            raise typer.Exit(2) from None
+        write_or_exit(out_dir, files)
         err.print(f"wrote {len(files)} files to {out_dir} (open workforce.html)")
     if as_json:
         sys.stdout.write(text)

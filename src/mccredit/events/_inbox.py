@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,54 +20,48 @@ from sqlmodel import Session, col, select
 from mccredit.store.repositories import audit, scope_filter, scoped_get
 from mccredit.store.tables import OutboxEvent, utcnow
 
-__all__ = ["ack_notification", "count_notifications", "get_notification", "list_notifications"]
+__all__ = [
+    "NotificationFilter",
+    "ack_notification",
+    "count_notifications",
+    "get_notification",
+    "list_notifications",
+]
 
 
-def _conds(
-    scopes: Sequence[str],
-    *,
-    kind: str | None,
-    since: dt.datetime | None,
-    acknowledged: bool | None,
-    jurisdiction: str | None,
-    educator_id: str | None,
-) -> list[Any]:
-    conds: list[Any] = [scope_filter(OutboxEvent.jurisdiction, scopes)]
-    if kind is not None:
-        conds.append(col(OutboxEvent.kind) == kind)
-    if since is not None:
-        conds.append(col(OutboxEvent.created) > since)
-    if acknowledged is not None:
-        ack = col(OutboxEvent.acknowledged_at)
-        conds.append(ack.is_not(None) if acknowledged else ack.is_(None))
-    if jurisdiction is not None:
-        conds.append(scope_filter(OutboxEvent.jurisdiction, [jurisdiction]))
-    if educator_id is not None:
-        conds.append(col(OutboxEvent.educator_id) == educator_id)
-    return conds
+@dataclass(frozen=True)
+class NotificationFilter:
+    """Which notifications a reader asks for: those in `scopes`, narrowed by each filter
+    given (None: not filtered)."""
+
+    scopes: Sequence[str]
+    kind: str | None = None
+    since: dt.datetime | None = None
+    acknowledged: bool | None = None
+    jurisdiction: str | None = None
+    educator_id: str | None = None
+
+    def conditions(self) -> list[Any]:
+        conds: list[Any] = [scope_filter(OutboxEvent.jurisdiction, self.scopes)]
+        if self.kind is not None:
+            conds.append(col(OutboxEvent.kind) == self.kind)
+        if self.since is not None:
+            conds.append(col(OutboxEvent.created) > self.since)
+        if self.acknowledged is not None:
+            ack = col(OutboxEvent.acknowledged_at)
+            conds.append(ack.is_not(None) if self.acknowledged else ack.is_(None))
+        if self.jurisdiction is not None:
+            conds.append(scope_filter(OutboxEvent.jurisdiction, [self.jurisdiction]))
+        if self.educator_id is not None:
+            conds.append(col(OutboxEvent.educator_id) == self.educator_id)
+        return conds
 
 
 def list_notifications(
-    *,
-    session: Session,
-    scopes: Sequence[str],
-    kind: str | None = None,
-    since: dt.datetime | None = None,
-    acknowledged: bool | None = None,
-    jurisdiction: str | None = None,
-    educator_id: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    *, session: Session, where: NotificationFilter, limit: int = 100, offset: int = 0
 ) -> tuple[list[OutboxEvent], int]:
-    """Notifications in scope matching the filters, oldest first, and how many match."""
-    conds = _conds(
-        scopes,
-        kind=kind,
-        since=since,
-        acknowledged=acknowledged,
-        jurisdiction=jurisdiction,
-        educator_id=educator_id,
-    )
+    """Notifications matching `where`, oldest first, and how many match."""
+    conds = where.conditions()
     rows = session.exec(
         select(OutboxEvent).where(*conds).order_by(col(OutboxEvent.id)).offset(offset).limit(limit)
     ).all()
@@ -75,28 +70,13 @@ def list_notifications(
 
 
 def count_notifications(
-    *,
-    session: Session,
-    scopes: Sequence[str],
-    kind: str | None = None,
-    since: dt.datetime | None = None,
-    acknowledged: bool | None = None,
-    jurisdiction: str | None = None,
-    educator_id: str | None = None,
+    *, session: Session, where: NotificationFilter
 ) -> list[tuple[str, str, int]]:
-    """(kind, jurisdiction, count) for the matching notifications in scope: the only view a
+    """(kind, jurisdiction, count) for the notifications matching `where`: the only view a
     union key gets (no educator, subject or detail)."""
-    conds = _conds(
-        scopes,
-        kind=kind,
-        since=since,
-        acknowledged=acknowledged,
-        jurisdiction=jurisdiction,
-        educator_id=educator_id,
-    )
     k, j = col(OutboxEvent.kind), col(OutboxEvent.jurisdiction)
     rows = session.exec(
-        select(k, j, sa.func.count()).where(*conds).group_by(k, j).order_by(k, j)
+        select(k, j, sa.func.count()).where(*where.conditions()).group_by(k, j).order_by(k, j)
     ).all()
     return [(str(a), str(b), int(n)) for a, b, n in rows]
 

@@ -22,7 +22,9 @@ from mccredit.store.tables import ApiKey, OutboxEvent, Webhook, WebhookDelivery,
 
 __all__ = ["active_webhooks", "outbox_keys", "write_events", "write_events_in"]
 
-_KEYS = ["kind", "educator_id", "subject", "period"]
+# the outbox's unique key: an event per educator, and educator ids are namespaced by
+# jurisdiction (store migration 0008)
+_KEYS = ["kind", "educator_id", "jurisdiction", "subject", "period"]
 
 
 def _table(model: object) -> sa.Table:
@@ -79,12 +81,17 @@ def write_events_in(
     the rows (the run's clock)."""
     table = _table(OutboxEvent)
     stmt = _insert(conn, table, _KEYS).returning(
-        table.c.id, table.c.kind, table.c.educator_id, table.c.subject, table.c.period
+        table.c.id,
+        table.c.kind,
+        table.c.educator_id,
+        table.c.subject,
+        table.c.period,
+        table.c.jurisdiction,
     )
     deliveries = _insert(conn, _table(WebhookDelivery), ["webhook_id", "outbox_id"])
-    pending: dict[tuple[str, str, str, str], Event] = {}
+    pending: dict[tuple[tuple[str, str, str, str], str], Event] = {}
     for e in events:
-        pending.setdefault(e.key, e)
+        pending.setdefault((e.key, e.jurisdiction), e)
     if not pending:
         return []
     at = now()
@@ -102,7 +109,7 @@ def write_events_in(
     ]
     # one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: the keys it returns are the
     # rows actually written (a key already in the outbox returns nothing)
-    got = {(r[1], r[2], r[3], r[4]): int(r[0]) for r in conn.execute(stmt, rows)}
+    got = {((r[1], r[2], r[3], r[4]), r[5]): int(r[0]) for r in conn.execute(stmt, rows)}
     written = [(got[k], e) for k, e in pending.items() if k in got]
     queued = [
         {
@@ -132,16 +139,33 @@ def write_events(engine: Engine, events: Iterable[Event]) -> int:
 
 
 def outbox_keys(
-    engine: Engine | Connection, educators: Sequence[str] | None = None
+    engine: Engine | Connection,
+    educators: Sequence[str] | None = None,
+    jurisdiction: str | None = None,
 ) -> set[tuple[str, str, str, str]]:
-    """Every key already written (for `derive(previous=...)`), or only those of `educators`."""
+    """Every key already written (for `derive(previous=...)`), or only those of `educators`
+    (of `jurisdiction`, when given: educator ids are namespaced by jurisdiction)."""
+    by = outbox_keys_by_jurisdiction(engine, educators)
+    if jurisdiction is not None:
+        return by.get(jurisdiction, set())
+    return {k for keys in by.values() for k in keys}
+
+
+def outbox_keys_by_jurisdiction(
+    engine: Engine | Connection, educators: Sequence[str] | None = None
+) -> dict[str, set[tuple[str, str, str, str]]]:
+    """`outbox_keys` per jurisdiction: what `derive(previous=...)` takes for the educators
+    of one jurisdiction."""
     t = _table(OutboxEvent)
-    q = sa.select(t.c.kind, t.c.educator_id, t.c.subject, t.c.period)
+    q = sa.select(t.c.kind, t.c.educator_id, t.c.subject, t.c.period, t.c.jurisdiction)
     if educators is not None:
         q = q.where(t.c.educator_id.in_(list(educators)))
 
-    def read(conn: Connection) -> set[tuple[str, str, str, str]]:
-        return {(r[0], r[1], r[2], r[3]) for r in conn.execute(q)}
+    def read(conn: Connection) -> dict[str, set[tuple[str, str, str, str]]]:
+        out: dict[str, set[tuple[str, str, str, str]]] = {}
+        for r in conn.execute(q):
+            out.setdefault(r[4], set()).add((r[0], r[1], r[2], r[3]))
+        return out
 
     if isinstance(engine, Connection):
         return read(engine)

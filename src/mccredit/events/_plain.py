@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
 from mccredit.result import Evaluation, LedgerLine, Renewal, SalaryChange
 from mccredit.rules import Jurisdiction, RuleSet
 from mccredit.rules._models import EventSettings
 
-KINDS: tuple[str, ...] = (
+#: the kinds of event a jurisdiction may declare (`events:`), in derivation order
+EventKind = Literal[
     "stack_completed",
     "renewal_at_risk",
     "renewal_complete",
@@ -21,7 +22,8 @@ KINDS: tuple[str, ...] = (
     "lane_eligible",
     "credential_revoked",
     "rule_stale",
-)
+]
+KINDS: tuple[str, ...] = get_args(EventKind)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,11 @@ from mccredit.events._deliver import (
 )
 from mccredit.events._durable import DurableEvents
 from mccredit.events._durable import available as durable_available
-from mccredit.events._outbox import active_webhooks, outbox_keys, write_events_in
+from mccredit.events._outbox import (
+    active_webhooks,
+    outbox_keys_by_jurisdiction,
+    write_events_in,
+)
 from mccredit.events._plain import Event, derive, review_dates, settings_for
 from mccredit.io.educator import Educator
 from mccredit.result import Evaluation
@@ -185,14 +189,18 @@ class _Context:
 
 
 def _changed(
-    engine: Engine, shas: dict[str, str], today: dt.date, after: str | None, limit: int
+    engine: Engine,
+    shas: dict[str, str],
+    today: dt.date,
+    after: tuple[str, str] | None,
+    limit: int,
 ) -> list[tuple[str, str, str, int]]:
-    """The next `limit` changed educators after id `after`: (id, jurisdiction, profile sha,
-    newest credential row)."""
+    """The next `limit` changed educators after (id, jurisdiction) `after` (educator ids are
+    namespaced by jurisdiction): (id, jurisdiction, profile sha, newest credential row)."""
     e, c, s = _t(EducatorRecord), _t(CredentialRecord), _t(EventState)
     newest = (
         sa.select(sa.func.coalesce(sa.func.max(c.c.pk), 0))
-        .where(c.c.educator_id == e.c.id)
+        .where(c.c.educator_id == e.c.id, c.c.jurisdiction == e.c.jurisdiction)
         .scalar_subquery()
     )
     current_sha = sa.case(dict(shas), value=e.c.jurisdiction, else_="") if shas else sa.literal("")
@@ -205,13 +213,15 @@ def _changed(
     )
     q = (
         sa.select(e.c.id, e.c.jurisdiction, e.c.sha256, newest)
-        .select_from(e.outerjoin(s, s.c.educator_id == e.c.id))
+        .select_from(
+            e.outerjoin(s, sa.and_(s.c.educator_id == e.c.id, s.c.jurisdiction == e.c.jurisdiction))
+        )
         .where(cond)
-        .order_by(e.c.id)
+        .order_by(e.c.id, e.c.jurisdiction)
         .limit(limit)
     )
     if after is not None:
-        q = q.where(e.c.id > after)
+        q = q.where(sa.tuple_(e.c.id, e.c.jurisdiction) > sa.tuple_(*after))
     with engine.connect() as conn:
         return [(r[0], r[1], r[2], int(r[3])) for r in conn.execute(q)]
 
@@ -230,7 +240,8 @@ def _upsert_states(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     stmt = insert(t)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["educator_id"], set_={k: stmt.excluded[k] for k in _STATE_COLUMNS}
+        index_elements=["educator_id", "jurisdiction"],
+        set_={k: stmt.excluded[k] for k in _STATE_COLUMNS},
     )
     conn.execute(stmt, rows)
 
@@ -271,7 +282,7 @@ def _batch(
             session.exec(select(EducatorRecord).where(col(EducatorRecord.id).in_(ids))).all()
         )
         docs = educator_inputs(session=session, records=recs)
-        previous = outbox_keys(conn, ids)
+        previous = outbox_keys_by_jurisdiction(conn, ids)
         hooks = active_webhooks(conn)
         kinds: Counter[str] = Counter()
         states: list[dict[str, Any]] = []
@@ -282,7 +293,7 @@ def _batch(
             try:
                 ctx.prepare(jid)
                 sha = ctx.rules.get(jid).sha256
-                ed = to_educator(docs[educator_id], rules=ctx.rules, stored=True)
+                ed = to_educator(docs[educator_id, jid], rules=ctx.rules, stored=True)
                 doc = evaluate_plan(ctx.plans[jid], ed)
                 if ctx.durable is not None:
                     events = ctx.durable.derive(
@@ -290,7 +301,7 @@ def _batch(
                         ctx.settings[jid],
                         ruleset_sha256=sha,
                         now=ctx.today,
-                        previous=previous,
+                        previous=previous.get(jid, set()),
                         review_by=ctx.reviews[jid],
                     )
                 else:
@@ -298,7 +309,7 @@ def _batch(
                         doc,
                         ctx.settings[jid],
                         now=ctx.today,
-                        previous=previous,
+                        previous=previous.get(jid, set()),
                         review_by=ctx.reviews[jid],
                     )
                 if any(ev.kind == "lane_eligible" for ev in events):
@@ -310,6 +321,7 @@ def _batch(
             states.append(
                 {
                     "educator_id": educator_id,
+                    "jurisdiction": jid,
                     "profile_sha256": profile_sha,
                     "credential_pk": newest,
                     "ruleset_sha256": sha,
@@ -403,7 +415,7 @@ def run_events(
         report = RunReport(run_id=run_id, today=today, resumed=resumed)
         shas = {jid: j.sha256 for jid, j in rules.jurisdictions.items()}
         ctx = _Context(rules=rules, today=today, now=now, durable=_engine_for(engine_name))
-        after: str | None = None
+        after: tuple[str, str] | None = None
         done = True
         while True:
             if max_batches is not None and report.batches >= max_batches:
@@ -413,7 +425,7 @@ def run_events(
             if not todo:
                 break
             _batch(engine, ctx, run_id, todo, report)
-            after = todo[-1][0]
+            after = (todo[-1][0], todo[-1][1])
             if on_batch is not None:
                 on_batch(report)
         if done:

@@ -8,14 +8,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .._yaml import ProblemException, load_file, locate, pydantic_problems
 from ..errors import Problem, RuleError
 
-__all__ = ["load_all", "load_named"]
+__all__ = ["Shape", "load_all", "load_named"]
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class Shape(BaseModel):
+    """What every hand-off shape file says first: its id (the file name), title, the system it
+    feeds and where that system's format is documented (`sourced`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+    title: str
+    system: str
+    sourced: str
 
 
 def load_named(

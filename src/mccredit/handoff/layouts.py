@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..errors import LayoutError, UnknownLayoutError
 from ..rules import RuleSet, default_root, layout_files
 from ..store.repositories import EXPORT_COLUMNS
-from ._data import load_all, load_named
+from ._data import Shape, load_all, load_named
 
 __all__ = [
     "CSV_MEDIA_TYPE",
@@ -94,12 +94,7 @@ class Column(BaseModel):
         return self
 
 
-class Layout(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
-    title: str
-    system: str
-    sourced: str
+class Layout(Shape):
     file: Literal["csv", "xlsx"] = "csv"
     sheet: str | None = Field(default=None, min_length=1, max_length=31)
     delimiter: Literal[",", "|", "\t"] = ","

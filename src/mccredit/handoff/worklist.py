@@ -34,7 +34,7 @@ from ..evaluation import evaluate_plan, plan_for
 from ..io.educator import CREDENTIAL_KINDS, Educator
 from ..result import Evaluation
 from ..rules import RuleSet, worklist_files
-from ._data import load_all, load_named
+from ._data import Shape, load_all, load_named
 
 __all__ = [
     "DEFAULT_WORKLIST",
@@ -99,12 +99,7 @@ class WorklistColumn(BaseModel):
         return source
 
 
-class Worklist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
-    title: str
-    system: str
-    sourced: str
+class Worklist(Shape):
     batch_by: Literal["none", "license_expiration"] = "none"
     activity_types: dict[str, str] = {}
     columns: list[WorklistColumn] = Field(min_length=1)

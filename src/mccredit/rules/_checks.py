@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Collection
 from typing import Any
 
 from .._yaml import Located, locate
 from ..errors import Problem
 from ._collect import Collector, rule_problem
-from ._fields import FIELDS
+from ._fields import DECLARED, FIELDS
 from ._matchers import Matcher
 from ._models import AwardRule, CatalogStack, SourceRef, UnitDef
 
@@ -202,8 +203,6 @@ def _raw_of(rule: Any) -> dict[str, Any]:
 
 #: where a rule writes a matcher, and the context it matches in
 _MATCHER_KEYS = {"when": "credential", "when_educator": "educator", "when_license": "license"}
-#: a `declared` list of the field table (a jurisdiction.yaml key) → what its values are called
-_DECLARED = {"license_types": "license type", "categories": "category"}
 
 
 def _matcher_refs(refs: dict[str, list[tuple[Loc, Any]]], raw: dict[str, Any], base: Loc) -> None:
@@ -213,7 +212,7 @@ def _matcher_refs(refs: dict[str, list[tuple[Loc, Any]]], raw: dict[str, Any], b
         for spec in FIELDS[context].values():
             if spec.declared is not None and key in raw:
                 found = _matcher_values(raw[key], spec.name, (*base, key))
-                refs[_DECLARED[spec.declared]].extend(found)
+                refs[DECLARED[spec.declared][0]].extend(found)
 
 
 def _references(section: str, raw: dict[str, Any]) -> dict[str, list[tuple[Loc, Any]]]:
@@ -221,7 +220,8 @@ def _references(section: str, raw: dict[str, Any]) -> dict[str, list[tuple[Loc, 
     units: list[tuple[Loc, Any]] = []
     types: list[tuple[Loc, Any]] = []
     cats: list[tuple[Loc, Any]] = []
-    refs = {"unit": units, "license type": types, "category": cats}
+    stacks: list[tuple[Loc, Any]] = []
+    refs = {"unit": units, "license type": types, "category": cats, "stack": stacks}
     _matcher_refs(refs, raw, ())
     if section in ("awards", "caps", "stacks"):
         units.extend(_listed(raw, "unit"))
@@ -259,14 +259,17 @@ def check_declared(
     units: dict[str, UnitDef],
     license_types: list[str],
     categories: dict[str, str],
+    stacks: Collection[str] | None = None,
 ) -> None:
     """Every unit, license type and category a rule names must be declared by the
-    jurisdiction (or the state it extends): a misspelt `litercy` would otherwise make a
+    jurisdiction (or the state it extends), and every stack a matcher names must be one of the
+    catalogs it uses (when `stacks` is given): a misspelt `litercy` would otherwise make a
     minimum no credit can ever fill. Reported at the value's own file:line:col."""
     declared: dict[str, tuple[set[str], str, str]] = {
-        "unit": (set(units), "unit", "units"),
-        "license type": (set(license_types), "license_type", "license_types"),
-        "category": (set(categories), "category", "categories"),
+        "unit": (set(units), "unit", "under `units:` in jurisdiction.yaml"),
+        "license type": (set(license_types), "license_type", DECLARED["license_types"][1]),
+        "category": (set(categories), "category", DECLARED["categories"][1]),
+        "stack": (set(stacks or ()), "stack", DECLARED["catalogs"][1]),
     }
     for section, rules in merged.items():
         for rule in rules:
@@ -284,7 +287,9 @@ def check_declared(
             if not isinstance(raw, dict):
                 continue
             for what, refs in _references(section, raw).items():
-                known, slug, key = declared[what]
+                known, slug, how = declared[what]
+                if what == "stack" and stacks is None:
+                    continue
                 for sub, value in refs:
                     if not isinstance(value, str) or value in known:
                         continue
@@ -301,8 +306,8 @@ def check_declared(
                             type=f"rule.unknown_{slug}",
                             message=(
                                 f"rule {rule.id!r} names {what} {value!r}, which its "
-                                f"jurisdiction does not declare: list it under `{key}:` in "
-                                f"jurisdiction.yaml (a district inherits its state's){hint}"
+                                f"jurisdiction does not declare: declare it {how} (a "
+                                f"district inherits its state's){hint}"
                             ),
                             path=located.path if located else None,
                             line=line,

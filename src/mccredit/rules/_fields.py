@@ -3,9 +3,10 @@ an educator, a license) and every operator, each written once.
 
 A field (`FieldSpec`) has a type, a description, its allowed values where the educator model
 closes them (`values`: a credential's `kind`, its badge `verification`, an educator's `role`),
-the `jurisdiction.yaml` list a value must be declared in (`declared`: a license `type`, a
-credential's `categories`) and the batch roster column that holds it (`column`; None: the
-columnar path leaves matchers on that field to the engine).
+where a value must be declared (`declared`, one of `DECLARED`: a license `type` in
+`license_types:`, a credential's `categories` in `categories:`, a `stack` in a catalog the
+jurisdiction uses) and the batch roster column that holds it (`column`; None: the columnar path
+leaves matchers on that field to the engine).
 
 An operator (`Operator`) has the field types it applies to, what its operand is, what it means,
 and its two implementations side by side: `test(value, operand)`, the Python predicate the
@@ -38,6 +39,7 @@ __all__ = [
     "CLOSED_VALUES",
     "COMBINATORS",
     "CONTEXTS",
+    "DECLARED",
     "FIELDS",
     "OPERATORS",
     "ColumnRef",
@@ -70,7 +72,7 @@ class FieldSpec:
     type: FieldType
     description: str
     values: tuple[str, ...] | None = None  # the closed set of allowed values
-    declared: str | None = None  # the jurisdiction.yaml key listing the allowed values
+    declared: str | None = None  # where the allowed values are declared (`DECLARED`)
     column: str | None = None  # the batch roster column; None: not evaluated in columns
 
 
@@ -114,7 +116,13 @@ _FIELD_ROWS: tuple[FieldSpec, ...] = (
     _f("credential", "audited", "boolean", "a course taken for audit, not for credit"),
     _f("credential", "accepted", "boolean", "its issuer is one the jurisdiction accepts"),
     _f("credential", "in_catalog", "boolean", "its issuer and code are in a catalog it uses"),
-    _f("credential", "stack", "strings", "the catalog stacks its code belongs to"),
+    _f(
+        "credential",
+        "stack",
+        "strings",
+        "the catalog stacks its code belongs to",
+        declared="catalogs",
+    ),
     _f(
         "credential",
         "verification",
@@ -139,6 +147,14 @@ _FIELD_ROWS: tuple[FieldSpec, ...] = (
     _f("license", "issued", "date", "the day it was issued", column="license_issued"),
     _f("license", "expires", "date", "the day it expires", column="license_expires"),
 )
+
+#: where a jurisdiction declares the values of a `declared` field: the key → what one value is
+#: called, and where an author declares a new one
+DECLARED: dict[str, tuple[str, str]] = {
+    "license_types": ("license type", "under `license_types:` in jurisdiction.yaml"),
+    "categories": ("category", "under `categories:` in jurisdiction.yaml"),
+    "catalogs": ("stack", "as a stack of a catalog the jurisdiction uses (`uses:`)"),
+}
 
 #: context → field name → its row
 FIELDS: dict[str, dict[str, FieldSpec]] = {

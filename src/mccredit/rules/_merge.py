@@ -136,7 +136,7 @@ def resolve(
         )
     merged, overridden = merge_rules(col, [level.rules for level in chain])
     check_refs(col, merged, None, sources, stacks, me.jfile.id)
-    check_declared(col, merged, where, units, license_types, categories)
+    check_declared(col, merged, where, units, license_types, categories, stacks)
     check_conflicts(col, merged["awards"])
     if len(col.problems) > before:
         return None

@@ -33,7 +33,7 @@ from ._increases import BaseIncrease, Increases
 from ._lanes import LaneMove, Lanes
 from ._placement import Placement, SalaryPlan, schedule_problem
 
-__all__ = ["price", "step_at"]
+__all__ = ["change_parts", "change_totals", "price", "step_at"]
 
 _NOTHING = money(ZERO)
 
@@ -70,6 +70,32 @@ def step_at(
         )
         return step
     return target
+
+
+def change_parts(
+    sp: SalaryPlan, delta: Decimal, mode: str, effective: dt.date, school_year: dt.date
+) -> list[tuple[dt.date, dt.date, Decimal]]:
+    """(school year, pay date, amount) of a change of `delta` a year taking effect on
+    `effective` in the school year starting `school_year`, through the school year holding
+    `as_of`. A change that took effect in an earlier school year is in force all through this
+    one (earlier years are not recomputed here)."""
+    assert sp.settings is not None and sp.calendar is not None
+    current = school_year_of(sp.as_of, sp.settings)
+    if school_year < current:
+        return sp.calendar.parts(
+            delta, "full_year", first_day(current, sp.settings), current, current
+        )
+    return sp.calendar.parts(delta, mode, effective, school_year, max(current, school_year))
+
+
+def change_totals(
+    parts: list[tuple[dt.date, dt.date, Decimal]], current: dt.date, as_of: dt.date
+) -> tuple[Decimal, Decimal]:
+    """(what the parts add to the school year starting `current`, the retro owed on `as_of`:
+    the parts paid on or before it)."""
+    this_year = money(sum((a for y, _, a in parts if y == current), ZERO))
+    retro = money(sum((a for _, d, a in parts if d <= as_of), ZERO))
+    return this_year, retro
 
 
 def _sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -202,9 +228,9 @@ def price(
         else:
             delta = ev.amount
             base_added += delta
+        parts = change_parts(sp, delta, ev.mode, eff, ev.school_year)
+        this_year, retro = change_totals(parts, current, as_of)
         if earlier:
-            # in force all through this school year; earlier years are not recomputed here
-            parts = cal.parts(delta, "full_year", first_day(current, settings), current, current)
             warnings.append(
                 Warning.of(
                     WarningCode.RETRO_EARLIER_YEARS,
@@ -215,12 +241,7 @@ def price(
                     school_year=f"{current.year}-{str(current.year + 1)[2:]}",
                 )
             )
-        else:
-            sy = ev.school_year
-            parts = cal.parts(delta, ev.mode, eff, sy, max(current, sy))
         this_sy = current if current >= ev.school_year else ev.school_year
-        this_year = money(sum((a for y, _, a in parts if y == current), ZERO))
-        retro = money(sum((a for _, d, a in parts if d <= as_of), ZERO))
         changes.append(
             SalaryChange(
                 **head,

@@ -19,6 +19,7 @@ from .repositories import (
     put_educator,
     store_evaluation,
 )
+from .tables import EducatorRecord
 
 __all__ = ["prepare_demo_database", "save_demo_results"]
 
@@ -81,7 +82,8 @@ def save_demo_results(
 def _replace_credentials(session: Any, educator: Any) -> None:
     """Drop the stored credentials this example educator lists anew (demo data only)."""
     ids = {c.id for c in educator.credentials}
-    for rec in credentials_of(session=session, educator_id=educator.id):
+    stored = session.get(EducatorRecord, (educator.id, educator.jurisdiction))
+    for rec in credentials_of(session=session, educator=stored) if stored is not None else []:
         if rec.credential_id in ids:
             session.delete(rec)
             audit(

@@ -139,10 +139,14 @@ def ingest_badges(
     registry: TrustRegistry | None = None,
     as_of: dt.date | None = None,
     request_id: str | None = None,
+    jurisdiction: str | None = None,
 ) -> list[FileOutcome] | None:
     """Take badge files in for a stored educator (see the module docstring); None when the
-    educator is absent or outside `scopes`. The caller commits."""
-    rec = get_educator(session=session, educator_id=educator_id, scopes=scopes)
+    educator is absent or outside `scopes`; `jurisdiction` names the educator's where the
+    scopes hold the id in more than one (`get_educator`). The caller commits."""
+    rec = get_educator(
+        session=session, educator_id=educator_id, scopes=scopes, jurisdiction=jurisdiction
+    )
     if rec is None:
         return None
     day = as_of or dt.datetime.now(dt.UTC).date()
@@ -231,7 +235,7 @@ def ingest_badges(
                     }
                 )
                 continue
-            stored = get_credential(session=session, educator_id=rec.id, credential_id=cred.id)
+            stored = get_credential(session=session, educator=rec, credential_id=cred.id)
             if stored is not None:
                 if stored.badge_sha256 == digest or _same_record(
                     json.loads(stored.document), cred.model_dump(mode="json")

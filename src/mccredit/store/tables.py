@@ -1,14 +1,15 @@
 """The store's tables (SQLModel over SQLAlchemy 2); Alembic migrations follow them.
 
 ```
-educator ─┬─< credential            unique (educator_id, credential_id): intake is idempotent
+educator ─┬─< credential            key (id, jurisdiction): ids are namespaced by jurisdiction
+          ├─< credential            unique (educator, credential_id): intake is idempotent
           ├─< evaluation            input, ruleset and proposal hashes + the exact result JSON
           └─< payroll_change ─┬─< payroll_transition   proposed → approved → exported | rejected
                               └── payroll_export       the CSV, kept byte for byte
 api_key                          sha256 of the key only, role, jurisdiction scope, revoked_at
 audit_log                        append-only (database triggers refuse UPDATE and DELETE)
-outbox ─┬─< webhook_delivery ─── webhook   notifications, unique (kind, educator_id, subject,
-        │                                   period); one delivery per (webhook, event)
+outbox ─┬─< webhook_delivery ─── webhook   notifications, unique (kind, educator,
+        │                                   subject, period); one delivery per (webhook, event)
 event_state                      per educator: what `mccredit events run` last derived from
 event_run                        one row per `events run`: its date, batches, counts, finish
 ```
@@ -79,13 +80,27 @@ def _text(**kw: Any) -> Any:
     return Field(sa_type=sa.Text, **kw)
 
 
+def _educator_key(table: str) -> sa.ForeignKeyConstraint:
+    """The reference to an educator: (educator_id, jurisdiction), ids being namespaced by
+    jurisdiction."""
+    return sa.ForeignKeyConstraint(
+        ["educator_id", "jurisdiction"],
+        ["educator.id", "educator.jurisdiction"],
+        name=f"fk_{table}_educator",
+    )
+
+
 class EducatorRecord(SQLModel, table=True):
-    """One educator: the input document without credentials (they live in `credential`)."""
+    """One educator: the input document without credentials (they live in `credential`).
+
+    Ids are namespaced by jurisdiction (issue 14): the key is (id, jurisdiction), so the same
+    id in two jurisdictions is two educators, and storing one never depends on, or reveals,
+    whether the other exists."""
 
     __tablename__ = "educator"
 
     id: str = Field(primary_key=True, max_length=200)
-    jurisdiction: str = Field(index=True, max_length=200)
+    jurisdiction: str = Field(primary_key=True, index=True, max_length=200)
     document: str = _text()
     sha256: str = Field(max_length=64)
     created: dt.datetime = _when()
@@ -97,11 +112,15 @@ class CredentialRecord(SQLModel, table=True):
 
     __tablename__ = "credential"
     __table_args__ = (
-        sa.UniqueConstraint("educator_id", "credential_id", name="uq_credential_educator_id"),
+        sa.UniqueConstraint(
+            "educator_id", "jurisdiction", "credential_id", name="uq_credential_educator_id"
+        ),
+        _educator_key("credential"),
     )
 
     pk: int | None = Field(default=None, primary_key=True)
-    educator_id: str = Field(foreign_key="educator.id", index=True, max_length=200)
+    educator_id: str = Field(index=True, max_length=200)
+    jurisdiction: str = Field(max_length=200)
     credential_id: str = Field(max_length=200)
     issuer: str | None = Field(default=None, max_length=200)
     document: str = _text()
@@ -118,11 +137,15 @@ class BadgeDocument(SQLModel, table=True):
 
     __tablename__ = "badge_document"
     __table_args__ = (
-        sa.UniqueConstraint("educator_id", "sha256", name="uq_badge_document_educator_sha256"),
+        sa.UniqueConstraint(
+            "educator_id", "jurisdiction", "sha256", name="uq_badge_document_educator_sha256"
+        ),
+        _educator_key("badge_document"),
     )
 
     pk: int | None = Field(default=None, primary_key=True)
-    educator_id: str = Field(foreign_key="educator.id", index=True, max_length=200)
+    educator_id: str = Field(index=True, max_length=200)
+    jurisdiction: str = Field(max_length=200)
     sha256: str = Field(max_length=64)
     source: str = Field(max_length=500)
     container: str = Field(max_length=10)
@@ -187,7 +210,11 @@ class PayrollChange(SQLModel, table=True):
     __tablename__ = "payroll_change"
     __table_args__ = (
         sa.UniqueConstraint(
-            "educator_id", "new_lane", "effective_date", name="uq_payroll_change_lane_date"
+            "educator_id",
+            "jurisdiction",
+            "new_lane",
+            "effective_date",
+            name="uq_payroll_change_lane_date",
         ),
     )
 
@@ -267,7 +294,12 @@ class OutboxEvent(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         sa.UniqueConstraint(
-            "kind", "educator_id", "subject", "period", name="uq_outbox_kind_educator_subject"
+            "kind",
+            "educator_id",
+            "jurisdiction",
+            "subject",
+            "period",
+            name="uq_outbox_kind_educator_subject",
         ),
     )
 
@@ -293,6 +325,7 @@ class EventState(SQLModel, table=True):
     __tablename__ = "event_state"
 
     educator_id: str = Field(primary_key=True, max_length=200)
+    jurisdiction: str = Field(primary_key=True, max_length=200)
     profile_sha256: str = Field(max_length=64)
     credential_pk: int = 0
     ruleset_sha256: str = Field(max_length=64)

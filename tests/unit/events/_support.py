@@ -15,7 +15,8 @@ from mccredit.store import write_session
 from mccredit.store.repositories import put_educator
 from mccredit.store.tables import OutboxEvent
 
-JURISDICTION = """\
+#: a one-unit test jurisdiction (clock hours, issuer acme) without events
+BASE = """\
 id: xx-yy
 name: Test jurisdiction
 uses: [mini]
@@ -26,11 +27,16 @@ units:
   hr: {title: Clock hour, round: "0.01", rounding: half_up}
 sources:
   law: {title: Test law, address: "https://example.org/law"}
+"""
+JURISDICTION = (
+    BASE
+    + """\
 events:
   stack_completed: {}
   renewal_at_risk: {days_before_end: 180, min_remaining: "0.01"}
   renewal_complete: {}
 """
+)
 
 RULES = """\
 awards:

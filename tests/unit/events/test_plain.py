@@ -13,19 +13,9 @@ import mccredit
 from mccredit import RuleError
 from mccredit.events import derive, settings_for
 
+from ._support import BASE
+
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-BASE = """\
-id: xx-yy
-name: Test jurisdiction
-uses: [mini]
-accept:
-  issuers: [acme]
-license_types: [professional]
-units:
-  hr: {title: Clock hour, round: "0.01", rounding: half_up}
-sources:
-  law: {title: Test law, address: "https://example.org/law"}
-"""
 
 
 def _load(make_tree, events: str) -> mccredit.RuleSet:

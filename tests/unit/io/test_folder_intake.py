@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from badge_support import bake_png, bake_svg, dp_badge, dp_registry
+from badge_support import DP_VERIFIED, bake_png, bake_svg, dp_badge, dp_registry
 
 import mccredit
 from mccredit.io.badge_files import read_badge_paths
@@ -101,14 +101,7 @@ def test_a_folder_ingests_end_to_end(folder: Path, registry: TrustRegistry) -> N
     for line in lines.values():
         assert line["rule"] == "tn.pdp.micro_credential"
         assert line["amount"] == "6.00"
-        assert line["verification"] == {
-            "status": "verified",
-            "reason": None,
-            "reasons": [],
-            "method": "eddsa-rdfc-2022",
-            "issuer": "https://digitalpromise.org",
-            "registry_entry": "test-digital-promise",
-        }
+        assert line["verification"] == DP_VERIFIED
     warned = sorted((w["credential"], w["code"]) for w in doc["warnings"])
     assert warned == [
         # verified (1EdTech's test issuer, which the TEST registry maps to Digital Promise),

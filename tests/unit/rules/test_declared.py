@@ -146,3 +146,29 @@ def test_the_bundled_rules_declare_what_they_name(rules: mccredit.RuleSet) -> No
     assert {"subject", "literacy", "general", "digital_learning"} <= set(
         rules.get("us-nc").file.categories
     )
+
+
+STACKS = """\
+awards:
+  - id: xx.hr.trio
+    title: trio parts
+    source: {ref: law}
+    when: {kind: micro_credential, stack: {any_of: [acme.trio, acme.tiro]}}
+    unit: hr
+    per: contact_hours
+    amount: 1
+"""
+
+
+def test_a_stack_matcher_names_a_stack_of_a_catalog_it_uses(make_tree) -> None:
+    with pytest.raises(RuleError) as info:
+        mccredit.load_rules(make_tree({"rules/r.yaml": STACKS}))
+    (p,) = info.value.problems
+    line = STACKS.splitlines()[4]
+    assert (p.path, p.line, p.col) == (FILE, 5, line.index("acme.tiro") + 1)
+    assert p.type == "rule.unknown_stack" and p.got == "acme.tiro"
+    assert p.expected == "acme.trio"
+    assert "did you mean 'acme.trio'?" in p.message and "catalog" in p.message
+    known = STACKS.replace(", acme.tiro", "")
+    rules = mccredit.load_rules(make_tree({"rules/r.yaml": known}))
+    assert [a.id for a in rules.get("xx-yy").awards] == ["xx.hr.trio"]

@@ -50,6 +50,14 @@ Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
 JurisdictionFilter = Annotated[str | None, Query(max_length=200)]
 """`?jurisdiction=`: only rows of this jurisdiction."""
 EducatorFilter = Annotated[str | None, Query(max_length=200)]
+EducatorJurisdiction = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="The educator's jurisdiction: needed only when this key's scope holds the "
+        "id in more than one jurisdiction (ids are namespaced by jurisdiction; otherwise 409).",
+    ),
+]
 """`?educator_id=`: only rows of this educator."""
 
 

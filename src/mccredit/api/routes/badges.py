@@ -25,7 +25,7 @@ from ...store import ingest_badges
 from ..deps import EvaluatorDep, KeyDep, RequestIdDep, WriteSessionDep
 from ..models import IsoDate
 from ..problems import ApiProblem
-from ._shared import FORBIDDEN, NOT_FOUND, EducatorId, not_found
+from ._shared import FORBIDDEN, NOT_FOUND, EducatorId, EducatorJurisdiction, not_found
 
 router = APIRouter(prefix="/educators", tags=["educators"])
 
@@ -149,6 +149,7 @@ def add_badge(
     filename: Annotated[
         str | None, Query(max_length=200, description="The file's name, for the record.")
     ] = None,
+    jurisdiction: EducatorJurisdiction = None,
 ) -> BadgeIntakePublic:
     """Take in one badge: verified, stored with its original bytes when the educator's
     jurisdiction credits its verification result, idempotent by credential id."""
@@ -169,6 +170,7 @@ def add_badge(
         rules=evaluator.rules,
         as_of=as_of,
         request_id=request_id,
+        jurisdiction=jurisdiction,
     )
     if report is None:
         raise not_found("educator", educator_id)

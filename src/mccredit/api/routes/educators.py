@@ -37,6 +37,7 @@ from ._shared import (
     FORBIDDEN,
     NOT_FOUND,
     EducatorId,
+    EducatorJurisdiction,
     JurisdictionFilter,
     Limit,
     Offset,
@@ -70,15 +71,22 @@ def list_educators_route(
     )
     docs = educator_inputs(session=session, records=rows)
     return EducatorsPublic(
-        data=[educator_public(session, r, docs[r.id]) for r in rows], count=count
+        data=[educator_public(session, r, docs[r.id, r.jurisdiction]) for r in rows], count=count
     )
 
 
 @router.get("/{educator_id}", response_model=EducatorPublic, responses={**NOT_FOUND, **FORBIDDEN})
-def read_educator(educator_id: EducatorId, key: KeyDep, session: SessionDep) -> EducatorPublic:
+def read_educator(
+    educator_id: EducatorId,
+    key: KeyDep,
+    session: SessionDep,
+    jurisdiction: EducatorJurisdiction = None,
+) -> EducatorPublic:
     """One educator's stored input document, credentials included."""
     key.require(*ROLES)
-    rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
+    rec = get_educator(
+        session=session, educator_id=educator_id, scopes=key.scopes, jurisdiction=jurisdiction
+    )
     if rec is None:
         raise not_found("educator", educator_id)
     return educator_public(session, rec)
@@ -173,11 +181,14 @@ def add_credential(
     response: Response,
     request_id: RequestIdDep,
     evaluator: EvaluatorDep,
+    jurisdiction: EducatorJurisdiction = None,
 ) -> CredentialPublic:
     """Take in one earned credential, idempotently by issuer and credential id: a replay
     returns the stored one (200), a different credential under the same id is a 409."""
     key.require(*ROLES)
-    rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
+    rec = get_educator(
+        session=session, educator_id=educator_id, scopes=key.scopes, jurisdiction=jurisdiction
+    )
     if rec is None:
         raise not_found("educator", educator_id)
     if credential.verification is not None:
@@ -227,11 +238,14 @@ def evaluate_stored(
     as_of: Annotated[
         IsoDate | None, Query(description="Evaluation date (default: today, UTC).")
     ] = None,
+    jurisdiction: EducatorJurisdiction = None,
 ) -> StoredEvaluationPublic:
     """Evaluate the stored educator, store the result (an identical one is reused) and propose
     the payroll change a lane move implies: one per educator, lane and effective date."""
     key.require(*ROLES)
-    rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
+    rec = get_educator(
+        session=session, educator_id=educator_id, scopes=key.scopes, jurisdiction=jurisdiction
+    )
     if rec is None:
         raise not_found("educator", educator_id)
     doc_in = educator_input(session=session, record=rec)
@@ -263,13 +277,21 @@ def list_educator_evaluations(
     evaluator: EvaluatorDep,
     limit: Limit = 100,
     offset: Offset = 0,
+    jurisdiction: EducatorJurisdiction = None,
 ) -> EvaluationsPublic:
     """Stored evaluations of one educator, newest first (without result bodies)."""
     key.require(*ROLES)
-    rec = get_educator(session=session, educator_id=educator_id, scopes=key.scopes)
+    rec = get_educator(
+        session=session, educator_id=educator_id, scopes=key.scopes, jurisdiction=jurisdiction
+    )
     if rec is None:
         raise not_found("educator", educator_id)
     rows, count = list_evaluations(
-        session=session, educator_id=educator_id, scopes=key.scopes, limit=limit, offset=offset
+        session=session,
+        educator_id=educator_id,
+        scopes=key.scopes,
+        jurisdiction=rec.jurisdiction,
+        limit=limit,
+        offset=offset,
     )
     return EvaluationsPublic(data=[evaluation_public(r, evaluator) for r in rows], count=count)

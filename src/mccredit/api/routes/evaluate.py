@@ -15,7 +15,6 @@ from ...errors import InputError, MccreditError, ProblemsError, UnknownJurisdict
 from ...result import Evaluation
 from ...store._config import write_session
 from ...store.repositories import educator_document, store_evaluation
-from ...store.tables import EducatorRecord
 from ..deps import EvaluatorDep, KeyDep, Principal, RequestIdDep, SettingsDep
 from ..models import BatchRequest, EvaluateRequest, EvaluationDocument
 from ..problems import ApiProblem, problems_from
@@ -122,11 +121,8 @@ def _store(
     request_id: str,
 ) -> int | None:
     with write_session(engine) as session:
-        held = session.get(EducatorRecord, body.educator.id)
-        if held is not None and not key.sees(held.jurisdiction):
-            # the id is a stored educator's outside this key's scope: refused like any
-            # jurisdiction outside the scope
-            raise out_of_scope(body.educator.jurisdiction)
+        # ids are namespaced by jurisdiction: the evaluation is stored under the body's
+        # jurisdiction (in scope, checked before), whatever another jurisdiction holds
         rec, _change = store_evaluation(
             session=session,
             educator_input=educator_document(body.educator),

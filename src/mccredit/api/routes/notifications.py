@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from ...events._inbox import (
+    NotificationFilter,
     ack_notification,
     count_notifications,
     get_notification,
     list_notifications,
 )
+from ...events._plain import EventKind as Kind
 from ...store.tables import OutboxEvent
 from ..deps import KeyDep, RequestIdDep, SessionDep, WriteSessionDep
 from ..models import NotificationCount, NotificationPublic, NotificationsPublic
@@ -33,15 +35,6 @@ from ._shared import (
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
 READERS = ("licensure", "payroll", "admin")
-Kind = Literal[
-    "stack_completed",
-    "renewal_at_risk",
-    "renewal_complete",
-    "advancement_eligible",
-    "lane_eligible",
-    "credential_revoked",
-    "rule_stale",
-]
 
 _EXAMPLE: dict[str, Any] = {
     "id": 12,
@@ -122,29 +115,24 @@ def list_all(
         )
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)
+    where = NotificationFilter(
+        key.scopes,
+        kind=kind,
+        since=since,
+        acknowledged=acknowledged,
+        jurisdiction=page.jurisdiction,
+        educator_id=page.educator_id,
+    )
     counts = [
         NotificationCount(kind=k, jurisdiction=j, count=n)
-        for k, j, n in count_notifications(
-            session=session,
-            scopes=key.scopes,
-            kind=kind,
-            since=since,
-            acknowledged=acknowledged,
-            jurisdiction=page.jurisdiction,
-            educator_id=page.educator_id,
-        )
+        for k, j, n in count_notifications(session=session, where=where)
     ]
     if key.role == "union":
         return NotificationsPublic(
             data=[], count=sum(c.count for c in counts), aggregates=counts, aggregate_only=True
         )
     rows, total = list_notifications(
-        session=session,
-        scopes=key.scopes,
-        kind=kind,
-        since=since,
-        acknowledged=acknowledged,
-        **page.arguments(),
+        session=session, where=where, limit=page.limit, offset=page.offset
     )
     return NotificationsPublic(data=[public(r) for r in rows], count=total, aggregates=counts)
 

@@ -22,7 +22,6 @@ from ._common import (
     educator_document,
     in_scope,
     scope_filter,
-    scoped_get,
     sha256_text,
 )
 
@@ -47,10 +46,32 @@ def _credential_document(credential: Credential) -> dict[str, Any]:
 
 
 def get_educator(
-    *, session: Session, educator_id: str, scopes: Sequence[str]
+    *,
+    session: Session,
+    educator_id: str,
+    scopes: Sequence[str],
+    jurisdiction: str | None = None,
 ) -> EducatorRecord | None:
-    """The educator, or None when absent or outside `scopes` (the caller answers 404)."""
-    return scoped_get(session, EducatorRecord, educator_id, scopes)
+    """The educator `educator_id` within `scopes` (and of `jurisdiction`, when given), or None
+    when there is none there (the caller answers 404: what lies outside the scopes is never
+    looked at). Ids are namespaced by jurisdiction, so a key whose scopes cover several
+    jurisdictions may see the id in more than one: that is a `ConflictError` naming them,
+    answered by giving `jurisdiction`."""
+    cond = sa.and_(
+        col(EducatorRecord.id) == educator_id, scope_filter(EducatorRecord.jurisdiction, scopes)
+    )
+    if jurisdiction is not None:
+        cond = sa.and_(cond, col(EducatorRecord.jurisdiction) == jurisdiction)
+    rows = session.exec(
+        select(EducatorRecord).where(cond).order_by(col(EducatorRecord.jurisdiction)).limit(10)
+    ).all()
+    if len(rows) > 1:
+        raise ConflictError(
+            f"educator id {educator_id!r} is held in more than one jurisdiction of this key's "
+            f"scope ({', '.join(r.jurisdiction for r in rows)}); name one with ?jurisdiction=",
+            field="jurisdiction",
+        )
+    return rows[0] if rows else None
 
 
 def list_educators(
@@ -75,11 +96,14 @@ def list_educators(
     return list(rows), int(count)
 
 
-def credentials_of(*, session: Session, educator_id: str) -> list[CredentialRecord]:
+def credentials_of(*, session: Session, educator: EducatorRecord) -> list[CredentialRecord]:
     return list(
         session.exec(
             select(CredentialRecord)
-            .where(CredentialRecord.educator_id == educator_id)
+            .where(
+                CredentialRecord.educator_id == educator.id,
+                CredentialRecord.jurisdiction == educator.jurisdiction,
+            )
             .order_by(col(CredentialRecord.pk))
         ).all()
     )
@@ -90,27 +114,30 @@ def educator_input(*, session: Session, record: EducatorRecord) -> dict[str, Any
     order they were taken in."""
     doc: dict[str, Any] = json.loads(record.document)
     doc["credentials"] = [
-        json.loads(c.document) for c in credentials_of(session=session, educator_id=record.id)
+        json.loads(c.document) for c in credentials_of(session=session, educator=record)
     ]
     return doc
 
 
 def educator_inputs(
     *, session: Session, records: Sequence[EducatorRecord]
-) -> dict[str, dict[str, Any]]:
-    """`educator_input` for many educators in two queries (for listings)."""
-    docs: dict[str, dict[str, Any]] = {}
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """`educator_input` for many educators in two queries (for listings), by (id,
+    jurisdiction)."""
+    docs: dict[tuple[str, str], dict[str, Any]] = {}
     for r in records:
         doc = json.loads(r.document)
         doc["credentials"] = []
-        docs[r.id] = doc
+        docs[r.id, r.jurisdiction] = doc
     if docs:
         for c in session.exec(
             select(CredentialRecord)
-            .where(col(CredentialRecord.educator_id).in_(list(docs)))
+            .where(col(CredentialRecord.educator_id).in_({i for i, _ in docs}))
             .order_by(col(CredentialRecord.pk))
         ).all():
-            docs[c.educator_id]["credentials"].append(json.loads(c.document))
+            doc = docs.get((c.educator_id, c.jurisdiction))
+            if doc is not None:
+                doc["credentials"].append(json.loads(c.document))
     return docs
 
 
@@ -122,18 +149,24 @@ def put_educator(
     actor: str,
     request_id: str | None = None,
 ) -> tuple[EducatorRecord, bool] | None:
-    """Create or replace an educator's profile and take in the credentials it lists.
+    """Create or replace the profile of the educator (`educator.id`, `educator.jurisdiction`)
+    and take in the credentials it lists.
 
+    Ids are namespaced by jurisdiction: only that one (id, jurisdiction) is looked at, so
+    whether the id is held in another jurisdiction changes nothing and shows nothing. The same
+    id under another jurisdiction is another educator: an educator does not move; a transfer
+    is stored as the educator of the new jurisdiction, and the old jurisdiction keeps its own.
     Credentials already stored and not listed are kept (nothing is lost); a listed one that
     conflicts with the stored one of the same id raises `ConflictError`. Returns
-    (record, created), or None when the id belongs to an educator outside `scopes`.
+    (record, created), or None when the jurisdiction is outside `scopes`.
     """
     if not in_scope(educator.jurisdiction, scopes):
         return None
     profile = educator_document(educator)
     profile.pop("credentials", None)
     text = canonical_json(profile)
-    rec = session.get(EducatorRecord, educator.id)
+    ident = (educator.id, educator.jurisdiction)
+    rec = session.get(EducatorRecord, ident)
     created = rec is None
     if rec is None:
         rec = EducatorRecord(
@@ -146,29 +179,14 @@ def put_educator(
             with session.begin_nested():
                 session.add(rec)
         except IntegrityError:  # created concurrently: replace it like any other
-            rec = session.get(EducatorRecord, educator.id, populate_existing=True)
+            rec = session.get(EducatorRecord, ident, populate_existing=True)
             assert rec is not None
             created = False
-    if not created:
-        if not in_scope(rec.jurisdiction, scopes):
-            return None
-        if rec.sha256 != sha256_text(text):
-            before = rec.jurisdiction
-            rec.jurisdiction = educator.jurisdiction
-            rec.document = text
-            rec.sha256 = sha256_text(text)
-            rec.updated = utcnow()
-            session.add(rec)
-            if before != educator.jurisdiction:
-                audit(
-                    session=session,
-                    actor=actor,
-                    action="educator.move",
-                    target=rec.id,
-                    jurisdiction=educator.jurisdiction,
-                    request_id=request_id,
-                    detail={"from": before, "to": educator.jurisdiction},
-                )
+    if not created and rec.sha256 != sha256_text(text):
+        rec.document = text
+        rec.sha256 = sha256_text(text)
+        rec.updated = utcnow()
+        session.add(rec)
     session.flush()
     audit(
         session=session,
@@ -210,6 +228,7 @@ def intake_credential(
         return session.exec(
             select(CredentialRecord).where(
                 CredentialRecord.educator_id == educator.id,
+                CredentialRecord.jurisdiction == educator.jurisdiction,
                 CredentialRecord.credential_id == credential.id,
             )
         ).first()
@@ -237,6 +256,7 @@ def intake_credential(
         return check(found)
     rec = CredentialRecord(
         educator_id=educator.id,
+        jurisdiction=educator.jurisdiction,
         credential_id=credential.id,
         issuer=credential.issuer,
         document=text,
@@ -265,11 +285,12 @@ def intake_credential(
 
 
 def get_credential(
-    *, session: Session, educator_id: str, credential_id: str
+    *, session: Session, educator: EducatorRecord, credential_id: str
 ) -> CredentialRecord | None:
     return session.exec(
         select(CredentialRecord).where(
-            CredentialRecord.educator_id == educator_id,
+            CredentialRecord.educator_id == educator.id,
+            CredentialRecord.jurisdiction == educator.jurisdiction,
             CredentialRecord.credential_id == credential_id,
         )
     ).first()
@@ -290,7 +311,9 @@ def store_badge_document(
     def existing() -> BadgeDocument | None:
         return session.exec(
             select(BadgeDocument).where(
-                BadgeDocument.educator_id == educator.id, BadgeDocument.sha256 == digest
+                BadgeDocument.educator_id == educator.id,
+                BadgeDocument.jurisdiction == educator.jurisdiction,
+                BadgeDocument.sha256 == digest,
             )
         ).first()
 
@@ -299,6 +322,7 @@ def store_badge_document(
         return found
     rec = BadgeDocument(
         educator_id=educator.id,
+        jurisdiction=educator.jurisdiction,
         sha256=digest,
         source=source[-500:],
         container=container,
@@ -333,7 +357,7 @@ def jurisdiction_educator_inputs(
             return
         docs = educator_inputs(session=session, records=rows)
         for r in rows:
-            yield docs[r.id]
+            yield docs[r.id, r.jurisdiction]
         last = rows[-1].id
 
 

@@ -49,6 +49,7 @@ def store_evaluation(
     )
     key = (
         EvaluationRecord.educator_id == doc.educator,
+        EvaluationRecord.jurisdiction == doc.jurisdiction,
         EvaluationRecord.as_of == doc.as_of,
         EvaluationRecord.input_sha256 == input_sha,
         EvaluationRecord.ruleset_sha256 == doc.ruleset.sha256,
@@ -111,13 +112,18 @@ def list_evaluations(
     session: Session,
     educator_id: str,
     scopes: Sequence[str],
+    jurisdiction: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[EvaluationRecord], int]:
+    """The educator's stored evaluations within `scopes`, newest first (only those computed
+    in `jurisdiction`, when given: ids are namespaced by jurisdiction)."""
     cond = sa.and_(
         col(EvaluationRecord.educator_id) == educator_id,
         scope_filter(EvaluationRecord.jurisdiction, scopes),
     )
+    if jurisdiction is not None:
+        cond = sa.and_(cond, col(EvaluationRecord.jurisdiction) == jurisdiction)
     rows = session.exec(
         select(EvaluationRecord)
         .where(cond)

@@ -90,6 +90,7 @@ def propose_payroll_change(
     eff = dt.date.fromisoformat(str(salary["effective_date"]))
     key = (
         PayrollChange.educator_id == evaluation.educator_id,
+        PayrollChange.jurisdiction == evaluation.jurisdiction,
         PayrollChange.new_lane == str(salary["new_lane"]),
         PayrollChange.effective_date == eff,
     )
