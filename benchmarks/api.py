@@ -1,9 +1,12 @@
 """HTTP API benchmark: POST /v1/evaluate for a 20-credential educator, with and without storing.
 
-    python benchmarks/api.py [--requests 2000] [--concurrency 16] [--workers 1] [--url DB_URL]
+    python benchmarks/api.py [--requests 2000] [--concurrency 16] [--workers 1]
+                             [--databases sqlite,postgresql] [--url DB_URL]
 
-Starts `mccredit serve` (uvicorn) on 127.0.0.1 in a subprocess over a throw-away SQLite file
-(or `--url`), then drives a bounded load from a second process (asyncio keep-alive connections,
+For each database (by default a throw-away SQLite file, then a throw-away schema on the test
+PostgreSQL at 127.0.0.1:5432, skipped with a note when it is unreachable; `--url` names one
+instead) starts `mccredit serve` (uvicorn) on 127.0.0.1 in a subprocess, then drives a
+bounded load from a second process (asyncio keep-alive connections,
 a fixed number of requests at a fixed concurrency) and prints requests/s and p50/p99 for
 
   1. evaluate only (`POST /v1/evaluate`),
@@ -212,6 +215,38 @@ def engine_baseline(seconds: float = 2.0) -> dict[str, Any]:
     }
 
 
+def store_cost(url: str, n: int = 300) -> dict[str, float]:
+    """Storing alone, in process: `store_evaluation` + commit per distinct educator (what
+    `?store=true` adds to a request), CPU and wall ms per request."""
+    import mccredit
+    from mccredit.store import make_engine, upgrade, write_session
+    from mccredit.store.repositories import educator_document, store_evaluation
+
+    engine = make_engine(url)
+    upgrade(engine)
+    rules = mccredit.default_rules()
+    items = []
+    for i in range(n):
+        ed = mccredit.to_educator({**educator(i), "id": f"S-{i}"})
+        doc = mccredit.evaluate(ed, as_of=AS_OF, rules=rules)
+        items.append((educator_document(ed), doc, mccredit.to_json(doc)))
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for inp, doc, text in items:
+        with write_session(engine) as s:
+            store_evaluation(
+                session=s,
+                educator_input=inp,
+                result=doc,
+                result_json=text,
+                actor="bench",
+                propose_payroll=False,
+            )
+            s.commit()
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    engine.dispose()
+    return {"cpu_ms": cpu / n * 1000, "wall_ms": wall / n * 1000}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -227,19 +262,36 @@ def main() -> None:
     )
     ap.add_argument("--url", default=None, help="Database URL (default: a temporary SQLite file).")
     ap.add_argument(
-        "--postgres",
-        action="store_true",
-        help="Use a throw-away schema on the test PostgreSQL (127.0.0.1:5432/test).",
+        "--databases",
+        default="sqlite,postgresql",
+        help="Comma-separated: sqlite (a temporary file), postgresql (a throw-away schema on "
+        "the test PostgreSQL); ignored with --url.",
+    )
+    ap.add_argument(
+        "--postgres", action="store_true", help="Only PostgreSQL (= --databases postgresql)."
     )
     args = ap.parse_args()
-    if args.postgres:
-        from mccredit.store._testing import postgres_schema_url
-
-        with postgres_schema_url() as url:
-            args.url = url
-            bench(args)
+    if args.url:
+        bench(args)
         return
-    bench(args)
+    kinds = ["postgresql"] if args.postgres else [k.strip() for k in args.databases.split(",")]
+    print(f"load: {os.getloadavg()[0]:.2f} (1-minute average, {os.cpu_count()} cores)")
+    for kind in kinds:
+        if kind == "sqlite":
+            args.url = None
+            bench(args)
+        elif kind == "postgresql":
+            from mccredit.store._testing import PostgresUnavailable, postgres_schema_url
+
+            try:
+                with postgres_schema_url() as url:
+                    args.url = url
+                    bench(args)
+            except PostgresUnavailable as e:
+                print(f"postgresql: skipped ({e})")
+        else:
+            raise SystemExit(f"unknown database {kind!r}: choose sqlite, postgresql")
+        print()
 
 
 def bench(args: argparse.Namespace) -> None:
@@ -298,6 +350,11 @@ def bench(args: argparse.Namespace) -> None:
         print(
             f"baseline (engine in process, 1 core): {base_line['rps']:8.0f} evals/s  "
             f"p50 {base_line['p50_ms']:.2f} ms  p99 {base_line['p99_ms']:.2f} ms"
+        )
+        cost = store_cost(url)
+        print(
+            f"storing alone (store_evaluation + commit, in process): {cost['cpu_ms']:.2f} ms "
+            f"CPU, {cost['wall_ms']:.2f} ms wall per request"
         )
         run_load(base, token, 200, args.concurrency, False, 0)  # warm-up
         results = {}

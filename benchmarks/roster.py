@@ -57,6 +57,7 @@ def generate(
     credentials: float = 20.0,
     bad_rate: float = 0.0005,
     as_of: dt.date | None = None,
+    filing: bool = False,
 ) -> dict[str, int]:
     rules = mccredit.default_rules()
     j = rules.get(jurisdiction)
@@ -244,6 +245,25 @@ def generate(
                 dtype=pl.String,
             )
         )
+    if filing:
+        # filing and approval dates (salary rules read them), from their own stream too:
+        # filed 0-59 days after earning; 92% approved 5-59 days before, the rest not approved
+        frng = np.random.default_rng(seed + 104729)
+        kk = cred.height
+        earned_days = cred.get_column("earned").cast(pl.Date, strict=False)
+        filed = (earned_days.cast(pl.Int32) + pl.Series(frng.integers(0, 60, kk))).cast(pl.Int32)
+        filed = filed.cast(pl.Date)
+        approved = pl.Series(np.where(frng.random(kk) < 0.92, frng.integers(5, 60, kk), -1))
+        ok = approved >= 0
+        cred = cred.with_columns(
+            (pl.coalesce("submitted", filed) if "submitted" in cred.columns else filed).alias(
+                "submitted"
+            ),
+            pl.when(ok)
+            .then((earned_days.cast(pl.Int32) - approved).cast(pl.Int32).cast(pl.Date))
+            .otherwise(None)
+            .alias("approved"),
+        )
     out.mkdir(parents=True, exist_ok=True)
     for name, df in (("educators", edu), ("credentials", cred), ("evaluations", evals)):
         for old in out.glob(f"{name}.*"):
@@ -326,6 +346,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     ap.add_argument("--credentials", type=float, default=20.0)
     ap.add_argument("--bad-rate", type=float, default=0.0005)
+    ap.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
+    ap.add_argument(
+        "--filing",
+        action="store_true",
+        help="add `submitted` (0-59 days after earning) and `approved` (92%%: 5-59 days before)",
+    )
     a = ap.parse_args(argv)
     counts = generate(
         educators=a.educators,
@@ -335,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         fmt=a.format,
         credentials=a.credentials,
         bad_rate=a.bad_rate,
+        as_of=a.as_of,
+        filing=a.filing,
     )
     print(f"wrote {a.out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0

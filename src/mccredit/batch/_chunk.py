@@ -8,7 +8,7 @@ worker call it, so both give identical results.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import polars as pl
 import pyarrow as pa
@@ -16,11 +16,9 @@ import pyarrow as pa
 from ._columns import TABLES, prepare
 from ._compile import ColumnarPlan
 from ._fallback import SALARY_COLUMNS, evaluate_fallback
+from ._pool import FallbackPool
 from ._roster import Chunk
 from ._vector import LEDGER_SCHEMA, WARNING_SCHEMA, catalog_frames, evaluate_vector
-
-if TYPE_CHECKING:
-    from ._pool import WorkerPool
 
 __all__ = [
     "ChunkOut",
@@ -278,7 +276,7 @@ def process_chunk(
     mode: Mode = "vector",
     with_ledger: bool = False,
     frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None = None,
-    pool: WorkerPool | None = None,
+    pool: FallbackPool | None = None,
 ) -> ChunkOut:
     """`pool`: worker processes for the per-educator path (none: this process alone); the
     outputs are the same either way."""

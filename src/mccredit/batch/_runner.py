@@ -45,7 +45,7 @@ from ._chunk import (
     warning_schema,
 )
 from ._compile import ColumnarPlan, compile_columnar
-from ._pool import WorkerPool
+from ._pool import FallbackPool
 from ._roster import Chunk, Unsorted, hash_chunks, hash_parts, merge_chunks, open_roster
 from ._vector import catalog_frames
 
@@ -328,7 +328,7 @@ def run_batch(
     )
     total = r.rows("educators")
     mode: Mode = "reference" if engine == "reference" else "vector"
-    pool = WorkerPool(cp, 1 if engine == "dask" else workers or 1)
+    pool = FallbackPool(cp, 1 if engine == "dask" else workers or 1)
     if engine == "dask":
         from ._dask import dask_chunks
 
@@ -348,21 +348,17 @@ def run_batch(
         frames = catalog_frames(cp)
 
         def local(chunks: Callable[[], Iterator[Chunk]]) -> Callable[[], Iterator[ChunkOut]]:
-            def one(ch: Chunk) -> ChunkOut:
-                return process_chunk(
-                    cp,
-                    ch,
-                    files=files,
-                    mode=mode,
-                    with_ledger=with_ledger,
-                    frames=frames,
-                    pool=pool,
-                )
-
             def gen() -> Iterator[ChunkOut]:
-                yield from pool.chunks(
-                    prefetch(chunks()), one, files=files, mode=mode, with_ledger=with_ledger
-                )
+                for ch in prefetch(chunks()):
+                    yield process_chunk(
+                        cp,
+                        ch,
+                        files=files,
+                        mode=mode,
+                        with_ledger=with_ledger,
+                        frames=frames,
+                        pool=pool,
+                    )
 
             return gen
 

@@ -44,7 +44,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..errors import InputError, Problem
+from ..errors import Problem
 from ..verify import TrustRegistry
 from ._badge_mapping import badge_types, credential_of, is_badge, payload_of
 from ._badge_verify import Verifier, add_reasons, recipient_reason, verification_record, with_bundle
@@ -54,7 +54,6 @@ from .educator import VerificationReason, VerificationRecord
 __all__ = [
     "MAX_CLR_ENTRIES",
     "BadgeIntake",
-    "badge_credentials",
     "intake_badges",
     "is_badge",
     "normalize_badges",
@@ -157,19 +156,6 @@ def _normalize(
                     got["issuer"] = issuer
             out.append(got)
     return out, problems
-
-
-def badge_credentials(
-    docs: Iterable[Any],
-    *,
-    known_issuers: dict[str, tuple[str, ...]] | None = None,
-    loc: tuple[str | int, ...] = ("badges",),
-) -> list[dict[str, Any]]:
-    """Like `normalize_badges`, raising `InputError` with every problem."""
-    out, problems = normalize_badges(list(docs), known_issuers=known_issuers, loc=loc)
-    if problems:
-        raise InputError(problems)
-    return out
 
 
 @dataclass(frozen=True)

@@ -140,9 +140,6 @@ class TrustRegistry:
     def key(self, key_id: str) -> tuple[IssuerEntry, RegistryKey] | None:
         return self._keys.get(key_id)
 
-    def keys_of(self, entry: IssuerEntry) -> tuple[RegistryKey, ...]:
-        return entry.keys
-
 
 def _files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []

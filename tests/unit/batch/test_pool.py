@@ -10,7 +10,7 @@ import pytest
 import mccredit
 from mccredit.batch import run_batch
 from mccredit.batch._compile import compile_columnar
-from mccredit.batch._pool import MIN_PARALLEL, WorkerPool
+from mccredit.batch._pool import MIN_PARALLEL, FallbackPool
 from mccredit.evaluation import plan_for
 
 from .conftest import AS_OF, generate_roster
@@ -49,35 +49,9 @@ def test_workers_give_the_serial_outputs(
     assert (tmp_path / "w1" / rejects).read_bytes() == (tmp_path / "w2" / rejects).read_bytes()
 
 
-def test_chunks_on_workers_give_the_serial_outputs(
-    rules: mccredit.RuleSet, roster: Path, tmp_path: Path
-) -> None:
-    """Small chunks: from the second one on, whole chunks go to the workers (columnar and
-    per-educator path alike), in order."""
-    runs = {}
-    for workers in (1, 2):
-        out = tmp_path / f"w{workers}"
-        runs[workers] = run_batch(
-            roster,
-            rules=rules,
-            jurisdiction="us-nc",
-            as_of=AS_OF,
-            out=out / "results.csv",
-            ledger_out=out / "ledger.csv",
-            payroll_out=out / "payroll.csv",
-            chunk_educators=60,
-            workers=workers,
-        )
-    assert runs[1].stats == runs[2].stats
-    for name in ("results.csv", "results.warnings.csv", "results.rejects.csv", "ledger.csv"):
-        a = (tmp_path / "w1" / name).read_bytes()
-        assert a.count(b"\n") > 1, name
-        assert a == (tmp_path / "w2" / name).read_bytes(), name
-
-
 def test_slices_share_the_work() -> None:
     cp = compile_columnar(plan_for(mccredit.default_rules(), "us-nc", AS_OF))
-    assert WorkerPool(cp, 1).slice_size(5000, 1000) == 1000
-    assert WorkerPool(cp, 2).slice_size(MIN_PARALLEL - 1, 1000) == 1000
-    assert WorkerPool(cp, 2).slice_size(2000, 1000) == 500  # two slices per worker
-    assert WorkerPool(cp, 2).slice_size(400, 1000) == 100
+    assert FallbackPool(cp, 1).slice_size(5000, 1000) == 1000
+    assert FallbackPool(cp, 2).slice_size(MIN_PARALLEL - 1, 1000) == 1000
+    assert FallbackPool(cp, 2).slice_size(2000, 1000) == 500  # two slices per worker
+    assert FallbackPool(cp, 2).slice_size(400, 1000) == 100

@@ -86,20 +86,33 @@ def scoped_get(
 # ── writing ────────────────────────────────────────────────────────────────────────────────
 
 
+_UPSERTS: dict[tuple[str, str], Any] = {}
+
+
+def _insert_ignoring_conflicts(table: sa.Table, dialect: str) -> Any:
+    """The statement, built once per table and dialect (its compiled form is cached too)."""
+    stmt = _UPSERTS.get((table.name, dialect))
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            stmt = pg_insert(table).on_conflict_do_nothing().returning(table.c.id)
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            stmt = sqlite_insert(table).on_conflict_do_nothing().returning(table.c.id)
+        _UPSERTS[table.name, dialect] = stmt
+    return stmt
+
+
 def insert_or_nothing(session: Session, model: Any, values: dict[str, Any]) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id: the new id, or None when a unique
-    constraint already holds the row (one statement, no savepoint, safe under concurrency)."""
+    constraint already holds the row (one statement, no savepoint, safe under concurrency).
+    Run on the session's connection as Core: no ORM bookkeeping per row."""
     table = model.__table__
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt: Any = pg_insert(table).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(table).on_conflict_do_nothing()
-    else:  # pragma: no cover - other databases: a savepoint catches the conflict
+    conn = session.connection()
+    dialect = conn.dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - a savepoint decides
         try:
             with session.begin_nested():
                 res = session.execute(sa.insert(table).values(**values))
@@ -107,5 +120,5 @@ def insert_or_nothing(session: Session, model: Any, values: dict[str, Any]) -> i
         except IntegrityError:
             return None
     # values as parameters, not literals in the statement: it is compiled once and cached
-    row = session.execute(stmt.returning(table.c.id), values).first()
+    row = conn.execute(_insert_ignoring_conflicts(table, dialect), values).first()
     return None if row is None else int(row[0])

@@ -47,14 +47,6 @@ def store_evaluation(
         if prop is not None
         else (sha256_text(canonical_json(proposal)) if proposal else "")
     )
-    key = (
-        EvaluationRecord.educator_id == doc.educator,
-        EvaluationRecord.jurisdiction == doc.jurisdiction,
-        EvaluationRecord.as_of == doc.as_of,
-        EvaluationRecord.input_sha256 == input_sha,
-        EvaluationRecord.ruleset_sha256 == doc.ruleset.sha256,
-        EvaluationRecord.proposal_sha256 == prop_sha,
-    )
     values: dict[str, Any] = {
         "educator_id": doc.educator,
         "jurisdiction": doc.jurisdiction,
@@ -74,6 +66,14 @@ def store_evaluation(
     }
     new_id = insert_or_nothing(session, EvaluationRecord, values)
     if new_id is None:  # the same inputs, rules and proposal: the stored one stands
+        key = (
+            EvaluationRecord.educator_id == doc.educator,
+            EvaluationRecord.jurisdiction == doc.jurisdiction,
+            EvaluationRecord.as_of == doc.as_of,
+            EvaluationRecord.input_sha256 == input_sha,
+            EvaluationRecord.ruleset_sha256 == doc.ruleset.sha256,
+            EvaluationRecord.proposal_sha256 == prop_sha,
+        )
         found = session.exec(select(EvaluationRecord).where(*key)).first()
         if found is None:  # pragma: no cover - the conflicting row is committed or ours
             raise StoreError("evaluation vanished while being stored; retry")
