@@ -9,6 +9,7 @@ import io
 import json
 import threading
 import time
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -134,6 +135,50 @@ def test_the_stored_educators_of_a_district_are_costed(as_: As) -> None:
     up = submit(as_, "payroll", {"educators": people, "assumptions": ASSUME})
     assert up["roster_sha256"] == run["roster_sha256"]
     assert up["result_sha256"] == run["result_sha256"]
+
+
+def test_fte_and_contract_days_weigh_uploaded_and_stored_rosters(as_: As) -> None:
+    """A placement's `fte` and `contract_days` weigh pay through the API as the batch
+    roster's columns do through the command (pay × FTE × days ÷ `contract_days`)."""
+    people = roster(12, "FT")
+    for k, e in enumerate(people):
+        if k % 3 == 0:
+            e["salary"] = {**e["salary"], "fte": "0.5"}
+        if k % 4 == 1:
+            e["salary"] = {**e["salary"], "fte": "0.8", "contract_days": 180}
+    assume = {**ASSUME, "contract_days": 195}
+    pw = mccredit.default_rules().get("us-va/pwcs")
+    a = parse_assumptions(assume)
+    eds = [mccredit.to_educator(e) for e in people]
+    weights = {
+        e.id: (e.salary.fte or 1) * Decimal(e.salary.contract_days or 195) / 195
+        for e in eds
+        if e.salary is not None and (e.salary.fte or e.salary.contract_days)
+    }
+    want = json.loads(json.dumps(cost_scenarios(pw, eds, [BA12], a, weights=weights)))
+    full = json.loads(json.dumps(cost_scenarios(pw, eds, [BA12], a, weights={})))
+    # k = 0, 3, 6 at 0.5; k = 1, 5, 9 at 0.8 × 180 ÷ 195; the other six full-time
+    assert Decimal(want["baseline"]["years"][0]["fte"]) == 6 + Decimal("1.5") + 3 * (
+        Decimal("0.8") * Decimal(180) / Decimal(195)
+    )
+    assert (
+        want["baseline"]["years"][0]["total_salary"] != full["baseline"]["years"][0]["total_salary"]
+    )
+    up = submit(as_, "payroll", {"educators": people, "proposals": [BA12], "assumptions": assume})
+    assert up["status"] == "done", up
+    assert as_["payroll"].get(up["links"]["result"]).json() == want
+    for e in people:
+        assert as_["admin"].put(f"/v1/educators/{e['id']}", json=e).status_code in (200, 201)
+    run = submit(
+        as_,
+        "payroll",
+        {"roster": {"jurisdiction": "us-va/pwcs"}, "proposals": [BA12], "assumptions": assume},
+    )
+    assert run["status"] == "done", run
+    assert as_["payroll"].get(run["links"]["result"]).json() == want
+    # days without the scale's days in the assumptions: the run fails with the reason
+    bad = submit(as_, "payroll", {"educators": people, "assumptions": ASSUME})
+    assert bad["status"] == "failed" and "contract_days" in json.dumps(bad)
 
 
 def test_union_keys_get_aggregates_with_small_groups_suppressed_everywhere(as_: As) -> None:
@@ -268,6 +313,33 @@ def test_queued_jobs_are_marked_interrupted_on_shutdown(engine: Engine, app: Fas
             run = get_scenario_run(session=s, run_id=run_id, scopes=["*"])
             assert run is not None and run.status == "failed"
             assert json.loads(run.error_json or "{}")["type"] == "/problems/interrupted"
+
+
+def test_a_server_killed_mid_run_leaves_no_run_running(engine: Engine, app: FastAPI) -> None:
+    """A process killed outright leaves its run `running` and its queue lost: the next server
+    over the database fails them, with the reason, and leaves finished runs alone."""
+    from mccredit.api.main import create_app
+    from mccredit.store.repositories import finish_scenario_run, start_scenario_run
+
+    running, queued, done = _queued(engine, 3)
+    with write_session(engine) as s:
+        assert start_scenario_run(session=s, run_id=running)
+        assert start_scenario_run(session=s, run_id=done)
+        assert finish_scenario_run(session=s, run_id=done, result={"ok": 1})
+        s.commit()
+    fresh = create_app(engine=engine)
+    try:
+        with read_session(engine) as s:
+            for run_id in (running, queued):
+                run = get_scenario_run(session=s, run_id=run_id, scopes=["*"])
+                assert run is not None and run.status == "failed" and run.finished is not None
+                err = json.loads(run.error_json or "{}")
+                assert err["type"] == "/problems/interrupted"
+                assert "submit it again" in err["detail"]
+            kept = get_scenario_run(session=s, run_id=done, scopes=["*"])
+            assert kept is not None and kept.status == "done"
+    finally:
+        fresh.state.jobs.shutdown()
 
 
 @pytest.fixture(autouse=True)

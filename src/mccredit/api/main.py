@@ -216,6 +216,7 @@ def create_app(
     app.state.settings = settings
     app.state.key_cache = KeyCache(settings.key_cache_seconds)
     app.state.jobs = Jobs(scenarios.mark_interrupted(app.state.engine))
+    scenarios.recover_runs(app.state.engine)  # runs a stopped server left unfinished
     install_handlers(app)
     app.include_router(health.router)
     for module in (

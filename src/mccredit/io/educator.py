@@ -165,6 +165,11 @@ class Placement(_Input):
     step: int = Field(ge=0, le=60)
     schedule: str = "teachers"
     since: Date | None = None
+    #: contract costing (issue 11): the share of a full-time post (0 < fte ≤ 1) and the days
+    #: worked a year (1-366; pay × days ÷ the assumptions' `contract_days`); salary placement
+    #: and evaluation ignore them
+    fte: Annotated[Decimal, Field(gt=0, le=1)] | None = None
+    contract_days: Annotated[int, Field(ge=1, le=366)] | None = None
 
 
 class PerformanceEvaluation(_Input):

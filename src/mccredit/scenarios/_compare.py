@@ -13,10 +13,10 @@ from typing import Any
 
 from ..errors import InputError
 from ..rules._loader import Jurisdiction
+from ._columns import YearColumns
 from ._figures import CENT, ZERO, money
 from ._proposal import Proposal, apply_proposal, parse_proposal
 from .assumptions import Assumptions
-from .projection import YearProjection
 
 
 def _share(p: Proposal, year: int, a: Assumptions) -> Decimal:
@@ -125,7 +125,7 @@ def _first(p: Proposal, parts: list[tuple[str, dict[str, Any]]], k: int) -> Prop
     return parse_proposal(raw)
 
 
-Run = Callable[[Jurisdiction], tuple[list[YearProjection], list[dict[str, Any]]]]
+Run = Callable[[Jurisdiction], tuple[list[YearColumns], list[dict[str, Any]]]]
 
 
 def stacking(

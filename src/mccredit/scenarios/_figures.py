@@ -1,4 +1,5 @@
-"""The figures of one projected year, and who gains between two projections of it.
+"""The figures of one projected year, and who gains between two projections of it, read
+from the year's columns (`_columns.YearColumns`: money in cents, summed exactly).
 
 `year_figures`: FTE, total salary, the benefits roll-up and total compensation
 (`Assumptions.benefits`), the cost of 1% of the schedule (1% of that year's salary total), the
@@ -15,8 +16,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
+
+from ._columns import YearColumns
 from .assumptions import Assumptions
-from .projection import YearProjection
 
 CENT = Decimal("0.01")
 
@@ -39,23 +42,18 @@ def money(x: Decimal) -> str:
     return str(x.quantize(CENT, ROUND_HALF_UP))
 
 
-def _band(g: Decimal) -> str:
-    if g < 0:
-        return "loss"
-    if g == 0:
-        return "none"
-    if g < 1000:
-        return "0-1000"
-    if g < 2500:
-        return "1000-2500"
-    if g < 5000:
-        return "2500-5000"
-    return "5000+"
+def _d(cents: Any) -> Decimal:
+    return Decimal(int(cents)) / 100
 
 
-def _sources(yp: YearProjection, prev: YearProjection | None) -> dict[str, str | None]:
+def _sum(x: Any) -> Decimal:
+    return _d(np.sum(x, dtype=np.int64)) if len(x) else ZERO
+
+
+def _sources(yc: YearColumns, prev: YearColumns | None) -> dict[str, str | None]:
     """Where this year's salary change over last year comes from (None in the first year,
-    the base year): the schedule, steps, lanes (stayers) and turnover (hires − leavers)."""
+    the base year): the schedule, steps, lanes and base increases (stayers) and turnover
+    (hires − leavers)."""
     if prev is None:
         return dict.fromkeys(
             (
@@ -63,34 +61,46 @@ def _sources(yp: YearProjection, prev: YearProjection | None) -> dict[str, str |
                 "from_schedule",
                 "from_steps",
                 "from_lanes",
+                "from_base_increases",
                 "from_turnover",
             )
         )
-    here = {p.key for p in yp.people}
-    stay = [p for p in yp.people if p.stayed]
-    hires = sum((p.salary for p in yp.people if not p.stayed), ZERO)
-    leavers = sum((p.salary for p in prev.people if p.key not in here), ZERO)
-    total = sum((p.salary for p in yp.people), ZERO) - sum((p.salary for p in prev.people), ZERO)
+    now = set(yc.key)
+    here = np.fromiter((k in now for k in prev.key), dtype=bool, count=len(prev.key))
+    hires = _sum(yc.salary[~yc.stayed])
+    leavers = _sum(prev.salary[~here])
+    total = _sum(yc.salary) - _sum(prev.salary)
     return {
         "increase_over_prior_year": money(total),
-        "from_schedule": money(sum((p.from_schedule for p in stay), ZERO)),
-        "from_steps": money(sum((p.from_step for p in stay), ZERO)),
-        "from_lanes": money(sum((p.from_lane for p in stay), ZERO)),
+        "from_schedule": money(_sum(yc.from_schedule)),
+        "from_steps": money(_sum(yc.from_step)),
+        "from_lanes": money(_sum(yc.from_lane)),
+        "from_base_increases": money(_sum(yc.from_base)),
         "from_turnover": money(hires - leavers),
     }
 
 
+def _rolled_up(yc: YearColumns, a: Assumptions) -> Decimal:
+    """Σ `Benefits.rolled_up` over the people: FICA to the wage base, the rest on salary."""
+    b = a.benefits
+    s = yc.salary
+    wb = b.wage_base * 100
+    under = s < wb
+    capped = _sum(s[under]) + b.wage_base * int(np.count_nonzero(~under))
+    return b.fica_rate * capped + (b.medicare_rate + b.retirement_rate + b.other_rate) * _sum(s)
+
+
 def year_figures(
-    yp: YearProjection, a: Assumptions, prev: YearProjection | None = None
+    yc: YearColumns, a: Assumptions, prev: YearColumns | None = None
 ) -> dict[str, Any]:
-    fte = sum((p.fte for p in yp.people), ZERO)
-    salary = sum((p.salary for p in yp.people), ZERO)
-    roll = sum((a.benefits.rolled_up(p.salary) for p in yp.people), ZERO)
+    fte = yc.fte()
+    salary = _sum(yc.salary)
+    roll = _rolled_up(yc, a)
     fixed = a.benefits.fixed_per_fte * fte
     return {
-        "year": yp.year,
-        "as_of": yp.as_of.isoformat(),
-        "scale": yp.scale.title,
+        "year": yc.year,
+        "as_of": yc.as_of.isoformat(),
+        "scale": yc.scale.title,
         "fte": str(fte),
         "total_salary": money(salary),
         "rolled_up_benefits": money(roll),
@@ -98,128 +108,169 @@ def year_figures(
         "total_compensation": money(salary + roll + fixed),
         "average_salary": money(salary / fte) if fte else "0.00",
         "cost_of_1pct": money(salary / 100),
-        "cost_of_a_step": money(sum((p.step_cost for p in yp.people), ZERO)),
-        "lane_moves": sum(1 for p in yp.people if p.lane_from is not None),
-        "cost_of_lane_movement": money(sum((p.lane_move_cost for p in yp.people), ZERO)),
-        "new_hires": sum(1 for p in yp.people if p.hired == yp.year),
-        **_sources(yp, prev),
+        "cost_of_a_step": money(_sum(yc.step_cost)),
+        "lane_moves": int(np.count_nonzero(yc.lane_from >= 0)),
+        "cost_of_lane_movement": money(_sum(yc.lane_move_cost)),
+        "cost_of_lane_movement_micro_credentials": money(_sum(yc.lane_move_micro_cost)),
+        "base_increases": money(_sum(yc.base)),
+        "new_hires": int(np.count_nonzero(yc.hired == yc.year)),
+        **_sources(yc, prev),
     }
 
 
-def scattergram(yp: YearProjection) -> list[dict[str, Any]]:
-    cells: dict[tuple[str, int], list[Decimal]] = {}
-    for p in yp.people:
-        c = cells.setdefault((p.lane, p.step), [ZERO, ZERO])
-        c[0] += p.fte
-        c[1] += p.salary
-    order = {lane: i for i, lane in enumerate(yp.scale.lanes)}
+def _groups(codes: Any) -> list[tuple[int, Any]]:
+    """(code, the rows holding it) per distinct code, in order of first appearance."""
+    if not len(codes):
+        return []
+    uniq, first, inv = np.unique(codes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rows = np.argsort(inv, kind="stable")
+    bounds = np.cumsum(np.bincount(inv, minlength=len(uniq)))
+    starts = bounds - np.bincount(inv, minlength=len(uniq))
+    return [(int(uniq[g]), rows[starts[g] : bounds[g]]) for g in order]
+
+
+def _fte(yc: YearColumns, rows: Any) -> Decimal:
+    counts = np.bincount(yc.widx[rows], minlength=len(yc.weights))
+    return sum((w * int(n) for w, n in zip(yc.weights, counts, strict=True)), ZERO)
+
+
+def scattergram(yc: YearColumns) -> list[dict[str, Any]]:
+    order = {lane: i for i, lane in enumerate(yc.scale.lanes)}
+    cells = []
+    for cell, rows in _groups(yc.lane * 1000 + yc.step):
+        lane, step = yc.lanes[cell // 1000], cell % 1000
+        fte, cost = _fte(yc, rows), _sum(yc.salary[rows])
+        cells.append(((order.get(lane, 99), step), lane, step, fte, cost))
+    cells.sort(key=lambda c: c[0])
     return [
         {
-            "year": yp.year,
+            "year": yc.year,
             "lane": lane,
             "step": step,
-            "fte": str(v[0]),
-            "cost": money(v[1]),
-            "average": money(v[1] / v[0]) if v[0] else "0.00",
+            "fte": str(fte),
+            "cost": money(cost),
+            "average": money(cost / fte) if fte else "0.00",
         }
-        for (lane, step), v in sorted(
-            cells.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])
-        )
+        for _, lane, step, fte, cost in cells
     ]
 
 
-def band_gains(base: YearProjection, prop: YearProjection) -> dict[str, Any]:
-    before = {p.key: p for p in base.people}
-    counts = {name: 0 for name, _, _ in GAIN_BANDS}
-    sums = {name: ZERO for name, _, _ in GAIN_BANDS}
-    lanes: dict[str, list[Any]] = {}
-    for p in prop.people:
-        b = before.get(p.key)
-        if b is None:
-            continue
-        g = p.salary - b.salary  # salaries are FTE-weighted already
-        counts[_band(g)] += 1
-        sums[_band(g)] += g
-        lane = lanes.setdefault(b.lane, [0, ZERO, 0, 0])
-        lane[0] += 1
-        lane[1] += g
-        lane[2] += 1 if g > 0 else 0
-        lane[3] += 1 if g < 0 else 0
+def _gain(base: YearColumns, prop: YearColumns) -> Any:
+    """Each person's yearly gain in cents (the two projections hold the same people)."""
+    if base.key != prop.key:
+        raise ValueError("the projections of one costing hold the same people")
+    return prop.salary - base.salary  # salaries are FTE-weighted already
+
+
+def band_gains(base: YearColumns, prop: YearColumns) -> dict[str, Any]:
+    g = _gain(base, prop)
+    masks = {
+        "loss": g < 0,
+        "none": g == 0,
+        "0-1000": (g > 0) & (g < 100_000),
+        "1000-2500": (g >= 100_000) & (g < 250_000),
+        "2500-5000": (g >= 250_000) & (g < 500_000),
+        "5000+": g >= 500_000,
+    }
+    order = list(prop.scale.lanes)
+    lanes = []
+    for code, rows in _groups(base.lane):
+        name = base.lanes[code]
+        x = g[rows]
+        lanes.append(
+            (
+                order.index(name) if name in order else len(order),
+                {
+                    "year": prop.year,
+                    "lane": name,
+                    "people": len(rows),
+                    "winners": int(np.count_nonzero(x > 0)),
+                    "losers": int(np.count_nonzero(x < 0)),
+                    "total_gain": money(_sum(x)),
+                    "mean_gain": money(_sum(x) / len(rows)),
+                },
+            )
+        )
+    lanes.sort(key=lambda r: r[0])
     return {
         "bands": [
-            {"year": prop.year, "band": n, "people": counts[n], "total_gain": money(sums[n])}
-            for n in counts
-        ],
-        "by_lane": [
             {
                 "year": prop.year,
-                "lane": lane,
-                "people": v[0],
-                "winners": v[2],
-                "losers": v[3],
-                "total_gain": money(v[1]),
-                "mean_gain": money(v[1] / v[0]) if v[0] else "0.00",
+                "band": n,
+                "people": int(np.count_nonzero(m)),
+                "total_gain": money(_sum(g[m])),
             }
-            for lane, v in sorted(
-                lanes.items(),
-                key=lambda kv: (list(prop.scale.lanes) + [kv[0]]).index(kv[0]),
-            )
+            for n, m in masks.items()
         ],
+        "by_lane": [r for _, r in lanes],
     }
 
 
 #: Step bands for the distribution of gains (a stand-in for years of service: the roster
-#: layout carries no service dates, and a step is a year of credited service on most scales).
+#: layout carries no service dates, and a step is a year of credited service on most scales;
+#: the assumptions' `service_bands` name the years of service each band stands for).
 STEP_BANDS = ((0, 5), (6, 10), (11, 15), (16, 20), (21, 99))
 
 
 LARGEST = 10
 
 
-def spread_gains(base: YearProjection, prop: YearProjection) -> dict[str, Any]:
+def spread_gains(
+    base: YearColumns, prop: YearColumns, a: Assumptions | None = None
+) -> dict[str, Any]:
     """Deciles of the yearly gain, gains by step band, and the largest gains (by person)."""
-    before = {p.key: p for p in base.people}
-    rows = [(p.salary - before[p.key].salary, p) for p in prop.people if p.key in before]
-    gains = sorted(g for g, _ in rows)
+    g = _gain(base, prop)
+    gains = np.sort(g)
     deciles = []
     for k in range(1, 10):
-        if gains:
+        if len(gains):
             deciles.append(
-                {"year": prop.year, "decile": k * 10, "gain": money(_quantile(gains, k))}
+                {"year": prop.year, "decile": k * 10, "gain": money(_d(_quantile(gains, k)))}
             )
     bands = []
-    for lo, hi in STEP_BANDS:
-        inside = [g for g, p in rows if lo <= before[p.key].step <= hi]
-        if not inside:
+    service = a.service_bands if a is not None else None
+    for lo, hi, years in (
+        [(b.steps[0], b.steps[1], b.service_years) for b in service]
+        if service
+        else [(lo, hi, None) for lo, hi in STEP_BANDS]
+    ):
+        inside = g[(base.step >= lo) & (base.step <= hi)]
+        if not len(inside):
             continue
-        total = sum(inside, ZERO)
+        total = _sum(inside)
         bands.append(
             {
                 "year": prop.year,
                 "steps": f"{lo}-{hi}" if hi < 99 else f"{lo}+",
+                "service_years": years,
                 "people": len(inside),
-                "winners": sum(1 for g in inside if g > 0),
-                "losers": sum(1 for g in inside if g < 0),
+                "winners": int(np.count_nonzero(inside > 0)),
+                "losers": int(np.count_nonzero(inside < 0)),
                 "total_gain": money(total),
                 "mean_gain": money(total / len(inside)),
             }
         )
-    top = sorted((r for r in rows if r[0] != 0), key=lambda r: (-abs(r[0]), r[1].key))[:LARGEST]
+    nz = np.flatnonzero(g != 0)
+    if len(nz) > LARGEST:
+        cut = np.sort(np.abs(g[nz]))[-LARGEST]
+        nz = nz[np.abs(g[nz]) >= cut]
+    top = sorted(nz.tolist(), key=lambda i: (-abs(int(g[i])), prop.key[i]))[:LARGEST]
     largest = [
         {
             "year": prop.year,
-            "educator": p.educator,
-            "lane": before[p.key].lane,
-            "step": before[p.key].step,
-            "proposal_lane": p.lane,
-            "gain": money(g),
+            "educator": prop.educator[i],
+            "lane": base.lanes[base.lane[i]],
+            "step": int(base.step[i]),
+            "proposal_lane": prop.lanes[prop.lane[i]],
+            "gain": money(_d(g[i])),
         }
-        for g, p in top
+        for i in top
     ]
     return {"deciles": deciles, "by_step_band": bands, "largest": largest}
 
 
-def _quantile(xs: list[Decimal], k: int) -> Decimal:
+def _quantile(xs: Any, k: int) -> Any:
     """The k-th decile (nearest rank) of sorted `xs`."""
     i = max(0, -(-len(xs) * k // 10) - 1)
     return xs[i]

@@ -15,6 +15,16 @@ accrual:                   # salary credit (graduate semester hours) per educato
   source: rate             # rate: `per_lane` below | history: the roster's own average
   per_lane: {BA: 3, BA+15: 3, MA: 2}
   default: 0
+  approved: true           # the accrued courses had the district's prior approval
+micro_credentials:         # micro-credentials earned per educator per year (example values)
+  per_lane: {BA: 2}
+  default: 0
+  issuer: nea              # who issues them (the district's `accept` gate applies)
+  categories: {foundational: 0.5, elective: 0.5}   # share of each year's in each category
+  approved: true           # earned with prior approval (lane rules with `prior_approval`)
+service_bands:             # the step bands gains are reported by, and the years of service
+  - {steps: [0, 5], service_years: "0-5"}          # each stands for (example values)
+  - {steps: [6, 99], service_years: "6+"}
 attrition: {rate: 0.08, replace_lane: BA, replace_step: 1, seed: 11}
 benefits:
   fica_rate: 0.062          # Social Security, up to `wage_base`
@@ -51,6 +61,8 @@ from ..errors import InputError
 __all__ = [
     "Accrual",
     "Assumptions",
+    "MicroCredentials",
+    "ServiceBand",
     "Attrition",
     "Benefits",
     "load_assumptions",
@@ -68,6 +80,25 @@ class _M(BaseModel):
 Rate = Decimal
 
 
+#: Rates and units the projection carries to 4 decimal places (so every path adds them exactly).
+PLACES = 4
+
+
+def _places(v: Decimal, what: str) -> Decimal:
+    if v.is_finite() and v == v.quantize(Decimal(1).scaleb(-PLACES)):
+        return v
+    raise ValueError(f"{what} {v} has more than {PLACES} decimal places")
+
+
+def _per_lane(v: dict[str, Decimal], what: str) -> dict[str, Decimal]:
+    bad = [k for k, x in v.items() if x < 0]
+    if bad:
+        raise ValueError(f"{what} per lane cannot be negative: {bad}")
+    for x in v.values():
+        _places(x, what)
+    return v
+
+
 class Accrual(_M):
     """Salary credit (in the lane rules' unit, e.g. graduate semester hours) per educator per
     year: a stated rate per lane (`rate`), or each educator's own average over the roster's
@@ -78,17 +109,89 @@ class Accrual(_M):
     per_lane: dict[str, Decimal] = Field(default_factory=dict)
     default: Decimal = Field(default=Decimal(0), ge=0)
     history_years: int = Field(default=3, ge=1, le=20)
+    approved: bool = Field(
+        default=True,
+        description="The accrued courses had the district's prior approval (a lane rule's "
+        "`prior_approval` counts a course only with an approval dated on or before it was "
+        "earned)",
+    )
 
     @field_validator("per_lane")
     @classmethod
     def _non_negative(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
-        bad = [k for k, x in v.items() if x < 0]
-        if bad:
-            raise ValueError(f"accrual per lane cannot be negative: {bad}")
+        return _per_lane(v, "accrual")
+
+    @field_validator("default")
+    @classmethod
+    def _default_places(cls, v: Decimal) -> Decimal:
+        return _places(v, "accrual")
+
+    def rate(self, lane: str) -> Decimal:
+        return self.per_lane.get(lane, self.default)
+
+
+class MicroCredentials(_M):
+    """Micro-credentials earned per educator per year, by lane (`per_lane`, else `default`),
+    split over the district's categories by `categories` (shares of each year's count, summing
+    to at most 1; the rest carry none), issued by `issuer` (None: no issuer) and earned with
+    prior approval when `approved`. Each year's micro-credentials are valued by the scenario's
+    own lane rules and base increases (a lane rule's credit spec, its `prior_approval`, the
+    `accept` gate): an assumption, not a sourced figure."""
+
+    per_lane: dict[str, Decimal] = Field(default_factory=dict)
+    default: Decimal = Field(default=Decimal(0), ge=0)
+    issuer: str | None = None
+    code: str | None = None
+    categories: dict[str, Decimal] = Field(default_factory=dict)
+    approved: bool = True
+
+    @field_validator("per_lane")
+    @classmethod
+    def _non_negative(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
+        return _per_lane(v, "micro-credentials")
+
+    @field_validator("default")
+    @classmethod
+    def _default_places(cls, v: Decimal) -> Decimal:
+        return _places(v, "micro-credentials")
+
+    @field_validator("categories")
+    @classmethod
+    def _shares(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
+        if any(x < 0 for x in v.values()) or sum(v.values(), Decimal(0)) > 1:
+            raise ValueError("category shares are each ≥ 0 and sum to at most 1")
         return v
 
     def rate(self, lane: str) -> Decimal:
         return self.per_lane.get(lane, self.default)
+
+    def split(self, lane: str) -> list[tuple[str, Decimal]]:
+        """(category, micro-credentials a year) for an educator in `lane` ("" = none), each
+        to 4 decimal places, the uncategorised part taking the rounding."""
+        n = self.rate(lane)
+        if n == 0:
+            return []
+        q = Decimal(1).scaleb(-PLACES)
+        out = [(c, (n * s).quantize(q)) for c, s in sorted(self.categories.items())]
+        rest = n - sum((x for _, x in out), Decimal(0))
+        if rest:
+            out.append(("", rest))
+        return [(c, x) for c, x in out if x]
+
+
+class ServiceBand(_M):
+    """A band of steps and the years of service it stands for (the roster carries no service
+    dates: whoever costs states what a step band means on the district's scale)."""
+
+    steps: tuple[int, int]
+    service_years: str = Field(min_length=1, max_length=40)
+
+    @field_validator("steps")
+    @classmethod
+    def _ordered(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if not 0 <= v[0] <= v[1] <= 99:
+            raise ValueError("steps are [first, last], 0 ≤ first ≤ last ≤ 99")
+        return v
 
 
 class Attrition(_M):
@@ -122,7 +225,13 @@ class Benefits(_M):
 
 
 #: Fields added after the first assumptions files were hashed, with their defaults.
-_LATER: dict[str, Any] = {"school_year_start": "07-01", "contract_days": None, "cpi": {}}
+_LATER: dict[str, Any] = {
+    "school_year_start": "07-01",
+    "contract_days": None,
+    "cpi": {},
+    "micro_credentials": None,
+    "service_bands": None,
+}
 
 
 class Assumptions(_M):
@@ -145,6 +254,12 @@ class Assumptions(_M):
     scale_growth: Decimal = Field(default=Decimal(0), ge=-1, le=1)
     steps: Literal["automatic", "frozen"] = "automatic"
     accrual: Accrual = Field(default_factory=Accrual)
+    micro_credentials: MicroCredentials | None = None
+    service_bands: list[ServiceBand] | None = Field(
+        default=None,
+        description="The step bands gains are reported by, each with the years of service "
+        "it stands for (default: steps 0-5, 6-10, 11-15, 16-20, 21+, unlabelled)",
+    )
     attrition: Attrition = Field(default_factory=Attrition)
     benefits: Benefits = Field(default_factory=Benefits)
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -171,6 +286,8 @@ class Assumptions(_M):
         for k, default in _LATER.items():
             if raw.get(k) == default:
                 del raw[k]
+        if raw["accrual"].get("approved") is True:
+            del raw["accrual"]["approved"]
         return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
 
 

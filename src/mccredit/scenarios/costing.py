@@ -19,23 +19,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction, RuleSet
+from ._columns import NotColumnar, YearColumns, columns_of
 from ._compare import compare, legal_forms, provisions, stacking, vs_baseline
+from ._credit import late_cuts
 from ._figures import GAIN_BANDS, ZERO, band_gains, money, scattergram, spread_gains, year_figures
 from ._proposal import Proposal, apply_proposal, load_proposal, parse_proposal
 from ._tables import csv_tables, write_outputs
+from ._vector import project_columns
 from .assumptions import Assumptions
-from .projection import ProjectionCache, YearProjection, project
+from .projection import ProjectionCache, project
 
 __all__ = [
     "GAIN_BANDS",
     "cost_scenarios",
     "csv_tables",
     "provisions",
+    "roster_weights",
     "run_costing",
     "write_outputs",
 ]
@@ -48,9 +52,14 @@ def cost_scenarios(
     assumptions: Assumptions,
     *,
     weights: Mapping[str, Decimal] | None = None,
+    path: Literal["columns", "person"] = "columns",
 ) -> dict[str, Any]:
     """Cost every proposal against the baseline of `j` for `educators` (see module doc);
-    `weights` (by educator id) are FTE × contract days ÷ the scale's days (default 1)."""
+    `weights` (by educator id) are FTE × contract days ÷ the scale's days (default: from each
+    educator's placement, `roster_weights`).
+    `path` picks the projection: over columns (`_columns`, the default; it hands a costing it
+    cannot carry exactly to the other) or person by person (`projection.project`, the
+    reference); both give the same document."""
     eds = [e for e in educators if e.jurisdiction == j.id]
     if not any(e.salary is not None for e in eds):
         raise InputError(
@@ -65,21 +74,28 @@ def cost_scenarios(
     still = assumptions.model_copy(
         update={"attrition": assumptions.attrition.model_copy(update={"rate": Decimal(0)})}
     )
-    w = dict(weights or {})
+    w = dict(weights) if weights is not None else roster_weights(eds, assumptions)
     shared, shared_still = ProjectionCache(), ProjectionCache()
+    parsed = [parse_proposal(raw) for raw in proposals]
+    applied = [apply_proposal(j, p) for p in parsed]
+    cuts = late_cuts([j, *applied])
 
-    def run(jur: Jurisdiction) -> tuple[list[YearProjection], list[dict[str, Any]]]:
-        proj = project(jur, eds, assumptions, weights=w, cache=shared)
+    def years_of(jur: Jurisdiction, a: Assumptions, cache: ProjectionCache) -> list[YearColumns]:
+        if path == "columns":
+            try:
+                return project_columns(jur, eds, a, weights=w, cache=cache, cuts=cuts)
+            except NotColumnar:
+                pass
+        return [columns_of(y) for y in project(jur, eds, a, weights=w, cache=cache, cuts=cuts)]
+
+    def run(jur: Jurisdiction) -> tuple[list[YearColumns], list[dict[str, Any]]]:
+        proj = years_of(jur, assumptions, shared)
         years = [
             year_figures(y, assumptions, proj[i - 1] if i else None) for i, y in enumerate(proj)
         ]
-        kept = (
-            proj
-            if assumptions.attrition.rate == 0
-            else project(jur, eds, still, weights=w, cache=shared_still)
-        )
+        kept = proj if assumptions.attrition.rate == 0 else years_of(jur, still, shared_still)
         for y, k in zip(years, kept, strict=True):
-            without = sum((p.salary for p in k.people), ZERO)
+            without = Decimal(int(k.salary.sum())) / 100
             y["total_salary_without_breakage"] = money(without)
             y["breakage"] = money(without - Decimal(y["total_salary"]))
         return proj, years
@@ -106,11 +122,13 @@ def cost_scenarios(
         "comparisons": [],
     }
     costed: list[tuple[Proposal, list[dict[str, Any]]]] = []
-    for raw in proposals:
-        p = parse_proposal(raw)
-        proj, years = run(apply_proposal(j, p))
+    for p, jp in zip(parsed, applied, strict=True):
+        proj, years = run(jp)
         vs = vs_baseline(p, years, base_years, assumptions)
-        gains = [band_gains(b, q) | spread_gains(b, q) for b, q in zip(base, proj, strict=True)]
+        gains = [
+            band_gains(b, q) | spread_gains(b, q, assumptions)
+            for b, q in zip(base, proj, strict=True)
+        ]
         costed.append((p, years))
         doc["proposals"].append(
             {
@@ -144,6 +162,47 @@ def cost_scenarios(
     return doc
 
 
+def roster_weights(
+    eds: Sequence[Educator],
+    a: Assumptions,
+    fte: Mapping[str, Decimal] | None = None,
+    days: Mapping[str, int] | None = None,
+    *,
+    where: str = "assumptions",
+) -> dict[str, Decimal]:
+    """Each educator's pay weight: FTE × contract days ÷ the assumptions' `contract_days`,
+    from the batch roster's columns (`fte`, `days`, by id) or else the salary placement's
+    `fte` and `contract_days` (an uploaded or stored roster); only where not 1. Days without
+    the assumptions' `contract_days` are an `InputError`."""
+    fte, days = dict(fte or {}), dict(days or {})
+    for e in eds:
+        if e.salary is None:
+            continue
+        if e.salary.fte is not None and e.id not in fte:
+            fte[e.id] = e.salary.fte
+        if e.salary.contract_days is not None and e.id not in days:
+            days[e.id] = e.salary.contract_days
+    if days and a.contract_days is None:
+        raise InputError(
+            [
+                Problem(
+                    type="scenario.contract_days",
+                    message=f"{where}: the roster gives contract_days for {len(days)} "
+                    "educator(s): state the days the scale pays for (contract_days) in the "
+                    "assumptions",
+                    path=where if where != "assumptions" else None,
+                    loc=("assumptions", "contract_days"),
+                )
+            ]
+        )
+    out: dict[str, Decimal] = {}
+    for eid in set(fte) | set(days):
+        out[eid] = fte.get(eid, Decimal(1)) * (
+            Decimal(days[eid]) / Decimal(a.contract_days or 1) if eid in days else Decimal(1)
+        )
+    return out
+
+
 def run_costing(
     roster: Sequence[Path],
     proposals: Sequence[Path],
@@ -162,7 +221,6 @@ def run_costing(
     a: Assumptions | None = None
     props: list[Proposal] = []
     eds: list[Educator] = []
-    weights: dict[str, Decimal] = {}
     try:
         a = load_assumptions(assumptions)
     except InputError as e:
@@ -178,23 +236,7 @@ def run_costing(
         problems.extend(e.problems)
     if problems or a is None:
         raise InputError(problems)
-    if days and a.contract_days is None:
-        raise InputError(
-            [
-                Problem(
-                    type="scenario.contract_days",
-                    message=f"{assumptions}: the roster gives contract_days for {len(days)} "
-                    "educator(s): state the days the scale pays for (contract_days) in the "
-                    "assumptions",
-                    path=str(assumptions),
-                    loc=("assumptions", "contract_days"),
-                )
-            ]
-        )
-    for eid in set(fte) | set(days):
-        weights[eid] = fte.get(eid, Decimal(1)) * (
-            Decimal(days[eid]) / Decimal(a.contract_days or 1) if eid in days else Decimal(1)
-        )
+    weights = roster_weights(eds, a, fte, days, where=str(assumptions))
     wanted = {p.jurisdiction for p in props if p.jurisdiction} or {e.jurisdiction for e in eds}
     if len(wanted) != 1:
         raise InputError(

@@ -10,19 +10,23 @@ differences between scenarios come only from the rules and scales. Each year:
    `replace_step`.
 2. **Steps** advance by one (from the second year on) when `steps: automatic` and the year's
    scale has the next step; `frozen` keeps them.
-3. **Lane moves**: each person's pool of salary credit grows by the accrual assumption (from
-   the second year on; the first year's pool is the roster's history, below) and the lane rules
-   in force that day under the scenario's rules (`mccredit.salary.compile_salary`) move them:
-   a rule from the current lane whose credit is counted in hours (`semester_credits`,
-   `contact_hours`, `ceus`) moves the person when the pool reaches its `requires`; the move
-   consumes `requires` and the rest carries to the next lane, at most `max_lanes_per_year`
-   lanes a year (the district's salary settings). Degree lanes (`per: credential`) are not
-   projected: nobody is assumed to earn a degree.
-   The roster's history: `semester_credits` of the educator's `graduate_course` credentials
-   filed (`submitted`, else `earned`) after the placement's `since` date (all of them when it
-   has none) join the pool in the year whose pricing day they were filed by, as the engine
-   counts only credit filed on or before its `as_of` (a roster can hold credentials filed
-   after the first costed day).
+3. **Credit and lane moves**: credentials the projection carries (graduate courses by
+   semester hours, micro-credentials by count; `_credit`) are grouped in classes and each
+   class is valued by the scenario's own rules through the engine's gate and the salary
+   package (`_credit.Valuer`: the rule's rate and unit, `prior_approval`, evidence windows,
+   issuers and catalog codes). From the second year on each person accrues the assumed
+   graduate hours (`accrual`, by starting lane, with or without prior approval) and
+   micro-credentials (`micro_credentials`, split over categories); the roster's history joins
+   in the year whose pricing day it was filed by (the engine counts only credit filed on or
+   before its `as_of`), lane credit only when filed after the placement's `since`. Credit
+   goes into the person's pool under the rule moving people from their lane that day (the
+   first by `requires`, then id, that credits any class), by category where the rule has
+   `category_minimums`; a move needs `requires` in all and each minimum, consumes the
+   minimums from their categories and the rest in pool order (uncategorised first, graduate
+   hours before micro-credentials), carries the remainder to the next lane, and at most
+   `max_lanes_per_year` lanes a year (the district's salary settings). Degrees are not
+   projected: nobody is assumed to earn one. The part of a move's cost micro-credentials
+   paid is its cost × their share of the credit it used.
 4. **Pricing** on the year's scale at `effective` (MM-DD) in the year: the scale in force that
    day under the scenario's rules (a proposal's own scale wins, as in evaluation); where none
    is in force, the latest earlier scale grown by `scale_growth` per year since it took effect
@@ -31,14 +35,18 @@ differences between scenarios come only from the rules and scales. Each year:
    Growth compounds year by year, each year's cells rounded to the cent as a published scale
    is, so a proposal carrying exactly the baseline's grown scale for a year costs 0 in every
    later year too.
+   Base increases (`base_increases` rules) add, per rule, each counted credential filed by
+   that day (all of them: those before `since` are in the placement's pay already) × its
+   amount, at most `max_count` credentials and `max_total`, rounded to the cent.
 5. **FTE weighting**: a person's salary is the cell × their weight (`weights`, by educator
    id: FTE × contract days ÷ the scale's days, from the roster; 1 when not given), rounded to
    the cent; a replacement takes the leaver's weight.
 6. **Where the change comes from** (from the second year on), for each person who stayed:
    `from_schedule` (last year's cell repriced on this year's scale), `from_step` (the step
-   gained, in last year's lane) and `from_lane` (the rest: the lane move), weighted as the
-   salary is; they add up exactly to the person's salary change (`from_lane` takes the
-   cents of rounding). New hires' pay and leavers' last pay are the turnover.
+   gained, in last year's lane), `from_base` (the change in base increases) and `from_lane`
+   (the rest: the lane move), weighted as the salary is; they add up exactly to the person's
+   salary change (`from_lane` takes the cents of rounding). New hires' pay and leavers'
+   last pay are the turnover.
 """
 
 from __future__ import annotations
@@ -52,8 +60,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction
-from ..rules._models import LaneRule, ScheduleFile
+from ..rules._models import BaseIncreaseRule
 from ..salary import compile_salary
+from ._credit import CreditClass, LaneCredit, Valuer, class_of, late_cuts
+from ._scales import PricedScale, _empty, priced_scale
 from .assumptions import Assumptions
 
 __all__ = [
@@ -66,64 +76,8 @@ __all__ = [
 ]
 
 CENT = Decimal("0.01")
+Q4 = Decimal("0.0001")
 ZERO = Decimal(0)
-_HOURS = {"semester_credits", "contact_hours", "ceus"}
-
-
-@dataclass(frozen=True)
-class PricedScale:
-    """The scale a year is priced on: `grown_years` > 0 when grown from `base`."""
-
-    title: str
-    lanes: tuple[str, ...]
-    cells: dict[tuple[str, int], Decimal]
-    base_title: str
-    grown_years: int
-
-    def amount(self, lane: str, step: int) -> Decimal | None:
-        return self.cells.get((lane, step))
-
-    @property
-    def top_step(self) -> int:
-        return max(s for _, s in self.cells)
-
-
-def _years_between(start: dt.date, day: dt.date) -> int:
-    return day.year - start.year - (1 if (day.month, day.day) < (start.month, start.day) else 0)
-
-
-def priced_scale(j: Jurisdiction, day: dt.date, name: str, growth: Decimal) -> PricedScale:
-    """The `name` scale of `j` on `day`: the one in force, else the latest earlier one grown."""
-    plan = compile_salary(j, day)
-    sched: ScheduleFile | None = plan.schedule_on(day, name) if plan else None
-    n = 0
-    if sched is None:
-        earlier = [
-            (s.effective.start, i, s)
-            for i, s in enumerate(j.schedules)
-            if s.schedule == name and s.effective.start is not None and s.effective.start <= day
-        ]
-        if not earlier:
-            raise InputError(
-                [
-                    Problem(
-                        type="scenario.no_scale",
-                        message=f"{j.id} has no {name!r} salary scale on or before {day}",
-                        loc=("assumptions", "from_year"),
-                    )
-                ]
-            )
-        start, _, sched = max(earlier, key=lambda e: (e[0], e[1]))
-        n = _years_between(start, day)
-    cells = {
-        (lane, step): row[k].quantize(CENT, ROUND_HALF_UP)
-        for step, row in sched.steps.items()
-        for k, lane in enumerate(sched.lanes)
-    }
-    for _ in range(n):  # year by year, each year's scale rounded like a published one
-        cells = {c: (v * (1 + growth)).quantize(CENT, ROUND_HALF_UP) for c, v in cells.items()}
-    title = sched.title if n == 0 else f"{sched.title} grown {growth:%} a year × {n}"
-    return PricedScale(title, tuple(sched.lanes), cells, sched.title, n)
 
 
 @dataclass
@@ -132,14 +86,18 @@ class _State:
     educator: str
     lane: str
     step: int
-    pool: Decimal
-    rate: Decimal
+    hours: Decimal  # graduate semester hours accrued a year
     schedule: str = "teachers"
     hired: int | None = None
     weight: Decimal = Decimal(1)
-    last_pay: Decimal | None = None  # last year's cell (unweighted)
+    micro: list[tuple[str, Decimal]] = field(default_factory=list)  # (category, a year)
+    pool: dict[tuple[str, bool], Decimal] = field(default_factory=dict)
+    held: dict[CreditClass, Decimal] = field(default_factory=dict)
+    last_cell: Decimal | None = None  # last year's cell (unweighted)
+    last_base: Decimal = ZERO  # last year's base increases (unweighted)
     last_salary: Decimal | None = None  # last year's salary (weighted)
-    filed: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # history not yet pooled
+    #: history not yet filed: (filed, class, units, after the placement's `since`)
+    filed: list[tuple[dt.date, CreditClass, Decimal, bool]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -154,10 +112,13 @@ class PersonYear:
     lane_from: str | None  # the lane moved from this year, if any
     lane_move_cost: Decimal
     hired: int | None
-    from_schedule: Decimal = ZERO  # this year's change for a stayer, in three parts
+    from_schedule: Decimal = ZERO  # this year's change for a stayer, in four parts
     from_step: Decimal = ZERO
     from_lane: Decimal = ZERO
     stayed: bool = False  # here last year too (the parts above apply)
+    base: Decimal = ZERO  # base increases in this year's pay (unweighted)
+    from_base: Decimal = ZERO
+    lane_move_micro_cost: Decimal = ZERO  # the part of lane_move_cost micro-credentials paid
 
 
 @dataclass
@@ -173,14 +134,22 @@ def _draw(seed: int, year: int, key: str) -> float:
     return int.from_bytes(h[:8], "big") / 2**64
 
 
+History = tuple[list[tuple[dt.date, CreditClass, Decimal, bool]], Decimal]
+
+
 @dataclass
 class ProjectionCache:
     """What every scenario of one costing shares, computed once: each person's draw per year
-    (who leaves) and each educator's history (credit by filing date, own accrual rate).
-    Both depend on the people and the assumptions only, never on the rules."""
+    (who leaves), each educator's history (credit by filing date, own accrual rate) and the
+    value of each credit class under each rule (`_credit.Valuer.shared`). All depend on the
+    people, the assumptions and the rules' text only, never on which scenario asks."""
 
     draws: dict[tuple[int, int, str], float] = field(default_factory=dict)
-    history: dict[str, tuple[list[tuple[dt.date, Decimal]], Decimal]] = field(default_factory=dict)
+    history: dict[str, History] = field(default_factory=dict)
+    values: dict[tuple[str, CreditClass], tuple[Decimal, tuple[str, ...]]] = field(
+        default_factory=dict
+    )
+    shared: dict[str, object] = field(default_factory=dict)  # the columnar path's
 
     def draw(self, seed: int, year: int, key: str) -> float:
         k = (seed, year, key)
@@ -190,22 +159,43 @@ class ProjectionCache:
         return v
 
 
-def _history(ed: Educator, a: Assumptions) -> tuple[list[tuple[dt.date, Decimal]], Decimal]:
-    """(the credit that joins the pool, by filing date; the educator's own yearly rate) from
-    the roster's history."""
+def _units(x: Decimal) -> Decimal:
+    return x.quantize(Q4, ROUND_HALF_UP)
+
+
+def history_of(ed: Educator, a: Assumptions, cuts: tuple[int, ...]) -> History:
+    """(the credentials the projection carries, by filing date: (filed, class, units, filed
+    after the placement's `since`); the educator's own yearly rate of graduate hours) from the
+    roster's history. Units are kept to 4 decimal places."""
     since = ed.salary.since if ed.salary else None
-    filed_credit: list[tuple[dt.date, Decimal]] = []
+    filed_credit: list[tuple[dt.date, CreditClass, Decimal, bool]] = []
     recent = ZERO
     first = dt.date(a.from_year - a.accrual.history_years, 1, 1)
     for c in ed.credentials:
-        if c.kind != "graduate_course" or c.semester_credits is None:
+        got = class_of(c, cuts)
+        if got is None:
             continue
+        cls, units = got
         filed = c.submitted or c.earned
-        if since is None or filed > since:
-            filed_credit.append((filed, c.semester_credits))
-        if c.earned >= first:
-            recent += c.semester_credits
-    return sorted(filed_credit), recent / a.accrual.history_years
+        filed_credit.append((filed, cls, _units(units), since is None or filed > since))
+        if c.kind == "graduate_course" and c.earned >= first:
+            recent += units
+    filed_credit.sort(key=lambda f: (f[0], _class_order(f[1]), f[2], f[3]))
+    return filed_credit, _units(recent / a.accrual.history_years)
+
+
+def accrual_classes(a: Assumptions) -> tuple[CreditClass, dict[str, CreditClass]]:
+    """The classes of the assumed yearly accrual: graduate hours, and micro-credentials by
+    category ("" = none)."""
+    hours = CreditClass("graduate_course", None, None, (), a.accrual.approved, 0)
+    mc = a.micro_credentials
+    micro: dict[str, CreditClass] = {}
+    if mc is not None:
+        for cat in [*mc.categories, ""]:
+            micro[cat] = CreditClass(
+                "micro_credential", mc.issuer, mc.code, (cat,) if cat else (), mc.approved, 0
+            )
+    return hours, micro
 
 
 def _start(
@@ -213,6 +203,7 @@ def _start(
     a: Assumptions,
     weights: Mapping[str, Decimal],
     cache: ProjectionCache,
+    cuts: tuple[int, ...],
 ) -> list[_State]:
     out = []
     for ed in educators:
@@ -220,11 +211,12 @@ def _start(
             continue
         got = cache.history.get(ed.id)
         if got is None:
-            got = cache.history[ed.id] = _history(ed, a)
+            got = cache.history[ed.id] = history_of(ed, a, cuts)
         filed, own = got[0][:], got[1]
         lane = ed.salary.lane
         rate = own if a.accrual.source == "history" else a.accrual.rate(lane)
-        st = _State(ed.id, ed.id, lane, ed.salary.step, ZERO, rate, ed.salary.schedule)
+        st = _State(ed.id, ed.id, lane, ed.salary.step, rate, ed.salary.schedule)
+        st.micro = a.micro_credentials.split(lane) if a.micro_credentials else []
         st.filed = filed
         st.weight = weights.get(ed.id, Decimal(1))
         out.append(st)
@@ -235,30 +227,117 @@ def _w(x: Decimal, weight: Decimal) -> Decimal:
     return x if weight == 1 else (x * weight).quantize(CENT, ROUND_HALF_UP)
 
 
-def _hour_lanes(j: Jurisdiction, day: dt.date) -> tuple[dict[str, list[LaneRule]], int]:
-    """The lane rules in force on `day` that count hours, by `from` lane (cheapest first),
-    and the most lanes a year."""
-    plan = compile_salary(j, day)
-    if plan is None:
-        return {}, 1
-    by_from: dict[str, list[LaneRule]] = {}
-    for r in sorted(plan.lanes, key=lambda r: (r.requires, r.id)):
-        if any(c.per in _HOURS for c in r.credit):
-            by_from.setdefault(r.from_, []).append(r)
-    return by_from, (plan.settings.max_lanes_per_year if plan.settings else 1) or 1
+def pool_keys(categories: Sequence[str]) -> list[tuple[str, bool]]:
+    """The pool's parts in the order a move consumes them: by category ("" first), within
+    one graduate hours before micro-credentials."""
+    return sorted({(c, m) for c in ("", *categories) for m in (False, True)})
 
 
-def _lane_moves(lanes: tuple[dict[str, list[LaneRule]], int], st: _State) -> str | None:
-    by_from, limit = lanes
-    moved_from = None
-    for _ in range(limit):
-        hit = next((r for r in by_from.get(st.lane, ()) if st.pool >= r.requires), None)
-        if hit is None:
+@dataclass
+class _Year:
+    """One scenario's rules on one pricing day, as the projection asks them."""
+
+    valuer: Valuer
+    day: dt.date
+    classes: tuple[CreditClass, ...]
+    limit: int
+    bases: list[tuple[BaseIncreaseRule, Decimal, frozenset[CreditClass]]]
+
+    def lane(self, lane: str) -> LaneCredit | None:
+        return self.valuer.lane_credit(self.day, lane)
+
+
+def _add(y: _Year, st: _State, cls: CreditClass, units: Decimal, pooled: bool) -> None:
+    """`units` of `cls` filed: held (base increases count every one), and where `pooled`
+    valued into the pool under the rule moving people from the person's lane."""
+    if not units:
+        return
+    st.held[cls] = st.held.get(cls, ZERO) + units
+    lc = y.lane(st.lane) if pooled else None
+    if lc is None or cls not in lc.values:
+        return
+    v, cat = lc.values[cls]
+    k = (cat, cls.is_micro)
+    st.pool[k] = st.pool.get(k, ZERO) + units * v
+
+
+def _draw_pool(st: _State, keys: Sequence[tuple[str, bool]], amount: Decimal) -> Decimal:
+    """Take `amount` from the pool parts `keys` in order; returns the micro-credential part."""
+    micro = ZERO
+    for k in keys:
+        if amount <= 0:
             break
+        x = min(st.pool.get(k, ZERO), amount)
+        if x > 0:
+            st.pool[k] -= x
+            amount -= x
+            micro += x if k[1] else ZERO
+    return micro
+
+
+def _lane_moves(y: _Year, st: _State, lanes: Sequence[str]) -> tuple[str | None, Decimal, Decimal]:
+    """Move `st` up to `limit` lanes; (the lane moved from, credit consumed, of it from
+    micro-credentials)."""
+    moved_from = None
+    used = micro = ZERO
+    for _ in range(y.limit):
+        lc = y.lane(st.lane)
+        if lc is None or lc.rule.to not in lanes:
+            break
+        r = lc.rule
+        if sum(st.pool.values(), ZERO) < r.requires:
+            break
+        by_cat: dict[str, Decimal] = {}
+        for (cat, _m), x in st.pool.items():
+            by_cat[cat] = by_cat.get(cat, ZERO) + x
+        if any(by_cat.get(c, ZERO) < need for c, need in r.category_minimums.items()):
+            break
+        keys = sorted(st.pool)
+        for cat, need in sorted(r.category_minimums.items()):
+            micro += _draw_pool(st, [k for k in keys if k[0] == cat], need)
+        micro += _draw_pool(st, keys, r.requires - sum(r.category_minimums.values(), ZERO))
+        used += r.requires
         moved_from = moved_from or st.lane
-        st.pool -= hit.requires
-        st.lane = hit.to
-    return moved_from
+        st.lane = r.to
+    return moved_from, used, micro
+
+
+def base_amount(
+    held: Mapping[CreditClass, Decimal],
+    bases: Sequence[tuple[BaseIncreaseRule, Decimal, frozenset[CreditClass]]],
+) -> Decimal:
+    """The base increases in pay for credentials `held` (units by class, filed by the day):
+    per rule, each counting credential × its amount, at most `max_count` of them and
+    `max_total` in all; rounded half-up to the cent once."""
+    total = ZERO
+    for rule, amount, hit in bases:
+        n = sum((x for c, x in held.items() if c in hit), ZERO)
+        if rule.max_count is not None:
+            n = min(n, Decimal(rule.max_count))
+        add = n * amount
+        if rule.max_total is not None:
+            add = min(add, rule.max_total)
+        total += add
+    return total.quantize(CENT, ROUND_HALF_UP)
+
+
+def micro_part(cost: Decimal, micro: Decimal, used: Decimal) -> Decimal:
+    """The part of a lane move's cost micro-credentials paid: its share of the credit used."""
+    if not micro or not used:
+        return ZERO
+    return (cost * micro / used).quantize(CENT, ROUND_HALF_UP)
+
+
+def no_cell(educator: str, lane: str, step: int, sc: PricedScale, year: int) -> InputError:
+    return InputError(
+        [
+            Problem(
+                type="scenario.no_cell",
+                message=f"{educator}: lane {lane} step {step} is not on {sc.title} ({year})",
+                loc=("roster", educator, "salary"),
+            )
+        ]
+    )
 
 
 def project(
@@ -268,11 +347,18 @@ def project(
     *,
     weights: Mapping[str, Decimal] | None = None,
     cache: ProjectionCache | None = None,
+    cuts: tuple[int, ...] | None = None,
 ) -> list[YearProjection]:
-    """Project and price `educators` of `j` over the assumptions' years (see module doc).
-    Pass one `cache` to every scenario of a costing (same educators and assumptions)."""
+    """Project and price `educators` of `j` over the assumptions' years (see module doc),
+    person by person: the reference the columnar path (`_columns.project_columns`) equals.
+    Pass one `cache` to every scenario of a costing (same educators and assumptions), and the
+    evidence windows of every scenario (`_credit.late_cuts`)."""
     cache = cache if cache is not None else ProjectionCache()
-    states = _start(educators, a, weights or {}, cache)
+    cuts = late_cuts([j]) if cuts is None else cuts
+    states = _start(educators, a, weights or {}, cache, cuts)
+    hours_cls, micro_cls = accrual_classes(a)
+    classes = known_classes(cache, a)
+    valuer = Valuer(j, cache.values, classes)
     mm, dd = (int(x) for x in a.effective.split("-"))
     out: list[YearProjection] = []
     for t, year in enumerate(a.year_list):
@@ -299,15 +385,17 @@ def project(
                         f"new:{st.key}>{year}",
                         lane,
                         a.attrition.replace_step,
-                        ZERO,
                         a.accrual.rate(lane),
                         st.schedule,
                         year,
                     )
+                    new.micro = a.micro_credentials.split(lane) if a.micro_credentials else []
                     new.weight = st.weight
                     nxt.append(new)
             states = nxt
-        lanes = _hour_lanes(j, day)
+        plan = compile_salary(j, day)
+        limit = (plan.settings.max_lanes_per_year if plan and plan.settings else 1) or 1
+        y = _Year(valuer, day, classes, limit, valuer.base_increases(day))
         yp = YearProjection(year, day, scale("teachers") if states else _empty())
         for st in states:
             sc = scale(st.schedule)
@@ -316,42 +404,40 @@ def project(
             if t > 0 and not new_hire:
                 if a.steps == "automatic" and sc.amount(st.lane, st.step + 1) is not None:
                     st.step += 1
-                st.pool += st.rate
+                _add(y, st, hours_cls, st.hours, True)
+                for cat, n in st.micro:
+                    _add(y, st, micro_cls[cat], n, True)
             while st.filed and st.filed[0][0] <= day:
-                st.pool += st.filed.pop(0)[1]
+                _, cls, units, after = st.filed.pop(0)
+                _add(y, st, cls, units, after)
             before = st.lane
-            moved = _lane_moves(lanes, st)
-            pay = sc.amount(st.lane, st.step)
-            if pay is None:
-                raise InputError(
-                    [
-                        Problem(
-                            type="scenario.no_cell",
-                            message=f"{st.educator}: lane {st.lane} step {st.step} is not on "
-                            f"{sc.title} ({year})",
-                            loc=("roster", st.educator, "salary"),
-                        )
-                    ]
-                )
+            moved, used, micro = _lane_moves(y, st, sc.lanes)
+            cell = sc.amount(st.lane, st.step)
+            if cell is None:
+                raise no_cell(st.educator, st.lane, st.step, sc, year)
+            base = base_amount(st.held, y.bases)
             up = sc.amount(st.lane, st.step + 1)
             old = sc.amount(before, st.step) if moved else None
             w = st.weight
-            salary = _w(pay, w)
-            stayed = t > 0 and not new_hire and st.last_pay is not None
-            parts = (ZERO, ZERO, ZERO)
-            if stayed and st.last_pay is not None and st.last_salary is not None:
+            salary = _w(cell + base, w)
+            stayed = t > 0 and not new_hire and st.last_cell is not None
+            parts = (ZERO, ZERO, ZERO, ZERO)
+            if stayed and st.last_cell is not None and st.last_salary is not None:
                 repriced = sc.amount(prev_lane, prev_step)
-                repriced = repriced if repriced is not None else st.last_pay
+                repriced = repriced if repriced is not None else st.last_cell
                 stepped = sc.amount(prev_lane, st.step)
                 stepped = stepped if stepped is not None else repriced
-                from_schedule = _w(repriced, w) - st.last_salary
-                from_step = _w(stepped, w) - _w(repriced, w)
+                from_schedule = _w(repriced + st.last_base, w) - st.last_salary
+                from_step = _w(stepped + st.last_base, w) - _w(repriced + st.last_base, w)
+                from_base = _w(stepped + base, w) - _w(stepped + st.last_base, w)
                 parts = (
                     from_schedule,
                     from_step,
-                    salary - st.last_salary - from_schedule - from_step,
+                    salary - st.last_salary - from_schedule - from_step - from_base,
+                    from_base,
                 )
-            st.last_pay, st.last_salary = pay, salary
+            st.last_cell, st.last_base, st.last_salary = cell, base, salary
+            move_cost = _w(cell - old, w) if old is not None else ZERO
             yp.people.append(
                 PersonYear(
                     st.key,
@@ -360,17 +446,32 @@ def project(
                     st.step,
                     w,
                     salary,
-                    _w(up - pay, w) if up is not None else ZERO,
+                    _w(up - cell, w) if up is not None else ZERO,
                     moved,
-                    _w(pay - old, w) if old is not None else ZERO,
+                    move_cost,
                     st.hired,
-                    *parts,
+                    parts[0],
+                    parts[1],
+                    parts[2],
                     stayed=stayed,
+                    base=base,
+                    from_base=parts[3],
+                    lane_move_micro_cost=micro_part(move_cost, micro, used),
                 )
             )
         out.append(yp)
     return out
 
 
-def _empty() -> PricedScale:
-    return PricedScale("none", (), {(" ", 0): ZERO}, "none", 0)
+def known_classes(cache: ProjectionCache, a: Assumptions) -> tuple[CreditClass, ...]:
+    """Every credit class of the costing: the roster's history (already read into `cache`)
+    and the assumed accrual, in one order."""
+    hours, micro = accrual_classes(a)
+    seen = {hours, *micro.values()}
+    for filed, _ in cache.history.values():
+        seen.update(cls for _, cls, _, _ in filed)
+    return tuple(sorted(seen, key=_class_order))
+
+
+def _class_order(c: CreditClass) -> tuple[object, ...]:
+    return (c.kind, c.issuer or "", c.code or "", c.categories, c.approved, c.late)

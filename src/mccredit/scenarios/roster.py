@@ -2,11 +2,12 @@
 
 From a batch roster folder (`educators` and `credentials` tables, CSV or Parquet) costing
 reads what the projection needs: each educator's id, jurisdiction and salary placement
-(`salary_schedule`, `salary_lane`, `salary_step`, `salary_since`; the educator's first row) and
-the credentials' `kind`, `earned`, `submitted` and `semester_credits` (the roster's history of
-graduate hours), and where given the costing columns `fte` (0 < fte ≤ 1) and `contract_days`
-(1–366) of the educators table. A row that is not a valid educator (or a bad FTE or days
-value) is an `InputError` naming file, row and column.
+(`salary_schedule`, `salary_lane`, `salary_step`, `salary_since`; the educator's first row),
+the credentials' `kind`, `issuer`, `code`, `categories`, `earned`, `submitted`, `approved` and
+`semester_credits` (the roster's history of graduate hours and micro-credentials), and where
+given the costing columns `fte` (0 < fte ≤ 1) and `contract_days` (1–366) of the educators
+table. A row that is not a valid educator (or a bad FTE or days value) is an `InputError`
+naming file, row and column.
 """
 
 from __future__ import annotations
@@ -28,6 +29,16 @@ __all__ = ["educator_files", "is_batch_roster", "load_costing_roster", "load_ros
 
 _EDU = ("educator_id", "jurisdiction", "salary_schedule", "salary_lane", "salary_step")
 _CRED = ("educator_id", "credential_id", "kind", "earned", "submitted", "semester_credits")
+#: credential columns read where the table has them
+_CRED_OPTIONAL = ("issuer", "code", "categories", "approved")
+_OPTIONAL = (
+    "submitted",
+    "salary_since",
+    "salary_schedule",
+    "fte",
+    "contract_days",
+    *_CRED_OPTIONAL,
+)
 
 
 def educator_files(paths: Sequence[Path]) -> list[Path]:
@@ -65,12 +76,7 @@ def _read(f: Path, cols: Sequence[str]) -> pl.DataFrame:
     else:
         df = pl.read_csv(f, infer_schema=False)
         df = df.select([c for c in cols if c in df.columns])
-    missing = [
-        c
-        for c in cols
-        if c not in df.columns
-        and c not in ("submitted", "salary_since", "salary_schedule", "fte", "contract_days")
-    ]
+    missing = [c for c in cols if c not in df.columns and c not in _OPTIONAL]
     if missing:
         raise InputError(
             [
@@ -125,13 +131,22 @@ def _weights(ef: Path, r: dict[str, Any], eid: str, w: Weights, problems: list[P
 def _batch(folder: Path, w: Weights) -> list[Educator]:
     ef, cf = _table(folder, "educators"), _table(folder, "credentials")
     edu = _read(ef, (*_EDU, "salary_since", "fte", "contract_days"))
-    cred = _read(cf, _CRED)
+    cred = _read(cf, (*_CRED, *_CRED_OPTIONAL))
     creds: dict[str, list[dict[str, Any]]] = {}
     for r in cred.iter_rows(named=True):
-        c = {"id": _str(r["credential_id"]), "kind": _str(r["kind"]), "earned": _str(r["earned"])}
-        for k in ("submitted", "semester_credits"):
+        c: dict[str, Any] = {
+            "id": _str(r["credential_id"]),
+            "kind": _str(r["kind"]),
+            "earned": _str(r["earned"]),
+        }
+        for k in ("submitted", "semester_credits", "issuer", "code", "approved"):
             if _str(r.get(k)) is not None:
                 c[k] = _str(r[k])
+        cats = r.get("categories")
+        if isinstance(cats, str) and cats.strip():
+            c["categories"] = [x.strip() for x in cats.split(";") if x.strip()]
+        elif isinstance(cats, list) and cats:
+            c["categories"] = [str(x) for x in cats]
         creds.setdefault(str(r["educator_id"]), []).append(c)
     out: list[Educator] = []
     problems: list[Problem] = []

@@ -96,3 +96,72 @@ def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
     assert bands[0]["1000-2500"] == 127 and bands[0]["none"] == 2873
     assert bands[1]["1000-2500"] == 1048 and bands[1]["2500-5000"] == 1952
     assert all(b["loss"] == 0 for b in bands)
+
+
+def test_readme_micro_credential_example_prints_its_figures(tmp_path: Path) -> None:
+    sec = _section()
+    sec = sec[sec.index("On a synthetic Troy 30-C roster") :]
+    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
+    assert gen is not None and gen[3] == "us-il/troy-30c"
+    roster = tmp_path / "troy"
+    mod.generate(
+        educators=int(gen[1]),
+        seed=int(gen[2]),
+        jurisdiction=gen[3],
+        out=roster,
+        fmt="csv",
+        bad_rate=0.0,
+    )
+    cmd = re.search(r"mccredit scenario /tmp/troy (.*?)--out", sec, re.S)
+    assert cmd is not None
+    args = cmd[1].replace("\\\n", " ").split()
+    out = tmp_path / "cost"
+    r = CliRunner().invoke(
+        app,
+        [
+            "scenario",
+            str(roster),
+            *[str(REPO / a) if a.endswith(".yaml") else a for a in args],
+            "--out",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "scenario.json").read_text("utf-8"))
+    want = []
+    named = [("baseline", doc["baseline"], None), ("P1", doc["proposals"][0], True)]
+    for name, s, vs in named:
+        for k, y in enumerate(s["years"]):
+            want.append(
+                [
+                    name,
+                    str(y["year"]),
+                    y["total_salary"],
+                    s["vs_baseline"][k]["salary_difference"] if vs else "",
+                    y["cost_of_1pct"],
+                    str(y["lane_moves"]),
+                    y["cost_of_lane_movement"],
+                    y["cost_of_lane_movement_micro_credentials"],
+                ]
+            )
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in sec.splitlines()
+        if re.match(r"^\| (baseline|P1) \|", line)
+    ]
+    assert rows == want
+    p = doc["proposals"][0]
+    ct = p["contract_term"]
+    assert f"assumptions {doc['assumptions']['sha256'][:12]}" in sec
+    assert f"proposal {p['proposal']['sha256'][:12]}" in sec
+    assert (
+        f"Δ salary {ct['salary_difference']},\nΔ compensation {ct['compensation_difference']}"
+        in sec
+    )
+    bands = {g["band"]: g["people"] for g in p["gains"]["bands"] if g["year"] == 2029}
+    assert f"{bands['1000-2500']} teachers 1,000–2,500 and {bands['2500-5000']} 2,500–5,000" in sec
+    assert f"{bands['none']}\nnothing" in sec and bands["loss"] == 0

@@ -59,6 +59,7 @@ from ._payroll import (
 )
 from ._scenarios import (
     create_scenario_run,
+    fail_unfinished_scenario_runs,
     finish_scenario_run,
     get_scenario_run,
     start_scenario_run,
@@ -81,6 +82,7 @@ __all__ = [
     "educator_input",
     "educator_inputs",
     "export_payroll",
+    "fail_unfinished_scenario_runs",
     "finish_scenario_run",
     "get_credential",
     "get_educator",

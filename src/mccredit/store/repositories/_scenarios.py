@@ -13,7 +13,13 @@ from sqlmodel import Session, col
 from ..tables import ScenarioRun, utcnow
 from ._common import canonical_json, scoped_get, sha256_text
 
-__all__ = ["create_scenario_run", "finish_scenario_run", "get_scenario_run", "start_scenario_run"]
+__all__ = [
+    "create_scenario_run",
+    "fail_unfinished_scenario_runs",
+    "finish_scenario_run",
+    "get_scenario_run",
+    "start_scenario_run",
+]
 
 
 def create_scenario_run(
@@ -100,3 +106,21 @@ def finish_scenario_run(
         .values(**values)
     )
     return bool(cast(Any, res).rowcount)
+
+
+def fail_unfinished_scenario_runs(*, session: Session, error: dict[str, Any]) -> list[str]:
+    """queued|running → failed (with `error`) for every run not finished: what a server
+    starting over this database does with the runs its predecessor left (a process killed
+    mid-run leaves its run `running`, and queued runs lived in its memory only). Returns the
+    ids failed."""
+    found = session.execute(
+        sa.select(col(ScenarioRun.id)).where(col(ScenarioRun.status).in_(["queued", "running"]))
+    )
+    ids = [str(r) for r in found.scalars()]
+    if ids:
+        session.execute(
+            sa.update(ScenarioRun)
+            .where(col(ScenarioRun.id).in_(ids), col(ScenarioRun.status).in_(["queued", "running"]))
+            .values(status="failed", finished=utcnow(), error_json=canonical_json(error))
+        )
+    return ids

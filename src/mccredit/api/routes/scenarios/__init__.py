@@ -15,7 +15,8 @@ A run costs a roster (the stored educators of a jurisdiction, `roster`, or an up
 everything it can at once (422 naming each field, 404 outside the key's scope) and answers
 202. The result is stored with the sha256 of every input and of itself (`scenario_run`), so a
 figure quoted at the table can be found and re-derived later; the same inputs give the same
-`result_sha256`.
+`result_sha256`. A server starting over the database fails the runs a stopped one left
+queued or running (`recover_runs`: `/problems/interrupted`, submit again).
 
 Any role in scope may cost. The documents hold aggregates only; a `union` key always gets the
 union view (`mccredit.scenarios.privacy.suppress_small_groups`: groups of fewer than
@@ -28,9 +29,9 @@ from fastapi import APIRouter
 
 from . import _cost, _runs
 from ._checks import MIN_GROUP
-from ._work import jobs, mark_interrupted
+from ._work import jobs, mark_interrupted, recover_runs
 
-__all__ = ["MIN_GROUP", "jobs", "mark_interrupted", "router"]
+__all__ = ["MIN_GROUP", "jobs", "mark_interrupted", "recover_runs", "router"]
 
 router = APIRouter(tags=["scenarios"])
 router.include_router(_runs.router)

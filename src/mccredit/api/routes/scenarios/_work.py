@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy import Engine
 
@@ -19,6 +20,7 @@ from ....scenarios.assumptions import Assumptions
 from ....scenarios.costing import cost_scenarios
 from ....store._config import read_session, write_session
 from ....store.repositories import (
+    fail_unfinished_scenario_runs,
     finish_scenario_run,
     jurisdiction_educator_inputs,
     start_scenario_run,
@@ -27,7 +29,7 @@ from ..._jobs import Jobs
 from ...problems import problems_from
 from ._checks import roster_sha256
 
-__all__ = ["jobs", "mark_interrupted", "work"]
+__all__ = ["jobs", "mark_interrupted", "recover_runs", "work"]
 
 log = logging.getLogger("mccredit.api")
 
@@ -55,6 +57,31 @@ def mark_interrupted(engine: Engine) -> Callable[[str], None]:
             s.commit()
 
     return cancel
+
+
+def recover_runs(engine: Engine) -> list[str]:
+    """At start-up: fail every run a stopped server left queued or running (a process killed
+    mid-run leaves its run `running` forever otherwise; queued runs lived in its memory), so
+    `GET /v1/scenarios/{id}` says `failed` with the reason and the client can submit again.
+    One server process per database is assumed, as the in-memory job queue already does.
+    Returns the ids failed; nothing when the database has no runs table yet."""
+    from ....store.tables import ScenarioRun
+
+    if not sa.inspect(engine).has_table(str(ScenarioRun.__tablename__)):
+        return []
+    with write_session(engine) as s:
+        ids = fail_unfinished_scenario_runs(
+            session=s,
+            error={
+                "type": "/problems/interrupted",
+                "title": "Interrupted",
+                "detail": "the server stopped before this run finished; submit it again",
+            },
+        )
+        s.commit()
+    if ids:
+        log.warning("failed %d scenario run(s) a stopped server left unfinished", len(ids))
+    return ids
 
 
 def work(
