@@ -66,13 +66,19 @@ def _is_empty(value: object) -> bool:
     return not value
 
 
-_set = object.__setattr__
-_DEFAULTS: dict[type, tuple[int, tuple[tuple[str, Any, bool], ...]]] = {}
+# BaseModel's slots, set through their descriptors (what `model_construct` sets, without
+# going through `object.__setattr__` by name)
+_SET_DICT = BaseModel.__dict__["__dict__"].__set__
+_SET_FIELDS = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+_DEFAULTS: dict[type, tuple[int, tuple[tuple[str, Any, bool], ...], set[str]]] = {}
 
 
-def _defaults(cls: type[BaseModel]) -> tuple[int, tuple[tuple[str, Any, bool], ...]]:
-    """How many fields `cls` has, and (name, default or factory, is a factory) of each field
-    with a default."""
+def _defaults(cls: type[BaseModel]) -> tuple[int, tuple[tuple[str, Any, bool], ...], set[str]]:
+    """How many fields `cls` has, (name, default or factory, is a factory) of each field with
+    a default, and the set of all field names (the fields set of a part given every field:
+    one set per class, never changed, since parts are frozen and `model_copy` copies it)."""
     found = _DEFAULTS.get(cls)
     if found is None:
         fields = cls.model_fields
@@ -85,6 +91,7 @@ def _defaults(cls: type[BaseModel]) -> tuple[int, tuple[tuple[str, Any, bool], .
                 for name, f in fields.items()
                 if not f.is_required()
             ),
+            set(fields),
         )
         _DEFAULTS[cls] = found
     return found
@@ -111,17 +118,19 @@ class _Part(BaseModel):
         added about half of an evaluation's time (issue 14); tests/unit/result/test_build.py
         re-validates every part of every bundled case's result and finds the same values of
         the same types (so the same JSON)."""
-        given = set(values)
-        count, defaults = _defaults(cls)
+        count, defaults, every = _defaults(cls)
         if len(values) < count:
+            given = set(values)
             for name, default, factory in defaults:
                 if name not in values:
                     values[name] = default() if factory else default
+        else:
+            given = every
         part = cls.__new__(cls)
-        _set(part, "__dict__", values)
-        _set(part, "__pydantic_fields_set__", given)
-        _set(part, "__pydantic_extra__", None)
-        _set(part, "__pydantic_private__", None)
+        _SET_DICT(part, values)
+        _SET_FIELDS(part, given)
+        _SET_EXTRA(part, None)
+        _SET_PRIVATE(part, None)
         return part
 
 
