@@ -13,9 +13,10 @@ import numpy as np
 
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction
-from ..salary import compile_salary
+from ..salary import SalaryPlan, compile_salary
 from ._columns import I64, P, U, YearColumns, _cents, _exact, _Grid, _weighted, population
 from ._credit import CreditClass, Valuer
+from ._inyear import FULL, move_shares
 from ._scales import PricedScale, _empty, priced_scale
 from .assumptions import Assumptions
 from .projection import (
@@ -239,6 +240,7 @@ def project_columns(
     last_cell = np.full(n, -1, dtype=I64)
     last_base = np.zeros(n, dtype=I64)
     last_salary = np.zeros(n, dtype=I64)
+    last_full = np.zeros(n, dtype=I64)  # last year's salary annualised (`projection`)
     # the roster's history as events: (roster row, year index it is filed by, class, units)
     ords = np.array([d.toordinal() for d in days])
     ev = [
@@ -266,6 +268,7 @@ def project_columns(
             lane, step, sched, widx = lane[k], step[k], sched[k], widx[k]
             hours, micro, pool, held = hours[k], micro[k], pool[k], held[k]
             last_cell, last_base, last_salary = last_cell[k], last_base[k], last_salary[k]
+            last_full = last_full[k]
             new = np.flatnonzero(pop.hired == year)
             for i in new:
                 sc = scales[names[sched[i]]]
@@ -274,7 +277,7 @@ def project_columns(
                 hours[i] = _exact(a.accrual.rate(rl), U, "accrual")
                 micro[i] = micro_rates(rl)
                 pool[i], held[i] = 0, 0
-                last_cell[i], last_base[i], last_salary[i] = -1, 0, 0
+                last_cell[i], last_base[i], last_salary[i], last_full[i] = -1, 0, 0, 0
         size = len(pop.key)
         if size == 0:
             out.append(_empty_year(year, day, tuple(lanes), tuple(wlist)))
@@ -336,22 +339,23 @@ def project_columns(
         up = grid.at(sched, names, lane, step + 1)
         moved = moved_from >= 0
         old = np.where(moved, grid.at(sched, names, np.where(moved, moved_from, 0), step), 0)
+        paid = np.where(moved, old + _share(cell - old, sal_plan, day, a, lanes, lane), cell)
 
         def w(x: np.ndarray[Any, Any], widx: np.ndarray[Any, Any] = widx) -> np.ndarray[Any, Any]:
             return _weighted(x, widx, wlist)
 
-        salary = w(cell + base)
+        salary = w(paid + base)
         stayed = adv & (last_cell >= 0)
         repriced = grid.at(sched, names, prev_lane, prev_step)
         repriced = np.where(repriced >= 0, repriced, last_cell)
         stepped = grid.at(sched, names, prev_lane, step)
         stepped = np.where(stepped >= 0, stepped, repriced)
-        f_sched = w(repriced + last_base) - last_salary
+        f_sched = w(repriced + last_base) - last_full
         f_step = w(stepped + last_base) - w(repriced + last_base)
         f_base = w(stepped + base) - w(stepped + last_base)
         f_lane = salary - last_salary - f_sched - f_step - f_base
         zero = np.zeros(size, I64)
-        move_cost = np.where(moved, w(cell - old), 0)
+        move_cost = np.where(moved, w(paid - old), 0)
         micro_cost = np.zeros(size, I64)
         for mv in np.flatnonzero(moved & (used_micro > 0)).tolist():
             micro_cost[mv] = _cents(
@@ -387,7 +391,27 @@ def project_columns(
                 np.where(stayed, f_base, zero),
             )
         )
-        last_cell, last_base, last_salary = cell, base, salary
+        last_cell, last_base, last_salary, last_full = cell, base, salary, w(cell + base)
+    return out
+
+
+def _share(
+    delta: np.ndarray[Any, Any],
+    plan: SalaryPlan | None,
+    day: dt.date,
+    a: Assumptions,
+    lanes: Sequence[str],
+    lane: np.ndarray[Any, Any],
+) -> np.ndarray[Any, Any]:
+    """`delta` (cents) times the in-year share of a move into each row's lane
+    (`_inyear.move_shares`), rounded half-up to the cent as `_inyear.in_year` does."""
+    shares = move_shares(plan, day, a.lane_filing)
+    if not shares:
+        return delta
+    num = np.array([shares.get(x, FULL)[0] for x in lanes], dtype=I64)[lane]
+    den = np.array([shares.get(x, FULL)[1] for x in lanes], dtype=I64)[lane]
+    x = delta * num
+    out: np.ndarray[Any, Any] = np.sign(x) * ((2 * np.abs(x) + den) // (2 * den))
     return out
 
 

@@ -8,6 +8,9 @@ effective: "10-01"         # MM-DD within each year where placements are priced
 school_year_start: "07-01" # MM-DD a school year starts (in-year cost of a mid-year proposal)
 contract_days: 195         # days the scale's annual amounts pay for (with a roster's
                            # `contract_days`: pay × FTE × days ÷ contract_days)
+lane_filing: "09-15"       # MM-DD lane-move credit is filed each year: the lane rules'
+                           # deadlines give when the move pays and the share of that year
+                           # (unset: every move pays the whole year)
 cpi: {2026: 0.029}         # Wisconsin: the CPI cap on the total base wage increase, per year
 scale_growth: 0.02         # baseline scale growth per year where no published scale covers it
 steps: automatic           # automatic: +1 step each year (to the schedule's top) | frozen
@@ -231,6 +234,7 @@ _LATER: dict[str, Any] = {
     "cpi": {},
     "micro_credentials": None,
     "service_bands": None,
+    "lane_filing": None,
 }
 
 
@@ -246,6 +250,12 @@ class Assumptions(_M):
         default="07-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
     )
     contract_days: int | None = Field(default=None, ge=1, le=366)
+    #: MM-DD a lane move's credit is filed each school year: the lane rules' deadlines then
+    #: decide when the move takes effect and the share of that year it pays (`_inyear`);
+    #: unset, every move pays the whole year
+    lane_filing: str | None = Field(
+        default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+    )
     cpi: dict[int, Decimal] = Field(
         default_factory=dict,
         description="The CPI change a Wisconsin district's total base wages may rise by, per "
@@ -264,9 +274,11 @@ class Assumptions(_M):
     benefits: Benefits = Field(default_factory=Benefits)
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    @field_validator("effective", "school_year_start")
+    @field_validator("effective", "school_year_start", "lane_filing")
     @classmethod
-    def _real_day(cls, v: str) -> str:
+    def _real_day(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
         month, day = (int(x) for x in v.split("-"))
         try:
             dt.date(2001, month, day)  # a day every year has (not February 29)

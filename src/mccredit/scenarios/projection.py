@@ -63,6 +63,7 @@ from ..rules._loader import Jurisdiction
 from ..rules._models import BaseIncreaseRule
 from ..salary import compile_salary
 from ._credit import CreditClass, LaneCredit, Valuer, class_of, late_cuts
+from ._inyear import FULL, in_year, move_shares
 from ._scales import PricedScale, _empty, priced_scale
 from .assumptions import Assumptions
 
@@ -96,6 +97,7 @@ class _State:
     last_cell: Decimal | None = None  # last year's cell (unweighted)
     last_base: Decimal = ZERO  # last year's base increases (unweighted)
     last_salary: Decimal | None = None  # last year's salary (weighted)
+    last_full: Decimal | None = None  # last year's salary annualised (a mid-year move in full)
     #: history not yet filed: (filed, class, units, after the placement's `since`)
     filed: list[tuple[dt.date, CreditClass, Decimal, bool]] = field(default_factory=list)
 
@@ -396,6 +398,7 @@ def project(
         plan = compile_salary(j, day)
         limit = (plan.settings.max_lanes_per_year if plan and plan.settings else 1) or 1
         y = _Year(valuer, day, classes, limit, valuer.base_increases(day))
+        shares = move_shares(plan, day, a.lane_filing)
         yp = YearProjection(year, day, scale("teachers") if states else _empty())
         for st in states:
             sc = scale(st.schedule)
@@ -418,16 +421,24 @@ def project(
             base = base_amount(st.held, y.bases)
             up = sc.amount(st.lane, st.step + 1)
             old = sc.amount(before, st.step) if moved else None
+            # a move pays the in-year share of its raise (`_inyear`), the whole of it later
+            paid = cell if old is None else old + in_year(cell - old, shares.get(st.lane, FULL))
             w = st.weight
-            salary = _w(cell + base, w)
+            salary = _w(paid + base, w)
             stayed = t > 0 and not new_hire and st.last_cell is not None
             parts = (ZERO, ZERO, ZERO, ZERO)
-            if stayed and st.last_cell is not None and st.last_salary is not None:
+            if (
+                stayed
+                and st.last_cell is not None
+                and st.last_salary is not None
+                and st.last_full is not None
+            ):
                 repriced = sc.amount(prev_lane, prev_step)
                 repriced = repriced if repriced is not None else st.last_cell
                 stepped = sc.amount(prev_lane, st.step)
                 stepped = stepped if stepped is not None else repriced
-                from_schedule = _w(repriced + st.last_base, w) - st.last_salary
+                # against last year's annualised pay: the rest of a mid-year move is lane
+                from_schedule = _w(repriced + st.last_base, w) - st.last_full
                 from_step = _w(stepped + st.last_base, w) - _w(repriced + st.last_base, w)
                 from_base = _w(stepped + base, w) - _w(stepped + st.last_base, w)
                 parts = (
@@ -437,7 +448,8 @@ def project(
                     from_base,
                 )
             st.last_cell, st.last_base, st.last_salary = cell, base, salary
-            move_cost = _w(cell - old, w) if old is not None else ZERO
+            st.last_full = _w(cell + base, w)
+            move_cost = _w(paid - old, w) if old is not None else ZERO
             yp.people.append(
                 PersonYear(
                     st.key,

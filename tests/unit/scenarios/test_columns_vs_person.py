@@ -1,7 +1,8 @@
 """The columnar projection (`_columns`) equals the person-by-person reference (`projection`):
 every figure of the costing document, on generated rosters of four districts (hours-measured
 lanes, micro-credential lanes with prior approval and categories, per-credential base
-increases), with attrition, accrual of hours and micro-credentials, and FTE weights."""
+increases), with attrition, accrual of hours and micro-credentials, FTE weights and lane moves
+filed mid-year (the in-year share, `_inyear`)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def test_columns_equal_person_by_person(tmp_path: Path, jid: str, proposals: lis
                 "categories": {"foundational": "0.5", "elective": "0.5"},
             },
             "attrition": {"rate": "0.12", "replace_step": 1, "seed": 3},
+            # lane moves filed mid-year: PWCS and Troy half year, the others per their rules
+            "lane_filing": "12-01",
             "benefits": {"retirement_rate": "0.1", "fixed_per_fte": 5000},
         }
     )
