@@ -85,6 +85,12 @@ def test_shares_follow_the_rules_deadlines() -> None:
     # filed after Apr 30: next school year, nothing this year
     assert move_shares(aurora, day, "05-15")["BA+15"] == (0, 1)
     assert in_year(Decimal("2000.00"), (14, 22)) == Decimal("1272.73")
+    # the engine's own salary result for the same rule: jurisdictions/us-co/aurora/cases/
+    # salary.yaml (run by tests/test_cases.py) files on Oct 20, 2025 and pays this_year_delta
+    # 1,454.55 (2,000 × 8 of 11); the projection's share for that filing day gives the same
+    fall = dt.date(2025, 10, 1)
+    share = move_shares(compile_salary(rules.get("us-co/aurora"), fall), fall, "10-20")
+    assert in_year(Decimal("2000.00"), share["BA+15"]) == Decimal("1454.55")
     # PWCS: by Aug 10 the whole year, by Jan 10 half of it, later the next year
     pwcs_day = dt.date(2024, 10, 1)
     pwcs = compile_salary(rules.get("us-va/pwcs"), pwcs_day)
