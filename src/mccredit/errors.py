@@ -26,8 +26,9 @@ Exception
 
 Private control-flow signals that never leave their module stay beside it (`_yaml._Refused`,
 `_yaml._DuplicateKey`, `_yaml._NotPlainJson`, `batch._compile.Unsupported`,
-`batch._roster.Unsorted`); the HTTP layer's `api.problems.ApiProblem` is a response, not an
-error of the engine. `tests/unit/test_errors.py` checks both lists against the code.
+`batch._roster.Unsorted`, `scenarios._columns.NotColumnar`); the HTTP layer's
+`api.problems.ApiProblem` is a response, not an error of the engine.
+`tests/unit/test_errors.py` checks both lists against the code.
 
 Every problem is reported at once, never just the first: a `ProblemsError` carries the list.
 """

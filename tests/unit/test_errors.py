@@ -118,6 +118,7 @@ OUTSIDE = {
     ("mccredit._yaml", "_NotPlainJson"),
     ("mccredit.batch._compile", "Unsupported"),
     ("mccredit.batch._roster", "Unsorted"),
+    ("mccredit.scenarios._columns", "NotColumnar"),
     ("mccredit.api.problems", "ApiProblem"),
 }
 

@@ -64,7 +64,20 @@ def recover_runs(engine: Engine) -> list[str]:
     mid-run leaves its run `running` forever otherwise; queued runs lived in its memory), so
     `GET /v1/scenarios/{id}` says `failed` with the reason and the client can submit again.
     One server process per database is assumed, as the in-memory job queue already does.
-    Returns the ids failed; nothing when the database has no runs table yet."""
+    Returns the ids failed; nothing when the database has no runs table yet, or cannot be
+    reached: the server still starts (every route then answers 503, `/healthz` 200) and the
+    runs are failed at the next start that reaches the database."""
+    try:
+        return _recover_runs(engine)
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError) as e:
+        log.warning(
+            "database unreachable at start-up; unfinished scenario runs left as they are (%s)",
+            str(e).splitlines()[0] if str(e) else type(e).__name__,
+        )
+        return []
+
+
+def _recover_runs(engine: Engine) -> list[str]:
     from ....store.tables import ScenarioRun
 
     if not sa.inspect(engine).has_table(str(ScenarioRun.__tablename__)):
