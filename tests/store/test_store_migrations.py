@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
@@ -171,3 +173,27 @@ def _one_row(db: Engine, table: str) -> None:
                     "((SELECT max(id) FROM payroll_change), 'proposed', 't', CURRENT_TIMESTAMP)"
                 )
             )
+
+
+def test_0008_upgrades_a_populated_sqlite_database(tmp_path: Path) -> None:
+    """0008 rebuilds `educator` (its key becomes (id, jurisdiction)); with foreign keys enforced
+    during the copy, a database holding credentials failed with FOREIGN KEY constraint failed."""
+    from mccredit.store import make_engine
+    from mccredit.store._migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0007_badge_documents")
+    with engine.begin() as c:
+        c.exec_driver_sql(
+            "INSERT INTO educator VALUES ('E-1', 'us-tn', '{}', 'x', '2026-01-01', '2026-01-01')"
+        )
+        c.exec_driver_sql(
+            "INSERT INTO credential (pk, educator_id, credential_id, document, sha256, created,"
+            " created_by) VALUES (1, 'E-1', 'C-1', '{}', 'y', '2026-01-01', 'test')"
+        )
+    upgrade(engine)
+    with engine.connect() as c:
+        rows = c.exec_driver_sql("SELECT educator_id, jurisdiction FROM credential").fetchall()
+        assert [tuple(r) for r in rows] == [("E-1", "us-tn")]
+        assert c.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -72,11 +73,39 @@ def _is_known(script: ScriptDirectory, rev: str) -> bool:
 
 def _run(engine: Engine, fn: str, revision: str) -> None:
     cfg = alembic_config()
+    if engine.dialect.name == "sqlite":
+        _run_sqlite(engine, cfg, fn, revision)
+        return
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_ID})")
         cfg.attributes["connection"] = conn
         getattr(command, fn)(cfg, revision)
+
+
+def _run_sqlite(engine: Engine, cfg: Any, fn: str, revision: str) -> None:
+    """SQLite rebuilds a table to change its key (batch mode: copy, drop, rename); with foreign
+    keys enforced, dropping a table that rows of another reference fails (0008 on a populated
+    database). As SQLite's ALTER TABLE documentation prescribes: foreign keys off outside the
+    transaction, migrate, `PRAGMA foreign_key_check` before commit (a violation rolls it all
+    back), foreign keys on again."""
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                getattr(command, fn)(cfg, revision)
+                bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if bad:
+                    raise SchemaError(
+                        f"migrating to {revision!r} would leave {len(bad)} row(s) whose "
+                        f"foreign key points nowhere (first: table {bad[0][0]!r}, row "
+                        f"{bad[0][1]}); nothing was changed"
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> MigrationState:
