@@ -396,10 +396,20 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     key = {"credentials": "credential_id", "evaluations": "year"}.get(table)
     dup_rows = pl.Series("_row", [], dtype=pl.Int64)
     if key is not None:
+        # the first of each (educator, key) among the good rows: on the few columns it needs
         first = pl.struct("educator_id", key).is_first_distinct()
-        dup_rows = typed.filter(~pl.col("_bad")).filter(~first).get_column("_row")
-    bad_rows = typed.filter(pl.col("_bad")).get_column("_row")
-    good = typed.filter(~pl.col("_bad") & ~pl.col("_row").is_in(dup_rows.implode())).drop("_bad")
+        dup_rows = (
+            typed.select("_row", "educator_id", key, "_bad")
+            .filter(~pl.col("_bad"))
+            .filter(~first)
+            .get_column("_row")
+        )
+    typed_bad = typed.filter(pl.col("_bad"))
+    bad_rows = typed_bad.get_column("_row")
+    keep = ~pl.col("_bad")
+    if dup_rows.len():
+        keep = keep & ~pl.col("_row").is_in(dup_rows.implode())
+    good = typed.filter(keep).drop("_bad")
     item = (
         pl.col("credential_id")
         if table == "credentials"
@@ -417,14 +427,14 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
                 for i, (b, m) in enumerate(checks)
             ],
         )
-        typed_bad = typed.filter(pl.col("_bad")).select(
+        cross_msgs = typed_bad.select(
             pl.col("_row"),
             *[
                 pl.when(b.fill_null(False)).then(m).alias(f"_msg_x{i}")
                 for i, (b, m) in enumerate(cross)
             ],
         )
-        both = typed.filter(pl.col("_bad")).join(msgs, on="_row").join(typed_bad, on="_row")
+        both = typed_bad.join(msgs, on="_row").join(cross_msgs, on="_row")
         reasons = [pl.col(c) for c in both.columns if c.startswith("_msg_")]
         parts.append(
             both.select(
