@@ -201,8 +201,6 @@ _EMPTY_TABLE = {
 def _typed(df: pl.DataFrame | None, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     if df is None or df.height == 0:
         df = pl.DataFrame(schema={**_EMPTY_TABLE[table], "_row": pl.Int64})
-    else:
-        df = df.drop("_key", strict=False)
     return prepare(df, table)
 
 
