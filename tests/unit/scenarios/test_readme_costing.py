@@ -98,7 +98,7 @@ def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
 
 def test_readme_micro_credential_example_prints_its_figures(tmp_path: Path) -> None:
     sec = _section()
-    sec = sec[sec.index("On a synthetic Troy 30-C roster") :]
+    sec = sec[sec.index("On a synthetic Troy 30-C roster") : sec.index("The two Wisconsin")]
     spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
