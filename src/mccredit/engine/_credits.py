@@ -55,42 +55,48 @@ def _award(
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
         memo[key] = rendered
-    fields, notes = rendered
+    unit, amount, rule_id, title, source, file, line, basis, notes = rendered
     cats = tuple(rule.categories) if rule.categories is not None else facts.categories
     v = cred.verification
+    # positionally, in LedgerEntry's field order (keywords cost a third of the award)
     return (
         LedgerEntry(
-            credential=cred.id,
-            date=cred.earned,
-            categories=cats,
-            match=facts,
-            notes=list(notes),
-            verification=None if v is None else v.brief(),
-            **fields,
+            cred.id,
+            unit,
+            amount,
+            rule_id,
+            title,
+            source,
+            file,
+            line,
+            cred.earned,
+            basis,
+            "award",
+            cats,
+            facts,
+            list(notes),
+            None,
+            None,
+            None if v is None else v.brief(),
         ),
         None,
     )
 
 
+# what `_render` gives: LedgerEntry's unit, amount, rule, title, source, file, line and
+# basis, then the notes
+Rendered = tuple[str, Decimal, str, str, str, str, int, str, tuple[str, ...]]
+
+
 def _render(
     ca: CompiledAward, measure: Decimal, audited: bool, unknown: bool, plan: Plan
-) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """An award's ledger fields for this measure (unit, amount, rule, title, source, file,
-    line, basis) and its notes."""
+) -> Rendered:
+    """An award's ledger fields for this measure and its notes."""
     amount, basis, notes = _price(ca, measure, audited, plan)
     if unknown:
         basis = f"{UNKNOWN_CODE_BASIS}; {basis}"
-    fields = {
-        "unit": ca.rule.unit,
-        "amount": amount,
-        "rule": ca.rule.id,
-        "title": ca.title,
-        "source": ca.cite,
-        "file": ca.file,
-        "line": ca.line,
-        "basis": basis,
-    }
-    return fields, notes
+    rule = ca.rule
+    return (rule.unit, amount, rule.id, ca.title, ca.cite, ca.file, ca.line, basis, notes)
 
 
 _MEMO_SIZE = 4096
