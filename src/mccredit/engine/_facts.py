@@ -35,10 +35,14 @@ class Facts:
         "unknown_code",
     )
 
-    def __init__(self, cred: Credential, plan: Plan) -> None:
+    def __init__(
+        self, cred: Credential, plan: Plan, memo: dict[Any, CatalogFacts] | None = None
+    ) -> None:
+        """`memo`: `plan.memo("facts")`, when the caller has it at hand."""
         self.cred = cred
         key = (cred.issuer, cred.code, cred.kind)
-        memo = plan.memo("facts")
+        if memo is None:
+            memo = plan.memo("facts")
         found = memo.get(key)
         if found is None:
             found = _catalog_facts(cred, plan)
