@@ -3,29 +3,15 @@ COLUMNS is unset, COLUMNS is respected, and `--wide` prints tables at their natu
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_support import mccredit_stdout, synthetic_roster
 
 
 def run(*args: str, columns: str | None = None) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    if columns is not None:
-        env["COLUMNS"] = columns
-    r = subprocess.run(
-        [sys.executable, "-c", "from mccredit.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert r.returncode == 0, r.stderr
-    return r.stdout.splitlines()
+    return mccredit_stdout(*args, columns=columns).splitlines()
 
 
 def widest(lines: list[str]) -> int:
@@ -59,32 +45,18 @@ def fits_80_whole(lines: list[str], *, prose: bool = False) -> None:
 
 
 def _roster(tmp_path: Path, jurisdiction: str, educators: int) -> Path:
-    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    out = tmp_path / "roster"
-    mod.generate(
-        educators=educators, seed=11, jurisdiction=jurisdiction, out=out, fmt="csv", bad_rate=0.0
+    return synthetic_roster(
+        tmp_path / "roster", educators=educators, seed=11, jurisdiction=jurisdiction
     )
-    return out
 
 
 def test_costing_table_fits_80_columns_with_every_figure_whole(tmp_path: Path) -> None:
     roster = _roster(tmp_path, "us-va/pwcs", 400)
     out = tmp_path / "cost"
-    args = [
-        "scenario",
-        str(roster),
-        "--proposal",
-        str(REPO / "proposals/pwcs-ba12.yaml"),
-        "--proposal",
-        str(REPO / "proposals/pwcs-scale-3pct.yaml"),
-        "--assumptions",
-        str(REPO / "proposals/pwcs-assumptions.yaml"),
-        "--out",
-        str(out),
-    ]
+    proposals = [("--proposal", f"pwcs-{p}.yaml") for p in ("ba12", "scale-3pct")]
+    files = [(o, str(REPO / "proposals" / f)) for o, f in proposals]
+    args = ["scenario", str(roster), *(x for pair in files for x in pair)]
+    args += ["--assumptions", str(REPO / "proposals/pwcs-assumptions.yaml"), "--out", str(out)]
     lines = run(*args)
     fits_80_whole(lines, prose=True)
     doc = json.loads((out / "scenario.json").read_text("utf-8"))

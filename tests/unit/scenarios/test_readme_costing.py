@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_support import mccredit_stdout, synthetic_roster
 from typer.testing import CliRunner
 
 from mccredit.cli import app
@@ -22,42 +19,18 @@ def _section() -> str:
     return text[text.index("## Costing a contract") : text.index("## Benchmarks")]
 
 
-def _printed(*args: str) -> str:
-    """What `mccredit ARGS` prints to a pipe with COLUMNS unset (80 columns)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    r = subprocess.run(
-        [sys.executable, "-c", "from mccredit.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert r.returncode == 0, r.stderr
-    return r.stdout
-
-
 def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
     sec = _section()
     gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
     assert gen is not None
-    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    roster = tmp_path / "pwcs"
-    mod.generate(
-        educators=int(gen[1]),
-        seed=int(gen[2]),
-        jurisdiction=gen[3],
-        out=roster,
-        fmt="csv",
-        bad_rate=0.0,
+    roster = synthetic_roster(
+        tmp_path / "pwcs", educators=int(gen[1]), seed=int(gen[2]), jurisdiction=gen[3]
     )
     cmd = re.search(r"mccredit scenario /tmp/pwcs (.*?)--out", sec, re.S)
     assert cmd is not None
     args = cmd[1].replace("\\\n", " ").split()
     out = tmp_path / "cost"
-    printed = _printed(
+    printed = mccredit_stdout(
         "scenario",
         str(roster),
         *[str(REPO / a) if a.endswith(".yaml") else a for a in args],
@@ -99,20 +72,10 @@ def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
 def test_readme_micro_credential_example_prints_its_figures(tmp_path: Path) -> None:
     sec = _section()
     sec = sec[sec.index("On a synthetic Troy 30-C roster") : sec.index("The two Wisconsin")]
-    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
     gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
     assert gen is not None and gen[3] == "us-il/troy-30c"
-    roster = tmp_path / "troy"
-    mod.generate(
-        educators=int(gen[1]),
-        seed=int(gen[2]),
-        jurisdiction=gen[3],
-        out=roster,
-        fmt="csv",
-        bad_rate=0.0,
+    roster = synthetic_roster(
+        tmp_path / "troy", educators=int(gen[1]), seed=int(gen[2]), jurisdiction=gen[3]
     )
     cmd = re.search(r"mccredit scenario /tmp/troy (.*?)--out", sec, re.S)
     assert cmd is not None

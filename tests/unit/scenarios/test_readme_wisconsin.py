@@ -6,7 +6,6 @@ figures are checked by reasoning (a move costs the lane difference, a micro-cred
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import re
 from decimal import Decimal
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from cli_support import synthetic_roster
 from typer.testing import CliRunner
 
 import mccredit
@@ -33,13 +33,9 @@ def _run(tmp_path: Path, sec: str) -> tuple[Path, dict[str, Any]]:
     scenario document."""
     gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
     assert gen is not None
-    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    roster = tmp_path / "roster"
-    kw = {"educators": int(gen[1]), "seed": int(gen[2]), "jurisdiction": gen[3]}
-    mod.generate(**kw, out=roster, fmt="csv", bad_rate=0.0)
+    roster = synthetic_roster(
+        tmp_path / "roster", educators=int(gen[1]), seed=int(gen[2]), jurisdiction=gen[3]
+    )
     cmd = re.search(r"mccredit scenario /tmp/\S+ (.*?)--out", sec, re.S)
     assert cmd is not None
     args = [
