@@ -7,7 +7,7 @@ table, so reading grew 8x when the roster tripled: 10^5 -> 3*10^5 educators, 4.5
 For each size it writes a synthetic TN roster (benchmarks/roster.py, seed 7), shuffles every
 table (so the merge path cannot be used) and keeps it under `--cache` for the next run, then
 times reading it into whole-educator chunks with the partition count the batch runner would
-pick: `hash_chunks` (one streaming pass over each table, polars' partitioned sink) and, as
+pick: `hash_chunks` (one pass over each table, rows appended to per-partition Arrow files) and, as
 the baseline in the same run, one filtered scan of every table per partition (the reader
 below 9 partitions until issue 14). Prints seconds, seconds per million rows, and how each
 grows with the roster.
