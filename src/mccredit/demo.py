@@ -14,7 +14,7 @@ from rich.table import Table
 from . import _api
 from ._yaml import load_file
 from .result import Evaluation, Renewal
-from .views import annual_change
+from .views import annual_change, print_table
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -113,7 +113,7 @@ def _run(console: Console, *, as_json: bool, database: Engine | None) -> list[Ev
             str(len(doc.warnings)),
         )
     if not as_json:
-        console.print(table)
+        print_table(console, table, keep=2)
     if database is not None:
         from .store import save_demo_results
 

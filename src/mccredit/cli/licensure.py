@@ -20,6 +20,7 @@ import typer
 from rich.table import Table
 
 from ..errors import MccreditError
+from ..views import print_table
 from ._common import AsOf, RulesOpt, err, fail, find_root, get_rules, out
 from ._files import write_or_exit
 
@@ -100,7 +101,7 @@ def _summary(data: dict[str, object]) -> None:
     for key in ("entries", "held", "at_risk", "advancement_eligible", "cohorts", "rejected"):
         rows = data[key]
         t.add_row(key, str(len(rows) if isinstance(rows, list) else 0))
-    out.print(t)
+    print_table(out, t)
     out.print(f"{data['educators']} educator(s); --json or --out DIR for the lists.")
 
 

@@ -22,6 +22,7 @@ import typer
 from rich.table import Table
 
 from ..errors import MccreditError
+from ..views import print_table
 from ._common import RulesOpt, UrlOpt, err, fail, find_root, get_rules, out
 from ._files import temp_file
 
@@ -262,7 +263,7 @@ def layouts(rules: RulesOpt = None) -> None:
             ", ".join(defaults.get(lid, [])),
             lay.title,
         )
-    out.print(t)
+    print_table(out, t)
 
 
 def register(app: typer.Typer) -> None:

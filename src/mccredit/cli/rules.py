@@ -16,7 +16,7 @@ from .. import _api
 from ..errors import MccreditError, RuleError
 from ..result import Evaluation
 from ..rules import load_rules
-from ..views import annual_change
+from ..views import annual_change, print_table
 from ._common import (
     AsOf,
     JurisdictionOpt,
@@ -70,7 +70,7 @@ def validate(
     for jid in rules.ids:
         j = rules.jurisdictions[jid]
         table.add_row(jid, j.name, str(len(j.all_rules())), str(len(j.schedules)), j.sha256[:12])
-    out.print(table)
+    print_table(out, table)
     out.print(f"OK: {len(rules.ids)} jurisdiction(s) valid.")
     out.print(f"OK: {len(layouts)} payroll export layout(s), {len(shapes)} work list(s) valid.")
 
@@ -112,7 +112,7 @@ def print_summary(doc: Evaluation) -> None:
     t.add_column("amount", justify="right")
     for u, a in doc.totals.items():
         t.add_row(u, str(a))
-    out.print(t)
+    print_table(out, t)
     if doc.renewal:
         r = Table(title="Renewal")
         for c in (
@@ -135,7 +135,7 @@ def print_summary(doc: Evaluation) -> None:
                 ", ".join(f"{c} {x.categories[c].remaining}" for c in x.short_categories) or "-",
                 x.status,
             )
-        out.print(r)
+        print_table(out, r)
     for adv in doc.advancement:
         unmet = "; ".join(u.message for u in adv.unmet) or "all conditions met"
         out.print(

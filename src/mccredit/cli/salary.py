@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..views import annual_change
+from ..views import annual_change, print_table
 from . import _common as cli
 
 __all__ = ["register"]
@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         if s.new_lane is not None:
             new_annual = "unpriced" if s.new_annual is None else str(s.new_annual)
             t.add_row("new", s.new_lane, str(s.new_step), new_annual)
-        out.print(t)
+        print_table(out, t)
         if s.new_lane is None:
             out.print("No change.")
         else:
@@ -94,6 +94,6 @@ def register(app: typer.Typer) -> None:
                     line.consumed_by or "available",
                     f"{line.file}:{line.line}",
                 )
-            out.print(lt)
+            print_table(out, lt)
         for w in doc.warnings:
             out.print(f"warning {w.code.value}: {w.message}", markup=False)

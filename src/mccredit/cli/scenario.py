@@ -13,9 +13,43 @@ from rich.table import Table
 from .._yaml import ProblemException, load_file
 from ..errors import InputError, MccreditError
 from ..scenarios.roster import educator_files as _educator_files
+from ..views import print_table, print_text
 from . import _common as cli
 
 __all__ = ["register"]
+
+
+#: The costing table's columns, the figures a negotiator reads first leading: on a narrow
+#: screen the table is stacked (`_tables.print_table`), scenario and year repeated.
+_COSTING_COLUMNS = (
+    "scenario",
+    "year",
+    "total salary",
+    "Δ salary",
+    "cost of 1%",
+    "lane movement",
+    "of it micro-credentials",
+    "base increases",
+    "cost of a step",
+    "total compensation",
+    "Δ compensation",
+)
+
+
+def _costing_row(name: str, y: dict[str, Any], v: dict[str, Any] | None) -> list[str]:
+    return [
+        name,
+        str(y["year"]),
+        y["total_salary"],
+        v["salary_difference"] if v else "",
+        y["cost_of_1pct"],
+        y["cost_of_lane_movement"],
+        y["cost_of_lane_movement_micro_credentials"],
+        y["base_increases"],
+        y["cost_of_a_step"],
+        y["total_compensation"],
+        v["compensation_difference"] if v else "",
+    ]
 
 
 def _costing(
@@ -41,51 +75,22 @@ def _costing(
         title=f"{doc['ruleset']['id']} — {doc['educators']} educators, assumptions "
         f"{doc['assumptions']['sha256'][:12]}"
     )
-    for c in (
-        "scenario",
-        "year",
-        "total salary",
-        "total compensation",
-        "Δ salary",
-        "Δ compensation",
-        "cost of 1%",
-        "cost of a step",
-        "lane movement",
-    ):
+    for c in _COSTING_COLUMNS:
         t.add_column(c, justify="right", no_wrap=True)
     for y in doc["baseline"]["years"]:
-        t.add_row(
-            "baseline",
-            str(y["year"]),
-            y["total_salary"],
-            y["total_compensation"],
-            "",
-            "",
-            y["cost_of_1pct"],
-            y["cost_of_a_step"],
-            y["cost_of_lane_movement"],
-        )
+        t.add_row(*_costing_row("baseline", y, None))
     for k, p in enumerate(doc["proposals"], 1):
         for y, v in zip(p["years"], p["vs_baseline"], strict=True):
-            t.add_row(
-                f"P{k}",
-                str(y["year"]),
-                y["total_salary"],
-                y["total_compensation"],
-                v["salary_difference"],
-                v["compensation_difference"],
-                y["cost_of_1pct"],
-                y["cost_of_a_step"],
-                y["cost_of_lane_movement"],
-            )
-    cli.out.print(t)
+            t.add_row(*_costing_row(f"P{k}", y, v))
+    print_table(cli.out, t, keep=2)
     for k, p in enumerate(doc["proposals"], 1):
         ct = p["contract_term"]
-        cli.out.print(
+        print_text(
+            cli.out,
             f"P{k} {p['proposal']['name']} ({p['proposal']['sha256'][:12]}): contract term "
-            f"Δ salary {ct['salary_difference']}, Δ compensation {ct['compensation_difference']}"
+            f"Δ salary {ct['salary_difference']}, Δ compensation {ct['compensation_difference']}",
         )
-    cli.out.print(f"wrote {', '.join(doc['files'])} to {out_dir}")
+    print_text(cli.out, f"wrote {', '.join(doc['files'])} to {out_dir}")
 
 
 def register(app: typer.Typer) -> None:
@@ -181,7 +186,7 @@ def register(app: typer.Typer) -> None:
                 f"{b['annual_payroll']} → {q['annual_payroll']} (Δ {d['annual_payroll']})",
                 f"{b['this_year_cost']} → {q['this_year_cost']} (Δ {d['this_year_cost']})",
             )
-        cli.out.print(t)
+        print_table(cli.out, t)
         for row in doc["years"]:
             n = max(row["baseline"]["unpriced"], row["proposal"]["unpriced"])
             if n:

@@ -19,6 +19,7 @@ import typer
 from pydantic import BaseModel
 from rich.table import Table
 
+from ..views import print_table
 from ._common import err, out
 
 __all__ = ["register"]
@@ -114,7 +115,7 @@ def _matchers(fmt: str, out_dir: Path | None) -> None:
         for f in doc["fields"]:
             if f["context"] == context:
                 t.add_row(f["name"], f["type"], _allowed(f), _meaning(f))
-        out.print(t)
+        print_table(out, t)
     ops = Table(title="operators (field: {operator: operand})", title_justify="left")
     ops.add_column("operator", no_wrap=True)
     ops.add_column("operand")
@@ -124,13 +125,13 @@ def _matchers(fmt: str, out_dir: Path | None) -> None:
         types = op["field_types"]
         every = len(types) == len(_TYPES)
         ops.add_row(op["name"], op["operand"], "any" if every else ", ".join(types), op["meaning"])
-    out.print(ops)
+    print_table(out, ops)
     comb = Table(title="combining matchers", title_justify="left")
     comb.add_column("key", no_wrap=True)
     comb.add_column("meaning")
     for c in doc["combinators"]:
         comb.add_row(c["name"], c["meaning"])
-    out.print(comb)
+    print_table(out, comb)
     out.print(
         "A field written with a bare value means eq; a mapping of several fields must match "
         "them all. A value outside a field's allowed values is a load error "

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..views import print_table
 from ._common import UrlOpt, console
 
 # The store's modules (SQLAlchemy, Alembic) load inside each command, so that `mccredit
@@ -215,7 +216,7 @@ def keys_list(url: UrlOpt = None) -> None:
             k.created.isoformat(timespec="seconds"),
             k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
         )
-    out.print(t)
+    print_table(out, t)
 
 
 @keys_app.command("revoke")

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from ..errors import MccreditError
+from ..views import print_table
 from ._common import AsOf, RulesOpt, err, fail, find_root, get_rules, out
 from ._files import write_or_exit
 
@@ -81,7 +82,7 @@ def workforce(
         for r in view["holders"][:40]:
             n = r["educators"]
             t.add_row(r["group"], r["key"], r["school"], f"<{min_bucket}" if n is None else str(n))
-        out.print(t)
+        print_table(out, t, keep=2)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,10 +11,9 @@ from ..io.educator import Educator
 from ..ledger import LedgerEntry, cite
 from ..result import (
     Advancement,
-    AlternativeResult,
     Unmet,
 )
-from ._conditions import _alternatives, _condition_checks
+from ._conditions import _alternatives, _condition_checks, alternative_results
 from ._facts import _educator_getter
 from ._plan import Plan
 from ._renewal import _cycle_for
@@ -92,7 +91,7 @@ def _advancement(
                 unmet=[Unmet.build(**u) for u in unmet],
                 **cite(adv),
                 satisfied_by=satisfied_by,
-                alternatives=[AlternativeResult.model_validate(a) for a in alternatives],
+                alternatives=alternative_results(alternatives),
             )
         )
     return out

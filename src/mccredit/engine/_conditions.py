@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..io.educator import Educator, License
+from ..result import AlternativeResult, Check, Span
 from ..rules._models import Alternative, Conditions
 from ._facts import ZERO
 from ._plan import Plan
@@ -107,16 +108,30 @@ def _alternatives(
                 "source": alt.source.cite() if alt.source is not None else None,
                 "effective": None
                 if alt.effective is None
-                else {
-                    "from": None
-                    if alt.effective.start is None
-                    else alt.effective.start.isoformat(),
-                    "until": None
-                    if alt.effective.until is None
-                    else alt.effective.until.isoformat(),
-                },
+                else {"from": alt.effective.start, "until": alt.effective.until},
                 "met": met,
                 "conditions": checks,
             }
         )
     return out, first
+
+
+def alternative_results(alternatives: list[dict[str, Any]]) -> list[AlternativeResult]:
+    """`_alternatives`' results as the document's parts, built from their typed values (what
+    validating the dicts gives, without validating: tests/unit/result/test_build.py)."""
+    out: list[AlternativeResult] = []
+    for a in alternatives:
+        eff = a["effective"]
+        out.append(
+            AlternativeResult.build(
+                id=a["id"],
+                title=a["title"],
+                source=a["source"],
+                effective=None
+                if eff is None
+                else Span.build(from_=eff["from"], until=eff["until"]),
+                met=a["met"],
+                conditions=[Check.build(**c) for c in a["conditions"]],
+            )
+        )
+    return out

@@ -55,42 +55,48 @@ def _award(
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
         memo[key] = rendered
-    fields, notes = rendered
+    unit, amount, rule_id, title, source, file, line, basis, notes = rendered
     cats = tuple(rule.categories) if rule.categories is not None else facts.categories
     v = cred.verification
+    # positionally, in LedgerEntry's field order (keywords cost a third of the award)
     return (
         LedgerEntry(
-            credential=cred.id,
-            date=cred.earned,
-            categories=cats,
-            match=facts,
-            notes=list(notes),
-            verification=None if v is None else v.brief(),
-            **fields,
+            cred.id,
+            unit,
+            amount,
+            rule_id,
+            title,
+            source,
+            file,
+            line,
+            cred.earned,
+            basis,
+            "award",
+            cats,
+            facts,
+            list(notes),
+            None,
+            None,
+            None if v is None else v.brief(),
         ),
         None,
     )
 
 
+# what `_render` gives: LedgerEntry's unit, amount, rule, title, source, file, line and
+# basis, then the notes
+Rendered = tuple[str, Decimal, str, str, str, str, int, str, tuple[str, ...]]
+
+
 def _render(
     ca: CompiledAward, measure: Decimal, audited: bool, unknown: bool, plan: Plan
-) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """An award's ledger fields for this measure (unit, amount, rule, title, source, file,
-    line, basis) and its notes."""
+) -> Rendered:
+    """An award's ledger fields for this measure and its notes."""
     amount, basis, notes = _price(ca, measure, audited, plan)
     if unknown:
         basis = f"{UNKNOWN_CODE_BASIS}; {basis}"
-    fields = {
-        "unit": ca.rule.unit,
-        "amount": amount,
-        "rule": ca.rule.id,
-        "title": ca.title,
-        "source": ca.cite,
-        "file": ca.file,
-        "line": ca.line,
-        "basis": basis,
-    }
-    return fields, notes
+    rule = ca.rule
+    return (rule.unit, amount, rule.id, ca.title, ca.cite, ca.file, ca.line, basis, notes)
 
 
 _MEMO_SIZE = 4096
@@ -174,6 +180,52 @@ def _stacks(plan: Plan, credited: list[Facts], ledger: list[LedgerEntry]) -> lis
     return out
 
 
+def _evaluation_awards(plan: Plan, ed: Educator) -> list[LedgerEntry]:
+    """The `per: evaluation` awards of the educator's evaluations (school years ended by
+    as_of), each (award, year, score)'s fields rendered once per plan."""
+    memo = plan.memo("evaluation_award")
+    out: list[LedgerEntry] = []
+    for ca in plan.evaluation_awards:
+        table = ca.rule.table or {}
+        for ev in sorted(ed.evaluations, key=lambda v: v.year):
+            key = (id(ca), ev.year, ev.score)
+            found = memo.get(key)
+            if found is None:
+                amount = table.get(ev.score)
+                ends = dt.date(ev.year, 6, 30)
+                found = (
+                    None
+                    if amount is None or ends > plan.as_of
+                    else (
+                        plan.rounders[ca.rule.unit](amount),
+                        ends,
+                        f"school year {ev.year - 1}-{str(ev.year)[2:]} score {ev.score} → {amount}",
+                    )
+                )
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[key] = found
+            if found is None:
+                continue
+            rounded, ends, basis = found
+            out.append(
+                LedgerEntry(
+                    f"evaluation:{ev.year}",
+                    ca.rule.unit,
+                    rounded,
+                    ca.rule.id,
+                    ca.title,
+                    ca.cite,
+                    ca.file,
+                    ca.line,
+                    ends,
+                    basis,
+                    "evaluation",
+                )
+            )
+    return out
+
+
 def build_ledger(
     plan: Plan, ed: Educator
 ) -> tuple[list[LedgerEntry], list[Warning], list[Facts], list[Facts]]:
@@ -185,8 +237,9 @@ def build_ledger(
     unmatched: list[Facts] = []
     first_of: dict[tuple[str | None, str], str] = {}
     memo = plan.memo("award")
+    catalog = plan.memo("facts")
     for cred in sorted(ed.credentials, key=_EARNED_ID):
-        facts = Facts(cred, plan)
+        facts = Facts(cred, plan, catalog)
         why = _gate(facts, plan)
         if why is None and cred.earned > plan.as_of:
             why = _warn(
@@ -248,28 +301,8 @@ def build_ledger(
                 as_of=plan.as_of,
             )
         )
-    for ca in plan.evaluation_awards:
-        table = ca.rule.table or {}
-        for ev in sorted(ed.evaluations, key=lambda v: v.year):
-            amount = table.get(ev.score)
-            if amount is None or dt.date(ev.year, 6, 30) > plan.as_of:
-                continue
-            ledger.append(
-                LedgerEntry(
-                    credential=f"evaluation:{ev.year}",
-                    unit=ca.rule.unit,
-                    amount=plan.rounders[ca.rule.unit](amount),
-                    rule=ca.rule.id,
-                    title=ca.title,
-                    source=ca.cite,
-                    file=ca.file,
-                    line=ca.line,
-                    date=dt.date(ev.year, 6, 30),
-                    basis=f"school year {ev.year - 1}-{str(ev.year)[2:]} "
-                    f"score {ev.score} → {amount}",
-                    kind="evaluation",
-                )
-            )
+    if plan.evaluation_awards and ed.evaluations:
+        ledger.extend(_evaluation_awards(plan, ed))
     ledger.extend(_stacks(plan, credited, ledger))
     ledger.sort(key=_LEDGER_ORDER)
     _apply_caps(plan, ledger)

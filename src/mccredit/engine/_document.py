@@ -53,16 +53,10 @@ def document(
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in ledger:
         totals[e.unit] += e.amount
-    used = {e.rule for e in ledger} | {r.rule for r in renewal} | {a.rule for a in advancement}
-    # every cap on a unit in play (a capped entry's unit is always in totals)
-    units_in_play = set(totals) | {u for r in renewal for u in r.required}
-    used |= {c.id for c in plan.caps if c.unit in units_in_play}
-    used |= rules_used
-    for rule_id, review_by in plan.stale:
-        if rule_id not in used:
-            continue
-        warnings.append(_warn(WarningCode.RULE_REVIEW_DUE, rule=rule_id, review_by=review_by))
+    if plan.stale:
+        _review_due(plan, ledger, renewal, advancement, set(totals), rules_used, warnings)
     j = plan.jurisdiction
+    places = plan.places
     return Evaluation.build(
         educator=ed.id,
         jurisdiction=j.id,
@@ -73,6 +67,28 @@ def document(
         renewal=renewal,
         advancement=advancement,
         salary=salary,
-        ledger=[e.as_line(plan.shown) for e in ledger],
+        ledger=[e.as_line(places) for e in ledger],
         warnings=warnings,
     )
+
+
+def _review_due(
+    plan: Plan,
+    ledger: list[LedgerEntry],
+    renewal: list[Renewal],
+    advancement: list[Advancement],
+    units: set[str],
+    rules_used: set[str] | frozenset[str],
+    warnings: list[Warning],
+) -> None:
+    """A `rule_review_due` warning for each stale rule the evaluation used (`units`: those
+    of the totals)."""
+    used = {e.rule for e in ledger} | {r.rule for r in renewal} | {a.rule for a in advancement}
+    # every cap on a unit in play (a capped entry's unit is always in totals)
+    units_in_play = units | {u for r in renewal for u in r.required}
+    used |= {c.id for c in plan.caps if c.unit in units_in_play}
+    used |= rules_used
+    for rule_id, review_by in plan.stale:
+        if rule_id not in used:
+            continue
+        warnings.append(_warn(WarningCode.RULE_REVIEW_DUE, rule=rule_id, review_by=review_by))

@@ -35,35 +35,67 @@ class Facts:
         "unknown_code",
     )
 
-    def __init__(self, cred: Credential, plan: Plan) -> None:
-        j = plan.jurisdiction
+    def __init__(
+        self, cred: Credential, plan: Plan, memo: dict[Any, CatalogFacts] | None = None
+    ) -> None:
+        """`memo`: `plan.memo("facts")`, when the caller has it at hand."""
         self.cred = cred
-        entry = j.catalog.get((cred.issuer, cred.code)) if cred.issuer and cred.code else None
-        if entry is not None:
+        key = (cred.issuer, cred.code, cred.kind)
+        if memo is None:
+            memo = plan.memo("facts")
+        found = memo.get(key)
+        if found is None:
+            found = _catalog_facts(cred, plan)
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        extra, hours, accepted, in_catalog, stack, unknown = found
+        self.accepted: bool = accepted
+        self.in_catalog: bool = in_catalog
+        self.stack: tuple[str, ...] = stack
+        # a micro-credential whose code its issuer's catalog (which lists codes) does not list
+        self.unknown_code: bool = unknown
+        if extra is not None:
             cats = list(cred.categories)
-            cats.extend(c for c in entry.categories if c not in cats)
+            cats.extend(c for c in extra if c not in cats)
             self.categories: tuple[str, ...] = tuple(cats)
         else:
             self.categories = tuple(cred.categories)
-        hours = cred.contact_hours
-        if hours is None and entry is not None:
-            hours = entry.contact_hours
-        self.contact_hours = hours
-        self.accepted = cred.issuer is not None and cred.issuer in j.accepted_issuers
-        self.in_catalog = entry is not None
-        self.stack: tuple[str, ...] = plan.stacks_of(cred.code) if cred.code else ()
+        own = cred.contact_hours
+        self.contact_hours = hours if own is None else own
         v = cred.verification
         self.verification: str | None = None if v is None else v.status
-        # a micro-credential whose code its issuer's catalog (which lists codes) does not list
-        self.unknown_code = False
-        if cred.kind == "micro_credential" and cred.code is not None and cred.issuer is not None:
-            codes = j.catalog_codes_by_issuer.get(cred.issuer)
-            self.unknown_code = codes is not None and bool(codes) and cred.code not in codes
 
     def get(self, name: str) -> Any:
         if name in _OWN_FIELDS:
             return getattr(self, name)
         return getattr(self.cred, name)
+
+
+_MEMO_SIZE = 4096
+# what a credential's (issuer, code, kind) decides of its `Facts`: the catalog entry's
+# categories (None without an entry) and contact hours, accepted, in_catalog, stack and
+# unknown_code
+CatalogFacts = tuple[tuple[str, ...] | None, Decimal | None, bool, bool, tuple[str, ...], bool]
+
+
+def _catalog_facts(cred: Credential, plan: Plan) -> CatalogFacts:
+    """The part of a credential's `Facts` its issuer, code and kind decide (once per plan)."""
+    j = plan.jurisdiction
+    entry = j.catalog.get((cred.issuer, cred.code)) if cred.issuer and cred.code else None
+    # a micro-credential whose code its issuer's catalog (which lists codes) does not list
+    unknown = False
+    if cred.kind == "micro_credential" and cred.code is not None and cred.issuer is not None:
+        codes = j.catalog_codes_by_issuer.get(cred.issuer)
+        unknown = codes is not None and bool(codes) and cred.code not in codes
+    return (
+        None if entry is None else tuple(entry.categories),
+        None if entry is None else entry.contact_hours,
+        cred.issuer is not None and cred.issuer in j.accepted_issuers,
+        entry is not None,
+        plan.stacks_of(cred.code) if cred.code else (),
+        unknown,
+    )
 
 
 # the fields a `Facts` answers itself; every other field is the credential's

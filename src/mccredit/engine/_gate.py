@@ -59,9 +59,10 @@ def _verification_gate(facts: Facts, plan: Plan) -> Warning | None:
 def _gate(facts: Facts, plan: Plan) -> Warning | None:
     """Why a credential is not credited at all, or None when it may be."""
     cred, j = facts.cred, plan.jurisdiction
-    refused = _verification_gate(facts, plan)
-    if refused is not None:
-        return refused
+    if cred.verification is not None:
+        refused = _verification_gate(facts, plan)
+        if refused is not None:
+            return refused
     if cred.kind != "micro_credential":
         return None
     if cred.issuer is None:

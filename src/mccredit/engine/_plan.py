@@ -104,13 +104,18 @@ class Plan:
             object.__setattr__(self, "_stacks_by_code", by_code)
         return by_code.get(code, ())
 
-    def shown(self, unit: str, amount: Decimal) -> Decimal:
-        """An amount as results show it: quantized to its unit's places (as `Rounder.show`)."""
+    @property
+    def places(self) -> dict[str, Decimal]:
+        """Unit → the places its amounts are shown to (`Rounder.places`)."""
         places: dict[str, Decimal] | None = self.__dict__.get("_places")
         if places is None:
             places = {u: r.places for u, r in self.rounders.items()}
             object.__setattr__(self, "_places", places)
-        p = places.get(unit)
+        return places
+
+    def shown(self, unit: str, amount: Decimal) -> Decimal:
+        """An amount as results show it: quantized to its unit's places (as `Rounder.show`)."""
+        p = self.places.get(unit)
         return amount.quantize(p) if p is not None else amount
 
     def show(self, unit: str, amount: Decimal) -> str:

@@ -13,7 +13,6 @@ from ..io.educator import Educator, License
 from ..ledger import LedgerEntry, allocate, cite
 from ..result import (
     Allocation,
-    AlternativeResult,
     CategoryProgress,
     Cycle,
     CycleCap,
@@ -24,7 +23,7 @@ from ..result import (
 )
 from ..rules._models import CapRule, RequirementRule
 from ._caps import _cap_matches
-from ._conditions import _alternatives
+from ._conditions import _alternatives, alternative_results
 from ._facts import ZERO, _educator_getter, _license_getter, _warn
 from ._plan import Plan
 
@@ -158,7 +157,7 @@ def _renewal(
     spent: dict[str, Decimal] = defaultdict(Decimal)
     excluded: dict[str, Decimal] = defaultdict(Decimal)
     bound: dict[int, CapRule] = {}
-    for e in in_window:
+    for e in in_window if caps else ():
         hits = [c for c in caps if _cap_matches(c, e)]
         if not hits:
             continue
@@ -265,7 +264,7 @@ def _renewal(
         capped=capped,
         allocation=allocation,
         satisfied_by=satisfied_by,
-        alternatives=[AlternativeResult.model_validate(a) for a in alternatives],
+        alternatives=alternative_results(alternatives),
     )
 
 

@@ -108,12 +108,18 @@ def _max_flow_value(nodes: list[tuple[int, int, set[str], set[str]]], need: dict
     outside C (cutting an item's edges into categories costs at least as much, each carrying
     the item's whole capacity)."""
     cats = sorted(need)
+    # the items' capacities summed per target set (a handful of sets): the same sums
+    by_targets: dict[frozenset[str], int] = {}
+    for _idx, cap, _own, targets in nodes:
+        key = frozenset(targets)
+        by_targets[key] = by_targets.get(key, 0) + cap
+    groups = list(by_targets.items())
     best: int | None = None
     for size in range(len(cats) + 1):
         for chosen in combinations(cats, size):
             inside = set(chosen)
             cut = sum(need[c] for c in chosen) + sum(
-                cap for _idx, cap, _own, targets in nodes if not targets <= inside
+                cap for targets, cap in groups if not targets <= inside
             )
             if best is None or cut < best:
                 best = cut

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
@@ -61,9 +61,10 @@ def fmt(amount: Decimal) -> str:
     return str(amount)
 
 
-@dataclass
+@dataclass(slots=True)
 class LedgerEntry:
-    """One award of an amount of a unit, from one credential (or stack or evaluation)."""
+    """One award of an amount of a unit, from one credential (or stack or evaluation).
+    The award step builds it positionally (`engine._credits._award`): keep the field order."""
 
     credential: str
     unit: str
@@ -84,24 +85,35 @@ class LedgerEntry:
     # what verifying the credential's badge found (issue 12); None for a declared credential
     verification: dict[str, Any] | None = None
 
-    def as_line(self, shown: Callable[[str, Decimal], Decimal]) -> LedgerLine:
-        """The entry as the evaluation document shows it; `shown(unit, amount)` quantizes an
-        amount to its unit's increment (`Plan.shown`)."""
-        return LedgerLine.build(
-            credential=self.credential,
-            unit=self.unit,
-            amount=shown(self.unit, self.amount),
-            rule=self.rule,
-            title=self.title,
-            source=self.source,
-            file=self.file,
-            line=self.line,
-            date=self.date,
-            basis=self.basis,
-            categories=list(self.categories),
-            kind=self.kind,
-            before_caps=None if self.original is None else shown(self.unit, self.original),
-            notes=list(self.notes),
-            consumed_by=self.consumed_by,
-            verification=None if self.verification is None else dict(self.verification),
+    def as_line(self, places: Mapping[str, Decimal]) -> LedgerLine:
+        """The entry as the evaluation document shows it: amounts quantized to their unit's
+        places (`places`: unit → `Rounder.places`, as `Plan.shown`; a unit without is shown as
+        it is). Built with every field given (`LedgerLine.whole`): per line, building it
+        through keyword arguments cost as much as the award itself (issue 14)."""
+        p = places.get(self.unit)
+        amount, original = self.amount, self.original
+        if p is not None:
+            amount = amount.quantize(p)
+            if original is not None:
+                original = original.quantize(p)
+        v = self.verification
+        return LedgerLine.whole(
+            {
+                "credential": self.credential,
+                "unit": self.unit,
+                "amount": amount,
+                "rule": self.rule,
+                "title": self.title,
+                "source": self.source,
+                "file": self.file,
+                "line": self.line,
+                "date": self.date,
+                "basis": self.basis,
+                "categories": list(self.categories),
+                "kind": self.kind,
+                "before_caps": original,
+                "notes": list(self.notes),
+                "consumed_by": self.consumed_by,
+                "verification": None if v is None else dict(v),
+            }
         )

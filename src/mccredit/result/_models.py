@@ -133,6 +133,17 @@ class _Part(BaseModel):
         _SET_PRIVATE(part, None)
         return part
 
+    @classmethod
+    def whole(cls, values: dict[str, Any]) -> Self:
+        """`build` for values that give every field (no defaults to fill): `values` becomes
+        the part's own dict, so the caller must not keep or change it."""
+        part = cls.__new__(cls)
+        _SET_DICT(part, values)
+        _SET_FIELDS(part, _defaults(cls)[2])
+        _SET_EXTRA(part, None)
+        _SET_PRIVATE(part, None)
+        return part
+
 
 class RulesetRef(_Part):
     id: str = Field(description="`<jurisdiction>@<version>`.")

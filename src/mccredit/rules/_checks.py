@@ -10,6 +10,8 @@ import difflib
 from collections.abc import Collection
 from typing import Any
 
+from pydantic import BaseModel
+
 from .._yaml import Located, locate
 from ..errors import Problem
 from ._collect import Collector, rule_problem
@@ -188,6 +190,11 @@ def _matcher_raw(m: Matcher) -> Any:
 def _plain_data(v: Any) -> Any:
     if isinstance(v, Matcher):
         return _matcher_raw(v)
+    if isinstance(v, BaseModel):  # by alias, as written; matchers kept (model_dump flattens them)
+        fields = type(v).model_fields
+        return {
+            f.alias or k: _plain_data(getattr(v, k)) for k, f in fields.items() if k != "origin"
+        }
     if isinstance(v, dict):
         return {k: _plain_data(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
@@ -197,7 +204,7 @@ def _plain_data(v: Any) -> Any:
 
 def _raw_of(rule: Any) -> dict[str, Any]:
     """A rule model as the raw mapping `_references` reads (aliases, matchers as mappings)."""
-    out: dict[str, Any] = _plain_data(rule.model_dump(by_alias=True, exclude={"origin"}))
+    out: dict[str, Any] = _plain_data(rule)
     return out
 
 

@@ -162,7 +162,9 @@ def _checked(
                 )
     col = Collector(Path("."))
     check_refs(col, sections, j.units, j.sources, j.catalog_stacks, j.id)
-    check_declared(col, sections, {}, j.units, list(j.license_types), j.categories)
+    check_declared(
+        col, sections, {}, j.units, list(j.license_types), j.categories, j.catalog_stacks
+    )
     check_conflicts(col, sections["awards"])
     for p in col.problems:
         rid = p.loc[0] if p.loc else None
@@ -170,7 +172,9 @@ def _checked(
             out.append(p)  # a baseline rule the proposal broke: reported where it is written
             continue
         where = written[str(rid)]
-        if where[0] == "add" and p.type in _FIELD_OF:  # point at the field itself
+        if where[0] == "add" and len(p.loc) > 1:  # the check's own path into the rule
+            where = (*where, *p.loc[1:])
+        elif where[0] == "add" and p.type in _FIELD_OF:  # point at the field itself
             where = (*where, _FIELD_OF[p.type])
         out.append(
             _problem(

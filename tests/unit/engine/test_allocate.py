@@ -5,9 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mccredit
 from mccredit.ledger import allocate
+from mccredit.ledger._allocate import _max_flow_value
 from mccredit.views import render_text
 
 from ._trees import WORKSHOP, awards, educator, requirement, ws
@@ -108,3 +111,33 @@ def test_total_met_but_a_category_short_names_the_category(rules) -> None:
     assert r["categories"]["literacy"]["remaining"] == "1.0"
     text = render_text(doc)
     assert "category literacy: required 3.0, earned 2.0, remaining 1.0 SHORT" in text
+
+
+_CATS = ("a", "b", "c", "general")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sets(st.sampled_from(_CATS), max_size=3)), max_size=12
+    ),
+    st.fixed_dictionaries({c: st.integers(0, 60) for c in _CATS}),
+)
+def test_the_min_cut_value_is_networkx_maximum_flow(
+    items: list[tuple[int, set[str]]], need: dict[str, int]
+) -> None:
+    """`_max_flow_value` (the min-cut formula over target-set groups) is networkx's maximum
+    flow value on the allocation graph."""
+    import networkx as nx
+
+    nodes = [(i, cap, own, own | {"general"}) for i, (cap, own) in enumerate(items)]
+    g = nx.DiGraph()
+    g.add_node("s")
+    g.add_node("t")
+    for cat in _CATS:
+        g.add_edge(("c", cat), "t", capacity=need[cat])
+    for idx, cap, _own, targets in nodes:
+        g.add_edge("s", ("i", idx), capacity=cap)
+        for cat in targets:
+            g.add_edge(("i", idx), ("c", cat), capacity=cap)
+    assert _max_flow_value(nodes, need) == nx.maximum_flow_value(g, "s", "t")

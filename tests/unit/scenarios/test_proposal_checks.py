@@ -116,3 +116,22 @@ def test_an_added_rule_naming_an_undeclared_category_is_a_located_problem(tmp_pa
     assert p.got == "literacyy"
     assert p.path == str(tmp_path / "p.yaml") and p.line is not None
     assert "categories:" in p.message
+
+
+def test_an_added_rule_naming_a_misspelt_stack_is_a_located_problem(tmp_path: Path) -> None:
+    """A proposal's `stack:` matcher is checked against the catalogs the jurisdiction uses, as
+    a rule file's is: a misspelt stack would match no credential and cost nothing, silently."""
+    text = WIDGETS.replace("unit: widgets", "unit: pdp").replace(
+        "when: {kind: workshop}",
+        "when: {kind: micro_credential, stack: nea.classroom-managment}",
+    )
+    problems = _problems(tmp_path, text)
+    (p,) = [p for p in problems if p.got == "nea.classroom-managment"]
+    assert p.type.endswith("unknown_stack"), p.type
+    assert p.expected == "nea.classroom-management"
+    assert p.path == str(tmp_path / "p.yaml") and p.line == 9
+    assert "did you mean 'nea.classroom-management'?" in p.message
+    ok = text.replace("managment", "management")
+    path = tmp_path / "ok.yaml"
+    path.write_text(ok)
+    assert load_proposal(path).add is not None

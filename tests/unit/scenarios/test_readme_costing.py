@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
+from cli_support import mccredit_stdout, synthetic_roster
 from typer.testing import CliRunner
 
 from mccredit.cli import app
@@ -23,66 +23,37 @@ def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
     sec = _section()
     gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
     assert gen is not None
-    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    roster = tmp_path / "pwcs"
-    mod.generate(
-        educators=int(gen[1]),
-        seed=int(gen[2]),
-        jurisdiction=gen[3],
-        out=roster,
-        fmt="csv",
-        bad_rate=0.0,
+    roster = synthetic_roster(
+        tmp_path / "pwcs", educators=int(gen[1]), seed=int(gen[2]), jurisdiction=gen[3]
     )
     cmd = re.search(r"mccredit scenario /tmp/pwcs (.*?)--out", sec, re.S)
     assert cmd is not None
     args = cmd[1].replace("\\\n", " ").split()
     out = tmp_path / "cost"
-    r = CliRunner().invoke(
-        app,
-        [
-            "scenario",
-            str(roster),
-            *[str(REPO / a) if a.endswith(".yaml") else a for a in args],
-            "--out",
-            str(out),
-        ],
+    printed = mccredit_stdout(
+        "scenario",
+        str(roster),
+        *[str(REPO / a) if a.endswith(".yaml") else a for a in args],
+        "--out",
+        str(out),
     )
-    assert r.exit_code == 0, r.output
+    # the README shows what the command prints through a pipe (80 columns), byte for byte
+    shown = re.search(r"```console\n\$ mccredit scenario \.\.\. \| cat[^\n]*\n(.*?)```", sec, re.S)
+    assert shown is not None
+    table, wrote = printed.split("\nwrote ")
+    assert table == shown[1].split("\nwrote ")[0]  # the written-to line wraps at its path
+    assert " ".join(wrote.replace(str(out), "/tmp/pwcs-cost").split()) in " ".join(sec.split())
     doc = json.loads((out / "scenario.json").read_text("utf-8"))
-    got: dict[tuple[str, int], list[str]] = {}
-    for y in doc["baseline"]["years"]:
-        got[("baseline", y["year"])] = [
-            y["total_salary"],
-            y["total_compensation"],
-            y["cost_of_1pct"],
-            y["cost_of_a_step"],
-            y["cost_of_lane_movement"],
-        ]
-    for k, p in enumerate(doc["proposals"], 1):
-        for y, v in zip(p["years"], p["vs_baseline"], strict=True):
-            got[(f"P{k}", y["year"])] = [
-                y["total_salary"],
-                y["total_compensation"],
-                v["salary_difference"],
-                v["compensation_difference"],
-                y["cost_of_1pct"],
-                y["cost_of_a_step"],
-                y["cost_of_lane_movement"],
-            ]
-    rows = re.findall(r"^ +(baseline|P\d) +(\d{4}) +(.+)$", sec, re.M)
-    assert len(rows) == len(got) == 9
-    for name, year, figures in rows:
-        assert figures.split() == got[(name, int(year))], (name, year)
-        assert all(float(x) != 0 for x in figures.split())
+    for scen in [doc["baseline"], *doc["proposals"]]:
+        for y in scen["years"]:
+            for k in ("total_salary", "total_compensation", "cost_of_1pct", "cost_of_a_step"):
+                assert f" {y[k]} │" in printed and float(y[k]) != 0, (k, y["year"])
     for k, p in enumerate(doc["proposals"], 1):
         ct = p["contract_term"]
         assert (
             f"P{k} {p['proposal']['name']} ({p['proposal']['sha256'][:12]}): contract term "
             f"Δ salary {ct['salary_difference']}, Δ compensation {ct['compensation_difference']}"
-        ) in sec
+        ) in " ".join(sec.split())
     assert f"assumptions {doc['assumptions']['sha256'][:12]}" in sec
     base = {y["year"]: y for y in doc["baseline"]["years"]}
     assert (
@@ -100,21 +71,11 @@ def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
 
 def test_readme_micro_credential_example_prints_its_figures(tmp_path: Path) -> None:
     sec = _section()
-    sec = sec[sec.index("On a synthetic Troy 30-C roster") :]
-    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    sec = sec[sec.index("On a synthetic Troy 30-C roster") : sec.index("The two Wisconsin")]
     gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
     assert gen is not None and gen[3] == "us-il/troy-30c"
-    roster = tmp_path / "troy"
-    mod.generate(
-        educators=int(gen[1]),
-        seed=int(gen[2]),
-        jurisdiction=gen[3],
-        out=roster,
-        fmt="csv",
-        bad_rate=0.0,
+    roster = synthetic_roster(
+        tmp_path / "troy", educators=int(gen[1]), seed=int(gen[2]), jurisdiction=gen[3]
     )
     cmd = re.search(r"mccredit scenario /tmp/troy (.*?)--out", sec, re.S)
     assert cmd is not None

@@ -1,0 +1,40 @@
+"""Helpers for tests that run the command line as a user would: the synthetic roster of
+`benchmarks/roster.py` and `mccredit` in a child process, its stdout a pipe."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def synthetic_roster(out: Path, *, educators: int, seed: int, jurisdiction: str) -> Path:
+    """The CSV roster `benchmarks/roster.py --format csv --bad-rate 0` writes to `out`."""
+    spec = importlib.util.spec_from_file_location("roster_gen", REPO / "benchmarks/roster.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.generate(
+        educators=educators, seed=seed, jurisdiction=jurisdiction, out=out, fmt="csv", bad_rate=0.0
+    )
+    return out
+
+
+def mccredit_stdout(*args: str, columns: str | None = None) -> str:
+    """What `mccredit ARGS` prints to a pipe, with COLUMNS unset (80 columns) or `columns`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    if columns is not None:
+        env["COLUMNS"] = columns
+    r = subprocess.run(
+        [sys.executable, "-c", "from mccredit.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    return r.stdout
