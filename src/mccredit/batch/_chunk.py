@@ -23,9 +23,11 @@ from ._vector import LEDGER_SCHEMA, WARNING_SCHEMA, catalog_frames, evaluate_vec
 __all__ = [
     "ChunkOut",
     "Mode",
+    "Prepared",
     "REJECT_SCHEMA",
     "Stats",
     "ledger_schema",
+    "prepare_chunk",
     "process_chunk",
     "results_schema",
     "warning_schema",
@@ -199,8 +201,6 @@ _EMPTY_TABLE = {
 def _typed(df: pl.DataFrame | None, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     if df is None or df.height == 0:
         df = pl.DataFrame(schema={**_EMPTY_TABLE[table], "_row": pl.Int64})
-    else:
-        df = df.drop("_key", strict=False)
     return prepare(df, table)
 
 
@@ -268,34 +268,40 @@ def _split_wide(chunk: Chunk) -> Chunk:
     return Chunk(edu, cred, None)
 
 
-def process_chunk(
-    cp: ColumnarPlan,
-    chunk: Chunk,
-    *,
-    files: dict[str, str],
-    mode: Mode = "vector",
-    with_ledger: bool = False,
-    frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None = None,
-    pool: FallbackPool | None = None,
-) -> ChunkOut:
-    """`pool`: worker processes for the per-educator path (none: this process alone); the
-    outputs are the same either way."""
-    stats = Stats()
+@dataclass
+class Prepared:
+    """A chunk's rows typed and checked (`prepare_chunk`): the good rows of each table, the
+    rejected ones, and the row counts read."""
+
+    edu: pl.DataFrame
+    cred: pl.DataFrame
+    evals: pl.DataFrame
+    rejects: list[pl.DataFrame]
+    rows_read: int
+    educator_rows: int
+
+
+def prepare_chunk(chunk: Chunk) -> Prepared:
+    """Type and check a chunk's rows; credentials and evaluations of an educator the
+    educators table lacks are rejected. Columnar work only, so the runner does it in its
+    reading thread while the previous chunk is evaluated."""
     if chunk.single:
         chunk = _split_wide(chunk)
-    edu, r_edu = _typed(chunk.educators, "educators")
-    cred, r_cred = _typed(chunk.credentials, "credentials")
-    evals, r_ev = _typed(chunk.evaluations, "evaluations")
-    stats.rows_read = sum(
+    rows_read = sum(
         0 if x is None else x.height
         for x in (chunk.educators, chunk.credentials, chunk.evaluations)
     )
-    stats.educator_rows = 0 if chunk.educators is None else chunk.educators.height
-    known = edu.get_column("educator_id").unique()
+    educator_rows = 0 if chunk.educators is None else chunk.educators.height
+    edu, r_edu = _typed(chunk.educators, "educators")
+    cred, r_cred = _typed(chunk.credentials, "credentials")
+    evals, r_ev = _typed(chunk.evaluations, "evaluations")
+    known = edu.get_column("educator_id").unique().implode()
     rej_parts = [r_edu, r_cred, r_ev]
-    for name, df in (("credentials", cred), ("evaluations", evals)):
-        orphan = df.filter(~pl.col("educator_id").is_in(known.implode()))
+    kept = {"credentials": cred, "evaluations": evals}
+    for name, df in kept.items():
+        orphan = df.filter(~pl.col("educator_id").is_in(known))
         if orphan.height:
+            kept[name] = df.filter(pl.col("educator_id").is_in(known))
             rej_parts.append(
                 orphan.select(
                     pl.lit(name).alias("table"),
@@ -312,8 +318,29 @@ def process_chunk(
                     ).alias("reason"),
                 )
             )
-    cred = cred.filter(pl.col("educator_id").is_in(known.implode()))
-    evals = evals.filter(pl.col("educator_id").is_in(known.implode()))
+    return Prepared(
+        edu, kept["credentials"], kept["evaluations"], rej_parts, rows_read, educator_rows
+    )
+
+
+def process_chunk(
+    cp: ColumnarPlan,
+    chunk: Chunk | Prepared,
+    *,
+    files: dict[str, str],
+    mode: Mode = "vector",
+    with_ledger: bool = False,
+    frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame] | None = None,
+    pool: FallbackPool | None = None,
+) -> ChunkOut:
+    """`chunk`: as read, or already `prepare_chunk`ed. `pool`: worker processes for the
+    per-educator path (none: this process alone); the outputs are the same either way."""
+    stats = Stats()
+    pre = chunk if isinstance(chunk, Prepared) else prepare_chunk(chunk)
+    edu, cred, evals, rej_parts = pre.edu, pre.cred, pre.evals, pre.rejects
+    stats.rows_read = pre.rows_read
+    stats.educator_rows = pre.educator_rows
+    known = edu.get_column("educator_id").unique()
     res_parts: list[pl.DataFrame] = []
     warn_parts: list[pl.DataFrame] = []
     led_parts: list[pl.DataFrame] = []

@@ -106,8 +106,12 @@ def _text(name: str, dtype: pl.DataType) -> pl.Expr:
     e = pl.col(name)
     if dtype != pl.String:
         e = e.cast(pl.String)
-    e = e.str.strip_chars()
-    return pl.when(e.str.len_chars() > 0).then(e).otherwise(None)
+    return _present(e.str.strip_chars())
+
+
+def _present(e: pl.Expr) -> pl.Expr:
+    """Trimmed text, an empty one missing."""
+    return pl.when(e.str.len_bytes() > 0).then(e).otherwise(None)
 
 
 Check = tuple[pl.Expr, pl.Expr]  # (row is bad, message), the message built for bad rows only
@@ -115,14 +119,14 @@ Check = tuple[pl.Expr, pl.Expr]  # (row is bad, message), the message built for 
 
 def _parse(col: Column, dtype: pl.DataType, clean: bool = False) -> tuple[pl.Expr, list[Check]]:
     """(value expression, checks) for one column; `clean`: a categories column already made
-    clean lists by `lists_once`."""
+    clean lists by `lists_once`, an id column already trimmed text (the reader's `_key`)."""
     n = col.name
     raw = pl.col(n)
     rs = raw.cast(pl.String)
     t = col.type
     checks: list[Check] = []
     if t in ("id", "text", "kind", "role"):
-        v = _text(n, dtype)
+        v = _present(raw) if clean else _text(n, dtype)
         if col.required:
             checks.append((v.is_null(), pl.lit(f"{n} is missing")))
         checks.append(
@@ -342,7 +346,8 @@ def _table_checks(table: str) -> list[Check]:
 def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Type the raw columns of one table; return (good rows, rejected rows with `reason`).
 
-    `df` has the file's columns plus `_row` (1-based data row). Missing optional columns are
+    `df` has the file's columns plus `_row` (1-based data row) and maybe `_key` (educator_id
+    trimmed, as the reader keys rows: used for educator_id). Missing optional columns are
     added as nulls. Every bad value of a row is named in its reason, separated by `; `; the
     messages are built for the bad rows only.
     """
@@ -352,6 +357,9 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     if add:
         df = df.with_columns(add)
     df, clean = lists_once(df, [c.name for c in cols if c.type == "categories"])
+    if "_key" in df.columns:  # educator_id as the reader trimmed it
+        df = df.with_columns(pl.col("_key").alias("educator_id")).drop("_key")
+        clean.add("educator_id")
     values: list[pl.Expr] = []
     checks: list[Check] = []
     flags: list[pl.Expr] = []
@@ -396,10 +404,23 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     key = {"credentials": "credential_id", "evaluations": "year"}.get(table)
     dup_rows = pl.Series("_row", [], dtype=pl.Int64)
     if key is not None:
-        first = pl.struct("educator_id", key).is_first_distinct()
-        dup_rows = typed.filter(~pl.col("_bad")).filter(~first).get_column("_row")
-    bad_rows = typed.filter(pl.col("_bad")).get_column("_row")
-    good = typed.filter(~pl.col("_bad") & ~pl.col("_row").is_in(dup_rows.implode())).drop("_bad")
+        # the first of each (educator, key) among the good rows, on the few columns it needs
+        # and only where the pair's hash repeats (equal pairs have equal hashes)
+        pair = pl.struct("educator_id", key)
+        hashed = pl.col("educator_id").hash(1) ^ pl.col(key).hash(2)
+        dup_rows = (
+            typed.select("_row", "educator_id", key, "_bad")
+            .filter(~pl.col("_bad"))
+            .filter(hashed.is_duplicated())
+            .filter(~pair.is_first_distinct())
+            .get_column("_row")
+        )
+    typed_bad = typed.filter(pl.col("_bad"))
+    bad_rows = typed_bad.get_column("_row")
+    keep = ~pl.col("_bad")
+    if dup_rows.len():
+        keep = keep & ~pl.col("_row").is_in(dup_rows.implode())
+    good = typed.filter(keep).drop("_bad")
     item = (
         pl.col("credential_id")
         if table == "credentials"
@@ -417,14 +438,14 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
                 for i, (b, m) in enumerate(checks)
             ],
         )
-        typed_bad = typed.filter(pl.col("_bad")).select(
+        cross_msgs = typed_bad.select(
             pl.col("_row"),
             *[
                 pl.when(b.fill_null(False)).then(m).alias(f"_msg_x{i}")
                 for i, (b, m) in enumerate(cross)
             ],
         )
-        both = typed.filter(pl.col("_bad")).join(msgs, on="_row").join(typed_bad, on="_row")
+        both = typed_bad.join(msgs, on="_row").join(cross_msgs, on="_row")
         reasons = [pl.col(c) for c in both.columns if c.startswith("_msg_")]
         parts.append(
             both.select(

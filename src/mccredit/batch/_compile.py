@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Any
 
 import polars as pl
@@ -376,11 +376,12 @@ def compile_columnar(plan: EvaluationPlan) -> ColumnarPlan:
     return cp
 
 
+@lru_cache(maxsize=1 << 16)
 def cycle_for(
     issued: dt.date, expires: dt.date | None, years: int, as_of: dt.date
 ) -> tuple[dt.date, dt.date]:
     """The renewal cycle containing `as_of`: the engine's own `_cycle_for`, called once per
-    distinct (issued, years) of a chunk."""
+    distinct (issued, years) of a run (chunks repeat the same issue dates)."""
     from types import SimpleNamespace
 
     from ..engine._evaluate import _cycle_for

@@ -7,11 +7,10 @@ keeping every educator's rows together:
 * **merge** (tables sorted by `educator_id`, as `benchmarks/roster.py` and most exports write
   them): stream record batches of every table side by side (pyarrow `iter_batches` /
   `open_csv`), cutting after a whole educator. Memory holds one chunk.
-* **hash** (any order): rows go to partition `hash(educator_id) % K`. Few partitions: one
-  filtered polars scan of each table per partition. Many (`SPILL_FROM_PARTS`): one pass over
-  each table spills every row to a temporary Arrow file for its partition, each then read
-  back and sorted, so reading stays linear in the roster's size. Chosen automatically when a
-  table turns out not to be sorted.
+* **hash** (any order): rows go to partition `hash(educator_id) % K`. One streaming pass over
+  each table writes every row to a temporary Arrow file for its partition (polars'
+  partitioned sink), each then read back and sorted, so reading stays linear in the roster's
+  size. Chosen automatically when a table turns out not to be sorted.
 
 Row numbers (`_row`) are 1-based data rows (a CSV's header is row 0, so CSV line = row + 1).
 """
@@ -290,72 +289,55 @@ def _part_of(parts: int) -> pl.Expr:
     return (pl.col("_key").hash(HASH_SEED) % parts).fill_null(0)
 
 
-def _spill(f: Path, parts: int, folder: Path, batch_rows: int) -> pl.DataFrame:
-    """Read `f` once, appending each row to `folder/<k>.arrow` (Arrow IPC: written and read
-    back at memory speed) for its hash partition `k`;
-    returns an empty frame with the table's columns (for partitions no row falls into)."""
-    folder.mkdir(parents=True)
-    writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
-    schema: pa.Schema | None = None
-    empty: pl.DataFrame | None = None
-    offset = 0
+def _keyed_scan(f: Path, parts: int) -> pl.LazyFrame:
+    """The table's rows with `_row` (1-based data row), `_key` and `_p` (hash partition)."""
+    return (
+        _scan(f)
+        .with_row_index("_row", offset=1)
+        .with_columns(pl.col("_row").cast(pl.Int64), _KEY)
+        .with_columns(_part_of(parts).alias("_p"))
+    )
+
+
+def _spill(f: Path, parts: int, folder: Path) -> pl.DataFrame:
+    """Read `f` once with polars' streaming engine, writing each row to `folder/_p=<k>/` (Arrow
+    IPC, written and read back at memory speed) for its hash partition `k`; returns an empty
+    frame with the table's columns (for partitions no row falls into)."""
+    lf = _keyed_scan(f, parts)
     try:
-        for df in _batches(f, batch_rows):
-            if "educator_id" not in df.columns:
-                raise _fail(f, f"{f}: no educator_id column")
-            df = _keyed(df, offset)
-            offset += df.height
-            if empty is None:
-                empty = df.clear()
-            for (k,), sub in (
-                df.with_columns(_part_of(parts).alias("_p"))
-                .partition_by("_p", as_dict=True, include_key=False)
-                .items()
-            ):
-                table = sub.to_arrow()
-                w = writers.get(int(k))
-                if w is None:
-                    schema = schema or table.schema
-                    w = writers[int(k)] = pa.ipc.new_file(folder / f"{k}.arrow", schema)
-                w.write_table(table.cast(schema))
+        empty = lf.head(0).collect().drop("_p")
+        if "educator_id" not in empty.columns:
+            raise _fail(f, f"{f}: no educator_id column")
+        # rows are put back in order by (_key, _row) when a partition is read
+        lf.sink_ipc(
+            pl.PartitionBy(folder, key="_p", include_key=False), mkdir=True, maintain_order=False
+        )
     except (pl.exceptions.PolarsError, OSError) as e:
         raise _fail(f, f"{f}: cannot read: {e}") from None
-    finally:
-        for w in writers.values():
-            w.close()
-    if empty is None:  # no rows at all: the columns from the file itself
-        empty = _keyed(_scan(f).head(0).collect(), 0)
     return empty
 
 
-#: From this many partitions on, one pass spills every table to per-partition files; below it,
-#: one filtered polars scan per partition is faster (measured by benchmarks/hash_partition.py:
-#: at 3 partitions the scans take a third of the spill's time; at 25, the spill takes half the
-#: scans'). Either way the cost stays linear in the roster: at most this many passes.
-SPILL_FROM_PARTS = 9
+def _spilled(folder: Path, k: int, empty: pl.DataFrame) -> pl.DataFrame:
+    """Partition `k` of a spilled table, sorted by educator and row."""
+    files = sorted((folder / f"_p={k}").glob("*.ipc"))
+    if not files:
+        return empty
+    return pl.scan_ipc(files).sort("_key", "_row", nulls_last=True).collect()
 
 
-def hash_chunks(roster: Roster, parts: int, batch_rows: int = 500_000) -> Iterator[Chunk]:
+def hash_chunks(roster: Roster, parts: int) -> Iterator[Chunk]:
     """Every educator's rows together, in `parts` hash partitions of educator_id, for tables in
-    any order. With few partitions, one filtered scan of each table per partition; with many
-    (`SPILL_FROM_PARTS`), one pass reads each table once and spills its rows to one temporary
-    Arrow file per partition, each then read back and sorted, so the cost is linear in the
-    roster's size rather than `parts` reads of it. The temporary folder is removed
-    afterwards, also when the run stops half-way."""
-    if parts < SPILL_FROM_PARTS:
-        for k in range(parts):
-            yield _scanned(roster, parts, k)
+    any order. One streaming pass reads each table once and writes every row to a temporary
+    Arrow file for its partition (polars' partitioned sink), each then read back and sorted:
+    the cost is linear in the roster's size, not `parts` reads of it, and memory holds one
+    partition. The temporary folder is removed afterwards, also when the run stops half-way."""
+    if parts <= 1:
+        yield _scanned(roster, 1, 0)
         return
     with tempfile.TemporaryDirectory(prefix="mccredit-hash-") as tmp:
-        empties = {
-            name: _spill(f, parts, Path(tmp) / name, batch_rows) for name, f in roster.files.items()
-        }
+        empties = {name: _spill(f, parts, Path(tmp) / name) for name, f in roster.files.items()}
         for k in range(parts):
-            tables = {}
-            for name, empty in empties.items():
-                spilled = Path(tmp) / name / f"{k}.arrow"
-                df = pl.read_ipc(spilled) if spilled.exists() else empty
-                tables[name] = df.sort("_key", "_row", nulls_last=True)
+            tables = {name: _spilled(Path(tmp) / name, k, empty) for name, empty in empties.items()}
             yield Chunk(
                 tables["educators"],
                 tables.get("credentials"),
@@ -368,12 +350,7 @@ def _scanned(roster: Roster, parts: int, k: int) -> Chunk:
     """Partition `k` of `parts` by one filtered streaming scan of each table."""
 
     def read(f: Path) -> pl.DataFrame:
-        lf = (
-            _scan(f)
-            .with_row_index("_row", offset=1)
-            .with_columns(pl.col("_row").cast(pl.Int64), _KEY)
-            .filter(_part_of(parts) == k)
-        )
+        lf = _keyed_scan(f, parts).filter(pl.col("_p") == k).drop("_p")
         try:
             return lf.collect(engine="streaming").sort("_key", "_row", nulls_last=True)
         except (pl.exceptions.PolarsError, OSError) as e:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypeVar
 
 import polars as pl
 import pyarrow as pa
@@ -40,6 +40,7 @@ from ._chunk import (
     Mode,
     Stats,
     ledger_schema,
+    prepare_chunk,
     process_chunk,
     results_schema,
     warning_schema,
@@ -243,12 +244,13 @@ def payroll_rows(results: pa.Table) -> pa.Table:
 
 
 ChunkSource = Callable[[], Iterator[ChunkOut]]
+T = TypeVar("T")
 _DONE = object()
 
 
-def prefetch(items: Iterator[Chunk]) -> Iterator[Chunk]:
-    """Read the next chunk in a thread while this one is evaluated (pyarrow and polars
-    release the GIL); at most one chunk waits. Exceptions reach the caller."""
+def prefetch(items: Iterator[T]) -> Iterator[T]:
+    """Read (and prepare) the next chunk in a thread while this one is evaluated (pyarrow
+    and polars release the GIL); at most one chunk waits. Exceptions reach the caller."""
     q: queue.Queue[Any] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
@@ -349,7 +351,8 @@ def run_batch(
 
         def local(chunks: Callable[[], Iterator[Chunk]]) -> Callable[[], Iterator[ChunkOut]]:
             def gen() -> Iterator[ChunkOut]:
-                for ch in prefetch(chunks()):
+                # read and prepare in the reading thread, evaluate here: both cores busy
+                for ch in prefetch(prepare_chunk(c) for c in chunks()):
                     yield process_chunk(
                         cp,
                         ch,

@@ -138,3 +138,35 @@ def test_categories_parsed_once_per_value_as_per_row(texts: list[str | None]) ->
     good_l, rejects_l = prepare(df_list, "credentials")
     assert good_l.get_column("categories").to_list() == want
     assert set(rejects_l.get_column("row")) == long
+
+
+def test_duplicates_are_the_repeats_of_an_educators_key_after_the_first() -> None:
+    n = 5000  # enough rows that the pairs' hashes are compared, not a handful
+    cred = pl.DataFrame(
+        {
+            "_row": list(range(1, n + 4)),
+            "educator_id": [f"E{i % 700}" for i in range(n)] + ["E1", " E2 ", "E3"],
+            # the same credential id under other educators is no duplicate
+            "credential_id": [f"C{i // 700}" for i in range(n)] + ["C0", "C0", "C999"],
+            "kind": "workshop",
+            "earned": "2024-01-01",
+        }
+    )
+    good, rej = prepare(cred, "credentials")
+    assert rej.get_column("row").to_list() == [n + 1, n + 2]
+    assert rej.get_column("reason").to_list() == [
+        "duplicate credential id 'C0' for educator 'E1'",
+        "duplicate credential id 'C0' for educator 'E2'",
+    ]
+    assert good.height == n + 1
+    evals = pl.DataFrame(
+        {
+            "_row": [1, 2, 3, 4],
+            "educator_id": ["A", "B", "A", "A"],
+            "year": [2025, 2025, 2024, 2025],
+            "score": [3, 4, 5, 2],
+        }
+    )
+    good, rej = prepare(evals, "evaluations")
+    assert rej.get_column("row").to_list() == [4]
+    assert good.get_column("_row").to_list() == [1, 2, 3]
