@@ -38,6 +38,8 @@ REQUESTS: list[tuple[str | None, str, Any, str]] = [
         "application/json",
     ),
     ("licensure", "?store=true", {"educator": TN, "as_of": "2026-06-30"}, "application/json"),
+    ("union", "?store=true", {"educator": TN, "as_of": "2026-06-30"}, "application/json"),  # 403
+    ("admin", "?store=1", {"educator": pwcs(), "as_of": "2024-12-01"}, "application/json"),
     (None, "", {"educator": TN, "as_of": "2026-06-30"}, "application/json"),  # no key
     ("bogus", "", {"educator": TN, "as_of": "2026-06-30"}, "application/json"),
 ]
@@ -83,7 +85,11 @@ def test_the_fast_path_answers_as_the_route(
         assert a.headers.items() == b.headers.items(), req
         assert a.content == b.content, req
     assert [r.status_code for r in fast[:4]] == [200] * 4
-    assert [r.status_code for r in fast[4:]] == [404, 422, 422, 422, 422, 422, 200, 200, 401, 401]
-    # the plain requests were answered by the fast path, every other one went on
-    # (a form body, a query string and an unknown or missing key never reach it)
-    assert answered == [True] * 4 + [False] * 6
+    assert [r.status_code for r in fast[4:]] == [
+        *(404, 422, 422, 422, 422, 422, 200, 200, 403, 200, 401, 401)
+    ]
+    assert fast[11].headers["location"] == f"/v1/evaluations/{fast[11].headers['x-evaluation-id']}"
+    # the plain requests and `?store=true` were answered by the fast path, every other one
+    # went on (a form body, another query, a role that may not store and an unknown or
+    # missing key never reach it)
+    assert answered == [True] * 4 + [False] * 6 + [True]

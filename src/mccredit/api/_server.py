@@ -1,4 +1,11 @@
-"""uvicorn's HTTP protocol with TCP_NODELAY on every connection.
+"""What `mccredit serve` hands uvicorn: the application factory and the HTTP protocol.
+
+`serve_app` is `create_app` for a server process: at start-up it loads the rules and then
+freezes the garbage collector's view of everything built so far (`gc.freeze`), so the
+collections that requests trigger no longer walk the rules, compiled jurisdictions and models
+(they live as long as the worker). Tests keep using `create_app`, whose apps come and go.
+
+`NoDelayHTTPProtocol` is uvicorn's HTTP protocol with TCP_NODELAY on every connection.
 
 asyncio turns Nagle's algorithm off only for sockets whose `proto` is IPPROTO_TCP; the listening
 socket uvicorn hands to worker processes (`--workers N`) arrives with `proto` 0, so replies
@@ -17,7 +24,16 @@ try:  # the protocol uvicorn's "auto" would pick
 except ImportError:  # pragma: no cover - depends on whether httptools is installed
     from uvicorn.protocols.http.h11_impl import H11Protocol as _Base  # type: ignore[assignment]
 
-__all__ = ["NoDelayHTTPProtocol"]
+__all__ = ["NoDelayHTTPProtocol", "serve_app"]
+
+
+def serve_app() -> Any:
+    """The API for a `mccredit serve` worker (see the module docstring)."""
+    from .main import create_app
+
+    app = create_app()
+    app.state.freeze_gc = True
+    return app
 
 
 class NoDelayHTTPProtocol(_Base):

@@ -8,6 +8,7 @@ one); the audit log and error logs quote it.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import uuid
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..rules import RuleSet
 from ..store._config import make_engine
+from ..store._writer import EvaluationWriter
 from ._fast import EvaluateFastPath
 from ._guard import BodyGuard
 from ._jobs import Jobs
@@ -177,8 +179,15 @@ def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """On shutdown: finish the running background job, mark the queued ones interrupted."""
+    """On shutdown (after uvicorn answered the requests in flight): commit every queued
+    evaluation, finish the running background job, mark the queued ones interrupted."""
+    app.state.writer.open()  # an application may be started again after a shutdown
+    if getattr(app.state, "freeze_gc", False):  # `mccredit serve`'s workers (see _server)
+        app.state.evaluator.rules  # noqa: B018 - loaded now, not on the first request
+        gc.collect()
+        gc.freeze()
     yield
+    await run_in_threadpool(app.state.writer.close)
     await run_in_threadpool(app.state.jobs.shutdown)
 
 
@@ -212,6 +221,7 @@ def create_app(
         lifespan=_lifespan,
     )
     app.state.engine = engine if engine is not None else make_engine(url)
+    app.state.writer = EvaluationWriter(app.state.engine)  # group commit of store=true
     app.state.evaluator = Evaluator(rules)
     app.state.settings = settings
     app.state.key_cache = KeyCache(settings.key_cache_seconds)

@@ -27,6 +27,13 @@ def serve(
         ),
     ] = True,
     log_level: Annotated[str, typer.Option("--log-level")] = "info",
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log a line per request (off by default: it costs every request CPU).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the evaluation API (OpenAPI at /docs and /openapi.json)."""
     import uvicorn
@@ -68,13 +75,14 @@ def serve(
     os.environ[ENV_URL] = full
     err.print(f"database {where}; serving on http://{host}:{port} (docs at /docs)", markup=False)
     uvicorn.run(
-        "mccredit.api.main:create_app",
+        "mccredit.api._server:serve_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
         log_level=log_level,
         log_config=log_config(log_level),
+        access_log=access_log,
         http="mccredit.api._server:NoDelayHTTPProtocol",
     )
 

@@ -12,6 +12,10 @@ zero-capacity edges left out), adds the same artificial root edges, and runs the
 edge on ties), so it returns networkx's flow. What it leaves out is what costs most and
 decides nothing here: the graph, the validation passes and the flow dictionary.
 tests/unit/ledger/test_simplex.py checks it against networkx on generated graphs.
+networkx's per-pivot helpers (find_apex, trace_path, find_cycle, find_leaving_edge,
+remove_edge, make_root, add_edge, update_potentials) are written out in the pivot loop, each
+under its name, with the residual and reduced cost inline: the same steps without ~10 calls
+and their lists per pivot (NC's allocations take ~12 pivots, the tail ~55).
 
 Networkx's node `-1` (the root of the spanning tree) is the last slot of every per-node list,
 as in networkx, so index arithmetic reads the same as the original; its `None` (no parent) is
@@ -115,127 +119,6 @@ def _network_simplex(
     prev_dft = list(range(-1, n))
     last_dft = list(range(n)) + [n - 1]
 
-    def find_apex(p: int, q: int) -> int:
-        size_p, size_q = size[p], size[q]
-        while True:
-            while size_p < size_q:
-                p = parent[p]
-                size_p = size[p]
-            while size_p > size_q:
-                q = parent[q]
-                size_q = size[q]
-            if size_p == size_q:
-                if p != q:
-                    p = parent[p]
-                    size_p = size[p]
-                    q = parent[q]
-                    size_q = size[q]
-                else:
-                    return p
-
-    def trace_path(p: int, w: int) -> tuple[list[int], list[int]]:
-        wn, we = [p], []
-        while p != w:
-            we.append(parent_edge[p])
-            p = parent[p]
-            wn.append(p)
-        return wn, we
-
-    def find_cycle(i: int, p: int, q: int) -> tuple[list[int], list[int]]:
-        w = find_apex(p, q)
-        wn, we = trace_path(p, w)
-        wn.reverse()
-        we.reverse()
-        if we != [i]:
-            we.append(i)
-        wn_r, we_r = trace_path(q, w)
-        del wn_r[-1]
-        wn += wn_r
-        we += we_r
-        return wn, we
-
-    def residual(i: int, p: int) -> int:
-        return capacities[i] - flow[i] if sources[i] == p else flow[i]
-
-    def remove_edge(s: int, t: int) -> None:
-        size_t = size[t]
-        prev_t = prev_dft[t]
-        last_t = last_dft[t]
-        next_last_t = next_dft[last_t]
-        parent[t] = none
-        parent_edge[t] = none
-        next_dft[prev_t] = next_last_t
-        prev_dft[next_last_t] = prev_t
-        next_dft[last_t] = t
-        prev_dft[t] = last_t
-        up = s
-        while up != none:
-            size[up] -= size_t
-            if last_dft[up] == last_t:
-                last_dft[up] = prev_t
-            up = parent[up]
-
-    def make_root(q: int) -> None:
-        ancestors = []
-        up = q
-        while up != none:
-            ancestors.append(up)
-            up = parent[up]
-        ancestors.reverse()
-        for p, q in zip(ancestors, ancestors[1:], strict=False):
-            size_p = size[p]
-            last_p = last_dft[p]
-            prev_q = prev_dft[q]
-            last_q = last_dft[q]
-            next_last_q = next_dft[last_q]
-            parent[p] = q
-            parent[q] = none
-            parent_edge[p] = parent_edge[q]
-            parent_edge[q] = none
-            size[p] = size_p - size[q]
-            size[q] = size_p
-            next_dft[prev_q] = next_last_q
-            prev_dft[next_last_q] = prev_q
-            next_dft[last_q] = q
-            prev_dft[q] = last_q
-            if last_p == last_q:
-                last_dft[p] = prev_q
-                last_p = prev_q
-            prev_dft[p] = last_q
-            next_dft[last_q] = p
-            next_dft[last_p] = q
-            prev_dft[q] = last_p
-            last_dft[q] = last_p
-
-    def add_edge(i: int, p: int, q: int) -> None:
-        last_p = last_dft[p]
-        next_last_p = next_dft[last_p]
-        size_q = size[q]
-        last_q = last_dft[q]
-        parent[q] = p
-        parent_edge[q] = i
-        next_dft[last_p] = q
-        prev_dft[q] = last_p
-        prev_dft[next_last_p] = last_q
-        next_dft[last_q] = next_last_p
-        up = p
-        while up != none:
-            size[up] += size_q
-            if last_dft[up] == last_p:
-                last_dft[up] = last_q
-            up = parent[up]
-
-    def update_potentials(i: int, p: int, q: int) -> None:
-        if q == targets[i]:
-            d = potential[p] - weights[i] - potential[q]
-        else:
-            d = potential[p] + weights[i] - potential[q]
-        potential[q] += d
-        last = last_dft[q]
-        while q != last:
-            q = next_dft[q]
-            potential[q] += d
-
     if edge_count == 0:
         return flow[:edge_count]
     block = int(ceil(sqrt(edge_count)))  # pivot block size, as networkx
@@ -251,13 +134,15 @@ def _network_simplex(
             candidates = [*range(first, edge_count), *range(last)]
         first = last
         # the first edge of least reduced cost (as `min(edges, key=reduced_cost)`), the
-        # reduced cost written out: this search is most of the work
+        # reduced cost written out: this search is most of the work. Only a negative least
+        # cost matters (else the block is a miss), so the search starts from 0, and the strict
+        # `<` keeps the first edge of least cost, as `min` does
         i, c = -1, 0
         for e in candidates:
             ce = weights[e] - potential[sources[e]] + potential[targets[e]]
             if flow[e]:
                 ce = -ce
-            if i < 0 or ce < c:
+            if ce < c:
                 i, c = e, ce
         if c >= 0:
             misses += 1
@@ -267,30 +152,141 @@ def _network_simplex(
         else:
             p, q = targets[i], sources[i]
         misses = 0
-        wn, we = find_cycle(i, p, q)
+        # the cycle the entering edge closes (networkx's find_apex, trace_path, find_cycle):
+        # nodes `wn` and edges `we` from the apex down to p, the entering edge, then up from q
+        a, b = p, q
+        size_a, size_b = size[a], size[b]
+        while True:
+            while size_a < size_b:
+                a = parent[a]
+                size_a = size[a]
+            while size_a > size_b:
+                b = parent[b]
+                size_b = size[b]
+            if size_a == size_b:
+                if a != b:
+                    a = parent[a]
+                    size_a = size[a]
+                    b = parent[b]
+                    size_b = size[b]
+                else:
+                    break
+        wn = [p]
+        we = []
+        u = p
+        while u != a:
+            we.append(parent_edge[u])
+            u = parent[u]
+            wn.append(u)
+        wn.reverse()
+        we.reverse()
+        if we != [i]:
+            we.append(i)
+        u = q
+        while u != a:
+            wn.append(u)
+            we.append(parent_edge[u])
+            u = parent[u]
         # the leaving edge: least residual capacity, the last on the cycle among ties (as
-        # `min(zip(reversed(We), reversed(Wn)), key=residual)`)
-        pairs = list(zip(reversed(we), reversed(wn), strict=False))
-        j, s = pairs[0]
-        best = residual(j, s)
-        for e, u in pairs[1:]:
-            r = residual(e, u)
+        # `min(zip(reversed(We), reversed(Wn)), key=residual)`); the residual written out
+        # (the two lists are aligned at their ends: `wn` is one longer when `we` is just [i])
+        shift = len(wn) - len(we)
+        top = len(we) - 1
+        j = we[top]
+        s = wn[top + shift]
+        best = capacities[j] - flow[j] if sources[j] == s else flow[j]
+        for m in range(top - 1, -1, -1):
+            e = we[m]
+            u = wn[m + shift]
+            r = capacities[e] - flow[e] if sources[e] == u else flow[e]
             if r < best:
                 j, s, best = e, u, r
         t = targets[j] if sources[j] == s else sources[j]
-        f = best
-        for e, u in zip(we, wn, strict=False):
-            if sources[e] == u:
-                flow[e] += f
-            else:
-                flow[e] -= f
+        if best:
+            for e, u in zip(we, wn, strict=False):
+                if sources[e] == u:
+                    flow[e] += best
+                else:
+                    flow[e] -= best
         if i != j:
             if parent[t] != s:
                 s, t = t, s
             if we.index(i) > we.index(j):
                 p, q = q, p
-            remove_edge(s, t)
-            make_root(q)
-            add_edge(i, p, q)
-            update_potentials(i, p, q)
+            # networkx's remove_edge(s, t): cut the subtree of t off the tree
+            size_t = size[t]
+            prev_t = prev_dft[t]
+            last_t = last_dft[t]
+            next_last_t = next_dft[last_t]
+            parent[t] = none
+            parent_edge[t] = none
+            next_dft[prev_t] = next_last_t
+            prev_dft[next_last_t] = prev_t
+            next_dft[last_t] = t
+            prev_dft[t] = last_t
+            up = s
+            while up != none:
+                size[up] -= size_t
+                if last_dft[up] == last_t:
+                    last_dft[up] = prev_t
+                up = parent[up]
+            # make_root(q): q becomes the root of its subtree, edge by edge down from the top
+            ancestors = []
+            up = q
+            while up != none:
+                ancestors.append(up)
+                up = parent[up]
+            ancestors.reverse()
+            for x, y in zip(ancestors, ancestors[1:], strict=False):
+                size_x = size[x]
+                last_x = last_dft[x]
+                prev_y = prev_dft[y]
+                last_y = last_dft[y]
+                next_last_y = next_dft[last_y]
+                parent[x] = y
+                parent[y] = none
+                parent_edge[x] = parent_edge[y]
+                parent_edge[y] = none
+                size[x] = size_x - size[y]
+                size[y] = size_x
+                next_dft[prev_y] = next_last_y
+                prev_dft[next_last_y] = prev_y
+                next_dft[last_y] = y
+                prev_dft[y] = last_y
+                if last_x == last_y:
+                    last_dft[x] = prev_y
+                    last_x = prev_y
+                prev_dft[x] = last_y
+                next_dft[last_y] = x
+                next_dft[last_x] = y
+                prev_dft[y] = last_x
+                last_dft[y] = last_x
+            # add_edge(i, p, q): hang q's subtree under p by the entering edge
+            last_p = last_dft[p]
+            next_last_p = next_dft[last_p]
+            size_q = size[q]
+            last_q = last_dft[q]
+            parent[q] = p
+            parent_edge[q] = i
+            next_dft[last_p] = q
+            prev_dft[q] = last_p
+            prev_dft[next_last_p] = last_q
+            next_dft[last_q] = next_last_p
+            up = p
+            while up != none:
+                size[up] += size_q
+                if last_dft[up] == last_p:
+                    last_dft[up] = last_q
+                up = parent[up]
+            # update_potentials(i, p, q): shift q's subtree so the entering edge costs 0
+            if q == targets[i]:
+                d = potential[p] - weights[i] - potential[q]
+            else:
+                d = potential[p] + weights[i] - potential[q]
+            potential[q] += d
+            u = q
+            stop = last_dft[q]
+            while u != stop:
+                u = next_dft[u]
+                potential[u] += d
     return flow[:edge_count]

@@ -10,6 +10,10 @@ within seconds, never a hang. SQLite is opened in WAL mode with foreign keys on 
 busy timeout. Transactions that write begin with `BEGIN IMMEDIATE` (see `write_session`), so
 two writers queue for the lock instead of failing half-way when a read lock cannot be
 upgraded; read-only sessions begin a plain deferred transaction and never wait for writers.
+Writers of one process queue on a lock of the engine; writers of different processes (API
+workers, the command line) on an advisory `flock` of `<database>-writer.lock`, taken before
+`BEGIN IMMEDIATE`: a waiter wakes as soon as the lock is free, where SQLite's busy handler
+would sleep with back-off (1, 2, 5, 10 … 100 ms: the p99 of stored evaluations, issue 14.2).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import os
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,11 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
+
+try:
+    import fcntl as _flock
+except ImportError:  # pragma: no cover - not POSIX: SQLite's busy handler alone
+    _flock = None  # type: ignore[assignment]
 
 __all__ = [
     "ENV_URL",
@@ -56,6 +65,7 @@ STATEMENT_TIMEOUT_ENV = "MCCREDIT_DB_STATEMENT_TIMEOUT_MS"
 STATEMENT_TIMEOUT_MS = 15_000
 """PostgreSQL `statement_timeout` (ms) unless `$MCCREDIT_DB_STATEMENT_TIMEOUT_MS` says otherwise."""
 _write_locks: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_lock_files: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 _WRITE = "mccredit_write"
 
 
@@ -142,6 +152,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     _write_locks[engine] = (
         threading.Lock()
     )  # not RLock: FastAPI may exit a dependency in another thread
+    if u.database and u.database != ":memory:" and _flock is not None:
+        _lock_files[engine] = f"{u.database}-writer.lock"
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -166,9 +178,30 @@ def write_session(engine: Engine) -> Iterator[Session]:
         return
     # SQLite admits one writer; writers of this process queue here, in order, instead of in
     # SQLite's busy handler, which sleeps with back-off (tens of ms) while it waits.
-    with lock, Session(engine, expire_on_commit=False) as session:
+    with lock, ExitStack() as stack:
+        path = _lock_files.get(engine)
+        if path is not None:
+            stack.enter_context(_process_lock(path))
+        session = stack.enter_context(Session(engine, expire_on_commit=False))
         session.connection(execution_options={_WRITE: True})
         yield session
+
+
+@contextmanager
+def _process_lock(path: str) -> Iterator[None]:
+    """An exclusive advisory lock on `path` across processes (skipped where it cannot be
+    taken, e.g. a read-only folder: SQLite's own lock still guards the data)."""
+    assert _flock is not None
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        _flock.flock(fd, _flock.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -13,8 +14,8 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from ... import _api
 from ...errors import InputError, MccreditError, ProblemsError, UnknownJurisdictionError
 from ...result import Evaluation
-from ...store._config import write_session
-from ...store.repositories import educator_document, store_evaluation
+from ...store._writer import EvaluationWriter, WriterClosed
+from ...store.repositories import educator_document, evaluation_values
 from ..deps import EvaluatorDep, KeyDep, Principal, RequestIdDep, SettingsDep
 from ..models import BatchRequest, EvaluateRequest, EvaluationDocument
 from ..problems import ApiProblem, problems_from
@@ -22,6 +23,9 @@ from ..problems import ApiProblem, problems_from
 router = APIRouter(tags=["evaluate"])
 
 STORE_ROLES = ("licensure", "payroll", "admin")
+STORE_FAILURE = "mccredit.store_failure"
+"""Key in the request's state: the exception storing this request's evaluation raised when
+`EvaluateFastPath` tried (the route raises it instead of storing the row again)."""
 
 
 def out_of_scope(jurisdiction: str) -> ApiProblem:
@@ -92,8 +96,10 @@ async def evaluate(
     """Evaluate one educator in its own jurisdiction; the body is byte-identical to the CLI's
     `mccredit evaluate FILE --json --as-of DATE` for the same input.
 
-    The evaluation (well under a millisecond of CPU) runs on the event loop; only the
-    database write of `store=true` goes to the thread pool."""
+    The evaluation (well under a millisecond of CPU) runs on the event loop; with
+    `store=true` the row goes to the process's evaluation writer, which commits it with the
+    other rows queued meanwhile (one transaction per batch), and the answer waits for that
+    commit."""
     if not key.sees(body.educator.jurisdiction):
         raise out_of_scope(body.educator.jurisdiction)
     if store:
@@ -105,36 +111,45 @@ async def evaluate(
     text = _api.to_json(doc)
     headers = {}
     if store:
-        eid = await run_in_threadpool(
-            _store, request.app.state.engine, body, doc, text, key, request_id
-        )
+        failure = request.scope.get("state", {}).pop(STORE_FAILURE, None)
+        if failure is not None:
+            raise failure
+        eid = await store_row(request.app.state.writer, body, doc, text, key, request_id)
         headers = {"Location": f"/v1/evaluations/{eid}", "X-Evaluation-Id": str(eid)}
     return Response(content=text, media_type="application/json", headers=headers)
 
 
-def _store(
-    engine: Any,
+async def store_row(
+    writer: EvaluationWriter,
     body: EvaluateRequest,
     doc: Evaluation,
     text: str,
     key: Principal,
     request_id: str,
-) -> int | None:
-    with write_session(engine) as session:
-        # ids are namespaced by jurisdiction: the evaluation is stored under the body's
-        # jurisdiction (in scope, checked before), whatever another jurisdiction holds
-        rec, _change = store_evaluation(
-            session=session,
-            educator_input=educator_document(body.educator),
-            result=doc,
-            result_json=text,
-            proposal=body.proposal,
-            actor=key.actor,
-            request_id=request_id,
-            propose_payroll=False,  # payroll acts on stored educators only
-        )
-        session.commit()
-    return rec.id
+) -> int:
+    """Store the evaluation (returns once committed) and return its id; raises what storing
+    it raised (the exception handlers answer it)."""
+    # ids are namespaced by jurisdiction: the evaluation is stored under the body's
+    # jurisdiction (in scope, checked before), whatever another jurisdiction holds
+    values = evaluation_values(
+        educator_input=educator_document(body.educator),
+        result=doc,
+        result_json=text,
+        proposal=body.proposal,
+        actor=key.actor,
+        request_id=request_id,
+    )
+    try:
+        fut = writer.submit(values)
+    except WriterClosed:
+        raise ApiProblem(
+            503,
+            "the server is shutting down; retry",
+            kind="shutting-down",
+            title="Service unavailable",
+            headers={"Retry-After": "1"},
+        ) from None
+    return await asyncio.wrap_future(fut)
 
 
 def _line(obj: dict[str, Any]) -> bytes:

@@ -43,7 +43,13 @@ from ._educators import (
     put_educator,
     store_badge_document,
 )
-from ._evaluations import get_evaluation, list_evaluations, store_evaluation
+from ._evaluations import (
+    evaluation_values,
+    get_evaluation,
+    insert_evaluations,
+    list_evaluations,
+    store_evaluation,
+)
 from ._keys import ROLES, authenticate, create_api_key, list_api_keys, revoke_api_key
 from ._payroll import (
     EXPORT_COLUMNS,
@@ -86,7 +92,9 @@ __all__ = [
     "finish_scenario_run",
     "get_credential",
     "get_educator",
+    "evaluation_values",
     "get_evaluation",
+    "insert_evaluations",
     "get_payroll_change",
     "get_payroll_export",
     "get_scenario_run",

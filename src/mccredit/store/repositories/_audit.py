@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from ..tables import AuditEntry, utcnow
 from ._common import canonical_json, scope_filter
 
-__all__ = ["audit", "list_audit"]
+__all__ = ["append_audit", "audit", "audit_values", "list_audit"]
 
 _INSERT = sa.insert(AuditEntry.__table__)  # type: ignore[attr-defined]
 
@@ -32,7 +32,22 @@ def audit(
     A plain Core INSERT on the table, run at once: no ORM bulk-insert path and no ORM
     bookkeeping for a row nothing reads back (issue 14: a third of storing's CPU went there).
     """
-    values: dict[str, Any] = {
+    append_audit(
+        session,
+        [audit_values(actor, action, target, jurisdiction, request_id, detail)],
+    )
+
+
+def audit_values(
+    actor: str,
+    action: str,
+    target: str | None = None,
+    jurisdiction: str | None = None,
+    request_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One audit line's column values (for `append_audit`)."""
+    return {
         "at": utcnow(),
         "actor": actor,
         "action": action,
@@ -41,7 +56,12 @@ def audit(
         "request_id": request_id,
         "detail": canonical_json(detail) if detail is not None else None,
     }
-    session.connection().execute(_INSERT, values)
+
+
+def append_audit(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Append audit lines in the caller's transaction: one executemany for many rows."""
+    if rows:
+        session.connection().execute(_INSERT, list(rows))
 
 
 def list_audit(

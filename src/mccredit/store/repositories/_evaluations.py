@@ -12,11 +12,100 @@ from sqlmodel import Session, col, select
 from ...errors import StoreError
 from ...result import Evaluation
 from ..tables import EvaluationRecord, PayrollChange, utcnow
-from ._audit import audit
+from ._audit import append_audit, audit_values
 from ._common import canonical_json, insert_or_nothing, scope_filter, scoped_get, sha256_text
 from ._payroll import propose_payroll_change
 
-__all__ = ["get_evaluation", "list_evaluations", "store_evaluation"]
+__all__ = [
+    "evaluation_values",
+    "get_evaluation",
+    "insert_evaluations",
+    "list_evaluations",
+    "store_evaluation",
+]
+
+
+def evaluation_values(
+    *,
+    educator_input: dict[str, Any],
+    result: Evaluation,
+    result_json: str,
+    proposal: dict[str, Any] | None = None,
+    actor: str,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """The `evaluation` row for one result: canonical input, hashes, the exact JSON served
+    (pure computation: no database, so a caller can prepare rows before queueing them)."""
+    input_text = canonical_json(educator_input)
+    prop = result.proposal
+    prop_sha = (
+        prop.sha256
+        if prop is not None
+        else (sha256_text(canonical_json(proposal)) if proposal else "")
+    )
+    return {
+        "educator_id": result.educator,
+        "jurisdiction": result.jurisdiction,
+        "as_of": result.as_of,
+        "input_json": input_text,
+        "input_sha256": sha256_text(input_text),
+        "ruleset_id": result.ruleset.id,
+        "ruleset_sha256": result.ruleset.sha256,
+        "proposal_name": None if prop is None else prop.name,
+        "proposal_sha256": prop_sha,
+        "proposal_json": canonical_json(proposal) if proposal is not None else None,
+        "result_json": result_json,
+        "result_sha256": sha256_text(result_json),
+        "created": utcnow(),
+        "created_by": actor,
+        "request_id": request_id,
+    }
+
+
+def _same_inputs(values: dict[str, Any]) -> tuple[Any, ...]:
+    """The condition on the row that de-duplicates `values` (same inputs, rules, proposal)."""
+    return (
+        col(EvaluationRecord.educator_id) == values["educator_id"],
+        col(EvaluationRecord.jurisdiction) == values["jurisdiction"],
+        col(EvaluationRecord.as_of) == values["as_of"],
+        col(EvaluationRecord.input_sha256) == values["input_sha256"],
+        col(EvaluationRecord.ruleset_sha256) == values["ruleset_sha256"],
+        col(EvaluationRecord.proposal_sha256) == values["proposal_sha256"],
+    )
+
+
+def _creation_audit(new_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    return audit_values(
+        actor=values["created_by"],
+        action="evaluation.create",
+        target=str(new_id),
+        jurisdiction=values["jurisdiction"],
+        request_id=values["request_id"],
+        detail={"educator": values["educator_id"], "result_sha256": values["result_sha256"]},
+    )
+
+
+def insert_evaluations(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Store rows from `evaluation_values` in the session's transaction, in order: each new
+    one inserted with its `evaluation.create` audit line (one executemany for all the audit
+    lines), each identical to one already stored (or earlier in `rows`) answered with that
+    one's id. The caller commits. No payroll proposal: for evaluations of ad-hoc input."""
+    ids: list[int] = []
+    lines: list[dict[str, Any]] = []
+    for values in rows:
+        new_id = insert_or_nothing(session, EvaluationRecord, values)
+        if new_id is None:  # the same inputs, rules and proposal: the stored one stands
+            found = session.execute(
+                sa.select(col(EvaluationRecord.id)).where(*_same_inputs(values))
+            ).first()
+            if found is None:  # pragma: no cover - the conflicting row is committed or ours
+                raise StoreError("evaluation vanished while being stored; retry")
+            ids.append(int(found[0]))
+        else:
+            ids.append(new_id)
+            lines.append(_creation_audit(new_id, values))
+    append_audit(session, lines)
+    return ids
 
 
 def store_evaluation(
@@ -39,58 +128,25 @@ def store_evaluation(
     `propose_payroll=False` for input a caller supplied ad hoc.
     """
     doc = result if isinstance(result, Evaluation) else Evaluation.model_validate(result)
-    input_text = canonical_json(educator_input)
-    input_sha = sha256_text(input_text)
-    prop = doc.proposal
-    prop_sha = (
-        prop.sha256
-        if prop is not None
-        else (sha256_text(canonical_json(proposal)) if proposal else "")
+    values = evaluation_values(
+        educator_input=educator_input,
+        result=doc,
+        result_json=result_json,
+        proposal=proposal,
+        actor=actor,
+        request_id=request_id,
     )
-    values: dict[str, Any] = {
-        "educator_id": doc.educator,
-        "jurisdiction": doc.jurisdiction,
-        "as_of": doc.as_of,
-        "input_json": input_text,
-        "input_sha256": input_sha,
-        "ruleset_id": doc.ruleset.id,
-        "ruleset_sha256": doc.ruleset.sha256,
-        "proposal_name": None if prop is None else prop.name,
-        "proposal_sha256": prop_sha,
-        "proposal_json": canonical_json(proposal) if proposal is not None else None,
-        "result_json": result_json,
-        "result_sha256": sha256_text(result_json),
-        "created": utcnow(),
-        "created_by": actor,
-        "request_id": request_id,
-    }
     new_id = insert_or_nothing(session, EvaluationRecord, values)
     if new_id is None:  # the same inputs, rules and proposal: the stored one stands
-        key = (
-            EvaluationRecord.educator_id == doc.educator,
-            EvaluationRecord.jurisdiction == doc.jurisdiction,
-            EvaluationRecord.as_of == doc.as_of,
-            EvaluationRecord.input_sha256 == input_sha,
-            EvaluationRecord.ruleset_sha256 == doc.ruleset.sha256,
-            EvaluationRecord.proposal_sha256 == prop_sha,
-        )
-        found = session.exec(select(EvaluationRecord).where(*key)).first()
+        found = session.exec(select(EvaluationRecord).where(*_same_inputs(values))).first()
         if found is None:  # pragma: no cover - the conflicting row is committed or ours
             raise StoreError("evaluation vanished while being stored; retry")
         rec = found
     else:
         rec = EvaluationRecord(id=new_id, **values)
-        audit(
-            session=session,
-            actor=actor,
-            action="evaluation.create",
-            target=str(new_id),
-            jurisdiction=rec.jurisdiction,
-            request_id=request_id,
-            detail={"educator": rec.educator_id, "result_sha256": rec.result_sha256},
-        )
+        append_audit(session, [_creation_audit(new_id, values)])
     change = None
-    if propose_payroll and not prop_sha:  # what-if results never reach payroll
+    if propose_payroll and not values["proposal_sha256"]:  # what-if results never reach payroll
         change = propose_payroll_change(
             session=session,
             evaluation=rec,
