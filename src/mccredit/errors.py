@@ -27,7 +27,9 @@ Exception
 Private control-flow signals that never leave their module stay beside it (`_yaml._Refused`,
 `_yaml._DuplicateKey`, `_yaml._NotPlainJson`, `batch._compile.Unsupported`,
 `batch._roster.Unsorted`, `scenarios._columns.NotColumnar`); the HTTP layer's
-`api.problems.ApiProblem` is a response, not an error of the engine.
+`api.problems.ApiProblem` is a response, not an error of the engine, and
+`store._writer.WriterClosed` tells the store route the server is shutting down (it answers
+503, never leaves the process).
 `tests/unit/test_errors.py` checks both lists against the code.
 
 Every problem is reported at once, never just the first: a `ProblemsError` carries the list.

@@ -120,6 +120,7 @@ OUTSIDE = {
     ("mccredit.batch._roster", "Unsorted"),
     ("mccredit.scenarios._columns", "NotColumnar"),
     ("mccredit.api.problems", "ApiProblem"),
+    ("mccredit.store._writer", "WriterClosed"),
 }
 
 
