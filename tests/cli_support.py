@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,29 @@ def synthetic_roster(out: Path, *, educators: int, seed: int, jurisdiction: str)
         educators=educators, seed=seed, jurisdiction=jurisdiction, out=out, fmt="csv", bad_rate=0.0
     )
     return out
+
+
+def readme_costing() -> str:
+    """The README's "Costing a contract" section."""
+    text = (REPO / "README.md").read_text("utf-8")
+    return text[text.index("## Costing a contract") : text.index("## Benchmarks")]
+
+
+def readme_scenario(
+    part: str, roster_dir: Path, *, jurisdiction: str = r"\S+", roster: str = r"/tmp/\S+"
+) -> tuple[Path, list[str]]:
+    """The roster the first `benchmarks/roster.py` line of `part` for `jurisdiction` generates
+    (into `roster_dir`), and the arguments of its first `mccredit scenario ROSTER` line between
+    the roster and `--out`, the proposal and assumption files as paths in this checkout."""
+    gen = re.search(rf"--educators (\d+) --seed (\d+) --jurisdiction ({jurisdiction})", part)
+    assert gen is not None
+    made = synthetic_roster(
+        roster_dir, educators=int(gen[1]), seed=int(gen[2]), jurisdiction=gen[3]
+    )
+    cmd = re.search(rf"mccredit scenario {roster} (.*?)--out", part, re.S)
+    assert cmd is not None
+    args = cmd[1].replace("\\\n", " ").split()
+    return made, [str(REPO / a) if a.endswith(".yaml") else a for a in args]
 
 
 def mccredit_stdout(*args: str, columns: str | None = None) -> str:

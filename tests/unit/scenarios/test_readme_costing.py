@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from cli_support import mccredit_stdout, synthetic_roster
+from cli_support import mccredit_stdout, readme_costing, readme_scenario
 from typer.testing import CliRunner
 
 from mccredit.cli import app
@@ -14,26 +14,14 @@ from mccredit.cli import app
 REPO = Path(__file__).resolve().parents[3]
 
 
-def _section() -> str:
-    text = (REPO / "README.md").read_text("utf-8")
-    return text[text.index("## Costing a contract") : text.index("## Benchmarks")]
-
-
 def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
-    sec = _section()
-    gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
-    assert gen is not None
-    roster = synthetic_roster(
-        tmp_path / "pwcs", educators=int(gen[1]), seed=int(gen[2]), jurisdiction=gen[3]
-    )
-    cmd = re.search(r"mccredit scenario /tmp/pwcs (.*?)--out", sec, re.S)
-    assert cmd is not None
-    args = cmd[1].replace("\\\n", " ").split()
+    sec = readme_costing()
+    roster, args = readme_scenario(sec, tmp_path / "pwcs", roster="/tmp/pwcs")
     out = tmp_path / "cost"
     printed = mccredit_stdout(
         "scenario",
         str(roster),
-        *[str(REPO / a) if a.endswith(".yaml") else a for a in args],
+        *args,
         "--out",
         str(out),
     )
@@ -70,27 +58,13 @@ def test_readme_costing_example_prints_its_figures(tmp_path: Path) -> None:
 
 
 def test_readme_micro_credential_example_prints_its_figures(tmp_path: Path) -> None:
-    sec = _section()
+    sec = readme_costing()
     sec = sec[sec.index("On a synthetic Troy 30-C roster") : sec.index("The two Wisconsin")]
-    gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
-    assert gen is not None and gen[3] == "us-il/troy-30c"
-    roster = synthetic_roster(
-        tmp_path / "troy", educators=int(gen[1]), seed=int(gen[2]), jurisdiction=gen[3]
+    roster, args = readme_scenario(
+        sec, tmp_path / "troy", jurisdiction="us-il/troy-30c", roster="/tmp/troy"
     )
-    cmd = re.search(r"mccredit scenario /tmp/troy (.*?)--out", sec, re.S)
-    assert cmd is not None
-    args = cmd[1].replace("\\\n", " ").split()
     out = tmp_path / "cost"
-    r = CliRunner().invoke(
-        app,
-        [
-            "scenario",
-            str(roster),
-            *[str(REPO / a) if a.endswith(".yaml") else a for a in args],
-            "--out",
-            str(out),
-        ],
-    )
+    r = CliRunner().invoke(app, ["scenario", str(roster), *args, "--out", str(out)])
     assert r.exit_code == 0, r.output
     doc = json.loads((out / "scenario.json").read_text("utf-8"))
     want = []

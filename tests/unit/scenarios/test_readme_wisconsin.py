@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from cli_support import synthetic_roster
+from cli_support import readme_costing, readme_scenario
 from typer.testing import CliRunner
 
 import mccredit
@@ -23,24 +23,14 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def _part(start: str, end: str | None) -> str:
-    text = (REPO / "README.md").read_text("utf-8")
-    text = text[text.index("## Costing a contract") : text.index("## Benchmarks")]
+    text = readme_costing()
     return text[text.index(start) : text.index(end) if end else None]
 
 
 def _run(tmp_path: Path, sec: str) -> tuple[Path, dict[str, Any]]:
     """Generate the part's roster and run its `mccredit scenario` line; the roster and the
     scenario document."""
-    gen = re.search(r"--educators (\d+) --seed (\d+) --jurisdiction (\S+)", sec)
-    assert gen is not None
-    roster = synthetic_roster(
-        tmp_path / "roster", educators=int(gen[1]), seed=int(gen[2]), jurisdiction=gen[3]
-    )
-    cmd = re.search(r"mccredit scenario /tmp/\S+ (.*?)--out", sec, re.S)
-    assert cmd is not None
-    args = [
-        str(REPO / a) if a.endswith(".yaml") else a for a in cmd[1].replace("\\\n", " ").split()
-    ]
+    roster, args = readme_scenario(sec, tmp_path / "roster")
     out = tmp_path / "cost"
     r = CliRunner().invoke(app, ["scenario", str(roster), *args, "--out", str(out)])
     assert r.exit_code == 0, r.output
