@@ -95,6 +95,7 @@ def _insert_ignoring_conflicts(table: sa.Table, dialect: str, key: tuple[str, ..
     cached too): INSERT … ON CONFLICT DO NOTHING RETURNING id and the `key` columns."""
     stmt = _UPSERTS.get((table.name, dialect, key))
     if stmt is None:
+        base: Any
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
