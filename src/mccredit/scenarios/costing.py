@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from .._gc import paused_gc
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction, RuleSet
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 
+@paused_gc()  # millions of small objects alive until the end (see mccredit._gc)
 def cost_scenarios(
     j: Jurisdiction,
     educators: Sequence[Educator],
