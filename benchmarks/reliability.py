@@ -166,13 +166,26 @@ def run_scope(client: Any, tokens: dict[str, str], t: Tally) -> None:
                     after = _count(client, "SELECT count(*) FROM payroll_change")
                     t.attempt("scope", after == changes, f"{name} {method} {path} proposed")
             if not inside and "*" not in scopes:
-                # an evaluation stored under an id the key cannot see, in its own jurisdiction
-                q = "SELECT count(*) FROM evaluation WHERE educator_id = :e"
-                before = _count(client, q, e=eid)
+                # an evaluation stored under an id the key cannot see, in its own jurisdiction:
+                # ids are namespaced by jurisdiction (issue 14.4), so it is stored as the key's
+                # own jurisdiction's educator of that id, never as the other one's. A leak is
+                # a row added under the owner's (id, jurisdiction), or one row not in the
+                # key's own jurisdiction
+                q = "SELECT count(*) FROM evaluation WHERE educator_id = :e AND jurisdiction = :j"
+                before = _count(client, q, e=eid, j=doc["jurisdiction"])
+                own_before = _count(client, q, e=eid, j=scopes[0])
                 body = {"educator": dict(doc, jurisdiction=scopes[0]), "as_of": "2024-12-01"}
                 r = client.post("/v1/evaluate?store=true", headers=h, json=body)
-                after = _count(client, q, e=eid)
-                t.attempt("scope", after == before and r.status_code < 500, f"{name} -> {eid}")
+                after = _count(client, q, e=eid, j=doc["jurisdiction"])
+                own_after = _count(client, q, e=eid, j=scopes[0])
+                # (a 200 may add none: the same evaluation stored before is not stored twice)
+                added = own_after - own_before
+                stored_as_own = added in ((0, 1) if r.status_code == 200 else (0,))
+                t.attempt(
+                    "scope",
+                    after == before and stored_as_own and r.status_code < 500,
+                    f"{name} -> {eid} (stored {after - before} under {doc['jurisdiction']})",
+                )
         audit = client.get("/v1/audit?limit=500", headers=h)
         if audit.status_code == 200:
             for row in audit.json().get("data", []):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..engine import build_ledger
 from ..evaluation._pipeline import EvaluationPlan, compile_evaluation_plan
@@ -38,8 +39,12 @@ ZERO = Decimal(0)
 PROJECTED_KINDS = ("graduate_course", "micro_credential")
 
 
-@dataclass(frozen=True)
-class CreditClass:
+class CreditClass(NamedTuple):
+    """A credential class (see the module doc). A named tuple, not a frozen dataclass: the
+    projection hashes and compares classes millions of times per costing (dict keys of every
+    valuation and of each year's accrual), and a dataclass's `__hash__`/`__eq__` run in Python
+    (a fifth of a costing's time, issue 11's aim); a tuple's run in C."""
+
     kind: str
     issuer: str | None
     code: str | None
