@@ -246,16 +246,12 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
         out.hand_back(s.filter(pl.col("amount") > limit).get_column("educator_id"), "cap")
     # totals
     units = cp.units
-    totals = (
-        ledger.group_by("educator_id", "unit")
-        .agg(pl.col("amount").sum())
-        .pivot(on="unit", index="educator_id", values="amount")
-    )
-    for u in units:
-        if u not in totals.columns:
-            totals = totals.with_columns(pl.lit(None, pl.Int64).alias(u))
-    totals = totals.select(
-        "educator_id", *[pl.col(u).fill_null(0).cast(pl.Int64).alias(f"total_{u}") for u in units]
+    # one aggregation with a sum per unit (0 for a unit without lines), not a pivot
+    totals = ledger.group_by("educator_id").agg(
+        [
+            pl.col("amount").filter(pl.col("unit") == u).sum().cast(pl.Int64).alias(f"total_{u}")
+            for u in units
+        ]
     )
     return Credits(ledger=ledger, cap_cols=cap_cols, totals=totals, evals=evals)
 

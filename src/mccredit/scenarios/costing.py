@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from .._gc import paused_gc
 from .._yaml import Located, ProblemException, load_file, locate
 from ..errors import InputError, Problem
 from ..io.educator import Educator
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 
+@paused_gc()  # millions of small objects alive until the end (see mccredit._gc)
 def cost_scenarios(
     j: Jurisdiction,
     educators: Sequence[Educator],

@@ -19,6 +19,7 @@ __all__ = [
     "canonical_json",
     "educator_document",
     "in_scope",
+    "insert_many_or_nothing",
     "insert_or_nothing",
     "scope_filter",
     "scoped_get",
@@ -86,22 +87,25 @@ def scoped_get(
 # ── writing ────────────────────────────────────────────────────────────────────────────────
 
 
-_UPSERTS: dict[tuple[str, str], Any] = {}
+_UPSERTS: dict[tuple[str, str, tuple[str, ...]], Any] = {}
 
 
-def _insert_ignoring_conflicts(table: sa.Table, dialect: str) -> Any:
-    """The statement, built once per table and dialect (its compiled form is cached too)."""
-    stmt = _UPSERTS.get((table.name, dialect))
+def _insert_ignoring_conflicts(table: sa.Table, dialect: str, key: tuple[str, ...] = ()) -> Any:
+    """The statement, built once per table, dialect and returned key (its compiled form is
+    cached too): INSERT … ON CONFLICT DO NOTHING RETURNING id and the `key` columns."""
+    stmt = _UPSERTS.get((table.name, dialect, key))
     if stmt is None:
+        base: Any
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-            stmt = pg_insert(table).on_conflict_do_nothing().returning(table.c.id)
+            base = pg_insert(table)
         else:
             from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-            stmt = sqlite_insert(table).on_conflict_do_nothing().returning(table.c.id)
-        _UPSERTS[table.name, dialect] = stmt
+            base = sqlite_insert(table)
+        stmt = base.on_conflict_do_nothing().returning(table.c.id, *(table.c[k] for k in key))
+        _UPSERTS[table.name, dialect, key] = stmt
     return stmt
 
 
@@ -122,3 +126,21 @@ def insert_or_nothing(session: Session, model: Any, values: dict[str, Any]) -> i
     # values as parameters, not literals in the statement: it is compiled once and cached
     row = conn.execute(_insert_ignoring_conflicts(table, dialect), values).first()
     return None if row is None else int(row[0])
+
+
+def insert_many_or_nothing(
+    session: Session, model: Any, rows: Sequence[dict[str, Any]], key: tuple[str, ...]
+) -> dict[tuple[str, ...], int] | None:
+    """`insert_or_nothing` for many rows in one statement (an executemany that SQLAlchemy
+    sends as one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING id, `key` columns): the
+    new id of each inserted row, by its `key` values (as text). A row whose key is missing
+    met a unique constraint: a row already stored, or an earlier one of `rows` (skipped, not
+    an error, on both databases). None on a dialect without the statement (the caller then
+    inserts row by row)."""
+    table = model.__table__
+    conn = session.connection()
+    dialect = conn.dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - see insert_or_nothing
+        return None
+    result = conn.execute(_insert_ignoring_conflicts(table, dialect, key), list(rows))
+    return {tuple(str(v) for v in found[1:]): int(found[0]) for found in result.all()}

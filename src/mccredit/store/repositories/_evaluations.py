@@ -13,7 +13,14 @@ from ...errors import StoreError
 from ...result import Evaluation
 from ..tables import EvaluationRecord, PayrollChange, utcnow
 from ._audit import append_audit, audit_values
-from ._common import canonical_json, insert_or_nothing, scope_filter, scoped_get, sha256_text
+from ._common import (
+    canonical_json,
+    insert_many_or_nothing,
+    insert_or_nothing,
+    scope_filter,
+    scoped_get,
+    sha256_text,
+)
 from ._payroll import propose_payroll_change
 
 __all__ = [
@@ -85,15 +92,34 @@ def _creation_audit(new_id: int, values: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+_KEY = (
+    "educator_id",
+    "jurisdiction",
+    "as_of",
+    "input_sha256",
+    "ruleset_sha256",
+    "proposal_sha256",
+)
+"""What `_same_inputs` compares: the unique constraint's columns and the jurisdiction."""
+
+
 def insert_evaluations(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Store rows from `evaluation_values` in the session's transaction, in order: each new
-    one inserted with its `evaluation.create` audit line (one executemany for all the audit
-    lines), each identical to one already stored (or earlier in `rows`) answered with that
-    one's id. The caller commits. No payroll proposal: for evaluations of ad-hoc input."""
+    one inserted with its `evaluation.create` audit line, each identical to one already
+    stored (or earlier in `rows`) answered with that one's id. Two statements for any number
+    of rows (one multi-row insert, one executemany of the audit lines): on PostgreSQL each is
+    a round trip, and the writer's batch waits for every one. The caller commits. No payroll
+    proposal: for evaluations of ad-hoc input."""
+    inserted = insert_many_or_nothing(session, EvaluationRecord, rows, _KEY) if rows else {}
     ids: list[int] = []
     lines: list[dict[str, Any]] = []
+    audited: set[int] = set()
     for values in rows:
-        new_id = insert_or_nothing(session, EvaluationRecord, values)
+        new_id = (
+            insert_or_nothing(session, EvaluationRecord, values)
+            if inserted is None  # pragma: no cover - a dialect without the statement
+            else inserted.get(tuple(str(values[k]) for k in _KEY))
+        )
         if new_id is None:  # the same inputs, rules and proposal: the stored one stands
             found = session.execute(
                 sa.select(col(EvaluationRecord.id)).where(*_same_inputs(values))
@@ -103,7 +129,9 @@ def insert_evaluations(session: Session, rows: Sequence[dict[str, Any]]) -> list
             ids.append(int(found[0]))
         else:
             ids.append(new_id)
-            lines.append(_creation_audit(new_id, values))
+            if new_id not in audited:  # a twin later in `rows` gets the same id, no line
+                audited.add(new_id)
+                lines.append(_creation_audit(new_id, values))
     append_audit(session, lines)
     return ids
 
