@@ -101,8 +101,17 @@ def renewal(
     # credit in the window per unit: one aggregation with a sum per unit (a pivot of the
     # per-unit sums costs several times as much; a unit without lines sums to 0, which the
     # uses below read the same as a missing one)
-    earned = inw.group_by("educator_id", "_lic").agg(
-        [pl.col("amount").filter(pl.col("unit") == u).sum().alias(f"_e_{u}") for u in units]
+    earned = (
+        inw.select(
+            "educator_id",
+            "_lic",
+            *[
+                pl.when(pl.col("unit") == u).then(pl.col("amount")).otherwise(0).alias(f"_e_{u}")
+                for u in units
+            ],
+        )
+        .group_by("educator_id", "_lic")
+        .agg([pl.col(f"_e_{u}").sum() for u in units])
     )
     lic = lic.join(earned, on=["educator_id", "_lic"], how="left")
     req_cols: list[pl.Expr] = []
