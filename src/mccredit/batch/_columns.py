@@ -364,14 +364,25 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     checks: list[Check] = []
     flags: list[pl.Expr] = []
     conds: list[pl.Expr] = []
+    blank_to_null: list[str] = []
     for c in cols:
         v, ch = _parse(c, df.schema[c.name], c.name in clean)
+        if c.type in ("id", "text", "kind", "role") and c.name not in clean:
+            # the trimmed text first, an empty one made missing after: the value is
+            # `_text`'s, with the text trimmed once (an expression reused in one `select` is
+            # computed each time it appears)
+            dtype = df.schema[c.name]
+            e = pl.col(c.name) if dtype == pl.String else pl.col(c.name).cast(pl.String)
+            v = e.str.strip_chars()
+            blank_to_null.append(c.name)
         values.append(v.alias(c.name))
         checks.extend(ch)
         fl, co = _fast(c, df.schema[c.name], c.name in clean)
         flags.extend(fl)
         conds.extend(co)
     typed = df.select(pl.col("_row"), *values, *flags)
+    if blank_to_null:
+        typed = typed.with_columns([_present(pl.col(n)).alias(n) for n in blank_to_null])
     cross = _table_checks(table)
     conds.extend(b for b, _ in cross)
     typed = typed.with_columns(

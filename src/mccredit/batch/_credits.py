@@ -69,23 +69,35 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
     with_cats = any(r["minimums"] for r in cp.requirements)
     if with_cats or any(cap["rule"].category is not None for cap in cp.caps):
         narrow.append("categories")
-    f = f.select(*narrow, *masks, ok.alias("_ok")).filter(pl.col("_ok")).drop("_ok")
+    # the credited rows (`_ok`: not gated) are not copied out of the frame: each part below
+    # is a lazy filter and select, which reads only the columns it needs
+    f = f.select(*narrow, *masks, ok.alias("_ok"))
     matched = reduce(
         lambda a, b: a | b, [pl.col(f"_m{i}") for i in range(len(cp.awards))], pl.lit(False)
     )
     f = f.with_columns(matched.alias("_matched"))
+    okc = pl.col("_ok")
+    has_of = [
+        pl.lit(True) if op.measure is None else pl.col(op.measure).is_not_null() for op in cp.awards
+    ]
+    counts = f.select(
+        *[(okc & pl.col(f"_m{i}")).sum().alias(f"_n{i}") for i in range(len(cp.awards))],
+        *[(okc & pl.col(f"_m{i}") & ~has).sum().alias(f"_x{i}") for i, has in enumerate(has_of)],
+        (okc & ~pl.col("_matched")).sum().alias("_unmatched"),
+    ).row(0, named=True)
+    lf = f.lazy()
     led_parts: list[pl.DataFrame] = []
     for i, op in enumerate(cp.awards):
         rule = op.ca.rule
-        sel = f.filter(pl.col(f"_m{i}"))
-        if not sel.height:
+        if not counts[f"_n{i}"]:
             continue
-        has = pl.lit(True) if op.measure is None else pl.col(op.measure).is_not_null()
-        miss = sel.filter(~has)
-        if miss.height:
+        sel = lf.filter(okc & pl.col(f"_m{i}"))
+        has = has_of[i]
+        if counts[f"_x{i}"]:
             per = rule.per.replace("_", " ")
             out.warn(
-                miss.select(
+                sel.filter(~has)
+                .select(
                     "educator_id",
                     pl.col("credential_id").alias("credential"),
                     pl.lit(WarningCode.MEASURE_MISSING.value).alias("code"),
@@ -100,6 +112,7 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
                     pl.lit("credentials").alias("table"),
                     pl.col("_row").alias("row"),
                 )
+                .collect()
             )
         got = sel.filter(has)
         caps_here = [
@@ -132,13 +145,13 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
                     else [pl.lit(list(rule.categories), pl.List(pl.String)).alias("categories")]
                 ),
                 *caps_here,
-            )
+            ).collect()
         )
-    unmatched = f.filter(~pl.col("_matched"))
-    if unmatched.height:
+    if counts["_unmatched"]:
         j = plan.jurisdiction
         out.warn(
-            unmatched.select(
+            lf.filter(okc & ~pl.col("_matched"))
+            .select(
                 "educator_id",
                 pl.col("credential_id").alias("credential"),
                 pl.lit(WarningCode.NO_RULE.value).alias("code"),
@@ -153,6 +166,7 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
                 pl.lit("credentials").alias("table"),
                 pl.col("_row").alias("row"),
             )
+            .collect()
         )
     # evaluations: a school year ending after as_of does not count (a warning says so)
     if evals.height:
@@ -222,7 +236,7 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
         else empty(led_schema)
     )
     # stacks that may complete: enough distinct member codes among credited credentials
-    credited = f.filter(pl.col("_matched"))
+    credited = lf.filter(okc & pl.col("_matched"))
     # (credited on the issuer's acceptance with a code not in the catalog: only the ledger
     # line's basis says so, which the batch ledger does not carry)
     for cs in plan.stacks:
@@ -230,7 +244,7 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
         if cs.issuer is not None:
             hit = hit.filter(pl.col("issuer") == cs.issuer)
         n = hit.group_by("educator_id").agg(pl.col("code").n_unique().alias("n"))
-        out.hand_back(n.filter(pl.col("n") >= cs.need).get_column("educator_id"), "stack")
+        out.hand_back(n.filter(pl.col("n") >= cs.need).collect().get_column("educator_id"), "stack")
     # credential and career caps that bind
     for c, cap in zip(cap_cols, cp.caps, strict=True):
         rule = cap["rule"]
@@ -246,16 +260,18 @@ def credits(cp: ColumnarPlan, f: pl.DataFrame, evals: pl.DataFrame, out: Collect
         out.hand_back(s.filter(pl.col("amount") > limit).get_column("educator_id"), "cap")
     # totals
     units = cp.units
+    # one aggregation with a sum per unit (0 for a unit without lines), not a pivot: the
+    # amounts of other units zeroed first, so each sum is a plain (fast-path) aggregation
     totals = (
-        ledger.group_by("educator_id", "unit")
-        .agg(pl.col("amount").sum())
-        .pivot(on="unit", index="educator_id", values="amount")
-    )
-    for u in units:
-        if u not in totals.columns:
-            totals = totals.with_columns(pl.lit(None, pl.Int64).alias(u))
-    totals = totals.select(
-        "educator_id", *[pl.col(u).fill_null(0).cast(pl.Int64).alias(f"total_{u}") for u in units]
+        ledger.select(
+            "educator_id",
+            *[
+                pl.when(pl.col("unit") == u).then(pl.col("amount")).otherwise(0).alias(f"total_{u}")
+                for u in units
+            ],
+        )
+        .group_by("educator_id")
+        .agg([pl.col(f"total_{u}").sum().cast(pl.Int64) for u in units])
     )
     return Credits(ledger=ledger, cap_cols=cap_cols, totals=totals, evals=evals)
 

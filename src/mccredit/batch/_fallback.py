@@ -8,16 +8,15 @@ baseline and the oracle of the equivalence tests.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 from pydantic import BaseModel, ValidationError
 
+from .._gc import paused_gc
 from ..errors import InputError
 from ..evaluation import evaluate_plan
 from ..io.educator import Credential, Educator, License, PerformanceEvaluation, Placement
@@ -227,21 +226,6 @@ class FallbackOut:
         self.rejects: list[dict[str, Any]] = []
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: the per-educator loop allocates many short-lived
-    acyclic objects (rows, models, ledger entries), and collections triggered by them scanned
-    everything alive again and again (a third of the loop's time on generated rosters).
-    Reference counting still frees them; the collector runs again when the slice is done."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def evaluate_fallback(
     cp: ColumnarPlan,
     edu: pl.DataFrame,
@@ -251,7 +235,7 @@ def evaluate_fallback(
     with_ledger: bool,
 ) -> FallbackOut:
     """The engine's rows for every educator of these (checked) roster rows."""
-    with _no_gc():
+    with paused_gc():
         return _evaluate_fallback(cp, edu, cred, evals, with_ledger=with_ledger)
 
 

@@ -284,6 +284,46 @@ def prefetch(items: Iterator[T]) -> Iterator[T]:
         t.join(timeout=5)
 
 
+class _WriteBehind:
+    """Write each chunk's tables in a thread while the next chunk is evaluated (pyarrow's
+    writers release the GIL), in the order handed; at most one chunk waits. `close()` waits
+    for the last write; an exception in the writer reaches the caller at its next `put` or
+    at `close`."""
+
+    def __init__(self, write: Callable[[ChunkOut], None]) -> None:
+        self._write = write
+        self._q: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._t = threading.Thread(target=self._work, name="mccredit-batch-write", daemon=True)
+        self._t.start()
+
+    def _work(self) -> None:
+        while True:
+            co = self._q.get()
+            if co is _DONE:
+                return
+            if self._error is None:
+                try:
+                    self._write(co)
+                except BaseException as e:  # noqa: BLE001 - handed to the caller
+                    self._error = e
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def put(self, co: ChunkOut) -> None:
+        self._raise()
+        self._q.put(co)
+
+    def close(self) -> None:
+        """Wait for every write handed so far; raise the writer's exception, if any."""
+        if self._t.is_alive():
+            self._q.put(_DONE)
+            self._t.join()
+        self._raise()
+
+
 def run_batch(
     roster: Path | str,
     *,
@@ -423,8 +463,8 @@ def _write_all(
                 PAYROLL_SCHEMA,
                 _fmt_of(pp, "csv" if pp.suffix.lower() not in (".parquet", ".ndjson") else None),
             )
-        done = 0
-        for co in source():
+
+        def write(co: ChunkOut) -> None:
             res_t.write(co.results)
             warn_t.write(co.warnings)
             rej_t.write(co.rejects)
@@ -432,10 +472,18 @@ def _write_all(
                 led_t.write(co.ledger)
             if pay_t is not None:
                 pay_t.write(payroll_rows(co.results))
-            stats.add(co.stats)
-            done += co.stats.educator_rows
-            if progress is not None:
-                progress(done, total)
+
+        done = 0
+        writer = _WriteBehind(write)
+        try:
+            for co in source():
+                writer.put(co)
+                stats.add(co.stats)
+                done += co.stats.educator_rows
+                if progress is not None:
+                    progress(done, total)
+        finally:
+            writer.close()  # every write done (or its error raised) before commit or abort
         summary.outputs = {
             "results": str(res_t.path),
             "warnings": str(warn_t.path),

@@ -15,7 +15,9 @@ cap (`max_per_year`) and expiry act per credential, so the projection (which add
 accrual as one amount) values a graduate semester hour as one hour alone would be.
 
 Graduate courses count by semester hours (`semester_credits`), micro-credentials by count;
-other kinds (degrees, workshops) are not projected.
+other kinds (workshops, the roster's own degrees) are not projected. An assumed degree
+(`assumptions.Degrees`) is a class of its own, valued the same way but apart from the pool:
+`Valuer.moved_alone` lists the lane rules one such credential completes on its own.
 """
 
 from __future__ import annotations
@@ -165,6 +167,7 @@ class Valuer:
     _plans: dict[dt.date, EvaluationPlan] = field(default_factory=dict)
     _scheds: dict[dt.date, tuple[ScheduleFile, ...]] = field(default_factory=dict)
     _lanes: dict[tuple[dt.date, str], LaneCredit | None] = field(default_factory=dict)
+    _alone: dict[tuple[dt.date, str], tuple[LaneRule, ...]] = field(default_factory=dict)
 
     def plan(self, day: dt.date) -> EvaluationPlan:
         p = self._plans.get(day)
@@ -294,15 +297,7 @@ class Valuer:
             for rule in sorted(
                 (r for r in plan.salary.lanes if r.from_ == lane), key=lambda r: (r.requires, r.id)
             ):
-                rates = tuple(
-                    str(plan.salary.lane_rates.get((rule.id, k))) for k in range(len(rule.credit))
-                )
-                sig = f"{rule.model_dump_json(by_alias=True)}|{rates}"
-                # a copy no credit completes: every credential's credit is listed, none used
-                never = rule.model_copy(update={"requires": Decimal(10) ** 12})
-                self._value_all(
-                    sig, day, lane, (never,), (), "salary_credit", _apart(rule), _kinds(rule)
-                )
+                sig = self._value_under(plan, day, lane, rule)
                 values: dict[CreditClass, tuple[Decimal, str]] = {}
                 for cls in self.classes:
                     amount, cats = self.shared[(sig, cls)]
@@ -314,6 +309,37 @@ class Valuer:
                     break
         self._lanes[key] = found
         return found
+
+    def _value_under(self, plan: EvaluationPlan, day: dt.date, lane: str, rule: LaneRule) -> str:
+        """Value every class under lane rule `rule` (from `lane`); returns the rule's key."""
+        assert plan.salary is not None
+        rates = tuple(
+            str(plan.salary.lane_rates.get((rule.id, k))) for k in range(len(rule.credit))
+        )
+        sig = f"{rule.model_dump_json(by_alias=True)}|{rates}"
+        # a copy no credit completes: every credential's credit is listed, none used
+        never = rule.model_copy(update={"requires": Decimal(10) ** 12})
+        self._value_all(sig, day, lane, (never,), (), "salary_credit", _apart(rule), _kinds(rule))
+        return sig
+
+    def moved_alone(self, day: dt.date, lane: str) -> tuple[LaneRule, ...]:
+        """The lane rules from `lane` on `day` that one credential of a class of this valuer
+        completes on its own (its credit under the rule reaches `requires`; a rule with category
+        minimums asks for more than one credential), in rule order."""
+        key = (day, lane)
+        got = self._alone.get(key)
+        if got is not None:
+            return got
+        plan = self.plan(day)
+        out: list[LaneRule] = []
+        for rule in plan.salary.lanes if plan.salary is not None else ():
+            if rule.from_ != lane or rule.category_minimums:
+                continue
+            sig = self._value_under(plan, day, lane, rule)
+            if any(self.shared[(sig, c)][0] >= rule.requires for c in self.classes):
+                out.append(rule)
+        got = self._alone[key] = tuple(out)
+        return got
 
     def base_increases(
         self, day: dt.date

@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..rules._models import LaneRule
 from ..rules._paydates import on_or_after
 from ..salary import SalaryPlan, school_year_of
 from ..salary._lanes import not_before
 
-__all__ = ["FULL", "in_year", "move_shares"]
+__all__ = ["FULL", "in_year", "move_shares", "rule_share"]
 
 FULL = (1, 1)
 
@@ -32,22 +33,30 @@ def move_shares(
     its lane rule (the first rule in force naming that lane); lanes not listed pay in full."""
     if filing is None or plan is None or plan.settings is None or plan.calendar is None:
         return {}
+    out: dict[str, tuple[int, int]] = {}
+    for rule in plan.lanes:
+        if rule.to not in out:
+            out[rule.to] = rule_share(plan, day, filing, rule)
+    return out
+
+
+def rule_share(
+    plan: SalaryPlan | None, day: dt.date, filing: str, rule: LaneRule
+) -> tuple[int, int]:
+    """The share (num, den) of the school year holding `day` a move by `rule` pays when its
+    credential is filed on `filing` (MM-DD) of that school year (FULL without a calendar)."""
+    if plan is None or plan.settings is None or plan.calendar is None:
+        return FULL
     cal, settings = plan.calendar, plan.settings
     sy_now = school_year_of(day, settings)
     filed = on_or_after(filing, sy_now)
     den = 2 * len(cal.dates(sy_now))
-    out: dict[str, tuple[int, int]] = {}
-    for rule in plan.lanes:
-        if rule.to in out:
-            continue
-        eff, mode, sy = cal.effective(not_before(filed, rule), rule.deadlines)
-        if sy != sy_now or den == 0:
-            out[rule.to] = (0, 1) if sy != sy_now else FULL
-            continue
-        # a delta of 2 × pay dates pays an exact integer under every mode
-        paid = sum((a for _, _, a in cal.parts(Decimal(den), mode, eff, sy, sy)), Decimal(0))
-        out[rule.to] = (int(paid), den)
-    return out
+    eff, mode, sy = cal.effective(not_before(filed, rule), rule.deadlines)
+    if sy != sy_now or den == 0:
+        return (0, 1) if sy != sy_now else FULL
+    # a delta of 2 × pay dates pays an exact integer under every mode
+    paid = sum((a for _, _, a in cal.parts(Decimal(den), mode, eff, sy, sy)), Decimal(0))
+    return (int(paid), den)
 
 
 def in_year(delta: Decimal, share: tuple[int, int]) -> Decimal:

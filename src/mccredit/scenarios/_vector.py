@@ -14,7 +14,18 @@ import numpy as np
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction
 from ..salary import SalaryPlan, compile_salary
-from ._columns import I64, P, U, YearColumns, _cents, _exact, _Grid, _weighted, population
+from ._columns import (
+    I64,
+    NotColumnar,
+    P,
+    U,
+    YearColumns,
+    _cents,
+    _exact,
+    _Grid,
+    _weighted,
+    population,
+)
 from ._credit import CreditClass, Valuer
 from ._inyear import FULL, move_shares
 from ._scales import PricedScale, _empty, priced_scale
@@ -161,6 +172,9 @@ def project_columns(
 ) -> list[YearColumns]:
     """`projection.project` over columns (see module doc); raises `NotColumnar` where the
     columns cannot carry a figure exactly."""
+    if a.degrees is not None and any(a.degrees.per_lane.values()):
+        # a degree's move is drawn per person and paid by its own rule's share: not carried
+        raise NotColumnar("assumed degrees")
     cache = cache if cache is not None else ProjectionCache()
     eds = [e for e in educators if e.salary is not None]
     weights = weights or {}

@@ -29,6 +29,11 @@ service_bands:             # the step bands gains are reported by, and the years
   - {steps: [0, 5], service_years: "0-5"}          # each stands for (example values)
   - {steps: [6, 99], service_years: "6+"}
 attrition: {rate: 0.08, replace_lane: BA, replace_step: 1, seed: 11}
+degrees:                   # degrees earned (example values): the share of each lane earning
+  code: masters            # one each year, as a credential of kind `degree` with this code,
+  per_lane: {BA: 0.04, BA+15: 0.06}   # filed on `filed` (MM-DD) of that school year; who
+  filed: "01-20"           # earns one is drawn deterministically from `seed`
+  seed: 11
 benefits:
   fica_rate: 0.062          # Social Security, up to `wage_base`
   wage_base: 176100         # SSA contribution and benefit base for 2025
@@ -68,6 +73,7 @@ __all__ = [
     "ServiceBand",
     "Attrition",
     "Benefits",
+    "Degrees",
     "load_assumptions",
     "parse_assumptions",
 ]
@@ -208,6 +214,57 @@ class Attrition(_M):
     seed: int = 0
 
 
+_MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
+def _every_year(v: str) -> str:
+    month, day = (int(x) for x in v.split("-"))
+    try:
+        dt.date(2001, month, day)  # a day every year has (not February 29)
+    except ValueError:
+        raise ValueError(f"{v} is not a day of every year") from None
+    return v
+
+
+class Degrees(_M):
+    """Degrees earned during the costed years: each year from the second, each educator
+    starting it on a lane of `per_lane` earns the degree with that probability (drawn
+    deterministically from `seed`, per person and year, apart from attrition's draw), as a
+    credential of kind `degree` with `code` (and `issuer`), earned and filed on `filed`
+    (MM-DD) of that school year. Whether and when it moves the educator, and the share of that
+    year it pays, are the scenario's own lane rules' (`projection`). An educator earns the
+    degree once. An assumption (example values), not a sourced figure."""
+
+    code: str = Field(min_length=1, max_length=80)
+    per_lane: dict[str, Decimal] = Field(min_length=1)
+    filed: str = Field(pattern=_MONTH_DAY)
+    seed: int = 0
+    issuer: str | None = None
+    approved: bool = Field(
+        default=True,
+        description="The degree program had the district's prior approval (a lane rule's "
+        "`prior_approval`)",
+    )
+
+    @field_validator("per_lane")
+    @classmethod
+    def _probabilities(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
+        bad = [k for k, x in v.items() if not 0 <= x <= 1]
+        if bad:
+            raise ValueError(f"a lane's share earning the degree is from 0 to 1: {bad}")
+        for x in v.values():
+            _places(x, "degree share")
+        return v
+
+    @field_validator("filed")
+    @classmethod
+    def _filed_day(cls, v: str) -> str:
+        return _every_year(v)
+
+    def rate(self, lane: str) -> Decimal:
+        return self.per_lane.get(lane, Decimal(0))
+
+
 class Benefits(_M):
     """Roll-up from salary to total compensation (FACTS.md §8). `fica_rate` applies up to
     `wage_base` (SSA contribution and benefit base), `medicare_rate` to all salary (both
@@ -235,6 +292,7 @@ _LATER: dict[str, Any] = {
     "micro_credentials": None,
     "service_bands": None,
     "lane_filing": None,
+    "degrees": None,
 }
 
 
@@ -271,20 +329,14 @@ class Assumptions(_M):
         "it stands for (default: steps 0-5, 6-10, 11-15, 16-20, 21+, unlabelled)",
     )
     attrition: Attrition = Field(default_factory=Attrition)
+    degrees: Degrees | None = None
     benefits: Benefits = Field(default_factory=Benefits)
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @field_validator("effective", "school_year_start", "lane_filing")
     @classmethod
     def _real_day(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        month, day = (int(x) for x in v.split("-"))
-        try:
-            dt.date(2001, month, day)  # a day every year has (not February 29)
-        except ValueError:
-            raise ValueError(f"{v} is not a day of every year") from None
-        return v
+        return v if v is None else _every_year(v)
 
     @property
     def year_list(self) -> list[int]:

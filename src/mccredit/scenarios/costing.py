@@ -21,6 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from .._gc import paused_gc
+from .._yaml import Located, ProblemException, load_file, locate
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction, RuleSet
@@ -36,6 +38,7 @@ from .projection import ProjectionCache, project
 
 __all__ = [
     "GAIN_BANDS",
+    "check_degree_lanes",
     "cost_scenarios",
     "csv_tables",
     "provisions",
@@ -45,6 +48,7 @@ __all__ = [
 ]
 
 
+@paused_gc()  # millions of small objects alive until the end (see mccredit._gc)
 def cost_scenarios(
     j: Jurisdiction,
     educators: Sequence[Educator],
@@ -53,13 +57,15 @@ def cost_scenarios(
     *,
     weights: Mapping[str, Decimal] | None = None,
     path: Literal["columns", "person"] = "columns",
+    located: Located | None = None,
 ) -> dict[str, Any]:
     """Cost every proposal against the baseline of `j` for `educators` (see module doc);
     `weights` (by educator id) are FTE × contract days ÷ the scale's days (default: from each
     educator's placement, `roster_weights`).
     `path` picks the projection: over columns (`_columns`, the default; it hands a costing it
     cannot carry exactly to the other) or person by person (`projection.project`, the
-    reference); both give the same document."""
+    reference); both give the same document. `located`: the assumptions file as read, to
+    point at a lane of `degrees` no scale has."""
     eds = [e for e in educators if e.jurisdiction == j.id]
     if not any(e.salary is not None for e in eds):
         raise InputError(
@@ -79,6 +85,7 @@ def cost_scenarios(
     parsed = [parse_proposal(raw) for raw in proposals]
     applied = [apply_proposal(j, p) for p in parsed]
     cuts = late_cuts([j, *applied])
+    check_degree_lanes([j, *applied], assumptions, located)
 
     def years_of(jur: Jurisdiction, a: Assumptions, cache: ProjectionCache) -> list[YearColumns]:
         if path == "columns":
@@ -107,7 +114,7 @@ def cost_scenarios(
         "assumptions": {
             "name": assumptions.name,
             "sha256": assumptions.sha256,
-            "values": assumptions.model_dump(mode="json", by_alias=True),
+            "values": _values(assumptions),
         },
         "educators": len(eds),
         "skipped_other_jurisdictions": len(educators) - len(eds),
@@ -162,6 +169,44 @@ def cost_scenarios(
     return doc
 
 
+def _values(a: Assumptions) -> dict[str, Any]:
+    """The assumptions as the document states them (`degrees` only where assumed, so a
+    costing without it is the document it was before the field existed)."""
+    out = a.model_dump(mode="json", by_alias=True)
+    if out.get("degrees") is None:
+        out.pop("degrees", None)
+    return out
+
+
+def check_degree_lanes(
+    scenarios: Sequence[Jurisdiction], a: Assumptions, located: Located | None
+) -> None:
+    """Every lane of `degrees.per_lane` is a lane of a scale of the baseline or a proposal."""
+    if a.degrees is None:
+        return
+    lanes = {ln for jur in scenarios for s in jur.schedules for ln in s.lanes}
+    problems = []
+    for lane in a.degrees.per_lane:
+        if lane in lanes:
+            continue
+        loc = ("degrees", "per_lane", lane)
+        line, col = locate(located, loc)
+        problems.append(
+            Problem(
+                type="assumptions.unknown_lane",
+                message=f"degrees.per_lane: {lane!r} is not a lane of any scale of "
+                f"{scenarios[0].id} (its lanes: {', '.join(sorted(lanes)) or 'none'})",
+                path=located.path if located else None,
+                line=line,
+                col=col,
+                loc=loc,
+                got=repr(lane),
+            )
+        )
+    if problems:
+        raise InputError(problems)
+
+
 def roster_weights(
     eds: Sequence[Educator],
     a: Assumptions,
@@ -214,15 +259,19 @@ def run_costing(
     """Load the roster (batch roster folders, educator files or folders of them), proposals
     and assumptions; cost; write the outputs into `out`. Every bad input is one `InputError`
     naming each file:line:col."""
-    from .assumptions import load_assumptions
+    from .assumptions import parse_assumptions
     from .roster import load_costing_roster
 
     problems: list[Problem] = []
     a: Assumptions | None = None
     props: list[Proposal] = []
     eds: list[Educator] = []
+    located: Located | None = None
     try:
-        a = load_assumptions(assumptions)
+        located = load_file(Path(assumptions))
+        a = parse_assumptions(located.data, located=located)
+    except ProblemException as e:
+        problems.append(e.problem)
     except InputError as e:
         problems.extend(e.problems)
     for f in proposals:
@@ -250,6 +299,6 @@ def run_costing(
             ]
         )
     j = rules.get(wanted.pop())
-    doc = cost_scenarios(j, eds, props, a, weights=weights)
+    doc = cost_scenarios(j, eds, props, a, weights=weights, located=located)
     doc["files"] = [str(p.name) for p in write_outputs(doc, out)]
     return doc

@@ -24,9 +24,21 @@ differences between scenarios come only from the rules and scales. Each year:
    `category_minimums`; a move needs `requires` in all and each minimum, consumes the
    minimums from their categories and the rest in pool order (uncategorised first, graduate
    hours before micro-credentials), carries the remainder to the next lane, and at most
-   `max_lanes_per_year` lanes a year (the district's salary settings). Degrees are not
-   projected: nobody is assumed to earn one. The part of a move's cost micro-credentials
-   paid is its cost × their share of the credit it used.
+   `max_lanes_per_year` lanes a year (the district's salary settings). The part of a move's
+   cost micro-credentials paid is its cost × their share of the credit it used.
+   **Degrees** (only with the assumptions' `degrees`): from the second year on, each person
+   starting the year on a lane of `degrees.per_lane` earns the degree with that probability
+   (drawn from `sha256(seed, year, "degree:" + person)`, apart from attrition's draw), once,
+   as a credential of kind `degree` with the stated code filed on `degrees.filed` of that
+   school year. It moves the person by a lane rule from their lane that one such credential
+   completes alone (`_credit.Valuer.moved_alone`: the engine's own valuation; of several, the
+   higher lane, as the salary package picks between moves completed on one day), and pays the
+   share of that year the rule's deadlines give for its filing day (`_inyear.rule_share`).
+   It takes one of the year's `max_lanes_per_year`: before the credit's move when filed
+   before `lane_filing`, else after it; a degree finding no slot (or no rule from the lane)
+   is held and tried first the next year, paying that year in full (the engine defers such a
+   move to the next school year). A year's pay is the old cell plus each move's in-year share
+   of its step up.
 4. **Pricing** on the year's scale at `effective` (MM-DD) in the year: the scale in force that
    day under the scenario's rules (a proposal's own scale wins, as in evaluation); where none
    is in force, the latest earlier scale grown by `scale_growth` per year since it took effect
@@ -60,12 +72,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..errors import InputError, Problem
 from ..io.educator import Educator
 from ..rules._loader import Jurisdiction
-from ..rules._models import BaseIncreaseRule
-from ..salary import compile_salary
+from ..rules._models import BaseIncreaseRule, LaneRule
+from ..rules._paydates import on_or_after
+from ..salary import SalaryPlan, compile_salary, school_year_of
 from ._credit import CreditClass, LaneCredit, Valuer, class_of, late_cuts
-from ._inyear import FULL, in_year, move_shares
+from ._inyear import FULL, in_year, move_shares, rule_share
 from ._scales import PricedScale, _empty, priced_scale
-from .assumptions import Assumptions
+from .assumptions import Assumptions, Degrees
 
 __all__ = [
     "PersonYear",
@@ -100,6 +113,8 @@ class _State:
     last_full: Decimal | None = None  # last year's salary annualised (a mid-year move in full)
     #: history not yet filed: (filed, class, units, after the placement's `since`)
     filed: list[tuple[dt.date, CreditClass, Decimal, bool]] = field(default_factory=list)
+    degree: int | None = None  # the year an assumed degree was earned, while not yet used
+    degreed: bool = False  # earned the assumed degree (once)
 
 
 @dataclass(frozen=True)
@@ -121,6 +136,7 @@ class PersonYear:
     base: Decimal = ZERO  # base increases in this year's pay (unweighted)
     from_base: Decimal = ZERO
     lane_move_micro_cost: Decimal = ZERO  # the part of lane_move_cost micro-credentials paid
+    degree_from: str | None = None  # the lane an assumed degree moved from this year, if any
 
 
 @dataclass
@@ -277,12 +293,15 @@ def _draw_pool(st: _State, keys: Sequence[tuple[str, bool]], amount: Decimal) ->
     return micro
 
 
-def _lane_moves(y: _Year, st: _State, lanes: Sequence[str]) -> tuple[str | None, Decimal, Decimal]:
+def _lane_moves(
+    y: _Year, st: _State, lanes: Sequence[str], limit: int
+) -> tuple[str | None, Decimal, Decimal, int]:
     """Move `st` up to `limit` lanes; (the lane moved from, credit consumed, of it from
-    micro-credentials)."""
+    micro-credentials, the moves made)."""
     moved_from = None
     used = micro = ZERO
-    for _ in range(y.limit):
+    n = 0
+    for _ in range(limit):
         lc = y.lane(st.lane)
         if lc is None or lc.rule.to not in lanes:
             break
@@ -301,7 +320,17 @@ def _lane_moves(y: _Year, st: _State, lanes: Sequence[str]) -> tuple[str | None,
         used += r.requires
         moved_from = moved_from or st.lane
         st.lane = r.to
-    return moved_from, used, micro
+        n += 1
+    return moved_from, used, micro, n
+
+
+def _degree_rule(dv: Valuer, day: dt.date, lane: str, lanes: Sequence[str]) -> LaneRule | None:
+    """The lane rule an assumed degree moves `lane` by on `day`: of the rules one degree
+    completes alone, the one to the higher lane of the scale (then by id)."""
+    rules = [r for r in dv.moved_alone(day, lane) if r.to in lanes]
+    if not rules:
+        return None
+    return min(rules, key=lambda r: (-list(lanes).index(r.to), r.id))
 
 
 def base_amount(
@@ -361,6 +390,12 @@ def project(
     hours_cls, micro_cls = accrual_classes(a)
     classes = known_classes(cache, a)
     valuer = Valuer(j, cache.values, classes)
+    deg = a.degrees if a.degrees is not None and any(a.degrees.per_lane.values()) else None
+    dv = None
+    if deg is not None:
+        degree_cls = CreditClass("degree", deg.issuer, deg.code, (), deg.approved, 0)
+        # its own classes, the same plans and values: the pool never sees the degree
+        dv = Valuer(j, cache.values, (degree_cls,), valuer._plans, valuer._scheds)
     mm, dd = (int(x) for x in a.effective.split("-"))
     out: list[YearProjection] = []
     for t, year in enumerate(a.year_list):
@@ -399,6 +434,11 @@ def project(
         limit = (plan.settings.max_lanes_per_year if plan and plan.settings else 1) or 1
         y = _Year(valuer, day, classes, limit, valuer.base_increases(day))
         shares = move_shares(plan, day, a.lane_filing)
+        # a degree filed before the year's lane credit moves first (the engine's order)
+        early = False
+        if deg is not None and a.lane_filing is not None and plan and plan.settings:
+            sy = school_year_of(day, plan.settings)
+            early = on_or_after(deg.filed, sy) < on_or_after(a.lane_filing, sy)
         yp = YearProjection(year, day, scale("teachers") if states else _empty())
         for st in states:
             sc = scale(st.schedule)
@@ -414,15 +454,42 @@ def project(
                 _, cls, units, after = st.filed.pop(0)
                 _add(y, st, cls, units, after)
             before = st.lane
-            moved, used, micro = _lane_moves(y, st, sc.lanes)
+            if deg is not None and t > 0 and not new_hire and not st.degreed:
+                rate = deg.rate(prev_lane)
+                if rate and cache.draw(deg.seed, year, f"degree:{st.key}") < rate:
+                    st.degree, st.degreed = year, True
+            # (from lane, to lane, in-year share) of the degree's move, if it moves this year
+            degree_seg: tuple[str, str, tuple[int, int]] | None = None
+            held = deg is not None and dv is not None and st.degree is not None
+            if held and deg and dv and (early or (st.degree or year) < year):
+                degree_seg = _degree_move(dv, plan, day, deg, st, sc.lanes, year)
+            left = y.limit - (degree_seg is not None)
+            moved, used, micro, made = _lane_moves(y, st, sc.lanes, left)
+            credit_seg = (degree_seg[1] if degree_seg else before, st.lane)
+            if held and deg and dv and degree_seg is None and made < left:  # a slot is left
+                degree_seg = _degree_move(dv, plan, day, deg, st, sc.lanes, year)
             cell = sc.amount(st.lane, st.step)
             if cell is None:
                 raise no_cell(st.educator, st.lane, st.step, sc, year)
             base = base_amount(st.held, y.bases)
             up = sc.amount(st.lane, st.step + 1)
-            old = sc.amount(before, st.step) if moved else None
+            old = sc.amount(before, st.step) if moved or degree_seg else None
             # a move pays the in-year share of its raise (`_inyear`), the whole of it later
-            paid = cell if old is None else old + in_year(cell - old, shares.get(st.lane, FULL))
+            if degree_seg is None:
+                paid = cell if old is None else old + in_year(cell - old, shares.get(st.lane, FULL))
+                credit_paid = paid
+            else:
+                assert old is not None
+                credit_paid = old
+                if moved:
+                    credit_paid += in_year(
+                        _cell(sc, st, credit_seg[1], year) - _cell(sc, st, credit_seg[0], year),
+                        shares.get(credit_seg[1], FULL),
+                    )
+                d_from, d_to, d_share = degree_seg
+                paid = credit_paid + in_year(
+                    _cell(sc, st, d_to, year) - _cell(sc, st, d_from, year), d_share
+                )
             w = st.weight
             salary = _w(paid + base, w)
             stayed = t > 0 and not new_hire and st.last_cell is not None
@@ -450,6 +517,7 @@ def project(
             st.last_cell, st.last_base, st.last_salary = cell, base, salary
             st.last_full = _w(cell + base, w)
             move_cost = _w(paid - old, w) if old is not None else ZERO
+            credit_cost = _w(credit_paid - old, w) if old is not None else ZERO
             yp.people.append(
                 PersonYear(
                     st.key,
@@ -459,7 +527,7 @@ def project(
                     w,
                     salary,
                     _w(up - cell, w) if up is not None else ZERO,
-                    moved,
+                    before if moved or degree_seg else None,
                     move_cost,
                     st.hired,
                     parts[0],
@@ -468,11 +536,41 @@ def project(
                     stayed=stayed,
                     base=base,
                     from_base=parts[3],
-                    lane_move_micro_cost=micro_part(move_cost, micro, used),
+                    lane_move_micro_cost=micro_part(credit_cost, micro, used),
+                    degree_from=degree_seg[0] if degree_seg else None,
                 )
             )
         out.append(yp)
     return out
+
+
+def _cell(sc: PricedScale, st: _State, lane: str, year: int) -> Decimal:
+    got = sc.amount(lane, st.step)
+    if got is None:
+        raise no_cell(st.educator, lane, st.step, sc, year)
+    return got
+
+
+def _degree_move(
+    dv: Valuer,
+    plan: SalaryPlan | None,
+    day: dt.date,
+    deg: Degrees,
+    st: _State,
+    lanes: Sequence[str],
+    year: int,
+) -> tuple[str, str, tuple[int, int]] | None:
+    """Move `st` by its held degree where a rule from its lane takes it (`_degree_rule`):
+    (from, to, the share of this year it pays: its filing day's by the rule's deadlines, the
+    whole year for a degree held from an earlier year); None where no rule takes it."""
+    assert st.degree is not None
+    rule = _degree_rule(dv, day, st.lane, lanes)
+    if rule is None:
+        return None
+    share = FULL if st.degree < year else rule_share(plan, day, deg.filed, rule)
+    seg = (st.lane, rule.to, share)
+    st.lane, st.degree = rule.to, None
+    return seg
 
 
 def known_classes(cache: ProjectionCache, a: Assumptions) -> tuple[CreditClass, ...]:

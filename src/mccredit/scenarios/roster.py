@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from .._gc import paused_gc
 from ..errors import InputError, Problem
 from ..io.educator import Educator, load_educator
 
@@ -191,6 +192,7 @@ def load_roster(
     return load_costing_roster(paths, known_issuers=known_issuers)[0]
 
 
+@paused_gc()  # millions of small objects alive until the end (see mccredit._gc)
 def load_costing_roster(
     paths: Sequence[Path], *, known_issuers: dict[str, tuple[str, ...]] | None = None
 ) -> tuple[list[Educator], dict[str, Decimal], dict[str, int]]:
