@@ -234,6 +234,11 @@ def test_bad_requests_name_the_field_and_queue_nothing(as_: As, engine: Engine) 
     assert all(e["pointer"].startswith("/proposals/1") for e in r.json()["errors"]), r.json()
     r = post({"educators": [*roster(2), {"id": "X"}], "assumptions": ASSUME})
     assert r.status_code == 422 and r.json()["errors"][0]["pointer"].startswith("/educators/2")
+    # an assumed degree on a lane no scale has: named before anything is queued
+    degrees = {"code": "masters", "per_lane": {"BA": 0.05, "MA+90": 0.1}, "filed": "01-20"}
+    r = post({"educators": roster(5), "assumptions": {**ASSUME, "degrees": degrees}})
+    assert r.status_code == 422, r.text
+    assert [e["pointer"] for e in r.json()["errors"]] == ["/assumptions/degrees/per_lane/MA+90"]
     r = post({"educators": roster(5), "assumptions": ASSUME}, who="payroll_other")
     assert r.status_code == 404
     r = post({"roster": {"jurisdiction": "us-va/pwcs"}, "assumptions": ASSUME})

@@ -70,6 +70,7 @@ class YearColumns:
     from_step: np.ndarray[Any, Any]
     from_lane: np.ndarray[Any, Any]
     from_base: np.ndarray[Any, Any]
+    degree_moves: int = 0  # lane moves an assumed degree made (`projection`: person path only)
 
     @property
     def size(self) -> int:
@@ -119,6 +120,7 @@ def columns_of(yp: YearProjection) -> YearColumns:
         money("from_step"),
         money("from_lane"),
         money("from_base"),
+        sum(1 for p in ppl if p.degree_from is not None),
     )
 
 

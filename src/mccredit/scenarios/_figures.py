@@ -115,6 +115,8 @@ def year_figures(
         "base_increases": money(_sum(yc.base)),
         "new_hires": int(np.count_nonzero(yc.hired == yc.year)),
         **_sources(yc, prev),
+        # only where degrees are assumed: a costing without them keeps its document
+        **({"degree_moves": yc.degree_moves} if a.degrees is not None else {}),
     }
 
 

@@ -38,6 +38,7 @@ from .projection import ProjectionCache, project
 
 __all__ = [
     "GAIN_BANDS",
+    "check_degree_lanes",
     "cost_scenarios",
     "csv_tables",
     "provisions",
@@ -84,7 +85,7 @@ def cost_scenarios(
     parsed = [parse_proposal(raw) for raw in proposals]
     applied = [apply_proposal(j, p) for p in parsed]
     cuts = late_cuts([j, *applied])
-    _check_degree_lanes([j, *applied], assumptions, located)
+    check_degree_lanes([j, *applied], assumptions, located)
 
     def years_of(jur: Jurisdiction, a: Assumptions, cache: ProjectionCache) -> list[YearColumns]:
         if path == "columns":
@@ -177,7 +178,7 @@ def _values(a: Assumptions) -> dict[str, Any]:
     return out
 
 
-def _check_degree_lanes(
+def check_degree_lanes(
     scenarios: Sequence[Jurisdiction], a: Assumptions, located: Located | None
 ) -> None:
     """Every lane of `degrees.per_lane` is a lane of a scale of the baseline or a proposal."""

@@ -93,6 +93,7 @@ def test_olathe_degree_pays_the_rules_in_year_share(
     years = doc["baseline"]["years"]
     assert [y["total_salary"] for y in years] == salaries
     assert [y["lane_moves"] for y in years] == [0, 1, 0]
+    assert [y["degree_moves"] for y in years] == [0, 1, 0]
     # that year's cost of the move is the engine's own in-year delta for the same filing
     assert years[1]["cost_of_lane_movement"] == _engine_this_year(engine_filed)
     assert doc["assumptions"]["values"]["degrees"]["filed"] == filed
@@ -113,6 +114,7 @@ def test_without_degrees_nobody_moves_to_a_degree_lane() -> None:
     doc = cost_scenarios(j, [_ed("O1", "BA+15", 2)], [], _a())
     assert [y["total_salary"] for y in doc["baseline"]["years"]] == ["51000.00"] * 3
     assert "degrees" not in doc["assumptions"]["values"]
+    assert all("degree_moves" not in y for y in doc["baseline"]["years"])
 
 
 def test_the_degree_takes_the_years_one_column_in_filing_order() -> None:
@@ -195,7 +197,10 @@ def test_degree_rates_zero_changes_nothing_and_more_never_moves_fewer(
     zero = _a({"code": "masters", "per_lane": {"BA": 0, "BA+15": 0}, "filed": filed}, **more)
     plain = cost_scenarios(j, eds, [], none)
     got = cost_scenarios(j, eds, [], zero)
-    got["assumptions"] = plain["assumptions"]  # the stated assumptions differ, nothing else
+    # the stated assumptions differ, and the years count the degree moves (none); nothing else
+    got["assumptions"] = plain["assumptions"]
+    for y in got["baseline"]["years"]:
+        assert y.pop("degree_moves") == 0
     assert got == plain
     lo, hi = sorted([p, q])
 

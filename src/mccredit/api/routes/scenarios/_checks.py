@@ -10,9 +10,10 @@ from typing import Any
 
 from ....errors import InputError, ProblemsError
 from ....io.educator import Educator
-from ....rules import RuleSet
+from ....rules import Jurisdiction, RuleSet
 from ....scenarios import Proposal, apply_proposal, parse_proposal
 from ....scenarios.assumptions import Assumptions, parse_assumptions
+from ....scenarios.costing import check_degree_lanes
 from ....store.repositories import canonical_json, educator_document, sha256_text
 from ...deps import Principal
 from ...models import ScenarioRunRequest
@@ -138,6 +139,7 @@ def validate_run(
             errors=[{"type": "jurisdiction.not_found", "msg": "not found", "pointer": where}],
         )
     j = rules.get(jid)
+    applied: list[Jurisdiction] = []
     for i, p in enumerate(proposals):
         if p.jurisdiction is not None and p.jurisdiction != jid:
             errors.append(
@@ -149,9 +151,13 @@ def validate_run(
             )
             continue
         try:
-            apply_proposal(j, p)
+            applied.append(apply_proposal(j, p))
         except ProblemsError as e:
             errors += proposal_errors(e, i)
+    try:
+        check_degree_lanes([j, *applied], assumptions, None)
+    except ProblemsError as e:
+        errors += problems_from(e, prefix=["assumptions"], keep=())
     if errors:
-        raise problem(422, f"{len(errors)} problem(s) in the proposals", errors)
+        raise problem(422, f"{len(errors)} problem(s) in the proposals or assumptions", errors)
     return jid, eds, proposals, assumptions
