@@ -44,10 +44,13 @@ def _rss_mb() -> float:
 
 
 def child_batch(spec: dict[str, Any]) -> dict[str, Any]:
+    t_import = time.perf_counter()
     import mccredit
     from mccredit.batch import run_batch
 
+    t_rules = time.perf_counter()
     rules = mccredit.default_rules()
+    t_rules_done = time.perf_counter()
     out = Path(spec["out"])
     load = os.getloadavg()[0]
     t = time.perf_counter()
@@ -67,6 +70,8 @@ def child_batch(spec: dict[str, Any]) -> dict[str, Any]:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": secs,
+        "import_seconds": t_rules - t_import,
+        "rules_seconds": t_rules_done - t_rules,
         # user + system CPU of the whole child (start-up included) and its worker processes
         "cpu_seconds": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
         "load": max(load, os.getloadavg()[0]),
@@ -351,12 +356,23 @@ CHILDREN = {
 }
 
 
+#: `--pycache DIR`: children cache bytecode under DIR (PYTHONPYCACHEPREFIX), as an installed
+#: package has it; otherwise they start as this process does (with PYTHONDONTWRITEBYTECODE
+#: set, every start compiles mccredit's sources again).
+PYCACHE: Path | None = None
+
+
 def run_child(kind: str, **spec: Any) -> dict[str, Any]:
+    env = None
+    if PYCACHE is not None:
+        env = {**os.environ, "PYTHONPYCACHEPREFIX": str(PYCACHE)}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     t0 = time.perf_counter()
     p = subprocess.run(
         [sys.executable, __file__, "--child", kind, json.dumps(spec)],
         capture_output=True,
         text=True,
+        env=env,
     )
     if p.returncode != 0:
         return {"error": (p.stderr.strip().splitlines() or ["failed"])[-1]}
@@ -373,7 +389,10 @@ def _line(name: str, r: dict[str, Any], n_creds: int | None = None) -> str:
         return f"{name:<34} skipped: {r['error']}"
     creds = r.get("credentials") or r.get("facts") or n_creds or 0
     rate = creds / r["seconds"] if r["seconds"] else 0
-    proc = f"  ({r['process_seconds']:.2f} s with start-up)" if "process_seconds" in r else ""
+    proc = f"  ({r['process_seconds']:.2f} s with start-up" if "process_seconds" in r else ""
+    if proc and "import_seconds" in r:
+        proc += f": imports {r['import_seconds']:.2f} s, rules {r['rules_seconds']:.2f} s"
+    proc += ")" if proc else ""
     if r.get("errors"):
         proc += f"  [{r['errors']} failed batches: {r.get('first_error')}]"
     if "cpu_seconds" in r:
@@ -410,11 +429,30 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--jurisdictions", nargs="+", default=["us-tn", "us-nc"])
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument(
+        "--pycache",
+        type=Path,
+        default=None,
+        help="children cache bytecode in this folder (as an installed package has it); the "
+        "first child writes it, so a warm-up child runs first",
+    )
     ap.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
         print(json.dumps(CHILDREN[a.child[0]](json.loads(a.child[1]))))
         return 0
+    global PYCACHE
+    if a.pycache is not None:
+        PYCACHE = a.pycache.resolve()
+        warm = subprocess.run(
+            [sys.executable, "-c", "import mccredit, mccredit.batch; mccredit.default_rules()"],
+            env={
+                **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+                "PYTHONPYCACHEPREFIX": str(PYCACHE),
+            },
+        )
+        if warm.returncode != 0:
+            return warm.returncode
     import roster as synth  # benchmarks/roster.py (here, so the children never load it)
 
     import mccredit
@@ -423,6 +461,10 @@ def main(argv: list[str] | None = None) -> int:
     work: Path = a.work
     work.mkdir(parents=True, exist_ok=True)
     print(f"mccredit batch benchmark: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    if PYCACHE is not None:
+        print(f"children cache bytecode in {PYCACHE}")
+    elif sys.flags.dont_write_bytecode:
+        print("bytecode cache off (PYTHONDONTWRITEBYTECODE): each child compiles mccredit again")
     res: dict[str, dict[str, Any]] = {}
 
     def batch(name: str, roster: Path, jid: str, engine: str, **kw: Any) -> dict[str, Any]:

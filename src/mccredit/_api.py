@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .evaluation import (
     as_of_date,
@@ -30,8 +30,10 @@ from .evaluation import (
 from .io.educator import Educator
 from .result import Evaluation
 from .rules import RuleSet
-from .scenarios import Proposal, apply_proposal
-from .verify import TrustRegistry
+
+if TYPE_CHECKING:
+    from .scenarios import Proposal
+    from .verify import TrustRegistry
 
 __all__ = [
     "default_rules",
@@ -92,6 +94,8 @@ def evaluation_of(
     ed = to_educator(educator, rules=ruleset, as_of=day, registry=registry)
     j = ruleset.get(jurisdiction or ed.jurisdiction)
     if proposal is not None:
+        from .scenarios import apply_proposal  # what-if overlays load on first use
+
         j = apply_proposal(j, proposal)
     plan = plan_for(ruleset, j, day)
     return explain_plan(plan, ed) if trace else evaluate_plan(plan, ed)

@@ -3,6 +3,7 @@ its own row's id only after the commit; a bad row fails alone; closing drains th
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from mccredit.store import write_session
+from mccredit.store._config import try_write_session
 from mccredit.store._writer import EvaluationWriter, WriterClosed
 from mccredit.store.tables import AuditEntry, EvaluationRecord
 
@@ -156,3 +159,143 @@ def test_the_thread_ends_when_idle_and_starts_again(db: Engine) -> None:
         assert w.submit(row(2)).result(30) == first + 1
     finally:
         w.close()
+
+
+# ── `store`, from an event loop: committed by the loop itself on SQLite, else by the thread ──
+
+
+def test_store_commits_rows_of_one_loop_turn_in_one_batch(db: Engine) -> None:
+    w = EvaluationWriter(db)
+    assert w.inline == (db.dialect.name == "sqlite")
+
+    async def go() -> list[int]:
+        return list(await asyncio.gather(*(w.store(row(i)) for i in range(10))))
+
+    try:
+        ids = asyncio.run(go())
+    finally:
+        w.close()
+    by_educator, lines = stored(db)
+    assert by_educator == {f"W-{i}": ids[i] for i in range(10)}
+    assert lines == [("evaluation.create", str(i)) for i in ids]
+    if w.inline:  # queued in the same turn of the loop: one transaction
+        assert (w.batches, w.rows) == (1, 10)
+
+
+def test_store_fails_a_bad_row_alone_and_answers_twins_with_one_id(db: Engine) -> None:
+    w = EvaluationWriter(db)
+
+    async def go() -> list[int | BaseException]:
+        rows = [row(1), row(2, input_json=None), row(3), row(3, request_id="twin")]
+        return list(await asyncio.gather(*(w.store(r) for r in rows), return_exceptions=True))
+
+    try:
+        one, bad, three, twin = asyncio.run(go())
+    finally:
+        w.close()
+    assert isinstance(bad, sa.exc.IntegrityError)  # what storing it alone raises
+    assert isinstance(one, int) and three == twin
+    by_educator, lines = stored(db)
+    assert by_educator == {"W-1": one, "W-3": three}
+    assert [t for _, t in lines] == [str(one), str(three)]  # none for the bad row or the twin
+
+
+@pytest.fixture
+def sqlite_db(db: Engine) -> Engine:
+    if db.dialect.name != "sqlite":
+        pytest.skip("the write lock the event loop must not wait for is SQLite's")
+    return db
+
+
+def test_store_does_not_block_the_loop_while_another_writer_holds_the_lock(
+    sqlite_db: Engine,
+) -> None:
+    w = EvaluationWriter(sqlite_db, handoff_seconds=60)
+    other = write_session(sqlite_db)  # another writer of this process, in the middle of it
+
+    async def go() -> tuple[int, list[int]]:
+        stores = [asyncio.ensure_future(w.store(row(i))) for i in range(3)]
+        ticks = 0
+        for _ in range(50):  # the loop keeps turning; nothing is answered before the commit
+            await asyncio.sleep(0.002)
+            ticks += 1
+            assert not any(s.done() for s in stores)
+        assert w.queued() == 3
+        other.__exit__(None, None, None)  # the lock is free again
+        return ticks, list(await asyncio.gather(*stores))
+
+    other.__enter__()
+    try:
+        ticks, ids = asyncio.run(go())
+    finally:
+        w.close()
+    assert ticks == 50 and (w.batches, w.rows) == (1, 3)
+    assert stored(sqlite_db)[0] == {f"W-{i}": ids[i] for i in range(3)}
+
+
+def test_store_hands_rows_to_the_thread_when_the_lock_stays_taken(
+    sqlite_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = EvaluationWriter(sqlite_db, handoff_seconds=0.01)
+    by_thread: list[list[dict[str, Any]]] = []
+    real = w._commit
+
+    def spy(rows: list[dict[str, Any]]) -> list[int]:
+        by_thread.append(rows)
+        return real(rows)
+
+    monkeypatch.setattr(w, "_commit", spy)
+    holder = write_session(sqlite_db)
+    holder.__enter__()
+    threading.Timer(0.3, holder.__exit__, (None, None, None)).start()  # a long write
+
+    async def go() -> int:
+        return await w.store(row(7))
+
+    try:
+        eid = asyncio.run(go())
+    finally:
+        w.close()
+    assert [[r["educator_id"] for r in rows] for rows in by_thread] == [["W-7"]]  # the thread's
+    assert stored(sqlite_db)[0] == {"W-7": eid}
+
+
+def test_close_waits_for_the_rows_the_loop_holds_then_store_refuses(sqlite_db: Engine) -> None:
+    w = EvaluationWriter(sqlite_db, handoff_seconds=60)
+    other = write_session(sqlite_db)
+    other.__enter__()
+    closing = threading.Thread(target=w.close)
+
+    async def go() -> tuple[list[int], bool]:
+        stores = [asyncio.ensure_future(w.store(row(i))) for i in range(4)]
+        await asyncio.sleep(0.01)
+        closing.start()
+        await asyncio.sleep(0.05)
+        alive = closing.is_alive()  # waits: the rows are not committed yet
+        with pytest.raises(WriterClosed):
+            await w.store(row(99))
+        other.__exit__(None, None, None)
+        return list(await asyncio.gather(*stores)), alive
+
+    ids, alive_meanwhile = asyncio.run(go())
+    closing.join(30)
+    assert alive_meanwhile and not closing.is_alive()
+    assert stored(sqlite_db)[0] == {f"W-{i}": ids[i] for i in range(4)}
+
+
+def test_try_write_session_gives_up_at_once_on_sqlites_own_lock(sqlite_db: Engine) -> None:
+    import sqlite3
+
+    assert sqlite_db.url.database
+    raw = sqlite3.connect(sqlite_db.url.database, isolation_level=None)  # no flock: a stranger
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        with try_write_session(sqlite_db) as session:
+            assert session is None  # "database is locked" without the 30 s busy timeout
+    finally:
+        raw.execute("ROLLBACK")
+        raw.close()
+    with try_write_session(sqlite_db) as session:
+        assert session is not None
+        timeout = session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar()
+    assert timeout == 30_000  # the connection's busy timeout is back for everyone else

@@ -143,7 +143,7 @@ def dask_chunks(
     try:
         if scheduler is None:
             cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             client = Client(cluster)  # type: ignore[no-untyped-call]
         else:

@@ -11,16 +11,18 @@ plain rows of `FallbackOut`.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from ._compile import ColumnarPlan
 from ._fallback import FallbackOut, evaluate_fallback
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["MIN_PARALLEL", "FallbackPool", "default_workers"]
 
@@ -77,6 +79,9 @@ class FallbackPool:
                 yield evaluate_fallback(self.cp, edu, cred, evals, with_ledger=with_ledger)
             return
         if self._ex is None:
+            import multiprocessing  # the process machinery loads only when workers start
+            from concurrent.futures import ProcessPoolExecutor
+
             self._ex = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),

@@ -12,6 +12,7 @@ and ledger frames of the educators it could evaluate and the ids of those it han
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -20,8 +21,10 @@ from ._compile import ColumnarPlan
 from ._credits import credits
 from ._facts import catalog_frames, facts
 from ._renewal import renewal
-from ._salary import salary_step, with_salary
 from ._steps import LEDGER_SCHEMA, WARNING_SCHEMA, Collected
+
+if TYPE_CHECKING:
+    from ._salary import SalaryOut
 
 __all__ = [
     "LEDGER_SCHEMA",
@@ -52,7 +55,11 @@ def evaluate_vector(
     out = Collected()
     fa = facts(cp, cred, frames)
     cr = credits(cp, fa, evals, out)
-    sal = salary_step(cp, edu, fa, out)
+    sal: SalaryOut | None = None
+    if cp.plan.salary is not None:  # the salary columns load only for a plan with salary
+        from ._salary import salary_step
+
+        sal = salary_step(cp, edu, fa, out)
     lic, pos = renewal(cp, edu, cr.ledger, cr.cap_cols, out)
     adv, adv_back = advancement(cp, edu, lic, pos, cr.evals)
     out.hand_back(adv_back, "alternatives")
@@ -74,6 +81,8 @@ def evaluate_vector(
     warnings = out.warning_frame()
     ledger = cr.ledger.select(list(LEDGER_SCHEMA))
     if sal is not None:
+        from ._salary import with_salary
+
         rows, warnings, ledger = with_salary(rows, warnings, ledger, sal)
     nwarn = warnings.group_by("educator_id").agg(pl.len().cast(pl.Int64).alias("warnings"))
     rows = rows.join(nwarn, on="educator_id", how="left").with_columns(

@@ -15,7 +15,6 @@ from ..io.educator import Educator
 from ..result import Evaluation
 from ..rules import Jurisdiction, RuleSet
 from ..salary import SalaryPlan, compile_salary, evaluate_salary
-from ._trace import build_trace
 
 __all__ = ["EvaluationPlan", "evaluate_plan", "explain_plan", "plan_for"]
 
@@ -68,6 +67,8 @@ def explain_plan(plan: EvaluationPlan, ed: Educator) -> Evaluation:
     """The evaluation document with the account behind every figure under `trace` (what
     `mccredit explain --json` prints; see `evaluation._trace`). The other keys are exactly
     `evaluate_plan`'s."""
+    from ._trace import build_trace  # the account's builder loads on first explain
+
     account: dict[str, Any] = {}
     ev = _run(plan, ed, account)
     trace = build_trace(

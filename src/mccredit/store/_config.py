@@ -14,6 +14,8 @@ Writers of one process queue on a lock of the engine; writers of different proce
 workers, the command line) on an advisory `flock` of `<database>-writer.lock`, taken before
 `BEGIN IMMEDIATE`: a waiter wakes as soon as the lock is free, where SQLite's busy handler
 would sleep with back-off (1, 2, 5, 10 … 100 ms: the p99 of stored evaluations, issue 14.2).
+`try_write_session` is the same session only if both locks and SQLite's are free now (else
+None at once): for a caller that must not block, such as the API's event loop.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -43,6 +46,7 @@ __all__ = [
     "display_url",
     "make_engine",
     "read_session",
+    "try_write_session",
     "write_session",
 ]
 
@@ -67,6 +71,8 @@ STATEMENT_TIMEOUT_MS = 15_000
 _write_locks: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _lock_files: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 _WRITE = "mccredit_write"
+_NOWAIT = "mccredit_nowait"
+_BUSY_TIMEOUT_MS = 30_000
 
 
 def _pool_size() -> int:
@@ -143,7 +149,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
         if u.database and u.database != ":memory:":
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -157,8 +163,17 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if not options.get(_WRITE, False):
+            conn.exec_driver_sql("BEGIN")
+        elif options.get(_NOWAIT, False):  # "database is locked" at once, not after 30 s
+            conn.exec_driver_sql("PRAGMA busy_timeout=0")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -188,18 +203,58 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def _process_lock(path: str) -> Iterator[None]:
+def try_write_session(engine: Engine) -> Iterator[Session | None]:
+    """`write_session` if no other writer holds the write lock now, else None at once.
+
+    On SQLite: None when a writer of this process holds the engine's lock, one of another
+    process the `flock`, or anything else SQLite's own lock (`BEGIN IMMEDIATE` is tried with
+    no busy timeout); the caller tries again later. Elsewhere always a session."""
+    lock = _write_locks.get(engine) if engine.dialect.name == "sqlite" else None
+    if lock is None:
+        with write_session(engine) as session:
+            yield session
+        return
+    if not lock.acquire(blocking=False):
+        yield None
+        return
+    try:
+        with ExitStack() as stack:
+            path = _lock_files.get(engine)
+            if path is not None and not stack.enter_context(_process_lock(path, wait=False)):
+                yield None
+                return
+            session = stack.enter_context(Session(engine, expire_on_commit=False))
+            try:
+                session.connection(execution_options={_WRITE: True, _NOWAIT: True})
+            except sa_exc.OperationalError as e:
+                if "locked" not in str(e.orig) and "busy" not in str(e.orig):
+                    raise
+                got: Session | None = None
+            else:
+                got = session
+            yield got
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _process_lock(path: str, *, wait: bool = True) -> Iterator[bool]:
     """An exclusive advisory lock on `path` across processes (skipped where it cannot be
-    taken, e.g. a read-only folder: SQLite's own lock still guards the data)."""
+    taken, e.g. a read-only folder: SQLite's own lock still guards the data). Yields False
+    only when `wait` is false and another process holds it."""
     assert _flock is not None
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
-        yield
+        yield True
         return
     try:
-        _flock.flock(fd, _flock.LOCK_EX)
-        yield
+        try:
+            _flock.flock(fd, _flock.LOCK_EX if wait else _flock.LOCK_EX | _flock.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
     finally:
         os.close(fd)  # releases the lock
 

@@ -18,14 +18,27 @@ one transaction and commits, then resolves each request's future with its evalua
   calls it after uvicorn has answered the requests in flight).
 
 The thread starts on the first row and ends after `idle_seconds` without any.
+
+On SQLite the API does not hand rows to the thread at all (`store`, from the event loop): a
+SQLite commit in WAL mode is CPU work (no fsync), so the loop does it itself, without waking
+a thread and waiting for it to get the GIL back after each statement (5 ms switch interval
+while the loop is busy) and to wake the loop in turn. `store` queues the row and schedules one
+flush for the loop's next turn, so the rows of every request that reached it meanwhile
+commit in one transaction. The flush never blocks: it takes the write lock only if it is free
+(`try_write_session`), else tries again 1 ms later (more rows join meanwhile); after
+`handoff_seconds` of a lock held elsewhere (a long write by another process) the rows go to
+the thread, which waits for the lock as before. The same rules hold: answered after the
+commit, a failed batch retried row by row, `close()` drains.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import signal
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import Any
@@ -33,7 +46,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 
-from ._config import write_session
+from ._config import try_write_session, write_session
 from .repositories import insert_evaluations
 
 __all__ = ["EvaluationWriter", "WriterClosed"]
@@ -44,6 +57,7 @@ _UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutEr
 """Failures of the database, not of a row: the same for every row of the batch."""
 
 _Item = tuple[dict[str, Any], "Future[int]"]
+_Pending = tuple[dict[str, Any], "asyncio.Future[int]"]
 _STOP: Any = object()
 _ASYNC_SIGNALS = {
     getattr(signal, name)
@@ -59,24 +73,148 @@ class WriterClosed(RuntimeError):
 class EvaluationWriter:
     """Queue evaluation rows; a single thread commits them in batches (see the module doc)."""
 
-    def __init__(self, engine: Engine, *, max_batch: int = 64, idle_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        max_batch: int = 64,
+        idle_seconds: float = 2.0,
+        inline: bool | None = None,
+        handoff_seconds: float = 0.05,
+    ) -> None:
         self.engine = engine
         self.max_batch = max_batch
         self.idle_seconds = idle_seconds
+        self.inline = engine.dialect.name == "sqlite" if inline is None else inline
+        """Whether `store` commits on the event loop (SQLite) or through the thread."""
+        self.handoff_seconds = handoff_seconds
         self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._pending: list[_Pending] = []  # rows `store` queued on the loop
+        self._flush: asyncio.Handle | None = None
+        self._flushing = False
+        self._busy_since: float | None = None
+        self._event_loop: asyncio.AbstractEventLoop | None = None
         self.batches = 0  # committed batches, for tests and benchmarks
         self.rows = 0
 
+    def queued(self) -> int:
+        """Rows waiting for their commit (not those of the batch being committed)."""
+        return len(self._pending) + self._queue.qsize()
+
+    async def store(self, values: dict[str, Any]) -> int:
+        """Store one row from `evaluation_values` and return its evaluation id once committed
+        (or raise what storing it raised); called on the event loop (see the module doc)."""
+        if not self.inline:
+            return await asyncio.wrap_future(self.submit(values))
+        if self._closed:
+            raise WriterClosed("the server is shutting down")
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[int] = loop.create_future()
+        self._pending.append((values, fut))
+        if self._flush is None:
+            self._event_loop = loop
+            self._flush = loop.call_soon(self._flush_pending)
+        return await fut
+
+    def _flush_pending(self) -> None:
+        """Commit what `store` queued, on the loop, if the write lock is free now."""
+        self._flushing = True
+        try:
+            self._flush_batch()
+        finally:
+            self._flushing = False
+
+    def _flush_batch(self) -> None:
+        self._flush = None
+        batch = [(v, f) for v, f in self._pending[: self.max_batch] if not f.done()]
+        del self._pending[: self.max_batch]
+        if batch:
+            try:
+                ids = self._commit_now([v for v, _ in batch])
+            except Exception as e:
+                self._failed(batch, e)
+            else:
+                if ids is None:  # another writer holds the lock: again soon, or the thread
+                    self._busy(batch)
+                else:
+                    self._busy_since = None
+                    for (_, fut), eid in zip(batch, ids, strict=True):
+                        if not fut.done():
+                            fut.set_result(eid)
+        if self._pending and self._flush is None and self._event_loop is not None:
+            self._flush = self._event_loop.call_soon(self._flush_pending)
+
+    def _busy(self, batch: list[_Pending]) -> None:
+        now = time.monotonic()
+        if self._busy_since is None:
+            self._busy_since = now
+        if now - self._busy_since < self.handoff_seconds and self._event_loop is not None:
+            self._pending[:0] = batch
+            self._flush = self._event_loop.call_later(0.001, self._flush_pending)
+            return
+        self._busy_since = None  # a long write elsewhere: the thread waits for the lock
+        for values, fut in batch + self._pending:
+            self._hand_to_thread(values, fut)
+        self._pending.clear()
+
+    def _failed(self, batch: list[_Pending], exc: Exception) -> None:
+        """As `_write`: the row's own failure or the database's for all, else each alone."""
+        if len(batch) == 1 or isinstance(exc, _UNAVAILABLE):
+            for _, fut in batch:
+                if not fut.done():
+                    fut.set_exception(exc)
+            return
+        log.info("a batch of %d evaluations failed (%s); storing each alone", len(batch), exc)
+        for values, fut in batch:
+            try:
+                ids = self._commit_now([values])
+            except Exception as e:
+                if not fut.done():
+                    fut.set_exception(e)
+                continue
+            if ids is None:
+                self._hand_to_thread(values, fut)
+            elif not fut.done():
+                fut.set_result(ids[0])
+
+    def _hand_to_thread(self, values: dict[str, Any], fut: asyncio.Future[int]) -> None:
+        loop = fut.get_loop()
+
+        def copy(done: Future[int]) -> None:
+            if fut.done():
+                return
+            exc = done.exception()
+            if exc is not None:
+                fut.set_exception(exc)
+            else:
+                fut.set_result(done.result())
+
+        self._enqueue(values).add_done_callback(lambda done: loop.call_soon_threadsafe(copy, done))
+
+    def _commit_now(self, rows: list[dict[str, Any]]) -> list[int] | None:
+        """`_commit` if the write lock is free now, else None."""
+        with try_write_session(self.engine) as session:
+            if session is None:
+                return None
+            ids = insert_evaluations(session, rows)
+            session.commit()
+        self.batches += 1
+        self.rows += len(rows)
+        return ids
+
     def submit(self, values: dict[str, Any]) -> Future[int]:
-        """Queue one row from `evaluation_values`; the future gets its evaluation id once the
-        row is committed, or the exception that storing it raised."""
+        """Queue one row from `evaluation_values` for the thread; the future gets its
+        evaluation id once the row is committed, or the exception that storing it raised."""
+        if self._closed:
+            raise WriterClosed("the server is shutting down")
+        return self._enqueue(values)
+
+    def _enqueue(self, values: dict[str, Any]) -> Future[int]:
         fut: Future[int] = Future()
         with self._lock:
-            if self._closed:
-                raise WriterClosed("the server is shutting down")
             self._queue.put((values, fut))
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -91,13 +229,25 @@ class EvaluationWriter:
             self._closed = False
 
     def close(self, timeout: float | None = 60.0) -> None:
-        """Accept no more rows; return when every queued row is committed (or failed)."""
+        """Accept no more rows; return when every queued row is committed (or failed).
+
+        Call it from another thread than the event loop's (the API's shutdown runs it in the
+        thread pool): rows `store` queued are committed by the loop, which must keep running."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         with self._lock:
             self._closed = True
+        while self._pending or self._flush is not None or self._flushing:  # the loop's first
+            loop = self._event_loop
+            if loop is None or loop.is_closed():
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            time.sleep(0.001)
+        with self._lock:
             thread = self._thread
             self._queue.put(_STOP)  # wakes an idle thread at once
         if thread is not None:
-            thread.join(timeout)
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     def _run(self) -> None:
         # asynchronous signals go to the main thread (whose Python handlers run there anyway):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -140,7 +139,7 @@ async def store_row(
         request_id=request_id,
     )
     try:
-        fut = writer.submit(values)
+        return await writer.store(values)
     except WriterClosed:
         raise ApiProblem(
             503,
@@ -149,7 +148,6 @@ async def store_row(
             title="Service unavailable",
             headers={"Retry-After": "1"},
         ) from None
-    return await asyncio.wrap_future(fut)
 
 
 def _line(obj: dict[str, Any]) -> bytes:
