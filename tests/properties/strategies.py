@@ -108,9 +108,15 @@ def educator(
     schedules = j.schedules
     if schedules and draw(st.integers(0, 3)):
         sch = draw(st.sampled_from(schedules))
+        # a placement every year's file of that schedule has: the file in force on the
+        # evaluation date (drawn later) may have fewer lanes or steps than the one drawn here
+        # (PWCS 2020-21 starts at step 4), and a cell it lacks is an input error, not a result
+        years = [s for s in schedules if s.schedule == sch.schedule]
+        lanes = [ln for ln in sch.lanes if all(ln in s.lanes for s in years)]
+        steps = sorted(set.intersection(*(set(s.steps) for s in years)))
         ed["salary"] = {
-            "lane": draw(st.sampled_from(sch.lanes)),
-            "step": draw(st.sampled_from(sorted(sch.steps))),
+            "lane": draw(st.sampled_from(lanes)),
+            "step": draw(st.sampled_from(steps)),
             "schedule": sch.schedule,
         }
         if draw(st.booleans()):

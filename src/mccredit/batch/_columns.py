@@ -343,6 +343,36 @@ def _table_checks(table: str) -> list[Check]:
     return []
 
 
+#: Column types whose text is parsed once per distinct value (`_parsed_by_value`).
+_BY_VALUE = ("date", "measure", "years", "int", "bool")
+
+
+def _parsed_by_value(
+    df: pl.DataFrame, columns: list[tuple[str, pl.Expr, list[pl.Expr]]]
+) -> pl.DataFrame:
+    """`df` with `_v_<name>` (the typed value) and the flag columns of each text column in
+    `columns` (name, value expression, flag expressions: each a function of that column's
+    value alone). A roster repeats few values (experience years, dates, measures) over many
+    rows: they are parsed once per distinct value and joined back, unless most values are
+    distinct (or none is present), when they are parsed in place."""
+    for name, value, flags in columns:
+        col = df.get_column(name)
+        uniq = col.unique()
+        if col.null_count() == df.height or 4 * uniq.len() > df.height:
+            df = df.with_columns(value.alias(f"_v_{name}"), *flags)
+            continue
+        parsed = uniq.to_frame().select(pl.col(name).alias("_k"), value.alias("_v"), *flags)
+        got = (
+            col.alias("_k")
+            .to_frame()
+            .join(parsed, on="_k", how="left", nulls_equal=True, maintain_order="left")
+        )
+        df = df.with_columns(
+            got.get_column("_v").alias(f"_v_{name}"), *got.drop("_k", "_v").get_columns()
+        )
+    return df
+
+
 def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Type the raw columns of one table; return (good rows, rejected rows with `reason`).
 
@@ -365,6 +395,7 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     flags: list[pl.Expr] = []
     conds: list[pl.Expr] = []
     blank_to_null: list[str] = []
+    by_value: list[tuple[str, pl.Expr, list[pl.Expr]]] = []
     for c in cols:
         v, ch = _parse(c, df.schema[c.name], c.name in clean)
         if c.type in ("id", "text", "kind", "role") and c.name not in clean:
@@ -375,11 +406,16 @@ def prepare(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
             e = pl.col(c.name) if dtype == pl.String else pl.col(c.name).cast(pl.String)
             v = e.str.strip_chars()
             blank_to_null.append(c.name)
+        fl, co = _fast(c, df.schema[c.name], c.name in clean)
+        if c.type in _BY_VALUE and df.schema[c.name] == pl.String:
+            by_value.append((c.name, v, fl))
+            v = pl.col(f"_v_{c.name}")
+            fl = [pl.col(f.meta.output_name()) for f in fl]
         values.append(v.alias(c.name))
         checks.extend(ch)
-        fl, co = _fast(c, df.schema[c.name], c.name in clean)
         flags.extend(fl)
         conds.extend(co)
+    df = _parsed_by_value(df, by_value)
     typed = df.select(pl.col("_row"), *values, *flags)
     if blank_to_null:
         typed = typed.with_columns([_present(pl.col(n)).alias(n) for n in blank_to_null])

@@ -50,11 +50,10 @@ def lists_once(df: pl.DataFrame, names: list[str]) -> tuple[pl.DataFrame, set[st
         uniq = df.select(key.unique().alias("_k"))
         lst = list_values(pl.col("_k"), pl.String())
         parsed = uniq.with_columns(lst.alias("_lst"), long_item(lst).alias(f"_long_{n}"))
-        df = (
-            df.with_columns(key.alias("_k"))
-            .join(parsed, on="_k", how="left", nulls_equal=True, maintain_order="left")
-            .with_columns(pl.col("_lst").alias(n))
-            .drop("_k", "_lst")
+        # joined on the key column alone, so the table's other columns are not copied
+        got = df.select(key.alias("_k")).join(
+            parsed, on="_k", how="left", nulls_equal=True, maintain_order="left"
         )
+        df = df.with_columns(got.get_column("_lst").alias(n), got.get_column(f"_long_{n}"))
         done.add(n)
     return df, done

@@ -8,7 +8,9 @@ deadlines (else the district's): the effective date and the pay mode (`full_year
 change pays in that school year, exactly as the engine's salary result pays a mid-year change
 (`this_year_delta`). The share is that amount over the annual delta, an exact fraction
 (num, den); a move effective in a later school year pays nothing in this one. Without
-`lane_filing` (or without salary settings) every move pays the whole year.
+`lane_filing` (or without salary settings) every move pays the whole year. An assumed
+degree's move is paid by `rule_share`: the same reckoning for its own rule and filing day
+(`assumptions.Degrees.filed`).
 """
 
 from __future__ import annotations
