@@ -186,6 +186,30 @@ def run_load(
 # ── the driver ─────────────────────────────────────────────────────────────────────────────
 
 
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) of the server process and its workers so far, from /proc
+    (None where there is no /proc): per request, a figure that other load on the machine
+    changes far less than latency."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, found = 0, False
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:  # the server or one of its workers
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            found = True
+    return total / tick if found else None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -386,13 +410,20 @@ def bench(args: argparse.Namespace) -> None:
         if args.only:
             parts = parts[:1] if args.only == "evaluate" else parts[1:]
         for i, (label, store) in enumerate(parts):
+            cpu0 = server_cpu(server.pid)
             r = run_load(base, token, args.requests, args.concurrency, store, (i + 1) * 10**6)
+            cpu1 = server_cpu(server.pid)
             results[label] = r
+            cpu = (
+                f"  server CPU {(cpu1 - cpu0) / r['n'] * 1000:.2f} ms/request"
+                if cpu0 is not None and cpu1 is not None
+                else ""
+            )
             print(
                 f"{label:<15} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.2f} ms  "
                 f"p99 {r['p99_ms']:6.2f} ms  ({r['n']} requests, concurrency "
                 f"{args.concurrency}, {r['errors']} errors)  "
-                f"ratio to baseline {r['rps'] / base_line['rps']:.2f}"
+                f"ratio to baseline {r['rps'] / base_line['rps']:.2f}{cpu}"
             )
         load = f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         ev, st = results.get("evaluate"), results.get("evaluate+store")
