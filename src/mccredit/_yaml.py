@@ -156,6 +156,32 @@ else:
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
             self._start_limits()
+            self._last_line = stream.count("\n")
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            # libyaml reads a few plain scalars the pure parser refuses ('?' in one of a flow
+            # collection: `[a?]`) or marks elsewhere (an empty one of a flow collection:
+            # `{a: }` at the `}`, not after the `:`; one past the text's last line break: a
+            # bare `?` ending the text): the pure parser decides those documents
+            event = self.peek_event()
+            if (
+                isinstance(event, yaml.ScalarEvent)
+                and not event.style  # plain (libyaml: "", PyYAML: None)
+                and (
+                    (
+                        parent is not None
+                        and parent.flow_style
+                        and (not event.value or "?" in event.value)
+                    )
+                    or (not event.value and _at(event.start_mark)[0] or 0) > self._last_line + 1
+                )
+            ):
+                raise _PureDecides
+            return super().compose_node(parent, index)
+
+
+class _PureDecides(Exception):
+    """libyaml's reading may differ from the pure parser's: the pure parser reads it."""
 
 
 # Drop the implicit timestamp resolver: dates stay strings and pydantic parses them.
@@ -166,6 +192,8 @@ _RESOLVERS = {
 _Loader.yaml_implicit_resolvers = _RESOLVERS
 if _CLoader is not None:
     _CLoader.yaml_implicit_resolvers = _RESOLVERS
+
+_BLOCK_COMMENT = re.compile(r"[|>][-+0-9]{0,2}#")
 
 _FLOAT_SPECIAL = re.compile(r"^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$")
 
@@ -330,7 +358,8 @@ def _load_yaml(text: str, *, path: str) -> Located:
     """Read with libyaml's parser when PyYAML has it; a document it does not read cleanly
     (any problem at all) is read again by the pure-Python parser, which decides and whose
     located problem is raised, so problems are reported exactly as without libyaml."""
-    if _CLoader is not None:
+    # libyaml takes tabs and comments right after a block scalar's `|` that the pure one refuses
+    if _CLoader is not None and "\t" not in text and _BLOCK_COMMENT.search(text) is None:
         loader = _CLoader(text)
         marks: dict[Loc, tuple[int, int]] = {}
         try:

@@ -25,7 +25,7 @@ Exception
 ```
 
 Private control-flow signals that never leave their module stay beside it (`_yaml._Refused`,
-`_yaml._DuplicateKey`, `_yaml._NotPlainJson`, `batch._compile.Unsupported`,
+`_yaml._DuplicateKey`, `_yaml._NotPlainJson`, `_yaml._PureDecides`, `batch._compile.Unsupported`,
 `batch._roster.Unsorted`, `scenarios._columns.NotColumnar`); the HTTP layer's
 `api.problems.ApiProblem` is a response, not an error of the engine, and
 `store._writer.WriterClosed` tells the store route the server is shutting down (it answers

@@ -116,6 +116,7 @@ OUTSIDE = {
     ("mccredit._yaml", "_Refused"),
     ("mccredit._yaml", "_DuplicateKey"),
     ("mccredit._yaml", "_NotPlainJson"),
+    ("mccredit._yaml", "_PureDecides"),
     ("mccredit.batch._compile", "Unsupported"),
     ("mccredit.batch._roster", "Unsorted"),
     ("mccredit.scenarios._columns", "NotColumnar"),

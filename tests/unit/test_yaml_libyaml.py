@@ -64,6 +64,16 @@ def test_the_repository_yaml_files_read_the_same_with_libyaml() -> None:
         "\t- x\n",
         "key: @reserved\n",
         "a: 0.1\nb: 1_000.5\nc: 2024-02-30\nd: [&a 1, *a]\ne: {<<: {x: 1}, y: 2}\n",
+        # libyaml reads these, the pure parser refuses them (or marks them elsewhere)
+        "a:\tb\n",  # a tab before a value
+        "{a: 1,\tb: 2}\n",  # a tab in a flow mapping
+        "a: [x ?, y]\n",  # '?' in a plain scalar of a flow sequence
+        "{a: b?}\n",
+        "a: {b:  }\n",  # an empty flow value: marked after the ':' (libyaml: at the '}')
+        "a: {b: , c: 1}\n",
+        "[a: ]\n",
+        "a: |#c\n  x\n",  # a comment right after a block scalar's indicator
+        "a: 1\n? ",  # an empty key's empty value past the last line break
     ],
 )
 def test_libyaml_and_the_pure_parser_agree_on_good_and_bad_documents(text: str) -> None:
