@@ -42,9 +42,12 @@ def _unavailable(why: str) -> NoReturn:
     pytest.skip(why)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the session."""
+    """One headless Chromium per test module. Not one for the session: Playwright's sync API
+    keeps an asyncio event loop running in the main thread while it is open, so every later
+    test calling `asyncio.run()` (the store writer's) failed with "cannot be called from a
+    running event loop" in a whole-suite run (tests/store runs after tests/browser)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
