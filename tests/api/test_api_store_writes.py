@@ -167,10 +167,13 @@ def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
 
 
 # SIGTERM: a graceful stop (uvicorn answers the requests in flight, then the lifespan drains
-# the writer). One worker: with `--workers 2` on PostgreSQL a worker stopping under load can
-# hang in psycopg (main as well as here; noted in issue 14), which this test is not about.
+# the writer), of one worker and of two (a two-worker server on PostgreSQL was once seen to
+# hang on SIGTERM under store load; not reproduced since the writer thread blocks the
+# asynchronous signals: 0 of 12 tries with the master or the whole group signalled).
 # SIGKILL: the whole process group of a two-worker server, mid-batch.
-@pytest.mark.parametrize(("sig", "workers"), [(signal.SIGTERM, 1), (signal.SIGKILL, 2)])
+@pytest.mark.parametrize(
+    ("sig", "workers"), [(signal.SIGTERM, 1), (signal.SIGTERM, 2), (signal.SIGKILL, 2)]
+)
 def test_a_stopped_or_killed_server_loses_no_acknowledged_write(
     engine: Engine, tokens: dict[str, str], sig: signal.Signals, workers: int
 ) -> None:
