@@ -8,6 +8,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -299,3 +300,20 @@ def test_try_write_session_gives_up_at_once_on_sqlites_own_lock(sqlite_db: Engin
         assert session is not None
         timeout = session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar()
     assert timeout == 30_000  # the connection's busy timeout is back for everyone else
+
+
+def test_the_loop_commits_only_where_sqlite_is_in_wal_mode(tmp_path: Path) -> None:
+    """A commit outside WAL mode waits for readers (up to the busy timeout) and would stop the
+    event loop: there the thread commits. WAL (the file databases `make_engine` opens): the
+    loop commits; an in-memory database (no WAL): the thread."""
+    from mccredit.store import make_engine
+
+    wal = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    memory = make_engine("sqlite://")
+    try:
+        assert EvaluationWriter(wal).inline
+        assert not EvaluationWriter(memory).inline
+        assert EvaluationWriter(memory, inline=True).inline  # tests may still ask for it
+    finally:
+        wal.dispose()
+        memory.dispose()

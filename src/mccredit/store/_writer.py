@@ -66,6 +66,23 @@ _ASYNC_SIGNALS = {
 }
 
 
+def _commits_without_waiting(engine: Engine) -> bool:
+    """Whether a commit never waits for another connection, so the event loop may run it: a
+    SQLite database in WAL mode (readers never block a WAL commit, and the write lock is taken
+    without waiting, `try_write_session`). Where WAL cannot be set (`PRAGMA journal_mode=WAL`
+    silently keeps `delete` on some file systems; an in-memory database), a commit waits for
+    readers up to the busy timeout (30 s), which would stop every request: the thread commits
+    there, as on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return False
+    try:
+        with engine.connect() as conn:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    except sa_exc.SQLAlchemyError:
+        return False  # the thread path reports the database's failure per row
+    return str(mode).lower() == "wal"
+
+
 class WriterClosed(RuntimeError):
     """Raised by `submit` after `close`: the server is shutting down."""
 
@@ -85,8 +102,9 @@ class EvaluationWriter:
         self.engine = engine
         self.max_batch = max_batch
         self.idle_seconds = idle_seconds
-        self.inline = engine.dialect.name == "sqlite" if inline is None else inline
-        """Whether `store` commits on the event loop (SQLite) or through the thread."""
+        self.inline = _commits_without_waiting(engine) if inline is None else inline
+        """Whether `store` commits on the event loop (SQLite in WAL mode) or through the
+        thread."""
         self.handoff_seconds = handoff_seconds
         self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._lock = threading.Lock()
