@@ -48,6 +48,16 @@ def readme_scenario(
     return made, [str(REPO / a) if a.endswith(".yaml") else a for a in args]
 
 
+def readme_table_rows(part: str, first: str = "baseline|P1") -> list[list[str]]:
+    """The cells (stripped) of each Markdown table row of `part` whose first cell matches
+    `first` (a regular expression)."""
+    return [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in part.splitlines()
+        if re.match(rf"^\| ({first}) \|", line)
+    ]
+
+
 def mccredit_stdout(*args: str, columns: str | None = None) -> str:
     """What `mccredit ARGS` prints to a pipe, with COLUMNS unset (80 columns) or `columns`."""
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}

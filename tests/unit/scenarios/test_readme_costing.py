@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from cli_support import mccredit_stdout, readme_costing, readme_scenario
+from cli_support import mccredit_stdout, readme_costing, readme_scenario, readme_table_rows
 from typer.testing import CliRunner
 
 from mccredit.cli import app
@@ -83,11 +83,7 @@ def test_readme_micro_credential_example_prints_its_figures(tmp_path: Path) -> N
                     y["cost_of_lane_movement_micro_credentials"],
                 ]
             )
-    rows = [
-        [c.strip() for c in line.strip().strip("|").split("|")]
-        for line in sec.splitlines()
-        if re.match(r"^\| (baseline|P1) \|", line)
-    ]
+    rows = readme_table_rows(sec)
     assert rows == want
     p = doc["proposals"][0]
     ct = p["contract_term"]

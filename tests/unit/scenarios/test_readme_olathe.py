@@ -6,12 +6,11 @@ Mar 20 that the proposal's Apr 15 deadline pays and the agreement's Feb 15 does 
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from cli_support import readme_costing, readme_scenario
+from cli_support import readme_costing, readme_scenario, readme_table_rows
 from typer.testing import CliRunner
 
 import mccredit
@@ -49,11 +48,7 @@ def test_readme_olathe_degrees_example(tmp_path: Path) -> None:
                     y["cost_of_lane_movement"],
                 ]
             )
-    rows = [
-        [c.strip() for c in line.strip().strip("|").split("|")]
-        for line in sec.splitlines()
-        if re.match(r"^\| (baseline|P1) \|", line)
-    ]
+    rows = readme_table_rows(sec)
     assert rows == want
     p = doc["proposals"][0]
     flat = " ".join(sec.split())

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from cli_support import readme_costing, readme_scenario
+from cli_support import readme_costing, readme_scenario, readme_table_rows
 from typer.testing import CliRunner
 
 import mccredit
@@ -35,14 +34,6 @@ def _run(tmp_path: Path, sec: str) -> tuple[Path, dict[str, Any]]:
     r = CliRunner().invoke(app, ["scenario", str(roster), *args, "--out", str(out)])
     assert r.exit_code == 0, r.output
     return roster, json.loads((out / "scenario.json").read_text("utf-8"))
-
-
-def _rows(sec: str, first: str) -> list[list[str]]:
-    return [
-        [c.strip() for c in line.strip().strip("|").split("|")]
-        for line in sec.splitlines()
-        if re.match(rf"^\| {first} \|", line)
-    ]
 
 
 def _figures(doc: dict[str, Any], columns: Any) -> list[list[str]]:
@@ -83,7 +74,7 @@ def _common(sec: str, doc: dict[str, Any]) -> dict[str, int]:
         f"Δ salary {ct['salary_difference']}, Δ compensation {ct['compensation_difference']}"
         in flat
     )
-    assert _rows(sec, r"\d{4}") == _wi_form(doc)
+    assert readme_table_rows(sec, r"\d{4}") == _wi_form(doc)
     last = doc["years"][-1]
     bands = {g["band"]: g["people"] for g in p["gains"]["bands"] if g["year"] == last}
     assert bands["loss"] == 0
@@ -99,7 +90,7 @@ def test_readme_muskego_norway_figures(tmp_path: Path) -> None:
         "cost_of_lane_movement",
         "cost_of_lane_movement_micro_credentials",
     )
-    assert _rows(sec, "(?:baseline|P1)") == _figures(doc, lambda y, _: [str(y[c]) for c in cols])
+    assert readme_table_rows(sec) == _figures(doc, lambda y, _: [str(y[c]) for c in cols])
     bands = _common(sec, doc)
     flat = " ".join(sec.split())
     assert (
@@ -149,7 +140,7 @@ def test_readme_kettle_moraine_figures(tmp_path: Path) -> None:
         assert n == n.to_integral_value()
         return [y["cost_of_1pct"], y["base_increases"], str(int(n))]
 
-    assert _rows(sec, "(?:baseline|P1)") == _figures(doc, cols)
+    assert readme_table_rows(sec) == _figures(doc, cols)
     bands = _common(sec, doc)
     flat = " ".join(sec.split())
     assert (
