@@ -69,16 +69,22 @@ def evaluation_values(
     }
 
 
+_KEY = (
+    "educator_id",
+    "jurisdiction",
+    "as_of",
+    "input_sha256",
+    "ruleset_sha256",
+    "proposal_sha256",
+)
+"""What `_same_inputs` compares: the unique constraint's columns and the jurisdiction."""
+
+
 def _same_inputs(values: dict[str, Any]) -> tuple[Any, ...]:
-    """The condition on the row that de-duplicates `values` (same inputs, rules, proposal)."""
-    return (
-        col(EvaluationRecord.educator_id) == values["educator_id"],
-        col(EvaluationRecord.jurisdiction) == values["jurisdiction"],
-        col(EvaluationRecord.as_of) == values["as_of"],
-        col(EvaluationRecord.input_sha256) == values["input_sha256"],
-        col(EvaluationRecord.ruleset_sha256) == values["ruleset_sha256"],
-        col(EvaluationRecord.proposal_sha256) == values["proposal_sha256"],
-    )
+    """The condition on the row that de-duplicates `values` (same inputs, rules, proposal):
+    each `_KEY` column equal to its value (`IS NULL` for a None proposal)."""
+    columns = EvaluationRecord.__table__.c  # type: ignore[attr-defined]
+    return tuple(columns[k] == values[k] for k in _KEY)
 
 
 def _creation_audit(new_id: int, values: dict[str, Any]) -> dict[str, Any]:
@@ -90,17 +96,6 @@ def _creation_audit(new_id: int, values: dict[str, Any]) -> dict[str, Any]:
         request_id=values["request_id"],
         detail={"educator": values["educator_id"], "result_sha256": values["result_sha256"]},
     )
-
-
-_KEY = (
-    "educator_id",
-    "jurisdiction",
-    "as_of",
-    "input_sha256",
-    "ruleset_sha256",
-    "proposal_sha256",
-)
-"""What `_same_inputs` compares: the unique constraint's columns and the jurisdiction."""
 
 
 def insert_evaluations(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
