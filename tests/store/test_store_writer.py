@@ -366,7 +366,9 @@ def test_checkpoints_keep_the_wal_bounded_under_continuous_writes(tmp_path: Path
     sizes = {}
     for name, checkpoint in (("checkpointed", True), ("control", False)):
         engine = _file_engine(tmp_path / f"{name}.db")
-        w = EvaluationWriter(engine, checkpoint_seconds=None, autocheckpoint_pages=0)
+        w = EvaluationWriter(
+            engine, checkpoint_seconds=None, autocheckpoint_pages=0, restart_pages=0
+        )
         try:
             sizes[name] = _rounds(w, tmp_path / f"{name}.db-wal", 12, checkpoint)
             by_educator, lines = stored(engine)
@@ -384,11 +386,29 @@ def test_checkpoints_keep_the_wal_bounded_under_continuous_writes(tmp_path: Path
     assert finished == 12  # each round's by the writer's next commit
 
 
+def test_a_commit_finishes_a_checkpoint_only_once_the_wal_is_long(tmp_path: Path) -> None:
+    """The finishing copy ends with fsyncs on the commit path: only per `restart_pages`."""
+    engine = _file_engine(tmp_path / "r.db")
+    w = EvaluationWriter(engine, checkpoint_seconds=None, autocheckpoint_pages=0)
+    ckpt = w.checkpointer
+    assert ckpt is not None
+    try:
+        ckpt.restart_pages = 10**9
+        _rounds(w, tmp_path / "r.db-wal", 3, True)
+        assert ckpt.passes == 3 and ckpt.finished == 0
+        ckpt.restart_pages = 1
+        _rounds(w, tmp_path / "r.db-wal", 1, True)
+        assert ckpt.finished == 1
+    finally:
+        w.close()
+        engine.dispose()
+
+
 def test_the_checkpointer_thread_checkpoints_while_rows_come_and_stops_on_close(
     tmp_path: Path,
 ) -> None:
     engine = _file_engine(tmp_path / "t.db")
-    w = EvaluationWriter(engine, checkpoint_seconds=0.005, autocheckpoint_pages=0)
+    w = EvaluationWriter(engine, checkpoint_seconds=0.005, autocheckpoint_pages=0, restart_pages=0)
     ckpt = w.checkpointer
     assert ckpt is not None
 
@@ -415,7 +435,7 @@ def test_a_failed_checkpoint_fails_no_request_and_stores_nothing_twice(
     """The commit finishes a checkpoint after its rows are committed: a failure there must not
     reach the batch (retried row by row, it would be stored twice)."""
     engine = _file_engine(tmp_path / "f.db")
-    w = EvaluationWriter(engine, checkpoint_seconds=None)
+    w = EvaluationWriter(engine, checkpoint_seconds=None, restart_pages=0)
     ckpt = w.checkpointer
     assert ckpt is not None
 
@@ -455,7 +475,7 @@ def test_the_writers_connections_checkpoint_automatically_only_past_the_bound(
     with try_write_session(engine) as session:  # the pool's one connection, the writer's
         assert session is not None
         pages = session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
-    assert pages == 4000  # SQLite's default: 1,000
+    assert pages == 8000  # SQLite's default: 1,000
     engine.dispose()
 
 

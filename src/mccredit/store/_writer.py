@@ -35,13 +35,17 @@ the database inside the commit that crosses 1,000 pages, and every request in fl
 for it (one commit in ~130 rows took 10-16 ms: the p99 of stored evaluations, issue 14.2).
 Here a checkpointer thread (`_Checkpointer`) copies the WAL every `checkpoint_seconds` while
 rows are being committed, without the write lock (a PASSIVE checkpoint: writers go on
-meanwhile, and the thread waits on I/O without the GIL); the commit after it (the loop's or
-the thread's, holding the write lock, so no other writer appends meanwhile) copies the few
-pages committed since, so the next writer starts the WAL again from its beginning: the WAL
-stays the size of a few checkpoint intervals of writes. Where a writer connection's own
-automatic checkpoint would run, it runs only past `autocheckpoint_pages` (4,000: 16 MB), a
-bound for when the thread cannot keep up. A checkpoint moves committed pages only: a failed
-one leaves the WAL longer, never a row lost or half-written, and never fails a request.
+meanwhile, and the thread waits on I/O without the GIL). That alone never lets the WAL start
+anew under continuous writes (a writer starts it from its beginning only if everything before
+it was copied back, and some commit always lands during the copy), so once the WAL is
+`restart_pages` long (4,000: 16 MB) the commit after a checkpoint (the loop's or the
+thread's, holding the write lock, so no other writer appends meanwhile) copies the pages
+committed since, and the next writer starts the WAL anew. That copy ends with two fsyncs
+(about 8 ms on a database file that grows), so it runs about once per 16 MB of writes where
+SQLite's own ran per 4 MB, each time inside a commit. Where a writer connection's automatic
+checkpoint would run, it runs only past `autocheckpoint_pages` (8,000): a bound for when the
+thread cannot keep up. A checkpoint moves committed pages only: a failed one leaves the WAL
+longer, never a row lost or half-written, and never fails a request.
 """
 
 from __future__ import annotations
@@ -82,9 +86,12 @@ _ASYNC_SIGNALS = {
 
 CHECKPOINT_SECONDS = 0.1
 """How often the checkpointer copies the WAL back while rows are being committed."""
-AUTOCHECKPOINT_PAGES = 4000
+RESTART_PAGES = 4000
+"""WAL length (pages) past which a commit finishes the checkpointer's checkpoint (see the
+module doc)."""
+AUTOCHECKPOINT_PAGES = 8000
 """`PRAGMA wal_autocheckpoint` of the writer's connections: past this, the commit checkpoints
-(SQLite's default is 1,000 pages; the checkpointer keeps the WAL far shorter)."""
+(SQLite's default is 1,000 pages; the checkpointer keeps the WAL shorter)."""
 _AUTOCHECKPOINT_SET = "mccredit_wal_autocheckpoint"
 
 
@@ -122,6 +129,7 @@ class EvaluationWriter:
         handoff_seconds: float = 0.05,
         checkpoint_seconds: float | None = CHECKPOINT_SECONDS,
         autocheckpoint_pages: int = AUTOCHECKPOINT_PAGES,
+        restart_pages: int = RESTART_PAGES,
     ) -> None:
         self.engine = engine
         self.max_batch = max_batch
@@ -130,7 +138,9 @@ class EvaluationWriter:
         self.inline = wal if inline is None else inline
         """Whether `store` commits on the event loop (SQLite in WAL mode) or through the
         thread."""
-        self.checkpointer = _Checkpointer(engine, checkpoint_seconds, idle_seconds) if wal else None
+        self.checkpointer = (
+            _Checkpointer(engine, checkpoint_seconds, idle_seconds, restart_pages) if wal else None
+        )
         """Copies the WAL back off the commit path (SQLite in WAL mode; see the module doc);
         `checkpoint_seconds` None: only when `checkpoint()` is called (tests)."""
         self.autocheckpoint_pages = autocheckpoint_pages
@@ -404,14 +414,18 @@ def _block_async_signals() -> None:
 class _Checkpointer:
     """The WAL checkpoints of one writer's engine (SQLite in WAL mode; see the module doc).
 
-    `checkpoint` (the thread, every `interval` while commits happen) runs a PASSIVE checkpoint
-    without the write lock and marks it due; `finish` (the committer, holding the write lock,
-    right after its commit) runs a second one, which copies only what was committed since.
+    `checkpoint` (the thread, every `interval` while commits happen) runs PASSIVE checkpoints
+    without the write lock and, once the WAL is `restart_pages` long, marks one due; `finish`
+    (the committer, holding the write lock, right after its commit) runs one more, which
+    copies only what was committed since, so that the next writer starts the WAL anew.
     Both use one connection of their own, taken from the engine's pool while the thread runs
     (a commit never waits for the pool for it)."""
 
-    def __init__(self, engine: Engine, interval: float | None, idle_seconds: float) -> None:
+    def __init__(
+        self, engine: Engine, interval: float | None, idle_seconds: float, restart_pages: int
+    ) -> None:
         self.engine = engine
+        self.restart_pages = restart_pages
         self.interval = interval
         self.idle_seconds = idle_seconds
         self.passes = 0  # checkpoints without the lock, then finished ones: for tests
@@ -454,15 +468,18 @@ class _Checkpointer:
         return int(busy), int(log_frames), int(copied)
 
     def checkpoint(self) -> None:
-        """The bulk of a checkpoint, without the write lock (writers go on meanwhile)."""
+        """The bulk of a checkpoint, without the write lock (writers go on meanwhile): twice,
+        the second copying what was committed during the first, so what is left for
+        `finish` (on the commit path) is only what was committed during that short one."""
         try:
             with self._use:
                 self._passive()
+                _, log_frames, _ = self._passive()
         except Exception as e:  # the WAL stays longer until the next one: log, go on
             log.warning("WAL checkpoint failed: %s", e)
             return
         self.passes += 1
-        self._due = True
+        self._due = log_frames >= self.restart_pages
 
     def finish(self) -> None:
         """The pages committed since `checkpoint`, holding the write lock: the next writer
