@@ -150,18 +150,26 @@ class AtomicTable:
 
 
 class _Interrupts:
-    """SIGINT during one batch: the first Ctrl-C raises KeyboardInterrupt (as Python's own
-    handler does) unless `held()`; every later one, and any while held, is only counted, so
-    the cleanup the first one started (or the commit) always finishes."""
+    """SIGINT during one batch. The first Ctrl-C raises KeyboardInterrupt (as Python's own
+    handler does); later ones only count, so the cleanup the first one started finishes. One
+    while `held()` (a cleanup or the commit) waits for `check()` (the next attempt of the
+    run); after a commit the run is complete and it is dropped."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.raised = False
         self._held = 0
+        self._missed = False
 
     def __call__(self, _signum: int, _frame: FrameType | None) -> None:
         self.count += 1
-        if self.count == 1 and not self._held:
-            raise KeyboardInterrupt
+        if self.raised:
+            return
+        if self._held:
+            self._missed = True
+            return
+        self.raised = True
+        raise KeyboardInterrupt
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -170,6 +178,12 @@ class _Interrupts:
             yield
         finally:
             self._held -= 1
+
+    def check(self) -> None:
+        """Raise the Ctrl-C that came while held, if any."""
+        if self._missed and not self.raised:
+            self.raised = True
+            raise KeyboardInterrupt
 
 
 @contextmanager
@@ -560,6 +574,8 @@ def _write_all(
     total: int | None,
     interrupts: _Interrupts | None,
 ) -> None:
+    if interrupts is not None:
+        interrupts.check()  # a Ctrl-C during the previous attempt's cleanup
     with _Outputs(interrupts) as outs:
         res_t = outs.add(out_p, results_schema(cp), ofmt)
         warn_t = outs.add(_side(out_p, "warnings", ofmt), warning_schema(), ofmt)

@@ -5,6 +5,7 @@ once, and the reading thread stops when the run does."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pyarrow as pa
 import pytest
 
@@ -118,6 +120,41 @@ def test_ctrl_c_in_the_final_wait_aborts_cleanly(
     assert child.stdout == ""
     assert sorted(p.name for p in out.parent.iterdir()) == OUTPUTS  # no temporary file
     assert {n: (out.parent / n).read_bytes() for n in OUTPUTS} == before
+
+
+def test_ctrl_c_during_a_retry_s_cleanup_stops_the_run(
+    rules: mccredit.RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unsorted roster is read again by hash partitions after the first attempt's outputs
+    are aborted. A Ctrl-C during that abort (held: the cleanup must finish) stops the run
+    before the second attempt instead of being lost."""
+    shuffled = tmp_path / "shuffled"
+    shuffled.mkdir()
+    for f in _roster(tmp_path, "parquet").iterdir():
+        df = pl.read_parquet(f).sort("educator_id", descending=True, maintain_order=True)
+        df.write_parquet(shuffled / f.name)
+    real_abort, real_chunk = _runner.AtomicTable.abort, _runner.process_chunk
+    seen = {"aborts": 0, "chunks": 0}
+
+    def abort(self: _runner.AtomicTable) -> None:
+        seen["aborts"] += 1
+        if seen["aborts"] == 1:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C, in the main thread's cleanup
+        real_abort(self)
+
+    def process_chunk(*a: Any, **kw: Any) -> ChunkOut:
+        seen["chunks"] += 1
+        return real_chunk(*a, **kw)
+
+    monkeypatch.setattr(_runner.AtomicTable, "abort", abort)
+    monkeypatch.setattr(_runner, "process_chunk", process_chunk)
+    out = tmp_path / "out" / "r.parquet"
+    with pytest.raises(KeyboardInterrupt):
+        _run(rules, shuffled, out, chunk_educators=1)
+    assert seen["aborts"] == 3  # every table of the first attempt, none of a second
+    assert seen["chunks"] <= 2  # the unsorted roster is found at its second chunk
+    assert list(out.parent.iterdir()) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_progress_counts_only_written_rows(
