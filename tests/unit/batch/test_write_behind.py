@@ -283,7 +283,8 @@ def test_an_interrupt_is_not_replaced_by_a_writer_error(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_closing_prefetch_early_stops_its_thread() -> None:
+@pytest.mark.parametrize("ends_with", ["the end", "an error"])
+def test_closing_prefetch_early_stops_its_thread(ends_with: str) -> None:
     """Review 2026-12-04: when the consumer stopped with an item still waiting, the reading
     thread blocked forever handing over its end marker (or its error), and closing waited
     5 s for it in vain. It now stops at once."""
@@ -293,30 +294,13 @@ def test_closing_prefetch_early_stops_its_thread() -> None:
         yield 1
         yield 2  # waits in the queue: the consumer never takes it
         read_all.set()
+        if ends_with == "an error":
+            raise ValueError("unreadable row group")
 
     before = set(threading.enumerate())
     it = _runner.prefetch(items())
     assert next(it) == 1
     assert read_all.wait(60)
-    (reader,) = set(threading.enumerate()) - before
-    it.close()  # type: ignore[attr-defined]
-    assert not reader.is_alive()
-
-
-def test_prefetch_error_after_close_does_not_block() -> None:
-    """The reading thread's error, with nobody left to take it, ends the thread too."""
-    read_one = threading.Event()
-
-    def items() -> Any:
-        yield 1
-        yield 2
-        read_one.set()
-        raise ValueError("unreadable row group")
-
-    before = set(threading.enumerate())
-    it = _runner.prefetch(items())
-    assert next(it) == 1
-    assert read_one.wait(60)
     (reader,) = set(threading.enumerate()) - before
     it.close()  # type: ignore[attr-defined]
     assert not reader.is_alive()
