@@ -13,9 +13,12 @@ a fixed number of requests at a fixed concurrency) and prints requests/s and p50
   2. evaluate and store (`POST /v1/evaluate?store=true`: one new evaluation row per request),
 
 each with its ratio to a baseline measured in the same run: the engine alone, in process
-(`mccredit.evaluate` on one core, no HTTP). Every request uses a distinct educator id so stored
-evaluations are real inserts, not de-duplicated. Targets (issue 14.2, 2 workers): evaluate
-only >= 1,000 req/s and p99 < 10 ms; storing each result >= 500 req/s and p99 < 20 ms.
+(`mccredit.evaluate` on one core, no HTTP). With `--workers` > 1 it prints how the requests,
+connections and CPU split over the workers (`mccredit serve`'s own counts, /proc): a worker
+that took most connections is the bottleneck while another core idles. Every request uses a
+distinct educator id so stored evaluations are real inserts, not de-duplicated. Targets
+(issue 14.2, 2 workers): evaluate only >= 1,000 req/s and p99 < 10 ms; storing each result
+>= 500 req/s and p99 < 20 ms.
 """
 
 from __future__ import annotations
