@@ -143,8 +143,13 @@ class AtomicTable:
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
+        """Remove the temporary file. Finishing it may fail (again: a full disk fails the
+        footer at the commit and in this cleanup); that does not stop the removal, nor the
+        cleanup of the other tables, nor replace the run's own error."""
         try:
             self.close()
+        except Exception:  # noqa: BLE001 - the file is removed: what it lacks does not matter
+            self._pq = self._csv = self._fh = None
         finally:
             self.tmp.unlink(missing_ok=True)
 
