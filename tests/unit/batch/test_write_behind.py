@@ -356,3 +356,28 @@ def test_a_table_that_cannot_be_closed_leaves_no_temporary_file(
     with pytest.raises(OSError, match=rf"\({first}\)"):
         _run(rules, roster, out, chunk_educators=1)
     assert list(out.parent.iterdir()) == []
+
+
+def test_ctrl_c_after_the_commit_is_too_late(
+    rules: mccredit.RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review 2026-12-04 (second): a Ctrl-C after the outputs were renamed into place (here
+    while the worker pool shuts down) raised KeyboardInterrupt, and the CLI then said `no
+    output was written (previous files are kept)` of outputs it had just replaced. The run
+    is complete once committed: it returns its summary."""
+    roster = _roster(tmp_path, "parquet")
+    real_close = _runner.FallbackPool.close
+
+    def close(self: _runner.FallbackPool) -> None:
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C, in the main thread, after the commit
+        real_close(self)
+
+    monkeypatch.setattr(_runner.FallbackPool, "close", close)
+    out = tmp_path / "out" / "r.parquet"
+    try:
+        summary = _run(rules, roster, out)
+    except KeyboardInterrupt:  # not to pytest: it would end the session
+        pytest.fail("a Ctrl-C after the commit interrupted the run")
+    assert summary.stats.educators == 3
+    assert pl.read_parquet(out).height == 3
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
