@@ -202,3 +202,19 @@ def test_two_workers_share_connections_opened_at_once(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=10)
     assert os.path.exists(counters)  # a file it did not create is left alone
+
+
+def test_the_declared_uvicorn_accepts_the_workers_loop_factory() -> None:
+    """`serve --workers N` hands uvicorn `loop="mccredit.api._server:balanced_loop"`, an import
+    string of a loop factory: uvicorn reads one from 0.36 on; 0.30-0.35 looked `loop` up in
+    their table of loop setups (KeyError in every worker, the server never started)."""
+    import tomllib
+
+    import uvicorn
+    from packaging.requirements import Requirement
+
+    root = Path(__file__).resolve().parents[2]
+    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    (spec,) = [r.specifier for r in map(Requirement, deps) if r.name == "uvicorn"]
+    assert not spec.contains("0.35.0"), spec
+    assert spec.contains(uvicorn.__version__)
