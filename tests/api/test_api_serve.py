@@ -218,3 +218,40 @@ def test_the_declared_uvicorn_accepts_the_workers_loop_factory() -> None:
     (spec,) = [r.specifier for r in map(Requirement, deps) if r.name == "uvicorn"]
     assert not spec.contains("0.35.0"), spec
     assert spec.contains(uvicorn.__version__)
+
+
+def test_a_killed_server_leaves_no_counters_file(tmp_path: Path) -> None:
+    """A server killed outright (SIGKILL, the OOM killer) runs no clean-up: its workers' file
+    of counts stayed in /dev/shm until the next reboot (two per run of this suite)."""
+    code = """if True:
+        import os, signal, uvicorn
+        from mccredit.api._server import COUNTERS_ENV, WorkerCounters
+
+        def run(*args, **kwargs):
+            path = os.environ[COUNTERS_ENV]
+            WorkerCounters(path).opened()  # what a worker does with it
+            print(path, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        uvicorn.run = run
+        from mccredit.cli import main
+        main()
+    """
+    from mccredit.cli.serve import COUNTERS_ENV
+
+    env = {k: v for k, v in os.environ.items() if k != COUNTERS_ENV}
+    env["MCCREDIT_DATABASE_URL"] = f"sqlite:///{tmp_path / 'k.db'}"
+    r = subprocess.run(
+        [sys.executable, "-c", code, "serve", "--workers", "2", "--log-level", "warning"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == -9, r.stderr
+    path = r.stdout.strip()
+    assert path, r.stderr
+    left = os.path.exists(path)
+    if left:
+        os.unlink(path)
+    assert not left, path

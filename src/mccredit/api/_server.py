@@ -23,7 +23,8 @@ worker: it stops watching the socket so the others take it, and after `MAX_DEFER
 takes one itself if it is still ahead (the others are busy or not scheduled: on a loaded
 machine 2 ms was not enough, and a new connection waits at most that long).
 The workers' counts live in a small file shared by memory map (`$MCCREDIT_SERVE_COUNTERS`,
-named by `mccredit serve`, sized by the first worker): per worker its pid, open connections,
+named by `mccredit serve`: on Linux an anonymous file that goes with the server, even a
+killed one; sized by the first worker): per worker its pid, open connections,
 connections and requests so far (`read_counters`; the API benchmark prints the split). Without
 the variable, or where the file cannot be used, the loop is asyncio's, one accept per wake-up.
 """

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import os
 import tempfile
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -84,10 +85,9 @@ def serve(
     if workers > 1:  # connections spread evenly over the workers (api._server.balanced_loop)
         loop = "mccredit.api._server:balanced_loop"
         if not os.environ.get(COUNTERS_ENV):
-            shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
-            fd, counters = tempfile.mkstemp(prefix="mccredit-serve-", suffix=".counters", dir=shm)
-            os.close(fd)
-            os.environ[COUNTERS_ENV] = counters
+            counters = _counters_file()
+            if counters is not None:
+                os.environ[COUNTERS_ENV] = counters[0]
     try:
         uvicorn.run(
             "mccredit.api._server:serve_app",
@@ -104,8 +104,41 @@ def serve(
     finally:
         if counters is not None:
             os.environ.pop(COUNTERS_ENV, None)
+            counters[1]()
+
+
+def _counters_file() -> tuple[str, Callable[[], None]] | None:
+    """The file the workers keep their connection counts in (its path), and how to free it
+    once uvicorn returns.
+
+    On Linux an anonymous file (`memfd_create`) that the workers open through this process's
+    `/proc/<pid>/fd`: it goes with the last process that has it, so a server killed outright
+    (SIGKILL, the OOM killer) leaves nothing behind; a file in /dev/shm stayed there until the
+    next reboot. Elsewhere a temporary file, removed when uvicorn returns. None where neither
+    can be made (e.g. no writable temporary directory): the workers then run without counts
+    (one accept per wake-up) rather than the server not starting."""
+    fds = f"/proc/{os.getpid()}/fd"
+    if hasattr(os, "memfd_create") and os.path.isdir(fds):
+        try:
+            fd = os.memfd_create("mccredit-serve-counters")
+        except OSError:
+            pass
+        else:
+            return f"{fds}/{fd}", lambda: os.close(fd)
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    for where in dict.fromkeys((shm, None)):
+        try:
+            fd, path = tempfile.mkstemp(prefix="mccredit-serve-", suffix=".counters", dir=where)
+        except OSError:
+            continue
+        os.close(fd)
+
+        def remove(path: str = path) -> None:
             with contextlib.suppress(OSError):
-                os.unlink(counters)
+                os.unlink(path)
+
+        return path, remove
+    return None
 
 
 def log_config(level: str) -> dict[str, Any]:
