@@ -255,3 +255,31 @@ def test_a_killed_server_leaves_no_counters_file(tmp_path: Path) -> None:
     if left:
         os.unlink(path)
     assert not left, path
+
+
+def test_a_worker_that_stops_listening_leaves_the_counts_at_once(tmp_path: Path) -> None:
+    """A worker shutting down (a restart on SIGHUP, its replacement already serving) closes
+    its listening socket first, then its connections, then drains the writer: all that while
+    alive, with fewer open connections than the others and accepting none, it held every
+    other worker's accepts back (10 ms each, at most 100 a second)."""
+    import asyncio
+
+    from mccredit.api._server import BalancedEventLoop, WorkerCounters, read_counters
+
+    path = str(tmp_path / "c")
+    other = WorkerCounters(path)  # a worker still serving, with one connection open
+    other.opened()
+    loop = BalancedEventLoop(path)
+    try:
+
+        async def go() -> None:
+            server = await loop.create_server(asyncio.Protocol, "127.0.0.1", 0)
+            assert len(read_counters(path)) == 2 and other.ahead()  # listening, idle
+            server.close()
+            await server.wait_closed()
+            assert not other.ahead(), read_counters(path)
+
+        loop.run_until_complete(go())
+    finally:
+        loop.close()
+        other.release()

@@ -19,7 +19,7 @@ asyncio's accept loop takes every pending connection per wake-up: 8 keep-alive c
 opened at once mostly went to one worker, which was the bottleneck while the other core idled
 (issue 14.2 traced 784 and 5,158 requests on the two workers). Here a worker accepts one
 connection per wake-up, and none while it holds more open connections than another live
-worker: it stops watching the socket so the others take it, and after `MAX_DEFER_SECONDS`
+worker still listening (one shutting down leaves the counts when it stops listening): it stops watching the socket so the others take it, and after `MAX_DEFER_SECONDS`
 takes one itself if it is still ahead (the others are busy or not scheduled: on a loaded
 machine 2 ms was not enough, and a new connection waits at most that long).
 The workers' counts live in a small file shared by memory map (`$MCCREDIT_SERVE_COUNTERS`,
@@ -79,7 +79,8 @@ def serve_app() -> Any:
 
 
 def read_counters(path: str) -> list[dict[str, int]]:
-    """Each worker's counts in the file `path` (a worker that exited keeps its last)."""
+    """Each worker's counts in the file `path` (a worker that stopped listening or exited is
+    not listed; one killed keeps its last)."""
     with open(path, "rb") as f:
         data = f.read(COUNTERS_BYTES)
     out = []
@@ -119,6 +120,7 @@ class WorkerCounters:
             os.close(fd)
         self.pid = os.getpid()
         self.open = self.connections = self.requests = 0
+        self.left = False
         self._write()
 
     def _claim(self) -> int:
@@ -131,6 +133,8 @@ class WorkerCounters:
         raise OSError("no free slot")
 
     def _write(self) -> None:
+        if self.left:  # the slot may be another worker's now
+            return
         _SLOT.pack_into(
             self._map,
             self.slot * _SLOT.size,
@@ -164,10 +168,18 @@ class WorkerCounters:
                 fewest = open_
         return fewest is not None
 
+    def leave(self) -> None:
+        """This worker accepts no more connections (it is shutting down): out of the others'
+        comparison at once, though its connections still close and its writer drains, and
+        its slot free for the worker replacing it."""
+        if not self.left and not self._map.closed:
+            _SLOT.pack_into(self._map, self.slot * _SLOT.size, 0, 0, 0, 0)
+        self.left = True
+
     def release(self) -> None:
         if self._map.closed:
             return
-        _SLOT.pack_into(self._map, self.slot * _SLOT.size, 0, 0, 0, 0)
+        self.leave()
         self._map.close()
 
 
@@ -226,6 +238,11 @@ class BalancedEventLoop(asyncio.SelectorEventLoop):
             super()._accept_connection(  # type: ignore[misc]
                 protocol_factory, sock, sslcontext, server, 1, *rest
             )
+
+    def _stop_serving(self, sock: socket.socket) -> None:
+        if self.counters is not None:  # shutting down: see WorkerCounters.leave
+            self.counters.leave()
+        super()._stop_serving(sock)  # type: ignore[misc]
 
     def close(self) -> None:
         global _counters
