@@ -30,80 +30,96 @@ bookkeeping gives:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from itertools import repeat
 from math import ceil, sqrt
 
 __all__ = ["least_cost_flow"]
 
+# (index, capacity, own categories, all target categories) of an item in the graph
+Node = tuple[int, int, AbstractSet[str], AbstractSet[str]]
+
 
 def least_cost_flow(
-    nodes: Sequence[tuple[int, int, set[str], set[str]]],
+    nodes: Sequence[Node],
     cats: Sequence[str],
     need: dict[str, int],
     value: int,
-) -> list[tuple[int, list[tuple[str, int]]]]:
-    """For each `(idx, capacity, own, targets)` item, the units it sends to each of its
-    targets (sorted), in networkx's least-cost flow of `value` units through the graph
-    source → item (capacity) → category (cost 0 own, 1 open) → sink (category need)."""
+) -> list[tuple[int, str, int]]:
+    """`(idx, category, units)` for each `(idx, capacity, own, targets)` item and each of its
+    targets (in order) it sends units to, in networkx's least-cost flow of `value` units
+    through the graph source → item (capacity) → category (cost 0 own, 1 open) → sink
+    (category need)."""
     # networkx numbers nodes in the order `_network_flow` adds them: add_edge(("c", cat),
     # sink) per category (c0, t, c1, c2, ...), then per item add_edge(source, item) (s, then
     # the items); and lists edges by source node, each node's in the order added: the
     # categories' edges to the sink, the source's to the items, each item's to its targets.
     # Beside each edge list, the edges leaving and entering each node (for the reduced costs
-    # to follow the potentials: see `_pivot`).
+    # to follow the potentials: see `_network_simplex`).
     k = len(cats)
     sink, src, first_item = 1, k + 1, k + 2
     n = first_item + len(nodes)
-    sources: list[int] = []
-    targets: list[int] = []
-    capacities: list[int] = []
-    weights: list[int] = []
+    cat_node = {cat: 0 if j == 0 else j + 1 for j, cat in enumerate(cats)}
     out_edges: list[Sequence[int]] = [()] * n
     in_edges: list[Sequence[int]] = [()] * n
-    cat_node: dict[str, int] = {}
-    into: dict[str, list[int]] = {}  # the edges into each category
-    for j, cat in enumerate(cats):
-        node = 0 if j == 0 else j + 1
-        cat_node[cat] = node
-        in_edges[node] = into[cat] = []
-        if need[cat]:  # networkx leaves zero-capacity edges out
-            out_edges[node] = (len(sources),)
-            sources.append(node)
-            targets.append(sink)
-            capacities.append(need[cat])
-            weights.append(0)
+    # the categories' edges to the sink (networkx leaves zero-capacity edges out)
+    sources = [cat_node[cat] for cat in cats if need[cat]]
     to_sink = len(sources)
+    targets = [sink] * to_sink
+    capacities = [need[cat] for cat in cats if need[cat]]
+    for e, node in enumerate(sources):
+        out_edges[node] = (e,)
     in_edges[sink] = range(to_sink)
+    # the source's edges to the items
     for number, (_idx, cap, _own, _targets) in enumerate(nodes):
         if cap:
             in_edges[first_item + number] = (len(sources),)
             sources.append(src)
             targets.append(first_item + number)
             capacities.append(cap)
-            weights.append(0)
     out_edges[src] = range(to_sink, len(sources))
-    item_edges: list[tuple[int, list[str], int]] = []  # (idx, targets, its first edge)
+    weights = [0] * len(sources)
+    # each item's edges to its targets, from its shape (own and target categories, shared by
+    # most items): the targets in order, their nodes and the edges' weights
+    shapes: dict[frozenset[str], dict[frozenset[str], list[tuple[str, int, int]]]] = {}
+    item_edges: list[tuple[int, list[tuple[str, int, int]], int]] = []  # (idx, shape, 1st edge)
+    from_items = len(sources)
     for number, (idx, cap, own, item_targets) in enumerate(nodes):
-        ordered = sorted(item_targets)
-        item_first = len(sources)
-        item_edges.append((idx, ordered, item_first if cap else -1))
         if not cap:
             continue
+        # (own, targets) → [(category, node, weight)]: the same sets where they are already
+        of_own = shapes.get(own_set := frozenset(own))
+        if of_own is None:
+            of_own = shapes[own_set] = {}
+        shape = of_own.get(targets_set := frozenset(item_targets))
+        if shape is None:
+            shape = of_own[targets_set] = [
+                (cat, cat_node[cat], 0 if cat in own else 1) for cat in sorted(item_targets)
+            ]
+        item_first = len(sources)
+        item_edges.append((idx, shape, item_first))
         node = first_item + number
-        for cat in ordered:
-            into[cat].append(len(sources))
+        for _cat, end, weight in shape:
             sources.append(node)
-            targets.append(cat_node[cat])
+            targets.append(end)
             capacities.append(cap)
-            weights.append(0 if cat in own else 1)
+            weights.append(weight)
         out_edges[node] = range(item_first, len(sources))
+    for j in range(k):
+        in_edges[0 if j == 0 else j + 1] = []
+    for e in range(from_items, len(sources)):
+        in_edges[targets[e]].append(e)  # type: ignore[attr-defined]
 
     flow = _network_simplex(
         n, src, sink, value, sources, targets, capacities, weights, out_edges, in_edges
     )
-    return [
-        (idx, [(cat, flow[e + m] if e >= 0 else 0) for m, cat in enumerate(ordered)])
-        for idx, ordered, e in item_edges
-    ]
+    out: list[tuple[int, str, int]] = []
+    for idx, shape, e in item_edges:
+        for cat, _end, _weight in shape:
+            if flow[e]:
+                out.append((idx, cat, flow[e]))
+            e += 1
+    return out
 
 
 def _network_simplex(
@@ -132,8 +148,8 @@ def _network_simplex(
     # to it where > 0 (the sink); potentials faux_inf, -faux_inf at a node of demand > 0
     root = n
     sources.extend(range(n))
-    targets.extend([root] * n)
-    capacities.extend([faux_inf] * n)
+    targets.extend(repeat(root, n))
+    capacities.extend(repeat(faux_inf, n))
     flow = [0] * (edge_count + n)
     flow[edge_count + src] = value
     potential = [faux_inf] * n  # the root's is never read
@@ -148,9 +164,12 @@ def _network_simplex(
         potential[sink] = -faux_inf
         for e in in_edges[sink]:
             cost[e] -= 2 * faux_inf
-    parent = [root] * n + [-1]
-    parent_edge = list(range(edge_count, edge_count + n)) + [-1]
-    depth = [1] * n + [0]
+    parent = [root] * (n + 1)
+    parent[root] = -1
+    parent_edge = list(range(edge_count, edge_count + n + 1))
+    parent_edge[root] = -1
+    depth = [1] * (n + 1)
+    depth[root] = 0
     children: list[list[int]] = [[] for _ in range(n)]
     children.append(list(range(n)))
 
@@ -253,37 +272,36 @@ def _network_simplex(
             p, q = q, p
         # networkx's remove_edge(s, t): cut t's subtree off its parent s
         children[parent[t]].remove(t)
-        # make_root(q): q becomes the root of that subtree, edge by edge down from t
-        x = q
-        path = [x]
-        while x != t:
-            x = parent[x]
-            path.append(x)
-        for m in range(len(path) - 1, 0, -1):
-            x, y = path[m], path[m - 1]
+        # make_root(q): q becomes the root of that subtree, the path from q up to t reversed
+        # (each node's parent edge becomes that of the node below it)
+        y, x, e = q, parent[q], parent_edge[q]
+        while y != t:
+            above, e_above = parent[x], parent_edge[x]
             children[x].remove(y)
             children[y].append(x)
             parent[x] = y
-            parent_edge[x] = parent_edge[y]
+            parent_edge[x] = e
+            y, x, e = x, above, e_above
         # add_edge(i, p, q): hang q's subtree under p by the entering edge
         parent[q] = p
         parent_edge[q] = i
         children[p].append(q)
         # update_potentials(i, p, q): shift q's subtree so the entering edge costs 0, and the
         # reduced costs of the edges at its nodes with them (an edge inside it moves twice,
-        # by d and -d: unchanged)
+        # by d and -d: unchanged); and the subtree's depths
         if q == targets[i]:
             d = potential[p] - weights[i] - potential[q]
         else:
             d = potential[p] + weights[i] - potential[q]
         depth[q] = depth[p] + 1
-        stack = [q]
-        while stack:
-            x = stack.pop()
-            below = depth[x] + 1
-            for y in children[x]:
-                depth[y] = below
-                stack.append(y)
+        subtree = [q]
+        for x in subtree:  # grows as it goes: every node of the subtree
+            below = children[x]
+            if below:
+                level = depth[x] + 1
+                for y in below:
+                    depth[y] = level
+                subtree += below
             if d:
                 potential[x] += d
                 for e in out_edges[x]:
@@ -297,4 +315,4 @@ def _network_simplex(
                     else:
                         cost[e] += d
         cost[i] = 0  # a tree edge now
-    return flow[:edge_count]
+    return flow  # the artificial edges' after the edges'
