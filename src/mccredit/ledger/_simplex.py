@@ -294,25 +294,31 @@ def _network_simplex(
         else:
             d = potential[p] + weights[i] - potential[q]
         depth[q] = depth[p] + 1
-        subtree = [q]
-        for x in subtree:  # grows as it goes: every node of the subtree
+        x = q
+        later: list[int] | None = None  # the subtree's nodes still to shift (q's often none)
+        while True:
             below = children[x]
             if below:
                 level = depth[x] + 1
                 for y in below:
                     depth[y] = level
-                subtree += below
-            if d:
-                potential[x] += d
-                for e in out_edges[x]:
-                    if flow[e]:
-                        cost[e] += d
-                    else:
-                        cost[e] -= d
-                for e in in_edges[x]:
-                    if flow[e]:
-                        cost[e] -= d
-                    else:
-                        cost[e] += d
+                if later is None:
+                    later = list(below)
+                else:
+                    later += below
+            potential[x] += d
+            for e in out_edges[x]:
+                if flow[e]:
+                    cost[e] += d
+                else:
+                    cost[e] -= d
+            for e in in_edges[x]:
+                if flow[e]:
+                    cost[e] -= d
+                else:
+                    cost[e] += d
+            if not later:
+                break
+            x = later.pop()
         cost[i] = 0  # a tree edge now
     return flow  # the artificial edges' after the edges'
