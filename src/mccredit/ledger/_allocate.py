@@ -18,7 +18,10 @@ category and those fit), it is written down directly, since networkx must return
 flow; otherwise network simplex decides, on the same graph as before: for up to ten categories
 (NC has four) `_simplex.least_cost_flow`, networkx's pivots on the graph's arrays (the same
 flow, property-tested against networkx, without building a graph: most of the time NC spent),
-beyond that networkx itself.
+beyond that networkx itself. Per allocation the work is kept to the items' few shapes: the
+category sets once per set of own categories, a capacity once per amount, the min-cut value
+from capacities summed per target set (tests/unit/ledger/test_simplex.py checks `allocate` as
+a whole against networkx's allocation).
 """
 
 from __future__ import annotations

@@ -105,10 +105,11 @@ def least_cost_flow(
             capacities.append(cap)
             weights.append(weight)
         out_edges[node] = range(item_first, len(sources))
-    for j in range(k):
-        in_edges[0 if j == 0 else j + 1] = []
+    into: dict[int, list[int]] = {node: [] for node in cat_node.values()}
     for e in range(from_items, len(sources)):
-        in_edges[targets[e]].append(e)  # type: ignore[attr-defined]
+        into[targets[e]].append(e)
+    for node, edges in into.items():
+        in_edges[node] = edges
 
     flow = _network_simplex(
         n, src, sink, value, sources, targets, capacities, weights, out_edges, in_edges
@@ -136,8 +137,9 @@ def _network_simplex(
 ) -> list[int]:
     """networkx's `network_simplex` pivots on numbered nodes and edges (weights 0 or 1,
     positive finite capacities, demand `-value` at `src` and `value` at `sink`, a feasible
-    problem, the edges into `sink` first); the flow of each edge. Extends `sources`, `targets`
-    and `capacities` by the artificial edges."""
+    problem; `out_edges`/`in_edges`: the edges leaving/entering each node); the flow of each
+    edge, the artificial edges' after them. Extends `sources`, `targets` and `capacities` by
+    the artificial edges."""
     edge_count = len(sources)
     if edge_count == 0:
         return []
@@ -170,7 +172,7 @@ def _network_simplex(
     parent_edge[root] = -1
     depth = [1] * (n + 1)
     depth[root] = 0
-    children: list[list[int]] = [[] for _ in range(n)]
+    children: list[list[int] | None] = [None] * n  # a node's list once it has a child
     children.append(list(range(n)))
 
     block = int(ceil(sqrt(edge_count)))  # pivot block size, as networkx
@@ -271,21 +273,33 @@ def _network_simplex(
         if cut_p:  # the subtree cut off holds p: it hangs from q
             p, q = q, p
         # networkx's remove_edge(s, t): cut t's subtree off its parent s
-        children[parent[t]].remove(t)
+        siblings = children[parent[t]]
+        assert siblings is not None  # t is a child there
+        siblings.remove(t)
         # make_root(q): q becomes the root of that subtree, the path from q up to t reversed
         # (each node's parent edge becomes that of the node below it)
         y, x, e = q, parent[q], parent_edge[q]
         while y != t:
             above, e_above = parent[x], parent_edge[x]
-            children[x].remove(y)
-            children[y].append(x)
+            siblings = children[x]
+            assert siblings is not None  # y is a child there
+            siblings.remove(y)
+            below = children[y]
+            if below is None:
+                children[y] = [x]
+            else:
+                below.append(x)
             parent[x] = y
             parent_edge[x] = e
             y, x, e = x, above, e_above
         # add_edge(i, p, q): hang q's subtree under p by the entering edge
         parent[q] = p
         parent_edge[q] = i
-        children[p].append(q)
+        below = children[p]
+        if below is None:
+            children[p] = [q]
+        else:
+            below.append(q)
         # update_potentials(i, p, q): shift q's subtree so the entering edge costs 0, and the
         # reduced costs of the edges at its nodes with them (an edge inside it moves twice,
         # by d and -d: unchanged); and the subtree's depths
