@@ -71,6 +71,9 @@ class YearColumns:
     from_lane: np.ndarray[Any, Any]
     from_base: np.ndarray[Any, Any]
     degree_moves: int = 0  # lane moves an assumed degree made (`projection`: person path only)
+    roster_degree_moves: int = 0  # lane moves a degree of the roster's history made (the same)
+    #: whether a degree of the roster's history moved each person this year (None: nobody)
+    roster_degree: np.ndarray[Any, Any] | None = None
 
     @property
     def size(self) -> int:
@@ -121,6 +124,10 @@ def columns_of(yp: YearProjection) -> YearColumns:
         money("from_lane"),
         money("from_base"),
         sum(1 for p in ppl if p.degree_from is not None),
+        sum(1 for p in ppl if p.roster_degree_from is not None),
+        np.array([p.roster_degree_from is not None for p in ppl], dtype=bool)
+        if any(p.roster_degree_from is not None for p in ppl)
+        else None,
     )
 
 

@@ -15,9 +15,9 @@ cap (`max_per_year`) and expiry act per credential, so the projection (which add
 accrual as one amount) values a graduate semester hour as one hour alone would be.
 
 Graduate courses count by semester hours (`semester_credits`), micro-credentials by count;
-other kinds (workshops, the roster's own degrees) are not projected. An assumed degree
-(`assumptions.Degrees`) is a class of its own, valued the same way but apart from the pool:
-`Valuer.moved_alone` lists the lane rules one such credential completes on its own.
+other kinds (workshops) are not projected. Degrees, assumed (`assumptions.Degrees`) or the
+roster's own (`degree_class`), are classes of their own, valued the same way but apart from
+the pool: `Valuer.moved_alone` lists the lane rules one such credential completes on its own.
 """
 
 from __future__ import annotations
@@ -34,7 +34,15 @@ from ..rules._loader import Jurisdiction
 from ..rules._models import BaseIncreaseRule, LaneRule, ScheduleFile, Window
 from ..salary import evaluate_salary
 
-__all__ = ["PROJECTED_KINDS", "CreditClass", "LaneCredit", "Valuer", "class_of", "late_cuts"]
+__all__ = [
+    "PROJECTED_KINDS",
+    "CreditClass",
+    "LaneCredit",
+    "Valuer",
+    "class_of",
+    "degree_class",
+    "late_cuts",
+]
 
 ZERO = Decimal(0)
 #: the credential kinds the projection carries, and the measure of each
@@ -90,9 +98,19 @@ def class_of(c: Credential, cuts: tuple[int, ...]) -> tuple[CreditClass, Decimal
         units = c.semester_credits
     else:
         units = Decimal(1)
+    return _class(c, cuts), units
+
+
+def degree_class(c: Credential, cuts: tuple[int, ...]) -> CreditClass:
+    """The class of a degree of the roster's history (kind `degree`): moved by lane rules one
+    such credential completes alone, apart from the pool (`projection`)."""
+    return _class(c, cuts)
+
+
+def _class(c: Credential, cuts: tuple[int, ...]) -> CreditClass:
     filed = c.submitted or c.earned
     approved = c.approved is not None and c.approved <= c.earned
-    cls = CreditClass(
+    return CreditClass(
         c.kind,
         c.issuer,
         c.code,
@@ -100,7 +118,6 @@ def class_of(c: Credential, cuts: tuple[int, ...]) -> tuple[CreditClass, Decimal
         approved,
         _late((filed - c.earned).days, cuts),
     )
-    return cls, units
 
 
 @dataclass(frozen=True)
