@@ -39,6 +39,20 @@ differences between scenarios come only from the rules and scales. Each year:
    is held and tried first the next year, paying that year in full (the engine defers such a
    move to the next school year). A year's pay is the old cell plus each move's in-year share
    of its step up.
+   **Degrees of the roster's history** (credentials of kind `degree`, `Known`): one filed on
+   or before the placement's `since` is in the placement already; one filed after it moves
+   the person by the rule from their lane one such degree completes alone (its class's own
+   valuer, as an assumed degree) in the school year that rule's deadlines (else the
+   district's) make it effective for the day it was filed (`Calendar.effective`, as the
+   engine's `walk_lanes`), paying that year the share the engine's salary result pays
+   (`_inyear.filed_share`). In the first costed year, the moves of earlier school years come
+   first, pay the whole year and take none of its slots (at most `max_lanes_per_year` to an
+   earlier school year, a later one deferred a year, into this one taking a slot). Otherwise
+   a degree takes a slot of the year it lands in: before the credit's move when filed in an
+   earlier school year or before `lane_filing`, else after it; a move of a later school year
+   waits for it, one finding no slot or no rule is tried the next year (then the whole year).
+   An educator holding the assumed degree's code is never drawn to earn it (`_State.degreed`).
+   Where such a degree can move anyone the columnar path hands the roster on.
 4. **Pricing** on the year's scale at `effective` (MM-DD) in the year: the scale in force that
    day under the scenario's rules (a proposal's own scale wins, as in evaluation); where none
    is in force, the latest earlier scale grown by `scale_growth` per year since it took effect
@@ -773,10 +787,13 @@ def roster_degrees_move(
     """Whether a degree of the roster's history that a placement does not reflect (`Known`)
     is one a lane rule of `j` moves someone by alone, from some lane on some costed year's
     pricing day (valued by the engine on one valuer of every such class, batched)."""
-    classes = {k.cls for ed in educators if ed.salary for k in cache.degreed(ed, cuts)[0]}
+    classes = cache.shared.get("roster-degrees")  # the people are the costing's: once
+    if not isinstance(classes, tuple):
+        found = {k.cls for ed in educators if ed.salary for k in cache.degreed(ed, cuts)[0]}
+        classes = cache.shared["roster-degrees"] = tuple(sorted(found, key=_class_order))
     if not classes:
         return False
-    v = Valuer(j, cache.values, tuple(sorted(classes, key=_class_order)))
+    v = Valuer(j, cache.values, classes)
     mm, dd = (int(x) for x in a.effective.split("-"))
     froms = sorted({r.from_ for r in j.lanes})
     return any(v.moved_alone(dt.date(y, mm, dd), lane) for y in a.year_list for lane in froms)
