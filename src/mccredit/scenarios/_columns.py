@@ -97,6 +97,8 @@ def columns_of(yp: YearProjection) -> YearColumns:
     weights = tuple(dict.fromkeys(p.fte for p in ppl)) or (Decimal(1),)
     wcode = {w: i for i, w in enumerate(weights)}
 
+    roster = np.array([p.roster_degree_from is not None for p in ppl], dtype=bool)
+
     def money(attr: str) -> np.ndarray[Any, Any]:
         return np.array([_cents(getattr(p, attr)) for p in ppl], dtype=I64)
 
@@ -124,10 +126,8 @@ def columns_of(yp: YearProjection) -> YearColumns:
         money("from_lane"),
         money("from_base"),
         sum(1 for p in ppl if p.degree_from is not None),
-        sum(1 for p in ppl if p.roster_degree_from is not None),
-        np.array([p.roster_degree_from is not None for p in ppl], dtype=bool)
-        if any(p.roster_degree_from is not None for p in ppl)
-        else None,
+        int(roster.sum()),
+        roster if roster.any() else None,
     )
 
 

@@ -81,7 +81,9 @@ def cost_scenarios(
         update={"attrition": assumptions.attrition.model_copy(update={"rate": Decimal(0)})}
     )
     w = dict(weights) if weights is not None else roster_weights(eds, assumptions)
-    shared, shared_still = ProjectionCache(), ProjectionCache()
+    shared = ProjectionCache()
+    # the roster's degrees depend on the people alone: read once for both projections
+    shared_still = ProjectionCache(degrees=shared.degrees)
     parsed = [parse_proposal(raw) for raw in proposals]
     applied = [apply_proposal(j, p) for p in parsed]
     cuts = late_cuts([j, *applied])

@@ -283,6 +283,7 @@ def _start(
     weights: Mapping[str, Decimal],
     cache: ProjectionCache,
     cuts: tuple[int, ...],
+    movable: frozenset[CreditClass] = frozenset(),
 ) -> list[_State]:
     out = []
     for ed in educators:
@@ -299,7 +300,7 @@ def _start(
         st.filed = filed
         st.weight = weights.get(ed.id, Decimal(1))
         known, codes = cache.degreed(ed, cuts)
-        st.known = list(known)
+        st.known = [k for k in known if k.cls in movable] if movable else []
         # an educator holding the assumed degree's code is never drawn to earn it again
         st.degreed = a.degrees is not None and a.degrees.code in codes
         out.append(st)
@@ -620,7 +621,8 @@ def project(
     evidence windows of every scenario (`_credit.late_cuts`)."""
     cache = cache if cache is not None else ProjectionCache()
     cuts = late_cuts([j]) if cuts is None else cuts
-    states = _start(educators, a, weights or {}, cache, cuts)
+    movable = movable_degrees(j, educators, a, cache, cuts)
+    states = _start(educators, a, weights or {}, cache, cuts, movable)
     hours_cls, micro_cls = accrual_classes(a)
     classes = known_classes(cache, a)
     valuer = Valuer(j, cache.values, classes)
@@ -679,7 +681,7 @@ def project(
                 _, cls, units, after = st.filed.pop(0)
                 _add(y, st, cls, units, after)
             before = st.lane
-            if degrees.deg is not None and t > 0 and not new_hire:
+            if degrees.deg is not None and t > 0 and not new_hire and not st.degreed:
                 degrees.draw(st, year, prev_lane, cache)
             # the degrees' moves this year (`_Degrees`), around the credit's
             segs: list[Seg] = []
@@ -762,12 +764,17 @@ def project(
                     base=base,
                     from_base=parts[3],
                     lane_move_micro_cost=micro_part(credit_cost, micro, used),
-                    degree_from=next((sg[0] for sg in segs if not sg[3]), None),
-                    roster_degree_from=next((sg[0] for sg in segs if sg[3]), None),
+                    degree_from=_first(segs, False) if segs else None,
+                    roster_degree_from=_first(segs, True) if segs else None,
                 )
             )
         out.append(yp)
     return out
+
+
+def _first(segs: Sequence[Seg], roster: bool) -> str | None:
+    """The lane the year's first move by an assumed degree (a roster degree) was from."""
+    return next((sg[0] for sg in segs if sg[3] is roster), None)
 
 
 def _cell(sc: PricedScale, st: _State, lane: str, year: int) -> Decimal:
@@ -785,18 +792,36 @@ def roster_degrees_move(
     cuts: tuple[int, ...],
 ) -> bool:
     """Whether a degree of the roster's history that a placement does not reflect (`Known`)
-    is one a lane rule of `j` moves someone by alone, from some lane on some costed year's
-    pricing day (valued by the engine on one valuer of every such class, batched)."""
+    is one a lane rule of `j` moves someone by alone (`movable_degrees`)."""
+    return bool(movable_degrees(j, educators, a, cache, cuts))
+
+
+def movable_degrees(
+    j: Jurisdiction,
+    educators: Sequence[Educator],
+    a: Assumptions,
+    cache: ProjectionCache,
+    cuts: tuple[int, ...],
+) -> frozenset[CreditClass]:
+    """The classes of the roster's degrees the placements do not reflect (`Known`) that a lane
+    rule of `j` moves someone by alone, from some lane on some costed year's pricing day
+    (valued by the engine on one valuer of every such class, batched); the others never move
+    anyone, so the projection does not carry them."""
     classes = cache.shared.get("roster-degrees")  # the people are the costing's: once
     if not isinstance(classes, tuple):
         found = {k.cls for ed in educators if ed.salary for k in cache.degreed(ed, cuts)[0]}
         classes = cache.shared["roster-degrees"] = tuple(sorted(found, key=_class_order))
     if not classes:
-        return False
+        return frozenset()
     v = Valuer(j, cache.values, classes)
     mm, dd = (int(x) for x in a.effective.split("-"))
     froms = sorted({r.from_ for r in j.lanes})
-    return any(v.moved_alone(dt.date(y, mm, dd), lane) for y in a.year_list for lane in froms)
+    out: set[CreditClass] = set()
+    for y in a.year_list:
+        for lane in froms:
+            for _, hit in v.alone(dt.date(y, mm, dd), lane):
+                out |= hit
+    return frozenset(out)
 
 
 def known_classes(cache: ProjectionCache, a: Assumptions) -> tuple[CreditClass, ...]:
