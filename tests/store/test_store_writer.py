@@ -284,6 +284,34 @@ def test_close_waits_for_the_rows_the_loop_holds_then_store_refuses(sqlite_db: E
     assert stored(sqlite_db)[0] == {f"W-{i}": ids[i] for i in range(4)}
 
 
+def test_open_after_a_loop_closed_with_rows_queued_stores_again(sqlite_db: Engine) -> None:
+    """Review 2026-12-04: `open()` kept the rows and the flush a closed event loop left
+    behind (the application stopped between `store` and its commit), so on the next loop
+    `store` saw a flush already scheduled and its row was never committed: it waited
+    forever. Now the stale rows are dropped (nobody awaits them) and the next loop stores."""
+    w = EvaluationWriter(sqlite_db)
+    assert w.inline
+    old = asyncio.new_event_loop()
+    old.call_soon(old.stop)  # this turn only: the flush `store` schedules never runs
+    stale = old.create_task(w.store(row(1)))
+    old.run_forever()
+    assert w.queued() == 1 and not stale.done()
+    stale._log_destroy_pending = False  # it is, on purpose: its loop closes under it
+    old.close()
+    w.close()
+    w.open()
+
+    async def go() -> int:
+        return await asyncio.wait_for(w.store(row(2)), 30)
+
+    try:
+        eid = asyncio.run(go())
+    finally:
+        w.close()
+    assert stored(sqlite_db)[0] == {"W-2": eid}
+    assert w.queued() == 0
+
+
 def test_try_write_session_gives_up_at_once_on_sqlites_own_lock(sqlite_db: Engine) -> None:
     import sqlite3
 

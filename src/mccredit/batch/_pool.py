@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -44,6 +45,9 @@ def default_workers() -> int:
 def _init(cp: ColumnarPlan) -> None:
     global _PLAN
     _PLAN = cp
+    # a terminal's Ctrl-C reaches every process of the group: the batch (the main process)
+    # stops and shuts the pool down; a worker would only print a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(
@@ -78,6 +82,17 @@ class FallbackPool:
             for edu, cred, evals in slices:
                 yield evaluate_fallback(self.cp, edu, cred, evals, with_ledger=with_ledger)
             return
+        ex = self._executor()
+        futures = [ex.submit(_work, *s, with_ledger) for s in slices]
+        try:
+            for f in futures:
+                yield f.result()
+        finally:
+            for f in futures:
+                f.cancel()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        """The worker processes, started at the first call."""
         if self._ex is None:
             import multiprocessing  # the process machinery loads only when workers start
             from concurrent.futures import ProcessPoolExecutor
@@ -88,13 +103,7 @@ class FallbackPool:
                 initializer=_init,
                 initargs=(self.cp,),
             )
-        futures = [self._ex.submit(_work, *s, with_ledger) for s in slices]
-        try:
-            for f in futures:
-                yield f.result()
-        finally:
-            for f in futures:
-                f.cancel()
+        return self._ex
 
     def close(self) -> None:
         if self._ex is not None:

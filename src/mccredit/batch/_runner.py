@@ -11,6 +11,11 @@ Each output is written to a temporary name beside its target and renamed into pl
 after the whole roster succeeded: an interrupted run leaves the previous files (or none), never
 half a file. A run killed outright (SIGKILL, power loss) cannot remove its temporary files; the
 next run writing the same output removes those whose process is gone.
+
+Ctrl-C (SIGINT, in the main thread): the first one stops the run (KeyboardInterrupt); the
+cleanup it starts (wait for the chunk being written, remove every temporary file) is not
+interrupted by more. Renaming the outputs into place is not interrupted either: a Ctrl-C
+during it comes too late, and the run completes.
 """
 
 from __future__ import annotations
@@ -18,13 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from glob import escape as glob_escape
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import IO, Any, Literal, TypeVar
 
 import polars as pl
@@ -119,7 +126,8 @@ class AtomicTable:
             assert isinstance(df, pl.DataFrame)
             df.write_ndjson(self._fh)
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """Finish the temporary file (no more writes); `commit` renames it."""
         if self._pq is not None:
             self._pq.close()
         if self._csv is not None:
@@ -131,19 +139,80 @@ class AtomicTable:
         self._pq = self._csv = self._fh = None
 
     def commit(self) -> None:
-        self._close()
+        self.close()
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
         try:
-            self._close()
+            self.close()
         finally:
             self.tmp.unlink(missing_ok=True)
 
 
-class _Outputs:
+class _Interrupts:
+    """SIGINT during one batch. The first Ctrl-C raises KeyboardInterrupt (as Python's own
+    handler does); later ones only count, so the cleanup the first one started finishes. One
+    while `held()` (a cleanup or the commit) waits for `check()` (the next attempt of the
+    run); after a commit the run is complete and it is dropped."""
+
     def __init__(self) -> None:
+        self.count = 0
+        self.raised = False
+        self._held = 0
+        self._missed = False
+
+    def __call__(self, _signum: int, _frame: FrameType | None) -> None:
+        self.count += 1
+        if self.raised:
+            return
+        if self._held:
+            self._missed = True
+            return
+        self.raised = True
+        raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+
+    def check(self) -> None:
+        """Raise the Ctrl-C that came while held, if any."""
+        if self._missed and not self.raised:
+            self.raised = True
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def _interrupts() -> Iterator[_Interrupts | None]:
+    """Install `_Interrupts` for the block where SIGINT raises KeyboardInterrupt in this
+    thread (the main thread, Python's default handler); elsewhere (another thread, SIGINT
+    ignored or handled by the application) change nothing and give None."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield None
+        return
+    handler = _Interrupts()
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield handler
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+class _Outputs:
+    """The run's tables: every one committed when the block succeeds, else every one aborted
+    (after the writer thread, if any, has stopped: no table is closed under a write)."""
+
+    def __init__(self, interrupts: _Interrupts | None = None) -> None:
         self.tables: list[AtomicTable] = []
+        self.writer: _WriteBehind | None = None
+        self._interrupts = interrupts
 
     def add(self, path: Path, schema: pa.Schema, fmt: Format) -> AtomicTable:
         t = AtomicTable(path, schema, fmt)
@@ -153,15 +222,37 @@ class _Outputs:
     def __enter__(self) -> _Outputs:
         return self
 
+    def _commit(self) -> None:
+        """Close every table (the part that can fail: footers, flushes), then rename each;
+        a failure removes the temporary files not yet renamed."""
+        done = 0
+        try:
+            for t in self.tables:
+                t.close()
+            for t in self.tables:
+                t.commit()
+                done += 1
+        except BaseException:
+            for t in self.tables[done:]:
+                t.abort()
+            raise
+
     def __exit__(
         self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if et is None:
-            for t in self.tables:
-                t.commit()
-        else:
-            for t in self.tables:
-                t.abort()
+        hold: AbstractContextManager[None] = (
+            nullcontext() if self._interrupts is None else self._interrupts.held()
+        )
+        with hold:
+            if et is None:
+                self._commit()
+                return
+            try:
+                if self.writer is not None:
+                    self.writer.cancel()
+            finally:
+                for t in self.tables:
+                    t.abort()
 
 
 @dataclass
@@ -250,24 +341,30 @@ _DONE = object()
 
 def prefetch(items: Iterator[T]) -> Iterator[T]:
     """Read (and prepare) the next chunk in a thread while this one is evaluated (pyarrow
-    and polars release the GIL); at most one chunk waits. Exceptions reach the caller."""
+    and polars release the GIL); at most one chunk waits. Exceptions reach the caller. Closing
+    the iterator early stops the thread at its next chunk (its end, or its error, waits for
+    no consumer)."""
     q: queue.Queue[Any] = queue.Queue(maxsize=1)
     stop = threading.Event()
+
+    def offer(x: Any) -> bool:
+        """Hand `x` to the consumer; False once it has stopped listening."""
+        while not stop.is_set():
+            try:
+                q.put(x, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def work() -> None:
         try:
             for it in items:
-                while not stop.is_set():
-                    try:
-                        q.put(it, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(it):
                     return
-            q.put(_DONE)
+            offer(_DONE)
         except BaseException as e:  # noqa: BLE001 - handed to the consumer
-            q.put(e)
+            offer(e)
 
     t = threading.Thread(target=work, name="mccredit-batch-read", daemon=True)
     t.start()
@@ -286,14 +383,22 @@ def prefetch(items: Iterator[T]) -> Iterator[T]:
 
 class _WriteBehind:
     """Write each chunk's tables in a thread while the next chunk is evaluated (pyarrow's
-    writers release the GIL), in the order handed; at most one chunk waits. `close()` waits
-    for the last write; an exception in the writer reaches the caller at its next `put` or
-    at `close`."""
+    writers release the GIL), in the order handed; at most one chunk waits.
+
+    One use: `put` chunks, then `close()` (wait for the last write; raise the writer's
+    exception, once) or `cancel()` (drop the waiting chunk, wait for the one being written,
+    raise nothing). An exception in the writer also reaches the caller at its next `put`;
+    the chunks after it are not written. `written` counts the educator rows of the chunks
+    whose tables are written."""
 
     def __init__(self, write: Callable[[ChunkOut], None]) -> None:
         self._write = write
         self._q: queue.Queue[Any] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
+        self._raised = False
+        self._cancelled = threading.Event()
+        self._closed = False
+        self.written = 0
         self._t = threading.Thread(target=self._work, name="mccredit-batch-write", daemon=True)
         self._t.start()
 
@@ -302,26 +407,46 @@ class _WriteBehind:
             co = self._q.get()
             if co is _DONE:
                 return
-            if self._error is None:
-                try:
-                    self._write(co)
-                except BaseException as e:  # noqa: BLE001 - handed to the caller
-                    self._error = e
+            if self._error is not None or self._cancelled.is_set():
+                continue
+            try:
+                self._write(co)
+            except BaseException as e:  # noqa: BLE001 - handed to the caller
+                self._error = e
+            else:
+                self.written += co.stats.educator_rows
 
     def _raise(self) -> None:
-        if self._error is not None:
+        if self._error is not None and not self._raised:
+            self._raised = True
             raise self._error
 
     def put(self, co: ChunkOut) -> None:
+        if self._closed:
+            raise RuntimeError("put after close: a _WriteBehind writes one run")
         self._raise()
         self._q.put(co)
 
     def close(self) -> None:
-        """Wait for every write handed so far; raise the writer's exception, if any."""
-        if self._t.is_alive():
+        """Wait for every write handed so far; raise the writer's exception, if any (once)."""
+        if not self._closed:
+            self._closed = True
             self._q.put(_DONE)
-            self._t.join()
+        self._t.join()
         self._raise()
+
+    def cancel(self) -> None:
+        """Write nothing more: drop the chunk waiting, wait for the one being written (also
+        after a `close()` that was interrupted)."""
+        self._cancelled.set()
+        self._closed = True
+        while True:  # only this thread puts: once empty, the put below cannot block
+            try:
+                self._q.get_nowait()
+            except queue.Empty:
+                break
+        self._q.put(_DONE)
+        self._t.join()
 
 
 def run_batch(
@@ -409,7 +534,7 @@ def run_batch(
             local(lambda: merge_chunks(r, chunk_educators, max(chunk_educators, 65_536))),
             local(lambda: hash_chunks(r, partitions or hash_parts(r, chunk_educators * 20))),
         ]
-    with pool:
+    with _interrupts() as interrupts, pool:
         for attempt, source in enumerate(sources):
             stats = Stats()
             try:
@@ -424,6 +549,7 @@ def run_batch(
                     summary,
                     progress,
                     total,
+                    interrupts,
                 )
             except Unsorted:
                 if attempt + 1 == len(sources):
@@ -446,8 +572,11 @@ def _write_all(
     summary: BatchSummary,
     progress: Callable[[int, int | None], None] | None,
     total: int | None,
+    interrupts: _Interrupts | None,
 ) -> None:
-    with _Outputs() as outs:
+    if interrupts is not None:
+        interrupts.check()  # a Ctrl-C during the previous attempt's cleanup
+    with _Outputs(interrupts) as outs:
         res_t = outs.add(out_p, results_schema(cp), ofmt)
         warn_t = outs.add(_side(out_p, "warnings", ofmt), warning_schema(), ofmt)
         rej_t = outs.add(_side(out_p, "rejects", "csv"), REJECT_SCHEMA, "csv")
@@ -473,17 +602,24 @@ def _write_all(
             if pay_t is not None:
                 pay_t.write(payroll_rows(co.results))
 
-        done = 0
-        writer = _WriteBehind(write)
+        # progress counts the rows of written chunks only (one or two chunks behind evaluation)
+        reported = 0
+        writer = outs.writer = _WriteBehind(write)
+        chunks = source()
         try:
-            for co in source():
+            for co in chunks:
                 writer.put(co)
                 stats.add(co.stats)
-                done += co.stats.educator_rows
-                if progress is not None:
-                    progress(done, total)
+                if progress is not None and writer.written > reported:
+                    reported = writer.written
+                    progress(reported, total)
         finally:
-            writer.close()  # every write done (or its error raised) before commit or abort
+            close = getattr(chunks, "close", None)
+            if close is not None:  # stop the reading thread (or the Dask cluster) now
+                close()
+        writer.close()  # every write done, or its error raised (then outs aborts)
+        if progress is not None and writer.written > reported:
+            progress(writer.written, total)
         summary.outputs = {
             "results": str(res_t.path),
             "warnings": str(warn_t.path),

@@ -1,7 +1,8 @@
 """`mccredit batch ROSTER --jurisdiction ID --out FILE`: a whole roster at once.
 
 Exit codes: 0 every row evaluated; 1 some rows rejected (see the rejects file; good rows were
-still evaluated); 2 the roster or one of its files cannot be read, or bad arguments.
+still evaluated); 2 the roster or one of its files cannot be read, an output cannot be written,
+or bad arguments; 130 interrupted (Ctrl-C): no output was written, the previous files are kept.
 """
 
 from __future__ import annotations
@@ -162,6 +163,12 @@ def register(app: typer.Typer) -> None:
         except MccreditError as e:
             _err.print(f"error: {e}", markup=False)
             raise typer.Exit(2) from None
+        except OSError as e:  # writing an output (reading the roster raises RosterError)
+            _err.print(f"error: {e}", markup=False)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            _err.print("interrupted: no output was written (previous files are kept)")
+            raise typer.Exit(130) from None
         for line in summary.lines():
             _out.print(line, markup=False)
         raise typer.Exit(summary.exit_code)

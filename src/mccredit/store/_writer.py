@@ -242,9 +242,24 @@ class EvaluationWriter:
         return fut
 
     def open(self) -> None:
-        """Accept rows again (an application started anew after a shutdown)."""
+        """Accept rows again (an application started anew after a shutdown). What `store`
+        queued on an event loop that has closed since is dropped, with the flush scheduled
+        there: nobody awaits those rows (their requests were never answered), and a stale
+        flush would keep the next loop's rows from ever being committed."""
         with self._lock:
             self._closed = False
+            loop = self._event_loop
+            if loop is not None and loop.is_closed():
+                if self._pending:
+                    log.warning(
+                        "dropping %d evaluations queued on a closed event loop",
+                        len(self._pending),
+                    )
+                self._pending.clear()
+                self._flush = None
+                self._flushing = False
+                self._busy_since = None
+                self._event_loop = None
 
     def close(self, timeout: float | None = 60.0) -> None:
         """Accept no more rows; return when every queued row is committed (or failed).
@@ -263,7 +278,8 @@ class EvaluationWriter:
             time.sleep(0.001)
         with self._lock:
             thread = self._thread
-            self._queue.put(_STOP)  # wakes an idle thread at once
+            if thread is not None:  # no thread: no marker left behind (queued() counts it)
+                self._queue.put(_STOP)  # wakes an idle thread at once
         if thread is not None:
             thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
 

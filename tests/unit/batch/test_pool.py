@@ -55,3 +55,15 @@ def test_slices_share_the_work() -> None:
     assert FallbackPool(cp, 2).slice_size(MIN_PARALLEL - 1, 1000) == 1000
     assert FallbackPool(cp, 2).slice_size(2000, 1000) == 500  # two slices per worker
     assert FallbackPool(cp, 2).slice_size(400, 1000) == 100
+
+
+def test_workers_leave_ctrl_c_to_the_batch() -> None:
+    """Review 2026-12-04: a terminal's Ctrl-C reaches the worker processes too (one process
+    group), and each printed a KeyboardInterrupt traceback while the batch itself stopped
+    cleanly. Workers ignore SIGINT; the batch shuts them down."""
+    import signal
+
+    cp = compile_columnar(plan_for(mccredit.default_rules(), "us-tn", AS_OF))
+    with FallbackPool(cp, 1) as pool:
+        ex = pool._executor()
+        assert ex.submit(signal.getsignal, signal.SIGINT).result(120) == signal.SIG_IGN
