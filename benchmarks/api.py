@@ -13,9 +13,12 @@ a fixed number of requests at a fixed concurrency) and prints requests/s and p50
   2. evaluate and store (`POST /v1/evaluate?store=true`: one new evaluation row per request),
 
 each with its ratio to a baseline measured in the same run: the engine alone, in process
-(`mccredit.evaluate` on one core, no HTTP). Every request uses a distinct educator id so stored
-evaluations are real inserts, not de-duplicated. Targets (issue 14.2, 2 workers): evaluate
-only >= 1,000 req/s and p99 < 10 ms; storing each result >= 500 req/s and p99 < 20 ms.
+(`mccredit.evaluate` on one core, no HTTP). With `--workers` > 1 it prints how the requests,
+connections and CPU split over the workers (`mccredit serve`'s own counts, /proc): a worker
+that took most connections is the bottleneck while another core idles. Every request uses a
+distinct educator id so stored evaluations are real inserts, not de-duplicated. Targets
+(issue 14.2, 2 workers): evaluate only >= 1,000 req/s and p99 < 10 ms; storing each result
+>= 500 req/s and p99 < 20 ms.
 """
 
 from __future__ import annotations
@@ -186,12 +189,11 @@ def run_load(
 # ── the driver ─────────────────────────────────────────────────────────────────────────────
 
 
-def server_cpu(pid: int) -> float | None:
-    """CPU seconds (user + system) of the server process and its workers so far, from /proc
-    (None where there is no /proc): per request, a figure that other load on the machine
-    changes far less than latency."""
+def process_cpu(pid: int) -> dict[int, float] | None:
+    """CPU seconds (user + system) so far of the server process and of each of its workers,
+    by pid, from /proc (None where there is no /proc)."""
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    total, found = 0, False
+    out: dict[int, float] = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
@@ -205,9 +207,46 @@ def server_cpu(pid: int) -> float | None:
         except OSError:
             continue
         if int(entry) == pid or int(fields[1]) == pid:  # the server or one of its workers
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-            found = True
-    return total / tick if found else None
+            out[int(entry)] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return out or None
+
+
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds of the server and its workers so far: per request, a figure that other
+    load on the machine changes far less than latency."""
+    per = process_cpu(pid)
+    return None if per is None else sum(per.values())
+
+
+def worker_split(
+    counters: str, before: list[dict[str, int]], cpu0: dict[int, float] | None, pid: int
+) -> str:
+    """Requests (and connections) each worker served since `before`, from the server's own
+    counts (`mccredit.api._server.read_counters`), and each worker's CPU seconds since
+    `cpu0`: an uneven split is a worker that was the bottleneck while another idled."""
+    parts = []
+    if os.path.exists(counters):
+        from mccredit.api._server import read_counters
+
+        was = {c["pid"]: c for c in before}
+        for c in read_counters(counters):
+            old = was.get(c["pid"], {"requests": 0, "connections": 0})
+            reqs, conns = c["requests"] - old["requests"], c["connections"] - old["connections"]
+            if reqs or conns:
+                parts.append(f"{reqs} requests / {conns} connections")
+    cpu1 = process_cpu(pid)
+    if cpu0 is not None and cpu1 is not None:
+        cpus = sorted((cpu1[p] - cpu0.get(p, 0.0) for p in cpu1 if p != pid), reverse=True)
+        parts.append("CPU " + " / ".join(f"{c:.1f} s" for c in cpus if c >= 0.05))
+    return "per worker: " + ("; ".join(parts) if parts else "n/a")
+
+
+def counters_now(counters: str) -> list[dict[str, int]]:
+    if not os.path.exists(counters):
+        return []
+    from mccredit.api._server import read_counters
+
+    return read_counters(counters)
 
 
 def free_port() -> int:
@@ -357,7 +396,8 @@ def bench(args: argparse.Namespace) -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "MCCREDIT_DATABASE_URL": url}
+    counters = str(tmp / "workers.counters")  # the workers' own counts (mccredit serve)
+    env = {**os.environ, "MCCREDIT_DATABASE_URL": url, "MCCREDIT_SERVE_COUNTERS": counters}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -410,9 +450,11 @@ def bench(args: argparse.Namespace) -> None:
         if args.only:
             parts = parts[:1] if args.only == "evaluate" else parts[1:]
         for i, (label, store) in enumerate(parts):
+            split0, per0 = counters_now(counters), process_cpu(server.pid)
             cpu0 = server_cpu(server.pid)
             r = run_load(base, token, args.requests, args.concurrency, store, (i + 1) * 10**6)
             cpu1 = server_cpu(server.pid)
+            split = worker_split(counters, split0, per0, server.pid)
             results[label] = r
             cpu = (
                 f"  server CPU {(cpu1 - cpu0) / r['n'] * 1000:.2f} ms/request"
@@ -425,6 +467,8 @@ def bench(args: argparse.Namespace) -> None:
                 f"{args.concurrency}, {r['errors']} errors)  "
                 f"ratio to baseline {r['rps'] / base_line['rps']:.2f}{cpu}"
             )
+            if args.workers > 1:
+                print(f"  {split}")
         load = f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         ev, st = results.get("evaluate"), results.get("evaluate+store")
         if ev is not None:

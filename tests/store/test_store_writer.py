@@ -342,6 +342,176 @@ def test_the_loop_commits_only_where_sqlite_is_in_wal_mode(tmp_path: Path) -> No
         assert EvaluationWriter(wal).inline
         assert not EvaluationWriter(memory).inline
         assert EvaluationWriter(memory, inline=True).inline  # tests may still ask for it
+        assert EvaluationWriter(wal).checkpointer is not None  # and WAL checkpoints: WAL only
+        assert EvaluationWriter(memory, inline=True).checkpointer is None
     finally:
         wal.dispose()
         memory.dispose()
+
+
+# WAL checkpoints (SQLite): the checkpointer copies the WAL back without the write lock, the
+# commit after it finishes holding the lock, so the next writer starts the WAL anew.
+
+
+def _file_engine(path: Path) -> Engine:
+    from mccredit.store import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    return engine
+
+
+def _rounds(w: EvaluationWriter, wal: Path, rounds: int, checkpoint: bool) -> list[int]:
+    """Per round: 40 rows; another writer's row committed during a checkpoint (it began
+    before the checkpoint ended, so it cannot start the WAL anew); 8 more rows. The WAL's
+    size after each round. Without `checkpoint` only SQLite's own (off here) would move it."""
+    from mccredit.store.repositories import insert_evaluations
+
+    sizes = []
+
+    async def go() -> None:
+        for r in range(rounds):
+            ids = await asyncio.gather(*(w.store(row(r * 49 + i)) for i in range(40)))
+            with write_session(w.engine) as other:  # BEGIN IMMEDIATE: its snapshot is taken
+                if checkpoint:
+                    w.checkpoint()
+                ids += insert_evaluations(other, [row(r * 49 + 40)])
+                other.commit()
+            ids += await asyncio.gather(*(w.store(row(r * 49 + i)) for i in range(41, 49)))
+            assert len(set(ids)) == 49
+            sizes.append(wal.stat().st_size)
+
+    asyncio.run(go())
+    return sizes
+
+
+def test_checkpoints_keep_the_wal_bounded_under_continuous_writes(tmp_path: Path) -> None:
+    """No automatic checkpoints at all (`autocheckpoint_pages=0`): the WAL grew without bound
+    (76 MB after 2,400 API rows); with the writer's checkpoints it stays the size of a round,
+    because the writer's commit after each checkpoint copies what was committed during it
+    (else the WAL never starts anew while writes go on: a writer starts it anew only if
+    everything before it was copied back)."""
+    sizes = {}
+    for name, checkpoint in (("checkpointed", True), ("control", False)):
+        engine = _file_engine(tmp_path / f"{name}.db")
+        w = EvaluationWriter(
+            engine, checkpoint_seconds=None, autocheckpoint_pages=0, restart_pages=0
+        )
+        try:
+            sizes[name] = _rounds(w, tmp_path / f"{name}.db-wal", 12, checkpoint)
+            by_educator, lines = stored(engine)
+        finally:
+            w.close()
+            engine.dispose()
+        assert len(by_educator) == 12 * 49  # every row once, each with its audit line
+        assert sorted(int(t) for _, t in lines) == sorted(by_educator.values())
+        if checkpoint:
+            assert w.checkpointer is not None
+            finished = w.checkpointer.finished
+    bounded, control = sizes["checkpointed"], sizes["control"]
+    assert bounded[-1] <= 2 * bounded[1], bounded  # no longer than two rounds, ever
+    assert control[-1] > 4 * bounded[-1], (control, bounded)  # without: it keeps growing
+    assert finished == 12  # each round's by the writer's next commit
+
+
+def test_a_commit_finishes_a_checkpoint_only_once_the_wal_is_long(tmp_path: Path) -> None:
+    """The finishing copy ends with fsyncs on the commit path: only per `restart_pages`."""
+    engine = _file_engine(tmp_path / "r.db")
+    w = EvaluationWriter(engine, checkpoint_seconds=None, autocheckpoint_pages=0)
+    ckpt = w.checkpointer
+    assert ckpt is not None
+    try:
+        ckpt.restart_pages = 10**9
+        _rounds(w, tmp_path / "r.db-wal", 3, True)
+        assert ckpt.passes == 3 and ckpt.finished == 0
+        ckpt.restart_pages = 1
+        _rounds(w, tmp_path / "r.db-wal", 1, True)
+        assert ckpt.finished == 1
+    finally:
+        w.close()
+        engine.dispose()
+
+
+def test_the_checkpointer_thread_checkpoints_while_rows_come_and_stops_on_close(
+    tmp_path: Path,
+) -> None:
+    engine = _file_engine(tmp_path / "t.db")
+    w = EvaluationWriter(engine, checkpoint_seconds=0.005, autocheckpoint_pages=0, restart_pages=0)
+    ckpt = w.checkpointer
+    assert ckpt is not None
+
+    async def go() -> None:
+        for r in range(400):  # until the thread has checkpointed and a commit finished it
+            await asyncio.gather(*(w.store(row(r * 8 + i)) for i in range(8)))
+            if ckpt.passes and ckpt.finished:
+                return
+            await asyncio.sleep(0.002)
+
+    try:
+        asyncio.run(go())
+        assert ckpt.passes >= 1 and ckpt.finished >= 1
+    finally:
+        w.close()
+    assert ckpt._thread is None and ckpt._conn is None  # its connection back in the pool
+    assert len(stored(engine)[0]) == w.rows
+    engine.dispose()
+
+
+def test_a_failed_checkpoint_fails_no_request_and_stores_nothing_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit finishes a checkpoint after its rows are committed: a failure there must not
+    reach the batch (retried row by row, it would be stored twice)."""
+    engine = _file_engine(tmp_path / "f.db")
+    w = EvaluationWriter(engine, checkpoint_seconds=None, restart_pages=0)
+    ckpt = w.checkpointer
+    assert ckpt is not None
+
+    async def go(start: int) -> list[int]:
+        return list(await asyncio.gather(*(w.store(row(start + i)) for i in range(8))))
+
+    try:
+        first = asyncio.run(go(0))
+        w.checkpoint()  # due: the next commit finishes it
+
+        def broken() -> tuple[int, int, int]:
+            raise sa.exc.OperationalError("PRAGMA wal_checkpoint", {}, Exception("disk I/O"))
+
+        monkeypatch.setattr(ckpt, "_passive", broken)
+        second = asyncio.run(go(8))
+    finally:
+        w.close()
+    assert (w.batches, w.rows) == (2, 16)
+    assert stored(engine)[0] == {f"W-{i}": eid for i, eid in enumerate(first + second)}
+    assert ckpt.finished == 0
+    engine.dispose()
+
+
+def test_the_writers_connections_checkpoint_automatically_only_past_the_bound(
+    tmp_path: Path,
+) -> None:
+    engine = _file_engine(tmp_path / "a.db")
+    w = EvaluationWriter(engine, checkpoint_seconds=None)
+
+    async def go() -> int:
+        return await w.store(row(1))
+
+    try:
+        asyncio.run(go())
+    finally:
+        w.close()
+    with try_write_session(engine) as session:  # the pool's one connection, the writer's
+        assert session is not None
+        pages = session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    assert pages == 8000  # SQLite's default: 1,000
+    engine.dispose()
+
+
+def test_only_sqlite_in_wal_mode_has_a_checkpointer(db: Engine) -> None:
+    w = EvaluationWriter(db)
+    try:
+        assert (w.checkpointer is None) == (db.dialect.name != "sqlite")
+        w.checkpoint()  # a no-op on PostgreSQL
+        assert w.submit(row(1)).result(30) > 0
+    finally:
+        w.close()

@@ -15,7 +15,7 @@ next run writing the same output removes those whose process is gone.
 Ctrl-C (SIGINT, in the main thread): the first one stops the run (KeyboardInterrupt); the
 cleanup it starts (wait for the chunk being written, remove every temporary file) is not
 interrupted by more. Renaming the outputs into place is not interrupted either: a Ctrl-C
-during it comes too late, and the run completes.
+during it, or after it (the worker pool shutting down), comes too late, and the run completes.
 """
 
 from __future__ import annotations
@@ -143,8 +143,13 @@ class AtomicTable:
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
+        """Remove the temporary file. Finishing it may fail (again: a full disk fails the
+        footer at the commit and in this cleanup); that does not stop the removal, nor the
+        cleanup of the other tables, nor replace the run's own error."""
         try:
             self.close()
+        except Exception:  # noqa: BLE001 - the file is removed: what it lacks does not matter
+            self._pq = self._csv = self._fh = None
         finally:
             self.tmp.unlink(missing_ok=True)
 
@@ -153,17 +158,19 @@ class _Interrupts:
     """SIGINT during one batch. The first Ctrl-C raises KeyboardInterrupt (as Python's own
     handler does); later ones only count, so the cleanup the first one started finishes. One
     while `held()` (a cleanup or the commit) waits for `check()` (the next attempt of the
-    run); after a commit the run is complete and it is dropped."""
+    run); after a commit the run is complete (`completed`): that one and any later only
+    count, the run returns its summary."""
 
     def __init__(self) -> None:
         self.count = 0
         self.raised = False
+        self.completed = False
         self._held = 0
         self._missed = False
 
     def __call__(self, _signum: int, _frame: FrameType | None) -> None:
         self.count += 1
-        if self.raised:
+        if self.raised or self.completed:
             return
         if self._held:
             self._missed = True
@@ -246,6 +253,8 @@ class _Outputs:
         with hold:
             if et is None:
                 self._commit()
+                if self._interrupts is not None:  # the outputs are in place: nothing to stop
+                    self._interrupts.completed = True
                 return
             try:
                 if self.writer is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
+import tempfile
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +15,10 @@ from ._common import UrlOpt, console
 __all__ = ["register", "serve"]
 
 err = console(stderr=True, markup=True)
+
+COUNTERS_ENV = "MCCREDIT_SERVE_COUNTERS"
+"""The workers' shared connection counts (`mccredit.api._server.COUNTERS_ENV`: the CLI does
+not import the API package)."""
 
 
 def serve(
@@ -74,17 +80,32 @@ def serve(
         engine.dispose()
     os.environ[ENV_URL] = full
     err.print(f"database {where}; serving on http://{host}:{port} (docs at /docs)", markup=False)
-    uvicorn.run(
-        "mccredit.api._server:serve_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        log_config=log_config(log_level),
-        access_log=access_log,
-        http="mccredit.api._server:NoDelayHTTPProtocol",
-    )
+    loop, counters = "auto", None
+    if workers > 1:  # connections spread evenly over the workers (api._server.balanced_loop)
+        loop = "mccredit.api._server:balanced_loop"
+        if not os.environ.get(COUNTERS_ENV):
+            shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+            fd, counters = tempfile.mkstemp(prefix="mccredit-serve-", suffix=".counters", dir=shm)
+            os.close(fd)
+            os.environ[COUNTERS_ENV] = counters
+    try:
+        uvicorn.run(
+            "mccredit.api._server:serve_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            log_config=log_config(log_level),
+            access_log=access_log,
+            http="mccredit.api._server:NoDelayHTTPProtocol",
+            loop=loop,
+        )
+    finally:
+        if counters is not None:
+            os.environ.pop(COUNTERS_ENV, None)
+            with contextlib.suppress(OSError):
+                os.unlink(counters)
 
 
 def log_config(level: str) -> dict[str, Any]:

@@ -289,19 +289,21 @@ def test_closing_prefetch_early_stops_its_thread(ends_with: str) -> None:
     thread blocked forever handing over its end marker (or its error), and closing waited
     5 s for it in vain. It now stops at once."""
     read_all = threading.Event()
+    readers: list[threading.Thread] = []
 
     def items() -> Any:
+        readers.append(threading.current_thread())  # the reading thread, whatever else runs
         yield 1
         yield 2  # waits in the queue: the consumer never takes it
         read_all.set()
         if ends_with == "an error":
             raise ValueError("unreadable row group")
 
-    before = set(threading.enumerate())
     it = _runner.prefetch(items())
     assert next(it) == 1
     assert read_all.wait(60)
-    (reader,) = set(threading.enumerate()) - before
+    (reader,) = readers
+    assert reader is not threading.main_thread()
     it.close()  # type: ignore[attr-defined]
     assert not reader.is_alive()
 
@@ -325,3 +327,59 @@ def test_os_error_writing_an_output_is_one_line_and_exit_2(tmp_path: Path) -> No
     assert child.returncode == 2, child.stderr
     (line,) = child.stderr.splitlines()
     assert line.startswith("error: ") and "blocked" in line
+
+
+@pytest.mark.parametrize("fails", ["at the commit", "after a write error"])
+def test_a_table_that_cannot_be_closed_leaves_no_temporary_file(
+    rules: mccredit.RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str
+) -> None:
+    """Review 2026-12-04 (second): a disk that is full fails the results table's close (its
+    footer) at the commit, and again in the cleanup that aborts it; after a failed write,
+    the abort's close fails alike. That failing abort stopped the cleanup at the first table:
+    the temporary files of the others were left, and the run raised the abort's error instead
+    of the first one. Every table is now removed and the first error is raised."""
+    roster = _roster(tmp_path, "parquet")
+    real_write, real_close = _runner.AtomicTable.write, _runner.AtomicTable.close
+
+    def write(self: _runner.AtomicTable, table: pa.Table) -> None:
+        if fails == "after a write error" and self.path.name == "r.parquet":
+            raise OSError(28, "No space left on device (write)")
+        real_write(self, table)
+
+    def close(self: _runner.AtomicTable) -> None:
+        if self.path.name == "r.parquet":
+            raise OSError(28, "No space left on device (close)")
+        real_close(self)
+
+    monkeypatch.setattr(_runner.AtomicTable, "write", write)
+    monkeypatch.setattr(_runner.AtomicTable, "close", close)
+    out = tmp_path / "out" / "r.parquet"
+    first = "close" if fails == "at the commit" else "write"
+    with pytest.raises(OSError, match=rf"\({first}\)"):
+        _run(rules, roster, out, chunk_educators=1)
+    assert list(out.parent.iterdir()) == []
+
+
+def test_ctrl_c_after_the_commit_is_too_late(
+    rules: mccredit.RuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review 2026-12-04 (second): a Ctrl-C after the outputs were renamed into place (here
+    while the worker pool shuts down) raised KeyboardInterrupt, and the CLI then said `no
+    output was written (previous files are kept)` of outputs it had just replaced. The run
+    is complete once committed: it returns its summary."""
+    roster = _roster(tmp_path, "parquet")
+    real_close = _runner.FallbackPool.close
+
+    def close(self: _runner.FallbackPool) -> None:
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C, in the main thread, after the commit
+        real_close(self)
+
+    monkeypatch.setattr(_runner.FallbackPool, "close", close)
+    out = tmp_path / "out" / "r.parquet"
+    try:
+        summary = _run(rules, roster, out)
+    except KeyboardInterrupt:  # not to pytest: it would end the session
+        pytest.fail("a Ctrl-C after the commit interrupted the run")
+    assert summary.stats.educators == 3
+    assert pl.read_parquet(out).height == 3
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
