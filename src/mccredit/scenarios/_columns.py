@@ -71,6 +71,9 @@ class YearColumns:
     from_lane: np.ndarray[Any, Any]
     from_base: np.ndarray[Any, Any]
     degree_moves: int = 0  # lane moves an assumed degree made (`projection`: person path only)
+    roster_degree_moves: int = 0  # lane moves a degree of the roster's history made (the same)
+    #: whether a degree of the roster's history moved each person this year (None: nobody)
+    roster_degree: np.ndarray[Any, Any] | None = None
 
     @property
     def size(self) -> int:
@@ -93,6 +96,8 @@ def columns_of(yp: YearProjection) -> YearColumns:
     code = {x: i for i, x in enumerate(lanes)}
     weights = tuple(dict.fromkeys(p.fte for p in ppl)) or (Decimal(1),)
     wcode = {w: i for i, w in enumerate(weights)}
+
+    roster = np.array([p.roster_degree_from is not None for p in ppl], dtype=bool)
 
     def money(attr: str) -> np.ndarray[Any, Any]:
         return np.array([_cents(getattr(p, attr)) for p in ppl], dtype=I64)
@@ -121,6 +126,8 @@ def columns_of(yp: YearProjection) -> YearColumns:
         money("from_lane"),
         money("from_base"),
         sum(1 for p in ppl if p.degree_from is not None),
+        int(roster.sum()),
+        roster if roster.any() else None,
     )
 
 

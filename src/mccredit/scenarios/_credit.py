@@ -15,9 +15,9 @@ cap (`max_per_year`) and expiry act per credential, so the projection (which add
 accrual as one amount) values a graduate semester hour as one hour alone would be.
 
 Graduate courses count by semester hours (`semester_credits`), micro-credentials by count;
-other kinds (workshops, the roster's own degrees) are not projected. An assumed degree
-(`assumptions.Degrees`) is a class of its own, valued the same way but apart from the pool:
-`Valuer.moved_alone` lists the lane rules one such credential completes on its own.
+other kinds (workshops) are not projected. Degrees, assumed (`assumptions.Degrees`) or the
+roster's own (`degree_class`), are classes of their own, valued the same way but apart from
+the pool: `Valuer.moved_alone` lists the lane rules one such credential completes on its own.
 """
 
 from __future__ import annotations
@@ -34,7 +34,15 @@ from ..rules._loader import Jurisdiction
 from ..rules._models import BaseIncreaseRule, LaneRule, ScheduleFile, Window
 from ..salary import evaluate_salary
 
-__all__ = ["PROJECTED_KINDS", "CreditClass", "LaneCredit", "Valuer", "class_of", "late_cuts"]
+__all__ = [
+    "PROJECTED_KINDS",
+    "CreditClass",
+    "LaneCredit",
+    "Valuer",
+    "class_of",
+    "degree_class",
+    "late_cuts",
+]
 
 ZERO = Decimal(0)
 #: the credential kinds the projection carries, and the measure of each
@@ -79,10 +87,12 @@ def _late(days: int, cuts: tuple[int, ...]) -> int:
     return cuts[-1] + 1
 
 
-def class_of(c: Credential, cuts: tuple[int, ...]) -> tuple[CreditClass, Decimal] | None:
+def class_of(
+    c: Credential, cuts: tuple[int, ...], kinds: tuple[str, ...] = PROJECTED_KINDS
+) -> tuple[CreditClass, Decimal] | None:
     """(the credential's class, its units: semester hours or 1), or None where the
-    projection does not carry it."""
-    if c.kind not in PROJECTED_KINDS:
+    projection does not carry it (a kind not of `kinds`)."""
+    if c.kind not in kinds:
         return None
     if c.kind == "graduate_course":
         if c.semester_credits is None:
@@ -101,6 +111,14 @@ def class_of(c: Credential, cuts: tuple[int, ...]) -> tuple[CreditClass, Decimal
         _late((filed - c.earned).days, cuts),
     )
     return cls, units
+
+
+def degree_class(c: Credential, cuts: tuple[int, ...]) -> CreditClass:
+    """The class of a degree of the roster's history (kind `degree`): moved by lane rules one
+    such credential completes alone, apart from the pool (`projection`)."""
+    got = class_of(c, cuts, ("degree",))
+    assert got is not None
+    return got[0]
 
 
 @dataclass(frozen=True)
@@ -167,7 +185,9 @@ class Valuer:
     _plans: dict[dt.date, EvaluationPlan] = field(default_factory=dict)
     _scheds: dict[dt.date, tuple[ScheduleFile, ...]] = field(default_factory=dict)
     _lanes: dict[tuple[dt.date, str], LaneCredit | None] = field(default_factory=dict)
-    _alone: dict[tuple[dt.date, str], tuple[LaneRule, ...]] = field(default_factory=dict)
+    _alone: dict[tuple[dt.date, str], tuple[tuple[LaneRule, frozenset[CreditClass]], ...]] = field(
+        default_factory=dict
+    )
 
     def plan(self, day: dt.date) -> EvaluationPlan:
         p = self._plans.get(day)
@@ -326,18 +346,24 @@ class Valuer:
         """The lane rules from `lane` on `day` that one credential of a class of this valuer
         completes on its own (its credit under the rule reaches `requires`; a rule with category
         minimums asks for more than one credential), in rule order."""
+        return tuple(r for r, _ in self.alone(day, lane))
+
+    def alone(self, day: dt.date, lane: str) -> tuple[tuple[LaneRule, frozenset[CreditClass]], ...]:
+        """Each lane rule of `moved_alone` with the classes one credential of which completes
+        it alone."""
         key = (day, lane)
         got = self._alone.get(key)
         if got is not None:
             return got
         plan = self.plan(day)
-        out: list[LaneRule] = []
+        out: list[tuple[LaneRule, frozenset[CreditClass]]] = []
         for rule in plan.salary.lanes if plan.salary is not None else ():
             if rule.from_ != lane or rule.category_minimums:
                 continue
             sig = self._value_under(plan, day, lane, rule)
-            if any(self.shared[(sig, c)][0] >= rule.requires for c in self.classes):
-                out.append(rule)
+            hit = frozenset(c for c in self.classes if self.shared[(sig, c)][0] >= rule.requires)
+            if hit:
+                out.append((rule, hit))
         got = self._alone[key] = tuple(out)
         return got
 

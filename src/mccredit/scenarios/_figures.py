@@ -91,8 +91,11 @@ def _rolled_up(yc: YearColumns, a: Assumptions) -> Decimal:
 
 
 def year_figures(
-    yc: YearColumns, a: Assumptions, prev: YearColumns | None = None
+    yc: YearColumns, a: Assumptions, prev: YearColumns | None = None, roster: bool = False
 ) -> dict[str, Any]:
+    """The year's figures (module doc); with `roster` (a degree of the roster's history moves
+    someone under some scenario of the costing) `degree_moves` counts every degree's lane
+    move and `roster_degree_moves` those of the roster's degrees."""
     fte = yc.fte()
     salary = _sum(yc.salary)
     roll = _rolled_up(yc, a)
@@ -115,8 +118,14 @@ def year_figures(
         "base_increases": money(_sum(yc.base)),
         "new_hires": int(np.count_nonzero(yc.hired == yc.year)),
         **_sources(yc, prev),
-        # only where degrees are assumed: a costing without them keeps its document
-        **({"degree_moves": yc.degree_moves} if a.degrees is not None else {}),
+        # only where degrees are assumed or the roster's move anyone: a costing without them
+        # keeps its document
+        **(
+            {"degree_moves": yc.degree_moves + yc.roster_degree_moves}
+            if a.degrees is not None or roster
+            else {}
+        ),
+        **({"roster_degree_moves": yc.roster_degree_moves} if roster else {}),
     }
 
 
@@ -219,9 +228,11 @@ LARGEST = 10
 
 
 def spread_gains(
-    base: YearColumns, prop: YearColumns, a: Assumptions | None = None
+    base: YearColumns, prop: YearColumns, a: Assumptions | None = None, roster: bool = False
 ) -> dict[str, Any]:
-    """Deciles of the yearly gain, gains by step band, and the largest gains (by person)."""
+    """Deciles of the yearly gain, gains by step band, and the largest gains (by person;
+    with `roster`, whether a degree of the roster's history moved them that year in the
+    baseline or the proposal)."""
     g = _gain(base, prop)
     gains = np.sort(g)
     deciles = []
@@ -266,10 +277,16 @@ def spread_gains(
             "step": int(base.step[i]),
             "proposal_lane": prop.lanes[prop.lane[i]],
             "gain": money(_d(g[i])),
+            **({"roster_degree_move": _moved(base, i) or _moved(prop, i)} if roster else {}),
         }
         for i in top
     ]
     return {"deciles": deciles, "by_step_band": bands, "largest": largest}
+
+
+def _moved(yc: YearColumns, i: int) -> bool:
+    """Whether a degree of the roster's history moved person `i` in the year."""
+    return yc.roster_degree is not None and bool(yc.roster_degree[i])
 
 
 def _quantile(xs: Any, k: int) -> Any:

@@ -10,7 +10,8 @@ change pays in that school year, exactly as the engine's salary result pays a mi
 (num, den); a move effective in a later school year pays nothing in this one. Without
 `lane_filing` (or without salary settings) every move pays the whole year. An assumed
 degree's move is paid by `rule_share`: the same reckoning for its own rule and filing day
-(`assumptions.Degrees.filed`).
+(`assumptions.Degrees.filed`); a degree of the roster's history by `filed_share`, for the day
+it was filed.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..rules._paydates import on_or_after
 from ..salary import SalaryPlan, school_year_of
 from ..salary._lanes import not_before
 
-__all__ = ["FULL", "in_year", "move_shares", "rule_share"]
+__all__ = ["FULL", "filed_share", "in_year", "move_shares", "rule_share"]
 
 FULL = (1, 1)
 
@@ -49,9 +50,19 @@ def rule_share(
     credential is filed on `filing` (MM-DD) of that school year (FULL without a calendar)."""
     if plan is None or plan.settings is None or plan.calendar is None:
         return FULL
+    return filed_share(plan, day, on_or_after(filing, school_year_of(day, plan.settings)), rule)
+
+
+def filed_share(
+    plan: SalaryPlan | None, day: dt.date, filed: dt.date, rule: LaneRule
+) -> tuple[int, int]:
+    """The share (num, den) of the school year holding `day` a move by `rule` pays when its
+    credential is filed on `filed` (FULL without a calendar; nothing when the rule's
+    deadlines put the move in another school year)."""
+    if plan is None or plan.settings is None or plan.calendar is None:
+        return FULL
     cal, settings = plan.calendar, plan.settings
     sy_now = school_year_of(day, settings)
-    filed = on_or_after(filing, sy_now)
     den = 2 * len(cal.dates(sy_now))
     eff, mode, sy = cal.effective(not_before(filed, rule), rule.deadlines)
     if sy != sy_now or den == 0:

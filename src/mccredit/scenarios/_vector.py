@@ -38,6 +38,7 @@ from .projection import (
     micro_part,
     no_cell,
     pool_keys,
+    roster_degrees_move,
 )
 
 __all__ = ["project_columns"]
@@ -177,6 +178,9 @@ def project_columns(
         raise NotColumnar("assumed degrees")
     cache = cache if cache is not None else ProjectionCache()
     eds = [e for e in educators if e.salary is not None]
+    if roster_degrees_move(j, eds, a, cache, cuts):
+        # so are the roster's degrees a lane rule moves by
+        raise NotColumnar("degrees in the roster's history")
     weights = weights or {}
     hist = []
     for ed in eds:

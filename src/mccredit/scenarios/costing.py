@@ -34,7 +34,7 @@ from ._proposal import Proposal, apply_proposal, load_proposal, parse_proposal
 from ._tables import csv_tables, write_outputs
 from ._vector import project_columns
 from .assumptions import Assumptions
-from .projection import ProjectionCache, project
+from .projection import ProjectionCache, project, roster_degrees_move
 
 __all__ = [
     "GAIN_BANDS",
@@ -81,11 +81,15 @@ def cost_scenarios(
         update={"attrition": assumptions.attrition.model_copy(update={"rate": Decimal(0)})}
     )
     w = dict(weights) if weights is not None else roster_weights(eds, assumptions)
-    shared, shared_still = ProjectionCache(), ProjectionCache()
+    shared = ProjectionCache()
+    # the roster's degrees depend on the people alone: read once for both projections
+    shared_still = ProjectionCache(degrees=shared.degrees)
     parsed = [parse_proposal(raw) for raw in proposals]
     applied = [apply_proposal(j, p) for p in parsed]
     cuts = late_cuts([j, *applied])
     check_degree_lanes([j, *applied], assumptions, located)
+    # whether a degree of the roster's history moves anyone: the years then count them
+    roster = any(roster_degrees_move(s, eds, assumptions, shared, cuts) for s in [j, *applied])
 
     def years_of(jur: Jurisdiction, a: Assumptions, cache: ProjectionCache) -> list[YearColumns]:
         if path == "columns":
@@ -98,7 +102,8 @@ def cost_scenarios(
     def run(jur: Jurisdiction) -> tuple[list[YearColumns], list[dict[str, Any]]]:
         proj = years_of(jur, assumptions, shared)
         years = [
-            year_figures(y, assumptions, proj[i - 1] if i else None) for i, y in enumerate(proj)
+            year_figures(y, assumptions, proj[i - 1] if i else None, roster)
+            for i, y in enumerate(proj)
         ]
         kept = proj if assumptions.attrition.rate == 0 else years_of(jur, still, shared_still)
         for y, k in zip(years, kept, strict=True):
@@ -133,7 +138,7 @@ def cost_scenarios(
         proj, years = run(jp)
         vs = vs_baseline(p, years, base_years, assumptions)
         gains = [
-            band_gains(b, q) | spread_gains(b, q, assumptions)
+            band_gains(b, q) | spread_gains(b, q, assumptions, roster)
             for b, q in zip(base, proj, strict=True)
         ]
         costed.append((p, years))

@@ -39,6 +39,20 @@ differences between scenarios come only from the rules and scales. Each year:
    is held and tried first the next year, paying that year in full (the engine defers such a
    move to the next school year). A year's pay is the old cell plus each move's in-year share
    of its step up.
+   **Degrees of the roster's history** (credentials of kind `degree`, `Known`): one filed on
+   or before the placement's `since` is in the placement already; one filed after it moves
+   the person by the rule from their lane one such degree completes alone (its class's own
+   valuer, as an assumed degree) in the school year that rule's deadlines (else the
+   district's) make it effective for the day it was filed (`Calendar.effective`, as the
+   engine's `walk_lanes`), paying that year the share the engine's salary result pays
+   (`_inyear.filed_share`). In the first costed year, the moves of earlier school years come
+   first, pay the whole year and take none of its slots (at most `max_lanes_per_year` to an
+   earlier school year, a later one deferred a year, into this one taking a slot). Otherwise
+   a degree takes a slot of the year it lands in: before the credit's move when filed in an
+   earlier school year or before `lane_filing`, else after it; a move of a later school year
+   waits for it, one finding no slot or no rule is tried the next year (then the whole year).
+   An educator holding the assumed degree's code is never drawn to earn it (`_State.degreed`).
+   Where such a degree can move anyone the columnar path hands the roster on.
 4. **Pricing** on the year's scale at `effective` (MM-DD) in the year: the scale in force that
    day under the scenario's rules (a proposal's own scale wins, as in evaluation); where none
    is in force, the latest earlier scale grown by `scale_growth` per year since it took effect
@@ -75,18 +89,22 @@ from ..rules._loader import Jurisdiction
 from ..rules._models import BaseIncreaseRule, LaneRule
 from ..rules._paydates import on_or_after
 from ..salary import SalaryPlan, compile_salary, school_year_of
-from ._credit import CreditClass, LaneCredit, Valuer, class_of, late_cuts
-from ._inyear import FULL, in_year, move_shares, rule_share
+from ..salary._calendar import next_year
+from ..salary._lanes import not_before
+from ._credit import CreditClass, LaneCredit, Valuer, class_of, degree_class, late_cuts
+from ._inyear import FULL, filed_share, in_year, move_shares, rule_share
 from ._scales import PricedScale, _empty, priced_scale
-from .assumptions import Assumptions, Degrees
+from .assumptions import Assumptions
 
 __all__ = [
+    "Known",
     "PersonYear",
     "PricedScale",
     "ProjectionCache",
     "YearProjection",
     "priced_scale",
     "project",
+    "roster_degrees_move",
 ]
 
 CENT = Decimal("0.01")
@@ -114,7 +132,9 @@ class _State:
     #: history not yet filed: (filed, class, units, after the placement's `since`)
     filed: list[tuple[dt.date, CreditClass, Decimal, bool]] = field(default_factory=list)
     degree: int | None = None  # the year an assumed degree was earned, while not yet used
-    degreed: bool = False  # earned the assumed degree (once)
+    degreed: bool = False  # earned (or holds from the roster) the assumed degree's code
+    #: the roster's degrees the placement does not reflect, not yet moved by (filing order)
+    known: list[Known] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -137,6 +157,7 @@ class PersonYear:
     from_base: Decimal = ZERO
     lane_move_micro_cost: Decimal = ZERO  # the part of lane_move_cost micro-credentials paid
     degree_from: str | None = None  # the lane an assumed degree moved from this year, if any
+    roster_degree_from: str | None = None  # the lane a degree of the roster moved from
 
 
 @dataclass
@@ -155,6 +176,39 @@ def _draw(seed: int, year: int, key: str) -> float:
 History = tuple[list[tuple[dt.date, CreditClass, Decimal, bool]], Decimal]
 
 
+@dataclass(frozen=True)
+class Known:
+    """A degree of the roster's history filed after the placement's `since` (the placement
+    reflects those filed by then): the day it was filed (`submitted`, else `earned`, as the
+    engine's `salary._credit.Filing` reads it), its class, and whether `submitted` was given
+    (a district with `missing_submitted: not_filed` counts only those)."""
+
+    filed: dt.date
+    cls: CreditClass
+    submitted: bool
+
+
+#: (the degrees the placement does not reflect, in filing order; every degree code held)
+Degreed = tuple[tuple[Known, ...], frozenset[str | None]]
+
+
+def degrees_of(ed: Educator, cuts: tuple[int, ...]) -> Degreed:
+    """The degrees of `ed`'s history (kind `degree`): those filed after the placement's
+    `since`, and the codes of all of them (one held is never drawn again by `degrees`)."""
+    since = ed.salary.since if ed.salary else None
+    out: list[Known] = []
+    codes: set[str | None] = set()
+    for c in ed.credentials:
+        if c.kind != "degree":
+            continue
+        codes.add(c.code)
+        filed = c.submitted or c.earned
+        if since is None or filed > since:
+            out.append(Known(filed, degree_class(c, cuts), c.submitted is not None))
+    out.sort(key=lambda k: (k.filed, _class_order(k.cls)))
+    return tuple(out), frozenset(codes)
+
+
 @dataclass
 class ProjectionCache:
     """What every scenario of one costing shares, computed once: each person's draw per year
@@ -168,6 +222,13 @@ class ProjectionCache:
         default_factory=dict
     )
     shared: dict[str, object] = field(default_factory=dict)  # the columnar path's
+    degrees: dict[str, Degreed] = field(default_factory=dict)  # the roster's (`degrees_of`)
+
+    def degreed(self, ed: Educator, cuts: tuple[int, ...]) -> Degreed:
+        got = self.degrees.get(ed.id)
+        if got is None:
+            got = self.degrees[ed.id] = degrees_of(ed, cuts)
+        return got
 
     def draw(self, seed: int, year: int, key: str) -> float:
         k = (seed, year, key)
@@ -222,6 +283,7 @@ def _start(
     weights: Mapping[str, Decimal],
     cache: ProjectionCache,
     cuts: tuple[int, ...],
+    movable: frozenset[CreditClass] = frozenset(),
 ) -> list[_State]:
     out = []
     for ed in educators:
@@ -237,6 +299,10 @@ def _start(
         st.micro = a.micro_credentials.split(lane) if a.micro_credentials else []
         st.filed = filed
         st.weight = weights.get(ed.id, Decimal(1))
+        known, codes = cache.degreed(ed, cuts)
+        st.known = [k for k in known if k.cls in movable] if movable else []
+        # an educator holding the assumed degree's code is never drawn to earn it again
+        st.degreed = a.degrees is not None and a.degrees.code in codes
         out.append(st)
     return out
 
@@ -325,12 +391,181 @@ def _lane_moves(
 
 
 def _degree_rule(dv: Valuer, day: dt.date, lane: str, lanes: Sequence[str]) -> LaneRule | None:
-    """The lane rule an assumed degree moves `lane` by on `day`: of the rules one degree
-    completes alone, the one to the higher lane of the scale (then by id)."""
+    """The lane rule a degree moves `lane` by on `day`: of the rules one degree (of `dv`'s
+    class) completes alone, the one to the higher lane of the scale (then by id)."""
     rules = [r for r in dv.moved_alone(day, lane) if r.to in lanes]
     if not rules:
         return None
     return min(rules, key=lambda r: (-list(lanes).index(r.to), r.id))
+
+
+#: a degree's lane move in a year: (from lane, to lane, in-year share, a degree of the roster)
+Seg = tuple[str, str, tuple[int, int], bool]
+
+
+class _Degrees:
+    """The degree moves of one scenario, year by year: the assumed degree (`degrees`, drawn
+    per person) and the roster's own (`_State.known`), each class valued on a valuer of its
+    own (the same plans and values as the pool's, which never sees a degree)."""
+
+    def __init__(self, j: Jurisdiction, valuer: Valuer, cache: ProjectionCache, a: Assumptions):
+        deg = a.degrees
+        self.deg = deg if deg is not None and any(deg.per_lane.values()) else None
+        self.assumed = (
+            CreditClass("degree", deg.issuer, deg.code, (), deg.approved, 0)
+            if deg is not None
+            else None
+        )
+        self._j, self._valuer, self._cache = j, valuer, cache
+        self._by_class: dict[CreditClass, Valuer] = {}
+        self._lane_filing = a.lane_filing
+        self.plan: SalaryPlan | None = None
+        self.day = dt.date.min
+        self.sy: dt.date | None = None  # the school year holding the year's pricing day
+        self.sy_end = dt.date.max  # the next one's start
+        self.credit_day: dt.date | None = None  # the year's lane credit is filed
+        self.early = False  # the assumed degree is filed before the year's lane credit
+
+    def valuer(self, cls: CreditClass) -> Valuer:
+        v = self._by_class.get(cls)
+        if v is None:
+            base = self._valuer
+            v = self._by_class[cls] = Valuer(
+                self._j, self._cache.values, (cls,), base._plans, base._scheds
+            )
+        return v
+
+    def year(self, plan: SalaryPlan | None, day: dt.date) -> None:
+        self.plan, self.day = plan, day
+        settings = plan.settings if plan is not None else None
+        self.sy = school_year_of(day, settings) if settings is not None else None
+        self.sy_end = next_year(self.sy, settings) if self.sy and settings else dt.date.max
+        filing = self._lane_filing
+        self.credit_day = on_or_after(filing, self.sy) if filing and self.sy else None
+        # a degree filed before the year's lane credit moves first (the engine's order)
+        self.early = (
+            self.deg is not None
+            and self.sy is not None
+            and self.credit_day is not None
+            and on_or_after(self.deg.filed, self.sy) < self.credit_day
+        )
+
+    def draw(self, st: _State, year: int, lane: str, cache: ProjectionCache) -> None:
+        """Whether `st`, starting `year` on `lane`, earns the assumed degree this year."""
+        deg = self.deg
+        if deg is None or st.degreed:
+            return
+        rate = deg.rate(lane)
+        if rate and cache.draw(deg.seed, year, f"degree:{st.key}") < rate:
+            st.degree, st.degreed = year, True
+
+    def before(
+        self, st: _State, t: int, year: int, lanes: Sequence[str], limit: int
+    ) -> tuple[list[Seg], int]:
+        """The moves ahead of the year's credit, and how many of them are of earlier school
+        years: in the first year, the roster's degrees whose moves took effect before it (no
+        slot of this one); then each degree held from an earlier year or filed before the
+        year's lane credit, one slot each."""
+        segs: list[Seg] = []
+        if st.known and t == 0:
+            self._earlier(st, lanes, limit, segs)
+        pre = len(segs)
+        if st.degree is not None and (self.early or st.degree < year):
+            seg = self._assumed(st, lanes, year)
+            if seg is not None:
+                segs.append(seg)
+        if st.known:
+            first = self.sy or dt.date.min
+            for k in self._candidates(st):
+                if len(segs) - pre >= limit:
+                    break
+                if k.filed < first or (self.credit_day is not None and k.filed < self.credit_day):
+                    self._known(st, k, lanes, segs)
+        return segs, pre
+
+    def after(self, st: _State, year: int, lanes: Sequence[str], slots: int) -> list[Seg]:
+        """The moves after the year's credit, while `slots` of the year's are left: the
+        assumed degree not yet moved, then the roster's filed this school year."""
+        segs: list[Seg] = []
+        if slots > 0 and st.degree is not None:
+            seg = self._assumed(st, lanes, year)
+            if seg is not None:
+                segs.append(seg)
+        for k in self._candidates(st) if st.known else ():
+            if len(segs) >= slots:
+                break
+            self._known(st, k, lanes, segs)
+        return segs
+
+    def _candidates(self, st: _State) -> list[Known]:
+        """The roster's degrees filed by the end of this school year (that count)."""
+        settings = self.plan.settings if self.plan is not None else None
+        lost = settings is not None and settings.missing_submitted == "not_filed"
+        return [k for k in st.known if k.filed < self.sy_end and (k.submitted or not lost)]
+
+    def _assumed(self, st: _State, lanes: Sequence[str], year: int) -> Seg | None:
+        """Move `st` by its assumed degree where a rule from its lane takes it: paying its
+        filing day's share by the rule's deadlines, the whole year for one held from an
+        earlier year; None where no rule takes it."""
+        assert st.degree is not None and self.deg is not None and self.assumed is not None
+        rule = _degree_rule(self.valuer(self.assumed), self.day, st.lane, lanes)
+        if rule is None:
+            return None
+        share = FULL if st.degree < year else rule_share(self.plan, self.day, self.deg.filed, rule)
+        seg = (st.lane, rule.to, share, False)
+        st.lane, st.degree = rule.to, None
+        return seg
+
+    def _landing(self, k: Known, rule: LaneRule) -> dt.date | None:
+        """The school year `k`'s move by `rule` takes effect in, by the rule's deadlines (else
+        the district's) for the day it was filed (None without a calendar)."""
+        plan = self.plan
+        if plan is None or plan.calendar is None or self.sy is None:
+            return None
+        return plan.calendar.effective(not_before(k.filed, rule), rule.deadlines)[2]
+
+    def _known(self, st: _State, k: Known, lanes: Sequence[str], segs: list[Seg]) -> None:
+        """Move `st` by the roster's degree `k` this year where a rule from its lane takes it
+        and the rule's deadlines put the move in this school year or an earlier one (held
+        until now: the whole year); a move of a later school year waits for it."""
+        rule = _degree_rule(self.valuer(k.cls), self.day, st.lane, lanes)
+        if rule is None:
+            return
+        sy = self._landing(k, rule)
+        if sy is not None and self.sy is not None and sy > self.sy:
+            return
+        share = FULL if sy != self.sy else filed_share(self.plan, self.day, k.filed, rule)
+        segs.append((st.lane, rule.to, share, True))
+        st.lane = rule.to
+        st.known.remove(k)
+
+    def _earlier(self, st: _State, lanes: Sequence[str], limit: int, segs: list[Seg]) -> None:
+        """The roster's degrees whose moves took effect before the first costed school year
+        (`salary._lanes.walk_lanes`: in completion order, at most `limit` a school year,
+        later ones deferred a year; one deferred into this year takes a slot of it): each
+        pays this whole year and takes none of its slots."""
+        plan = self.plan
+        if plan is None or plan.settings is None or plan.calendar is None or self.sy is None:
+            return
+        settings, used = plan.settings, dict[dt.date, int]()
+        moved = True
+        while moved:
+            moved = False
+            for k in self._candidates(st):
+                rule = _degree_rule(self.valuer(k.cls), self.day, st.lane, lanes)
+                if rule is None:
+                    continue
+                sy = self._landing(k, rule) or self.sy
+                while sy < self.sy and used.get(sy, 0) >= limit:
+                    sy = next_year(sy, settings)
+                if sy >= self.sy:
+                    continue
+                used[sy] = used.get(sy, 0) + 1
+                segs.append((st.lane, rule.to, FULL, True))
+                st.lane = rule.to
+                st.known.remove(k)
+                moved = True
+                break
 
 
 def base_amount(
@@ -386,16 +621,12 @@ def project(
     evidence windows of every scenario (`_credit.late_cuts`)."""
     cache = cache if cache is not None else ProjectionCache()
     cuts = late_cuts([j]) if cuts is None else cuts
-    states = _start(educators, a, weights or {}, cache, cuts)
+    movable = movable_degrees(j, educators, a, cache, cuts)
+    states = _start(educators, a, weights or {}, cache, cuts, movable)
     hours_cls, micro_cls = accrual_classes(a)
     classes = known_classes(cache, a)
     valuer = Valuer(j, cache.values, classes)
-    deg = a.degrees if a.degrees is not None and any(a.degrees.per_lane.values()) else None
-    dv = None
-    if deg is not None:
-        degree_cls = CreditClass("degree", deg.issuer, deg.code, (), deg.approved, 0)
-        # its own classes, the same plans and values: the pool never sees the degree
-        dv = Valuer(j, cache.values, (degree_cls,), valuer._plans, valuer._scheds)
+    degrees = _Degrees(j, valuer, cache, a)
     mm, dd = (int(x) for x in a.effective.split("-"))
     out: list[YearProjection] = []
     for t, year in enumerate(a.year_list):
@@ -434,11 +665,7 @@ def project(
         limit = (plan.settings.max_lanes_per_year if plan and plan.settings else 1) or 1
         y = _Year(valuer, day, classes, limit, valuer.base_increases(day))
         shares = move_shares(plan, day, a.lane_filing)
-        # a degree filed before the year's lane credit moves first (the engine's order)
-        early = False
-        if deg is not None and a.lane_filing is not None and plan and plan.settings:
-            sy = school_year_of(day, plan.settings)
-            early = on_or_after(deg.filed, sy) < on_or_after(a.lane_filing, sy)
+        degrees.year(plan, day)
         yp = YearProjection(year, day, scale("teachers") if states else _empty())
         for st in states:
             sc = scale(st.schedule)
@@ -454,28 +681,27 @@ def project(
                 _, cls, units, after = st.filed.pop(0)
                 _add(y, st, cls, units, after)
             before = st.lane
-            if deg is not None and t > 0 and not new_hire and not st.degreed:
-                rate = deg.rate(prev_lane)
-                if rate and cache.draw(deg.seed, year, f"degree:{st.key}") < rate:
-                    st.degree, st.degreed = year, True
-            # (from lane, to lane, in-year share) of the degree's move, if it moves this year
-            degree_seg: tuple[str, str, tuple[int, int]] | None = None
-            held = deg is not None and dv is not None and st.degree is not None
-            if held and deg and dv and (early or (st.degree or year) < year):
-                degree_seg = _degree_move(dv, plan, day, deg, st, sc.lanes, year)
-            left = y.limit - (degree_seg is not None)
+            if degrees.deg is not None and t > 0 and not new_hire and not st.degreed:
+                degrees.draw(st, year, prev_lane, cache)
+            # the degrees' moves this year (`_Degrees`), around the credit's
+            segs: list[Seg] = []
+            left = y.limit
+            if st.degree is not None or st.known:
+                segs, earlier = degrees.before(st, t, year, sc.lanes, y.limit)
+                left -= len(segs) - earlier  # the moves of earlier school years take none
+            credit_from = st.lane
             moved, used, micro, made = _lane_moves(y, st, sc.lanes, left)
-            credit_seg = (degree_seg[1] if degree_seg else before, st.lane)
-            if held and deg and dv and degree_seg is None and made < left:  # a slot is left
-                degree_seg = _degree_move(dv, plan, day, deg, st, sc.lanes, year)
+            credit_seg = (credit_from, st.lane)
+            if (st.degree is not None or st.known) and made < left:  # a slot is left
+                segs += degrees.after(st, year, sc.lanes, left - made)
             cell = sc.amount(st.lane, st.step)
             if cell is None:
                 raise no_cell(st.educator, st.lane, st.step, sc, year)
             base = base_amount(st.held, y.bases)
             up = sc.amount(st.lane, st.step + 1)
-            old = sc.amount(before, st.step) if moved or degree_seg else None
+            old = sc.amount(before, st.step) if moved or segs else None
             # a move pays the in-year share of its raise (`_inyear`), the whole of it later
-            if degree_seg is None:
+            if not segs:
                 paid = cell if old is None else old + in_year(cell - old, shares.get(st.lane, FULL))
                 credit_paid = paid
             else:
@@ -486,10 +712,11 @@ def project(
                         _cell(sc, st, credit_seg[1], year) - _cell(sc, st, credit_seg[0], year),
                         shares.get(credit_seg[1], FULL),
                     )
-                d_from, d_to, d_share = degree_seg
-                paid = credit_paid + in_year(
-                    _cell(sc, st, d_to, year) - _cell(sc, st, d_from, year), d_share
-                )
+                paid = credit_paid
+                for d_from, d_to, d_share, _known in segs:
+                    paid += in_year(
+                        _cell(sc, st, d_to, year) - _cell(sc, st, d_from, year), d_share
+                    )
             w = st.weight
             salary = _w(paid + base, w)
             stayed = t > 0 and not new_hire and st.last_cell is not None
@@ -527,7 +754,7 @@ def project(
                     w,
                     salary,
                     _w(up - cell, w) if up is not None else ZERO,
-                    before if moved or degree_seg else None,
+                    before if moved or segs else None,
                     move_cost,
                     st.hired,
                     parts[0],
@@ -537,11 +764,17 @@ def project(
                     base=base,
                     from_base=parts[3],
                     lane_move_micro_cost=micro_part(credit_cost, micro, used),
-                    degree_from=degree_seg[0] if degree_seg else None,
+                    degree_from=_first(segs, False) if segs else None,
+                    roster_degree_from=_first(segs, True) if segs else None,
                 )
             )
         out.append(yp)
     return out
+
+
+def _first(segs: Sequence[Seg], roster: bool) -> str | None:
+    """The lane the year's first move by an assumed degree (a roster degree) was from."""
+    return next((sg[0] for sg in segs if sg[3] is roster), None)
 
 
 def _cell(sc: PricedScale, st: _State, lane: str, year: int) -> Decimal:
@@ -551,26 +784,44 @@ def _cell(sc: PricedScale, st: _State, lane: str, year: int) -> Decimal:
     return got
 
 
-def _degree_move(
-    dv: Valuer,
-    plan: SalaryPlan | None,
-    day: dt.date,
-    deg: Degrees,
-    st: _State,
-    lanes: Sequence[str],
-    year: int,
-) -> tuple[str, str, tuple[int, int]] | None:
-    """Move `st` by its held degree where a rule from its lane takes it (`_degree_rule`):
-    (from, to, the share of this year it pays: its filing day's by the rule's deadlines, the
-    whole year for a degree held from an earlier year); None where no rule takes it."""
-    assert st.degree is not None
-    rule = _degree_rule(dv, day, st.lane, lanes)
-    if rule is None:
-        return None
-    share = FULL if st.degree < year else rule_share(plan, day, deg.filed, rule)
-    seg = (st.lane, rule.to, share)
-    st.lane, st.degree = rule.to, None
-    return seg
+def roster_degrees_move(
+    j: Jurisdiction,
+    educators: Sequence[Educator],
+    a: Assumptions,
+    cache: ProjectionCache,
+    cuts: tuple[int, ...],
+) -> bool:
+    """Whether a degree of the roster's history that a placement does not reflect (`Known`)
+    is one a lane rule of `j` moves someone by alone (`movable_degrees`)."""
+    return bool(movable_degrees(j, educators, a, cache, cuts))
+
+
+def movable_degrees(
+    j: Jurisdiction,
+    educators: Sequence[Educator],
+    a: Assumptions,
+    cache: ProjectionCache,
+    cuts: tuple[int, ...],
+) -> frozenset[CreditClass]:
+    """The classes of the roster's degrees the placements do not reflect (`Known`) that a lane
+    rule of `j` moves someone by alone, from some lane on some costed year's pricing day
+    (valued by the engine on one valuer of every such class, batched); the others never move
+    anyone, so the projection does not carry them."""
+    classes = cache.shared.get("roster-degrees")  # the people are the costing's: once
+    if not isinstance(classes, tuple):
+        found = {k.cls for ed in educators if ed.salary for k in cache.degreed(ed, cuts)[0]}
+        classes = cache.shared["roster-degrees"] = tuple(sorted(found, key=_class_order))
+    if not classes:
+        return frozenset()
+    v = Valuer(j, cache.values, classes)
+    mm, dd = (int(x) for x in a.effective.split("-"))
+    froms = sorted({r.from_ for r in j.lanes})
+    out: set[CreditClass] = set()
+    for y in a.year_list:
+        for lane in froms:
+            for _, hit in v.alone(dt.date(y, mm, dd), lane):
+                out |= hit
+    return frozenset(out)
 
 
 def known_classes(cache: ProjectionCache, a: Assumptions) -> tuple[CreditClass, ...]:

@@ -289,19 +289,21 @@ def test_closing_prefetch_early_stops_its_thread(ends_with: str) -> None:
     thread blocked forever handing over its end marker (or its error), and closing waited
     5 s for it in vain. It now stops at once."""
     read_all = threading.Event()
+    readers: list[threading.Thread] = []
 
     def items() -> Any:
+        readers.append(threading.current_thread())  # the reading thread, whatever else runs
         yield 1
         yield 2  # waits in the queue: the consumer never takes it
         read_all.set()
         if ends_with == "an error":
             raise ValueError("unreadable row group")
 
-    before = set(threading.enumerate())
     it = _runner.prefetch(items())
     assert next(it) == 1
     assert read_all.wait(60)
-    (reader,) = set(threading.enumerate()) - before
+    (reader,) = readers
+    assert reader is not threading.main_thread()
     it.close()  # type: ignore[attr-defined]
     assert not reader.is_alive()
 
