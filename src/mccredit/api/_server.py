@@ -19,8 +19,9 @@ asyncio's accept loop takes every pending connection per wake-up: 8 keep-alive c
 opened at once mostly went to one worker, which was the bottleneck while the other core idled
 (issue 14.2 traced 784 and 5,158 requests on the two workers). Here a worker accepts one
 connection per wake-up, and none while it holds more open connections than another live
-worker still listening (one shutting down leaves the counts when it stops listening): it stops watching the socket so the others take it, and after `MAX_DEFER_SECONDS`
-takes one itself if it is still ahead (the others are busy or not scheduled: on a loaded
+worker still listening (one shutting down leaves the counts when it stops listening): it
+stops watching the socket so the others take it, and after `MAX_DEFER_SECONDS` takes one
+itself if it is still ahead (the others are busy or not scheduled: on a loaded
 machine 2 ms was not enough, and a new connection waits at most that long).
 The workers' counts live in a small file shared by memory map (`$MCCREDIT_SERVE_COUNTERS`,
 named by `mccredit serve`: on Linux an anonymous file that goes with the server, even a
