@@ -196,13 +196,12 @@ def _renewal(
             for i, e in enumerate(in_window)
             if e.unit == cu and counted[id(e)] > 0
         ]
-        index = {f"{i}": e for i, e in enumerate(in_window)}
         scale = plan.rounders[cu].places if cu in plan.rounders else Decimal("0.01")
         scale = min(scale, Decimal("0.01"))
         got: dict[str, Decimal] = defaultdict(Decimal)
         for key, cat, amt in allocate(items, req.categories, req.open_categories, scale):
             got[cat] += amt
-            e = index[key]
+            e = in_window[int(key)]  # the key is the entry's index in the window
             parts.append((e, cat, amt))
             allocation.append(
                 Allocation.build(

@@ -1,5 +1,5 @@
 """The allocation's least-cost maximum flow without building a networkx graph: networkx 3's
-`network_simplex` ported to the allocation graph's arrays, step for step.
+`network_simplex`, pivot for pivot, on the allocation graph's arrays.
 
 `_allocate._network_flow` asked networkx for the least-cost flow of value `value` from the
 source through the items to the categories and the sink. Where several flows are optimal the
@@ -7,286 +7,332 @@ allocation shown is the one networkx's pivots reach, so a different algorithm co
 other (equally optimal) per-credential splits. This module therefore does not solve the
 problem another way: it numbers the nodes and edges exactly as networkx numbers those of the
 graph `_network_flow` built (nodes in insertion order, edges by source node then insertion,
-zero-capacity edges left out), adds the same artificial root edges, and runs the same pivots
+zero-capacity edges left out), adds the same artificial root edges, and makes the same pivots
 (block search by Dantzig's rule within blocks, Bland's rule across them, the same leaving
-edge on ties), so it returns networkx's flow. What it leaves out is what costs most and
-decides nothing here: the graph, the validation passes and the flow dictionary.
-tests/unit/ledger/test_simplex.py checks it against networkx on generated graphs.
-networkx's per-pivot helpers (find_apex, trace_path, find_cycle, find_leaving_edge,
-remove_edge, make_root, add_edge, update_potentials) are written out in the pivot loop, each
-under its name, with the residual and reduced cost inline: the same steps without ~10 calls
-and their lists per pivot (NC's allocations take ~12 pivots, the tail ~55).
+edge on ties), so it returns networkx's flow. tests/unit/ledger/test_simplex.py checks it
+against networkx on generated graphs.
 
-Networkx's node `-1` (the root of the spanning tree) is the last slot of every per-node list,
-as in networkx, so index arithmetic reads the same as the original; its `None` (no parent) is
-`n + 1`, an index no list has.
+What differs is only how each pivot's answers are found, each the same value networkx's
+bookkeeping gives:
+
+* reduced costs are kept per edge and updated where potentials change (the edges at the
+  nodes whose potential moves), so a block's least reduced cost is `min` of a list slice, the
+  first of them by `index`, as networkx's `min(edges, key=reduced_cost)`;
+* the spanning tree is parent pointers with depths and child lists instead of networkx's
+  subtree sizes and depth-first thread: those serve networkx only to find the apex (the
+  lowest common ancestor, which depths find as well) and to list a subtree (child lists do);
+  the tree itself (parents, parent edges) changes exactly as networkx changes it;
+* the cycle is walked up from both ends of the entering edge to the apex, the leaving edge
+  chosen on the way by networkx's rule (least residual capacity, the last on the cycle among
+  ties) without building the cycle's lists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from itertools import repeat
 from math import ceil, sqrt
 
 __all__ = ["least_cost_flow"]
 
+# (index, capacity, own categories, all target categories) of an item in the graph
+Node = tuple[int, int, AbstractSet[str], AbstractSet[str]]
+
 
 def least_cost_flow(
-    nodes: Sequence[tuple[int, int, set[str], set[str]]],
+    nodes: Sequence[Node],
     cats: Sequence[str],
     need: dict[str, int],
     value: int,
-) -> list[tuple[int, list[tuple[str, int]]]]:
-    """For each `(idx, capacity, own, targets)` item, the units it sends to each of its
-    targets (sorted), in networkx's least-cost flow of `value` units through the graph
-    source → item (capacity) → category (cost 0 own, 1 open) → sink (category need)."""
+) -> list[tuple[int, str, int]]:
+    """`(idx, category, units)` for each `(idx, capacity, own, targets)` item and each of its
+    targets (in order) it sends units to, in networkx's least-cost flow of `value` units
+    through the graph source → item (capacity) → category (cost 0 own, 1 open) → sink
+    (category need)."""
     # networkx numbers nodes in the order `_network_flow` adds them: add_edge(("c", cat),
     # sink) per category (c0, t, c1, c2, ...), then per item add_edge(source, item) (s, then
-    # the items); and lists edges by source node, each node's in the order added
+    # the items); and lists edges by source node, each node's in the order added: the
+    # categories' edges to the sink, the source's to the items, each item's to its targets.
+    # Beside each edge list, the edges leaving and entering each node (for the reduced costs
+    # to follow the potentials: see `_network_simplex`).
     k = len(cats)
+    sink, src, first_item = 1, k + 1, k + 2
+    n = first_item + len(nodes)
     cat_node = {cat: 0 if j == 0 else j + 1 for j, cat in enumerate(cats)}
-    sink, src = 1, k + 1
-    n = k + 2 + len(nodes)
-    demands = [0] * n
-    demands[src] = -value
-    demands[sink] = value
-    sources: list[int] = []
-    targets_: list[int] = []
-    capacities: list[int] = []
-    weights: list[int] = []
-    for cat in cats:
-        if need[cat]:  # networkx leaves zero-capacity edges out
-            sources.append(cat_node[cat])
-            targets_.append(sink)
-            capacities.append(need[cat])
-            weights.append(0)
+    out_edges: list[Sequence[int]] = [()] * n
+    in_edges: list[Sequence[int]] = [()] * n
+    # the categories' edges to the sink (networkx leaves zero-capacity edges out)
+    sources = [cat_node[cat] for cat in cats if need[cat]]
+    to_sink = len(sources)
+    targets = [sink] * to_sink
+    capacities = [need[cat] for cat in cats if need[cat]]
+    for e, node in enumerate(sources):
+        out_edges[node] = (e,)
+    in_edges[sink] = range(to_sink)
+    # the source's edges to the items
     for number, (_idx, cap, _own, _targets) in enumerate(nodes):
         if cap:
+            in_edges[first_item + number] = (len(sources),)
             sources.append(src)
-            targets_.append(src + 1 + number)
+            targets.append(first_item + number)
             capacities.append(cap)
-            weights.append(0)
-    item_edges: list[tuple[int, list[tuple[str, int]]]] = []  # (idx, [(cat, edge number)])
-    for number, (idx, cap, own, targets) in enumerate(nodes):
-        mine = []
-        for cat in sorted(targets):
-            if cap:
-                mine.append((cat, len(sources)))
-                sources.append(src + 1 + number)
-                targets_.append(cat_node[cat])
-                capacities.append(cap)
-                weights.append(0 if cat in own else 1)
-            else:
-                mine.append((cat, -1))
-        item_edges.append((idx, mine))
+    out_edges[src] = range(to_sink, len(sources))
+    weights = [0] * len(sources)
+    # each item's edges to its targets, from its shape (own and target categories, shared by
+    # most items): the targets in order, their nodes and the edges' weights
+    shapes: dict[frozenset[str], dict[frozenset[str], list[tuple[str, int, int]]]] = {}
+    item_edges: list[tuple[int, list[tuple[str, int, int]], int]] = []  # (idx, shape, 1st edge)
+    from_items = len(sources)
+    for number, (idx, cap, own, item_targets) in enumerate(nodes):
+        if not cap:
+            continue
+        # (own, targets) → [(category, node, weight)]: the same sets where they are already
+        of_own = shapes.get(own_set := frozenset(own))
+        if of_own is None:
+            of_own = shapes[own_set] = {}
+        shape = of_own.get(targets_set := frozenset(item_targets))
+        if shape is None:
+            shape = of_own[targets_set] = [
+                (cat, cat_node[cat], 0 if cat in own else 1) for cat in sorted(item_targets)
+            ]
+        item_first = len(sources)
+        item_edges.append((idx, shape, item_first))
+        node = first_item + number
+        for _cat, end, weight in shape:
+            sources.append(node)
+            targets.append(end)
+            capacities.append(cap)
+            weights.append(weight)
+        out_edges[node] = range(item_first, len(sources))
+    into: dict[int, list[int]] = {node: [] for node in cat_node.values()}
+    for e in range(from_items, len(sources)):
+        into[targets[e]].append(e)
+    for node, edges in into.items():
+        in_edges[node] = edges
 
-    flow = _network_simplex(n, demands, sources, targets_, capacities, weights)
-    return [
-        (idx, [(cat, flow[e] if e >= 0 else 0) for cat, e in edges]) for idx, edges in item_edges
-    ]
+    flow = _network_simplex(
+        n, src, sink, value, sources, targets, capacities, weights, out_edges, in_edges
+    )
+    out: list[tuple[int, str, int]] = []
+    for idx, shape, e in item_edges:
+        for cat, _end, _weight in shape:
+            if flow[e]:
+                out.append((idx, cat, flow[e]))
+            e += 1
+    return out
 
 
 def _network_simplex(
     n: int,
-    demands: list[int],
+    src: int,
+    sink: int,
+    value: int,
     sources: list[int],
     targets: list[int],
     capacities: list[int],
     weights: list[int],
+    out_edges: list[Sequence[int]],
+    in_edges: list[Sequence[int]],
 ) -> list[int]:
-    """networkx's `network_simplex` pivot loop on numbered nodes and edges (finite
-    capacities, a feasible problem); the flow of each original edge."""
+    """networkx's `network_simplex` pivots on numbered nodes and edges (weights 0 or 1,
+    positive finite capacities, demand `-value` at `src` and `value` at `sink`, a feasible
+    problem; `out_edges`/`in_edges`: the edges leaving/entering each node); the flow of each
+    edge, the artificial edges' after them. Extends `sources`, `targets` and `capacities` by
+    the artificial edges."""
     edge_count = len(sources)
-    # a dummy root (index -1, the last slot) joined to every node by an artificial edge
-    for i, d in enumerate(demands):
-        if d > 0:
-            sources.append(-1)
-            targets.append(i)
-        else:
-            sources.append(i)
-            targets.append(-1)
-    faux_inf = 3 * max(sum(capacities), sum(abs(w) for w in weights), sum(abs(d) for d in demands))
-    faux_inf = faux_inf or 1
-    weights.extend([faux_inf] * n)
-    capacities.extend([faux_inf] * n)
-
-    flow = [0] * edge_count + [abs(d) for d in demands]
-    potential = [faux_inf if d <= 0 else -faux_inf for d in demands]
-    none = n + 1  # networkx's None (no parent, no parent edge): never a valid index
-    parent = [-1] * n + [none]
-    parent_edge = list(range(edge_count, edge_count + n))
-    size = [1] * n + [n + 1]
-    next_dft = list(range(1, n)) + [-1, 0]
-    prev_dft = list(range(-1, n))
-    last_dft = list(range(n)) + [n - 1]
-
     if edge_count == 0:
-        return flow[:edge_count]
+        return []
+    # networkx's faux infinity: 3 × the largest of the capacities', weights' and demands' sums
+    faux_inf = 3 * max(sum(capacities), sum(weights), 2 * value) or 1
+    # networkx's initial spanning tree: a root (networkx's node -1) joined to every node by an
+    # artificial edge, from the node where its demand is <= 0 (the source carrying `value`),
+    # to it where > 0 (the sink); potentials faux_inf, -faux_inf at a node of demand > 0
+    root = n
+    sources.extend(range(n))
+    targets.extend(repeat(root, n))
+    capacities.extend(repeat(faux_inf, n))
+    flow = [0] * (edge_count + n)
+    flow[edge_count + src] = value
+    potential = [faux_inf] * n  # the root's is never read
+    # reduced costs (`weights[e] - potential[sources[e]] + potential[targets[e]]`, negated
+    # when e carries flow, as networkx's `reduced_cost`): the weights, less 2 faux_inf into a
+    # sink of demand > 0
+    cost = list(weights)
+    if value > 0:
+        sources[edge_count + sink] = root
+        targets[edge_count + sink] = sink
+        flow[edge_count + sink] = value
+        potential[sink] = -faux_inf
+        for e in in_edges[sink]:
+            cost[e] -= 2 * faux_inf
+    parent = [root] * (n + 1)
+    parent[root] = -1
+    parent_edge = list(range(edge_count, edge_count + n + 1))
+    parent_edge[root] = -1
+    depth = [1] * (n + 1)
+    depth[root] = 0
+    children: list[list[int] | None] = [None] * n  # a node's list once it has a child
+    children.append(list(range(n)))
+
     block = int(ceil(sqrt(edge_count)))  # pivot block size, as networkx
     blocks = (edge_count + block - 1) // block
     misses = 0  # consecutive blocks without an entering edge
     first = 0
+    no_edge = faux_inf + 1  # more than any residual capacity
     while misses < blocks:
         last = first + block
         if last <= edge_count:
-            candidates: range | list[int] = range(first, last)
+            window = cost[first:last]
         else:
             last -= edge_count
-            candidates = [*range(first, edge_count), *range(last)]
-        first = last
-        # the first edge of least reduced cost (as `min(edges, key=reduced_cost)`), the
-        # reduced cost written out: this search is most of the work. Only a negative least
-        # cost matters (else the block is a miss), so the search starts from 0, and the strict
-        # `<` keeps the first edge of least cost, as `min` does
-        i, c = -1, 0
-        for e in candidates:
-            ce = weights[e] - potential[sources[e]] + potential[targets[e]]
-            if flow[e]:
-                ce = -ce
-            if ce < c:
-                i, c = e, ce
+            window = cost[first:] + cost[:last]
+        c = min(window)
         if c >= 0:
             misses += 1
+            first = last
             continue
+        i = first + window.index(c)  # the first edge of least reduced cost
+        if i >= edge_count:
+            i -= edge_count
+        first = last
+        misses = 0
         if flow[i] == 0:
             p, q = sources[i], targets[i]
         else:
             p, q = targets[i], sources[i]
-        misses = 0
-        # the cycle the entering edge closes (networkx's find_apex, trace_path, find_cycle):
-        # nodes `wn` and edges `we` from the apex down to p, the entering edge, then up from q
+        # The cycle p → q → ... → apex → ... → p that the entering edge i closes, walked up
+        # from both ends. networkx orients it from p to q and takes the leaving edge of least
+        # residual capacity in that direction, the last on the cycle among ties: on q's side
+        # (after i, walked in cycle order) the last of least, on p's side (before i, walked
+        # against it) the first of least, and q's side before i before p's side on ties.
+        # `low_p`/`low_q`: the least residual on each side; `at_p`/`at_q`: the child end of
+        # that edge (its tree edge is the child's parent edge).
+        low_p = low_q = no_edge
+        at_p = at_q = -1
         a, b = p, q
-        size_a, size_b = size[a], size[b]
-        while True:
-            while size_a < size_b:
-                a = parent[a]
-                size_a = size[a]
-            while size_a > size_b:
-                b = parent[b]
-                size_b = size[b]
-            if size_a == size_b:
-                if a != b:
-                    a = parent[a]
-                    size_a = size[a]
-                    b = parent[b]
-                    size_b = size[b]
+        depth_a, depth_b = depth[a], depth[b]
+        while depth_a > depth_b:
+            e = parent_edge[a]
+            r = flow[e] if sources[e] == a else capacities[e] - flow[e]
+            if r < low_p:
+                low_p, at_p = r, a
+            a = parent[a]
+            depth_a -= 1
+        while depth_b > depth_a:
+            e = parent_edge[b]
+            r = capacities[e] - flow[e] if sources[e] == b else flow[e]
+            if r <= low_q:
+                low_q, at_q = r, b
+            b = parent[b]
+            depth_b -= 1
+        while a != b:
+            e = parent_edge[a]
+            r = flow[e] if sources[e] == a else capacities[e] - flow[e]
+            if r < low_p:
+                low_p, at_p = r, a
+            a = parent[a]
+            e = parent_edge[b]
+            r = capacities[e] - flow[e] if sources[e] == b else flow[e]
+            if r <= low_q:
+                low_q, at_q = r, b
+            b = parent[b]
+        apex = a
+        # the entering edge is at a bound (no flow, or full), so its residual is its capacity
+        low_i = capacities[i]
+        if low_q <= low_i and low_q <= low_p:
+            delta, t, cut_p = low_q, at_q, False
+        elif low_i <= low_p:
+            delta, t, cut_p = low_i, -1, False
+        else:
+            delta, t, cut_p = low_p, at_p, True
+        if delta:  # augment: down p's side from the apex, i, up q's side
+            x = p
+            while x != apex:
+                e = parent_edge[x]
+                if sources[e] == x:
+                    flow[e] -= delta
                 else:
-                    break
-        wn = [p]
-        we = []
-        u = p
-        while u != a:
-            we.append(parent_edge[u])
-            u = parent[u]
-            wn.append(u)
-        wn.reverse()
-        we.reverse()
-        if we != [i]:
-            we.append(i)
-        u = q
-        while u != a:
-            wn.append(u)
-            we.append(parent_edge[u])
-            u = parent[u]
-        # the leaving edge: least residual capacity, the last on the cycle among ties (as
-        # `min(zip(reversed(We), reversed(Wn)), key=residual)`); the residual written out
-        # (the two lists are aligned at their ends: `wn` is one longer when `we` is just [i])
-        shift = len(wn) - len(we)
-        top = len(we) - 1
-        j = we[top]
-        s = wn[top + shift]
-        best = capacities[j] - flow[j] if sources[j] == s else flow[j]
-        for m in range(top - 1, -1, -1):
-            e = we[m]
-            u = wn[m + shift]
-            r = capacities[e] - flow[e] if sources[e] == u else flow[e]
-            if r < best:
-                j, s, best = e, u, r
-        t = targets[j] if sources[j] == s else sources[j]
-        if best:
-            for e, u in zip(we, wn, strict=False):
-                if sources[e] == u:
-                    flow[e] += best
+                    flow[e] += delta
+                x = parent[x]
+            x = q
+            while x != apex:
+                e = parent_edge[x]
+                if sources[e] == x:
+                    flow[e] += delta
                 else:
-                    flow[e] -= best
-        if i != j:
-            if parent[t] != s:
-                s, t = t, s
-            if we.index(i) > we.index(j):
-                p, q = q, p
-            # networkx's remove_edge(s, t): cut the subtree of t off the tree
-            size_t = size[t]
-            prev_t = prev_dft[t]
-            last_t = last_dft[t]
-            next_last_t = next_dft[last_t]
-            parent[t] = none
-            parent_edge[t] = none
-            next_dft[prev_t] = next_last_t
-            prev_dft[next_last_t] = prev_t
-            next_dft[last_t] = t
-            prev_dft[t] = last_t
-            up = s
-            while up != none:
-                size[up] -= size_t
-                if last_dft[up] == last_t:
-                    last_dft[up] = prev_t
-                up = parent[up]
-            # make_root(q): q becomes the root of its subtree, edge by edge down from the top
-            ancestors = []
-            up = q
-            while up != none:
-                ancestors.append(up)
-                up = parent[up]
-            ancestors.reverse()
-            for x, y in zip(ancestors, ancestors[1:], strict=False):
-                size_x = size[x]
-                last_x = last_dft[x]
-                prev_y = prev_dft[y]
-                last_y = last_dft[y]
-                next_last_y = next_dft[last_y]
-                parent[x] = y
-                parent[y] = none
-                parent_edge[x] = parent_edge[y]
-                parent_edge[y] = none
-                size[x] = size_x - size[y]
-                size[y] = size_x
-                next_dft[prev_y] = next_last_y
-                prev_dft[next_last_y] = prev_y
-                next_dft[last_y] = y
-                prev_dft[y] = last_y
-                if last_x == last_y:
-                    last_dft[x] = prev_y
-                    last_x = prev_y
-                prev_dft[x] = last_y
-                next_dft[last_y] = x
-                next_dft[last_x] = y
-                prev_dft[y] = last_x
-                last_dft[y] = last_x
-            # add_edge(i, p, q): hang q's subtree under p by the entering edge
-            last_p = last_dft[p]
-            next_last_p = next_dft[last_p]
-            size_q = size[q]
-            last_q = last_dft[q]
-            parent[q] = p
-            parent_edge[q] = i
-            next_dft[last_p] = q
-            prev_dft[q] = last_p
-            prev_dft[next_last_p] = last_q
-            next_dft[last_q] = next_last_p
-            up = p
-            while up != none:
-                size[up] += size_q
-                if last_dft[up] == last_p:
-                    last_dft[up] = last_q
-                up = parent[up]
-            # update_potentials(i, p, q): shift q's subtree so the entering edge costs 0
-            if q == targets[i]:
-                d = potential[p] - weights[i] - potential[q]
+                    flow[e] -= delta
+                x = parent[x]
+            if sources[i] == p:
+                flow[i] += delta
             else:
-                d = potential[p] + weights[i] - potential[q]
-            potential[q] += d
-            u = q
-            stop = last_dft[q]
-            while u != stop:
-                u = next_dft[u]
-                potential[u] += d
-    return flow[:edge_count]
+                flow[i] -= delta
+        if t < 0:  # the entering edge leaves at once: it went from one bound to the other
+            cost[i] = -cost[i]
+            continue
+        if cut_p:  # the subtree cut off holds p: it hangs from q
+            p, q = q, p
+        # networkx's remove_edge(s, t): cut t's subtree off its parent s
+        siblings = children[parent[t]]
+        assert siblings is not None  # t is a child there
+        siblings.remove(t)
+        # make_root(q): q becomes the root of that subtree, the path from q up to t reversed
+        # (each node's parent edge becomes that of the node below it)
+        y, x, e = q, parent[q], parent_edge[q]
+        while y != t:
+            above, e_above = parent[x], parent_edge[x]
+            siblings = children[x]
+            assert siblings is not None  # y is a child there
+            siblings.remove(y)
+            below = children[y]
+            if below is None:
+                children[y] = [x]
+            else:
+                below.append(x)
+            parent[x] = y
+            parent_edge[x] = e
+            y, x, e = x, above, e_above
+        # add_edge(i, p, q): hang q's subtree under p by the entering edge
+        parent[q] = p
+        parent_edge[q] = i
+        below = children[p]
+        if below is None:
+            children[p] = [q]
+        else:
+            below.append(q)
+        # update_potentials(i, p, q): shift q's subtree so the entering edge costs 0, and the
+        # reduced costs of the edges at its nodes with them (an edge inside it moves twice,
+        # by d and -d: unchanged); and the subtree's depths
+        if q == targets[i]:
+            d = potential[p] - weights[i] - potential[q]
+        else:
+            d = potential[p] + weights[i] - potential[q]
+        depth[q] = depth[p] + 1
+        x = q
+        later: list[int] | None = None  # the subtree's nodes still to shift (q's often none)
+        while True:
+            below = children[x]
+            if below:
+                level = depth[x] + 1
+                for y in below:
+                    depth[y] = level
+                if later is None:
+                    later = list(below)
+                else:
+                    later += below
+            potential[x] += d
+            for e in out_edges[x]:
+                if flow[e]:
+                    cost[e] += d
+                else:
+                    cost[e] -= d
+            for e in in_edges[x]:
+                if flow[e]:
+                    cost[e] -= d
+                else:
+                    cost[e] += d
+            if not later:
+                break
+            x = later.pop()
+        cost[i] = 0  # a tree edge now
+    return flow  # the artificial edges' after the edges'

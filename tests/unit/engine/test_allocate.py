@@ -122,15 +122,16 @@ _CATS = ("a", "b", "c", "general")
         st.tuples(st.integers(0, 40), st.sets(st.sampled_from(_CATS), max_size=3)), max_size=12
     ),
     st.fixed_dictionaries({c: st.integers(0, 60) for c in _CATS}),
+    st.sampled_from([set(), {"general"}]),
 )
 def test_the_min_cut_value_is_networkx_maximum_flow(
-    items: list[tuple[int, set[str]]], need: dict[str, int]
+    items: list[tuple[int, set[str]]], need: dict[str, int], open_here: set[str]
 ) -> None:
     """`_max_flow_value` (the min-cut formula over target-set groups) is networkx's maximum
-    flow value on the allocation graph."""
+    flow value on the allocation graph, items with no target included (no open category)."""
     import networkx as nx
 
-    nodes = [(i, cap, own, own | {"general"}) for i, (cap, own) in enumerate(items)]
+    nodes = [(i, cap, own, own | open_here) for i, (cap, own) in enumerate(items)]
     g = nx.DiGraph()
     g.add_node("s")
     g.add_node("t")
