@@ -49,7 +49,9 @@ differences between scenarios come only from the rules and scales. Each year:
    first, pay the whole year and take none of its slots (at most `max_lanes_per_year` to an
    earlier school year, a later one deferred a year, into this one taking a slot). Otherwise
    a degree takes a slot of the year it lands in: before the credit's move when filed in an
-   earlier school year or before `lane_filing`, else after it; a move of a later school year
+   earlier school year or before the day the year's credit completes that move (the
+   roster's by its filing dates, the assumed accrual on `lane_filing`; the same day, when
+   the degree's lane is higher: the engine's order), else after it; a move of a later school year
    waits for it, one finding no slot or no rule is tried the next year (then the whole year).
    An educator holding the assumed degree's code is never drawn to earn it (`_State.degreed`).
    Where such a degree can move anyone the columnar path hands the roster on.
@@ -359,6 +361,23 @@ def _draw_pool(st: _State, keys: Sequence[tuple[str, bool]], amount: Decimal) ->
     return micro
 
 
+def _ready(y: _Year, st: _State, lanes: Sequence[str]) -> LaneRule | None:
+    """The rule moving `st` from its lane that its pool completes (`requires` in all and each
+    category minimum), else None."""
+    lc = y.lane(st.lane)
+    if lc is None or lc.rule.to not in lanes:
+        return None
+    r = lc.rule
+    if sum(st.pool.values(), ZERO) < r.requires:
+        return None
+    by_cat: dict[str, Decimal] = {}
+    for (cat, _m), x in st.pool.items():
+        by_cat[cat] = by_cat.get(cat, ZERO) + x
+    if any(by_cat.get(c, ZERO) < need for c, need in r.category_minimums.items()):
+        return None
+    return r
+
+
 def _lane_moves(
     y: _Year, st: _State, lanes: Sequence[str], limit: int
 ) -> tuple[str | None, Decimal, Decimal, int]:
@@ -368,16 +387,8 @@ def _lane_moves(
     used = micro = ZERO
     n = 0
     for _ in range(limit):
-        lc = y.lane(st.lane)
-        if lc is None or lc.rule.to not in lanes:
-            break
-        r = lc.rule
-        if sum(st.pool.values(), ZERO) < r.requires:
-            break
-        by_cat: dict[str, Decimal] = {}
-        for (cat, _m), x in st.pool.items():
-            by_cat[cat] = by_cat.get(cat, ZERO) + x
-        if any(by_cat.get(c, ZERO) < need for c, need in r.category_minimums.items()):
+        r = _ready(y, st, lanes)
+        if r is None:
             break
         keys = sorted(st.pool)
         for cat, need in sorted(r.category_minimums.items()):
@@ -460,12 +471,22 @@ class _Degrees:
             st.degree, st.degreed = year, True
 
     def before(
-        self, st: _State, t: int, year: int, lanes: Sequence[str], limit: int
+        self,
+        st: _State,
+        t: int,
+        year: int,
+        lanes: Sequence[str],
+        limit: int,
+        done: dt.date | None = None,
+        credit_to: str | None = None,
     ) -> tuple[list[Seg], int]:
         """The moves ahead of the year's credit, and how many of them are of earlier school
         years: in the first year, the roster's degrees whose moves took effect before it (no
         slot of this one); then each degree held from an earlier year or filed before the
-        year's lane credit, one slot each."""
+        year's lane credit, one slot each. A roster degree is filed before the credit when
+        it is filed before `done`, the day the credit completed the move from the lane (to
+        `credit_to`; the same day, when its move is to a higher lane: the engine's order,
+        `walk_lanes`), or when no credit completes one (`done` None)."""
         segs: list[Seg] = []
         if st.known and t == 0:
             self._earlier(st, lanes, limit, segs)
@@ -479,8 +500,12 @@ class _Degrees:
             for k in self._candidates(st):
                 if len(segs) - pre >= limit:
                     break
-                if k.filed < first or (self.credit_day is not None and k.filed < self.credit_day):
+                if k.filed < first or done is None or k.filed < done:
                     self._known(st, k, lanes, segs)
+                elif k.filed == done and credit_to is not None:
+                    rule = _degree_rule(self.valuer(k.cls), self.day, st.lane, lanes)
+                    if rule is not None and lanes.index(rule.to) > lanes.index(credit_to):
+                        self._known(st, k, lanes, segs)
         return segs, pre
 
     def after(self, st: _State, year: int, lanes: Sequence[str], slots: int) -> list[Seg]:
@@ -671,15 +696,22 @@ def project(
             sc = scale(st.schedule)
             new_hire = st.hired == year
             prev_lane, prev_step = st.lane, st.step
+            on = degrees.credit_day or dt.date.min  # the assumed accrual is filed then
+            adds: list[tuple[dt.date, CreditClass, Decimal, bool]] = []
             if t > 0 and not new_hire:
                 if a.steps == "automatic" and sc.amount(st.lane, st.step + 1) is not None:
                     st.step += 1
-                _add(y, st, hours_cls, st.hours, True)
-                for cat, n in st.micro:
-                    _add(y, st, micro_cls[cat], n, True)
+                adds.append((on, hours_cls, st.hours, True))
+                adds += [(on, micro_cls[cat], n, True) for cat, n in st.micro]
             while st.filed and st.filed[0][0] <= day:
-                _, cls, units, after = st.filed.pop(0)
+                adds.append(st.filed.pop(0))
+            # with roster degrees, in filing order: the day the credit completes the move from
+            # the lane (`done`); a roster degree filed before it moves first (`_Degrees.before`)
+            done = dt.date.min if st.known and _ready(y, st, sc.lanes) else None
+            for filed, cls, units, after in sorted(adds, key=_day) if st.known else adds:
                 _add(y, st, cls, units, after)
+                if done is None and st.known and _ready(y, st, sc.lanes):
+                    done = filed
             before = st.lane
             if degrees.deg is not None and t > 0 and not new_hire and not st.degreed:
                 degrees.draw(st, year, prev_lane, cache)
@@ -687,7 +719,10 @@ def project(
             segs: list[Seg] = []
             left = y.limit
             if st.degree is not None or st.known:
-                segs, earlier = degrees.before(st, t, year, sc.lanes, y.limit)
+                ready = _ready(y, st, sc.lanes)
+                segs, earlier = degrees.before(
+                    st, t, year, sc.lanes, y.limit, done, ready.to if ready else None
+                )
                 left -= len(segs) - earlier  # the moves of earlier school years take none
             credit_from = st.lane
             moved, used, micro, made = _lane_moves(y, st, sc.lanes, left)
@@ -770,6 +805,10 @@ def project(
             )
         out.append(yp)
     return out
+
+
+def _day(add: tuple[dt.date, CreditClass, Decimal, bool]) -> dt.date:
+    return add[0]
 
 
 def _first(segs: Sequence[Seg], roster: bool) -> str | None:

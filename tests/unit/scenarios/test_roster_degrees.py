@@ -69,6 +69,16 @@ def _degree(code: str | None, filed: str, cid: str = "d") -> dict[str, Any]:
     return {"id": cid, "kind": "degree", "code": code, "earned": filed, "submitted": filed}
 
 
+def _hours(filed: str, cid: str = "g", credits: int = 15) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "kind": "graduate_course",
+        "semester_credits": credits,
+        "earned": filed,
+        "submitted": filed,
+    }
+
+
 def _ed(
     jur: str,
     lane: str,
@@ -413,3 +423,42 @@ def test_degrees_no_rule_moves_by_leave_the_document_unchanged(jur: str, people:
     bare = [e.model_copy(update={"credentials": []}) for e in eds]
     a = _a(steps="automatic", lane_filing="09-15")
     assert cost_scenarios(j, eds, [], a) == cost_scenarios(j, bare, [], a)
+
+
+@pytest.mark.parametrize(
+    ("creds", "salaries"),
+    [
+        # the master's (Jul 20) is complete before the 15 hours (Jul 25): BA → MA for the whole
+        # of 2024-25 (65,240.00, the engine's 6,000.00); the hours then move no lane from MA
+        (
+            [_degree("masters", "2024-07-20"), _hours("2024-07-25")],
+            ["65240.00", "69387.00", "73444.00"],
+        ),
+        # both on Jul 20: the higher lane first (MA), as the engine picks between moves
+        # completed on one day
+        (
+            [_hours("2024-07-20"), _degree("masters", "2024-07-20")],
+            ["65240.00", "69387.00", "73444.00"],
+        ),
+        # the hours first: BA → BA+15 in 2024-25 (1,500.00), the master's deferred to 2025-26
+        (
+            [_hours("2024-07-20"), _degree("masters", "2024-07-25")],
+            ["60740.00", "69387.00", "73444.00"],
+        ),
+    ],
+)
+def test_a_roster_degree_and_the_rosters_credit_move_in_the_order_they_were_filed(
+    creds: list[dict[str, Any]], salaries: list[str]
+) -> None:
+    """PWCS BA step 2, one lane a school year, no `lane_filing`: of a master's and 15
+    graduate hours filed in one school year, the one completed first moves the educator
+    (the engine's `walk_lanes`), the other waits a year; each year is the engine's own
+    salary for that school year (`annual` + `this_year_delta`)."""
+    j = mccredit.default_rules().get(PWCS)
+    ed = _ed(PWCS, "BA", 2, creds, "2023-07-01")
+    years = cost_scenarios(j, [ed], [], _a(from_year=2024))["baseline"]["years"]
+    assert [y["total_salary"] for y in years] == salaries
+    for i, y in enumerate(years):
+        got = _engine(ed, f"{2025 + i}-06-30")
+        engine = Decimal(got["annual"]) + Decimal(got["this_year_delta"])
+        assert y["total_salary"] == str(engine)
