@@ -170,8 +170,12 @@ def walk(sc: SalaryColumns, credit: pl.DataFrame, start: pl.DataFrame, lanes: pl
             "when": pl.Date,
         }
     )
+    # a move qualifies no earlier than the move it starts from (`salary._lanes.walk_lanes`):
+    # its day is the latest of its own and every earlier move's (rows come in move order)
     return Walk(
-        moves=pl.concat(moves) if moves else empty_moves,
+        moves=pl.concat(moves).with_columns(pl.col("when").cum_max().over("educator_id"))
+        if moves
+        else empty_moves,
         entries=pl.concat(entries),
         final=final,
         rank=rank,

@@ -163,6 +163,11 @@ def walk_lanes(view: CreditView, placement: Placement) -> Lanes:
             entries.extend(_left_over(view, options, consumed, last_move))
             break
         rule, taken, when, alloc = best
+        if moves and moves[-1].filed > when:
+            # a move from the lane the previous move reached qualifies once that one has: a
+            # doctorate filed before the master's that moves BA to MA takes MA to DOC only
+            # from the master's filing, never before the move it starts from
+            when = moves[-1].filed
         move_id = f"lane:{rule.from_}->{rule.to}"
         for c, use in consume(rule, taken, alloc):
             consumed[c.facts.cred.id] = consumed.get(c.facts.cred.id, ZERO) + use
