@@ -38,7 +38,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import mccredit
@@ -462,3 +462,47 @@ def test_a_roster_degree_and_the_rosters_credit_move_in_the_order_they_were_file
         got = _engine(ed, f"{2025 + i}-06-30")
         engine = Decimal(got["annual"]) + Decimal(got["this_year_delta"])
         assert y["total_salary"] == str(engine)
+
+
+_COSTED = {PWCS: (2024, 3), OLATHE: (2025, 1)}
+_DAY = st.integers(0, 1800).map(lambda n: (dt.date(2022, 7, 1) + dt.timedelta(days=n)).isoformat())
+
+
+@settings(max_examples=100)
+@given(
+    jur=st.sampled_from(sorted(_COSTED)),
+    lane_index=st.integers(0, 2),
+    step=st.integers(1, 5),
+    since=st.integers(0, 900).map(lambda n: dt.date(2022, 7, 1) + dt.timedelta(days=n)),
+    degrees=st.lists(st.tuples(st.sampled_from(["masters", "doctorate"]), _DAY), max_size=2),
+)
+@example(  # review 2026-12-04: a doctorate filed before the master's took MA -> DOC first
+    jur=PWCS,
+    lane_index=1,
+    step=3,
+    since=dt.date(2023, 6, 11),
+    degrees=[("masters", "2026-04-08"), ("doctorate", "2025-04-07")],
+)
+def test_each_costed_year_of_roster_degrees_is_the_engines_salary(
+    jur: str, lane_index: int, step: int, since: dt.date, degrees: list[tuple[str, str]]
+) -> None:
+    """Degrees in any order (a doctorate may be filed before the master's its lane rule starts
+    from): each costed year's salary is the engine's own for that school year (`annual` +
+    `this_year_delta`, priced on Jun 30), wherever the engine prices it."""
+    j = mccredit.default_rules().get(jur)
+    lane = j.schedules[-1].lanes[lane_index]
+    ed = _ed(
+        jur,
+        lane,
+        step,
+        [_degree(code, day, f"d{i}") for i, (code, day) in enumerate(degrees)],
+        since.isoformat(),
+    )
+    first, n = _COSTED[jur]
+    years = cost_scenarios(j, [ed], [], _a(from_year=first, years=n))["baseline"]["years"]
+    for i, y in enumerate(years):
+        got = _engine(ed, f"{first + i + 1}-06-30")
+        if got.get("unpriced"):
+            continue
+        engine = Decimal(got["annual"]) + Decimal(got["this_year_delta"] or 0)
+        assert y["total_salary"] == str(engine), (first + i, got.get("changes"))
