@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from ..io.educator import Educator, License
@@ -134,9 +135,10 @@ def _renewal(
     part of the category allocation."""
     start, end = _cycle_for(lic, req, plan.as_of)
     show = plan.shown
-    in_window = [
-        e for e in ledger if e.amount > 0 and (req.window == "none" or start <= e.date <= end)
-    ]
+    if req.window == "none":
+        in_window = [e for e in ledger if e.amount > 0]
+    else:
+        in_window = [e for e in ledger if e.amount > 0 and start <= e.date <= end]
     counted: dict[int, Decimal] = {id(e): e.amount for e in in_window}
     caps = [
         c
@@ -192,28 +194,42 @@ def _renewal(
     if req.categories:
         cu = req.cat_unit
         items = [
-            (f"{i}", counted[id(e)], e.categories)
+            (f"{i}", amount, e.categories)
             for i, e in enumerate(in_window)
-            if e.unit == cu and counted[id(e)] > 0
+            if e.unit == cu and (amount := counted[id(e)]) > 0
         ]
         scale = plan.rounders[cu].places if cu in plan.rounders else Decimal("0.01")
         scale = min(scale, Decimal("0.01"))
         got: dict[str, Decimal] = defaultdict(Decimal)
+        # (category, credential, rule, amount shown) of each part, sorted (stably, on the
+        # first three) before the parts are built; amounts shown as `plan.shown` shows them
+        places = plan.places.get(cu)
+        rows: list[tuple[str, str, str, Decimal]] = []
         for key, cat, amt in allocate(items, req.categories, req.open_categories, scale):
             got[cat] += amt
             e = in_window[int(key)]  # the key is the entry's index in the window
             parts.append((e, cat, amt))
-            allocation.append(
-                Allocation.build(
-                    credential=e.credential, rule=e.rule, category=cat, amount=show(cu, amt)
-                )
+            rows.append(
+                (cat, e.credential, e.rule, amt.quantize(places) if places is not None else amt)
             )
-        allocation.sort(key=lambda a: (a.category, a.credential, a.rule))
+        rows.sort(key=itemgetter(0, 1, 2))
+        allocation = [
+            Allocation.whole(
+                {"credential": credential, "rule": rule, "category": cat, "amount": figure}
+            )
+            for cat, credential, rule, figure in rows
+        ]
         for cat, need in req.categories.items():
-            categories[cat] = CategoryProgress.build(
-                required=show(cu, need),
-                earned=show(cu, got[cat]),
-                remaining=show(cu, max(ZERO, need - got[cat])),
+            amount = got[cat]
+            left = max(ZERO, need - amount)
+            categories[cat] = CategoryProgress.whole(
+                {"required": need, "earned": amount, "remaining": left}
+                if places is None
+                else {
+                    "required": need.quantize(places),
+                    "earned": amount.quantize(places),
+                    "remaining": left.quantize(places),
+                }
             )
     complete = all(v == 0 for v in remaining.values()) and all(
         c.remaining == 0 for c in categories.values()
