@@ -283,3 +283,66 @@ def test_a_worker_that_stops_listening_leaves_the_counts_at_once(tmp_path: Path)
     finally:
         loop.close()
         other.release()
+
+
+def test_a_connection_made_after_its_server_stopped_serving_is_closed() -> None:
+    """asyncio makes an accepted connection (`connection_made`) a turn or two after the
+    accept; uvicorn's shutdown stops listening and shuts down the connections it knows in one
+    turn, then waits for all of them to close. One accepted before and made after was never
+    asked to close: a client that keeps it busy kept a stopping worker serving forever (the
+    two-worker SIGTERM test hung in 5 of 29 runs). Here the server closes in the turn between
+    the two, as in that race: the connection is closed at once, with nothing answered."""
+    import asyncio
+
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    from mccredit.api._server import NoDelayHTTPProtocol
+
+    answered: list[object] = []
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        answered.append(scope)
+
+    config = Config(app=app, lifespan="off", log_level="warning")
+    config.load()
+    state = ServerState()
+
+    async def go() -> bytes:
+        loop = asyncio.get_running_loop()
+        servers: list[asyncio.Server] = []
+
+        def factory() -> asyncio.Protocol:
+            # accepted; asyncio now makes the transport and schedules `connection_made`:
+            # the shutdown's turn comes first
+            loop.call_soon(servers[0].close)
+            return NoDelayHTTPProtocol(config=config, server_state=state, app_state={}, _loop=loop)
+
+        servers.append(await loop.create_server(factory, "127.0.0.1", 0))
+        port = servers[0].sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            writer.write(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+            return await asyncio.wait_for(reader.read(), 5)  # before: served, kept open
+        finally:
+            writer.close()
+
+    assert asyncio.run(go()) == b""
+    assert not state.connections and not answered
+
+
+def test_serve_bounds_the_graceful_shutdown(tmp_path: Path, monkeypatch) -> None:
+    """uvicorn waits for the requests in flight without a limit unless told one."""
+    import uvicorn
+
+    from mccredit.cli.serve import GRACEFUL_TIMEOUT
+
+    seen: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.append(kw))
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["serve", "--url", url]).exit_code == 0
+    assert runner.invoke(cli, ["serve", "--url", url, "--graceful-timeout", "3"]).exit_code == 0
+    bad = runner.invoke(cli, ["serve", "--url", url, "--graceful-timeout", "-1"])
+    assert bad.exit_code == 2 and "--graceful-timeout" in bad.output
+    assert [kw["timeout_graceful_shutdown"] for kw in seen] == [GRACEFUL_TIMEOUT, 3]

@@ -6,7 +6,20 @@ freezes the garbage collector's view of everything built so far (`gc.freeze`), s
 collections that requests trigger no longer walk the rules, compiled jurisdictions and models
 (they live as long as the worker). Tests keep using `create_app`, whose apps come and go.
 
-`NoDelayHTTPProtocol` is uvicorn's HTTP protocol with TCP_NODELAY on every connection.
+`NoDelayHTTPProtocol` is uvicorn's HTTP protocol with TCP_NODELAY on every connection, and
+one that a shutting-down server closes like every other.
+
+asyncio accepts a connection in one turn of the loop and calls the protocol's `connection_made`
+one or two turns later; uvicorn's graceful shutdown stops listening and asks each connection
+it knows to close, all in one turn, and then waits, without a time limit by default, for
+every connection to close. A connection accepted just before the shutdown and made just after
+was asked nothing: kept alive by a client that sends its next request as soon as it has the
+answer, it never closed, and the worker served it forever while its master waited for it (a
+two-worker server on PostgreSQL under store load hung on SIGTERM in 5 of 29 tries: when the
+first worker closed its connections, their clients reconnected to the second just as it began
+its own shutdown). A connection made once its server has stopped serving is shut down at once
+(closed, as an idle one; its client sees the same as any connection a shutdown closes), and
+`mccredit serve` bounds the graceful shutdown too (`--graceful-timeout`).
 
 asyncio turns Nagle's algorithm off only for sockets whose `proto` is IPPROTO_TCP; the listening
 socket uvicorn hands to worker processes (`--workers N`) arrives with `proto` 0, so replies
@@ -277,6 +290,9 @@ class NoDelayHTTPProtocol(_Base):
             except OSError:  # pragma: no cover - e.g. a socket already closed
                 pass
         super().connection_made(transport)
+        server = getattr(transport, "_server", None)  # asyncio's Server that accepted it
+        if server is not None and not server.is_serving():
+            self.shutdown()  # accepted as the shutdown began: see the module docstring
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._counters is not None:

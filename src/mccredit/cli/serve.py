@@ -22,6 +22,13 @@ COUNTERS_ENV = "MCCREDIT_SERVE_COUNTERS"
 not import the API package)."""
 
 
+GRACEFUL_TIMEOUT = 20
+"""Seconds a stopping server lets the requests in flight finish (uvicorn waits forever by
+default: one connection a client keeps busy then keeps the server from ever stopping). A
+parameter, not from a source: below the 30 s Kubernetes gives a pod between SIGTERM and
+SIGKILL by default (systemd: 90 s), so the writer's drain that follows still runs."""
+
+
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
@@ -34,6 +41,17 @@ def serve(
         ),
     ] = True,
     log_level: Annotated[str, typer.Option("--log-level")] = "info",
+    graceful_timeout: Annotated[
+        int,
+        typer.Option(
+            "--graceful-timeout",
+            min=0,
+            help=(
+                "On SIGTERM or Ctrl-C: seconds to let the requests in flight finish before"
+                " they are cancelled; queued stored evaluations are committed either way."
+            ),
+        ),
+    ] = GRACEFUL_TIMEOUT,
     access_log: Annotated[
         bool,
         typer.Option(
@@ -100,6 +118,7 @@ def serve(
             access_log=access_log,
             http="mccredit.api._server:NoDelayHTTPProtocol",
             loop=loop,
+            timeout_graceful_shutdown=graceful_timeout,
         )
     finally:
         if counters is not None:
