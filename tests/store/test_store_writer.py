@@ -457,6 +457,45 @@ def test_the_checkpointer_thread_checkpoints_while_rows_come_and_stops_on_close(
     engine.dispose()
 
 
+def test_a_stop_between_a_commits_check_and_its_lock_leaves_no_stale_thread(
+    tmp_path: Path,
+) -> None:
+    """`committed` looks for the checkpointer thread without the lock, then starts one under
+    it. A `stop` (the writer closing) that ran whole in between used to leave a thread that
+    started after it, saw the stop and ended, but stayed recorded: once the writer was opened
+    again, no commit ever started the checkpointer (the WAL grew to the automatic bound)."""
+    engine = _file_engine(tmp_path / "s.db")
+    w = EvaluationWriter(engine, checkpoint_seconds=0.005)
+    ckpt = w.checkpointer
+    assert ckpt is not None
+
+    class StopFirst:  # the lock, with a whole `stop` run just before its first acquire
+        def __init__(self, lock: Any) -> None:
+            self.lock, self.armed = lock, True
+
+        def __enter__(self) -> None:
+            if self.armed:
+                self.armed = False
+                ckpt.stop()
+            self.lock.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            self.lock.release()
+
+    ckpt._lock = StopFirst(ckpt._lock)  # type: ignore[assignment]
+    try:
+        ckpt.committed()
+        assert ckpt._thread is None  # none started after the stop
+        ckpt.start_again()  # the writer opened again
+        ckpt.committed()
+        started = ckpt._thread
+        assert started is not None and started.is_alive()
+    finally:
+        w.close()
+        engine.dispose()
+    assert ckpt._thread is None and not started.is_alive()
+
+
 def test_a_failed_checkpoint_fails_no_request_and_stores_nothing_twice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

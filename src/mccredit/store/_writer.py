@@ -461,8 +461,8 @@ class _Checkpointer:
         if self._due:
             self.finish()
         if self._thread is None and self.interval is not None and not self._stop.is_set():
-            with self._lock:
-                if self._thread is None:
+            with self._lock:  # `stop` sets `_stop`, then looks for the thread under the lock
+                if self._thread is None and not self._stop.is_set():
                     thread = threading.Thread(
                         target=self._run, name="mccredit-wal-checkpointer", daemon=True
                     )
@@ -530,6 +530,9 @@ class _Checkpointer:
                         self._release()
                         self._thread = None
                         return
+            with self._lock:  # stopped: `stop` releases the connection
+                if self._thread is threading.current_thread():
+                    self._thread = None
         except BaseException:  # pragma: no cover - a bug: the commits' own bound holds
             log.exception("the WAL checkpointer stopped")
             with self._lock:
