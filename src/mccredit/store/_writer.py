@@ -56,9 +56,9 @@ import queue
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
@@ -218,24 +218,21 @@ class EvaluationWriter:
         self._pending.clear()
 
     def _failed(self, batch: list[_Pending], exc: Exception) -> None:
-        """As `_write`: the row's own failure or the database's for all, else each alone."""
-        if len(batch) == 1 or isinstance(exc, _UNAVAILABLE):
-            for _, fut in batch:
-                if not fut.done():
-                    fut.set_exception(exc)
+        _settle_failed(batch, exc, self._alone_now)
+
+    def _alone_now(self, item: _Pending) -> None:
+        """One row of a failed batch, alone, on the loop (to the thread if the lock is taken)."""
+        values, fut = item
+        try:
+            ids = self._commit_now([values])
+        except Exception as e:
+            if not fut.done():
+                fut.set_exception(e)
             return
-        log.info("a batch of %d evaluations failed (%s); storing each alone", len(batch), exc)
-        for values, fut in batch:
-            try:
-                ids = self._commit_now([values])
-            except Exception as e:
-                if not fut.done():
-                    fut.set_exception(e)
-                continue
-            if ids is None:
-                self._hand_to_thread(values, fut)
-            elif not fut.done():
-                fut.set_result(ids[0])
+        if ids is None:
+            self._hand_to_thread(values, fut)
+        elif not fut.done():
+            fut.set_result(ids[0])
 
     def _hand_to_thread(self, values: dict[str, Any], fut: asyncio.Future[int]) -> None:
         loop = fut.get_loop()
@@ -392,13 +389,7 @@ class EvaluationWriter:
         try:
             ids = self._commit([v for v, _ in items])
         except Exception as e:
-            if len(items) == 1 or isinstance(e, _UNAVAILABLE):
-                for _, fut in items:  # its own failure, or the database's: the same for all
-                    fut.set_exception(e)
-                return
-            log.info("a batch of %d evaluations failed (%s); storing each alone", len(items), e)
-            for item in items:
-                self._write_alone(item)
+            _settle_failed(items, e, self._write_alone)
             return
         for (_, fut), eid in zip(items, ids, strict=True):
             fut.set_result(eid)
@@ -417,6 +408,33 @@ class EvaluationWriter:
             return []
         with write_session(self.engine) as session:
             return self._insert(session, rows)
+
+
+class _Settable(Protocol):
+    def done(self) -> bool: ...
+    def set_exception(self, exception: BaseException, /) -> None: ...
+
+
+_F = TypeVar("_F", bound=_Settable)
+
+
+def _settle_failed(
+    batch: Sequence[tuple[dict[str, Any], _F]],
+    exc: Exception,
+    alone: Callable[[tuple[dict[str, Any], _F]], None],
+) -> None:
+    """A batch whose transaction failed (rolled back, nothing of it stored), on either path:
+    one row's own failure, or the database's (unreachable: the same for every row), fails
+    every row with it; else each row is stored `alone`, in its own transaction, so a bad row
+    fails only its own request."""
+    if len(batch) == 1 or isinstance(exc, _UNAVAILABLE):
+        for _, fut in batch:
+            if not fut.done():
+                fut.set_exception(exc)
+        return
+    log.info("a batch of %d evaluations failed (%s); storing each alone", len(batch), exc)
+    for item in batch:
+        alone(item)
 
 
 def _block_async_signals() -> None:
