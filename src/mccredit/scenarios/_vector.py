@@ -33,6 +33,7 @@ from .assumptions import Assumptions
 from .projection import (
     ProjectionCache,
     accrual_classes,
+    counted,
     history_of,
     known_classes,
     micro_part,
@@ -162,6 +163,12 @@ def _base(ctx: _Ctx, day: dt.date, held: np.ndarray[Any, Any]) -> np.ndarray[Any
     return out
 
 
+def _days(a: Assumptions) -> list[dt.date]:
+    """The pricing day of each costed year."""
+    mm, dd = (int(x) for x in a.effective.split("-"))
+    return [dt.date(y, mm, dd) for y in a.year_list]
+
+
 def project_columns(
     j: Jurisdiction,
     educators: Sequence[Educator],
@@ -188,6 +195,10 @@ def project_columns(
         if got is None:
             got = cache.history[ed.id] = history_of(ed, a, cuts)
         hist.append(got)
+    if any(not f[4] for h in hist for f in h[0]) and not all(
+        counted(compile_salary(j, day), False) for day in _days(a)
+    ):  # a credential lacking `submitted` waits, per person, for a year that counts it
+        raise NotColumnar("credit without a submitted date, in a year it counts as not filed")
     hours_cls, micro_cls = accrual_classes(a)
     classes = known_classes(cache, a)
     cidx = {c: i for i, c in enumerate(classes)}
@@ -245,8 +256,7 @@ def project_columns(
     )
     pool = np.zeros((n, len(keys)), dtype=I64)
     # base increases count credentials by the set of classes a rule counts: one column each
-    mm, dd = (int(x) for x in a.effective.split("-"))
-    days = [dt.date(y, mm, dd) for y in a.year_list]
+    days = _days(a)
     for day in days:
         for _, _, hit in valuer.base_increases(day):
             if hit not in ctx.hitsets:
@@ -264,7 +274,7 @@ def project_columns(
     ev = [
         (i, f.toordinal(), cidx[c], _exact(u, U, "units"), after)
         for i, (filed, _) in enumerate(hist)
-        for f, c, u, after in filed
+        for f, c, u, after, _ in filed
     ]
     ev_row = np.array([e[0] for e in ev], dtype=I64)
     ev_year = np.searchsorted(ords, np.array([e[1] for e in ev], dtype=I64), side="left")

@@ -18,7 +18,9 @@ differences between scenarios come only from the rules and scales. Each year:
    graduate hours (`accrual`, by starting lane, with or without prior approval) and
    micro-credentials (`micro_credentials`, split over categories); the roster's history joins
    in the year whose pricing day it was filed by (the engine counts only credit filed on or
-   before its `as_of`), lane credit only when filed after the placement's `since`. Credit
+   before its `as_of`; where the year's salary settings say `missing_submitted: not_filed`,
+   only credit with a `submitted` date: the rest waits for a year that counts it), lane
+   credit only when filed after the placement's `since`. Credit
    goes into the person's pool under the rule moving people from their lane that day (the
    first by `requires`, then id, that credits any class), by category where the rule has
    `category_minimums`; a move needs `requires` in all and each minimum, consumes the
@@ -132,7 +134,7 @@ class _State:
     last_salary: Decimal | None = None  # last year's salary (weighted)
     last_full: Decimal | None = None  # last year's salary annualised (a mid-year move in full)
     #: history not yet filed: (filed, class, units, after the placement's `since`)
-    filed: list[tuple[dt.date, CreditClass, Decimal, bool]] = field(default_factory=list)
+    filed: list[Filed] = field(default_factory=list)
     degree: int | None = None  # the year an assumed degree was earned, while not yet used
     degreed: bool = False  # earned (or holds from the roster) the assumed degree's code
     #: the roster's degrees the placement does not reflect, not yet moved by (filing order)
@@ -175,7 +177,10 @@ def _draw(seed: int, year: int, key: str) -> float:
     return int.from_bytes(h[:8], "big") / 2**64
 
 
-History = tuple[list[tuple[dt.date, CreditClass, Decimal, bool]], Decimal]
+#: one credential the projection carries: (filed, class, units, filed after the placement's
+#: `since`, `submitted` given)
+Filed = tuple[dt.date, CreditClass, Decimal, bool, bool]
+History = tuple[list[Filed], Decimal]
 
 
 @dataclass(frozen=True)
@@ -246,10 +251,11 @@ def _units(x: Decimal) -> Decimal:
 
 def history_of(ed: Educator, a: Assumptions, cuts: tuple[int, ...]) -> History:
     """(the credentials the projection carries, by filing date: (filed, class, units, filed
-    after the placement's `since`); the educator's own yearly rate of graduate hours) from the
-    roster's history. Units are kept to 4 decimal places."""
+    after the placement's `since`, whether `submitted` was given: a district with
+    `missing_submitted: not_filed` counts only those, `counted`); the educator's own yearly
+    rate of graduate hours) from the roster's history. Units are kept to 4 decimal places."""
     since = ed.salary.since if ed.salary else None
-    filed_credit: list[tuple[dt.date, CreditClass, Decimal, bool]] = []
+    filed_credit: list[Filed] = []
     recent = ZERO
     first = dt.date(a.from_year - a.accrual.history_years, 1, 1)
     for c in ed.credentials:
@@ -258,10 +264,11 @@ def history_of(ed: Educator, a: Assumptions, cuts: tuple[int, ...]) -> History:
             continue
         cls, units = got
         filed = c.submitted or c.earned
-        filed_credit.append((filed, cls, _units(units), since is None or filed > since))
+        after = since is None or filed > since
+        filed_credit.append((filed, cls, _units(units), after, c.submitted is not None))
         if c.kind == "graduate_course" and c.earned >= first:
             recent += units
-    filed_credit.sort(key=lambda f: (f[0], _class_order(f[1]), f[2], f[3]))
+    filed_credit.sort(key=lambda f: (f[0], _class_order(f[1]), f[2], f[3], f[4]))
     return filed_credit, _units(recent / a.accrual.history_years)
 
 
@@ -401,6 +408,14 @@ def _lane_moves(
     return moved_from, used, micro, n
 
 
+def counted(plan: SalaryPlan | None, submitted: bool) -> bool:
+    """Whether a credential counts as filed under `plan`: with `submitted` given always, else
+    (its `earned` date standing in) unless the district says `missing_submitted: not_filed`
+    (the engine's `salary._credit.Filing.filed`)."""
+    settings = plan.settings if plan is not None else None
+    return submitted or settings is None or settings.missing_submitted != "not_filed"
+
+
 def _degree_rule(dv: Valuer, day: dt.date, lane: str, lanes: Sequence[str]) -> LaneRule | None:
     """The lane rule a degree moves `lane` by on `day`: of the rules one degree (of `dv`'s
     class) completes alone, the one to the higher lane of the scale (then by id)."""
@@ -524,9 +539,7 @@ class _Degrees:
 
     def _candidates(self, st: _State) -> list[Known]:
         """The roster's degrees filed by the end of this school year (that count)."""
-        settings = self.plan.settings if self.plan is not None else None
-        lost = settings is not None and settings.missing_submitted == "not_filed"
-        return [k for k in st.known if k.filed < self.sy_end and (k.submitted or not lost)]
+        return [k for k in st.known if k.filed < self.sy_end and counted(self.plan, k.submitted)]
 
     def _assumed(self, st: _State, lanes: Sequence[str], year: int) -> Seg | None:
         """Move `st` by its assumed degree where a rule from its lane takes it: paying its
@@ -688,6 +701,7 @@ def project(
             states = nxt
         plan = compile_salary(j, day)
         limit = (plan.settings.max_lanes_per_year if plan and plan.settings else 1) or 1
+        unfiled = not counted(plan, False)
         y = _Year(valuer, day, classes, limit, valuer.base_increases(day))
         shares = move_shares(plan, day, a.lane_filing)
         degrees.year(plan, day)
@@ -697,18 +711,24 @@ def project(
             new_hire = st.hired == year
             prev_lane, prev_step = st.lane, st.step
             on = degrees.credit_day or dt.date.min  # the assumed accrual is filed then
-            adds: list[tuple[dt.date, CreditClass, Decimal, bool]] = []
+            adds: list[Filed] = []
             if t > 0 and not new_hire:
                 if a.steps == "automatic" and sc.amount(st.lane, st.step + 1) is not None:
                     st.step += 1
-                adds.append((on, hours_cls, st.hours, True))
-                adds += [(on, micro_cls[cat], n, True) for cat, n in st.micro]
-            while st.filed and st.filed[0][0] <= day:
-                adds.append(st.filed.pop(0))
+                adds.append((on, hours_cls, st.hours, True, True))
+                adds += [(on, micro_cls[cat], n, True, True) for cat, n in st.micro]
+            if unfiled and st.filed:  # what lacks `submitted` waits for a year that counts it
+                due = [f for f in st.filed if f[0] <= day and f[4]]
+                if due:
+                    st.filed = [f for f in st.filed if not (f[0] <= day and f[4])]
+                    adds += due
+            else:
+                while st.filed and st.filed[0][0] <= day:
+                    adds.append(st.filed.pop(0))
             # with roster degrees, in filing order: the day the credit completes the move from
             # the lane (`done`); a roster degree filed before it moves first (`_Degrees.before`)
             done = dt.date.min if st.known and _ready(y, st, sc.lanes) else None
-            for filed, cls, units, after in sorted(adds, key=_day) if st.known else adds:
+            for filed, cls, units, after, _ in sorted(adds, key=_day) if st.known else adds:
                 _add(y, st, cls, units, after)
                 if done is None and st.known and _ready(y, st, sc.lanes):
                     done = filed
@@ -807,7 +827,7 @@ def project(
     return out
 
 
-def _day(add: tuple[dt.date, CreditClass, Decimal, bool]) -> dt.date:
+def _day(add: Filed) -> dt.date:
     return add[0]
 
 
@@ -869,7 +889,7 @@ def known_classes(cache: ProjectionCache, a: Assumptions) -> tuple[CreditClass, 
     hours, micro = accrual_classes(a)
     seen = {hours, *micro.values()}
     for filed, _ in cache.history.values():
-        seen.update(cls for _, cls, _, _ in filed)
+        seen.update(f[1] for f in filed)
     return tuple(sorted(seen, key=_class_order))
 
 
