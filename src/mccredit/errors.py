@@ -15,6 +15,7 @@ MccreditError
  │    ├── DigestMismatchError stored data no longer matches the digest stored with it
  │    ├── EventsBusyError     another `mccredit events run` holds the store's events lock
  │    └── PostgresUnavailable the PostgreSQL server a test was pointed at cannot be reached
+ ├── ClusterError             the local Dask cluster of `batch --engine dask` did not start
  └── SchemaError              the database schema is not one this version knows how to use
 ValueError
  └── FieldValueError          a rule's `when` value is wrong; carries where in `when` it is, so
@@ -42,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "ClusterError",
     "ConflictError",
     "CredentialCheckError",
     "EventsBusyError",
@@ -245,6 +247,10 @@ class EventsBusyError(StoreError):
 class PostgresUnavailable(StoreError):
     """The PostgreSQL server a test run was pointed at (`mccredit.store._testing`) cannot be
     reached; callers skip, or fail under CI."""
+
+
+class ClusterError(MccreditError):
+    """The local Dask cluster of `--engine dask` did not start (`batch._cluster`)."""
 
 
 class SchemaError(MccreditError):

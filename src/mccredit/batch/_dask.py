@@ -13,11 +13,13 @@
    identical (row order: by partition, then educator id).
 
 `scheduler`: a Dask scheduler address (`tcp://host:8786`); without one, a `LocalCluster`
-with two workers is started for the run.
+with two workers is started for the run, in a process of its own session (`_cluster`: a
+terminal's Ctrl-C reaches the batch alone).
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,21 +136,21 @@ def dask_chunks(
 ) -> Iterator[ChunkOut]:
     import dask
     import dask.dataframe as dd
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from ._cluster import local_cluster
 
     parts = partitions or max(2, hash_parts(roster, 500_000))
     folder = work or roster.root / ".mccredit-parts"
-    paths = partition_roster(roster, folder, parts)
-    cluster = None
     try:
-        if scheduler is None:
-            cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-            )
-            client = Client(cluster)  # type: ignore[no-untyped-call]
-        else:
-            client = Client(scheduler)  # type: ignore[no-untyped-call]
-        with client, dask.config.set({"dataframe.convert-string": False}):
+        with contextlib.ExitStack() as stack:
+            # without a scheduler, a cluster in a session of its own (`_cluster`), starting
+            # while the roster is partitioned
+            starting = None if scheduler else stack.enter_context(local_cluster(2))
+            paths = partition_roster(roster, folder, parts)
+            address = starting.address() if starting is not None else scheduler
+            client = stack.enter_context(Client(address))  # type: ignore[no-untyped-call]
+            stack.enter_context(dask.config.set({"dataframe.convert-string": False}))
             tables = [
                 dd.read_parquet(paths[t], dtype_backend="pyarrow", split_row_groups=False)
                 for t in _TABLES
@@ -164,7 +166,7 @@ def dask_chunks(
                 align_dataframes=False,
                 enforce_metadata=False,
             )
-            futures = client.compute(out.to_delayed())  # type: ignore[no-untyped-call]
+            futures = client.compute(out.to_delayed())
             for fut in futures:
                 pdf = fut.result()
                 fut.release()
@@ -183,6 +185,4 @@ def dask_chunks(
                     results_frame=pl.DataFrame(),
                 )
     finally:
-        if cluster is not None:
-            cluster.close()
         shutil.rmtree(folder, ignore_errors=True)

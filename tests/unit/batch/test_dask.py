@@ -111,3 +111,145 @@ def test_dask_without_a_scheduler_runs_while_the_dashboard_port_is_taken(
     )
     assert s.stats.educators == 300
     assert pl.read_parquet(tmp_path / "dask.parquet").height > 300
+
+
+# `mccredit batch --engine dask` in a process group of its own, as a terminal runs a command
+# (SIGINT's disposition explicit: a shell may start the suite with it ignored)
+_CTRL_C_CHILD = (
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from mccredit.cli import main; main()"
+)
+
+
+def _marked(mark: str) -> list[int]:
+    """The processes whose environment carries `mark` (the run and all it started)."""
+    out = []
+    for env in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"MCCREDIT_TEST_RUN={mark}".encode() in env.read_bytes().split(b"\0"):
+                out.append(int(env.parent.name))
+        except OSError:
+            continue
+    return out
+
+
+@pytest.fixture(scope="module")
+def larger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("roster") / "tn"
+    return generate_roster(out, educators=20000, seed=4, jurisdiction="us-tn", bad_rate=0)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+@pytest.mark.parametrize("when", ["starting", "running"])
+def test_ctrl_c_stops_a_dask_run_with_one_line_and_leaves_nothing(
+    larger: Path, tmp_path: Path, when: str
+) -> None:
+    """A terminal's Ctrl-C goes to its whole process group. The LocalCluster's workers, in
+    the run's own group, each printed a KeyboardInterrupt traceback and the run ended in
+    distributed's "Nanny failed to start" (58-208 lines, exit 1) or in the nannies' logs.
+    Now the cluster runs in a session of its own: the run stops as any interrupted run, with
+    one line and exit code 130, and leaves no output, partition files or process behind.
+    `starting`: while the cluster starts (the partitions are written first); `running`: once
+    its two workers are up, partitions being evaluated."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    mark = uuid.uuid4().hex
+    out = tmp_path / "out" / "results.parquet"
+    args = ["batch", str(larger), "-j", "us-tn", "--as-of", "2026-06-30", "--out", str(out)]
+    args += ["--engine", "dask", "--partitions", "8", "-q"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CTRL_C_CHILD, *args],
+        env={**os.environ, "MCCREDIT_TEST_RUN": mark},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        parts = out.parent / f".{out.name}.parts"
+        while time.monotonic() < deadline and proc.poll() is None:
+            # running: the run, the cluster and its two workers (and multiprocessing's helper)
+            if parts.exists() and (when == "starting" or len(_marked(mark)) >= 4):
+                break
+            time.sleep(0.01)
+        if when == "running":
+            time.sleep(0.5)
+        assert proc.poll() is None, "the run ended before the Ctrl-C: a larger roster is needed"
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 130, stderr
+    assert stderr.splitlines() == ["interrupted: no output was written (previous files are kept)"]
+    assert stdout == ""
+    assert not parts.exists()
+    assert not out.parent.exists() or not list(out.parent.iterdir())
+    for _ in range(100):  # the cluster's session is ended before the run exits; reaped soon
+        if not _marked(mark):
+            break
+        time.sleep(0.05)
+    assert not _marked(mark)
+
+
+def test_a_cluster_that_cannot_start_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its last log line is the error (the CLI prints it as one line, exit 2)."""
+    from mccredit.batch import _cluster
+    from mccredit.errors import ClusterError
+
+    child = "import sys; sys.stderr.write('distributed: no such module\\n'); sys.exit(3)"
+    monkeypatch.setattr(_cluster, "_CHILD", child)
+    with pytest.raises(ClusterError, match=r"did not start: distributed: no such module$"):
+        with _cluster.local_cluster(2) as starting:
+            starting.address()
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_a_batch_killed_outright_leaves_no_cluster_behind() -> None:
+    """The cluster shuts down when its standard input closes: with the batch's process, even
+    one killed by SIGKILL (no cleanup of its own runs)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    mark = uuid.uuid4().hex
+    code = (
+        "from mccredit.batch._cluster import local_cluster\n"
+        "import time\n"
+        "with local_cluster(2) as s:\n"
+        "    print(s.address(), flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env={**os.environ, "MCCREDIT_TEST_RUN": mark},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("tcp://")
+        assert len(_marked(mark)) >= 4  # the batch, the cluster and its two workers
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        for _ in range(600):
+            if not _marked(mark):
+                break
+            time.sleep(0.05)
+        assert not _marked(mark)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for pid in _marked(mark):  # pragma: no cover - only where the test failed
+            os.kill(pid, signal.SIGKILL)
