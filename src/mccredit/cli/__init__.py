@@ -8,127 +8,39 @@ table, JSON Schemas), `salary`,
 heavy stacks (SQLAlchemy, FastAPI, polars) load inside the command functions, so `mccredit
 --help` starts fast.
 
+`main` (the `mccredit` command) loads the application inside its guard: a Ctrl-C while the
+command starts (importing the rules engine takes about half a second) is one line,
+`interrupted`, and exit code 130, not a KeyboardInterrupt traceback; one during a command is
+exit code 130 (Typer's; `batch` says what it kept). Importing this package (and `mccredit`
+itself) is light: `app` loads on first use.
+
 Exit codes: 0 success; 1 a case or requirement check failed (`test`); 2 bad input or bad
 rules (each problem on its own line as `file:line:col: type: message (field, expected, got)`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    from ._app import app
 
-from ..errors import UnknownJurisdictionError
-from . import (
-    badges,
-    batch,
-    edfi,
-    events,
-    licensure,
-    payroll,
-    rules,
-    salary,
-    scenario,
-    schema,
-    serve,
-    store,
-    workforce,
-)
-from ._common import (
-    AsOf,
-    JurisdictionOpt,
-    ProposalOpt,
-    RulesOpt,
-    err,
-    evaluate_file,
-    fail,
-    find_root,
-    get_rules,
-    go_wide,
-    out,
-)
-
-__all__ = [
-    "AsOf",
-    "JurisdictionOpt",
-    "ProposalOpt",
-    "RulesOpt",
-    "app",
-    "err",
-    "evaluate_file",
-    "fail",
-    "find_root",
-    "get_rules",
-    "main",
-    "out",
-]
-
-app = typer.Typer(
-    name="mccredit",
-    help="Licensure and salary-credit rules engine for K-12 educators.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+__all__ = ["app", "main"]
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        from .. import __version__
-        from ..rules import default_root, ruleset_sha256
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from ._app import app
 
-        root = default_root()
-        out.print(f"mccredit {__version__}")
-        out.print(f"rules {ruleset_sha256(root)} ({root})")
-        raise typer.Exit()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@app.callback()
-def _root(
-    version: Annotated[  # noqa: ARG001 (handled eagerly by its callback)
-        bool,
-        typer.Option(
-            "--version",
-            callback=_print_version,
-            is_eager=True,
-            help="Print the version and the bundled ruleset's sha256, then exit.",
-        ),
-    ] = False,
-    wide: Annotated[
-        bool,
-        typer.Option(
-            "--wide",
-            help="Print tables at their natural width instead of fitting the screen "
-            "(COLUMNS, the terminal, else 80 columns).",
-        ),
-    ] = False,
-) -> None:
-    """Licensure and salary-credit rules engine for K-12 educators."""
-    if wide:
-        go_wide()
-
-
-for _group in (
-    rules,
-    schema,
-    salary,
-    serve,
-    store,
-    batch,
-    scenario,
-    events,
-    payroll,
-    licensure,
-    edfi,
-    workforce,
-    badges,
-):
-    _group.register(app)
-
-
-def main() -> None:  # pragma: no cover
+def main() -> None:  # pragma: no cover - the console script (tests run it in a subprocess)
     try:
-        app()
-    except UnknownJurisdictionError as e:
-        err.print(f"error: {e}")
-        raise SystemExit(2) from None
+        from ._app import run
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+    run()
