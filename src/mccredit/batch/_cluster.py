@@ -13,21 +13,21 @@ The cluster process prints its scheduler's address, then waits for its standard 
 close: the batch closing it when its run ends, or the batch's own end however it comes (even
 SIGKILL: the pipe closes with the process), shuts the cluster down. A batch that stops on an
 error or a Ctrl-C does not wait for that: it ends the cluster's session at once (SIGTERM, then
-SIGKILL). The cluster's logs go to a file of their own, removed afterwards; when the cluster
-cannot start, its last line is the error's.
+SIGKILL). The cluster's logs go to a temporary file without a name (nothing is left behind,
+even by a batch killed outright); when the cluster cannot start, its last line is the error's.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import select
+import selectors
 import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
+from typing import IO
 
 from ..errors import ClusterError
 
@@ -40,7 +40,10 @@ STOP_SECONDS = 30.0
 
 
 _CHILD = """
-import logging, sys
+import logging, os, sys
+
+address = os.fdopen(os.dup(1), "w")  # the pipe the batch reads the address from; what the
+os.dup2(2, 1)  # cluster and its workers print goes to the log (a full pipe would stop them)
 from distributed import LocalCluster
 
 with LocalCluster(
@@ -50,18 +53,20 @@ with LocalCluster(
     dashboard_address=":0",
     silence_logs=logging.ERROR,
 ) as cluster:
-    sys.stdout.write(cluster.scheduler_address + "\\n")
-    sys.stdout.flush()
+    address.write(cluster.scheduler_address + "\\n")
+    address.close()
     sys.stdin.buffer.read()  # until the batch closes it, or ends
 """
 """The cluster's process: distributed alone (not mccredit: that is for the workers to import,
-when the first task arrives), so it starts while the batch partitions the roster."""
+when the first task arrives), so it starts while the batch partitions the roster. Run with
+`-P`: the batch's working directory is not on its path (nor its workers'), so a file there
+named like a module it imports cannot stand in for it."""
 
 
 class Starting:
     """A cluster being started; `address()` waits until its scheduler listens."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], log: Path) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], log: IO[bytes]) -> None:
         self.proc, self.log = proc, log
         self._address: str | None = None
 
@@ -75,39 +80,35 @@ class Starting:
 def local_cluster(workers: int = 2) -> Iterator[Starting]:
     """Start a LocalCluster of `workers` processes in its own session (see the module doc);
     stop it when the block ends."""
-    fd, name = tempfile.mkstemp(prefix="mccredit-dask-", suffix=".log")
-    log = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as err:
-            proc = subprocess.Popen(
-                [sys.executable, "-c", _CHILD, str(workers)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=err,
-                start_new_session=os.name == "posix",
-            )
+    with tempfile.TemporaryFile(prefix="mccredit-dask-", suffix=".log") as log:  # no name
+        proc = subprocess.Popen(
+            [sys.executable, "-P", "-c", _CHILD, str(workers)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            start_new_session=os.name == "posix",
+        )
         ok = False
         try:
             yield Starting(proc, log)
             ok = True
         finally:
             _stop(proc, graceful=ok)
-    finally:
-        with contextlib.suppress(OSError):
-            log.unlink()
 
 
-def _address(proc: subprocess.Popen[bytes], log: Path) -> str:
+def _address(proc: subprocess.Popen[bytes], log: IO[bytes]) -> str:
     assert proc.stdout is not None
     if os.name == "posix":
-        ready, _, _ = select.select([proc.stdout], [], [], START_SECONDS)
-        if not ready:
-            raise ClusterError(f"the local Dask cluster did not start in {START_SECONDS:.0f} s")
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            if not sel.select(START_SECONDS):
+                raise ClusterError(f"the local Dask cluster did not start in {START_SECONDS:.0f} s")
     line = proc.stdout.readline().decode("utf-8", "replace").strip()
     if not line.startswith(("tcp://", "inproc://", "tls://")):
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(STOP_SECONDS)
-        lines = log.read_text("utf-8", "replace").strip().splitlines()
+        log.seek(0)
+        lines = log.read().decode("utf-8", "replace").strip().splitlines()
         last = lines[-1] if lines else f"exit code {proc.returncode}"
         raise ClusterError(f"the local Dask cluster did not start: {last}")
     return line

@@ -174,8 +174,8 @@ def test_ctrl_c_stops_a_dask_run_with_one_line_and_leaves_nothing(
         deadline = time.monotonic() + 120
         parts = out.parent / f".{out.name}.parts"
         while time.monotonic() < deadline and proc.poll() is None:
-            # running: the run, the cluster and its two workers (and multiprocessing's helper)
-            if parts.exists() and (when == "starting" or len(_marked(mark)) >= 4):
+            # running: the run, the cluster, its two workers and multiprocessing's tracker
+            if parts.exists() and (when == "starting" or len(_marked(mark)) >= 5):
                 break
             time.sleep(0.01)
         if when == "running":
