@@ -83,13 +83,15 @@ _FROM = {
 """Where each public name lives."""
 
 
-def __getattr__(name: str) -> _typing.Any:
-    where = _FROM.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(where, __name__), name)
-    globals()[name] = value  # once
-    return value
+if not _typing.TYPE_CHECKING:  # (mypy would take any name as Any otherwise)
+
+    def __getattr__(name: str) -> _typing.Any:
+        where = _FROM.get(name)
+        if where is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_importlib.import_module(where, __name__), name)
+        globals()[name] = value  # once
+        return value
 
 
 def __dir__() -> list[str]:

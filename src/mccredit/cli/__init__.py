@@ -20,6 +20,7 @@ rules (each problem on its own line as `file:line:col: type: message (field, exp
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -29,12 +30,19 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "app":
-        from ._app import app
+if not TYPE_CHECKING:  # (mypy would take any name as Any otherwise)
 
-        return app
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        """`app`, and what the application module exports or its loading binds here (the
+        command groups' modules): loaded on first use."""
+        if name.startswith("_"):  # (`from . import x` asks for `x` first: no recursion)
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        _app = importlib.import_module(f"{__name__}._app")
+        if name in _app.__all__:
+            return getattr(_app, name)
+        if name in globals():  # a command group's module, bound by loading `_app`
+            return globals()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:  # pragma: no cover - the console script (tests run it in a subprocess)
