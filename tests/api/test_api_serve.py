@@ -336,7 +336,9 @@ def test_serve_bounds_the_graceful_shutdown(tmp_path: Path, monkeypatch) -> None
     import uvicorn
 
     from mccredit.cli.serve import GRACEFUL_TIMEOUT
+    from mccredit.store._config import ENV_URL
 
+    monkeypatch.delenv(ENV_URL, raising=False)  # `serve` sets it for uvicorn's workers
     seen: list[dict[str, object]] = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.append(kw))
     url = f"sqlite:///{tmp_path / 'serve.db'}"
@@ -346,3 +348,6 @@ def test_serve_bounds_the_graceful_shutdown(tmp_path: Path, monkeypatch) -> None
     bad = runner.invoke(cli, ["serve", "--url", url, "--graceful-timeout", "-1"])
     assert bad.exit_code == 2 and "--graceful-timeout" in bad.output
     assert [kw["timeout_graceful_shutdown"] for kw in seen] == [GRACEFUL_TIMEOUT, 3]
+    # asyncio's loop, never uvloop ("auto" where installed): the protocol's shutdown of a
+    # connection made after its server stopped reads asyncio's transport
+    assert {kw["loop"] for kw in seen} == {"asyncio"}

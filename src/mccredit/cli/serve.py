@@ -99,7 +99,9 @@ def serve(
         engine.dispose()
     os.environ[ENV_URL] = full
     err.print(f"database {where}; serving on http://{host}:{port} (docs at /docs)", markup=False)
-    loop, counters = "auto", None
+    # asyncio's loop in every mode (uvicorn's "auto" takes uvloop where installed): the
+    # protocol's shutdown of a connection accepted as the server stops reads asyncio's server
+    loop, counters = "asyncio", None
     if workers > 1:  # connections spread evenly over the workers (api._server.balanced_loop)
         loop = "mccredit.api._server:balanced_loop"
         if not os.environ.get(COUNTERS_ENV):

@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 import mccredit
 from mccredit.io.educator import Educator
 from mccredit.rules import RuleSet
+from mccredit.scenarios._columns import NotColumnar
+from mccredit.scenarios._vector import project_columns
 from mccredit.scenarios.assumptions import parse_assumptions
 from mccredit.scenarios.costing import cost_scenarios
 
@@ -171,3 +173,6 @@ def test_the_columnar_path_hands_such_a_roster_on(not_filed: RuleSet) -> None:
     ]
     for rules in (mccredit.default_rules(), not_filed):
         assert _costed(rules, eds, "columns") == _costed(rules, eds, "person")
+    project_columns(mccredit.default_rules().get(PWCS), eds, _a())  # the earned date: columns
+    with pytest.raises(NotColumnar, match="submitted"):
+        project_columns(not_filed.get(PWCS), eds, _a())
