@@ -398,32 +398,55 @@ class _WriteBehind:
     exception, once) or `cancel()` (drop the waiting chunk, wait for the one being written,
     raise nothing). An exception in the writer also reaches the caller at its next `put`;
     the chunks after it are not written. `written` counts the educator rows of the chunks
-    whose tables are written."""
+    whose tables are written.
+
+    The queue is a `queue.SimpleQueue` (its put and get are one C call each) with a lock as
+    the one waiting place, not a `queue.Queue(maxsize=1)`: a Ctrl-C landing in a `Queue`'s
+    put, just as its `with` took the queue's lock, left that lock held (CPython's `with`
+    cannot release what `__enter__` took if the KeyboardInterrupt comes in between), and
+    `cancel()` then waited for it forever (a CI run hung 300 s in the final-wait Ctrl-C test,
+    the Ctrl-C sent as `close()` began its put). A lock's acquire either takes it or raises.
+    Nor does the run wait for the thread with `Thread.join()`: a KeyboardInterrupt inside it
+    marks the thread as stopped while it still runs (CPython 3.11's `_wait_for_tstate_lock`
+    releases the running thread's lock on any exception), so the cleanup's second wait
+    returned at once and the outputs were aborted under the write still running. `_wait`
+    sleeps until the thread says it ended: a Ctrl-C during a sleep leaves nothing held."""
 
     def __init__(self, write: Callable[[ChunkOut], None]) -> None:
         self._write = write
-        self._q: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._q: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._slot = threading.Lock()  # held while a chunk waits in the queue
         self._error: BaseException | None = None
         self._raised = False
         self._cancelled = threading.Event()
         self._closed = False
+        self._ended = False
         self.written = 0
         self._t = threading.Thread(target=self._work, name="mccredit-batch-write", daemon=True)
         self._t.start()
 
     def _work(self) -> None:
-        while True:
-            co = self._q.get()
-            if co is _DONE:
-                return
-            if self._error is not None or self._cancelled.is_set():
-                continue
-            try:
-                self._write(co)
-            except BaseException as e:  # noqa: BLE001 - handed to the caller
-                self._error = e
-            else:
-                self.written += co.stats.educator_rows
+        try:
+            while True:
+                co = self._q.get()
+                if co is _DONE:
+                    return
+                self._slot.release()  # taken: the next chunk may wait
+                if self._error is not None or self._cancelled.is_set():
+                    continue
+                try:
+                    self._write(co)
+                except BaseException as e:  # noqa: BLE001 - handed to the caller
+                    self._error = e
+                else:
+                    self.written += co.stats.educator_rows
+        finally:
+            self._ended = True
+
+    def _wait(self) -> None:
+        """Until the writer thread has ended (see the class doc: not `Thread.join`)."""
+        while not self._ended:
+            time.sleep(0.002)
 
     def _raise(self) -> None:
         if self._error is not None and not self._raised:
@@ -434,6 +457,7 @@ class _WriteBehind:
         if self._closed:
             raise RuntimeError("put after close: a _WriteBehind writes one run")
         self._raise()
+        self._slot.acquire()  # at most one chunk waits
         self._q.put(co)
 
     def close(self) -> None:
@@ -441,7 +465,7 @@ class _WriteBehind:
         if not self._closed:
             self._closed = True
             self._q.put(_DONE)
-        self._t.join()
+        self._wait()
         self._raise()
 
     def cancel(self) -> None:
@@ -449,13 +473,14 @@ class _WriteBehind:
         after a `close()` that was interrupted)."""
         self._cancelled.set()
         self._closed = True
-        while True:  # only this thread puts: once empty, the put below cannot block
+        while True:  # drop what waits (the writer may take it first: it skips it)
             try:
-                self._q.get_nowait()
+                if self._q.get_nowait() is not _DONE:
+                    self._slot.release()
             except queue.Empty:
                 break
         self._q.put(_DONE)
-        self._t.join()
+        self._wait()
 
 
 def run_batch(
